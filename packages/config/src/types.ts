@@ -1,0 +1,187 @@
+/**
+ * The typed result of reading a supervisord.conf: plain data, every default applied (spec §1.5), every
+ * `%(...)s` expanded, programs expanded into their processes (spec §1.6), groups built in supervisord's
+ * order (spec §1.7). The engine, the daemon and tsctl consume only these types.
+ */
+
+export type LogLevelName = "critical" | "error" | "warn" | "info" | "debug" | "trace" | "blather";
+
+/** `stdout_logfile=` after conversion (LOG-06). `syslog` is rewritten to `none` + `syslog: true`. */
+export type LogfileSetting =
+  | { kind: "auto" }
+  | { kind: "none" }
+  | { kind: "file"; path: string };
+
+/** One output channel of a process: `stdout_*` or `stderr_*` options. */
+export interface LogChannelConfig {
+  logfile: LogfileSetting;
+  maxbytes: number;
+  backups: number;
+  captureMaxbytes: number;
+  eventsEnabled: boolean;
+  syslog: boolean;
+}
+
+/** `autorestart=`: true (always), false (never) or "unexpected" (exit status not in exitcodes). */
+export type AutoRestart = boolean | "unexpected";
+
+export type ProgramKind = "program" | "eventlistener" | "fcgi-program";
+
+/** Where a value came from, for error messages and `avail`-style displays. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+}
+
+/** One process after numprocs expansion (spec §1.5.5). */
+export interface ProcessConfig {
+  /** Process name after `process_name` expansion (e.g. `worker_00`). */
+  name: string;
+  /** The group it belongs to (`[group:x]` name, or the program name). */
+  groupName: string;
+  /** The part after `program:` / `eventlistener:` / `fcgi-program:`. */
+  programName: string;
+  kind: ProgramKind;
+  /** The raw command after %-expansion (split at spawn time, SPN-03). */
+  command: string;
+  /** `directory=`, or null to inherit the daemon's cwd. Not validated at parse time (SPN-17). */
+  directory: string | null;
+  /** `umask=` as a number, or null to inherit. */
+  umask: number | null;
+  /** `user=` resolved at parse time: uid/gid/name, or null for the daemon's own user. */
+  user: { name: string; uid: number; gid: number } | null;
+  priority: number;
+  autostart: boolean;
+  autorestart: AutoRestart;
+  startsecs: number;
+  startretries: number;
+  exitcodes: number[];
+  /** Signal name without the SIG prefix, e.g. `TERM`, and its number. */
+  stopsignal: { name: string; number: number };
+  stopwaitsecs: number;
+  stopasgroup: boolean;
+  killasgroup: boolean;
+  redirectStderr: boolean;
+  stdout: LogChannelConfig;
+  stderr: LogChannelConfig;
+  /**
+   * `[supervisord] environment` merged under the program's `environment=` (program wins, GRP-03).
+   * Only what the config sets: the daemon's inherited environment is added at spawn time (SPN-12).
+   */
+  environment: Record<string, string>;
+  /** `serverurl=`, or null for AUTO (computed by the daemon, SPN-13). */
+  serverurl: string | null;
+  processNum: number;
+  numprocs: number;
+  /** The section that defined this program and where. */
+  section: string;
+  source: SourceLocation;
+}
+
+/** Event listener pool options (spec §1.5.7); present on eventlistener groups only. */
+export interface EventListenerPoolConfig {
+  events: string[];
+  bufferSize: number;
+  resultHandler: string;
+}
+
+/** A process group: an implicit one per program, or a `[group:x]`, an event listener pool, an fcgi group. */
+export interface GroupConfig {
+  name: string;
+  priority: number;
+  kind: "program" | "heterogeneous" | "eventlistener" | "fcgi-program";
+  /** Sorted by (priority, name) with Python string comparison (NUM-03, ORD-02). */
+  processes: ProcessConfig[];
+  pool?: EventListenerPoolConfig;
+  /** fcgi-program: `unix:///abs/path` or `tcp://host:port`, with socket options. */
+  fcgi?: { socket: string; backlog: number | null; owner: { uid: number; gid: number } | null; mode: number };
+}
+
+export interface SupervisordSettings {
+  /** Absolute path (resolved against the cwd at startup), or "syslog". */
+  logfile: string;
+  logfileMaxbytes: number;
+  logfileBackups: number;
+  loglevel: LogLevelName;
+  /** Absolute path. */
+  pidfile: string;
+  umask: number;
+  nodaemon: boolean;
+  silent: boolean;
+  minfds: number;
+  minprocs: number;
+  nocleanup: boolean;
+  childlogdir: string;
+  user: { name: string; uid: number; gid: number } | null;
+  directory: string | null;
+  stripAnsi: boolean;
+  environment: Record<string, string>;
+  identifier: string;
+}
+
+export interface HttpAuth {
+  username: string;
+  /** Plain text, or `{SHA}` + 40 lowercase hex characters. */
+  password: string;
+}
+
+export interface UnixHttpServerConfig {
+  /** The section name, e.g. `unix_http_server` (used in log messages). */
+  section: string;
+  /** Absolute path of the socket file. */
+  file: string;
+  chmod: number;
+  chown: { uid: number; gid: number } | null;
+  auth: HttpAuth | null;
+}
+
+export interface InetHttpServerConfig {
+  section: string;
+  /** Empty string = all interfaces (`*:9001`, `:9001`, `9001`). */
+  host: string;
+  port: number;
+  auth: HttpAuth | null;
+}
+
+export interface SupervisorctlConfig {
+  serverurl: string;
+  username: string | null;
+  password: string | null;
+  prompt: string;
+  historyFile: string | null;
+}
+
+/** A message supervisord logs once its activity log is open (ERR-04): criticals, then warnings, then infos. */
+export interface ConfigMessage {
+  level: "critical" | "warn" | "info";
+  message: string;
+}
+
+export interface Config {
+  /** Absolute path of the main config file. */
+  file: string;
+  /** Its directory (`%(here)s`). */
+  here: string;
+  /** Every file read, main first, in read order. */
+  files: string[];
+  supervisord: SupervisordSettings;
+  unixHttpServers: UnixHttpServerConfig[];
+  inetHttpServers: InetHttpServerConfig[];
+  /** Null when the file has no `[supervisorctl]` section. */
+  supervisorctl: SupervisorctlConfig | null;
+  /** In config order (GRP-01): sorted by (priority, name). */
+  groups: GroupConfig[];
+  /** True when `[rpcinterface:supervisor]` names supervisor's own factory (PLG-02). */
+  standardRpcInterface: boolean;
+  messages: ConfigMessage[];
+}
+
+/** Inputs from the outside world, injectable so tests are deterministic. */
+export interface ReadConfigOptions {
+  /** The environment `ENV_*` names come from (default `process.env`). */
+  env?: Record<string, string | undefined>;
+  /** The cwd relative paths are resolved against (default `process.cwd()`). */
+  cwd?: string;
+  /** `%(host_node_name)s` (default `os.hostname()`). */
+  hostname?: string;
+}

@@ -1,0 +1,19 @@
+import { defineConfig } from "vitest/config";
+
+// One run over every package's tests and the end-to-end suite (`pnpm test:all` reads its JSON report to
+// print the single `N passed, N failed` line CI needs).
+export default defineConfig({
+  test: {
+    projects: [
+      "packages/errors",
+      "packages/config",
+      "packages/logs",
+      "packages/engine",
+      "packages/protocol",
+      "packages/tui",
+      "apps/daemon",
+      "apps/ctl",
+      "test",
+    ],
+  },
+});
