@@ -1,0 +1,34 @@
+import type { Writable } from "node:stream";
+import type { ProcessConfig } from "@tsupervisord/config";
+
+/**
+ * The engine's output port: how a child's stdout/stderr leave the engine. The engine knows nothing of files;
+ * the daemon plugs `@tsupervisord/logs` in here (design.md: "engine talks to logs through a small output port").
+ *
+ * Contract:
+ * - `create` is called when a process's group becomes active (startup, reload, add/update), before the
+ *   process ever runs (AUTO log files are created then, LOG-07). One sink per process, reused across restarts.
+ * - On every spawn the engine pipes the child's stdout into `sink.stdout` and (unless redirect_stderr) its
+ *   stderr into `sink.stderr` with `pipe(dest, { end: false })`, so Node's pipe backpressure pauses the child's
+ *   pipe while the disk is behind. The sink never ends because a child exited.
+ * - Before it reports an exit, the engine waits until both child pipes have ended (drain, RAP-02).
+ * - `close()` is called when the group is removed or the daemon shuts down.
+ */
+export interface ProcessOutputSink {
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  /** Actual path of the stdout log (AUTO resolved), or null when NONE/syslog-only. */
+  readonly stdoutLogfile: string | null;
+  /** Actual path of the stderr log, or null (always null with redirect_stderr). */
+  readonly stderrLogfile: string | null;
+  /** CLR-02: truncate (delete + recreate) the process's current log files; backups are kept. */
+  clear(): Promise<void>;
+  /** CLR-01 (SIGUSR2): close and reopen the log files by name. */
+  reopen(): Promise<void>;
+  /** Flush and close; the sink is not used again. */
+  close(): Promise<void>;
+}
+
+export interface ProcessOutputPort {
+  create(process: ProcessConfig): ProcessOutputSink;
+}
