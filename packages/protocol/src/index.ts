@@ -1,1 +1,1 @@
-export {};
+export * from "./gen/supervisor/v1/supervisor.js";
