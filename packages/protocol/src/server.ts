@@ -65,6 +65,8 @@ export interface WrapOptions {
   auth?: Credentials | null | undefined;
   /** Sees every error that is not a SupervisorError/ConfigError, before the client gets a bare INTERNAL. */
   onUnexpectedError?: ((err: unknown, method: MethodName) => void) | undefined;
+  /** Called each time a stream stops pulling from its producer because the client is behind (observability). */
+  onBackpressure?: ((method: MethodName) => void) | undefined;
 }
 
 const UNAUTHENTICATED_STATUS = { code: status.UNAUTHENTICATED, details: "" };
@@ -157,7 +159,10 @@ export function wrapServerStream<M extends StreamMethodName>(
             call.end();
             return;
           }
-          if (!call.write(responseFromPartial(method, next.value))) await writable(call, signal);
+          if (!call.write(responseFromPartial(method, next.value))) {
+            options.onBackpressure?.(method);
+            await writable(call, signal);
+          }
         }
         // Cancelled: let the producer clean up (queued until it next yields if it is busy); nobody listens.
         iterator.return?.().catch(() => undefined);
