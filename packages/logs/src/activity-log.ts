@@ -47,6 +47,8 @@ export interface ActivityLog extends ActivityLogger {
   isLevelEnabled(level: ActivityLevel): boolean;
   /** Literal values (passwords, environment values) masked as `[redacted]` in every message from now on. */
   addSecrets(values: Iterable<string>): void;
+  /** Lines not written to the file because the disk was more than 8 MiB behind. */
+  readonly linesDropped: number;
   /** The rotating file, when logging to a file (counters, tests). */
   readonly file: RotatingFile | null;
   /** CLR-01 (SIGUSR2): close and reopen the file by name. */
@@ -122,6 +124,7 @@ export function createActivityLog(settings: ActivityLogSettings): ActivityLog {
   const stdout = settings.nodaemon && !settings.silent ? (settings.stdout ?? process.stdout) : null;
   const json = settings.json === true;
   const secrets = new Set<string>();
+  let linesDropped = 0;
 
   // pino formats; this destination turns its JSON into supervisord's line format and fans it out.
   const destination = {
@@ -135,6 +138,7 @@ export function createActivityLog(settings: ActivityLogSettings): ActivityLog {
       if (!json) line = textLine ?? chunk;
       if (file !== null) {
         if (file.writableLength < MAX_PENDING_BYTES) file.write(line);
+        else linesDropped += 1;
       }
       if (syslog !== null && textLine !== null) {
         for (const l of textLine.replace(/\n$/, "").split("\n")) syslog.send(l);
@@ -178,6 +182,9 @@ export function createActivityLog(settings: ActivityLogSettings): ActivityLog {
     isLevelEnabled: (level) => logger.isLevelEnabled(level),
     addSecrets(values) {
       for (const v of values) secrets.add(v);
+    },
+    get linesDropped() {
+      return linesDropped;
     },
     file,
     reopen,

@@ -94,6 +94,8 @@ export class RotatingFile extends Writable {
   private seekable = false;
   /** True while writes fail, so a streak of ENOSPC is reported once. */
   private failing = false;
+  /** After close() the file stays closed: a late reopen/clear (e.g. SIGUSR2 racing a removal) opens nothing. */
+  private shutDown = false;
   private chain: Promise<void> = Promise.resolve();
   private readonly stats: WriteCounters = { bytesWritten: 0, bytesDropped: 0, bytesRotatedAway: 0, rotations: 0 };
 
@@ -127,6 +129,7 @@ export class RotatingFile extends Writable {
   /** CLR-01: close and reopen the file by name (after an external logrotate, or to retry after a fault). */
   reopen(): Promise<void> {
     return this.exclusive(async () => {
+      if (this.shutDown) return;
       await this.closeFile();
       await this.openFile("a");
     });
@@ -135,6 +138,7 @@ export class RotatingFile extends Writable {
   /** CLR-02: close, delete (ENOENT ignored), reopen a new empty file; backups are kept. */
   clear(): Promise<void> {
     return this.exclusive(async () => {
+      if (this.shutDown) return;
       await this.closeFile();
       try {
         await ignoreEnoent(fs.promises.unlink(this.path));
@@ -147,6 +151,7 @@ export class RotatingFile extends Writable {
 
   /** Flush buffered data and close the file. The writer is not used again. */
   close(): Promise<void> {
+    this.shutDown = true;
     if (this.writableFinished || this.destroyed) return this.exclusive(() => this.closeFile());
     return new Promise((resolve) => {
       this.once("finish", () => resolve());
@@ -174,10 +179,12 @@ export class RotatingFile extends Writable {
   }
 
   override _final(callback: (error?: Error | null) => void): void {
+    this.shutDown = true;
     void this.exclusive(() => this.closeFile()).then(() => callback());
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.shutDown = true;
     void this.exclusive(() => this.closeFile()).then(() => callback(error));
   }
 
