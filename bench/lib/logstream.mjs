@@ -64,6 +64,7 @@ export function verify(logfile, backups, totalBytes, { fromStart = false } = {})
     fillLine(expected, 0, Number.isSafeInteger(seq) ? seq : 0);
     if (line.length !== LINE || !Number.isSafeInteger(seq) || !line.equals(expected)) {
       corrupt += line.length;
+      if (prev !== null && line.length === LINE) prev += 1; // it stands in the place of the next line: no gap too
       return;
     }
     if (prev === null) {

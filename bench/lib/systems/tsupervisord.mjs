@@ -1,11 +1,12 @@
 // tsupervisord built from this repo, given the very same supervisord.conf as supervisord. States come from
-// the cheapest client that answers: supervisord's XML-RPC (if the daemon serves it on the socket), else
-// `tsctl status` parsed as supervisorctl's output.
+// the cheapest client that answers: the gRPC client of @tsupervisord/protocol (its built dist), else
+// supervisord's XML-RPC (if the daemon serves it on the socket), else `tsctl status` parsed as
+// supervisorctl's output.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SupervisordFamily } from './supervisord.mjs';
 import * as xmlrpc from '../xmlrpc.mjs';
 import { waitFor } from '../poll.mjs';
@@ -14,6 +15,7 @@ import { sleepers } from '../programs.mjs';
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const DAEMON = join(REPO, 'apps', 'daemon', 'dist', 'main.js');
 const CTL = join(REPO, 'apps', 'ctl', 'dist', 'main.js');
+const PROTOCOL = join(REPO, 'packages', 'protocol', 'dist', 'index.js');
 
 /** supervisorctl-style status lines: `name  STATE  pid 123, uptime 0:00:01` or `name  FATAL  Exited too quickly`. */
 export function parseStatus(text) {
@@ -43,7 +45,7 @@ function runCapture(cmd, args, env) {
 export class Tsupervisord extends SupervisordFamily {
   constructor() {
     super({ name: 'tsupervisord', daemonArgv: [process.execPath, DAEMON], ctlArgv: [process.execPath, CTL] });
-    this.mode = null; // 'xmlrpc' | 'ctl', decided by the first answer
+    this.mode = null; // 'grpc' | 'xmlrpc' | 'ctl', decided by the first answer
   }
 
   async start(dir, programs) {
@@ -51,7 +53,24 @@ export class Tsupervisord extends SupervisordFamily {
     await super.start(dir, programs);
   }
 
+  async #grpcStates() {
+    if (!this.grpc) this.grpc = this.protocol.connect(`unix://${this.socket}`);
+    const res = await this.grpc.getAllProcessInfo({}, { deadline: Date.now() + 10_000 });
+    return res.processes.map((p) => ({ name: p.name, state: p.statename, pid: p.pid || null }));
+  }
+
   async states() {
+    if (this.protocol && (this.mode === null || this.mode === 'grpc')) {
+      try {
+        const list = await this.#grpcStates();
+        this.mode = 'grpc';
+        for (const p of list) if (p.pid) this.seenPids.add(p.pid);
+        return list;
+      } catch (e) {
+        if (this.mode === 'grpc' || e?.name === 'ConnectionError') throw e;
+        this.mode = 'xmlrpc';
+      }
+    }
     if (this.mode !== 'ctl') {
       try {
         const list = await super.states();
@@ -71,10 +90,23 @@ export class Tsupervisord extends SupervisordFamily {
     return list;
   }
 
+  async teardown() {
+    this.grpc?.close();
+    this.grpc = null;
+    await super.teardown();
+  }
+
   /** Skips itself with a clear note unless the daemon and ctl are built and run a program end to end. */
   async setup() {
     for (const f of [DAEMON, CTL]) {
       if (!existsSync(f)) return { ok: false, note: `not built: ${f} missing (run \`pnpm build\`)` };
+    }
+    if (existsSync(PROTOCOL)) {
+      try {
+        this.protocol = await import(pathToFileURL(PROTOCOL).href);
+      } catch {
+        this.protocol = null; // fall back to XML-RPC / tsctl
+      }
     }
     const dir = mkdtempSync(join(tmpdir(), 'tsup-bench-probe-'));
     try {
