@@ -33,7 +33,7 @@ export function searchPaths(argv0: string): string[] {
   ];
 }
 
-export function findConfigFile(argv0: string, cwd: string, paths = searchPaths(argv0)): string | null {
+export function findConfigFile(argv0: string, cwd: string, paths: readonly string[] = searchPaths(argv0)): string | null {
   for (const path of paths) {
     if (existsSync(resolve(cwd, path))) return path;
   }
