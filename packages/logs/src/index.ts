@@ -35,3 +35,5 @@ export {
   redactSecrets,
 } from "./activity-log.js";
 export type { ActivityLevel, ActivityLog, ActivityLogSettings } from "./activity-log.js";
+export { createProcessOutputPort } from "./output-port.js";
+export type { OutputProcessConfig, ProcessOutputPortOptions } from "./output-port.js";
