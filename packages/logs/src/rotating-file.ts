@@ -315,7 +315,13 @@ export class RotatingFile extends Writable {
         for (let i = this.backups - 1; i >= 1; i -= 1) {
           await ignoreEnoent(fs.promises.rename(`${this.path}.${i}`, `${this.path}.${i + 1}`));
         }
-        await ignoreEnoent(fs.promises.rename(this.path, `${this.path}.1`));
+        try {
+          await fs.promises.rename(this.path, `${this.path}.1`);
+        } catch (err) {
+          if (errnoCode(err) !== "ENOENT") throw err;
+          // ROT-04: the file was deleted while open; what went to it since is gone. Recreate it, say so.
+          this.report(new Error(`log file ${this.path} was removed while open; recreating it`));
+        }
       } else {
         this.stats.bytesRotatedAway += size;
       }

@@ -85,7 +85,8 @@ describe("RotatingFile", () => {
 
   it("ROT-04: a deleted active file keeps receiving writes until the next rotation recreates it", async () => {
     const f = path.join(tempDir(), "out.log");
-    const w = new RotatingFile({ path: f, maxbytes: 10, backups: 1 });
+    const errors: string[] = [];
+    const w = new RotatingFile({ path: f, maxbytes: 10, backups: 1, onError: (e) => errors.push(e.message) });
     await writeEach(w, ["abc"]);
     fs.unlinkSync(f);
     await writeEach(w, ["defgh"]);
@@ -97,6 +98,7 @@ describe("RotatingFile", () => {
     expect(read(f)).toBe("new");
     expect(fs.existsSync(`${f}.1`)).toBe(false);
     expect(w.counters.bytesDropped).toBe(0);
+    expect(errors).toEqual([`log file ${f} was removed while open; recreating it`]);
   });
 
   it("ROT-05: a non-seekable target (character device) is written without rotating", async () => {
