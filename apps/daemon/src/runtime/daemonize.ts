@@ -63,7 +63,7 @@ export function spawnDaemonChild(): Promise<number> {
 
 /** The daemon child's side of the channel. Writes are synchronous and never throw (the parent may be gone). */
 export class ParentChannel {
-  private open = isDaemonChild();
+  constructor(private open: boolean) {}
 
   /** A line the user would see on the terminal before supervisord forked. */
   stderr(line: string): void {
