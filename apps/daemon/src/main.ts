@@ -1,10 +1,9 @@
 #!/usr/bin/env node
-import { renderSampleConfig, readConfig } from "@tsupervisord/config";
+import { describeConfig, readConfig, renderSampleConfig } from "@tsupervisord/config";
 import { CliUsageError, parseCommandLine, type CliOptions } from "./cli/options.js";
 import { usageText } from "./cli/usage.js";
 import { programName, usageError, UsageExit } from "./cli/terminal.js";
-import { loadConfig, configErrorLines, applyCommandLine } from "./cli/load-config.js";
-import { describeForTestConfig } from "./cli/test-config.js";
+import { applyCommandLine, loadConfig } from "./cli/load-config.js";
 import { daemonVersion } from "./version.js";
 import { consumeDaemonMarker, isDaemonChild, ParentChannel, spawnDaemonChild } from "./runtime/daemonize.js";
 import { runDaemon } from "./daemon.js";
@@ -41,15 +40,15 @@ async function main(argv: readonly string[]): Promise<number> {
         process.stdout.write(renderSampleConfig());
         return 0;
       case "test-config": {
-        const config = await loadConfig(cli, progname);
-        process.stdout.write(describeForTestConfig(config));
+        const config = loadConfig(cli, progname);
+        process.stdout.write(describeConfig(config));
         return 0;
       }
       case "run":
         break;
     }
 
-    const config = await loadConfig(cli, progname);
+    const config = loadConfig(cli, progname);
     if (!config.supervisord.nodaemon && !daemonChild) {
       // D-DMN-04: the parent waits for the detached daemon to be serving, then leaves.
       return await spawnDaemonChild();
@@ -61,8 +60,7 @@ async function main(argv: readonly string[]): Promise<number> {
       daemonized: daemonChild,
       toTerminal,
       ready: () => channel.ready(),
-      rereadConfig: async () => applyCommandLine(await readConfig(config.file), cli),
-      describeConfigError: configErrorLines,
+      rereadConfig: async () => applyCommandLine(readConfig(config.file), cli),
     });
   } catch (err) {
     if (err instanceof UsageExit) {

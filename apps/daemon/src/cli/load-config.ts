@@ -1,39 +1,28 @@
 import path from "node:path";
-import { readConfig, type Config } from "@tsupervisord/config";
-import { formatConfigIssue, isConfigError } from "@tsupervisord/errors";
-import { locateConfigFile } from "./config-search.js";
+import { findConfigFile, formatConfigErrorForCli, noConfigFileMessage, readConfig, type Config } from "@tsupervisord/config";
 import type { CliOptions } from "./options.js";
 import { resolveUser } from "../runtime/privileges.js";
-import { usageError } from "./terminal.js";
+import { usageError, UsageExit } from "./terminal.js";
 
 /**
  * §7.2 step 1: find the file (CFG-02/03), read it, and lay the command line over it (CLI values win; flags
- * only turn things on, D-CLI-02). Every failure is a UsageExit carrying supervisord's `Error: …` lines.
+ * only turn things on, D-CLI-02). Every failure is a UsageExit carrying supervisord's `Error: …` lines, one per
+ * problem with its file, line and option, then `For help, use <argv0> -h`.
  */
-export async function loadConfig(cli: CliOptions, progname: string): Promise<Config> {
-  let file: string;
-  try {
-    file = locateConfigFile(cli.configFile, progname);
-  } catch (err) {
-    throw usageError((err as Error).message, progname);
-  }
+export function loadConfig(cli: CliOptions, progname: string): Config {
+  const file = cli.configFile ?? findConfigFile(progname, process.cwd());
+  if (file === null) throw usageError(noConfigFileMessage(progname), progname);
   let config: Config;
   try {
-    config = await readConfig(file);
+    config = readConfig(file);
   } catch (err) {
-    throw usageError(configErrorLines(err), progname);
+    throw new UsageExit(formatConfigErrorForCli(err, progname).replace(/\n$/, "").split("\n"));
   }
   try {
     return applyCommandLine(config, cli);
   } catch (err) {
     throw usageError((err as Error).message, progname);
   }
-}
-
-/** Every problem of a failed read, one message each (file, line and option when known). */
-export function configErrorLines(err: unknown): string[] {
-  if (isConfigError(err)) return err.issues.map(formatConfigIssue);
-  return [(err as Error).message ?? String(err)];
 }
 
 export function applyCommandLine(config: Config, cli: CliOptions): Config {

@@ -2,7 +2,8 @@
  * D-SIG-01: signals are queued (a signal already pending is not queued twice) and handled one at a time, in
  * arrival order, each after the previous handler finished. D-SIG-02: SIGUSR1 is not handled, as in supervisord.
  */
-export const HANDLED_SIGNALS = ["SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR2", "SIGCHLD"] as const;
+// SIGCHLD is left to libuv, which reaps children itself (supervisord only logs it at DEBG).
+export const HANDLED_SIGNALS = ["SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR2"] as const;
 export type HandledSignal = (typeof HANDLED_SIGNALS)[number];
 
 export class SignalQueue {

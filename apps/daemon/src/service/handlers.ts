@@ -32,14 +32,14 @@ export function createHandlers(ctx: ServiceContext): SupervisorHandlers {
   };
 
   return {
-    getAPIVersion: () => (running(), { version: API_VERSION }),
+    getApiVersion: () => (running(), { version: API_VERSION }),
     getSupervisorVersion: () => (running(), { version: ctx.version }),
     getIdentification: () => (running(), { identifier: ctx.config.supervisord.identifier }),
     getState: () => {
       running();
       return { statecode: DAEMON_STATE_CODES.RUNNING, statename: "RUNNING" };
     },
-    getPID: () => (running(), { pid: process.pid }),
+    getPid: () => (running(), { pid: process.pid }),
 
     readLog: async (req) => {
       running();
