@@ -39,7 +39,7 @@ export async function runTop(options: TopOptions): Promise<number> {
 
   let source: TopDataSource;
   try {
-    source = options.dataSource ?? (await import("./grpc-source.js")).createGrpcSource(options);
+    source = options.dataSource ?? (await (await import("./grpc-source.js")).createGrpcSource(options));
   } catch (error) {
     stderr.write(`tsctl top: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;

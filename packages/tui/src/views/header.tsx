@@ -16,7 +16,8 @@ export function Header({ state, label }: { state: TopState; label: string }) {
   const d = state.daemon;
   const uptime = d && d.startedAt > 0 ? d.now - d.startedAt + (state.now - state.daemonReceivedAt) / 1000 : null;
   const ident = d
-    ? `tsupervisord  ${d.identification}  ${d.version}${uptime === null ? "" : `  up ${formatDuration(uptime)}`}  pid ${d.pid}`
+    ? `tsupervisord  ${d.identification}  ${d.version}${d.state === "RUNNING" ? "" : `  ${d.state}`}` +
+      `${uptime === null ? "" : `  up ${formatDuration(uptime)}`}  pid ${d.pid}`
     : "tsupervisord";
   const conn = connectionText(state, label);
 

@@ -163,7 +163,7 @@ export function proc(group: string, name: string, extra: Partial<ProcessInfo> = 
   };
 }
 
-export const DAEMON: DaemonInfo = { identification: "supervisor", version: "4.2.5", pid: 42, startedAt: 1_000, now: 1_010 };
+export const DAEMON: DaemonInfo = { identification: "supervisor", version: "4.2.5", pid: 42, startedAt: 1_000, now: 1_010, state: "RUNNING" };
 
 export function snapshot(processes: ProcessInfo[], daemon: DaemonInfo = DAEMON): WatchEvent {
   return { kind: "snapshot", daemon, processes };
