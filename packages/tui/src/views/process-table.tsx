@@ -124,7 +124,7 @@ function GroupLine(props: { row: GroupRow; cols: Columns; state: TopState; selec
   const title = `${mark}${arrow} ${row.group} (${row.members.length})  `;
   const totals = `${fit(formatCpu(cpu), 6, true)} ${fit(formatBytes(rss), 7, true)} ${" ".repeat(5)}`;
   const countsText = [...counts].map(([s, n]) => `${s} ${n}`).join("  ");
-  const middle = Math.max(0, state.viewport.columns - title.length - totals.length - 1);
+  const middle = Math.max(0, state.viewport.columns - 1 - title.length - totals.length - 1);
   return (
     <Text wrap="truncate" inverse={selected} bold>
       {title}
