@@ -1,0 +1,41 @@
+import net from "node:net";
+import tls from "node:tls";
+import { ADDRESS_IN_USE_MESSAGE, ListenerError } from "./errors.js";
+import { closeServer, describeSocketError, type OpenListener } from "./unix-socket.js";
+
+export interface InetListenOptions {
+  host: string;
+  port: number;
+  /** TLS key/cert when configured; null for plain TCP. */
+  tls: { key: Buffer; cert: Buffer } | null;
+  onConnection: (socket: net.Socket) => void;
+}
+
+/**
+ * D-HTTP-04: `host:port` (empty host = every IPv4 interface, as supervisord binds). libuv sets SO_REUSEADDR.
+ * With TLS the connection handed on is the decrypted TLSSocket (ALPN offers h2 and http/1.1).
+ */
+export async function listenInet(opts: InetListenOptions): Promise<OpenListener> {
+  const host = opts.host === "" || opts.host === "*" ? "0.0.0.0" : opts.host;
+  const server: net.Server =
+    opts.tls === null
+      ? net.createServer(opts.onConnection)
+      : tls.createServer({ key: opts.tls.key, cert: opts.tls.cert, ALPNProtocols: ["h2", "http/1.1"] }, (s) =>
+          opts.onConnection(s),
+        );
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen({ host, port: opts.port, backlog: 1024 }, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") throw new ListenerError(ADDRESS_IN_USE_MESSAGE);
+    throw new ListenerError(describeSocketError(err));
+  }
+  const address = server.address();
+  const bound = typeof address === "object" && address !== null ? `${address.address}:${address.port}` : host;
+  return { description: `tcp://${bound}`, close: () => closeServer(server) };
+}
