@@ -32,7 +32,12 @@ export const EVENT_TYPE_NAMES: readonly string[] = [
 export const DEFAULT_RESULT_HANDLER = "supervisor.dispatchers:default_handler";
 export const MAIN_RPCINTERFACE_FACTORY = "supervisor.rpcinterface:make_main_rpcinterface";
 
-/** A `module:attr` entry point spec with the whitespace pkg_resources tolerates removed. */
+/**
+ * A `module:attr` entry point spec as `pkg_resources.EntryPoint.parse` reads it (whitespace around the
+ * colon, trailing `[extras]` ignored), normalised to `module:attr`; the raw text when it does not parse.
+ */
 export function normaliseEntryPoint(spec: string): string {
-  return spec.trim().replace(/\s*:\s*/, ":");
+  const m = /^\s*([\w.]+)\s*(?::\s*([\w.]+))?\s*(?:\[.*\])?\s*$/u.exec(spec);
+  if (!m) return spec;
+  return m[2] === undefined ? (m[1] ?? "") : `${m[1] ?? ""}:${m[2]}`;
 }

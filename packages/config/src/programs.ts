@@ -254,7 +254,8 @@ export function groupsFromParser(ctx: ReadContext): GroupConfig[] {
       excluded.add(shown);
       processes.push(...processesFromSection(ctx, shown, groupName, "program"));
     }
-    groups.push({ name: groupName, priority, kind: "heterogeneous", processes: collapseDuplicateNames(processes).sort(byPriorityThenName) });
+    // supervisord keeps `programs=` order here (each program's own processes sorted); starting sorts anyway
+    groups.push({ name: groupName, priority, kind: "heterogeneous", processes: collapseDuplicateNames(processes) });
   }
 
   for (const section of all) {

@@ -91,7 +91,11 @@ export interface GroupConfig {
   name: string;
   priority: number;
   kind: "program" | "heterogeneous" | "eventlistener" | "fcgi-program";
-  /** Sorted by (priority, name) with Python string comparison (NUM-03, ORD-02). */
+  /**
+   * supervisord's order: a program's processes sorted by (priority, name) with Python string comparison
+   * (NUM-03, ORD-02); for a `[group:x]`, the programs in `programs=` order, each sorted so. Names are unique
+   * (NUM-02). Consumers that start or stop processes sort by (priority, name) themselves, as supervisord does.
+   */
   processes: ProcessConfig[];
   pool?: EventListenerPoolConfig;
   /** fcgi-program: `unix:///abs/path` or `tcp://host:port`, with socket options. */
