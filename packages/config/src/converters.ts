@@ -95,6 +95,7 @@ export function expandUser(v: string, home: string = process.env["HOME"] ?? home
 }
 
 function isDir(p: string, cwd: string): boolean {
+  if (p === "") return false; // os.path.isdir('') is False
   try {
     return statSync(path.resolve(cwd, p)).isDirectory();
   } catch {

@@ -1,3 +1,5 @@
+import { pyRepr } from "./pyrepr.js";
+
 /** Event type names a listener may subscribe to (`events=`), as supervisor's `EventTypes` has them (§6.1). */
 export const EVENT_TYPE_NAMES: readonly string[] = [
   "EVENT",
@@ -34,10 +36,15 @@ export const MAIN_RPCINTERFACE_FACTORY = "supervisor.rpcinterface:make_main_rpci
 
 /**
  * A `module:attr` entry point spec as `pkg_resources.EntryPoint.parse` reads it (whitespace around the
- * colon, trailing `[extras]` ignored), normalised to `module:attr`; the raw text when it does not parse.
+ * colon, trailing `[extras]` ignored), normalised to `module:attr`; null when it does not parse.
  */
-export function normaliseEntryPoint(spec: string): string {
-  const m = /^\s*([\w.]+)\s*(?::\s*([\w.]+))?\s*(?:\[.*\])?\s*$/u.exec(spec);
-  if (!m) return spec;
-  return m[2] === undefined ? (m[1] ?? "") : `${m[1] ?? ""}:${m[2]}`;
+export function normaliseEntryPoint(spec: string): string | null {
+  const m = /^\s*(.+?)\s*=\s*([\w.]+)\s*(?::\s*([\w.]+))?\s*(?:\[.*\])?\s*$/u.exec(`x=${spec}`);
+  if (!m) return null;
+  return m[3] === undefined ? (m[2] ?? "") : `${m[2] ?? ""}:${m[3]}`;
+}
+
+/** The ValueError text `EntryPoint.parse` raises for a malformed spec (supervisord shows the tuple). */
+export function badEntryPointMessage(spec: string): string {
+  return `("EntryPoint must be in 'name=module:attrs [extras]' format", ${pyRepr(`x=${spec}`)})`;
 }

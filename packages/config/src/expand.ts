@@ -160,6 +160,11 @@ function pyFormat(fmt: string, names: Expansions): string {
     }
     if (!keyed || value === undefined) {
       // `%s` without a name formats the whole dictionary in Python: never meaningful in a config (EXP-01)
+      // `%d` and friends then fail on the dict in Python; `%s`/`%r` would print it, which we refuse
+      if ("diu".includes(conv)) throw new PyFormatError(`%${conv} format: a real number is required, not dict`, "type");
+      if ("oxX".includes(conv)) throw new PyFormatError(`%${conv} format: an integer is required, not dict`, "type");
+      if ("eEfFgG".includes(conv)) throw new PyFormatError("must be real number, not dict", "type");
+      if (conv === "c") throw new PyFormatError("%c requires int or char", "type");
       throw new PyFormatError(`positional format %${conv} is not supported, use %(name)${conv}`, "type");
     }
     out += formatOne(conv, value, flags, width, prec);

@@ -23,7 +23,7 @@ import {
   processOrGroupName,
 } from "./converters.js";
 import { ValueError } from "./errors.js";
-import { DEFAULT_RESULT_HANDLER, EVENT_TYPE_NAMES, normaliseEntryPoint } from "./events.js";
+import { DEFAULT_RESULT_HANDLER, EVENT_TYPE_NAMES, badEntryPointMessage, normaliseEntryPoint } from "./events.js";
 import { expand, pyCompare, type ExpansionValue } from "./expand.js";
 import { dictOfKeyValuePairs } from "./shlex.js";
 import { parseSignal } from "./signals.js";
@@ -277,7 +277,9 @@ export function groupsFromParser(ctx: ReadContext): GroupConfig[] {
     const bufferSize = r.soft("buffer_size", () => integer(r.get("buffer_size", "10", hereNames())), 10);
     if (bufferSize < 1) r.record("buffer_size", `[${section}] section sets invalid buffer_size (${bufferSize})`);
     const resultHandler = r.soft("result_handler", () => r.get("result_handler", DEFAULT_RESULT_HANDLER, hereNames()), DEFAULT_RESULT_HANDLER);
-    if (normaliseEntryPoint(resultHandler) !== DEFAULT_RESULT_HANDLER) {
+    const handler = normaliseEntryPoint(resultHandler);
+    if (handler === null) r.record("result_handler", badEntryPointMessage(resultHandler));
+    else if (handler !== DEFAULT_RESULT_HANDLER) {
       r.record(
         "result_handler",
         `${resultHandler} cannot be resolved within [${section}] (tsupervisord supports only ${DEFAULT_RESULT_HANDLER})`,

@@ -20,7 +20,7 @@ import {
   octal,
 } from "./converters.js";
 import { ValueError } from "./errors.js";
-import { MAIN_RPCINTERFACE_FACTORY, normaliseEntryPoint } from "./events.js";
+import { MAIN_RPCINTERFACE_FACTORY, badEntryPointMessage, normaliseEntryPoint } from "./events.js";
 import { expand, pySorted, type ExpansionValue } from "./expand.js";
 import { pyGlob } from "./glob.js";
 import { pyRepr } from "./pyrepr.js";
@@ -274,7 +274,12 @@ function readRpcInterfaces(ctx: ReadContext): RpcInterfaceConfig[] {
       if (!r.has(key)) r.record(key, `section [${section}] does not specify a ${key}`);
       continue;
     }
-    if (normaliseEntryPoint(spec) !== MAIN_RPCINTERFACE_FACTORY) {
+    const normalised = normaliseEntryPoint(spec);
+    if (normalised === null) {
+      r.record(key, badEntryPointMessage(spec));
+      continue;
+    }
+    if (normalised !== MAIN_RPCINTERFACE_FACTORY) {
       r.record(
         key,
         `${spec} cannot be resolved within [${section}] (tsupervisord cannot load Python plugins; only ${MAIN_RPCINTERFACE_FACTORY} is supported)`,
@@ -328,8 +333,8 @@ function readSupervisordSection(ctx: ReadContext, envr: ResolvedEnvironment): Su
   for (const [k, v] of Object.entries(environment)) ctx.envExpansions.set(`ENV_${k}`, v);
   ctx.globalEnvironment = environment;
 
-  // `realize()`: user resolved after the whole file was read; logfile/pidfile made absolute against the cwd
-  const user = userRaw === null ? null : r.soft("user", () => resolveUser(ctx.userDb, userRaw), null);
+  // `realize()` resolves `user` after the whole file was read (see resolveSupervisordUser)
+  const user = userRaw === null ? null : { name: userRaw, uid: -1, gid: -1 };
   return {
     logfile: logfile === "syslog" ? "syslog" : normalizePath(logfile, ctx.cwd),
     logfileMaxbytes,
@@ -408,6 +413,11 @@ export function readConfig(file: string, opts: ReadConfigOptions = {}): Config {
     // supervisord itself never reads this section: its problems are tsctl's to report (readCtlConfig)
     const scratch = { ...ctx, issues: [] };
     supervisorctl = readSupervisorctlSection(scratch);
+  }
+  if (supervisord.user !== null) {
+    const r = new SectionReader(ctx, "supervisord", "");
+    const name = supervisord.user.name;
+    supervisord.user = r.soft("user", () => resolveUser(ctx.userDb, name), null);
   }
   if (ctx.issues.length > 0) throw new ConfigError(ctx.issues);
   return {
