@@ -44,3 +44,8 @@ export { makeNamespec, splitNamespec } from "./namespec.js";
 export { describeExit, parseSignal, signame } from "./signals.js";
 export { initialState, transition, EXITED_TOO_QUICKLY } from "./machine.js";
 export type { Effect, MachineConfig, MachineEvent, MachineState, StateChange, TimerKind, TransitionResult } from "./machine.js";
+export { diffGroups, groupConfigsEqual, processConfigsEqual } from "./config-diff.js";
+export { CommandError, resolveCommand, searchPath, shlexSplit } from "./command.js";
+export type { CommandProblemKind, ResolvedCommand } from "./command.js";
+export { describeProcess, formatLocalStopTime, formatTimedelta } from "./describe.js";
+export { childEnvironment } from "./spawn.js";

@@ -9,7 +9,7 @@
  * HTTP/1.1 can share a TLS port too (ALPN offers h2 and http/1.1).
  */
 import type { Socket } from "node:net";
-import { TLSSocket, createSecureContext, type SecureContext, type SecureContextOptions } from "node:tls";
+import { createServer as createTlsServer, type Server as TlsServer, type TlsOptions } from "node:tls";
 import type { Duplex } from "node:stream";
 
 /** The first bytes of the HTTP/2 client connection preface (`PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n`). */
@@ -19,12 +19,13 @@ export interface ConnectionHandlers {
   /** Where HTTP/2 connections go: `createGrpcServer(...).injector`. */
   grpc: { injectConnection(connection: Duplex): void };
   /**
-   * Where HTTP/1.x connections go, e.g. `(socket) => httpServer.emit("connection", socket)`.
+   * Where HTTP/1.x connections go, e.g. `(socket) => httpServer.emit("connection", socket)`. The socket is
+   * resumed right after this returns, so attach readers synchronously (http.Server does).
    * Default: answer `501 Not Implemented` and close.
    */
   http1?: ((socket: Duplex) => void) | undefined;
-  /** Terminate TLS before peeking (a context from `createTlsContext`, or options for one). */
-  tls?: SecureContext | SecureContextOptions | undefined;
+  /** Terminate TLS before peeking: `{ cert, key }`, plus `ca` + `requestCert` to demand client certificates. */
+  tls?: TlsOptions | undefined;
   /** A connection that sends nothing for this long is closed before classification. Default 30 s. */
   peekTimeoutMs?: number | undefined;
 }
@@ -34,24 +35,29 @@ export function respondNotImplemented(socket: Duplex): void {
   socket.end("HTTP/1.1 501 Not Implemented\r\nContent-Type: text/plain\r\nContent-Length: 16\r\nConnection: close\r\n\r\nNot Implemented\n");
 }
 
-/** A reusable server TLS context (cert/key, optional client CA) for `handleConnection({ tls })`. */
-export function createTlsContext(options: SecureContextOptions): SecureContext {
-  return createSecureContext(options);
-}
+/**
+ * TLS is terminated by a never-listening `tls.Server` fed with `emit("connection")`: the public way to get a
+ * fully set-up server-side TLSSocket (a bare `new TLSSocket({ isServer })` stays `secureConnecting` forever, and
+ * http2 then never adopts it). One per handlers object, so make the handlers once per listener.
+ */
+const terminators = new WeakMap<ConnectionHandlers, TlsServer>();
 
-function isSecureContext(value: SecureContext | SecureContextOptions): value is SecureContext {
-  return typeof (value as SecureContext).context === "object" && (value as SecureContext).context !== null;
+function terminatorFor(handlers: ConnectionHandlers, tls: TlsOptions): TlsServer {
+  let terminator = terminators.get(handlers);
+  if (terminator === undefined) {
+    terminator = createTlsServer({ ALPNProtocols: ["h2", "http/1.1"], ...tls }, (tlsSocket) =>
+      classify(tlsSocket, handlers),
+    );
+    // A failed handshake only concerns that connection (the socket is destroyed by tls).
+    terminator.on("tlsClientError", () => undefined);
+    terminators.set(handlers, terminator);
+  }
+  return terminator;
 }
 
 export function handleConnection(socket: Socket, handlers: ConnectionHandlers): void {
-  if (handlers.tls === undefined) {
-    classify(socket, handlers);
-    return;
-  }
-  const secureContext = isSecureContext(handlers.tls) ? handlers.tls : createSecureContext(handlers.tls);
-  const tlsSocket = new TLSSocket(socket, { isServer: true, secureContext, ALPNProtocols: ["h2", "http/1.1"] });
-  tlsSocket.once("error", () => tlsSocket.destroy());
-  classify(tlsSocket, handlers);
+  if (handlers.tls === undefined) classify(socket, handlers);
+  else terminatorFor(handlers, handlers.tls).emit("connection", socket);
 }
 
 function classify(stream: Socket, handlers: ConnectionHandlers): void {
@@ -79,8 +85,15 @@ function classify(stream: Socket, handlers: ConnectionHandlers): void {
     stop();
     stream.pause();
     stream.unshift(seen);
-    if (looksLikeHttp2) handlers.grpc.injectConnection(stream);
-    else (handlers.http1 ?? respondNotImplemented)(stream);
+    if (looksLikeHttp2) {
+      // http2 takes over the socket and reads the unshifted bytes itself.
+      handlers.grpc.injectConnection(stream);
+    } else {
+      (handlers.http1 ?? respondNotImplemented)(stream);
+      // We paused the socket to push the bytes back; `http.Server` attaches its 'data' listener on
+      // 'connection' but does not resume an explicitly paused socket, so restart the flow for it.
+      if (!stream.destroyed && stream.isPaused()) stream.resume();
+    }
   };
   stream.on("data", onData);
   stream.once("close", stop);

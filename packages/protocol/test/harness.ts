@@ -19,7 +19,7 @@ import {
   type SupervisorGrpcServer,
   type SupervisorHandlers,
 } from "../src/index.js";
-import type { SecureContextOptions } from "node:tls";
+import type { TlsOptions } from "node:tls";
 
 export interface Harness {
   grpc: SupervisorGrpcServer;
@@ -33,7 +33,7 @@ export interface Harness {
 
 export interface HarnessOptions extends CreateGrpcServerOptions {
   http1?: (socket: Duplex) => void;
-  tls?: SecureContextOptions;
+  tls?: TlsOptions;
 }
 
 function listen(server: NetServer, target: string | { host: string; port: number }): Promise<void> {

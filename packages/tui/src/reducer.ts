@@ -299,6 +299,17 @@ function applyWatch(state: TopState, event: WatchEvent, at: number): TopState {
       marked.delete(event.key);
       return { ...state, processes, marked };
     }
+    case "groupRemoved": {
+      const gone = [...state.processes.values()].filter((p) => p.group === event.group).map(processKey);
+      if (gone.length === 0) return state;
+      const processes = new Map(state.processes);
+      const marked = new Set(state.marked);
+      for (const k of gone) {
+        processes.delete(k);
+        marked.delete(k);
+      }
+      return { ...state, processes, marked };
+    }
     case "stats": {
       let processes: Map<string, ProcessRecord> | null = null;
       for (const s of event.stats) {
