@@ -4,6 +4,7 @@
  * interactive shell (exit status 0). `tsctl top` and `tsctl completion …` are tsctl's own additions.
  */
 import "./compile-cache.js";
+import type * as Tui from "@tsupervisord/tui";
 import { wantsColor } from "./color.js";
 import { COMMANDS } from "./commands/index.js";
 import { COMPLETION_SCRIPTS } from "./completion-scripts.js";
@@ -19,7 +20,7 @@ function finish(code: number): never {
 
 /** `tsctl top`: the Ink dashboard, imported only here so other commands never load ink or react. */
 async function runTop(options: CtlOptions): Promise<number> {
-  let tui: typeof import("@tsupervisord/tui");
+  let tui: typeof Tui;
   try {
     tui = await import("@tsupervisord/tui");
   } catch (err) {
