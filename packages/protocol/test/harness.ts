@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Duplex } from "node:stream";
 import {
+  createConnectionRouter,
   createGrpcServer,
   handleConnection,
   type CreateGrpcServerOptions,
@@ -72,14 +73,16 @@ export async function startHarness(handlers: SupervisorHandlers, options: Harnes
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
   };
-  const unixRoute = { ...route, tls: undefined };
+  // Both entry points: a router made once (unix), and handleConnection with fresh handlers per connection, as
+  // an inline `onConnection` in the daemon would do (TCP, also the TLS path).
+  const routeUnix = createConnectionRouter({ ...route, tls: undefined });
   const unixServer = createServer((socket) => {
     track(socket);
-    handleConnection(socket, unixRoute);
+    routeUnix(socket);
   });
   const tcpServer = createServer((socket) => {
     track(socket);
-    handleConnection(socket, route);
+    handleConnection(socket, { grpc: grpc.injector, http1: options.http1, tls: options.tls });
   });
   await listenUnixPrivate(unixServer, socketPath);
   await listen(tcpServer, { host: "127.0.0.1", port: 0 });
