@@ -185,9 +185,10 @@ export class Recorder {
   private readonly sub: Subscription;
 
   constructor(sup: Supervisor) {
-    this.sub = sup.subscribe({ maxQueue: 100_000 });
+    const sub = sup.subscribe({ maxQueue: 100_000 });
+    this.sub = sub;
     void (async () => {
-      for await (const e of this.sub) {
+      for await (const e of sub) {
         this.events.push(e);
         for (const w of [...this.waiters]) w();
       }
