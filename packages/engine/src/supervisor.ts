@@ -4,10 +4,10 @@
  * (start/stop with wait, shutdown) re-check their condition whenever one of their processes settles after an
  * event, instead of supervisord's 50 ms polling.
  */
+import { diffGroups } from "@tsupervisord/config";
 import type { Config, GroupConfig, ProcessConfig } from "@tsupervisord/config";
 import { SupervisorError, isSupervisorError } from "@tsupervisord/errors";
 import { CommandError, resolveCommand, searchPath } from "./command.js";
-import { diffGroups } from "./config-diff.js";
 import { describeProcess } from "./describe.js";
 import { EventBus } from "./event-bus.js";
 import type { EventInput, SupervisorEvent } from "./events.js";

@@ -96,6 +96,7 @@ export function config(groups: GroupConfig[]): Config {
     supervisorctl: null,
     groups,
     standardRpcInterface: true,
+    rpcInterfaces: [],
     messages: [],
   };
 }

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CommandError} from "../src/command.js";
 import { resolveCommand, searchPath, shlexSplit } from "../src/command.js";
-import { diffGroups } from "../src/config-diff.js";
+import { diffGroups } from "@tsupervisord/config";
 import { describeProcess, formatLocalStopTime, formatTimedelta } from "../src/describe.js";
 import { makeNamespec, splitNamespec } from "../src/namespec.js";
 import { pyRepr } from "../src/pyrepr.js";
