@@ -371,7 +371,10 @@ describe("logs and daemon state", () => {
     const running = (await rec.waitFor(isState("web", "RUNNING"))) as ProcessStateEvent;
     const done = sup.shutdown();
     expect(sup.state).toBe("SHUTDOWN");
-    expect(await fault(() => sup.getAllProcessInfo())).toBe("SHUTDOWN_STATE");
+    expect(await fault(() => sup.signalProcess("web", "HUP"))).toBe("SHUTDOWN_STATE");
+    expect(await fault(() => sup.reloadConfig(sup.pendingConfig))).toBe("SHUTDOWN_STATE");
+    // reads keep working while stopping (the RPC layer refuses them itself)
+    expect(sup.getAllProcessInfo({ stats: false }).map((p) => p.name)).toEqual(["web"]);
     expect(await fault(sup.startProcess("web"))).toBe("SHUTDOWN_STATE");
     await done;
     expect(() => process.kill(running.pid as number, 0)).toThrow(/ESRCH/);
