@@ -244,12 +244,8 @@ export class GrpcSource implements TopDataSource {
 
 /** Connects to the daemon tsctl resolved (no call is made until the first watch). */
 export async function createGrpcSource(options: TopOptions): Promise<TopDataSource> {
-  const protocol = (await import("@tsupervisord/protocol")) as unknown as {
-    connect?: (url: string, opts: { username?: string | undefined; password?: string | undefined }) => WireClient;
-  };
-  if (typeof protocol.connect !== "function") {
-    throw new Error("@tsupervisord/protocol has no connect(): build the protocol package first");
-  }
-  const client = protocol.connect(options.serverUrl, { username: options.username, password: options.password });
+  const { connect } = await import("@tsupervisord/protocol");
+  // protocol's client satisfies the structural WireClient above; the assignment is the compile-time check.
+  const client: WireClient = connect(options.serverUrl, { username: options.username, password: options.password });
   return new GrpcSource(client, options.serverUrl);
 }

@@ -159,6 +159,7 @@ export function infoText(p: ProcessRecord, now: number): string {
 }
 
 function exitText(p: ProcessRecord): string {
-  if (p.stop === 0) return "-";
+  // A start that failed (too quick, spawn error) has no exit status to show (spec T5: exitstatus = None).
+  if (p.stop === 0 || ((p.state === "BACKOFF" || p.state === "FATAL") && p.exitstatus === 0)) return "-";
   return p.exitstatus === -1 ? "sig" : String(p.exitstatus);
 }
