@@ -99,9 +99,10 @@ export function mapProcess(p: WireProcessInfo): ProcessInfo {
     spawnerr: p.spawnerr,
     exitstatus: p.exitstatus,
     pid: p.pid,
-    // proto3 cannot say "not sampled": a process without a pid has no figures, anything else is a sample.
-    cpuPercent: alive ? p.cpuPercent : null,
-    rssBytes: alive ? p.rssBytes : null,
+    // proto3 cannot say "not sampled": a process without a pid has no figures, and a live process always has
+    // some resident memory, so RSS 0 means no sample yet (a pid just spawned).
+    cpuPercent: alive && p.rssBytes > 0 ? p.cpuPercent : null,
+    rssBytes: alive && p.rssBytes > 0 ? p.rssBytes : null,
     restarts: null,
   };
 }
