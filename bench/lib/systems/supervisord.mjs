@@ -31,6 +31,7 @@ export class SupervisordFamily {
     this.daemonOut = join(dir, 'daemon.out');
     const out = openSync(this.daemonOut, 'a');
     const [cmd, ...args] = this.daemonArgv;
+    if (this.profileDir) args.unshift('--cpu-prof', `--cpu-prof-dir=${this.profileDir}`);
     // detached: its own process group, so a ^C on the benchmark does not reach it before our cleanup
     this.child = spawn(cmd, [...args, '-n', '-c', this.conf], { stdio: ['ignore', out, out], detached: true, cwd: dir });
     closeSync(out);
@@ -69,6 +70,11 @@ export class SupervisordFamily {
 
   /** Fast cleanup after a scenario: SIGKILL the daemon and every child, each by pid. */
   async teardown() {
+    if (this.profileDir && this.pid && alive(this.pid)) {
+      // node writes the profile only on a clean exit
+      signal(this.pid, 'SIGTERM');
+      await Promise.race([this.exited, new Promise((r) => setTimeout(r, 15_000))]);
+    }
     if (this.pid) killTree(this.pid, [...this.seenPids]);
     if (this.exited) await Promise.race([this.exited, new Promise((r) => setTimeout(r, 2000))]);
     this.pid = null;
