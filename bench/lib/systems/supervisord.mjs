@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { supervisordConf } from './supervisord-conf.mjs';
 import * as xmlrpc from '../xmlrpc.mjs';
 import { alive, killTree, signal } from '../proc.mjs';
-import { waitFor } from '../poll.mjs';
+import { waitFor, fatal } from '../poll.mjs';
 
 const SUPERVISORD = '/usr/bin/supervisord';
 const SUPERVISORCTL = '/usr/bin/supervisorctl';
@@ -36,12 +36,24 @@ export class SupervisordFamily {
     this.child = spawn(cmd, [...args, '-n', '-c', this.conf], { stdio: ['ignore', out, out], detached: true, cwd: dir });
     closeSync(out);
     this.pid = this.child.pid;
-    this.exited = new Promise((resolve) => this.child.once('exit', (code, sig) => resolve({ code, sig })));
+    this.exitStatus = null;
+    this.exited = new Promise((resolve) =>
+      this.child.once('exit', (code, sig) => resolve((this.exitStatus = { code, sig }))),
+    );
     this.child.unref();
   }
 
   /** [{ name, state, pid }] with supervisord's state names. Throws while the daemon is not answering. */
+  /** Throws a fatal error (ending any wait) once the daemon has exited. */
+  assertRunning() {
+    if (this.exitStatus) {
+      const { code, sig } = this.exitStatus;
+      throw fatal(`${this.name} daemon exited (${sig ? `signal ${sig}` : `code ${code}`})`);
+    }
+  }
+
   async states() {
+    this.assertRunning();
     const xml = await xmlrpc.call(this.socket, 'supervisor.getAllProcessInfo');
     return this.#remember(
       xmlrpc.parseStructs(xml).map((s) => ({ name: s.name, state: s.statename, pid: s.pid || null })),

@@ -61,6 +61,7 @@ export class Tsupervisord extends SupervisordFamily {
   }
 
   async states() {
+    this.assertRunning();
     if (this.protocol && (this.mode === null || this.mode === 'grpc')) {
       try {
         const list = await this.#grpcStates();
