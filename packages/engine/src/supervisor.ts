@@ -4,10 +4,10 @@
  * (start/stop with wait, shutdown) re-check their condition whenever one of their processes settles after an
  * event, instead of supervisord's 50 ms polling.
  */
+import { diffGroups } from "@tsupervisord/config";
 import type { Config, GroupConfig, ProcessConfig } from "@tsupervisord/config";
 import { SupervisorError, isSupervisorError } from "@tsupervisord/errors";
 import { CommandError, resolveCommand, searchPath } from "./command.js";
-import { diffGroups } from "./config-diff.js";
 import { describeProcess } from "./describe.js";
 import { EventBus } from "./event-bus.js";
 import type { EventInput, SupervisorEvent } from "./events.js";
@@ -282,8 +282,12 @@ export class Supervisor {
 
   // ---- information ----------------------------------------------------------------------------------------
 
+  /**
+   * Reads (getProcessInfo, getAllProcessInfo, getProcessSink, getProcessConfig) work in every daemon state, so the
+   * daemon can keep reporting while shutting down; the RPC layer applies SHUTDOWN_STATE to them itself. Every
+   * operation that changes something refuses with SHUTDOWN_STATE once shutdown() began.
+   */
   getProcessInfo(name: string, options: InfoOptions = {}): ProcessInfo {
-    this.assertRunning();
     const { proc } = this.lookup(name);
     if (proc === null) throw new SupervisorError("BAD_NAME", name);
     return this.info(proc, this.sampleStats([proc], options));
@@ -291,7 +295,6 @@ export class Supervisor {
 
   /** Sorted by group name, then process name (lexical, like supervisord). */
   getAllProcessInfo(options: InfoOptions = {}): ProcessInfo[] {
-    this.assertRunning();
     return this.allProcessInfo(options);
   }
 
