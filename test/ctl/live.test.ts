@@ -135,4 +135,30 @@ describe.skipIf(unavailable !== null)("live: streams and terminals", () => {
     p.send("C-u", "C-d");
     expect(await p.waitFor(/EXIT=\d+/)).toMatch(/EXIT=0/);
   });
+
+  it.skipIf(!HAVE_TMUX)("shell: Ctrl-C ends tail -f and fg but not the shell", async () => {
+    const d = await start();
+    pane = new TmuxPane(`${process.execPath} ${TSCTL} -c ${d.conf}`, { TERM: "xterm", TZ: "UTC" });
+    const p = pane;
+    await p.waitFor(/supervisor> $/m);
+    p.type("tail -f echo");
+    p.send("Enter");
+    await p.waitFor(/==> Press Ctrl-C to exit <==\necho ready/);
+    p.send("C-c");
+    await p.waitFor(/echo ready\n\nsupervisor> $/m);
+    p.type("fg echo");
+    p.send("Enter");
+    await p.waitFor(/fg echo\n==> Press Ctrl-C to exit <==/);
+    p.type("ping");
+    p.send("Enter");
+    await p.waitFor(/got: ping/);
+    p.send("C-c");
+    await p.waitFor(/Exiting foreground\nsupervisor> $/m);
+    p.type("pid echo");
+    p.send("Enter");
+    await p.waitFor(/pid echo\n\d+\nsupervisor> $/m);
+    p.type("exit");
+    p.send("Enter");
+    expect(await p.waitFor(/EXIT=\d+/)).toMatch(/EXIT=0/);
+  });
 });
