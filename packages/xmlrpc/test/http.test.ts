@@ -129,7 +129,7 @@ describe.skipIf(SUPERVISORCTL === null)("the real Python supervisorctl against o
     // supervisorctl prints the data followed by its own newline.
     expect(await ctl(["tail", "sleeper"])).toEqual({ out: "hello from sleeper\n\n", code: 0 });
     const main = await ctl(["maintail"]);
-    expect(main.out).toBe(fs.readFileSync(backend.mainLog, "utf8"));
+    expect(main.out).toBe(`${fs.readFileSync(backend.mainLog, "utf8")}\n`);
     expect(await ctl(["tail", "nosuch"])).toEqual({ out: "nosuch: ERROR (no such process name)\n", code: 1 });
   });
 

@@ -11,6 +11,17 @@ import type { RpcLogger } from "./logger.js";
 import { sendError } from "./responses.js";
 import { handleRpc } from "./rpc-route.js";
 
+/** Resolves once the request body has been read and discarded. */
+function drained(req: IncomingMessage): Promise<void> {
+  if (req.complete) return Promise.resolve();
+  return new Promise((resolve) => {
+    req.once("end", resolve);
+    req.once("error", () => resolve());
+    req.once("close", resolve);
+    req.resume();
+  });
+}
+
 export interface Http1HandlerOptions {
   backend: SupervisorRpcBackend;
   /** Credentials of this server section, or null for none (every request is accepted, D-HTTP-05). */
@@ -47,6 +58,9 @@ export function createHttp1Handler(options: Http1HandlerOptions): Http1Connectio
       const verdict = checkBasicAuth(req.headers.authorization, options.auth);
       if (verdict === "malformed") return sendError(res, 400);
       if (verdict === "unauthorized") {
+        // Swallow the body first (as medusa does): closing while the client still writes it would hand the
+        // client a broken pipe instead of the 401 it must see to say "Server requires authentication".
+        await drained(req);
         return sendError(res, 401, { Connection: "close", "WWW-Authenticate": 'Basic realm="default"' });
       }
     }
