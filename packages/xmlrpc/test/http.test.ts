@@ -369,3 +369,61 @@ describe("HTTP details (RPC-01, RPC-04, RPC-05, RPC-06, TLF-03)", () => {
     }
   });
 });
+
+describe("§8 web UI (WEB-01…06)", () => {
+  const get = async (pathAndQuery: string) => {
+    const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      http.get({ socketPath: openSock, path: pathAndQuery, headers: { Host: "localhost:9001" } }, resolve).on("error", reject);
+    });
+    let body = "";
+    for await (const chunk of response) body += (chunk as Buffer).toString();
+    return { status: response.statusCode, headers: response.headers, body };
+  };
+
+  it("WEB-06 ok.html answers OK with the no-cache headers", async () => {
+    const page = await get("/ok.html");
+    expect(page.status).toBe(200);
+    expect(page.body).toBe("OK");
+    expect(page.headers["pragma"]).toBe("no-cache");
+    expect(page.headers["cache-control"]).toBe("no-cache");
+    expect(page.headers["expires"]).toBe("Thu, 01 Jan 1970 00:00:00 GMT");
+    expect(page.headers["content-type"]).toBe("text/html;charset=utf-8");
+  });
+
+  it("WEB-01…04 status page, actions redirect with their message", async () => {
+    await rawRequest(openSock, "GET / HTTP/1.0\r\n\r\n");
+    const start = await get("/index.html?processname=web%3Aweb_1&action=start");
+    expect(start.status).toBe(301);
+    expect(start.headers.location).toBe("http://localhost:9001/?message=Process%20web%3Aweb_1%20started");
+    const again = await get("/index.html?processname=web%3Aweb_1&action=start");
+    expect(again.headers.location).toBe("http://localhost:9001/?message=ERROR%3A%20Process%20web%3Aweb_1%3A%20already%20started");
+    const nosuch = await get("/index.html?processname=nosuch&action=stop");
+    expect(nosuch.headers.location).toBe("http://localhost:9001/?message=No%20such%20process%20named%20nosuch");
+    const refresh = await get("/index.html?action=refresh");
+    expect(decodeURIComponent(refresh.headers.location ?? "")).toMatch(/\?message=Page refreshed at \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}$/);
+
+    const page = await get("/?message=Process%20web%3Aweb_1%20started");
+    expect(page.status).toBe(200);
+    expect(page.body).toContain("<title>Supervisor Status</title>");
+    expect(page.body).toContain('<div class="status_msg" id="status_msg">Process web:web_1 started</div>');
+    for (const label of ["index.html?action=refresh", "index.html?action=restartall", "index.html?action=stopall"]) {
+      expect(page.body).toContain(`href="${label}"`);
+    }
+    expect(page.body).toContain('<span class="statusrunning">running</span>');
+    expect(page.body).toContain('<a href="tail.html?processname=web%3Aweb_1" target="_blank">web:web_1</a>');
+    expect(page.body).toContain('href="index.html?processname=web%3Aweb_1&amp;action=stop"');
+    expect(page.body).toContain('href="logtail/web%3Aweb_1/stderr"');
+    const rows = page.body.match(/<tr[ >]/g) ?? [];
+    expect(rows).toHaveLength(5); // header + four processes
+    expect(page.body.match(/<tr class="shade">/g)).toHaveLength(2);
+    await get("/index.html?processname=web%3Aweb_1&action=stop");
+  });
+
+  it("WEB-05 tail.html shows the end of the stdout log", async () => {
+    backend.appendLog("cat", "<tagged> output\n");
+    const page = await get("/tail.html?processname=cat&limit=10");
+    expect(page.body).toContain("<title>Supervisor tail of process cat</title>");
+    expect(page.body).toContain("&lt;tagged&gt; output\n</pre>");
+    expect((await get("/tail.html")).body).toContain("No process name found");
+  });
+});

@@ -9,6 +9,7 @@ import type { BasicAuthCredentials } from "./auth.js";
 import { handleLogtail, openProcessTail, parseLogtailPath } from "./logtail-route.js";
 import type { RpcLogger } from "./logger.js";
 import { sendError } from "./responses.js";
+import { handleWebUi, isWebUiPath } from "./webui.js";
 import { handleRpc } from "./rpc-route.js";
 
 /** Resolves once the request body has been read and discarded. */
@@ -41,7 +42,7 @@ export interface Http1ConnectionHandler {
 /**
  * supervisord's HTTP side on sockets the daemon already accepted (design "The wire"): HTTP/1.0 and 1.1
  * keep-alive (RPC-01/02), Basic auth on every path (RPC-04), POST `/RPC2…`, `/logtail/…`, `/mainlogtail`,
- * else 404 (D-HTTP-06).
+ * the web UI (`/`, `/index.html`, `/tail.html`, `/ok.html`), else 404 (D-HTTP-06).
  */
 export function createHttp1Handler(options: Http1HandlerOptions): Http1ConnectionHandler {
   const logger = options.logger ?? {};
@@ -75,6 +76,9 @@ export function createHttp1Handler(options: Http1HandlerOptions): Http1Connectio
     }
     if (uri.startsWith("/mainlogtail")) {
       return handleLogtail(req, res, (signal) => options.backend.followMainLog(signal), false, logger);
+    }
+    if (isWebUiPath(pathname) && (req.method === "GET" || req.method === "POST" || req.method === "HEAD")) {
+      return handleWebUi(req, res, dispatcher);
     }
     return sendError(res, 404);
   };
