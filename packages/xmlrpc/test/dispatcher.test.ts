@@ -228,7 +228,7 @@ describe("SYS-04 system.multicall", () => {
     expect(await rpc.call("system.multicall", [[
       { methodName: "supervisor.getPID" },
       { methodName: "supervisor.getAPIVersion" },
-    ]])).toEqual([{ faultCode: 30, faultString: "FAILED: RangeError:nope" }, "3.0"]);
+    ]])).toEqual([{ faultCode: 30, faultString:  "FAILED: <class 'RangeError'>:nope" }, "3.0"]);
   });
 
   it("a SupervisorError from a backend is kept as its own fault inside multicall", async () => {

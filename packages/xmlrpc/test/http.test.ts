@@ -271,7 +271,9 @@ describe("HTTP details (RPC-01, RPC-04, RPC-05, RPC-06, TLF-03)", () => {
     try {
       const reply = await rawRequest(openSock, post("<methodCall><methodName>supervisor.getIdentification</methodName></methodCall>"));
       expect(reply).toMatch(/^HTTP\/1\.1 500 Internal Server Error\r\n/);
-      expect(logged.some((line) => line.startsWith("CRIT Error: kaput"))).toBe(true);
+      expect(logged.some((line) => line.startsWith(
+        "CRIT Handling XML-RPC request with data '<methodCall><methodName>supervisor.getIdentification</methodName></methodCall>' raised an unexpected exception: Error: kaput",
+      ))).toBe(true);
     } finally {
       backend.getIdentification = original;
     }

@@ -120,9 +120,10 @@ export class RpcDispatcher {
         if (isSupervisorError(err)) {
           results.push({ faultCode: err.fault, faultString: err.faultString });
         } else {
+          // supervisord formats `"%s:%s" % (exc_type, exc_value)`, i.e. `<class 'TypeError'>:message`.
           const type = err instanceof Error ? err.name : typeof err;
           const message = err instanceof Error ? err.message : String(err);
-          results.push({ faultCode: 30, faultString: `FAILED: ${type}:${message}` });
+          results.push({ faultCode: 30, faultString: `FAILED: <class '${type}'>:${message}` });
         }
       }
     }

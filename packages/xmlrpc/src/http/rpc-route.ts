@@ -62,7 +62,8 @@ export async function handleRpc(
     }
   } catch (err) {
     // RPC-07: an unexpected exception inside a method is an HTTP 500, logged CRIT with its traceback.
-    logger.critical?.(err instanceof Error ? (err.stack ?? String(err)) : String(err));
+    const trace = err instanceof Error ? (err.stack ?? String(err)) : String(err);
+    logger.critical?.(`Handling XML-RPC request with data ${pythonStrRepr(body.toString("utf8"))} raised an unexpected exception: ${trace}`);
     return sendError(res, 500);
   }
   if (res.destroyed) return;
