@@ -108,20 +108,24 @@ describe.skipIf(SUPERVISORCTL === null)("the real Python supervisorctl against o
     const status = await ctl(["status", "cat"]);
     expect(status.out).toMatch(/^cat {30}RUNNING {3}pid 4\d\d\d, uptime 0:00:\d\d\n$/);
     expect(status.code).toBe(0);
-    expect(await ctl(["start", "cat"])).toEqual({ out: "cat: ERROR (already started)\n", code: 0 });
-    expect(await ctl(["pid"])).toEqual({ out: "1234\n", code: 0 });
-    const pid = await ctl(["pid", "cat"]);
+    // Independent read-only commands run side by side to keep the suite quick.
+    const [again, daemonPid, pid, version] = await Promise.all([
+      ctl(["start", "cat"]), ctl(["pid"]), ctl(["pid", "cat"]), ctl(["version"]),
+    ]);
+    expect(again).toEqual({ out: "cat: ERROR (already started)\n", code: 0 });
+    expect(daemonPid).toEqual({ out: "1234\n", code: 0 });
     expect(pid.out).toMatch(/^4\d\d\d\n$/);
+    expect(version).toEqual({ out: "4.2.5\n", code: 0 });
     expect(await ctl(["stop", "cat"])).toEqual({ out: "cat: stopped\n", code: 0 });
     expect(await ctl(["stop", "cat"])).toEqual({ out: "cat: ERROR (not running)\n", code: 0 });
-    expect(await ctl(["version"])).toEqual({ out: "4.2.5\n", code: 0 });
   });
 
   it("group selectors and bad names", async () => {
     expect(await ctl(["start", "web:*"])).toEqual({ out: "web:web_0: started\nweb:web_1: started\n", code: 0 });
     expect(await ctl(["stop", "web:*"])).toEqual({ out: "web:web_0: stopped\nweb:web_1: stopped\n", code: 0 });
-    expect(await ctl(["start", "nosuch"])).toEqual({ out: "nosuch: ERROR (no such process)\n", code: 1 });
-    expect(await ctl(["start", "nosuch:*"])).toEqual({ out: "nosuch: ERROR (no such group)\n", code: 2 });
+    const [noProcess, noGroup] = await Promise.all([ctl(["start", "nosuch"]), ctl(["start", "nosuch:*"])]);
+    expect(noProcess).toEqual({ out: "nosuch: ERROR (no such process)\n", code: 1 });
+    expect(noGroup).toEqual({ out: "nosuch: ERROR (no such group)\n", code: 2 });
   });
 
   it("tail and maintail read the logs through readProcessStdoutLog/readLog", async () => {
