@@ -240,3 +240,14 @@ describe("SYS-04 system.multicall", () => {
     ]);
   });
 });
+
+describe("processResult helper for backends (§5.3)", () => {
+  it("maps success and SupervisorErrors to result structs, rethrows anything else", async () => {
+    const { processResult } = await import("../src/index.js");
+    expect(processResult("a", "g")).toEqual({ name: "a", group: "g", status: 80, description: "OK" });
+    expect(processResult("a", "g", new SupervisorError("SPAWN_ERROR", "a"))).toEqual({
+      name: "a", group: "g", status: 50, description: "SPAWN_ERROR: a",
+    });
+    expect(() => processResult("a", "g", new Error("x"))).toThrow("x");
+  });
+});

@@ -1,3 +1,5 @@
+import { ErrorCodes, isSupervisorError } from "@tsupervisord/errors";
+
 /**
  * The port the XML-RPC surface calls into: one async method per `supervisor.*` operation, in plain JS
  * values. The daemon implements it over the engine; this package never sees the engine. Every method
@@ -127,4 +129,14 @@ export interface SupervisorRpcBackend {
   followProcessLog(name: string, channel: LogChannel, signal: AbortSignal): Promise<FollowedLog>;
   /** `/mainlogtail`: NO_FILE (→ 404) when the activity log is absent. */
   followMainLog(signal: AbortSignal): Promise<FollowedLog>;
+}
+
+/**
+ * Helper for backends building group/all results (§5.3): SUCCESS/`OK` without an error, otherwise the
+ * SupervisorError's fault number and `CODE: detail` text. Anything that is not a SupervisorError is rethrown.
+ */
+export function processResult(name: string, group: string, error?: unknown): ProcessResultStruct {
+  if (error === undefined) return { name, group, status: ErrorCodes.SUCCESS, description: "OK" };
+  if (!isSupervisorError(error)) throw error;
+  return { name, group, status: error.fault, description: error.faultString };
 }
