@@ -6,7 +6,11 @@ import { ValueError } from "./errors.js";
 import { pyRepr } from "./pyrepr.js";
 
 export type ExpansionValue = string | number;
-export type Expansions = ReadonlyMap<string, ExpansionValue>;
+/** The names a %-expansion may use (a Map, or a chained view over several). */
+export interface Expansions {
+  get(key: string): ExpansionValue | undefined;
+  keys(): Iterable<string>;
+}
 
 class PyFormatError extends Error {
   constructor(
@@ -172,23 +176,24 @@ function pyFormat(fmt: string, names: Expansions): string {
   return out;
 }
 
-/** Python's `sorted()` of str: code point order. */
+/** Python's `sorted()` of str: code point order (JS compares UTF-16 units, which differs only for surrogates). */
 export function pySorted(items: Iterable<string>): string[] {
-  return [...items].sort((a, b) => {
-    const ac = [...a].map((c) => c.codePointAt(0) ?? 0);
-    const bc = [...b].map((c) => c.codePointAt(0) ?? 0);
-    for (let k = 0; k < Math.min(ac.length, bc.length); k++) {
-      const d = (ac[k] ?? 0) - (bc[k] ?? 0);
-      if (d !== 0) return d;
-    }
-    return ac.length - bc.length;
-  });
+  return [...items].sort(pyCompare);
 }
+
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 /** Python string comparison (`a < b`), for the (priority, name) sort orders. */
 export function pyCompare(a: string, b: string): number {
   if (a === b) return 0;
-  return pySorted([a, b])[0] === a ? -1 : 1;
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : 1;
+  const ac = [...a].map((c) => c.codePointAt(0) ?? 0);
+  const bc = [...b].map((c) => c.codePointAt(0) ?? 0);
+  for (let k = 0; k < Math.min(ac.length, bc.length); k++) {
+    const d = (ac[k] ?? 0) - (bc[k] ?? 0);
+    if (d !== 0) return d;
+  }
+  return ac.length - bc.length;
 }
 
 /** supervisord's `expand(s, expansions, name)` (EXP-02): the %-formatting with its error wording. */
