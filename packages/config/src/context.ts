@@ -61,7 +61,13 @@ export class ChainedNames implements Expansions {
   }
   *keys(): IterableIterator<string> {
     const seen = new Set<string>();
-    for (const layer of this.layers) for (const k of layer.keys()) if (!seen.has(k)) seen.add(k), yield k;
+    for (const layer of this.layers) {
+      for (const k of layer.keys()) {
+        if (seen.has(k)) continue;
+        seen.add(k);
+        yield k;
+      }
+    }
   }
 }
 
