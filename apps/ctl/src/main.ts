@@ -1,1 +1,113 @@
-export {};
+#!/usr/bin/env node
+/**
+ * tsctl: supervisorctl's command line. Parses options, then runs one command (exit status = its status) or the
+ * interactive shell (exit status 0). `tsctl top` and `tsctl completion …` are tsctl's own additions.
+ */
+import { wantsColor } from "./color.js";
+import { COMMANDS } from "./commands/index.js";
+import { COMPLETION_SCRIPTS } from "./completion-scripts.js";
+import { Controller } from "./controller.js";
+import { lazyGrpcBackend } from "./lazy-backend.js";
+import { PROGNAME, parseCommandLine, type CtlOptions } from "./options.js";
+import { CompletionCache, loadHistory, runShell, saveHistory } from "./shell.js";
+import { ProcessTerminal } from "./tty-terminal.js";
+
+function finish(code: number): never {
+  process.exit(code);
+}
+
+/** `tsctl top`: the Ink dashboard, imported only here so other commands never load ink or react. */
+async function runTop(options: CtlOptions): Promise<number> {
+  let tui: typeof import("@tsupervisord/tui");
+  try {
+    tui = await import("@tsupervisord/tui");
+  } catch (err) {
+    process.stderr.write(`Error: tsctl top is not available: ${(err as Error).message}\n`);
+    return 1;
+  }
+  return tui.runTop({
+    serverUrl: options.serverurl,
+    ...(options.username !== null ? { username: options.username } : {}),
+    ...(options.password !== null ? { password: options.password } : {}),
+  });
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === "completion") {
+    const script = COMPLETION_SCRIPTS[argv[1] ?? ""];
+    if (script === undefined || argv.length !== 2) {
+      process.stderr.write(`Error: usage: ${PROGNAME} completion bash|zsh|fish\n`);
+      return 2;
+    }
+    process.stdout.write(script);
+    return 0;
+  }
+
+  const parsed = parseCommandLine(argv, { argv0: process.argv[1] ?? PROGNAME, cwd: process.cwd(), vars: process.env });
+  if (parsed.kind === "help") {
+    process.stdout.write(`${parsed.text}\n`);
+    return 0;
+  }
+  if (parsed.kind === "usage") {
+    process.stderr.write(`Error: ${parsed.message}\nFor help, use ${PROGNAME} -h\n`);
+    return 2;
+  }
+  const options = parsed.options;
+  if (options.args[0] === "top") return runTop(options);
+
+  const shell = options.args.length === 0;
+  let ctl: Controller | null = null;
+  let cache: CompletionCache | null = null;
+  const term = new ProcessTerminal({
+    color: wantsColor(process.stdout.isTTY, process.env),
+    history: shell ? loadHistory(options.historyFile) : [],
+    ...(shell
+      ? { completer: (line: string, cb: (err: null, result: [string[], string]) => void) => {
+          void (cache as CompletionCache).complete(line).then((r) => cb(null, r), () => cb(null, [[], line]));
+        } }
+      : {}),
+    onInterrupt: () => onInterrupt(),
+  });
+  const onInterrupt = (): void => {
+    if (ctl?.interrupt() === true) return;
+    // Ctrl-C outside tail -f / fg: the shell prints a newline and ends (status 0); one-shot is interrupted.
+    process.stdout.write("\n");
+    if (shell) {
+      saveHistory(options.historyFile, term.history);
+      finish(0);
+    }
+    finish(130);
+  };
+  process.on("SIGINT", onInterrupt);
+
+  ctl = new Controller(
+    {
+      target: { serverurl: options.serverurl, username: options.username, password: options.password },
+      interactive: shell,
+      prompt: options.prompt,
+      historyFile: options.historyFile,
+    },
+    term,
+    COMMANDS,
+    lazyGrpcBackend,
+  );
+
+  if (!shell) {
+    // CTL-04: the words are joined with single spaces and run as one command line.
+    await ctl.onecmd(options.args.join(" "));
+    ctl.close();
+    term.close();
+    return ctl.exitstatus;
+  }
+  cache = new CompletionCache(ctl);
+  await runShell(ctl, cache);
+  saveHistory(options.historyFile, term.history);
+  ctl.close();
+  term.close();
+  return 0;
+}
+
+main(process.argv.slice(2)).then(finish, (err: unknown) => {
+  process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+  finish(1);
+});

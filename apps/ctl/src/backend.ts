@@ -1,0 +1,119 @@
+/**
+ * What tsctl needs from a supervisord: one method per supervisor.* call the commands make, in the shapes of
+ * spec §5.3. Commands, formatting and exit codes are written against this interface only; the gRPC
+ * implementation (grpc-backend.ts) is loaded lazily, and tests can plug in a scripted one.
+ *
+ * Faults arrive as `SupervisorError` (from @tsupervisord/errors); failures to reach the daemon at all as
+ * `BackendConnectionError`.
+ */
+
+export interface ProcessInfo {
+  name: string;
+  group: string;
+  /** supervisord's status text (CMD-STATUS-4); computed client-side when the server sends none. */
+  description?: string;
+  start: number;
+  stop: number;
+  now: number;
+  state: number;
+  statename: string;
+  spawnerr: string;
+  exitstatus: number;
+  stdoutLogfile: string;
+  stderrLogfile: string;
+  pid: number;
+}
+
+/** The outcome for one process of a group/all operation: `status` is a fault number (80 = SUCCESS). */
+export interface ProcessResult {
+  name: string;
+  group: string;
+  status: number;
+  description: string;
+}
+
+export interface ConfigInfo {
+  name: string;
+  group: string;
+  inuse: boolean;
+  autostart: boolean;
+  groupPrio: number;
+  processPrio: number;
+}
+
+export interface ConfigChanges {
+  added: string[];
+  changed: string[];
+  removed: string[];
+}
+
+export type LogChannel = "stdout" | "stderr";
+
+/** Receives the bytes of a followed log; `truncated` when the file shrank or was replaced. */
+export type LogSink = (data: Uint8Array, truncated: boolean) => void;
+
+export interface CtlBackend {
+  getAPIVersion(): Promise<string>;
+  getSupervisorVersion(): Promise<string>;
+  getPID(): Promise<number>;
+  getProcessInfo(name: string): Promise<ProcessInfo>;
+  getAllProcessInfo(): Promise<ProcessInfo[]>;
+  getAllConfigInfo(): Promise<ConfigInfo[]>;
+
+  startProcess(name: string): Promise<void>;
+  startProcessGroup(group: string): Promise<ProcessResult[]>;
+  startAllProcesses(): Promise<ProcessResult[]>;
+  stopProcess(name: string): Promise<void>;
+  stopProcessGroup(group: string): Promise<ProcessResult[]>;
+  stopAllProcesses(): Promise<ProcessResult[]>;
+  signalProcess(name: string, signal: string): Promise<void>;
+  signalProcessGroup(group: string, signal: string): Promise<ProcessResult[]>;
+  signalAllProcesses(signal: string): Promise<ProcessResult[]>;
+
+  /** RD-*: `offset < 0, length 0` = the last |offset| bytes. */
+  readProcessLog(name: string, channel: LogChannel, offset: number, length: number): Promise<Uint8Array>;
+  readMainLog(offset: number, length: number): Promise<Uint8Array>;
+  /** TLF-01/02: the last 1024 bytes, then appended bytes, until `signal` aborts (then resolves). */
+  followProcessLog(name: string, channel: LogChannel, sink: LogSink, signal: AbortSignal): Promise<void>;
+  followMainLog(sink: LogSink, signal: AbortSignal): Promise<void>;
+  clearProcessLogs(name: string): Promise<void>;
+  clearAllProcessLogs(): Promise<ProcessResult[]>;
+  sendProcessStdin(name: string, data: string): Promise<void>;
+
+  reloadConfig(): Promise<ConfigChanges>;
+  addProcessGroup(name: string): Promise<void>;
+  removeProcessGroup(name: string): Promise<void>;
+  shutdown(): Promise<void>;
+  restart(): Promise<void>;
+
+  /** Releases the connection so the process can exit. */
+  close(): void;
+}
+
+export type ConnectionFailure = "refused" | "no-such-file" | "unauthenticated" | "other";
+
+/** The daemon could not be reached (or would not talk to us): no fault, no answer. */
+export class BackendConnectionError extends Error {
+  override readonly name = "BackendConnectionError";
+  readonly reason: ConnectionFailure;
+  readonly url: string;
+
+  constructor(reason: ConnectionFailure, url: string, message?: string, options?: { cause?: unknown }) {
+    super(message ?? `${url}: ${reason}`, options);
+    this.reason = reason;
+    this.url = url;
+  }
+}
+
+export function isBackendConnectionError(err: unknown): err is BackendConnectionError {
+  return err instanceof BackendConnectionError;
+}
+
+/** Where and as whom to connect: what `open` and the credential prompt change. */
+export interface ServerTarget {
+  serverurl: string;
+  username: string | null;
+  password: string | null;
+}
+
+export type BackendFactory = (target: ServerTarget) => CtlBackend;

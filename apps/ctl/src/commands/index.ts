@@ -1,0 +1,46 @@
+/** The action table: supervisorctl's default plugin plus the Controller's own help and EOF. */
+import type { Controller } from "../controller.js";
+import { helpFor, helpIndex } from "../help.js";
+import { doAdd, doAvail, doRemove, doReread, doUpdate } from "./config.js";
+import { doStart, doStop, doRestart, doSignal } from "./control.js";
+import { doOpen, doReload, doShutdown, doVersion } from "./daemon.js";
+import { doClear, doFg, doMaintail, doTail } from "./logs.js";
+import { doPid, doStatus } from "./status.js";
+import type { Command, CommandTable } from "./types.js";
+
+async function doHelp(ctl: Controller, arg: string): Promise<void> {
+  const topic = arg.trim();
+  for (const line of topic === "" ? helpIndex() : helpFor(topic)) ctl.output(line);
+}
+
+/** quit, exit and EOF (Ctrl-D) print an empty line and end the shell. */
+const leave: Command = async (ctl) => {
+  ctl.output("");
+  return true;
+};
+
+export const COMMANDS: CommandTable = {
+  add: doAdd,
+  avail: doAvail,
+  clear: doClear,
+  exit: leave,
+  fg: doFg,
+  maintail: doMaintail,
+  open: doOpen,
+  pid: doPid,
+  quit: leave,
+  reload: doReload,
+  remove: doRemove,
+  reread: doReread,
+  restart: doRestart,
+  shutdown: doShutdown,
+  signal: doSignal,
+  start: doStart,
+  status: doStatus,
+  stop: doStop,
+  tail: doTail,
+  update: doUpdate,
+  version: doVersion,
+  help: doHelp,
+  EOF: leave,
+};

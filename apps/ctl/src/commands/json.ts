@@ -1,0 +1,39 @@
+/** The `--json` shapes: supervisord's field names (spec §5.3), one document per command. */
+import type { ConfigInfo, ProcessInfo } from "../backend.js";
+import { descriptionOf } from "../format.js";
+import { makeNamespec } from "../namespec.js";
+
+export function processInfoJson(info: ProcessInfo): Record<string, unknown> {
+  return {
+    name: info.name,
+    group: info.group,
+    namespec: makeNamespec(info.group, info.name),
+    state: info.state,
+    statename: info.statename,
+    description: descriptionOf(info),
+    pid: info.pid,
+    start: info.start,
+    stop: info.stop,
+    now: info.now,
+    exitstatus: info.exitstatus,
+    spawnerr: info.spawnerr,
+    stdout_logfile: info.stdoutLogfile,
+    stderr_logfile: info.stderrLogfile,
+  };
+}
+
+export function configInfoJson(info: ConfigInfo): Record<string, unknown> {
+  return {
+    name: info.name,
+    group: info.group,
+    namespec: makeNamespec(info.group, info.name),
+    inuse: info.inuse,
+    autostart: info.autostart,
+    group_prio: info.groupPrio,
+    process_prio: info.processPrio,
+  };
+}
+
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, null, 2);
+}

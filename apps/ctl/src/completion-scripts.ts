@@ -1,0 +1,69 @@
+/** `tsctl completion bash|zsh|fish`: shell scripts that complete actions, and names by asking tsctl itself. */
+
+const ACTION_WORDS =
+  "add avail clear exit fg help maintail open pid quit reload remove reread restart shutdown signal start status stop tail top update version completion";
+
+const BASH = `# tsctl bash completion: eval "$(tsctl completion bash)"
+_tsctl() {
+  local cur prev words cword
+  cur="\${COMP_WORDS[COMP_CWORD]}"
+  local i action="" opts=()
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    case "\${COMP_WORDS[i]}" in
+      -c|-s|-u|-p|-r) opts+=("\${COMP_WORDS[i]}" "\${COMP_WORDS[i+1]}"); ((i++)) ;;
+      -*) opts+=("\${COMP_WORDS[i]}") ;;
+      *) action="\${COMP_WORDS[i]}"; break ;;
+    esac
+  done
+  if [[ -z "$action" ]]; then
+    COMPREPLY=($(compgen -W "${ACTION_WORDS}" -- "$cur"))
+    return
+  fi
+  case "$action" in
+    add|remove|update)
+      COMPREPLY=($(compgen -W "$(tsctl "\${opts[@]}" status --json 2>/dev/null | sed -n 's/^ *"group": "\\(.*\\)",$/\\1/p' | sort -u)" -- "$cur")) ;;
+    clear|fg|pid|restart|signal|start|status|stop|tail)
+      COMPREPLY=($(compgen -W "all $(tsctl "\${opts[@]}" status --json 2>/dev/null | sed -n 's/^ *"namespec": "\\(.*\\)",$/\\1/p')" -- "$cur")) ;;
+    completion)
+      COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")) ;;
+  esac
+}
+complete -F _tsctl tsctl
+`;
+
+const ZSH = `#compdef tsctl
+# tsctl zsh completion: eval "$(tsctl completion zsh)"
+_tsctl() {
+  local -a actions names
+  actions=(${ACTION_WORDS})
+  if (( CURRENT == 2 )); then
+    _describe 'action' actions
+    return
+  fi
+  case "\${words[2]}" in
+    add|remove|update)
+      names=(\${(f)"$(tsctl status --json 2>/dev/null | sed -n 's/^ *"group": "\\(.*\\)",$/\\1/p' | sort -u)"}) ;;
+    clear|fg|pid|restart|signal|start|status|stop|tail)
+      names=(all \${(f)"$(tsctl status --json 2>/dev/null | sed -n 's/^ *"namespec": "\\(.*\\)",$/\\1/p')"}) ;;
+    completion) names=(bash zsh fish) ;;
+  esac
+  compadd -a names
+}
+compdef _tsctl tsctl
+`;
+
+const FISH = `# tsctl fish completion: tsctl completion fish | source
+function __tsctl_names
+    tsctl status --json 2>/dev/null | string match -r '"namespec": "(.*)"' | string match -v -r '"namespec"'
+end
+function __tsctl_groups
+    tsctl status --json 2>/dev/null | string match -r '"group": "(.*)"' | string match -v -r '"group"' | sort -u
+end
+complete -c tsctl -f
+complete -c tsctl -n "__fish_use_subcommand" -a "${ACTION_WORDS}"
+complete -c tsctl -n "__fish_seen_subcommand_from clear fg pid restart signal start status stop tail" -a "all (__tsctl_names)"
+complete -c tsctl -n "__fish_seen_subcommand_from add remove update" -a "(__tsctl_groups)"
+complete -c tsctl -n "__fish_seen_subcommand_from completion" -a "bash zsh fish"
+`;
+
+export const COMPLETION_SCRIPTS: Readonly<Record<string, string>> = { bash: BASH, zsh: ZSH, fish: FISH };

@@ -1,0 +1,145 @@
+/**
+ * CtlBackend over the gRPC client of @tsupervisord/protocol. Loaded with `await import()` on first use, so
+ * commands that never talk to the daemon (help, completion scripts, usage errors) never load grpc-js.
+ */
+import { ConnectionError, LogChannel as WireChannel, connect } from "@tsupervisord/protocol";
+import type { SupervisorClient } from "@tsupervisord/protocol";
+import type { ConnectionFailure, CtlBackend, LogChannel, LogSink, ProcessInfo, ServerTarget } from "./backend.js";
+import { BackendConnectionError } from "./backend.js";
+
+const REASONS: Readonly<Record<string, ConnectionFailure>> = {
+  refused: "refused",
+  no_such_file: "no-such-file",
+  unauthenticated: "unauthenticated",
+  unavailable: "other",
+};
+
+/** The protocol's ConnectionError as ours; faults (SupervisorError) and the rest pass through unchanged. */
+function translate(err: unknown): unknown {
+  if (err instanceof ConnectionError) {
+    return new BackendConnectionError(REASONS[err.reason] ?? "other", err.url, err.message, { cause: err });
+  }
+  return err;
+}
+
+async function call<T>(promise: Promise<T>): Promise<T> {
+  try {
+    return await promise;
+  } catch (err) {
+    throw translate(err);
+  }
+}
+
+function wireChannel(channel: LogChannel): WireChannel {
+  return channel === "stderr" ? WireChannel.STDERR : WireChannel.STDOUT;
+}
+
+function toProcessInfo(info: {
+  name: string;
+  group: string;
+  description: string;
+  start: number;
+  stop: number;
+  now: number;
+  state: number;
+  statename: string;
+  spawnerr: string;
+  exitstatus: number;
+  stdoutLogfile: string;
+  stderrLogfile: string;
+  pid: number;
+}): ProcessInfo {
+  return {
+    name: info.name,
+    group: info.group,
+    description: info.description,
+    start: info.start,
+    stop: info.stop,
+    now: info.now,
+    state: info.state,
+    statename: info.statename,
+    spawnerr: info.spawnerr,
+    exitstatus: info.exitstatus,
+    stdoutLogfile: info.stdoutLogfile,
+    stderrLogfile: info.stderrLogfile,
+    pid: info.pid,
+  };
+}
+
+/** Reads a follow stream into the sink until the server ends it or `signal` aborts (which resolves). */
+async function pump(
+  stream: AsyncIterable<{ data: Uint8Array; truncated: boolean }>,
+  sink: LogSink,
+  signal: AbortSignal,
+): Promise<void> {
+  try {
+    for await (const chunk of stream) sink(chunk.data, chunk.truncated);
+  } catch (err) {
+    if (signal.aborted) return;
+    throw translate(err);
+  }
+}
+
+export function createGrpcBackend(target: ServerTarget): CtlBackend {
+  let client: SupervisorClient;
+  try {
+    client = connect(target.serverurl, {
+      username: target.username ?? undefined,
+      password: target.password ?? undefined,
+    });
+  } catch (err) {
+    // An address the client cannot dial at all (e.g. `unix://relative`): every call fails the same way.
+    const failure = new BackendConnectionError("other", target.serverurl, (err as Error).message, { cause: err });
+    return new Proxy({} as CtlBackend, {
+      get: (_t, prop) => (prop === "close" ? () => undefined : () => Promise.reject(failure)),
+    });
+  }
+  return {
+    getAPIVersion: async () => (await call(client.getApiVersion({}))).version,
+    getSupervisorVersion: async () => (await call(client.getSupervisorVersion({}))).version,
+    getPID: async () => (await call(client.getPid({}))).pid,
+    getProcessInfo: async (name) => {
+      const { info } = await call(client.getProcessInfo({ name }));
+      if (info === undefined) throw new Error(`no process info for ${name}`);
+      return toProcessInfo(info);
+    },
+    getAllProcessInfo: async () => (await call(client.getAllProcessInfo({}))).processes.map(toProcessInfo),
+    getAllConfigInfo: async () =>
+      (await call(client.getAllConfigInfo({}))).configs.map((c) => ({
+        name: c.name,
+        group: c.group,
+        inuse: c.inuse,
+        autostart: c.autostart,
+        groupPrio: c.groupPrio,
+        processPrio: c.processPrio,
+      })),
+    startProcess: async (name) => void (await call(client.startProcess({ name, wait: true }))),
+    startProcessGroup: async (name) => (await call(client.startProcessGroup({ name, wait: true }))).results,
+    startAllProcesses: async () => (await call(client.startAllProcesses({ wait: true }))).results,
+    stopProcess: async (name) => void (await call(client.stopProcess({ name, wait: true }))),
+    stopProcessGroup: async (name) => (await call(client.stopProcessGroup({ name, wait: true }))).results,
+    stopAllProcesses: async () => (await call(client.stopAllProcesses({ wait: true }))).results,
+    signalProcess: async (name, signal) => void (await call(client.signalProcess({ name, signal }))),
+    signalProcessGroup: async (name, signal) => (await call(client.signalProcessGroup({ name, signal }))).results,
+    signalAllProcesses: async (signal) => (await call(client.signalAllProcesses({ signal }))).results,
+    readProcessLog: async (name, channel, offset, length) =>
+      (await call(client.readProcessLog({ name, channel: wireChannel(channel), offset, length }))).data,
+    readMainLog: async (offset, length) => (await call(client.readLog({ offset, length }))).data,
+    followProcessLog: (name, channel, sink, signal) =>
+      pump(client.tailProcessLogFollow({ name, channel: wireChannel(channel) }, { signal }), sink, signal),
+    followMainLog: (sink, signal) => pump(client.tailMainLogFollow({}, { signal }), sink, signal),
+    clearProcessLogs: async (name) => void (await call(client.clearProcessLogs({ name }))),
+    clearAllProcessLogs: async () => (await call(client.clearAllProcessLogs({}))).results,
+    sendProcessStdin: async (name, data) =>
+      void (await call(client.sendProcessStdin({ name, data: Buffer.from(data, "utf8") }))),
+    reloadConfig: async () => {
+      const r = await call(client.reloadConfig({}));
+      return { added: r.added, changed: r.changed, removed: r.removed };
+    },
+    addProcessGroup: async (name) => void (await call(client.addProcessGroup({ name }))),
+    removeProcessGroup: async (name) => void (await call(client.removeProcessGroup({ name }))),
+    shutdown: async () => void (await call(client.shutdown({}))),
+    restart: async () => void (await call(client.restart({}))),
+    close: () => client.close(),
+  };
+}

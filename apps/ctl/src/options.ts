@@ -1,0 +1,144 @@
+/**
+ * supervisorctl's command line (spec §4.1): getopt parsing with Python's messages (CTL-02), the config file
+ * lookup (CFG-02/04/05) and the precedence command line > `[supervisorctl]` > defaults (CTL-01).
+ */
+import { CtlConfigError, findConfigFile, readCtlConfig } from "./ctl-config.js";
+import { GetoptError, getopt } from "./getopt.js";
+import { pythonRepr } from "./commands/logs.js";
+
+export const PROGNAME = "tsctl";
+
+export const USAGE = `tsctl -- control applications run by supervisord from the cmd line.
+
+Usage: %s [options] [action [arguments]]
+
+Options:
+-c/--configuration FILENAME -- configuration file path (searches if not given)
+-h/--help -- print usage message and exit
+-i/--interactive -- start an interactive shell after executing commands
+-s/--serverurl URL -- URL on which supervisord server is listening
+     (default "http://localhost:9001").
+-u/--username USERNAME -- username to use for authentication with server
+-p/--password PASSWORD -- password to use for authentication with server
+-r/--history-file -- keep a readline history (if readline is available)
+
+action [arguments] -- see below
+
+Actions are commands like "tail" or "stop".  If -i is specified or no action is
+specified on the command line, a "shell" interpreting actions typed
+interactively is started.  Use the action "help" to find out about available
+actions.
+
+tsctl also has: "status --json", "avail --json", "pid --json", "top" (a live
+dashboard) and "completion bash|zsh|fish" (prints a shell completion script).
+`;
+
+export interface CtlOptions {
+  configfile: string | null;
+  serverurl: string;
+  username: string | null;
+  password: string | null;
+  prompt: string;
+  historyFile: string | null;
+  interactive: boolean;
+  /** The action and its arguments (empty: start the shell). */
+  args: string[];
+}
+
+export type ParseOutcome =
+  | { kind: "help"; text: string }
+  | { kind: "usage"; message: string }
+  | { kind: "run"; options: CtlOptions };
+
+const SHORT = "h?c:is:u:p:r:";
+const LONG = ["help", "configuration=", "interactive", "serverurl=", "username=", "password=", "history_file="];
+
+type Name = "configfile" | "interactive" | "serverurl" | "username" | "password" | "historyFile";
+
+const OPTION_NAMES: Readonly<Record<string, Name | "help">> = {
+  "-h": "help",
+  "--help": "help",
+  "-?": "help",
+  "-c": "configfile",
+  "--configuration": "configfile",
+  "-i": "interactive",
+  "--interactive": "interactive",
+  "-s": "serverurl",
+  "--serverurl": "serverurl",
+  "-u": "username",
+  "--username": "username",
+  "-p": "password",
+  "--password": "password",
+  "-r": "historyFile",
+  "--history_file": "historyFile",
+};
+
+/** supervisor.datatypes.url: a scheme and something after it (`localhost:9001` passes, as in Python). */
+export function isUrl(value: string): boolean {
+  const colon = value.indexOf(":");
+  if (colon <= 0 || !/^[A-Za-z][A-Za-z0-9+.-]*$/.test(value.slice(0, colon))) return false;
+  let rest = value.slice(colon + 1);
+  const cut = rest.search(/[?#]/);
+  if (cut !== -1) rest = rest.slice(0, cut);
+  return rest !== "" && rest !== "//";
+}
+
+export function parseCommandLine(
+  argv: readonly string[],
+  env: {
+    argv0: string;
+    cwd: string;
+    vars: Record<string, string | undefined>;
+    /** Replaces the CFG-02 search list (tests: the machine's own /etc/supervisor must not leak in). */
+    searchPaths?: readonly string[];
+  },
+): ParseOutcome {
+  let parsed: { options: [string, string][]; args: string[] };
+  try {
+    parsed = getopt(argv, SHORT, LONG);
+  } catch (err) {
+    if (err instanceof GetoptError) return { kind: "usage", message: err.message };
+    throw err;
+  }
+  const given: Partial<Record<Name, string | true>> = {};
+  for (const [opt, value] of parsed.options) {
+    const name = OPTION_NAMES[opt] as Name | "help";
+    if (name === "help") return { kind: "help", text: USAGE.replace("%s", PROGNAME) };
+    if (name === "serverurl" && !isUrl(value)) {
+      return {
+        kind: "usage",
+        message: `invalid value for ${opt} ${pythonRepr(value)}: value ${pythonRepr(value)} is not a URL`,
+      };
+    }
+    if (given[name] !== undefined) return { kind: "usage", message: `conflicting command line option ${pythonRepr(opt)}` };
+    given[name] = name === "interactive" ? true : value;
+  }
+
+  const str = (name: Name): string | null => {
+    const v = given[name];
+    return typeof v === "string" ? v : null;
+  };
+  const configfile = str("configfile") ?? findConfigFile(env.argv0, env.cwd, env.searchPaths);
+  let fromFile = null;
+  if (configfile !== null) {
+    try {
+      fromFile = readCtlConfig(configfile, { cwd: env.cwd, env: env.vars });
+    } catch (err) {
+      if (err instanceof CtlConfigError) return { kind: "usage", message: err.message };
+      throw err;
+    }
+  }
+  return {
+    kind: "run",
+    options: {
+      configfile,
+      serverurl: str("serverurl") ?? fromFile?.serverurl ?? "http://localhost:9001",
+      username: str("username") ?? fromFile?.username ?? null,
+      password: str("password") ?? fromFile?.password ?? null,
+      prompt: fromFile?.prompt ?? "supervisor",
+      historyFile: str("historyFile") ?? fromFile?.historyFile ?? null,
+      interactive: given.interactive === true || parsed.args.length === 0,
+      args: parsed.args,
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { ACTIONS, HELP_TEXTS, helpFor, helpIndex } from "../src/help.js";
+import { FakeBackend } from "./fake-backend.js";
+import { run } from "./helpers.js";
+
+const GOLDEN_INDEX = [
+  "",
+  "default commands (type help <topic>):",
+  "=====================================",
+  "add    exit      open  reload  restart   start   tail   ",
+  "avail  fg        pid   remove  shutdown  status  update ",
+  "clear  maintail  quit  reread  signal    stop    version",
+  "",
+].join("\n");
+
+describe("help (CMD-HELP-1)", () => {
+  it("the index as supervisorctl 4.2.5 prints it", async () => {
+    expect(helpIndex().join("\n")).toBe(GOLDEN_INDEX);
+    const r = await run(new FakeBackend([]), "help");
+    expect(r).toEqual({ out: `${GOLDEN_INDEX}\n`, err: "", exit: 0 });
+  });
+  it("`?` means help, `help help` and unknown topics", async () => {
+    expect((await run(new FakeBackend([]), "?")).out).toBe(`${GOLDEN_INDEX}\n`);
+    expect((await run(new FakeBackend([]), "help help")).out).toBe(
+      "help\t\tPrint a list of available actions\nhelp <action>\tPrint help for <action>\n",
+    );
+    expect((await run(new FakeBackend([]), "help EOF")).out).toBe("*** No help on EOF\n");
+    expect((await run(new FakeBackend([]), "help nosuch")).out).toBe("*** No help on nosuch\n");
+  });
+  it("maintail's text ends with an empty line, tail's keeps its tabs", () => {
+    expect(helpFor("maintail").join("\n")).toBe(
+      "maintail -f \tContinuous tail of supervisor main log file (Ctrl-C to exit)\n" +
+        "maintail -100\tlast 100 *bytes* of supervisord main log file\n" +
+        "maintail\tlast 1600 *bytes* of supervisor main log file\n",
+    );
+    expect(helpFor("tail")[3]).toBe("\t\t\tCtrl-C to exit.");
+  });
+  it("lists the 21 actions", () => {
+    expect(ACTIONS).toHaveLength(21);
+  });
+  it("help never connects", async () => {
+    const backend = FakeBackend.refused("unix:///x");
+    await run(backend, "help start");
+    expect(backend.calls).toEqual([]);
+  });
+});
+
+// Side by side with the real supervisorctl when Debian's package is installed (the reference, spec §13).
+const SUPERVISORCTL = "/usr/bin/supervisorctl";
+describe.skipIf(!existsSync(SUPERVISORCTL))("help texts byte for byte against supervisorctl 4.2.5", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsctl-help-"));
+  const conf = join(dir, "c.conf");
+  writeFileSync(conf, `[supervisorctl]\nserverurl=unix://${dir}/none.sock\n`);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each([...Object.keys(HELP_TEXTS), "help", ""])("help %s", async (topic) => {
+    const expected = execFileSync(SUPERVISORCTL, ["-c", conf, "help", ...(topic === "" ? [] : [topic])], {
+      encoding: "utf8",
+    });
+    expect((await run(new FakeBackend([]), `help ${topic}`)).out).toBe(expected);
+  });
+});

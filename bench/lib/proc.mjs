@@ -1,0 +1,99 @@
+// Reading a daemon's own CPU and memory from /proc, and ending processes by pid.
+// CPU is utime+stime of the daemon process itself (all its threads), never cutime/cstime:
+// the children's work is not the supervisor's.
+import { readFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** Fields of /proc/<pid>/stat after the command name (which may contain spaces and parens). */
+function statFields(pid) {
+  const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const close = raw.lastIndexOf(')');
+  // fields[0] is field 3 (state) in proc(5) numbering
+  return raw.slice(close + 2).trim().split(' ');
+}
+
+/** CPU seconds (user + system) the process itself has used, or null if it is gone. */
+export function cpuSeconds(pid) {
+  try {
+    const f = statFields(pid);
+    return (Number(f[11]) + Number(f[12])) / CLK_TCK; // utime (14), stime (15)
+  } catch {
+    return null;
+  }
+}
+
+/** { rssMiB, hwmMiB } from /proc/<pid>/status (VmRSS, VmHWM = peak RSS), or null if gone. */
+export function memory(pid) {
+  try {
+    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key) => {
+      const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text);
+      return m ? Number(m[1]) / 1024 : null;
+    };
+    return { rssMiB: kb('VmRSS'), hwmMiB: kb('VmHWM') };
+  } catch {
+    return null;
+  }
+}
+
+export function parentPid(pid) {
+  try {
+    return Number(statFields(pid)[1]);
+  } catch {
+    return null;
+  }
+}
+
+/** True while the pid exists and is not a zombie. */
+export function alive(pid) {
+  try {
+    return statFields(pid)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Every live descendant of pid (by walking ppid links in /proc). */
+export function descendants(pid) {
+  const children = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const ppid = parentPid(Number(entry));
+    if (ppid === null) continue;
+    if (!children.has(ppid)) children.set(ppid, []);
+    children.get(ppid).push(Number(entry));
+  }
+  const out = [];
+  const stack = [pid];
+  while (stack.length) {
+    for (const c of children.get(stack.pop()) ?? []) {
+      out.push(c);
+      stack.push(c);
+    }
+  }
+  return out;
+}
+
+export function signal(pid, sig) {
+  try {
+    process.kill(pid, sig);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** SIGKILL a daemon and everything below it, each by its own pid. */
+export function killTree(pid, extraPids = []) {
+  const below = alive(pid) ? descendants(pid) : [];
+  signal(pid, 'SIGKILL');
+  for (const p of new Set([...below, ...extraPids])) if (p > 1 && p !== process.pid) signal(p, 'SIGKILL');
+}

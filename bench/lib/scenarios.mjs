@@ -1,0 +1,260 @@
+// The scenarios. Each takes a started-nothing system adapter and a fresh temp dir, starts the system with
+// the programs it needs, measures, and returns [{ metric, value, unit }]. The runner tears down after.
+import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cpuSeconds, memory, signal, alive } from './proc.mjs';
+import { waitFor, sleep } from './poll.mjs';
+import { sleepers, allProcessNames } from './programs.mjs';
+import { LINE, finalLineWritten, verify } from './logstream.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const MiB = 1 << 20;
+const GiB = 1 << 30;
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Polls the system's own API until every expected process is in `state` (or one of `states`). */
+async function waitAll(sys, names, states, { intervalMs = 100, timeoutMs }) {
+  const want = new Set(names);
+  return waitFor(
+    async () => {
+      const list = await sys.states();
+      const mine = list.filter((p) => want.has(p.name));
+      return mine.length === want.size && mine.every((p) => states.includes(p.state)) ? list : undefined;
+    },
+    { intervalMs, timeoutMs, what: `${want.size} processes ${states.join('/')}` },
+  );
+}
+
+function daemonStats(sys) {
+  const cpu = cpuSeconds(sys.pid);
+  const mem = memory(sys.pid);
+  if (cpu === null || mem === null) throw new Error(`${sys.name} daemon (pid ${sys.pid}) is gone`);
+  return { cpu, ...mem };
+}
+
+/** Spawn N sleeps: time from launching the daemon until all RUNNING; daemon RSS and CPU then. */
+function spawnScenario(n) {
+  return async (sys, dir) => {
+    const programs = sleepers(n);
+    const t0 = performance.now();
+    await sys.start(dir, programs);
+    await waitAll(sys, allProcessNames(programs), ['RUNNING'], { timeoutMs: 60_000 + n * 500 });
+    const seconds = (performance.now() - t0) / 1000;
+    const st = daemonStats(sys);
+    return [
+      { metric: 'time', value: seconds, unit: 's' },
+      { metric: 'cpu', value: st.cpu, unit: 's' },
+      { metric: 'rss', value: st.rssMiB, unit: 'MiB' },
+    ];
+  };
+}
+
+/** N running sleeps, then the daemon's CPU over an idle window (nobody polls during it) and RSS. */
+function idleScenario(n, windowS) {
+  return async (sys, dir) => {
+    const programs = sleepers(n);
+    await sys.start(dir, programs);
+    await waitAll(sys, allProcessNames(programs), ['RUNNING'], { timeoutMs: 60_000 + n * 500 });
+    await sleep(2000); // let start-up work (log flushes, GC) settle
+    const c0 = daemonStats(sys).cpu;
+    await sleep(windowS * 1000);
+    const st = daemonStats(sys);
+    return [
+      { metric: 'cpu', value: ((st.cpu - c0) / windowS) * 100, unit: '% of a core' },
+      { metric: 'rss', value: st.rssMiB, unit: 'MiB' },
+    ];
+  };
+}
+
+/** One child writes `bytes` to stdout as fast as it can into a rotating log (maxbytes, backups). */
+function logsScenario(bytes, maxbytes, backups) {
+  return async (sys, dir) => {
+    const logfile = join(dir, 'writer.log');
+    const programs = [
+      {
+        name: 'writer',
+        argv: [process.execPath, join(HERE, 'writer.mjs'), String(bytes)],
+        autorestart: false,
+        startsecs: 0,
+        stdoutLogfile: logfile,
+        stderrLogfile: join(dir, 'writer.err'),
+        maxbytes,
+        backups,
+      },
+    ];
+    await sys.start(dir, programs);
+    const [writer] = (await waitAll(sys, ['writer'], ['RUNNING'], { timeoutMs: 30_000 })).filter((p) => p.name === 'writer');
+    await sleep(1000); // daemon start-up settles before the CPU baseline
+    const c0 = daemonStats(sys).cpu;
+    const t0 = performance.now();
+    signal(writer.pid, 'SIGUSR2');
+    // Done when the last line is in the file, or when the writer has exited and the files stopped growing
+    // for 2 s (a daemon that drops the tail of a child's output, as PM2 can on exit: then `lost` counts it).
+    let lastSize = -1;
+    let lastGrowth = performance.now();
+    const end = await waitFor(
+      () => {
+        const now = performance.now();
+        if (finalLineWritten(logfile, bytes)) return now;
+        const size = logBytes(logfile, backups);
+        if (size !== lastSize) [lastSize, lastGrowth] = [size, now];
+        return !alive(writer.pid) && now - lastGrowth > 2000 ? lastGrowth : undefined;
+      },
+      { intervalMs: 20, timeoutMs: 60_000 + (bytes / MiB) * 1000, what: 'the last line in the log file' },
+    );
+    const seconds = (end - t0) / 1000;
+    const st = daemonStats(sys);
+    // PM2 does not rotate: then every byte must be there from the first
+    const rotates = sys.name !== 'pm2';
+    const check = verify(logfile, backups, bytes, { fromStart: !rotates || bytes <= maxbytes });
+    return [
+      { metric: 'wall', value: seconds, unit: 's' },
+      { metric: 'throughput', value: bytes / MiB / seconds, unit: 'MiB/s' },
+      { metric: 'cpu_per_gib', value: ((st.cpu - c0) * GiB) / bytes, unit: 's/GiB' },
+      { metric: 'lost', value: check.lostBytes, unit: 'bytes' },
+      { metric: 'peak_rss', value: st.hwmMiB, unit: 'MiB' },
+      { metric: 'files', value: check.files, unit: 'files' },
+    ];
+  };
+}
+
+function logBytes(logfile, backups) {
+  let total = 0;
+  for (const f of [logfile, ...Array.from({ length: backups }, (_, i) => `${logfile}.${i + 1}`)]) {
+    try {
+      total += statSync(f).size;
+    } catch {
+      /* not there (yet) */
+    }
+  }
+  return total;
+}
+
+function timeCommand({ cmd, args, env }) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (out += c));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ ms: performance.now() - t0, code, out }));
+  });
+}
+
+/** `status` from the system's own CLI with N programs running: median wall time of `calls` runs. */
+function ctlScenario(n, calls) {
+  return async (sys, dir) => {
+    const programs = sleepers(n);
+    await sys.start(dir, programs);
+    await waitAll(sys, allProcessNames(programs), ['RUNNING'], { timeoutMs: 60_000 + n * 500 });
+    const times = [];
+    for (let i = 0; i < calls; i++) {
+      const r = await timeCommand(sys.statusCommand());
+      if (!r.out.includes(programs[n - 1].name)) {
+        throw new Error(`status output lacks ${programs[n - 1].name} (exit ${r.code}): ${r.out.slice(0, 300)}`);
+      }
+      times.push(r.ms);
+    }
+    return [{ metric: 'status', value: median(times), unit: 'ms' }];
+  };
+}
+
+/** kill -9 a RUNNING child: time until the API shows a new pid, and until that pid is RUNNING. */
+function restartScenario(n, kills, startsecs) {
+  return async (sys, dir) => {
+    const programs = sleepers(n, { startsecs, autorestart: true });
+    await sys.start(dir, programs);
+    let list = await waitAll(sys, allProcessNames(programs), ['RUNNING'], { timeoutMs: 60_000 + n * 500 });
+    const newPid = [];
+    const running = [];
+    for (let k = 0; k < kills; k++) {
+      const target = list.find((p) => p.name === programs[k % n].name);
+      const t0 = performance.now();
+      signal(target.pid, 'SIGKILL');
+      let seen = null;
+      list = await waitFor(
+        async () => {
+          const l = await sys.states();
+          const p = l.find((q) => q.name === target.name);
+          if (p?.pid && p.pid !== target.pid) {
+            seen ??= performance.now();
+            if (p.state === 'RUNNING') return l;
+          }
+          return undefined;
+        },
+        { intervalMs: 5, timeoutMs: 30_000, what: `${target.name} RUNNING with a new pid` },
+      );
+      running.push(performance.now() - t0);
+      newPid.push(seen - t0);
+    }
+    return [
+      { metric: 'new_pid', value: median(newPid), unit: 'ms' },
+      { metric: 'running', value: median(running), unit: 'ms' },
+    ];
+  };
+}
+
+/** numprocs copies of a program that exits at once: time until all FATAL, daemon CPU then. */
+function fanoutScenario(numprocs, startretries) {
+  return async (sys, dir) => {
+    const programs = [{ name: 'fanout', argv: ['/bin/false'], numprocs, startretries }];
+    const t0 = performance.now();
+    await sys.start(dir, programs);
+    await waitAll(sys, allProcessNames(programs), ['FATAL'], { timeoutMs: 120_000 + numprocs * 1000 });
+    const seconds = (performance.now() - t0) / 1000;
+    const st = daemonStats(sys);
+    return [
+      { metric: 'time', value: seconds, unit: 's' },
+      { metric: 'cpu', value: st.cpu, unit: 's' },
+    ];
+  };
+}
+
+/** N running sleeps, then the user's way of stopping: time until the daemon and every child are gone. */
+function shutdownScenario(n) {
+  return async (sys, dir) => {
+    const programs = sleepers(n);
+    await sys.start(dir, programs);
+    const list = await waitAll(sys, allProcessNames(programs), ['RUNNING'], { timeoutMs: 60_000 + n * 500 });
+    const pids = list.map((p) => p.pid).filter(Boolean);
+    const t0 = performance.now();
+    await sys.shutdown();
+    await waitFor(() => pids.every((p) => !alive(p)), { intervalMs: 20, timeoutMs: 120_000, what: 'all children gone' });
+    return [{ metric: 'time', value: (performance.now() - t0) / 1000, unit: 's' }];
+  };
+}
+
+/** Scenario name -> { variant, run } for a full run or a smoke run (each once at small N). */
+export function scenarios({ smoke }) {
+  return smoke
+    ? [
+        { name: 'spawn', variant: 'n=5', run: spawnScenario(5) },
+        { name: 'idle', variant: 'n=5, 2 s', run: idleScenario(5, 2) },
+        { name: 'logs', variant: '8 MiB, maxbytes 1 MiB x 10', run: logsScenario(8 * MiB, MiB, 10) },
+        { name: 'ctl', variant: 'n=5, 2 calls', run: ctlScenario(5, 2) },
+        { name: 'restart', variant: 'n=2, 1 kill, startsecs=0', run: restartScenario(2, 1, 0) },
+        { name: 'fanout', variant: 'numprocs=5, startretries=1', run: fanoutScenario(5, 1) },
+        { name: 'shutdown', variant: 'n=5', run: shutdownScenario(5) },
+      ]
+    : [
+        { name: 'spawn', variant: 'n=100', run: spawnScenario(100) },
+        { name: 'spawn', variant: 'n=500', run: spawnScenario(500) },
+        { name: 'idle', variant: 'n=100, 30 s', run: idleScenario(100, 30) },
+        { name: 'logs', variant: '1 GiB, maxbytes 50MB x 10 backups', run: logsScenario(GiB, 50 * MiB, 10) },
+        { name: 'ctl', variant: 'n=100, 20 calls', run: ctlScenario(100, 20) },
+        { name: 'restart', variant: 'n=10, 5 kills, startsecs=1', run: restartScenario(10, 5, 1) },
+        { name: 'restart', variant: 'n=10, 5 kills, startsecs=0', run: restartScenario(10, 5, 0) },
+        { name: 'fanout', variant: 'numprocs=50, startretries=3', run: fanoutScenario(50, 3) },
+        { name: 'shutdown', variant: 'n=100', run: shutdownScenario(100) },
+      ];
+}
+
+export { LINE };

@@ -1,0 +1,138 @@
+#!/usr/bin/env node
+// pnpm bench [scenario…] [--smoke] [--reps N] [--systems supervisord,pm2,tsupervisord] [--write-results]
+//            [--require tsupervisord] [--profile]
+// --require: those systems must be available, else the run fails (CI: a broken build must not just skip).
+// --profile: tsupervisord runs under `node --cpu-prof`, one .cpuprofile per run in bench/results/profiles/.
+// Runs each scenario for every system that can do it, alternating systems run by run, writes one JSON line
+// per measurement to bench/results/<timestamp>.jsonl and, for a full run, regenerates bench/RESULTS.md.
+import { mkdirSync, mkdtempSync, rmSync, appendFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Supervisord } from './lib/systems/supervisord.mjs';
+import { Pm2 } from './lib/systems/pm2.mjs';
+import { Tsupervisord, REPO } from './lib/systems/tsupervisord.mjs';
+import { scenarios } from './lib/scenarios.mjs';
+import { machine as describeMachine } from './lib/machine.mjs';
+import { renderMarkdown } from './lib/report.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ADAPTERS = { supervisord: () => new Supervisord(), pm2: () => new Pm2(), tsupervisord: () => new Tsupervisord() };
+
+const { values: opts, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    smoke: { type: 'boolean', default: false },
+    reps: { type: 'string' },
+    systems: { type: 'string', default: Object.keys(ADAPTERS).join(',') },
+    'write-results': { type: 'boolean', default: false },
+    require: { type: 'string', default: '' },
+    profile: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+const all = scenarios({ smoke: opts.smoke });
+if (opts.help) {
+  console.log('usage: pnpm bench [scenario…] [--smoke] [--reps N] [--systems supervisord,pm2,tsupervisord] [--write-results] [--require tsupervisord] [--profile]');
+  console.log(`scenarios: ${[...new Set(all.map((s) => s.name))].join(' ')}`);
+  process.exit(0);
+}
+const unknown = positionals.filter((p) => !all.some((s) => s.name === p));
+if (unknown.length) {
+  console.error(`unknown scenario(s): ${unknown.join(', ')}; known: ${[...new Set(all.map((s) => s.name))].join(' ')}`);
+  process.exit(2);
+}
+const selected = positionals.length ? all.filter((s) => positionals.includes(s.name)) : all;
+const reps = opts.smoke ? 1 : Number(opts.reps ?? 3);
+const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
+
+// A ^C or kill mid-run still ends the daemon under test and its children, by pid.
+let current = null;
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, async () => {
+    log(`${sig}: cleaning up`);
+    if (current) {
+      await current.sys.teardown().catch(() => {});
+      rmSync(current.dir, { recursive: true, force: true });
+    }
+    process.exit(130);
+  });
+}
+
+const startedAt = new Date().toISOString();
+const t0 = performance.now();
+const machine = describeMachine(REPO);
+log(`commit ${machine.commit}, ${machine.nproc} cores, node ${machine.node}, load ${machine.loadavg.join(' ')}`);
+
+const systems = [];
+for (const name of opts.systems.split(',').map((s) => s.trim()).filter(Boolean)) {
+  if (!ADAPTERS[name]) {
+    console.error(`unknown system ${name}; known: ${Object.keys(ADAPTERS).join(', ')}`);
+    process.exit(2);
+  }
+  const sys = ADAPTERS[name]();
+  if (opts.profile && name === 'tsupervisord') sys.profileDir = join(HERE, 'results', 'profiles');
+  const { ok, note } = await sys.setup();
+  log(`${name}: ${ok ? note : `SKIPPED: ${note}`}`);
+  systems.push({ name, sys, ok, note });
+}
+const ready = systems.filter((s) => s.ok);
+const missing = opts.require.split(',').filter(Boolean).filter((n) => !ready.some((s) => s.name === n));
+if (missing.length) {
+  console.error(`required system(s) not available: ${missing.join(', ')}`);
+  console.log(`0 passed, ${missing.length} failed`);
+  process.exit(1);
+}
+
+const resultsDir = join(HERE, 'results');
+mkdirSync(resultsDir, { recursive: true });
+const stamp = startedAt.replace(/[:.]/g, '-');
+const jsonl = join(resultsDir, `${stamp}${opts.smoke ? '-smoke' : ''}.jsonl`);
+const records = [];
+const failures = [];
+let passed = 0;
+
+for (const sc of selected) {
+  for (let rep = 0; rep < reps; rep++) {
+    // alternate the order run by run so no system always goes first (or always follows a heavy one)
+    const order = ready.map((_, i) => ready[(i + rep) % ready.length]);
+    for (const { name, sys } of order) {
+      const dir = mkdtempSync(join(tmpdir(), `tsup-bench-${name}-`));
+      current = { sys, dir };
+      const started = performance.now();
+      try {
+        const metrics = await sc.run(sys, dir);
+        for (const m of metrics) {
+          const rec = { ts: new Date().toISOString(), commit: machine.commit, scenario: sc.name, variant: sc.variant, system: name, rep, ...m };
+          records.push(rec);
+          appendFileSync(jsonl, JSON.stringify(rec) + '\n');
+          console.log(JSON.stringify(rec));
+        }
+        passed++;
+        log(`${sc.name} (${sc.variant}) ${name} rep ${rep}: ok in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      } catch (e) {
+        const error = `${e.message}\n${sys.diagnostics?.() ?? ''}`;
+        failures.push({ scenario: sc.name, variant: sc.variant, system: name, rep, error });
+        appendFileSync(jsonl, JSON.stringify({ ts: new Date().toISOString(), scenario: sc.name, variant: sc.variant, system: name, rep, error: e.message }) + '\n');
+        log(`${sc.name} (${sc.variant}) ${name} rep ${rep}: FAILED: ${error}`);
+      } finally {
+        await sys.teardown().catch((e) => log(`teardown of ${name} failed: ${e.message}`));
+        rmSync(dir, { recursive: true, force: true });
+        current = null;
+      }
+    }
+  }
+}
+
+const seconds = (performance.now() - t0) / 1000;
+const md = renderMarkdown({ records, machine, systems, failures, reps, smoke: opts.smoke, startedAt, seconds });
+const fullRun = !opts.smoke && positionals.length === 0;
+const mdPath = fullRun || opts['write-results'] ? join(HERE, 'RESULTS.md') : jsonl.replace(/\.jsonl$/, '.md');
+writeFileSync(mdPath, md);
+log(`results: ${jsonl}; table: ${mdPath}; ${seconds.toFixed(0)} s`);
+if (!fullRun) process.stderr.write(md);
+const skipped = systems.length - ready.length;
+console.log(`${passed} passed, ${failures.length} failed${skipped ? `, ${skipped * selected.length * reps} skipped` : ''}`);
+process.exit(failures.length ? 1 : 0);

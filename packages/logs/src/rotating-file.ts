@@ -1,0 +1,333 @@
+import { Writable } from "node:stream";
+import * as fs from "node:fs";
+import { asError, errnoCode } from "./errors.js";
+import type { WriteCounters } from "./types.js";
+
+export interface RotatingFileOptions {
+  path: string;
+  /** ROT-01: rotate after a write that leaves the file at or above this size; 0 = never rotate. */
+  maxbytes: number;
+  /** ROT-02/03: backups kept (`<path>.1` newest); 0 = truncate in place. */
+  backups: number;
+  /** Creation mode (the process umask still applies); 0o666 by default, 0o600 for AUTO logs (LOG-07). */
+  mode?: number;
+  /** Bytes buffered before `write()` returns false and a piped source is paused. Default 1 MiB. */
+  highWaterMark?: number;
+  /** Faults (open failures, ENOSPC, ...) are reported here, never thrown or emitted as 'error'. */
+  onError?: (err: Error) => void;
+}
+
+/** Linux IOV_MAX: one writev takes at most this many buffers. */
+const IOV_MAX = 1024;
+
+function openAsync(path: string, flags: string, mode: number): Promise<number> {
+  return new Promise((resolve, reject) => fs.open(path, flags, mode, (err, fd) => (err ? reject(err) : resolve(fd))));
+}
+
+function fstatAsync(fd: number): Promise<fs.Stats> {
+  return new Promise((resolve, reject) => fs.fstat(fd, (err, st) => (err ? reject(err) : resolve(st))));
+}
+
+function closeAsync(fd: number): Promise<void> {
+  return new Promise((resolve) => fs.close(fd, () => resolve()));
+}
+
+function writevAsync(fd: number, bufs: Buffer[]): Promise<number> {
+  return new Promise((resolve, reject) => fs.writev(fd, bufs, (err, n) => (err ? reject(err) : resolve(n))));
+}
+
+/** A write that failed after `written` bytes had reached the file. */
+class PartialWriteError extends Error {
+  constructor(
+    readonly failure: unknown,
+    readonly written: number,
+  ) {
+    super("write failed");
+  }
+}
+
+/** Write every byte of `bufs` (looping over short writes, at most IOV_MAX buffers per call). */
+async function writevAll(fd: number, bufs: Buffer[]): Promise<void> {
+  let pending = bufs.filter((b) => b.length > 0);
+  let total = 0;
+  while (pending.length > 0) {
+    const batch = pending.length > IOV_MAX ? pending.slice(0, IOV_MAX) : pending;
+    let written: number;
+    try {
+      written = await writevAsync(fd, batch);
+    } catch (err) {
+      throw new PartialWriteError(err, total);
+    }
+    total += written;
+    // Drop what was written; keep the unwritten tail of a partially written buffer.
+    let i = 0;
+    while (i < pending.length && written > 0) {
+      const b = pending[i]!;
+      if (written >= b.length) {
+        written -= b.length;
+        i += 1;
+      } else {
+        pending[i] = b.subarray(written);
+        written = 0;
+      }
+    }
+    pending = pending.slice(i);
+  }
+}
+
+async function ignoreEnoent(p: Promise<unknown>): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    if (errnoCode(err) !== "ENOENT") throw err;
+  }
+}
+
+function totalLength(bufs: readonly Buffer[]): number {
+  let n = 0;
+  for (const b of bufs) n += b.length;
+  return n;
+}
+
+/**
+ * An append-only log file rotated as supervisord's RotatingFileHandler does (ROT-01..05), as a Writable:
+ * a source piped into it is paused while the disk is behind (bounded by `highWaterMark`). All I/O is async;
+ * a fault never rejects a write: the bytes are dropped, counted and reported once through `onError`, and the
+ * writer keeps accepting data (and tries again on `reopen()`/`clear()`).
+ */
+export class RotatingFile extends Writable {
+  readonly path: string;
+  readonly maxbytes: number;
+  readonly backups: number;
+  /** Settles once the first open has been attempted (it never rejects). */
+  readonly ready: Promise<void>;
+
+  private readonly mode: number;
+  private readonly onErrorCallback: ((err: Error) => void) | undefined;
+  private fd: number | null = null;
+  /** Current size of the open file (the append position). */
+  private position = 0;
+  /** Regular files rotate; character devices and pipes (ROT-05) are written without seeking or rotating. */
+  private seekable = false;
+  /** True while writes fail, so a streak of ENOSPC is reported once. */
+  private failing = false;
+  /** After close() the file stays closed: a late reopen/clear (e.g. SIGUSR2 racing a removal) opens nothing. */
+  private shutDown = false;
+  private chain: Promise<void> = Promise.resolve();
+  private readonly stats: WriteCounters = { bytesWritten: 0, bytesDropped: 0, bytesRotatedAway: 0, rotations: 0 };
+
+  constructor(options: RotatingFileOptions) {
+    super({ highWaterMark: options.highWaterMark ?? 1024 * 1024, decodeStrings: true });
+    this.path = options.path;
+    this.maxbytes = Math.max(0, options.maxbytes);
+    this.backups = Math.max(0, options.backups);
+    this.mode = options.mode ?? 0o666;
+    this.onErrorCallback = options.onError;
+    this.ready = this.exclusive(() => this.openFile("a"));
+  }
+
+  get counters(): Readonly<WriteCounters> {
+    return { ...this.stats };
+  }
+
+  get bytesWritten(): number {
+    return this.stats.bytesWritten;
+  }
+
+  get bytesDropped(): number {
+    return this.stats.bytesDropped;
+  }
+
+  /** True while the file is open (false after an open failure, until a successful reopen). */
+  get isOpen(): boolean {
+    return this.fd !== null;
+  }
+
+  /** CLR-01: close and reopen the file by name (after an external logrotate, or to retry after a fault). */
+  reopen(): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.shutDown) return;
+      await this.closeFile();
+      await this.openFile("a");
+    });
+  }
+
+  /** CLR-02: close, delete (ENOENT ignored), reopen a new empty file; backups are kept. */
+  clear(): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.shutDown) return;
+      await this.closeFile();
+      try {
+        await ignoreEnoent(fs.promises.unlink(this.path));
+      } catch (err) {
+        this.report(err);
+      }
+      await this.openFile("a");
+    });
+  }
+
+  /** Flush buffered data and close the file. The writer is not used again. */
+  close(): Promise<void> {
+    this.shutDown = true;
+    if (this.writableFinished || this.destroyed) return this.exclusive(() => this.closeFile());
+    return new Promise((resolve) => {
+      this.once("finish", () => resolve());
+      this.once("close", () => resolve());
+      if (!this.writableEnded) this.end();
+    });
+  }
+
+  /** Resolves when everything written so far has reached the file (or been dropped and counted). */
+  flush(): Promise<void> {
+    if (this.writableEnded || this.destroyed) return this.exclusive(async () => {});
+    // An empty write's callback runs after every chunk queued before it has been handled.
+    return new Promise((resolve) => this.write(Buffer.alloc(0), () => resolve()));
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    void this.exclusive(() => this.writeChunks([chunk])).then(() => callback());
+  }
+
+  override _writev(
+    chunks: Array<{ chunk: Buffer; encoding: BufferEncoding }>,
+    callback: (error?: Error | null) => void,
+  ): void {
+    void this.exclusive(() => this.writeChunks(chunks.map((c) => c.chunk))).then(() => callback());
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.shutDown = true;
+    void this.exclusive(() => this.closeFile()).then(() => callback());
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.shutDown = true;
+    void this.exclusive(() => this.closeFile()).then(() => callback(error));
+  }
+
+  /** Serialise writes, rotations, reopen/clear/close: each runs after the previous one settled. */
+  private exclusive(fn: () => Promise<void>): Promise<void> {
+    const next = this.chain.then(fn).catch((err: unknown) => this.report(err));
+    this.chain = next;
+    return next;
+  }
+
+  private report(err: unknown): void {
+    const callback = this.onErrorCallback;
+    if (callback === undefined) return;
+    try {
+      callback(asError(err));
+    } catch {
+      // A faulty reporter must not take the writer down.
+    }
+  }
+
+  private async openFile(flags: "a" | "w"): Promise<void> {
+    try {
+      const fd = await openAsync(this.path, flags, this.mode);
+      try {
+        const st = await fstatAsync(fd);
+        this.seekable = st.isFile();
+        this.position = this.seekable ? st.size : 0;
+      } catch {
+        this.seekable = false;
+        this.position = 0;
+      }
+      this.fd = fd;
+      this.failing = false;
+    } catch (err) {
+      this.fd = null;
+      this.report(err);
+    }
+  }
+
+  private async closeFile(): Promise<void> {
+    const fd = this.fd;
+    this.fd = null;
+    if (fd !== null) await closeAsync(fd);
+  }
+
+  private drop(bytes: number): void {
+    this.stats.bytesDropped += bytes;
+  }
+
+  private async writeChunks(bufs: Buffer[]): Promise<void> {
+    if (!this.seekable || this.maxbytes === 0) {
+      await this.writeGroup(bufs);
+      return;
+    }
+    // ROT-01: rotation is checked after each chunk, so split the batch at every point where a chunk takes
+    // the file to maxbytes: exactly the files supervisord would produce for the same sequence of chunks.
+    let group: Buffer[] = [];
+    let groupBytes = 0;
+    for (const buf of bufs) {
+      group.push(buf);
+      groupBytes += buf.length;
+      if (this.position + groupBytes >= this.maxbytes) {
+        await this.writeGroup(group);
+        group = [];
+        groupBytes = 0;
+        if (this.fd !== null && this.seekable && this.position >= this.maxbytes) await this.rotate();
+      }
+    }
+    if (group.length > 0) await this.writeGroup(group);
+  }
+
+  private async writeGroup(bufs: Buffer[]): Promise<void> {
+    const bytes = totalLength(bufs);
+    if (bytes === 0) return;
+    const fd = this.fd;
+    if (fd === null) {
+      this.drop(bytes);
+      return;
+    }
+    try {
+      await writevAll(fd, bufs);
+      this.position += bytes;
+      this.stats.bytesWritten += bytes;
+      this.failing = false;
+    } catch (err) {
+      // Bytes that made it before the failure count as written; the rest are dropped.
+      const written = err instanceof PartialWriteError ? err.written : 0;
+      this.position += written;
+      this.stats.bytesWritten += written;
+      this.drop(bytes - written);
+      if (!this.failing) {
+        this.failing = true;
+        this.report(err instanceof PartialWriteError ? err.failure : err);
+      }
+    }
+  }
+
+  /** ROT-02/ROT-03: shift backups (`.1` newest), move the file to `.1`, reopen it truncated. */
+  private async rotate(): Promise<void> {
+    const size = this.position;
+    await this.closeFile();
+    this.stats.rotations += 1;
+    try {
+      if (this.backups > 0) {
+        const oldest = `${this.path}.${this.backups}`;
+        try {
+          this.stats.bytesRotatedAway += (await fs.promises.stat(oldest)).size;
+        } catch {
+          // No oldest backup yet: nothing falls off the end.
+        }
+        for (let i = this.backups - 1; i >= 1; i -= 1) {
+          await ignoreEnoent(fs.promises.rename(`${this.path}.${i}`, `${this.path}.${i + 1}`));
+        }
+        try {
+          await fs.promises.rename(this.path, `${this.path}.1`);
+        } catch (err) {
+          if (errnoCode(err) !== "ENOENT") throw err;
+          // ROT-04: the file was deleted while open; what went to it since is gone. Recreate it, say so.
+          this.report(new Error(`log file ${this.path} was removed while open; recreating it`));
+        }
+      } else {
+        this.stats.bytesRotatedAway += size;
+      }
+    } catch (err) {
+      this.report(err);
+    }
+    await this.openFile("w");
+  }
+}

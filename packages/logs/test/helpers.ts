@@ -1,0 +1,41 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterEach } from "vitest";
+
+const dirs: string[] = [];
+
+/** A fresh temp directory, removed after the test. */
+export function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsup-logs-"));
+  dirs.push(dir);
+  return dir;
+}
+
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+export function size(file: string): number {
+  return fs.statSync(file).size;
+}
+
+export function read(file: string): string {
+  return fs.readFileSync(file, "utf8");
+}
+
+/** Poll a condition with a deadline (for effects that have no event of their own). */
+export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error("condition not met before the deadline");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Write chunks one at a time, each after the previous one was handled (as separate pipe reads would be). */
+export async function writeEach(w: NodeJS.WritableStream, chunks: Array<string | Buffer>): Promise<void> {
+  for (const chunk of chunks) {
+    await new Promise<void>((resolve, reject) => w.write(chunk, (err) => (err ? reject(err) : resolve())));
+  }
+}

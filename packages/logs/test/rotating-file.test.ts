@@ -1,0 +1,208 @@
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import { Readable } from "node:stream";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { RotatingFile } from "../src/index.js";
+import { read, size, tempDir, writeEach } from "./helpers.js";
+
+describe("RotatingFile", () => {
+  it("ROT-01: 4-byte writes with maxbytes 10 rotate after 12 bytes: files of 12/12/4 (test_emit_does_rollover)", async () => {
+    const f = path.join(tempDir(), "out.log");
+    const w = new RotatingFile({ path: f, maxbytes: 10, backups: 2 });
+    await writeEach(w, Array.from({ length: 7 }, (_, i) => `${i}abc`));
+    await w.close();
+    expect(size(f)).toBe(4);
+    expect(size(`${f}.1`)).toBe(12);
+    expect(size(`${f}.2`)).toBe(12);
+    // `.1` is the newest backup.
+    expect(read(`${f}.1`)).toBe("3abc4abc5abc");
+    expect(read(`${f}.2`)).toBe("0abc1abc2abc");
+    expect(read(f)).toBe("6abc");
+    expect(fs.existsSync(`${f}.3`)).toBe(false);
+  });
+
+  it("ROT-01: a batch of buffered chunks rotates at the same chunk boundaries as one-by-one writes", async () => {
+    const f = path.join(tempDir(), "out.log");
+    const w = new RotatingFile({ path: f, maxbytes: 10, backups: 2 });
+    // Written without waiting: the Writable hands them to _writev together.
+    for (let i = 0; i < 7; i += 1) w.write(`${i}abc`);
+    await w.close();
+    expect([read(`${f}.2`), read(`${f}.1`), read(f)]).toEqual(["0abc1abc2abc", "3abc4abc5abc", "6abc"]);
+  });
+
+  it("ROT-01: an existing file already over maxbytes rotates at the first write (append position)", async () => {
+    const f = path.join(tempDir(), "out.log");
+    fs.writeFileSync(f, "x".repeat(100));
+    const w = new RotatingFile({ path: f, maxbytes: 50, backups: 1 });
+    await writeEach(w, ["y"]);
+    await w.close();
+    expect(size(`${f}.1`)).toBe(101);
+    expect(size(f)).toBe(0);
+  });
+
+  it("ROT-01: a chunk larger than maxbytes is written whole, then rotated (a file exceeds maxbytes by up to one chunk)", async () => {
+    const f = path.join(tempDir(), "out.log");
+    const w = new RotatingFile({ path: f, maxbytes: 10, backups: 3 });
+    await writeEach(w, ["a".repeat(5), "b".repeat(40), "c"]);
+    await w.close();
+    expect(read(`${f}.1`)).toBe("a".repeat(5) + "b".repeat(40));
+    expect(read(f)).toBe("c");
+  });
+
+  it("ROT-02: keeps exactly `backups` files, the oldest overwritten, `.1` newest", async () => {
+    const f = path.join(tempDir(), "out.log");
+    const w = new RotatingFile({ path: f, maxbytes: 5, backups: 3 });
+    await writeEach(w, ["11111", "22222", "33333", "44444", "55555", "66"]);
+    await w.close();
+    expect(read(f)).toBe("66");
+    expect(read(`${f}.1`)).toBe("55555");
+    expect(read(`${f}.2`)).toBe("44444");
+    expect(read(`${f}.3`)).toBe("33333");
+    expect(fs.existsSync(`${f}.4`)).toBe(false);
+    expect(w.counters).toMatchObject({ bytesWritten: 27, bytesDropped: 0, rotations: 5, bytesRotatedAway: 10 });
+  });
+
+  it("ROT-03: backups=0 truncates the file in place", async () => {
+    const f = path.join(tempDir(), "out.log");
+    const w = new RotatingFile({ path: f, maxbytes: 5, backups: 0 });
+    await writeEach(w, ["12345", "678"]);
+    await w.close();
+    expect(read(f)).toBe("678");
+    expect(fs.readdirSync(path.dirname(f))).toEqual(["out.log"]);
+    expect(w.counters.bytesRotatedAway).toBe(5);
+  });
+
+  it("ROT-01: maxbytes=0 never rotates and appends to an existing file (LOG-09)", async () => {
+    const f = path.join(tempDir(), "out.log");
+    fs.writeFileSync(f, "old\n");
+    const w = new RotatingFile({ path: f, maxbytes: 0, backups: 5 });
+    await writeEach(w, Array.from({ length: 50 }, () => "x".repeat(100)));
+    await w.close();
+    expect(size(f)).toBe(4 + 5000);
+    expect(fs.readdirSync(path.dirname(f))).toEqual(["out.log"]);
+  });
+
+  it("ROT-04: a deleted active file keeps receiving writes until the next rotation recreates it", async () => {
+    const f = path.join(tempDir(), "out.log");
+    const errors: string[] = [];
+    const w = new RotatingFile({ path: f, maxbytes: 10, backups: 1, onError: (e) => errors.push(e.message) });
+    await writeEach(w, ["abc"]);
+    fs.unlinkSync(f);
+    await writeEach(w, ["defgh"]);
+    expect(fs.existsSync(f)).toBe(false);
+    await writeEach(w, ["ijk"]); // 11 bytes in the unlinked inode: rotation recreates the file
+    expect(fs.existsSync(f)).toBe(true);
+    await writeEach(w, ["new"]);
+    await w.close();
+    expect(read(f)).toBe("new");
+    expect(fs.existsSync(`${f}.1`)).toBe(false);
+    expect(w.counters.bytesDropped).toBe(0);
+    expect(errors).toEqual([`log file ${f} was removed while open; recreating it`]);
+  });
+
+  it("ROT-05: a non-seekable target (character device) is written without rotating", async () => {
+    const errors: Error[] = [];
+    const w = new RotatingFile({ path: "/dev/null", maxbytes: 10, backups: 2, onError: (e) => errors.push(e) });
+    await writeEach(w, ["0123456789", "0123456789", "x"]);
+    await w.close();
+    expect(errors).toEqual([]);
+    expect(w.counters).toMatchObject({ bytesWritten: 21, rotations: 0 });
+    expect(fs.existsSync("/dev/null.1")).toBe(false);
+  });
+
+  it("ENOSPC (/dev/full): no crash, bytes dropped and counted, one error reported, still accepting data", async () => {
+    const errors: Error[] = [];
+    const w = new RotatingFile({ path: "/dev/full", maxbytes: 0, backups: 0, onError: (e) => errors.push(e) });
+    await writeEach(w, ["hello", "world", Buffer.alloc(100_000)]);
+    await w.flush();
+    expect(w.counters).toMatchObject({ bytesWritten: 0, bytesDropped: 100_010 });
+    expect(errors).toHaveLength(1);
+    expect((errors[0] as NodeJS.ErrnoException).code).toBe("ENOSPC");
+    expect(w.writable).toBe(true);
+    await w.close();
+  });
+
+  it("open failure: bytes are dropped and counted; reopen() retries and recovers", async () => {
+    const dir = tempDir();
+    const f = path.join(dir, "missing-dir", "out.log");
+    const errors: Error[] = [];
+    const w = new RotatingFile({ path: f, maxbytes: 0, backups: 0, onError: (e) => errors.push(e) });
+    await w.ready;
+    expect(w.isOpen).toBe(false);
+    expect((errors[0] as NodeJS.ErrnoException).code).toBe("ENOENT");
+    await writeEach(w, ["lost"]);
+    expect(w.bytesDropped).toBe(4);
+    fs.mkdirSync(path.dirname(f));
+    await w.reopen();
+    await writeEach(w, ["kept"]);
+    await w.close();
+    expect(read(f)).toBe("kept");
+    expect(w.counters).toMatchObject({ bytesWritten: 4, bytesDropped: 4 });
+  });
+
+  it("CLR-01: reopen() after an external rename (logrotate `create`) writes to a new file by that name", async () => {
+    const f = path.join(tempDir(), "out.log");
+    const w = new RotatingFile({ path: f, maxbytes: 0, backups: 0 });
+    await writeEach(w, ["before\n"]);
+    fs.renameSync(f, `${f}.rotated`);
+    await writeEach(w, ["still old\n"]);
+    await w.reopen();
+    await writeEach(w, ["after\n"]);
+    await w.close();
+    expect(read(`${f}.rotated`)).toBe("before\nstill old\n");
+    expect(read(f)).toBe("after\n");
+  });
+
+  it("CLR-02: clear() empties the current file and keeps the backups", async () => {
+    const f = path.join(tempDir(), "out.log");
+    const w = new RotatingFile({ path: f, maxbytes: 5, backups: 2 });
+    await writeEach(w, ["12345", "abc"]);
+    await w.clear();
+    expect(size(f)).toBe(0);
+    expect(read(`${f}.1`)).toBe("12345");
+    await writeEach(w, ["z"]);
+    await w.close();
+    expect(read(f)).toBe("z");
+  });
+
+  it("LOG-07: creation mode is honoured for new files (0600 for AUTO logs)", async () => {
+    const f = path.join(tempDir(), "auto.log");
+    const w = new RotatingFile({ path: f, maxbytes: 0, backups: 0, mode: 0o600 });
+    await w.ready;
+    expect(fs.statSync(f).mode & 0o777).toBe(0o600);
+    await w.close();
+  });
+
+  it("backpressure: a source piped into a slower writer is paused, and every byte still arrives", async () => {
+    const f = path.join(tempDir(), "out.log");
+    const w = new RotatingFile({ path: f, maxbytes: 0, backups: 0, highWaterMark: 1024 });
+    const chunks = Array.from({ length: 200 }, (_, i) => Buffer.alloc(4096, i % 256));
+    const source = Readable.from(chunks, { objectMode: false });
+    let pauses = 0;
+    source.on("pause", () => (pauses += 1));
+    source.pipe(w, { end: false });
+    await new Promise((resolve) => source.on("end", resolve));
+    await w.close();
+    expect(pauses).toBeGreaterThan(0);
+    expect(size(f)).toBe(200 * 4096);
+    expect(fs.readFileSync(f).subarray(4096 * 199)).toEqual(chunks[199]);
+  });
+
+  it("ROT-05: a pipe (FIFO) target with maxbytes=0 is written without seeking (test_issue_1224)", async () => {
+    const dir = tempDir();
+    const fifo = path.join(dir, "fifo");
+    execFileSync("mkfifo", [fifo]);
+    let received = "";
+    const reader = fs.createReadStream(fifo);
+    reader.on("data", (d) => (received += d.toString()));
+    const ended = new Promise((resolve) => reader.on("end", () => resolve(undefined)));
+    const errors: Error[] = [];
+    const w = new RotatingFile({ path: fifo, maxbytes: 0, backups: 0, onError: (e) => errors.push(e) });
+    await writeEach(w, ["through ", "the pipe\n"]);
+    await w.close();
+    await ended;
+    expect(received).toBe("through the pipe\n");
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,129 @@
+// The TUI's own view of the daemon: process info as spec §5.3 has it plus CPU/RSS samples, the daemon's identity,
+// and the events of the `Watch` stream. The gRPC adapter (grpc-source.ts) maps the generated protocol types onto
+// these, so the store, keymap and views never depend on generated code.
+
+/** Process states, spec §2.1, in the order supervisord numbers them. */
+export const PROCESS_STATES = [
+  "STOPPED",
+  "STARTING",
+  "RUNNING",
+  "BACKOFF",
+  "STOPPING",
+  "EXITED",
+  "FATAL",
+  "UNKNOWN",
+] as const;
+export type ProcessStateName = (typeof PROCESS_STATES)[number];
+
+const STATE_CODES: Record<ProcessStateName, number> = {
+  STOPPED: 0,
+  STARTING: 10,
+  RUNNING: 20,
+  BACKOFF: 30,
+  STOPPING: 40,
+  EXITED: 100,
+  FATAL: 200,
+  UNKNOWN: 1000,
+};
+
+export function stateCode(name: ProcessStateName): number {
+  return STATE_CODES[name];
+}
+
+export function stateFromCode(code: number): ProcessStateName {
+  for (const name of PROCESS_STATES) if (STATE_CODES[name] === code) return name;
+  return "UNKNOWN";
+}
+
+/** Spec §2.1: the states a signal can be sent to. */
+export function isSignallable(state: ProcessStateName): boolean {
+  return state === "STARTING" || state === "RUNNING" || state === "STOPPING";
+}
+
+/** Spec §2.1 RUNNING_STATES: states where the process is alive (or about to be). */
+export function isRunningState(state: ProcessStateName): boolean {
+  return state === "STARTING" || state === "RUNNING" || state === "BACKOFF";
+}
+
+/** One process, as spec §5.3 `ProcessInfo` plus resource usage. Times are epoch seconds (0 = never). */
+export interface ProcessInfo {
+  name: string;
+  group: string;
+  state: ProcessStateName;
+  /** supervisorctl's status description (CMD-STATUS-4), e.g. `Exited too quickly (process log may have details)`. */
+  description: string;
+  start: number;
+  stop: number;
+  /** The daemon's clock when this info was produced, so uptime is computed on the daemon's clock. */
+  now: number;
+  spawnerr: string;
+  /** Last exit status; -1 for a signal death. Meaningful only once `stop` is non-zero. */
+  exitstatus: number;
+  pid: number;
+  /** CPU usage in percent of one core, or null when not sampled (yet). */
+  cpuPercent: number | null;
+  /** Resident set size in bytes, or null when not sampled (yet). */
+  rssBytes: number | null;
+  /** Restart count if the daemon reports one; otherwise the store counts spawns it has seen. */
+  restarts: number | null;
+}
+
+/** The daemon itself, for the header. */
+export interface DaemonInfo {
+  identification: string;
+  version: string;
+  pid: number;
+  /** Epoch seconds when the daemon started (0 if unknown). */
+  startedAt: number;
+  /** The daemon's clock when this info was produced. */
+  now: number;
+  /** The daemon's own state (RUNNING, RESTARTING, SHUTDOWN…). */
+  state: string;
+}
+
+/** A resource sample for one process, keyed as `group:name`. */
+export interface ProcessStats {
+  key: string;
+  cpuPercent: number | null;
+  rssBytes: number | null;
+}
+
+/**
+ * What the `Watch` stream carries: first one `snapshot` (the whole world), then changes. `process` replaces the
+ * info of one process (added or changed), `removed`/`groupRemoved` drop processes (after `update`), `stats`
+ * refreshes CPU/RSS, `daemon` updates the header.
+ */
+export type WatchEvent =
+  | { kind: "snapshot"; daemon: DaemonInfo; processes: ProcessInfo[] }
+  | { kind: "process"; info: ProcessInfo }
+  | { kind: "removed"; key: string }
+  | { kind: "groupRemoved"; group: string }
+  | { kind: "stats"; stats: ProcessStats[] }
+  | { kind: "daemon"; daemon: DaemonInfo };
+
+export type LogChannel = "stdout" | "stderr";
+
+/** The key the TUI uses for a process everywhere: supervisorctl's `group:name` selector. */
+export function processKey(p: { group: string; name: string }): string {
+  return `${p.group}:${p.name}`;
+}
+
+/**
+ * Everything the TUI needs from a daemon. The real one speaks gRPC (grpc-source.ts); tests use an in-memory one.
+ * `target` is a supervisorctl selector: `group:name` or `group:*`. Every method rejects with an Error whose message
+ * is fit for the status line; none of them is expected to throw synchronously.
+ */
+export interface TopDataSource {
+  /** Snapshot then live events; ends or throws when the connection is lost. Stops when `signal` aborts. */
+  watch(signal: AbortSignal): AsyncIterable<WatchEvent>;
+  /** Recent output of one channel, then live output, as text chunks. Stops when `signal` aborts. */
+  followLog(key: string, channel: LogChannel, signal: AbortSignal): AsyncIterable<string>;
+  start(target: string): Promise<void>;
+  stop(target: string): Promise<void>;
+  restart(target: string): Promise<void>;
+  signal(target: string, signal: string): Promise<void>;
+  clearLogs(target: string): Promise<void>;
+  /** A short label for the header, e.g. `unix:///run/supervisor.sock`. */
+  readonly label: string;
+  close(): void;
+}
