@@ -108,6 +108,9 @@ function pyFormat(fmt: string, names: Expansions): string {
   let out = "";
   let i = 0;
   const n = fmt.length;
+  // CPython's argument cursor over a mapping: one un-named spec may take the mapping itself, and only
+  // before any named one (a named lookup consumes the cursor); any further un-named spec has no argument.
+  let mappingAvailable = true;
   while (i < n) {
     const c = fmt[i];
     if (c !== "%") {
@@ -139,16 +142,17 @@ function pyFormat(fmt: string, names: Expansions): string {
       value = names.get(key);
       if (value === undefined) throw new PyFormatError(pyRepr(key), "key");
       keyed = true;
+      mappingAvailable = false;
     }
     let flags = "";
     while (i < n && "-+ #0".includes(fmt[i] ?? "")) flags += fmt[i++];
     let width = 0;
-    if (fmt[i] === "*") throw new PyFormatError("not enough arguments for format string", "type");
+    if (fmt[i] === "*") throw new PyFormatError(mappingAvailable ? "* wants int" : "not enough arguments for format string", "type");
     while (i < n && /[0-9]/.test(fmt[i] ?? "")) width = width * 10 + Number(fmt[i++]);
     let prec: number | null = null;
     if (fmt[i] === ".") {
       i++;
-      if (fmt[i] === "*") throw new PyFormatError("not enough arguments for format string", "type");
+      if (fmt[i] === "*") throw new PyFormatError(mappingAvailable ? "* wants int" : "not enough arguments for format string", "type");
       prec = 0;
       while (i < n && /[0-9]/.test(fmt[i] ?? "")) prec = prec * 10 + Number(fmt[i++]);
     }
@@ -162,7 +166,9 @@ function pyFormat(fmt: string, names: Expansions): string {
       const shown = cp >= 31 && cp <= 126 ? conv : "?";
       throw new PyFormatError(`unsupported format character '${shown}' (0x${cp.toString(16)}) at index ${index}`, "value");
     }
+    if (!keyed && !mappingAvailable) throw new PyFormatError("not enough arguments for format string", "type");
     if (!keyed || value === undefined) {
+      mappingAvailable = false;
       // `%s` without a name formats the whole dictionary in Python: never meaningful in a config (EXP-01)
       // `%d` and friends then fail on the dict in Python; `%s`/`%r` would print it, which we refuse
       if ("diu".includes(conv)) throw new PyFormatError(`%${conv} format: a real number is required, not dict`, "type");
