@@ -161,14 +161,15 @@ function pyFormat(fmt: string, names: Expansions): string {
     const conv = fmt[i] ?? "";
     const index = i;
     i++;
+    // the argument is fetched before the conversion character is checked
+    if (!keyed && !mappingAvailable) throw new PyFormatError("not enough arguments for format string", "type");
+    if (!keyed) mappingAvailable = false;
     if (!CONVERSIONS.includes(conv) || conv === "") {
       const cp = conv.codePointAt(0) ?? 0;
       const shown = cp >= 31 && cp <= 126 ? conv : "?";
       throw new PyFormatError(`unsupported format character '${shown}' (0x${cp.toString(16)}) at index ${index}`, "value");
     }
-    if (!keyed && !mappingAvailable) throw new PyFormatError("not enough arguments for format string", "type");
     if (!keyed || value === undefined) {
-      mappingAvailable = false;
       // `%s` without a name formats the whole dictionary in Python: never meaningful in a config (EXP-01)
       // `%d` and friends then fail on the dict in Python; `%s`/`%r` would print it, which we refuse
       if ("diu".includes(conv)) throw new PyFormatError(`%${conv} format: a real number is required, not dict`, "type");

@@ -42,6 +42,7 @@ describe("EXP-01 python %-formatting", () => {
     ["%*d", "* wants int"],
     ["%(a)s%d", "not enough arguments for format string"],
     ["%(a)s %s", "not enough arguments for format string"],
+    ["%(a)s-%p)d", "not enough arguments for format string"],
   ])("%j is badly formatted: %s", (fmt, msg) => {
     expect(() => expand(fmt, names, "program:a.command")).toThrow(
       `Format string '${fmt}' for 'program:a.command' is badly formatted: ${msg}`,
