@@ -83,6 +83,8 @@ class Daemon {
         }
         if (this.firstStart) {
           this.firstStart = false;
+          // The startup lines are on disk before anyone is told we are up.
+          await generation.log.flush();
           this.opts.ready();
         }
         await stopped;

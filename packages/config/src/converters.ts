@@ -48,7 +48,7 @@ export function octal(value: string): number {
   const m = /^\s*([+-]?)(?:0[oO]_?)?([0-7]+(?:_[0-7]+)*)\s*$/u.exec(value);
   if (!m) throw new ValueError(`${value} can not be converted to an octal type`);
   const n = parseInt((m[2] ?? "").replace(/_/g, ""), 8);
-  return m[1] === "-" ? -n : n;
+  return m[1] === "-" && n !== 0 ? -n : n;
 }
 
 /** `list_of_strings`: split on `,`, strip each; empty → []. */
