@@ -36,6 +36,8 @@ export interface SpawnSpec {
   sink: ProcessOutputSink;
   /** Called once, after the exit and after the pipes were drained (RAP-02). */
   onExit: (code: number | null, signal: NodeJS.Signals | null) => void;
+  /** Also hand every stdout chunk here (event listeners: the protocol channel), besides the sink. */
+  onStdout?: (chunk: Buffer) => void;
 }
 
 export interface RunningChild {
@@ -139,7 +141,7 @@ export function spawnChild(spec: SpawnSpec): SpawnResult {
     });
     return { kind: "deferred", outcome };
   }
-  return { kind: "spawned", child: attach(child, sink, config.redirectStderr, spec.onExit) };
+  return { kind: "spawned", child: attach(child, sink, config.redirectStderr, spec.onExit, spec.onStdout) };
 }
 
 /** SPN-06 texts for pipe/fork failures. */
@@ -176,7 +178,7 @@ function standIn(spec: SpawnSpec, env: Record<string, string>, message: string):
       }),
     };
   }
-  return { kind: "spawned", child: attach(child, spec.sink, false, spec.onExit) };
+  return { kind: "spawned", child: attach(child, spec.sink, false, spec.onExit, spec.onStdout) };
 }
 
 function attach(
@@ -184,9 +186,11 @@ function attach(
   sink: ProcessOutputSink,
   redirectStderr: boolean,
   onExit: SpawnSpec["onExit"],
+  onStdout?: (chunk: Buffer) => void,
 ): RunningChild {
   const pid = child.pid as number;
   child.stdout?.pipe(sink.stdout, { end: false });
+  if (onStdout !== undefined) child.stdout?.on("data", onStdout);
   if (!redirectStderr) child.stderr?.pipe(sink.stderr, { end: false });
   let stdinOpen = child.stdin !== null;
   child.stdin?.on("error", () => {
