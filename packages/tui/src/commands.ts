@@ -33,6 +33,15 @@ export function actionTargets(state: TopState): string[] {
   return row.kind === "process" ? [row.key] : [`${row.group}:*`];
 }
 
+function expandGroup(state: TopState, target: string): string[] {
+  if (!target.endsWith(":*")) return [target];
+  const group = target.slice(0, -2);
+  return [...state.processes.values()]
+    .filter((p) => p.group === group)
+    .map((p) => `${p.group}:${p.name}`)
+    .sort();
+}
+
 /** Acting on more than one process at once (a group or several marks) asks first. */
 function isWide(targets: string[]): boolean {
   return targets.length > 1 || targets.some((t) => t.endsWith(":*"));
@@ -75,8 +84,10 @@ function noTarget(): Decision {
 export function decide(state: TopState, command: Command): Decision {
   switch (command.type) {
     case "op": {
-      const targets = actionTargets(state);
+      let targets = actionTargets(state);
       if (targets.length === 0) return noTarget();
+      // There is no group form of clearProcessLogs (supervisord answers BAD_NAME to `group:*`): name each member.
+      if (command.verb === "clearLogs") targets = targets.flatMap((t) => expandGroup(state, t));
       return runOrConfirm({ verb: command.verb, targets });
     }
     case "restartGroup": {

@@ -68,21 +68,29 @@ export class LogFollower {
   }
 
   private async follow(target: Target, signal: AbortSignal): Promise<void> {
-    let pending = "";
+    // Chunks since the last flush; whole chunks fall off the front once they exceed the budget, so a flood
+    // costs O(1) per chunk and never more than ~maxPendingChars of memory.
+    let pending: string[] = [];
+    let pendingChars = 0;
     let timer: ReturnType<typeof setTimeout> | null = null;
     const flush = (): void => {
       if (timer) clearTimeout(timer);
       timer = null;
-      if (pending === "" || signal.aborted) return;
-      const text = pending;
-      pending = "";
+      if (pending.length === 0 || signal.aborted) return;
+      const joined = pending.join("");
+      const text = joined.length > this.maxPendingChars ? keepTail(joined, this.maxPendingChars) : joined;
+      pending = [];
+      pendingChars = 0;
       this.store.dispatch({ type: "log", key: target.key, channel: target.channel, generation: target.generation, text });
     };
     try {
       for await (const chunk of this.source.followLog(target.key, target.channel, signal)) {
         if (signal.aborted) break;
-        pending += chunk;
-        if (pending.length > this.maxPendingChars) pending = keepTail(pending, this.maxPendingChars);
+        pending.push(chunk);
+        pendingChars += chunk.length;
+        while (pending.length > 1 && pendingChars - (pending[0]?.length ?? 0) >= this.maxPendingChars) {
+          pendingChars -= pending.shift()?.length ?? 0;
+        }
         timer ??= setTimeout(flush, this.flushIntervalMs);
       }
     } catch (error) {

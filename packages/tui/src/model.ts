@@ -77,6 +77,8 @@ export interface DaemonInfo {
   startedAt: number;
   /** The daemon's clock when this info was produced. */
   now: number;
+  /** The daemon's own state (RUNNING, RESTARTING, SHUTDOWN…). */
+  state: string;
 }
 
 /** A resource sample for one process, keyed as `group:name`. */
@@ -88,12 +90,14 @@ export interface ProcessStats {
 
 /**
  * What the `Watch` stream carries: first one `snapshot` (the whole world), then changes. `process` replaces the
- * info of one process (added or changed), `removed` drops one (after `update`), `stats` refreshes CPU/RSS.
+ * info of one process (added or changed), `removed`/`groupRemoved` drop processes (after `update`), `stats`
+ * refreshes CPU/RSS, `daemon` updates the header.
  */
 export type WatchEvent =
   | { kind: "snapshot"; daemon: DaemonInfo; processes: ProcessInfo[] }
   | { kind: "process"; info: ProcessInfo }
   | { kind: "removed"; key: string }
+  | { kind: "groupRemoved"; group: string }
   | { kind: "stats"; stats: ProcessStats[] }
   | { kind: "daemon"; daemon: DaemonInfo };
 

@@ -30,7 +30,12 @@ export async function mountTop(options: MountOptions): Promise<void> {
   const abort = new AbortController();
   // runWatch never rejects; it returns once the abort below ends the stream.
   void runWatch(source, store, abort.signal);
-  const onResize = (): void => store.dispatch({ type: "resize", viewport: viewport() });
+  // Registered before Ink's own resize listener, so it runs first: wipe the screen and home the cursor (Ink
+  // redraws relative to where its last frame ended, which a resize invalidates), then lay out for the new size.
+  const onResize = (): void => {
+    stdout.write("\x1b[2J\x1b[H");
+    store.dispatch({ type: "resize", viewport: viewport() });
+  };
   stdout.on("resize", onResize);
 
   const instance = render(<App store={store} controller={controller} label={source.label} />, {
@@ -38,7 +43,8 @@ export async function mountTop(options: MountOptions): Promise<void> {
     stdout,
     exitOnCtrlC: true,
     patchConsole: false,
-    incrementalRendering: true,
+    // Whole frames, not line diffs: after a resize or a clear the screen must be fully repainted.
+    incrementalRendering: false,
     maxFps: 30,
   });
   options.onStarted?.(() => instance.unmount());

@@ -257,10 +257,13 @@ function apply(state: TopState, action: Action): TopState {
 function applyWatch(state: TopState, event: WatchEvent, at: number): TopState {
   switch (event.kind) {
     case "snapshot": {
+      // Counted restarts survive a reconnect to the same daemon, not a daemon restart (new process objects).
+      const sameDaemon =
+        state.daemon !== null && state.daemon.pid === event.daemon.pid && state.daemon.startedAt === event.daemon.startedAt;
       const processes = new Map<string, ProcessRecord>();
       for (const info of event.processes) {
         const key = processKey(info);
-        const old = state.processes.get(key);
+        const old = sameDaemon ? state.processes.get(key) : undefined;
         processes.set(key, { ...info, restarts: info.restarts ?? old?.restarts ?? 0, receivedAt: at });
       }
       const marked = new Set([...state.marked].filter((k) => processes.has(k)));
@@ -297,6 +300,17 @@ function applyWatch(state: TopState, event: WatchEvent, at: number): TopState {
       processes.delete(event.key);
       const marked = new Set(state.marked);
       marked.delete(event.key);
+      return { ...state, processes, marked };
+    }
+    case "groupRemoved": {
+      const gone = [...state.processes.values()].filter((p) => p.group === event.group).map(processKey);
+      if (gone.length === 0) return state;
+      const processes = new Map(state.processes);
+      const marked = new Set(state.marked);
+      for (const k of gone) {
+        processes.delete(k);
+        marked.delete(k);
+      }
       return { ...state, processes, marked };
     }
     case "stats": {

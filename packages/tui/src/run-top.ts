@@ -4,6 +4,9 @@
 
 import type { LogLimits } from "./log-lines.js";
 import type { TopDataSource } from "./model.js";
+import type * as MountModuleNs from "./mount.js";
+
+type MountModule = typeof MountModuleNs;
 
 export interface TopOptions {
   /** Where the daemon listens, as tsctl resolved it: `unix:///path/to.sock` or `http://host:port`. */
@@ -39,7 +42,7 @@ export async function runTop(options: TopOptions): Promise<number> {
 
   let source: TopDataSource;
   try {
-    source = options.dataSource ?? (await import("./grpc-source.js")).createGrpcSource(options);
+    source = options.dataSource ?? (await (await import("./grpc-source.js")).createGrpcSource(options));
   } catch (error) {
     stderr.write(`tsctl top: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
@@ -98,7 +101,7 @@ export async function runTop(options: TopOptions): Promise<number> {
  * CONTINUOUS_INTEGRATION) and then renders only the last frame; on a real terminal (checked above) that is
  * never what `top` wants, so hide those variables for the duration of the import.
  */
-async function loadMount(): Promise<typeof import("./mount.js")> {
+async function loadMount(): Promise<MountModule> {
   const saved = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION };
   delete process.env.CI;
   delete process.env.CONTINUOUS_INTEGRATION;

@@ -12,11 +12,13 @@ import { STATE_COLOR } from "./theme.js";
  *   7 processes  RUNNING 5  FATAL 1  STOPPED 1                        sort name  filter "web"  2 marked
  */
 export function Header({ state, label }: { state: TopState; label: string }) {
-  const width = state.viewport.columns;
+  // One column short of the terminal: a line that fills the last column makes some terminals wrap.
+  const width = state.viewport.columns - 1;
   const d = state.daemon;
   const uptime = d && d.startedAt > 0 ? d.now - d.startedAt + (state.now - state.daemonReceivedAt) / 1000 : null;
   const ident = d
-    ? `tsupervisord  ${d.identification}  ${d.version}${uptime === null ? "" : `  up ${formatDuration(uptime)}`}  pid ${d.pid}`
+    ? `tsupervisord  ${d.identification}  ${d.version}${d.state === "RUNNING" ? "" : `  ${d.state}`}` +
+      `${uptime === null ? "" : `  up ${formatDuration(uptime)}`}  pid ${d.pid}`
     : "tsupervisord";
   const conn = connectionText(state, label);
 

@@ -1,5 +1,6 @@
 import { Box, Text } from "ink";
 import { fit } from "../format.js";
+import { sanitizeLine } from "../log-lines.js";
 import type { TopState } from "../reducer.js";
 
 /**
@@ -21,6 +22,7 @@ export function LogPane({ state, height }: { state: TopState; height: number }) 
       <Text color="blue" wrap="truncate">
         {fit(title + rule + dropped, width - 1)}
       </Text>
+      {pane.key !== null && lines.length === 0 ? <Text dimColor>(no output yet)</Text> : null}
       {lines.map((line, i) => (
         <Text key={i} wrap="truncate">
           {line === "" ? " " : line.slice(0, width - 1)}
@@ -38,7 +40,7 @@ export function visibleLines(state: TopState, height: number): string[] {
   const start = Math.max(0, end - height);
   const out: string[] = [];
   for (let i = start; i < end; i++) {
-    out.push(i < log.lines.length ? (log.lines[i] ?? "") : log.partial.replace(/[\x00-\x1f\x7f]/g, ""));
+    out.push(i < log.lines.length ? (log.lines[i] ?? "") : sanitizeLine(log.partial));
   }
   return out;
 }

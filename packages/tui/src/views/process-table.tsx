@@ -21,7 +21,7 @@ export function ProcessTable(props: {
   height: number;
 }) {
   const { state, rows, selected, top, height } = props;
-  const cols = columnWidths(state.viewport.columns);
+  const cols = columnWidths(state.viewport.columns, rows);
   const visible = rows.slice(top, top + height);
   return (
     <Box flexDirection="column" height={height + 1}>
@@ -54,12 +54,22 @@ interface Columns {
 /** Fixed cells: mark(2) state(9) pid(8) restarts(4) cpu(6) mem(7) exit(5) and the spaces between. */
 const FIXED = 2 + 10 + 8 + 5 + 7 + 8 + 6;
 
-export function columnWidths(total: number): Columns {
+/**
+ * Sizes the group and name columns to their content (capped), name first when space is short: the name is what
+ * identifies a row; the info column takes whatever is left.
+ */
+export function columnWidths(total: number, rows: readonly Row[]): Columns {
   const flexible = Math.max(0, total - FIXED - 4);
-  const group = Math.max(4, Math.min(16, Math.floor(flexible * 0.22)));
-  const name = Math.max(6, Math.min(28, Math.floor(flexible * 0.3)));
-  const info = Math.max(0, flexible - group - name);
-  return { group, name, info };
+  let longestGroup = 5;
+  let longestName = 4;
+  for (const r of rows) {
+    if (r.kind !== "process") continue;
+    longestGroup = Math.max(longestGroup, r.info.group.length);
+    longestName = Math.max(longestName, r.info.name.length + (r.nested ? 2 : 0));
+  }
+  const name = Math.max(0, Math.min(longestName, 28, flexible - 4));
+  const group = Math.max(0, Math.min(longestGroup, 16, flexible - name));
+  return { group, name, info: Math.max(0, flexible - name - group) };
 }
 
 function headerLine(c: Columns): string {
@@ -102,7 +112,7 @@ function ProcessLine(props: { row: ProcessRow; cols: Columns; state: TopState; s
     `${fit(String(p.restarts ?? 0), 4, true)} ${fit(formatCpu(p.cpuPercent), 6, true)} ` +
     `${fit(formatBytes(p.rssBytes), 7, true)} ${fit(exitText(p), 5, true)}`;
   return (
-    <Text wrap="truncate" inverse={selected}>
+    <Text wrap="truncate" inverse={selected} dimColor={isStale(state)}>
       {before}
       <Text color={STATE_COLOR[p.state]} bold={p.state === "FATAL"}>
         {fit(p.state, 9)}
@@ -124,13 +134,18 @@ function GroupLine(props: { row: GroupRow; cols: Columns; state: TopState; selec
   const title = `${mark}${arrow} ${row.group} (${row.members.length})  `;
   const totals = `${fit(formatCpu(cpu), 6, true)} ${fit(formatBytes(rss), 7, true)} ${" ".repeat(5)}`;
   const countsText = [...counts].map(([s, n]) => `${s} ${n}`).join("  ");
-  const middle = Math.max(0, state.viewport.columns - title.length - totals.length - 1);
+  const middle = Math.max(0, state.viewport.columns - 1 - title.length - totals.length - 1);
   return (
-    <Text wrap="truncate" inverse={selected} bold>
+    <Text wrap="truncate" inverse={selected} bold dimColor={isStale(state)}>
       {title}
       {fit(countsText, middle)} {totals}
     </Text>
   );
+}
+
+/** While disconnected the table shows the last known world, dimmed: it may no longer be true. */
+function isStale(state: TopState): boolean {
+  return state.connection.status !== "connected";
 }
 
 function sumOrNull(values: Array<number | null>): number | null {
@@ -149,6 +164,7 @@ export function infoText(p: ProcessRecord, now: number): string {
 }
 
 function exitText(p: ProcessRecord): string {
-  if (p.stop === 0) return "-";
+  // A start that failed (too quick, spawn error) has no exit status to show (spec T5: exitstatus = None).
+  if (p.stop === 0 || ((p.state === "BACKOFF" || p.state === "FATAL") && p.exitstatus === 0)) return "-";
   return p.exitstatus === -1 ? "sig" : String(p.exitstatus);
 }

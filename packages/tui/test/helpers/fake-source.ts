@@ -5,7 +5,8 @@ import type { DaemonInfo, LogChannel, ProcessInfo, TopDataSource, WatchEvent } f
 
 /** A push-driven async iterable. `push` never blocks; the test controls how much it pushes. */
 export class Channel<T> implements AsyncIterable<T> {
-  private readonly items: T[] = [];
+  private items: T[] = [];
+  private head = 0;
   private waiting: ((r: IteratorResult<T>) => void) | null = null;
   private failWith: ((e: Error) => void) | null = null;
   private ended = false;
@@ -58,7 +59,14 @@ export class Channel<T> implements AsyncIterable<T> {
   [Symbol.asyncIterator](): AsyncIterator<T> {
     return {
       next: () => {
-        if (this.items.length > 0) return Promise.resolve({ value: this.items.shift() as T, done: false });
+        if (this.head < this.items.length) {
+          const value = this.items[this.head++] as T;
+          if (this.head === this.items.length) {
+            this.items = [];
+            this.head = 0;
+          }
+          return Promise.resolve({ value, done: false });
+        }
         if (this.error) return Promise.reject(this.error);
         if (this.ended || this.signal?.aborted) return Promise.resolve({ value: undefined, done: true });
         return new Promise((resolve, reject) => {
@@ -163,7 +171,7 @@ export function proc(group: string, name: string, extra: Partial<ProcessInfo> = 
   };
 }
 
-export const DAEMON: DaemonInfo = { identification: "supervisor", version: "4.2.5", pid: 42, startedAt: 1_000, now: 1_010 };
+export const DAEMON: DaemonInfo = { identification: "supervisor", version: "4.2.5", pid: 42, startedAt: 1_000, now: 1_010, state: "RUNNING" };
 
 export function snapshot(processes: ProcessInfo[], daemon: DaemonInfo = DAEMON): WatchEvent {
   return { kind: "snapshot", daemon, processes };

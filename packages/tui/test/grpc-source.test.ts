@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { mapProcess, WatchMapper, type WireProcessInfo } from "../src/grpc-source.js";
+
+function wire(extra: Partial<WireProcessInfo> = {}): WireProcessInfo {
+  return {
+    name: "web_0",
+    group: "web",
+    description: "pid 10, uptime 0:00:05",
+    start: 100,
+    stop: 0,
+    now: 105,
+    state: 20,
+    statename: "RUNNING",
+    spawnerr: "",
+    exitstatus: 0,
+    pid: 10,
+    cpuPercent: 1.5,
+    rssBytes: 4096,
+    ...extra,
+  };
+}
+
+describe("gRPC mapping (protocol messages → TUI model)", () => {
+  it("maps ProcessInfo, with no CPU/RSS for a process that has no pid", () => {
+    expect(mapProcess(wire())).toMatchObject({ state: "RUNNING", pid: 10, cpuPercent: 1.5, rssBytes: 4096 });
+    expect(mapProcess(wire({ pid: 0, state: 200, statename: "FATAL", cpuPercent: 0, rssBytes: 0 }))).toMatchObject({
+      state: "FATAL",
+      cpuPercent: null,
+      rssBytes: null,
+    });
+    expect(mapProcess(wire({ state: 30, statename: "" })).state).toBe("BACKOFF");
+    // Just spawned, not sampled yet.
+    expect(mapProcess(wire({ cpuPercent: 0, rssBytes: 0 }))).toMatchObject({ cpuPercent: null, rssBytes: null });
+  });
+
+  it("maps the Watch stream: snapshot with daemon info, changes, groups, daemon state, stats", () => {
+    const m = new WatchMapper();
+    const [snap] = m.map({
+      event: {
+        $case: "snapshot",
+        snapshot: {
+          processes: [wire()],
+          statename: "RUNNING",
+          identification: "supervisor",
+          supervisorVersion: "4.2.5",
+          startTime: 50,
+          pid: 7,
+        },
+      },
+    });
+    expect(snap).toMatchObject({
+      kind: "snapshot",
+      daemon: { identification: "supervisor", version: "4.2.5", pid: 7, startedAt: 50, now: 105, state: "RUNNING" },
+    });
+    expect(m.map({ event: { $case: "processStateChanged", processStateChanged: { process: wire({ pid: 11 }) } } })).toMatchObject([
+      { kind: "process", info: { pid: 11 } },
+    ]);
+    expect(m.map({ event: { $case: "groupAdded", groupAdded: { name: "g", processes: [wire(), wire({ name: "web_1" })] } } })).toHaveLength(2);
+    expect(m.map({ event: { $case: "groupRemoved", groupRemoved: { name: "web" } } })).toEqual([
+      { kind: "groupRemoved", group: "web" },
+    ]);
+    expect(m.map({ event: { $case: "supervisorStateChanged", supervisorStateChanged: { statename: "SHUTDOWN" } } })).toMatchObject([
+      { kind: "daemon", daemon: { state: "SHUTDOWN", pid: 7 } },
+    ]);
+    expect(
+      m.map({
+        event: {
+          $case: "processStats",
+          processStats: { processes: [{ name: "web_0", group: "web", pid: 10, cpuPercent: 3, rssBytes: 99 }] },
+        },
+      }),
+    ).toEqual([{ kind: "stats", stats: [{ key: "web:web_0", cpuPercent: 3, rssBytes: 99 }] }]);
+    expect(m.map({ event: undefined })).toEqual([]);
+  });
+});

@@ -1,0 +1,156 @@
+// Smoke test of `tsctl top` end to end: the built daemon with real children, the TUI on a real terminal (tmux),
+// talking gRPC over the unix socket. Rows appear with their states; `r` restarts the selected process (its pid
+// changes); `enter` shows its output live; `q` exits 0 and gives the terminal back.
+
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const daemonMain = process.env.TSD_TOP_SMOKE_DAEMON ?? join(root, "apps/daemon/dist/main.js");
+const ctlMain = join(root, "apps/ctl/dist/main.js");
+const tuiDist = join(root, "packages/tui/dist/index.js");
+const runTopScript = fileURLToPath(new URL("./run-top.mjs", import.meta.url));
+
+function hasTmux(): boolean {
+  try {
+    execFileSync("tmux", ["-V"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Why the smoke test cannot run here, if it cannot: it needs tmux and the built daemon and TUI.
+function skipReason(): string | null {
+  if (!hasTmux()) return "tmux is not installed (apt-get install -y tmux)";
+  if (!existsSync(daemonMain)) return `the daemon is not built (${daemonMain})`;
+  if (!existsSync(tuiDist)) return `the TUI is not built (${tuiDist})`;
+  return null;
+}
+const reason = skipReason();
+
+async function until<T>(probe: () => T | null | undefined | false, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const title = `tsctl top against the real daemon (tmux)${reason === null ? "" : ` — skipped: ${reason}`}`;
+
+describe.skipIf(reason !== null)(title, { timeout: 90_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsd-top-"));
+  const socket = join(dir, "supervisor.sock");
+  const conf = join(dir, "supervisord.conf");
+  const tmuxSocket = `tsd-top-${process.pid}`;
+  let daemon: ChildProcess | null = null;
+  let daemonOutput = "";
+
+  const tmux = (...args: string[]): string =>
+    execFileSync("tmux", ["-L", tmuxSocket, ...args], { encoding: "utf8" });
+  const screen = (): string => tmux("capture-pane", "-p", "-t", "top");
+  const waitScreen = async (test: (s: string) => boolean, what: string): Promise<string> => {
+    let last = "";
+    try {
+      return await until(() => {
+        last = screen();
+        return test(last) ? last : null;
+      }, what);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n--- screen ---\n${last}\n--- daemon ---\n${daemonOutput}`);
+    }
+  };
+  const pidOf = (s: string, name: string): number | null => {
+    const m = new RegExp(`${name}\\s+${name}\\s+RUNNING\\s+(\\d+)`).exec(s);
+    return m ? Number(m[1]) : null;
+  };
+
+  beforeAll(async () => {
+    writeFileSync(
+      conf,
+      [
+        "[unix_http_server]",
+        `file=${socket}`,
+        "[supervisord]",
+        `logfile=${join(dir, "supervisord.log")}`,
+        `pidfile=${join(dir, "supervisord.pid")}`,
+        `childlogdir=${dir}`,
+        "[supervisorctl]",
+        `serverurl=unix://${socket}`,
+        "[program:alpha]",
+        `command=/bin/sh -c 'echo alpha started $$; while :; do echo alpha-tick; sleep 0.3; done'`,
+        "startsecs=1",
+        "stopsignal=KILL",
+        "[program:beta]",
+        "command=/bin/sleep 1000",
+        "startsecs=1",
+        "",
+      ].join("\n"),
+    );
+    daemon = spawn(process.execPath, [daemonMain, "-n", "-c", conf], { stdio: ["ignore", "pipe", "pipe"] });
+    daemon.stdout?.on("data", (d: Buffer) => (daemonOutput += d.toString()));
+    daemon.stderr?.on("data", (d: Buffer) => (daemonOutput += d.toString()));
+    await until(() => existsSync(socket), "the daemon's socket");
+
+    const command = existsSync(ctlMain)
+      ? `${process.execPath} ${ctlMain} -c ${conf} top`
+      : `${process.execPath} ${runTopScript} unix://${socket}`;
+    tmux(
+      "new-session",
+      "-d",
+      "-s",
+      "top",
+      "-x",
+      "110",
+      "-y",
+      "32",
+      `env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color sh -c 'echo BEFORE-TOP; ${command}; echo "AFTER-TOP $?"; exec sleep 600'`,
+    );
+  });
+
+  afterAll(async () => {
+    try {
+      tmux("kill-server");
+    } catch {
+      // never started
+    }
+    if (daemon && daemon.exitCode === null) {
+      const exited = new Promise((r) => daemon?.once("exit", r));
+      daemon.kill("SIGTERM");
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("shows every process with its state, restarts the selected one with r, follows its log, q exits 0", async () => {
+    const first = await waitScreen((s) => pidOf(s, "alpha") !== null && pidOf(s, "beta") !== null, "both RUNNING");
+    expect(first).toContain("● connected");
+    expect(first).toContain("2 processes");
+    const alphaPid = pidOf(first, "alpha");
+
+    // Selection starts on the first row (alpha): r restarts it and its pid changes.
+    tmux("send-keys", "-t", "top", "r");
+    const after = await waitScreen((s) => {
+      const pid = pidOf(s, "alpha");
+      return pid !== null && pid !== alphaPid && s.includes("restarted alpha");
+    }, "alpha restarted with a new pid");
+    expect(pidOf(after, "beta")).toBe(pidOf(first, "beta"));
+
+    tmux("send-keys", "-t", "top", "Enter");
+    await waitScreen((s) => s.includes("alpha:alpha · stdout") && s.includes("alpha-tick"), "alpha's output");
+
+    tmux("send-keys", "-t", "top", "q");
+    const final = await waitScreen((s) => s.includes("AFTER-TOP"), "top to exit");
+    expect(final).toContain("AFTER-TOP 0");
+    expect(final).toContain("BEFORE-TOP");
+    expect(final).not.toContain("● connected");
+    expect(tmux("display-message", "-p", "-t", "top", "#{alternate_on}").trim()).toBe("0");
+  });
+});
