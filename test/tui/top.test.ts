@@ -2,7 +2,7 @@
 // talking gRPC over the unix socket. Rows appear with their states; `r` restarts the selected process (its pid
 // changes); `enter` shows its output live; `q` exits 0 and gives the terminal back.
 
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,10 +24,17 @@ function hasTmux(): boolean {
   }
 }
 
-// Why the smoke test cannot run here, if it cannot: it needs tmux and the built daemon and TUI.
+/** The built entry point runs and answers `flag` with some output (a skeleton or broken build does not). */
+function answers(main: string, flag: string): boolean {
+  if (!existsSync(main)) return false;
+  const r = spawnSync(process.execPath, [main, flag], { encoding: "utf8", timeout: 15_000 });
+  return r.status === 0 && `${r.stdout}${r.stderr}`.trim() !== "";
+}
+
+// Why the smoke test cannot run here, if it cannot: it needs tmux and a working build of the daemon and the TUI.
 function skipReason(): string | null {
   if (!hasTmux()) return "tmux is not installed (apt-get install -y tmux)";
-  if (!existsSync(daemonMain)) return `the daemon is not built (${daemonMain})`;
+  if (!answers(daemonMain, "--version")) return `no working daemon build (${daemonMain} --version failed)`;
   if (!existsSync(tuiDist)) return `the TUI is not built (${tuiDist})`;
   return null;
 }
@@ -97,9 +104,13 @@ describe.skipIf(reason !== null)(title, { timeout: 90_000 }, () => {
     daemon = spawn(process.execPath, [daemonMain, "-n", "-c", conf], { stdio: ["ignore", "pipe", "pipe"] });
     daemon.stdout?.on("data", (d: Buffer) => (daemonOutput += d.toString()));
     daemon.stderr?.on("data", (d: Buffer) => (daemonOutput += d.toString()));
-    await until(() => existsSync(socket), "the daemon's socket");
+    await until(() => {
+      if (daemon?.exitCode !== null) throw new Error(`the daemon exited early:\n${daemonOutput}`);
+      return existsSync(socket);
+    }, "the daemon's socket");
 
-    const command = existsSync(ctlMain)
+    // `tsctl top` when tsctl is built; the TUI package directly otherwise.
+    const command = answers(ctlMain, "-h")
       ? `${process.execPath} ${ctlMain} -c ${conf} top`
       : `${process.execPath} ${runTopScript} unix://${socket}`;
     tmux(
