@@ -33,8 +33,8 @@ export function searchPaths(argv0: string): string[] {
   ];
 }
 
-export function findConfigFile(argv0: string, cwd: string): string | null {
-  for (const path of searchPaths(argv0)) {
+export function findConfigFile(argv0: string, cwd: string, paths: readonly string[] = searchPaths(argv0)): string | null {
+  for (const path of paths) {
     if (existsSync(resolve(cwd, path))) return path;
   }
   return null;

@@ -16,24 +16,20 @@ function finish(code: number): never {
   process.exit(code);
 }
 
+/** `tsctl top`: the Ink dashboard, imported only here so other commands never load ink or react. */
 async function runTop(options: CtlOptions): Promise<number> {
-  let tui: { runTop: (o: { serverurl: string; username: string | null; password: string | null }) => Promise<unknown> };
+  let tui: typeof import("@tsupervisord/tui");
   try {
-    tui = (await import(/* @vite-ignore */ "@tsupervisord/tui" as string)) as typeof tui;
+    tui = await import("@tsupervisord/tui");
   } catch (err) {
     process.stderr.write(`Error: tsctl top is not available: ${(err as Error).message}\n`);
     return 1;
   }
-  if (typeof tui.runTop !== "function") {
-    process.stderr.write("Error: tsctl top is not available: @tsupervisord/tui has no runTop()\n");
-    return 1;
-  }
-  const result = await tui.runTop({
-    serverurl: options.serverurl,
-    username: options.username,
-    password: options.password,
+  return tui.runTop({
+    serverUrl: options.serverurl,
+    ...(options.username !== null ? { username: options.username } : {}),
+    ...(options.password !== null ? { password: options.password } : {}),
   });
-  return typeof result === "number" ? result : 0;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {

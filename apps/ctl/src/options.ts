@@ -85,7 +85,13 @@ export function isUrl(value: string): boolean {
 
 export function parseCommandLine(
   argv: readonly string[],
-  env: { argv0: string; cwd: string; vars: Record<string, string | undefined> },
+  env: {
+    argv0: string;
+    cwd: string;
+    vars: Record<string, string | undefined>;
+    /** Replaces the CFG-02 search list (tests: the machine's own /etc/supervisor must not leak in). */
+    searchPaths?: readonly string[];
+  },
 ): ParseOutcome {
   let parsed: { options: [string, string][]; args: string[] };
   try {
@@ -112,7 +118,7 @@ export function parseCommandLine(
     const v = given[name];
     return typeof v === "string" ? v : null;
   };
-  const configfile = str("configfile") ?? findConfigFile(env.argv0, env.cwd);
+  const configfile = str("configfile") ?? findConfigFile(env.argv0, env.cwd, env.searchPaths);
   let fromFile = null;
   if (configfile !== null) {
     try {

@@ -99,6 +99,7 @@ describe("status lines (CMD-STATUS-1)", () => {
   });
   it("colour wraps only the state word and keeps the columns", () => {
     const [line] = formatStatusLines(statusRows([base]), paintState);
+    // eslint-disable-next-line no-control-regex
     expect(line?.replace(/\u001b\[[0-9;]*m/g, "")).toBe(formatStatusLines(statusRows([base]))[0]);
     expect(line).toContain("\u001b[32mRUNNING\u001b[0m   pid");
   });

@@ -1,1 +1,87 @@
-export {};
+#!/usr/bin/env node
+import { describeConfig, readConfig, renderSampleConfig } from "@tsupervisord/config";
+import { CliUsageError, parseCommandLine, type CliOptions } from "./cli/options.js";
+import { usageText } from "./cli/usage.js";
+import { programName, usageError, UsageExit } from "./cli/terminal.js";
+import { applyCommandLine, loadConfig } from "./cli/load-config.js";
+import { daemonVersion } from "./version.js";
+import { consumeDaemonMarker, isDaemonChild, ParentChannel, spawnDaemonChild } from "./runtime/daemonize.js";
+import { runDaemon } from "./daemon.js";
+
+/** The `tsupervisord` entry point: dispatch on the command line (§7.1), then run (§7.2). */
+async function main(argv: readonly string[]): Promise<number> {
+  const progname = programName();
+  const daemonChild = isDaemonChild();
+  if (daemonChild) consumeDaemonMarker();
+  const channel = new ParentChannel(daemonChild);
+  const toTerminal = (line: string): void => {
+    if (channel.active) channel.stderr(line);
+    else process.stderr.write(`${line}\n`);
+  };
+
+  try {
+    let cli: CliOptions;
+    try {
+      cli = parseCommandLine(argv);
+    } catch (err) {
+      if (err instanceof CliUsageError) throw usageError(err.message, progname);
+      throw err;
+    }
+    for (const note of cli.notes) toTerminal(note);
+
+    switch (cli.action) {
+      case "help":
+        process.stdout.write(`${usageText(progname)}\n`);
+        return 0;
+      case "version":
+        process.stdout.write(`${daemonVersion()}\n`);
+        return 0;
+      case "print-sample-config":
+        process.stdout.write(renderSampleConfig());
+        return 0;
+      case "test-config": {
+        const config = loadConfig(cli, progname);
+        process.stdout.write(describeConfig(config));
+        return 0;
+      }
+      case "run":
+        break;
+    }
+
+    const config = loadConfig(cli, progname);
+    if (!config.supervisord.nodaemon && !daemonChild) {
+      // D-DMN-04: the parent waits for the detached daemon to be serving, then leaves.
+      return await spawnDaemonChild();
+    }
+    return await runDaemon({
+      cli,
+      config,
+      progname,
+      daemonized: daemonChild,
+      toTerminal,
+      ready: () => channel.ready(),
+      rereadConfig: async () => applyCommandLine(readConfig(config.file), cli),
+    });
+  } catch (err) {
+    if (err instanceof UsageExit) {
+      for (const line of err.lines) toTerminal(line);
+      return err.status;
+    }
+    toTerminal(`Error: ${(err as Error).stack ?? String(err)}`);
+    return 2;
+  } finally {
+    channel.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (status) => {
+    process.exitCode = status;
+    // Anything still open (a stuck stream) must not keep a finished daemon alive.
+    setImmediate(() => process.exit(status)).unref();
+  },
+  (err: unknown) => {
+    process.stderr.write(`${String(err)}\n`);
+    process.exit(2);
+  },
+);

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { CliUsageError, parseCommandLine } from "../src/cli/options.js";
-import { defaultConfigSearchPaths } from "../src/cli/config-search.js";
 import { pyRepr } from "../src/cli/python-repr.js";
 
 function usageError(argv: string[]): string {
@@ -76,20 +75,6 @@ describe("D-CLI-01 getopt-style parsing", () => {
     expect(strip.stripAnsi).toBe(true);
     expect(parseCommandLine(["-t", "-n"]).notes).toHaveLength(1);
     expect(parseCommandLine(["--print-sample-config"]).action).toBe("print-sample-config");
-  });
-});
-
-describe("CFG-02 search paths", () => {
-  it("starts two levels above argv[0]", () => {
-    expect(defaultConfigSearchPaths("/usr/bin/supervisord")).toEqual([
-      "/usr/etc/supervisord.conf",
-      "/usr/supervisord.conf",
-      "supervisord.conf",
-      "etc/supervisord.conf",
-      "/etc/supervisord.conf",
-      "/etc/supervisor/supervisord.conf",
-    ]);
-    expect(defaultConfigSearchPaths("main.js")[0]).toBe("etc/supervisord.conf");
   });
 });
 

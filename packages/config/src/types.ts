@@ -3,6 +3,7 @@
  * `%(...)s` expanded, programs expanded into their processes (spec §1.6), groups built in supervisord's
  * order (spec §1.7). The engine, the daemon and tsctl consume only these types.
  */
+import type { UserDb } from "./users.js";
 
 export type LogLevelName = "critical" | "error" | "warn" | "info" | "debug" | "trace" | "blather";
 
@@ -90,7 +91,11 @@ export interface GroupConfig {
   name: string;
   priority: number;
   kind: "program" | "heterogeneous" | "eventlistener" | "fcgi-program";
-  /** Sorted by (priority, name) with Python string comparison (NUM-03, ORD-02). */
+  /**
+   * supervisord's order: a program's processes sorted by (priority, name) with Python string comparison
+   * (NUM-03, ORD-02); for a `[group:x]`, the programs in `programs=` order, each sorted so. Names are unique
+   * (NUM-02). Consumers that start or stop processes sort by (priority, name) themselves, as supervisord does.
+   */
   processes: ProcessConfig[];
   pool?: EventListenerPoolConfig;
   /** fcgi-program: `unix:///abs/path` or `tcp://host:port`, with socket options. */
@@ -174,6 +179,17 @@ export interface Config {
   /** True when `[rpcinterface:supervisor]` names supervisor's own factory (PLG-02). */
   standardRpcInterface: boolean;
   messages: ConfigMessage[];
+  /** Every `[rpcinterface:x]` section (only supervisor's own factory is accepted, PLG-02). */
+  rpcInterfaces: RpcInterfaceConfig[];
+}
+
+/** One `[rpcinterface:x]` section. */
+export interface RpcInterfaceConfig {
+  /** The namespace (`x` of `[rpcinterface:x]`). */
+  name: string;
+  factory: string;
+  /** Every other key of the section (DEFAULT keys included, INI-10), %-expanded with `ENV_*` only. */
+  extras: Record<string, string>;
 }
 
 /** Inputs from the outside world, injectable so tests are deterministic. */
@@ -184,4 +200,14 @@ export interface ReadConfigOptions {
   cwd?: string;
   /** `%(host_node_name)s` (default `os.hostname()`). */
   hostname?: string;
+  /** User database for `user=`/`chown=` (default: parsed from `passwdFile`/`groupFile`). */
+  userDb?: UserDb;
+  /** Default `/etc/passwd`. */
+  passwdFile?: string;
+  /** Default `/etc/group`. */
+  groupFile?: string;
+  /** The daemon's uid (fcgi socket owner default; default `process.getuid()`). */
+  uid?: number;
+  /** Default `childlogdir` (default: Python's `tempfile.gettempdir()`: $TMPDIR, $TEMP, $TMP, /tmp). */
+  tempDir?: string;
 }

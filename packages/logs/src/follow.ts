@@ -100,6 +100,8 @@ export async function* followLog(file: string, options: FollowOptions = {}): Asy
       // Rotation or clear: the name now refers to another file; finish the old one above, then switch.
       const named = await statOrNull(file);
       if (named !== null && (named.ino !== st.ino || named.dev !== st.dev)) {
+        // Bytes that reached the old file after our read above come first (the loop reads them, then returns).
+        if ((await handle.stat()).size > position) continue;
         const fresh = await fsp.open(file, "r").catch(() => null);
         if (fresh !== null) {
           await handle.close();

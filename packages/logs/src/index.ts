@@ -21,7 +21,7 @@ export { stripAnsi } from "./strip-ansi.js";
 export { decodeOutput, formatOutputForActivityLog, pythonBytesRepr, pythonStrRepr } from "./python-repr.js";
 export { createSyslogSender, sharedSyslog } from "./syslog.js";
 export type { SyslogOptions, SyslogSender } from "./syslog.js";
-export { decodeLogBytes, readLogRange, readLogRangeBytes, tailLog, tailWindow } from "./read.js";
+export { decodeLogBytes, readLogRange, readLogRangeBytes, tailLog, tailLogBytes, tailWindow } from "./read.js";
 export type { TailResult } from "./read.js";
 export { followLog, TRUNCATED_MARKER } from "./follow.js";
 export type { FollowOptions } from "./follow.js";
@@ -35,3 +35,5 @@ export {
   redactSecrets,
 } from "./activity-log.js";
 export type { ActivityLevel, ActivityLog, ActivityLogSettings } from "./activity-log.js";
+export { createProcessOutputPort } from "./output-port.js";
+export type { OutputProcessConfig, ProcessOutputPortOptions } from "./output-port.js";

@@ -88,27 +88,38 @@ export function tailWindow(size: number, offset: number, length: number): { star
   return { start: Math.max(offset, 0), length: Math.max(length, 0), overflow };
 }
 
+/** `tailLog` with the raw bytes (for clients that carry bytes, e.g. gRPC). */
+export async function tailLogBytes(
+  path: string | null,
+  offset: number,
+  length: number,
+): Promise<{ data: Buffer; offset: number; overflow: boolean }> {
+  if (path === null || !(await exists(path))) return { data: Buffer.alloc(0), offset: 0, overflow: false };
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(path, "r");
+  } catch {
+    return { data: Buffer.alloc(0), offset, overflow: false };
+  }
+  try {
+    const size = (await handle.stat()).size;
+    const window = tailWindow(size, offset, length);
+    const readable = Math.max(0, Math.min(window.length, size - window.start));
+    const data = readable === 0 ? Buffer.alloc(0) : await readAt(handle, window.start, readable);
+    return { data, offset: size, overflow: window.overflow };
+  } catch (err) {
+    if (errnoCode(err) === undefined) throw err;
+    return { data: Buffer.alloc(0), offset, overflow: false };
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
  * `tailProcessStdoutLog` / `tailProcessStderrLog` (TL-01..03). A missing file or NONE (null) gives
  * `{ data: "", offset: 0, overflow: false }`; an I/O error gives `{ "", offset, false }` as supervisord does.
  */
 export async function tailLog(path: string | null, offset: number, length: number): Promise<TailResult> {
-  if (path === null || !(await exists(path))) return { data: "", offset: 0, overflow: false };
-  let handle: fs.FileHandle;
-  try {
-    handle = await fs.open(path, "r");
-  } catch {
-    return { data: "", offset, overflow: false };
-  }
-  try {
-    const size = (await handle.stat()).size;
-    const window = tailWindow(size, offset, length);
-    const data = window.length === 0 ? Buffer.alloc(0) : await readAt(handle, window.start, Math.max(0, Math.min(window.length, size - window.start)));
-    return { data: decodeLogBytes(data), offset: size, overflow: window.overflow };
-  } catch (err) {
-    if (errnoCode(err) === undefined) throw err;
-    return { data: "", offset, overflow: false };
-  } finally {
-    await handle.close();
-  }
+  const result = await tailLogBytes(path, offset, length);
+  return { data: decodeLogBytes(result.data), offset: result.offset, overflow: result.overflow };
 }

@@ -36,12 +36,29 @@ function writevAsync(fd: number, bufs: Buffer[]): Promise<number> {
   return new Promise((resolve, reject) => fs.writev(fd, bufs, (err, n) => (err ? reject(err) : resolve(n))));
 }
 
+/** A write that failed after `written` bytes had reached the file. */
+class PartialWriteError extends Error {
+  constructor(
+    readonly failure: unknown,
+    readonly written: number,
+  ) {
+    super("write failed");
+  }
+}
+
 /** Write every byte of `bufs` (looping over short writes, at most IOV_MAX buffers per call). */
 async function writevAll(fd: number, bufs: Buffer[]): Promise<void> {
   let pending = bufs.filter((b) => b.length > 0);
+  let total = 0;
   while (pending.length > 0) {
     const batch = pending.length > IOV_MAX ? pending.slice(0, IOV_MAX) : pending;
-    let written = await writevAsync(fd, batch);
+    let written: number;
+    try {
+      written = await writevAsync(fd, batch);
+    } catch (err) {
+      throw new PartialWriteError(err, total);
+    }
+    total += written;
     // Drop what was written; keep the unwritten tail of a partially written buffer.
     let i = 0;
     while (i < pending.length && written > 0) {
@@ -270,11 +287,14 @@ export class RotatingFile extends Writable {
       this.stats.bytesWritten += bytes;
       this.failing = false;
     } catch (err) {
-      // Partial progress is not tracked precisely for a failing write: count the group as dropped.
-      this.drop(bytes);
+      // Bytes that made it before the failure count as written; the rest are dropped.
+      const written = err instanceof PartialWriteError ? err.written : 0;
+      this.position += written;
+      this.stats.bytesWritten += written;
+      this.drop(bytes - written);
       if (!this.failing) {
         this.failing = true;
-        this.report(err);
+        this.report(err instanceof PartialWriteError ? err.failure : err);
       }
     }
   }
@@ -295,7 +315,13 @@ export class RotatingFile extends Writable {
         for (let i = this.backups - 1; i >= 1; i -= 1) {
           await ignoreEnoent(fs.promises.rename(`${this.path}.${i}`, `${this.path}.${i + 1}`));
         }
-        await ignoreEnoent(fs.promises.rename(this.path, `${this.path}.1`));
+        try {
+          await fs.promises.rename(this.path, `${this.path}.1`);
+        } catch (err) {
+          if (errnoCode(err) !== "ENOENT") throw err;
+          // ROT-04: the file was deleted while open; what went to it since is gone. Recreate it, say so.
+          this.report(new Error(`log file ${this.path} was removed while open; recreating it`));
+        }
       } else {
         this.stats.bytesRotatedAway += size;
       }

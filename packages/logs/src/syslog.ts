@@ -72,7 +72,7 @@ export function createSyslogSender(options: SyslogOptions = {}): SyslogSender {
   };
 
   const startLogger = (why: string) => {
-    const child = spawn("logger", ["-t", ident, "-p", "user.info"], { stdio: ["pipe", "ignore", "ignore"] });
+    const child = spawn("logger", ["-u", socketPath, "-t", ident, "-p", "user.info"], { stdio: ["pipe", "ignore", "ignore"] });
     child.once("error", () => becomeDead(`${why}; no logger command`));
     child.stdin.on("error", () => becomeDead("logger stopped"));
     child.once("spawn", () => attach(child.stdin, "logger"));

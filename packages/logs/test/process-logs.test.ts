@@ -296,4 +296,17 @@ describe("createProcessLogs: backpressure", () => {
     expect(fs.statSync(logs.stdoutLogfile!).size).toBe(32 * 1024 * 1024);
     await logs.close();
   });
+
+  it("close() while a child is still writing: no crash, the late writes are discarded", async () => {
+    const dir = tempDir();
+    const logs = createProcessLogs(options(dir));
+    const child = spawn("yes", ["line"], { stdio: ["ignore", "pipe", "ignore"] });
+    child.stdout.pipe(logs.stdout, { end: false });
+    await new Promise((resolve) => child.stdout.once("data", resolve));
+    await logs.close();
+    const closed = new Promise((resolve) => child.on("close", resolve));
+    child.kill();
+    await closed;
+    expect(fs.statSync(logs.stdoutLogfile!).size).toBeGreaterThan(0);
+  });
 });

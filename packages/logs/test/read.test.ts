@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { isSupervisorError } from "@tsupervisord/errors";
-import { readLogRange, tailLog } from "../src/index.js";
+import { readLogRange, tailLog, tailLogBytes } from "../src/index.js";
 import { tempDir } from "./helpers.js";
 
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz";
@@ -94,5 +94,12 @@ describe("tailLog", () => {
     const f = path.join(tempDir(), "empty.log");
     fs.writeFileSync(f, "");
     expect(await tailLog(f, 0, 100)).toEqual({ data: "", offset: 0, overflow: false });
+  });
+
+  it("TL-01: tailLogBytes returns the same window as raw bytes (no decoding)", async () => {
+    const f = path.join(tempDir(), "b.log");
+    fs.writeFileSync(f, Buffer.from([0x61, 0xc3, 0xa9, 0x88]));
+    expect(await tailLogBytes(f, 0, 3)).toEqual({ data: Buffer.from([0xc3, 0xa9, 0x88]), offset: 4, overflow: true });
+    expect((await tailLog(f, 0, 3)).data).toBe("\u00e9\ufffd");
   });
 });

@@ -1,4 +1,6 @@
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
+import { Readable } from "node:stream";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { RotatingFile } from "../src/index.js";
@@ -83,7 +85,8 @@ describe("RotatingFile", () => {
 
   it("ROT-04: a deleted active file keeps receiving writes until the next rotation recreates it", async () => {
     const f = path.join(tempDir(), "out.log");
-    const w = new RotatingFile({ path: f, maxbytes: 10, backups: 1 });
+    const errors: string[] = [];
+    const w = new RotatingFile({ path: f, maxbytes: 10, backups: 1, onError: (e) => errors.push(e.message) });
     await writeEach(w, ["abc"]);
     fs.unlinkSync(f);
     await writeEach(w, ["defgh"]);
@@ -95,6 +98,7 @@ describe("RotatingFile", () => {
     expect(read(f)).toBe("new");
     expect(fs.existsSync(`${f}.1`)).toBe(false);
     expect(w.counters.bytesDropped).toBe(0);
+    expect(errors).toEqual([`log file ${f} was removed while open; recreating it`]);
   });
 
   it("ROT-05: a non-seekable target (character device) is written without rotating", async () => {
@@ -168,5 +172,37 @@ describe("RotatingFile", () => {
     await w.ready;
     expect(fs.statSync(f).mode & 0o777).toBe(0o600);
     await w.close();
+  });
+
+  it("backpressure: a source piped into a slower writer is paused, and every byte still arrives", async () => {
+    const f = path.join(tempDir(), "out.log");
+    const w = new RotatingFile({ path: f, maxbytes: 0, backups: 0, highWaterMark: 1024 });
+    const chunks = Array.from({ length: 200 }, (_, i) => Buffer.alloc(4096, i % 256));
+    const source = Readable.from(chunks, { objectMode: false });
+    let pauses = 0;
+    source.on("pause", () => (pauses += 1));
+    source.pipe(w, { end: false });
+    await new Promise((resolve) => source.on("end", resolve));
+    await w.close();
+    expect(pauses).toBeGreaterThan(0);
+    expect(size(f)).toBe(200 * 4096);
+    expect(fs.readFileSync(f).subarray(4096 * 199)).toEqual(chunks[199]);
+  });
+
+  it("ROT-05: a pipe (FIFO) target with maxbytes=0 is written without seeking (test_issue_1224)", async () => {
+    const dir = tempDir();
+    const fifo = path.join(dir, "fifo");
+    execFileSync("mkfifo", [fifo]);
+    let received = "";
+    const reader = fs.createReadStream(fifo);
+    reader.on("data", (d) => (received += d.toString()));
+    const ended = new Promise((resolve) => reader.on("end", () => resolve(undefined)));
+    const errors: Error[] = [];
+    const w = new RotatingFile({ path: fifo, maxbytes: 0, backups: 0, onError: (e) => errors.push(e) });
+    await writeEach(w, ["through ", "the pipe\n"]);
+    await w.close();
+    await ended;
+    expect(received).toBe("through the pipe\n");
+    expect(errors).toEqual([]);
   });
 });

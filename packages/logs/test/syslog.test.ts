@@ -1,8 +1,9 @@
+import { spawn, spawnSync } from "node:child_process";
 import * as net from "node:net";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createProcessLogs, createSyslogSender } from "../src/index.js";
-import { tempDir, writeEach } from "./helpers.js";
+import { tempDir, waitFor, writeEach } from "./helpers.js";
 
 describe("syslog", () => {
   it("LOG-10: each line of a chunk goes to syslog as `<process name> <line>` (facility user, priority info)", async () => {
@@ -43,5 +44,39 @@ describe("syslog", () => {
     expect(warnings).toHaveLength(1);
     expect(syslog.linesDropped).toBe(2);
     await syslog.close();
+  });
+});
+
+describe("syslog over a datagram /dev/log", () => {
+  const python = spawnSync("python3", ["--version"]).status === 0;
+  const logger = spawnSync("logger", ["--help"]).status === 0;
+
+  it.skipIf(!python || !logger)("LOG-10: a datagram socket (the usual /dev/log) is reached through the logger fallback", async () => {
+    const dir = tempDir();
+    const socketPath = path.join(dir, "dev-log");
+    // A real unix datagram syslog socket (Node cannot create one): prints each datagram on a line.
+    const server = spawn(
+      "python3",
+      [
+        "-u",
+        "-c",
+        "import socket,sys\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ns.bind(sys.argv[1])\nprint('ready')\nwhile True:\n  print(s.recv(65536).decode())",
+        socketPath,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let received = "";
+    server.stdout.on("data", (d: Buffer) => (received += d.toString()));
+    try {
+      await waitFor(() => received.includes("ready"));
+      const syslog = createSyslogSender({ socketPath, ident: "tsupervisord" });
+      syslog.send("web hello");
+      syslog.send("web world");
+      await waitFor(() => received.includes("web world"));
+      expect(received).toMatch(/<14>.*tsupervisord.*: web hello/);
+      await syslog.close();
+    } finally {
+      server.kill();
+    }
   });
 });

@@ -9,7 +9,7 @@
  * HTTP/1.1 can share a TLS port too (ALPN offers h2 and http/1.1).
  */
 import type { Socket } from "node:net";
-import { TLSSocket, createSecureContext, type SecureContext, type SecureContextOptions } from "node:tls";
+import { createServer as createTlsServer, type TlsOptions } from "node:tls";
 import type { Duplex } from "node:stream";
 
 /** The first bytes of the HTTP/2 client connection preface (`PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n`). */
@@ -19,12 +19,13 @@ export interface ConnectionHandlers {
   /** Where HTTP/2 connections go: `createGrpcServer(...).injector`. */
   grpc: { injectConnection(connection: Duplex): void };
   /**
-   * Where HTTP/1.x connections go, e.g. `(socket) => httpServer.emit("connection", socket)`.
+   * Where HTTP/1.x connections go, e.g. `(socket) => httpServer.emit("connection", socket)`. The socket is
+   * resumed right after this returns, so attach readers synchronously (http.Server does).
    * Default: answer `501 Not Implemented` and close.
    */
   http1?: ((socket: Duplex) => void) | undefined;
-  /** Terminate TLS before peeking (a context from `createTlsContext`, or options for one). */
-  tls?: SecureContext | SecureContextOptions | undefined;
+  /** Terminate TLS before peeking: `{ cert, key }`, plus `ca` + `requestCert` to demand client certificates. */
+  tls?: TlsOptions | undefined;
   /** A connection that sends nothing for this long is closed before classification. Default 30 s. */
   peekTimeoutMs?: number | undefined;
 }
@@ -34,24 +35,47 @@ export function respondNotImplemented(socket: Duplex): void {
   socket.end("HTTP/1.1 501 Not Implemented\r\nContent-Type: text/plain\r\nContent-Length: 16\r\nConnection: close\r\n\r\nNot Implemented\n");
 }
 
-/** A reusable server TLS context (cert/key, optional client CA) for `handleConnection({ tls })`. */
-export function createTlsContext(options: SecureContextOptions): SecureContext {
-  return createSecureContext(options);
+/**
+ * Routes every connection of one listener: `net.createServer(createConnectionRouter(handlers))`. With `tls`, the
+ * TLS handshake is done by a never-listening `tls.Server` built once here (Node only finishes a server-side
+ * TLSSocket's set-up, which http2 needs, on that path), and the peek runs on the decrypted stream.
+ */
+export function createConnectionRouter(handlers: ConnectionHandlers): (socket: Socket) => void {
+  const tls = handlers.tls;
+  if (tls === undefined) return (socket) => classify(socket, handlers);
+  const terminator = createTlsServer({ ALPNProtocols: ["h2", "http/1.1"], ...tls }, (tlsSocket) =>
+    classify(tlsSocket, handlers),
+  );
+  // A failed handshake concerns that connection only (tls destroys the socket).
+  terminator.on("tlsClientError", () => undefined);
+  return (socket) => terminator.emit("connection", socket);
 }
 
-function isSecureContext(value: SecureContext | SecureContextOptions): value is SecureContext {
-  return typeof (value as SecureContext).context === "object" && (value as SecureContext).context !== null;
-}
+/** Routers for handleConnection's TLS case, one per (tls options, grpc target) pair. */
+const tlsRouters = new WeakMap<TlsOptions, WeakMap<ConnectionHandlers["grpc"], (socket: Socket) => void>>();
 
+/**
+ * Routes one connection. Without TLS nothing is cached and the handlers may differ per call. With TLS the first
+ * handlers seen for a given `tls` object and `grpc` injector are kept (the handshake machinery is built once),
+ * so keep both objects for the listener's lifetime — or use createConnectionRouter once per listener.
+ */
 export function handleConnection(socket: Socket, handlers: ConnectionHandlers): void {
-  if (handlers.tls === undefined) {
+  const tls = handlers.tls;
+  if (tls === undefined) {
     classify(socket, handlers);
     return;
   }
-  const secureContext = isSecureContext(handlers.tls) ? handlers.tls : createSecureContext(handlers.tls);
-  const tlsSocket = new TLSSocket(socket, { isServer: true, secureContext, ALPNProtocols: ["h2", "http/1.1"] });
-  tlsSocket.once("error", () => tlsSocket.destroy());
-  classify(tlsSocket, handlers);
+  let byGrpc = tlsRouters.get(tls);
+  if (byGrpc === undefined) {
+    byGrpc = new WeakMap();
+    tlsRouters.set(tls, byGrpc);
+  }
+  let route = byGrpc.get(handlers.grpc);
+  if (route === undefined) {
+    route = createConnectionRouter(handlers);
+    byGrpc.set(handlers.grpc, route);
+  }
+  route(socket);
 }
 
 function classify(stream: Socket, handlers: ConnectionHandlers): void {
@@ -79,8 +103,15 @@ function classify(stream: Socket, handlers: ConnectionHandlers): void {
     stop();
     stream.pause();
     stream.unshift(seen);
-    if (looksLikeHttp2) handlers.grpc.injectConnection(stream);
-    else (handlers.http1 ?? respondNotImplemented)(stream);
+    if (looksLikeHttp2) {
+      // http2 takes over the socket and reads the unshifted bytes itself.
+      handlers.grpc.injectConnection(stream);
+    } else {
+      (handlers.http1 ?? respondNotImplemented)(stream);
+      // We paused the socket to push the bytes back; `http.Server` attaches its 'data' listener on
+      // 'connection' but does not resume an explicitly paused socket, so restart the flow for it.
+      if (!stream.destroyed && stream.isPaused()) stream.resume();
+    }
   };
   stream.on("data", onData);
   stream.once("close", stop);

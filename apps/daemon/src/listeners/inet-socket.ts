@@ -1,28 +1,20 @@
 import net from "node:net";
-import tls from "node:tls";
 import { ADDRESS_IN_USE_MESSAGE, ListenerError } from "./errors.js";
 import { closeServer, describeSocketError, type OpenListener } from "./unix-socket.js";
 
 export interface InetListenOptions {
   host: string;
   port: number;
-  /** TLS key/cert when configured; null for plain TCP. */
-  tls: { key: Buffer; cert: Buffer } | null;
   onConnection: (socket: net.Socket) => void;
 }
 
 /**
- * D-HTTP-04: `host:port` (empty host = every IPv4 interface, as supervisord binds). libuv sets SO_REUSEADDR.
- * With TLS the connection handed on is the decrypted TLSSocket (ALPN offers h2 and http/1.1).
+ * D-HTTP-04: `host:port` (empty or `*` host = every IPv4 interface, as supervisord binds). libuv sets
+ * SO_REUSEADDR. TLS, when configured, is terminated by the connection handler so gRPC and HTTP/1.1 share it.
  */
 export async function listenInet(opts: InetListenOptions): Promise<OpenListener> {
   const host = opts.host === "" || opts.host === "*" ? "0.0.0.0" : opts.host;
-  const server: net.Server =
-    opts.tls === null
-      ? net.createServer(opts.onConnection)
-      : tls.createServer({ key: opts.tls.key, cert: opts.tls.cert, ALPNProtocols: ["h2", "http/1.1"] }, (s) =>
-          opts.onConnection(s),
-        );
+  const server = net.createServer(opts.onConnection);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);

@@ -137,6 +137,8 @@ export function closeServer(server: net.Server): Promise<void> {
       return;
     }
     server.close(() => resolve());
+    // A connection nobody ends (a stuck HTTP/1.1 peer) must not hold the daemon's exit.
+    setTimeout(resolve, 2000).unref();
   });
 }
 

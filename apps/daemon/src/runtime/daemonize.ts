@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
+import type { Readable } from "node:stream";
 
 /**
  * D-DMN-04: Node cannot fork, so daemon mode re-spawns this same program detached (its own session, stdio on
@@ -29,7 +30,7 @@ export function spawnDaemonChild(): Promise<number> {
     env: { ...process.env, [MARKER]: "1" },
   });
   return new Promise((resolve) => {
-    const channel = child.stdio[CHANNEL_FD];
+    const channel = child.stdio[CHANNEL_FD] as Readable | null | undefined;
     let buffered = "";
     let settled = false;
     const settle = (status: number): void => {
@@ -63,7 +64,7 @@ export function spawnDaemonChild(): Promise<number> {
 
 /** The daemon child's side of the channel. Writes are synchronous and never throw (the parent may be gone). */
 export class ParentChannel {
-  private open = isDaemonChild();
+  constructor(private open: boolean) {}
 
   /** A line the user would see on the terminal before supervisord forked. */
   stderr(line: string): void {

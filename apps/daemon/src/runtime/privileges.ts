@@ -46,7 +46,8 @@ export function dropPrivileges(user: UserEntry): string | null {
   if (current === undefined || current === user.uid) return null;
   if (current !== 0) throw new Error("Can't drop privilege as nonroot user");
   try {
-    process.initgroups?.(user.name, user.gid);
+    // Node has initgroups on POSIX; @types/node does not declare it.
+    (process as unknown as { initgroups?: (user: string, gid: number) => void }).initgroups?.(user.name, user.gid);
   } catch {
     throw new Error("Could not set groups of effective user");
   }

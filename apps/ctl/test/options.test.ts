@@ -1,0 +1,162 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { getopt } from "../src/getopt.js";
+import { isUrl, parseCommandLine, type ParseOutcome } from "../src/options.js";
+import { parseIni, readCtlConfig, searchPaths } from "../src/ctl-config.js";
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "tsctl-opts-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function parse(argv: string[], vars: Record<string, string> = {}): ParseOutcome {
+  // argv0 two levels under dir, so the <bin> search paths stay inside the temp dir.
+  const argv0 = join(dir, "bin", "tsctl");
+  const paths = searchPaths(argv0).filter((p) => !p.startsWith("/etc/"));
+  return parseCommandLine(argv, { argv0, cwd: dir, vars, searchPaths: paths });
+}
+
+function usage(argv: string[]): string {
+  const r = parse(argv);
+  if (r.kind !== "usage") throw new Error(`expected a usage error, got ${r.kind}`);
+  return r.message;
+}
+
+function run(argv: string[], vars: Record<string, string> = {}) {
+  const r = parse(argv, vars);
+  if (r.kind !== "run") throw new Error(`expected run, got ${JSON.stringify(r)}`);
+  return r.options;
+}
+
+describe("Python getopt", () => {
+  it("stops at the first non-option; -- ends options", () => {
+    expect(getopt(["-s", "x", "status", "-s"], "s:", [])).toEqual({ options: [["-s", "x"]], args: ["status", "-s"] });
+    expect(getopt(["--", "-s"], "s:", [])).toEqual({ options: [], args: ["-s"] });
+    expect(getopt(["-sfoo", "-i"], "s:i", [])).toEqual({ options: [["-s", "foo"], ["-i", ""]], args: [] });
+  });
+  it("long options: =value, next word, unique prefixes", () => {
+    expect(getopt(["--serverurl=u"], "", ["serverurl="]).options).toEqual([["--serverurl", "u"]]);
+    expect(getopt(["--server", "u"], "", ["serverurl="]).options).toEqual([["--serverurl", "u"]]);
+  });
+});
+
+describe("CTL-02 option errors", () => {
+  it.each([
+    [["--foo"], "option --foo not recognized"],
+    [["-x"], "option -x not recognized"],
+    [["-s"], "option -s requires argument"],
+    [["--serverurl"], "option --serverurl requires argument"],
+    [["--help=1"], "option --help must not have an argument"],
+    [["-s", "unix:///a", "-s", "unix:///b"], "conflicting command line option '-s'"],
+    [["-i", "-i"], "conflicting command line option '-i'"],
+    [["-s", "nourl"], "invalid value for -s 'nourl': value 'nourl' is not a URL"],
+    [["--serverurl=http://"], "invalid value for --serverurl 'http://': value 'http://' is not a URL"],
+  ])("%j → %s", (argv, message) => {
+    expect(usage(argv)).toBe(message);
+  });
+  it("getopt errors come first, even after -h", () => {
+    expect(usage(["-h", "--foo"])).toBe("option --foo not recognized");
+  });
+  it("-h, --help and -? print the usage, before later option values are checked", () => {
+    for (const flag of ["-h", "--help", "-?"]) {
+      const r = parse([flag, "-s", "nourl"]);
+      expect(r.kind).toBe("help");
+      if (r.kind === "help") expect(r.text).toMatch(/^tsctl -- control applications run by supervisord/);
+    }
+  });
+  it("URLs as supervisor.datatypes.url accepts them", () => {
+    expect(isUrl("http://localhost:9001")).toBe(true);
+    expect(isUrl("unix:///tmp/s.sock")).toBe(true);
+    expect(isUrl("localhost:9001")).toBe(true);
+    expect(isUrl("foo")).toBe(false);
+    expect(isUrl("http://")).toBe(false);
+  });
+});
+
+describe("config file (CFG-04/05/07) and precedence (CTL-01)", () => {
+  it("no file anywhere: defaults", () => {
+    const o = run(["status"]);
+    expect(o).toMatchObject({ configfile: null, serverurl: "http://localhost:9001", prompt: "supervisor", interactive: false });
+  });
+  it("a file without [supervisorctl] is an error, even with -s and even when found by the search", () => {
+    writeFileSync(join(dir, "supervisord.conf"), "[supervisord]\n");
+    expect(usage(["-s", "unix:///x", "status"])).toBe(".ini file does not include supervisorctl section");
+  });
+  it("the <bin>/etc/supervisord.conf search path", () => {
+    mkdirSync(join(dir, "etc"));
+    writeFileSync(join(dir, "etc", "supervisord.conf"), "[supervisorctl]\nprompt=binetc\n");
+    expect(run(["status"]).prompt).toBe("binetc");
+  });
+  it("missing -c file", () => {
+    expect(usage(["-c", "nope.conf"])).toBe("could not find config file nope.conf");
+  });
+  it("reads the section with %(here)s, ENV_ and unix:// normalisation; the command line wins", () => {
+    const conf = join(dir, "c.conf");
+    writeFileSync(
+      conf,
+      [
+        "[supervisorctl]",
+        "serverurl = unix://%(here)s/run/../supervisor.sock ; comment",
+        "username: %(ENV_CTL_USER)s",
+        "password=pa;ss",
+        "prompt=mysup",
+        "history_file=%(here)s/hist",
+        "",
+      ].join("\n"),
+    );
+    const o = run(["-c", conf], { CTL_USER: "chris" });
+    expect(o).toMatchObject({
+      serverurl: `unix://${dir}/supervisor.sock`,
+      username: "chris",
+      password: "pa;ss",
+      prompt: "mysup",
+      historyFile: join(dir, "hist"),
+      interactive: true,
+      args: [],
+    });
+    const o2 = run(["-c", conf, "-s", "http://127.0.0.1:1", "-u", "u", "--password=p", "-r", "/tmp/h", "status", "x"], {
+      CTL_USER: "chris",
+    });
+    expect(o2).toMatchObject({
+      serverurl: "http://127.0.0.1:1",
+      username: "u",
+      password: "p",
+      historyFile: "/tmp/h",
+      args: ["status", "x"],
+      interactive: false,
+    });
+  });
+  it("-i with an action is still one-shot; without one the shell starts", () => {
+    expect(run(["-i", "status"]).args).toEqual(["status"]);
+    expect(run(["-i"]).interactive).toBe(true);
+  });
+  it("an unknown %(name)s is reported", () => {
+    const conf = join(dir, "c.conf");
+    writeFileSync(conf, "[supervisorctl]\nserverurl=unix://%(nope)s/x\n");
+    expect(usage(["-c", conf])).toMatch(/contains names \('nope'\) which cannot be expanded/);
+  });
+});
+
+describe("configparser line rules", () => {
+  it("comments, inline comments after whitespace, continuation lines, last duplicate wins", () => {
+    const ini = parseIni(
+      ["; top", "[a]", "x = 1 ;c", "y = a;b", "z = first", "  second", "x = 2", "# c", "[b]", "k:v"].join("\n"),
+    );
+    expect(Object.fromEntries(ini.get("a") ?? [])).toEqual({ x: "2", y: "a;b", z: "first\nsecond" });
+    expect(ini.get("b")?.get("k")).toBe("v");
+  });
+  it("the defaults when the section is empty", () => {
+    const conf = join(dir, "c.conf");
+    writeFileSync(conf, "[supervisorctl]\n");
+    expect(readCtlConfig(conf, { cwd: dir, env: {} })).toEqual({
+      serverurl: "http://localhost:9001",
+      username: null,
+      password: null,
+      prompt: "supervisor",
+      historyFile: null,
+    });
+  });
+});

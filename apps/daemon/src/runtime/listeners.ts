@@ -1,0 +1,95 @@
+import type { Config } from "@tsupervisord/config";
+import type { ActivityLog } from "@tsupervisord/logs";
+import { createGrpcServer, handleConnection, type SupervisorGrpcServer, type SupervisorHandlers } from "@tsupervisord/protocol";
+import { ListenerError } from "../listeners/errors.js";
+import { listenInet } from "../listeners/inet-socket.js";
+import { listenUnix, type OpenListener } from "../listeners/unix-socket.js";
+import { loadTlsFromEnvironment } from "./tls.js";
+
+export interface OpenServers {
+  close(): Promise<void>;
+}
+
+/**
+ * D-HTTP-07 (stricter than supervisord): a TCP listener without username/password is refused, because every
+ * operation of this API (start/stop/stdin/shutdown) would be open to the network. Set this variable to "1" to
+ * accept it anyway (the CRIT line of D-HTTP-05 is still logged).
+ */
+export const ALLOW_UNAUTHENTICATED_TCP_ENV = "TSUPERVISORD_ALLOW_UNAUTHENTICATED_TCP";
+
+/**
+ * §7.2 step 7: one listener per `[unix_http_server]` / `[inet_http_server]`, each with its own grpc-js server
+ * (its own credentials, checked on every call). HTTP/1.1 connections get 501 until the XML-RPC face lands.
+ * Throws ListenerError with supervisord's message; whatever was opened before is closed again.
+ */
+export async function openServers(
+  config: Config,
+  handlers: SupervisorHandlers,
+  log: ActivityLog,
+  warnOnTerminal: (line: string) => void,
+): Promise<OpenServers> {
+  const opened: Array<{ listener: OpenListener; grpc: SupervisorGrpcServer }> = [];
+  const closeAll = async (): Promise<void> => {
+    for (const { listener, grpc } of opened.reverse()) {
+      // grpc first: the net.Server's close waits for the connections grpc-js holds.
+      await grpc.close(1000);
+      await listener.close();
+    }
+    opened.length = 0;
+  };
+  const grpcFor = (auth: { username: string; password: string } | null): SupervisorGrpcServer =>
+    createGrpcServer(handlers, {
+      auth,
+      onUnexpectedError: (err, method) => log.critical(`unexpected error in ${method}: ${(err as Error).stack ?? String(err)}`),
+    });
+  try {
+    for (const server of config.inetHttpServers) {
+      if (server.auth === null && process.env[ALLOW_UNAUTHENTICATED_TCP_ENV] !== "1") {
+        throw new ListenerError(
+          `[${server.section}] port=${server.host === "" ? "*" : server.host}:${server.port} has no username/password: ` +
+            "tsupervisord refuses to serve its control API over TCP without authentication. Set username= and " +
+            `password= in [${server.section}] (or ${ALLOW_UNAUTHENTICATED_TCP_ENV}=1 to accept the risk).`,
+        );
+      }
+      const grpc = grpcFor(server.auth);
+      const tls = loadTlsFromEnvironment();
+      const listener = await listenInet({
+        host: server.host,
+        port: server.port,
+        onConnection: (socket) => handleConnection(socket, { grpc: grpc.injector, tls }),
+      });
+      opened.push({ listener, grpc });
+      announce(log, server.section, server.auth !== null);
+    }
+    for (const server of config.unixHttpServers) {
+      const grpc = grpcFor(server.auth);
+      const listener = await listenUnix({
+        file: server.file,
+        mode: server.chmod,
+        chown: server.chown,
+        warn: warnOnTerminal,
+        onConnection: (socket) => handleConnection(socket, { grpc: grpc.injector }),
+      });
+      opened.push({ listener, grpc });
+      announce(log, server.section, server.auth !== null);
+    }
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+  return { close: closeAll };
+}
+
+function announce(log: ActivityLog, section: string, authenticated: boolean): void {
+  log.info("RPC interface 'supervisor' initialized");
+  if (!authenticated) log.critical(`Server '${section}' running without any HTTP authentication checking`);
+}
+
+/** SPN-13: the URL children get in SUPERVISOR_SERVER_URL — supervisord takes the first server, TCP ones first. */
+export function serverUrlFor(config: Config): string | null {
+  const inet = config.inetHttpServers[0];
+  if (inet !== undefined) return `http://${inet.host === "" || inet.host === "*" ? "localhost" : inet.host}:${inet.port}`;
+  const unix = config.unixHttpServers[0];
+  if (unix !== undefined) return `unix://${unix.file}`;
+  return null;
+}

@@ -1,0 +1,46 @@
+/**
+ * D-SIG-01: signals are queued (a signal already pending is not queued twice) and handled one at a time, in
+ * arrival order, each after the previous handler finished. D-SIG-02: SIGUSR1 is not handled, as in supervisord.
+ */
+// SIGCHLD is left to libuv, which reaps children itself (supervisord only logs it at DEBG).
+export const HANDLED_SIGNALS = ["SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR2"] as const;
+export type HandledSignal = (typeof HANDLED_SIGNALS)[number];
+
+export class SignalQueue {
+  private readonly pending: HandledSignal[] = [];
+  private running = false;
+  private readonly listeners = new Map<HandledSignal, () => void>();
+
+  constructor(private readonly handle: (signal: HandledSignal) => Promise<void>) {}
+
+  install(): void {
+    for (const signal of HANDLED_SIGNALS) {
+      const listener = (): void => this.push(signal);
+      this.listeners.set(signal, listener);
+      process.on(signal, listener);
+    }
+  }
+
+  uninstall(): void {
+    for (const [signal, listener] of this.listeners) process.off(signal, listener);
+    this.listeners.clear();
+  }
+
+  push(signal: HandledSignal): void {
+    if (this.pending.includes(signal)) return;
+    this.pending.push(signal);
+    void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      for (let signal = this.pending.shift(); signal !== undefined; signal = this.pending.shift()) {
+        await this.handle(signal);
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+}

@@ -1,0 +1,93 @@
+import type { Config, ProcessConfig } from "@tsupervisord/config";
+import type { ProcessInfo as EngineProcessInfo, ProcessResult as EngineProcessResult } from "@tsupervisord/engine";
+import { ErrorCodes } from "@tsupervisord/errors";
+import type { ConfigInfo, ProcessInfo, ProcessResult } from "@tsupervisord/protocol";
+
+/** Engine shapes -> wire shapes. Kept apart from the handlers so the mapping is one screen. */
+export function processInfoToWire(info: EngineProcessInfo): ProcessInfo {
+  return {
+    name: info.name,
+    group: info.group,
+    description: info.description,
+    start: info.start,
+    stop: info.stop,
+    now: info.now,
+    state: info.state,
+    statename: info.statename,
+    spawnerr: info.spawnerr,
+    exitstatus: info.exitstatus,
+    logfile: info.logfile,
+    stdoutLogfile: info.stdout_logfile,
+    stderrLogfile: info.stderr_logfile,
+    pid: info.pid,
+    cpuPercent: info.cpuPercent ?? 0,
+    rssBytes: info.rssBytes ?? 0,
+  };
+}
+
+export function processResultToWire(result: EngineProcessResult): ProcessResult {
+  return {
+    name: result.name,
+    group: result.group,
+    status: ErrorCodes[result.status],
+    description: result.description,
+  };
+}
+
+function logfileText(setting: ProcessConfig["stdout"]["logfile"]): string {
+  switch (setting.kind) {
+    case "auto":
+      return "auto";
+    case "none":
+      return "none";
+    case "file":
+      return setting.path;
+  }
+}
+
+/**
+ * getAllConfigInfo (spec §5.3): one entry per process of the last read config, sorted by process name, with
+ * supervisord's "auto"/"none" placeholders for values XML-RPC cannot carry.
+ */
+export function configInfosToWire(config: Config, activeGroups: ReadonlySet<string>): ConfigInfo[] {
+  const out: ConfigInfo[] = [];
+  for (const group of config.groups) {
+    for (const p of group.processes) {
+      out.push({
+        name: p.name,
+        group: group.name,
+        inuse: activeGroups.has(group.name),
+        autostart: p.autostart,
+        autorestart: String(p.autorestart),
+        directory: p.directory ?? "none",
+        uid: p.user === null ? "none" : String(p.user.uid),
+        command: p.command,
+        exitcodes: [...p.exitcodes],
+        groupPrio: group.priority,
+        processPrio: p.priority,
+        killasgroup: p.killasgroup,
+        stopasgroup: p.stopasgroup,
+        redirectStderr: p.redirectStderr,
+        startretries: p.startretries,
+        startsecs: p.startsecs,
+        stopsignal: p.stopsignal.number,
+        stopwaitsecs: p.stopwaitsecs,
+        serverurl: p.serverurl ?? "none",
+        stdoutCaptureMaxbytes: p.stdout.captureMaxbytes,
+        stdoutEventsEnabled: p.stdout.eventsEnabled,
+        stdoutLogfile: logfileText(p.stdout.logfile),
+        stdoutLogfileBackups: p.stdout.backups,
+        stdoutLogfileMaxbytes: p.stdout.maxbytes,
+        stdoutSyslog: p.stdout.syslog,
+        stderrCaptureMaxbytes: p.stderr.captureMaxbytes,
+        stderrEventsEnabled: p.stderr.eventsEnabled,
+        stderrLogfile: logfileText(p.stderr.logfile),
+        stderrLogfileBackups: p.stderr.backups,
+        stderrLogfileMaxbytes: p.stderr.maxbytes,
+        stderrSyslog: p.stderr.syslog,
+      });
+    }
+  }
+  // Python sorts str by code point; so does a plain comparison of JS strings for the BMP.
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}

@@ -1,0 +1,228 @@
+import fs from "node:fs";
+import { ProcessStates, type Supervisor, type SupervisorEvent } from "@tsupervisord/engine";
+import { SupervisorError } from "@tsupervisord/errors";
+import { followLog, readLogRangeBytes, tailLog, TRUNCATED_MARKER } from "@tsupervisord/logs";
+import { LogChannel, type SupervisorHandlers, type WatchResponse } from "@tsupervisord/protocol";
+import { configInfosToWire, processInfoToWire, processResultToWire } from "./convert.js";
+import { DAEMON_STATE_CODES, type ServiceContext } from "./context.js";
+
+/** supervisorctl's upcheck insists on this (UPC-01). */
+export const API_VERSION = "3.0";
+
+/**
+ * The supervisor.v1 service: every RPC mapped onto the engine (spec §5.4). Every call but
+ * SendRemoteCommEvent first checks the daemon state: while shutting down or restarting they fail with
+ * SHUTDOWN_STATE, as supervisord's `_update` does (test_rpcinterfaces › test_update).
+ */
+export function createHandlers(ctx: ServiceContext): SupervisorHandlers {
+  const engine = (): Supervisor => {
+    if (ctx.state() !== "RUNNING") throw new SupervisorError("SHUTDOWN_STATE");
+    return ctx.supervisor;
+  };
+  const running = (): void => void engine();
+  const wait = (value: boolean | undefined): boolean => value ?? true;
+
+  const logfileOf = (name: string, channel: LogChannel): string | null => {
+    const sink = engine().getProcessSink(name);
+    return channel === LogChannel.STDERR ? sink.stderrLogfile : sink.stdoutLogfile;
+  };
+  const mainLogfile = (): string | null => {
+    const file = ctx.config.supervisord.logfile;
+    return file === "syslog" ? null : file;
+  };
+
+  return {
+    getApiVersion: () => (running(), { version: API_VERSION }),
+    getSupervisorVersion: () => (running(), { version: ctx.version }),
+    getIdentification: () => (running(), { identifier: ctx.config.supervisord.identifier }),
+    getState: () => {
+      running();
+      return { statecode: DAEMON_STATE_CODES.RUNNING, statename: "RUNNING" };
+    },
+    getPid: () => (running(), { pid: process.pid }),
+
+    readLog: async (req) => {
+      running();
+      return { data: await readLogRangeBytes(mainLogfile(), req.offset, req.length) };
+    },
+    clearLog: async () => {
+      running();
+      await ctx.log.clear();
+      return {};
+    },
+    shutdown: () => {
+      running();
+      ctx.requestShutdown();
+      return {};
+    },
+    restart: async () => {
+      running();
+      await ctx.requestRestart();
+      return {};
+    },
+
+    reloadConfig: async () => {
+      running();
+      const config = await ctx.rereadConfig();
+      const result = engine().reloadConfig(config);
+      return { added: result.added, changed: result.changed, removed: result.removed };
+    },
+    addProcessGroup: (req) => (engine().addProcessGroup(req.name), {}),
+    removeProcessGroup: (req) => (engine().removeProcessGroup(req.name), {}),
+
+    startProcess: async (req) => (await engine().startProcess(req.name, wait(req.wait)), {}),
+    startProcessGroup: async (req) => ({
+      results: (await engine().startProcessGroup(req.name, wait(req.wait))).map(processResultToWire),
+    }),
+    startAllProcesses: async (req) => ({
+      results: (await engine().startAllProcesses(wait(req.wait))).map(processResultToWire),
+    }),
+    stopProcess: async (req) => (await engine().stopProcess(req.name, wait(req.wait)), {}),
+    stopProcessGroup: async (req) => ({
+      results: (await engine().stopProcessGroup(req.name, wait(req.wait))).map(processResultToWire),
+    }),
+    stopAllProcesses: async (req) => ({
+      results: (await engine().stopAllProcesses(wait(req.wait))).map(processResultToWire),
+    }),
+    signalProcess: (req) => (engine().signalProcess(req.name, req.signal), {}),
+    signalProcessGroup: (req) => ({
+      results: engine().signalProcessGroup(req.name, req.signal).map(processResultToWire),
+    }),
+    signalAllProcesses: (req) => ({ results: engine().signalAllProcesses(req.signal).map(processResultToWire) }),
+
+    getProcessInfo: (req) => ({ info: processInfoToWire(engine().getProcessInfo(req.name)) }),
+    getAllProcessInfo: () => ({ processes: engine().getAllProcessInfo().map(processInfoToWire) }),
+    getAllConfigInfo: () => {
+      const supervisor = engine();
+      const active = new Set(supervisor.activeGroups().map((g) => g.name));
+      return { configs: configInfosToWire(supervisor.pendingConfig, active) };
+    },
+
+    readProcessLog: async (req) => {
+      const file = logfileOf(req.name, req.channel);
+      return { data: await readLogRangeBytes(file, req.offset, req.length) };
+    },
+    tailProcessLog: async (req) => {
+      const result = await tailLog(logfileOf(req.name, req.channel), req.offset, req.length);
+      return { data: Buffer.from(result.data, "utf8"), offset: result.offset, overflow: result.overflow };
+    },
+    clearProcessLogs: async (req) => (await engine().clearProcessLogs(req.name), {}),
+    clearAllProcessLogs: async () => ({ results: (await engine().clearAllProcessLogs()).map(processResultToWire) }),
+    sendProcessStdin: (req) => (engine().sendProcessStdin(req.name, req.data), {}),
+    // Works even during shutdown (spec §5.4).
+    sendRemoteCommEvent: (req) => {
+      ctx.supervisor.emit({ name: "REMOTE_COMMUNICATION", commType: req.type, data: req.data });
+      return {};
+    },
+
+    tailProcessLogFollow: (req, call) => {
+      const file = logfileOf(req.name, req.channel);
+      return followFile(file, req.tailBytes, anySignal(call.signal, ctx.closing));
+    },
+    tailMainLogFollow: (req, call) => {
+      running();
+      return followFile(mainLogfile(), req.tailBytes, anySignal(call.signal, ctx.closing));
+    },
+    watch: (_req, call) => watchEvents(engine(), ctx, anySignal(call.signal, ctx.closing)),
+  };
+}
+
+/** TLF-01/02 over the stream: NO_FILE before the first chunk when there is no file to follow. */
+async function* followFile(
+  file: string | null,
+  tailBytes: number | undefined,
+  signal: AbortSignal,
+): AsyncGenerator<{ data: Buffer; truncated: boolean }> {
+  if (file === null || !fs.existsSync(file)) throw new SupervisorError("NO_FILE", file ?? "None");
+  for await (const chunk of followLog(file, { signal, initialBytes: tailBytes ?? 1024 })) {
+    // The logs package marks a truncation/replacement with its marker chunk; on the wire it is a flag.
+    if (chunk === TRUNCATED_MARKER) yield { data: Buffer.alloc(0), truncated: true };
+    else yield { data: chunk, truncated: false };
+  }
+}
+
+/** The Watch feed: a snapshot, then one message per engine event that changes what a client shows. */
+async function* watchEvents(
+  supervisor: Supervisor,
+  ctx: ServiceContext,
+  signal: AbortSignal,
+): AsyncGenerator<WatchResponse> {
+  const snapshot = supervisor.subscribeWithSnapshot({
+    events: ["PROCESS_STATE", "PROCESS_GROUP", "SUPERVISOR_STATE_CHANGE"],
+  });
+  const events = snapshot.events;
+  const onAbort = (): void => events.close();
+  signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    yield {
+      event: {
+        $case: "snapshot",
+        snapshot: {
+          processes: snapshot.processes.map(processInfoToWire),
+          statecode: DAEMON_STATE_CODES.RUNNING,
+          statename: "RUNNING",
+          identification: ctx.config.supervisord.identifier,
+          supervisorVersion: ctx.version,
+          apiVersion: API_VERSION,
+          startTime: ctx.startedAt,
+          pid: process.pid,
+        },
+      },
+    };
+    for await (const event of events) {
+      const message = toWatchMessage(supervisor, event, ctx);
+      if (message !== null) yield message;
+    }
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+    events.close();
+  }
+}
+
+function toWatchMessage(supervisor: Supervisor, event: SupervisorEvent, ctx: ServiceContext): WatchResponse | null {
+  switch (event.name) {
+    case "PROCESS_GROUP_ADDED": {
+      const processes = supervisor
+        .getAllProcessInfo({ stats: false })
+        .filter((p) => p.group === event.groupName)
+        .map(processInfoToWire);
+      return { event: { $case: "groupAdded", groupAdded: { name: event.groupName, processes } } };
+    }
+    case "PROCESS_GROUP_REMOVED":
+      return { event: { $case: "groupRemoved", groupRemoved: { name: event.groupName } } };
+    case "SUPERVISOR_STATE_CHANGE_RUNNING":
+    case "SUPERVISOR_STATE_CHANGE_STOPPING": {
+      const name = event.name === "SUPERVISOR_STATE_CHANGE_RUNNING" ? "RUNNING" : ctx.state();
+      return {
+        event: {
+          $case: "supervisorStateChanged",
+          supervisorStateChanged: { statecode: DAEMON_STATE_CODES[name], statename: name },
+        },
+      };
+    }
+    default:
+      break;
+  }
+  if (!("fromState" in event)) return null;
+  let info;
+  try {
+    info = supervisor.getProcessInfo(`${event.groupName}:${event.processName}`, { stats: false });
+  } catch {
+    return null; // The process went away with its group in the meantime.
+  }
+  return {
+    event: {
+      $case: "processStateChanged",
+      processStateChanged: {
+        // The state the event reports, even if the process has moved on since (the next event follows).
+        process: { ...processInfoToWire(info), state: ProcessStates[event.toState], statename: event.toState },
+        fromState: ProcessStates[event.fromState],
+        fromStatename: event.fromState,
+      },
+    },
+  };
+}
+
+function anySignal(...signals: AbortSignal[]): AbortSignal {
+  return AbortSignal.any(signals);
+}

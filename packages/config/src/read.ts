@@ -1,0 +1,436 @@
+/**
+ * `readConfig`: supervisord 4.2.5's `ServerOptions.read_config` + `realize` (spec §1) for tsupervisord.
+ * Unlike supervisord it does not stop at the first problem: every issue it can find is collected and
+ * thrown at once as a ConfigError, each with file, line, section and option, keeping supervisord's wording.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { ConfigError, type ConfigIssue } from "@tsupervisord/errors";
+import { SectionReader, collectMessages, mergeNames, type ReadContext } from "./context.js";
+import {
+  boolean,
+  byteSize,
+  existingDirectory,
+  existingDirpath,
+  inetAddress,
+  integer,
+  logLevel,
+  normalizePath,
+  octal,
+} from "./converters.js";
+import { ValueError } from "./errors.js";
+import { MAIN_RPCINTERFACE_FACTORY, badEntryPointMessage, normaliseEntryPoint } from "./events.js";
+import { expand, pySorted, type ExpansionValue } from "./expand.js";
+import { pyGlob } from "./glob.js";
+import { pyRepr } from "./pyrepr.js";
+import { IniParser, IniSyntaxError } from "./ini.js";
+import { groupsFromParser } from "./programs.js";
+import { dictOfKeyValuePairs } from "./shlex.js";
+import type {
+  Config,
+  HttpAuth,
+  InetHttpServerConfig,
+  ReadConfigOptions,
+  RpcInterfaceConfig,
+  SupervisorctlConfig,
+  SupervisordSettings,
+  UnixHttpServerConfig,
+} from "./types.js";
+import { colonSeparatedUserGroup, loadUserDb, resolveUser, type UserDb } from "./users.js";
+
+/** Everything a read needs from the outside world, with defaults filled in. */
+export interface ResolvedEnvironment {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  hostname: string;
+  userDb: UserDb;
+  uid: number;
+  tempDir: string;
+}
+
+export function resolveEnvironment(opts: ReadConfigOptions = {}): ResolvedEnvironment {
+  const env = opts.env ?? process.env;
+  return {
+    cwd: opts.cwd ?? process.cwd(),
+    env,
+    hostname: opts.hostname ?? os.hostname(),
+    userDb: opts.userDb ?? loadUserDb(opts.passwdFile, opts.groupFile),
+    uid: opts.uid ?? (typeof process.getuid === "function" ? process.getuid() : 0),
+    tempDir: opts.tempDir ?? pythonTempDir(env),
+  };
+}
+
+/** Python's `tempfile.gettempdir()` candidates: $TMPDIR, $TEMP, $TMP, then /tmp. */
+function pythonTempDir(env: Record<string, string | undefined>): string {
+  for (const k of ["TMPDIR", "TEMP", "TMP"]) {
+    const v = env[k];
+    if (v) return v;
+  }
+  return "/tmp";
+}
+
+function envExpansionsOf(env: Record<string, string | undefined>): Map<string, ExpansionValue> {
+  const out = new Map<string, ExpansionValue>();
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out.set(`ENV_${k}`, v);
+  return out;
+}
+
+function syntaxIssues(err: IniSyntaxError, absolute: (f: string) => string): ConfigIssue[] {
+  const header = err.message.split("\n")[0] ?? err.message;
+  if (!header.startsWith("Source contains parsing errors")) {
+    return [{ file: absolute(err.file), line: err.lines[0]?.line ?? 1, message: err.message }];
+  }
+  return err.lines.map((l) => ({
+    file: absolute(err.file),
+    line: l.line,
+    message: `${header}\n\t[line ${String(l.line).padStart(2)}]: ${pyRepr(l.raw)}`,
+  }));
+}
+
+/** Reads one file's text into the parser; returns the issues (read or syntax errors). */
+function readInto(parser: IniParser, file: string, shownAs: string, absolute: (f: string) => string): ConfigIssue[] {
+  let text: string;
+  try {
+    text = readFileSync(absolute(file), "utf8");
+  } catch {
+    return [{ file: absolute(file), message: `could not read config file ${shownAs}` }];
+  }
+  try {
+    parser.readString(text, file);
+    return [];
+  } catch (err) {
+    if (err instanceof IniSyntaxError) return syntaxIssues(err, absolute);
+    throw err;
+  }
+}
+
+export interface ParsedFiles {
+  parser: IniParser;
+  files: string[];
+  warnings: string[];
+  infos: string[];
+  issues: ConfigIssue[];
+}
+
+/** Reads the main file and (for supervisord) its `[include]` files (INC-01…05). */
+export function parseFiles(
+  file: string,
+  envr: ResolvedEnvironment,
+  here: string,
+  followIncludes: boolean,
+): ParsedFiles {
+  const absolute = (f: string): string => path.resolve(envr.cwd, f);
+  const parser = new IniParser();
+  const result: ParsedFiles = { parser, files: [], warnings: [], infos: [], issues: [] };
+  if (!existsSync(absolute(file))) {
+    result.issues.push({ file: absolute(file), message: `could not find config file ${file}` });
+    return result;
+  }
+  result.files.push(absolute(file));
+  result.issues.push(...readInto(parser, file, file, absolute));
+  if (result.issues.length > 0 || !followIncludes || !parser.hasSection("include")) return result;
+
+  parser.expandHere(here);
+  const entry = parser.get("include", "files");
+  const sec = parser.sections.get("include");
+  if (!entry) {
+    result.issues.push({
+      file: absolute(file),
+      line: sec?.line ?? 1,
+      section: "include",
+      option: "files",
+      message: ".ini file has [include] section, but no files setting",
+    });
+    return result;
+  }
+  const names = mergeNames([["here", here], ["host_node_name", envr.hostname]], envExpansionsOf(envr.env));
+  let patterns: string[];
+  try {
+    patterns = expand(entry.value, names, "include.files").split(/\s+/u).filter((p) => p !== "");
+  } catch (err) {
+    if (!(err instanceof ValueError)) throw err;
+    result.issues.push({ file: absolute(entry.file), line: entry.line, section: "include", option: "files", message: err.message });
+    return result;
+  }
+  const base = path.dirname(absolute(file));
+  for (const p of patterns) {
+    const pattern = path.isAbsolute(p) ? p : base.endsWith("/") ? base + p : `${base}/${p}`;
+    const matches = pyGlob(pattern);
+    if (matches.length === 0) {
+      result.warnings.push(`No file matches via include "${pattern}"`);
+      continue;
+    }
+    for (const filename of pySorted(matches)) {
+      result.infos.push(`Included extra file "${filename}" during parsing`);
+      let text: string;
+      try {
+        text = readFileSync(filename, "utf8");
+      } catch {
+        continue; // RawConfigParser.read skips files it cannot open (a directory matched by the glob, …)
+      }
+      result.files.push(filename);
+      try {
+        parser.readString(text, filename);
+        parser.expandHere(path.dirname(path.resolve(filename)));
+      } catch (err) {
+        if (!(err instanceof IniSyntaxError)) throw err;
+        result.issues.push(...syntaxIssues(err, absolute));
+      }
+    }
+  }
+  return result;
+}
+
+function readAuth(r: SectionReader, names: ReadonlyMap<string, ExpansionValue>): HttpAuth | null {
+  const username = r.soft("username", () => r.get("username", null, names), null);
+  const password = r.soft("password", () => r.get("password", null, names), null);
+  if (username !== null || password !== null) {
+    if (username === null || password === null) {
+      r.record(
+        username === null ? "password" : "username",
+        `Section [${r.section}] contains incomplete authentication: If a username or a password is specified, ` +
+          `both the username and password must be specified`,
+      );
+      return null;
+    }
+    return { username, password };
+  }
+  return null;
+}
+
+/** `server_configs_from_parser`: every section whose name starts with `inet_http_server` / `unix_http_server`. */
+function readServers(ctx: ReadContext): { inet: InetHttpServerConfig[]; unix: UnixHttpServerConfig[] } {
+  const inet: InetHttpServerConfig[] = [];
+  const unix: UnixHttpServerConfig[] = [];
+  const envOnly = ctx.envExpansions;
+  for (const section of ctx.parser.sectionNames()) {
+    if (!section.startsWith("inet_http_server")) continue;
+    const r = new SectionReader(ctx, section, "");
+    const auth = readAuth(r, envOnly);
+    const port = r.soft("port", () => r.get("port", null, envOnly), null);
+    if (port === null) {
+      if (!r.has("port")) r.record("port", `section [${section}] has no port value`);
+      continue;
+    }
+    const addr = r.soft("port", () => inetAddress(port), null);
+    if (addr && !r.failed) inet.push({ section, host: addr.host, port: addr.port, auth });
+  }
+  for (const section of ctx.parser.sectionNames()) {
+    if (!section.startsWith("unix_http_server")) continue;
+    const r = new SectionReader(ctx, section, "");
+    const names = mergeNames(envOnly, [["here", ctx.here]]);
+    const file = r.soft("file", () => r.get("file", null, names), null);
+    if (file === null) {
+      if (!r.has("file")) r.record("file", `section [${section}] has no file value`);
+      continue;
+    }
+    const auth = readAuth(r, envOnly);
+    const chownRaw = r.soft("chown", () => r.get("chown", null, envOnly), null);
+    const chown =
+      chownRaw === null
+        ? null
+        : r.soft(
+            "chown",
+            () => {
+              try {
+                return colonSeparatedUserGroup(ctx.userDb, chownRaw);
+              } catch {
+                throw new ValueError(`Invalid sockchown value ${chownRaw}`);
+              }
+            },
+            null,
+          );
+    const chmodRaw = r.soft("chmod", () => r.get("chmod", null, envOnly), null);
+    const chmod =
+      chmodRaw === null
+        ? 0o700
+        : r.soft(
+            "chmod",
+            () => {
+              try {
+                return octal(chmodRaw);
+              } catch {
+                throw new ValueError(`Invalid chmod value ${chmodRaw}`);
+              }
+            },
+            0o700,
+          );
+    if (!r.failed) unix.push({ section, file: normalizePath(file.trim(), ctx.cwd), chmod, chown, auth });
+  }
+  return { inet, unix };
+}
+
+/** `[rpcinterface:x]` (PLG-01/02): only supervisor's own factory can run here. */
+function readRpcInterfaces(ctx: ReadContext): RpcInterfaceConfig[] {
+  const out: RpcInterfaceConfig[] = [];
+  const key = "supervisor.rpcinterface_factory";
+  for (const section of ctx.parser.sectionNames()) {
+    if (!section.startsWith("rpcinterface:")) continue;
+    const r = new SectionReader(ctx, section, "");
+    const name = section.slice(section.indexOf(":") + 1);
+    const spec = r.soft(key, () => r.get(key, null, ctx.envExpansions), null);
+    if (spec === null) {
+      if (!r.has(key)) r.record(key, `section [${section}] does not specify a ${key}`);
+      continue;
+    }
+    const normalised = normaliseEntryPoint(spec);
+    if (normalised === null) {
+      r.record(key, badEntryPointMessage(spec));
+      continue;
+    }
+    if (normalised !== MAIN_RPCINTERFACE_FACTORY) {
+      r.record(
+        key,
+        `${spec} cannot be resolved within [${section}] (tsupervisord cannot load Python plugins; only ${MAIN_RPCINTERFACE_FACTORY} is supported)`,
+      );
+      continue;
+    }
+    const extras: Record<string, string> = {};
+    for (const k of ctx.parser.options(section)) {
+      if (k === key) continue;
+      const v = r.soft(k, () => r.get(k, "", ctx.envExpansions), null);
+      if (v !== null) extras[k] = v;
+    }
+    out.push({ name, factory: MAIN_RPCINTERFACE_FACTORY, extras });
+  }
+  return out;
+}
+
+function readSupervisordSection(ctx: ReadContext, envr: ResolvedEnvironment): SupervisordSettings {
+  const r = new SectionReader(ctx, "supervisord", "");
+  const names = (): Map<string, ExpansionValue> => mergeNames(ctx.envExpansions, [["here", ctx.here]]);
+  const opt = <T>(option: string, def: string, convert: (v: string) => T, fallback: T): T =>
+    r.soft(option, () => convert(r.get(option, def, names())), fallback);
+
+  const minfds = opt("minfds", "1024", integer, 1024);
+  const minprocs = opt("minprocs", "200", integer, 200);
+  const directoryRaw = r.soft("directory", () => r.get("directory", null, names()), null);
+  const directory = directoryRaw === null ? null : r.soft("directory", () => existingDirectory(directoryRaw, ctx.cwd), null);
+  const userRaw = r.soft("user", () => r.get("user", null, names()), null);
+  const umask = opt("umask", "022", octal, 0o22);
+  const logfile = opt("logfile", "supervisord.log", (v) => existingDirpath(v, ctx.cwd), "supervisord.log");
+  const logfileMaxbytes = opt("logfile_maxbytes", "50MB", byteSize, 50 * 1024 * 1024);
+  const logfileBackups = opt("logfile_backups", "10", integer, 10);
+  const loglevel = opt("loglevel", "info", logLevel, "info" as const);
+  const pidfile = opt("pidfile", "supervisord.pid", (v) => existingDirpath(v, ctx.cwd), "supervisord.pid");
+  const identifier = r.soft("identifier", () => r.get("identifier", "supervisor", names()), "supervisor");
+  const nodaemon = opt("nodaemon", "false", boolean, false);
+  const silent = opt("silent", "false", boolean, false);
+  const childlogdir = opt("childlogdir", envr.tempDir, (v) => existingDirectory(v, ctx.cwd), envr.tempDir);
+  const nocleanup = opt("nocleanup", "false", boolean, false);
+  const stripAnsi = opt("strip_ansi", "false", boolean, false);
+  // [4.2.5] expanded twice: once as `supervisord.environment` (here + ENV_*), then as `environment`
+  const environment = r.soft(
+    "environment",
+    () => {
+      const once = r.get("environment", "", names());
+      const twice = expand(once, mergeNames([["here", ctx.here], ["host_node_name", ctx.hostname]], ctx.envExpansions), "environment");
+      return dictOfKeyValuePairs(twice);
+    },
+    {} as Record<string, string>,
+  );
+  for (const [k, v] of Object.entries(environment)) ctx.envExpansions.set(`ENV_${k}`, v);
+  ctx.globalEnvironment = environment;
+
+  // `realize()` resolves `user` after the whole file was read (see resolveSupervisordUser)
+  const user = userRaw === null ? null : { name: userRaw, uid: -1, gid: -1 };
+  return {
+    logfile: logfile === "syslog" ? "syslog" : normalizePath(logfile, ctx.cwd),
+    logfileMaxbytes,
+    logfileBackups,
+    loglevel,
+    pidfile: normalizePath(pidfile, ctx.cwd),
+    umask,
+    nodaemon,
+    silent,
+    minfds,
+    minprocs,
+    nocleanup,
+    childlogdir,
+    user,
+    directory,
+    stripAnsi,
+    environment,
+    identifier,
+  };
+}
+
+/** `[supervisorctl]` options (spec §1.5.4); `r.soft` records problems, defaults stand in. */
+export function readSupervisorctlSection(ctx: ReadContext): SupervisorctlConfig {
+  const r = new SectionReader(ctx, "supervisorctl", "");
+  const withHere = mergeNames(ctx.envExpansions, [["here", ctx.here]]);
+  let serverurl = r.soft("serverurl", () => r.get("serverurl", "http://localhost:9001", withHere), "http://localhost:9001");
+  if (serverurl.startsWith("unix://")) serverurl = `unix://${normalizePath(serverurl.slice(7), ctx.cwd)}`;
+  const prompt = r.soft("prompt", () => r.get("prompt", "supervisor", ctx.envExpansions), "supervisor");
+  const username = r.soft("username", () => r.get("username", null, ctx.envExpansions), null);
+  const password = r.soft("password", () => r.get("password", null, ctx.envExpansions), null);
+  const history = r.soft("history_file", () => r.get("history_file", null, withHere), null);
+  return { serverurl, username, password, prompt, historyFile: history ? normalizePath(history, ctx.cwd) : null };
+}
+
+export function makeContext(parser: IniParser, envr: ResolvedEnvironment, here: string, mainFileAsGiven: string): ReadContext {
+  return {
+    parser,
+    issues: [],
+    warnings: [],
+    infos: [],
+    envExpansions: envExpansionsOf(envr.env),
+    globalEnvironment: {},
+    here,
+    hostname: envr.hostname,
+    cwd: envr.cwd,
+    userDb: envr.userDb,
+    uid: envr.uid,
+    mainFileAsGiven,
+    absolute: (f) => path.resolve(envr.cwd, f),
+  };
+}
+
+/**
+ * Reads a supervisord.conf as supervisord 4.2.5 does (spec §1) and returns the typed Config.
+ * Throws ConfigError carrying every issue found.
+ */
+export function readConfig(file: string, opts: ReadConfigOptions = {}): Config {
+  const envr = resolveEnvironment(opts);
+  const absFile = path.resolve(envr.cwd, file);
+  const here = path.dirname(absFile);
+  const parsed = parseFiles(file, envr, here, true);
+  if (parsed.issues.length > 0) throw new ConfigError(parsed.issues);
+
+  const ctx = makeContext(parsed.parser, envr, here, file);
+  ctx.warnings.push(...parsed.warnings);
+  ctx.infos.push(...parsed.infos);
+  if (!ctx.parser.hasSection("supervisord")) {
+    ctx.issues.push({ file: absFile, message: ".ini file does not include supervisord section" });
+  }
+  const supervisord = readSupervisordSection(ctx, envr);
+  const rpc = readRpcInterfaces(ctx);
+  const groups = groupsFromParser(ctx);
+  const servers = readServers(ctx);
+  let supervisorctl: SupervisorctlConfig | null = null;
+  if (ctx.parser.hasSection("supervisorctl")) {
+    // supervisord itself never reads this section: its problems are tsctl's to report (readCtlConfig)
+    const scratch = { ...ctx, issues: [] };
+    supervisorctl = readSupervisorctlSection(scratch);
+  }
+  if (supervisord.user !== null) {
+    const r = new SectionReader(ctx, "supervisord", "");
+    const name = supervisord.user.name;
+    supervisord.user = r.soft("user", () => resolveUser(ctx.userDb, name), null);
+  }
+  if (ctx.issues.length > 0) throw new ConfigError(ctx.issues);
+  return {
+    file: absFile,
+    here,
+    files: parsed.files,
+    supervisord,
+    unixHttpServers: servers.unix,
+    inetHttpServers: servers.inet,
+    supervisorctl,
+    groups,
+    standardRpcInterface: rpc.some((x) => x.name === "supervisor"),
+    rpcInterfaces: rpc,
+    messages: collectMessages(ctx),
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * CPU and memory of a process tree, read from /proc on demand (never polled). CPU is the share of one core used
+ * since the previous query for the same root pid (or since the process started, on the first query).
+ */
+import { openSync, readFileSync, readSync, readdirSync, closeSync } from "node:fs";
+
+/** USER_HZ: /proc reports times in 1/100 s on every mainstream Linux architecture. */
+const CLOCK_TICKS = 100;
+
+let pageSize: number | null = null;
+
+/** Kernel page size from the first mapping of /proc/self/smaps (Node has no sysconf). */
+function getPageSize(): number {
+  if (pageSize !== null) return pageSize;
+  pageSize = 4096;
+  try {
+    const fd = openSync("/proc/self/smaps", "r");
+    try {
+      const buf = Buffer.alloc(8192);
+      const n = readSync(fd, buf, 0, buf.length, 0);
+      const match = /KernelPageSize:\s+(\d+) kB/.exec(buf.subarray(0, n).toString("latin1"));
+      if (match?.[1] !== undefined) pageSize = Number(match[1]) * 1024;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // keep 4096
+  }
+  return pageSize;
+}
+
+interface ProcEntry {
+  ppid: number;
+  /** utime + stime + cutime + cstime, in clock ticks (reaped descendants are folded into cutime/cstime). */
+  ticks: number;
+  rssPages: number;
+  /** Start time in clock ticks after boot. */
+  starttime: number;
+}
+
+function parseStat(text: string): ProcEntry | null {
+  // The command name is in parentheses and may contain spaces: split after the last ')'.
+  const close = text.lastIndexOf(")");
+  if (close < 0) return null;
+  const fields = text.slice(close + 2).split(" ");
+  // fields[0] is field 3 (state); field n is fields[n - 3].
+  const num = (n: number): number => Number(fields[n - 3] ?? 0);
+  return {
+    ppid: num(4),
+    ticks: num(14) + num(15) + num(16) + num(17),
+    rssPages: num(24),
+    starttime: num(22),
+  };
+}
+
+function scanProc(): Map<number, ProcEntry> {
+  const table = new Map<number, ProcEntry>();
+  let names: string[];
+  try {
+    names = readdirSync("/proc");
+  } catch {
+    return table;
+  }
+  for (const name of names) {
+    const c = name.charCodeAt(0);
+    if (c < 48 || c > 57) continue;
+    try {
+      const entry = parseStat(readFileSync(`/proc/${name}/stat`, "latin1"));
+      if (entry !== null) table.set(Number(name), entry);
+    } catch {
+      // the process went away while we looked
+    }
+  }
+  return table;
+}
+
+function readUptimeSeconds(): number | null {
+  try {
+    return Number(readFileSync("/proc/uptime", "latin1").split(" ")[0]);
+  } catch {
+    return null;
+  }
+}
+
+export interface TreeStats {
+  cpuPercent: number | null;
+  rssBytes: number;
+}
+
+/** Remembers the previous sample of each root pid so CPU is a rate between two queries. */
+export class ProcessTreeSampler {
+  private readonly previous = new Map<number, { ticks: number; at: number }>();
+
+  sample(rootPids: number[], nowMs: number): Map<number, TreeStats> {
+    const out = new Map<number, TreeStats>();
+    if (rootPids.length === 0) return out;
+    const table = scanProc();
+    const children = new Map<number, number[]>();
+    for (const [pid, entry] of table) {
+      let list = children.get(entry.ppid);
+      if (list === undefined) children.set(entry.ppid, (list = []));
+      list.push(pid);
+    }
+    const page = getPageSize();
+    const uptime = readUptimeSeconds();
+    for (const root of rootPids) {
+      const rootEntry = table.get(root);
+      if (rootEntry === undefined) continue;
+      let ticks = 0;
+      let rss = 0;
+      const stack = [root];
+      const seen = new Set<number>();
+      while (stack.length > 0) {
+        const pid = stack.pop() as number;
+        if (seen.has(pid)) continue;
+        seen.add(pid);
+        const entry = table.get(pid);
+        if (entry === undefined) continue;
+        ticks += entry.ticks;
+        rss += entry.rssPages * page;
+        for (const child of children.get(pid) ?? []) stack.push(child);
+      }
+      let cpuPercent: number | null = null;
+      const prev = this.previous.get(root);
+      if (prev !== undefined && nowMs > prev.at) {
+        cpuPercent = (Math.max(0, ticks - prev.ticks) / CLOCK_TICKS / ((nowMs - prev.at) / 1000)) * 100;
+      } else if (uptime !== null) {
+        const elapsed = uptime - rootEntry.starttime / CLOCK_TICKS;
+        cpuPercent = elapsed > 0 ? (ticks / CLOCK_TICKS / elapsed) * 100 : 0;
+      }
+      this.previous.set(root, { ticks, at: nowMs });
+      out.set(root, { cpuPercent, rssBytes: rss });
+    }
+    // Forget pids that are gone so the map stays bounded.
+    for (const pid of this.previous.keys()) if (!table.has(pid)) this.previous.delete(pid);
+    return out;
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * One supervised process: the pure state machine plus the runner that applies its effects with a real child,
+ * real timers and the event bus. Events are processed one at a time from a queue, so effects that produce new
+ * events (spawn -> spawned) never re-enter a transition half-way.
+ */
+import type { ProcessConfig } from "@tsupervisord/config";
+import type { EventBus } from "./event-bus.js";
+import type { EngineLogger } from "./logger.js";
+import type { Effect, MachineConfig, MachineEvent, MachineState, TimerKind, TransitionResult } from "./machine.js";
+import { initialState, transition } from "./machine.js";
+import type { ProcessOutputSink } from "./output-port.js";
+import { signame } from "./signals.js";
+import type { RunningChild, SpawnResult } from "./spawn.js";
+import { spawnChild } from "./spawn.js";
+
+export interface ProcessEnvironment {
+  bus: EventBus;
+  logger: EngineLogger;
+  now: () => number;
+  daemonEnv: Record<string, string | undefined>;
+  serverUrl: string | null;
+  /** Called after every drained batch of events (the supervisor's waiters re-check their conditions). */
+  onSettled: (process: ManagedProcess) => void;
+}
+
+export function machineConfigOf(config: ProcessConfig): MachineConfig {
+  return {
+    name: config.name,
+    autostart: config.autostart,
+    autorestart: config.autorestart,
+    startsecs: config.startsecs,
+    startretries: config.startretries,
+    exitcodes: config.exitcodes,
+    stopsignal: config.stopsignal.number,
+    stopwaitsecs: config.stopwaitsecs,
+    stopasgroup: config.stopasgroup,
+    killasgroup: config.killasgroup || config.stopasgroup,
+  };
+}
+
+const TIMER_EVENT: Record<TimerKind, "startsecs-elapsed" | "backoff-elapsed" | "stopwait-elapsed"> = {
+  startsecs: "startsecs-elapsed",
+  backoff: "backoff-elapsed",
+  stopwait: "stopwait-elapsed",
+};
+
+export class ManagedProcess {
+  machine: MachineState;
+  private child: RunningChild | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly queue: MachineEvent[] = [];
+  private processing = false;
+  /** Epoch ms of the last "waiting for x to stop" line (STP-07 throttle). */
+  lastStopReport = 0;
+  /** Incremented per spawn so a late exit of an old child can never reach a newer one. */
+  private spawnSerial = 0;
+
+  constructor(
+    readonly config: ProcessConfig,
+    readonly sink: ProcessOutputSink,
+    private readonly env: ProcessEnvironment,
+    daemonRunning: boolean,
+  ) {
+    this.machine = initialState(machineConfigOf(config), daemonRunning);
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  get groupName(): string {
+    return this.config.groupName;
+  }
+
+  get state(): MachineState["state"] {
+    return this.machine.state;
+  }
+
+  get pid(): number {
+    return this.machine.pid;
+  }
+
+  get stdinOpen(): boolean {
+    return this.child?.stdinOpen ?? false;
+  }
+
+  writeStdin(data: string | Uint8Array): void {
+    this.child?.writeStdin(data);
+  }
+
+  /**
+   * Feed one event. Returns the result of that event's own transition (for `refused`), or undefined when the event
+   * was queued behind one being processed.
+   */
+  dispatch(event: MachineEvent): TransitionResult | undefined {
+    this.queue.push(event);
+    if (this.processing) return undefined;
+    this.processing = true;
+    let first: TransitionResult | undefined;
+    try {
+      while (this.queue.length > 0) {
+        const next = this.queue.shift() as MachineEvent;
+        const result = transition(this.machine, next, this.env.now());
+        this.machine = result.state;
+        first ??= result;
+        for (const effect of result.effects) this.apply(effect);
+      }
+    } finally {
+      this.processing = false;
+    }
+    this.env.onSettled(this);
+    return first;
+  }
+
+  /** STP-06: send a signal to the pid only; null on success or ESRCH, else the failure message (-> UNKNOWN). */
+  signal(signal: number): string | null {
+    const pid = this.machine.pid;
+    if (pid === 0 || this.child === null) {
+      const message = `attempted to send ${this.name} sig ${signame(signal)} but it wasn't running`;
+      this.env.logger.debug(message);
+      return message;
+    }
+    this.env.logger.debug(`sending ${this.name} (pid ${pid}) sig ${signame(signal)}`);
+    try {
+      this.child.kill(signal, false);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ESRCH") {
+        this.env.logger.debug(`unable to signal ${this.name} (pid ${pid}), it probably just now exited on its own`);
+        return null;
+      }
+      const message = `unknown problem sending sig ${this.name} (${pid}):${String(err)}`;
+      this.dispatch({ type: "kill-failed", message });
+      return message;
+    }
+    return null;
+  }
+
+  /** Forget timers (group removal / after shutdown). The child, if any, is not touched. */
+  dispose(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private apply(effect: Effect): void {
+    switch (effect.type) {
+      case "log":
+        this.env.logger[effect.level](effect.message);
+        break;
+      case "state-change": {
+        const c = effect.change;
+        const input = {
+          name: `PROCESS_STATE_${c.to}` as const,
+          processName: this.name,
+          groupName: this.groupName,
+          fromState: c.from,
+          toState: c.to,
+          ...(c.tries !== undefined ? { tries: c.tries } : {}),
+          ...(c.expected !== undefined ? { expected: c.expected } : {}),
+          ...(c.pid !== undefined ? { pid: c.pid } : {}),
+        };
+        this.env.bus.publish(input);
+        break;
+      }
+      case "set-timer": {
+        if (this.timer !== null) clearTimeout(this.timer);
+        const { generation, timer } = effect;
+        this.timer = setTimeout(() => {
+          this.timer = null;
+          this.dispatch({ type: TIMER_EVENT[timer], generation });
+        }, effect.delayMs);
+        break;
+      }
+      case "cancel-timer":
+        if (this.timer !== null) clearTimeout(this.timer);
+        this.timer = null;
+        break;
+      case "spawn":
+        this.spawn();
+        break;
+      case "kill":
+        this.kill(effect.signal, effect.group);
+        break;
+    }
+  }
+
+  private spawn(): void {
+    const serial = ++this.spawnSerial;
+    const result = spawnChild({
+      config: this.config,
+      daemonEnv: this.env.daemonEnv,
+      serverUrl: this.env.serverUrl,
+      sink: this.sink,
+      onExit: (code, signal) => {
+        if (serial !== this.spawnSerial) return;
+        this.child = null;
+        this.dispatch({ type: "exited", code, signal });
+      },
+    });
+    this.handleSpawnResult(result, serial);
+  }
+
+  private handleSpawnResult(result: SpawnResult, serial: number): void {
+    switch (result.kind) {
+      case "spawned":
+        this.child = result.child;
+        this.dispatch({ type: "spawned", pid: result.child.pid });
+        break;
+      case "failed":
+        this.dispatch({ type: "spawn-failed", message: result.message });
+        break;
+      case "deferred":
+        void result.outcome.then((outcome) => {
+          if (serial === this.spawnSerial) this.handleSpawnResult(outcome, serial);
+        });
+        break;
+    }
+  }
+
+  private kill(signal: number, group: boolean): void {
+    const pid = this.machine.pid;
+    if (this.child === null || pid === 0) return;
+    try {
+      this.child.kill(signal, group);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ESRCH") {
+        // STP-04: the child exited between our check and the kill; the exit handler finishes the job.
+        this.env.logger.debug(`unable to signal ${this.name} (pid ${pid}), it probably just now exited on its own`);
+        return;
+      }
+      this.dispatch({ type: "kill-failed", message: `unknown problem killing ${this.name} (${pid}):${String(err)}` });
+    }
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * Starting one child the way supervisord's spawn() does (SPN-03…16), with Node's child_process:
+ *
+ * - `detached: true`: the child calls setsid(), so it leads its own process group (pgid = pid, SPN-09) and
+ *   `stopasgroup`/`killasgroup` can signal `-pid`.
+ * - stdin/stdout/stderr are pipes; the output pipes are piped into the output sink with `{ end: false }` so
+ *   Node's backpressure pauses the child's pipe while the disk is behind.
+ * - `redirect_stderr`: Node cannot hand one pipe to both fd 1 and fd 2, so the child is started through
+ *   `/bin/sh -c 'exec 2>&1; exec "$@"'` — the program then writes both streams into the same pipe and ordering is
+ *   kept exactly (supervisord's dup2). The pid is still the program's (exec). Difference: argv[0] is then the
+ *   resolved path instead of the word as written (SPN-15); the wrapper's fd 2 is /dev/null.
+ * - `umask=`: set with process.umask() immediately around the synchronous fork/exec and restored right after; no
+ *   other JavaScript can run in between, so only the child sees it.
+ * - `user=`: uid/gid spawn options when the daemon is root. Node/libuv clear the supplementary groups
+ *   (setgroups(0, NULL)) instead of setting the user's groups as supervisord does (SPN-11) — a documented
+ *   difference; programs needing group membership should use a primary group or `sg`.
+ * - Child-side failures supervisord reports from inside the fork (chdir, setuid, exec: SPN-11/14/15/16) are
+ *   detected in the parent and reproduced by a stand-in child (`/bin/sh` printing the same two lines to the
+ *   same pipe and exiting 127), so the observable result is identical: a real pid, the lines in the log, an
+ *   exit status 127, and the process goes STARTING -> BACKOFF -> … -> FATAL.
+ */
+import { spawn as nodeSpawn } from "node:child_process";
+import type { ChildProcess, SpawnOptions } from "node:child_process";
+import { accessSync, constants, statSync } from "node:fs";
+import type { ProcessConfig } from "@tsupervisord/config";
+import { CommandError, resolveCommand, searchPath } from "./command.js";
+import type { ProcessOutputSink } from "./output-port.js";
+
+/** How long to wait for the pipes to reach EOF after the child exited (a grandchild may hold them open). */
+const DRAIN_GRACE_MS = 100;
+
+export interface SpawnSpec {
+  config: ProcessConfig;
+  daemonEnv: Record<string, string | undefined>;
+  serverUrl: string | null;
+  sink: ProcessOutputSink;
+  /** Called once, after the exit and after the pipes were drained (RAP-02). */
+  onExit: (code: number | null, signal: NodeJS.Signals | null) => void;
+}
+
+export interface RunningChild {
+  readonly pid: number;
+  /** False once stdin is closed (EPIPE or the child exited). */
+  readonly stdinOpen: boolean;
+  writeStdin(data: string | Uint8Array): void;
+  /** process.kill(pid or -pid); throws the OS error (callers ignore ESRCH). */
+  kill(signal: number, group: boolean): void;
+}
+
+export type SpawnResult =
+  | { kind: "spawned"; child: RunningChild }
+  | { kind: "failed"; message: string }
+  /** libuv reported the failure asynchronously; the outcome follows. */
+  | { kind: "deferred"; outcome: Promise<SpawnResult> };
+
+/** SPN-12/13: daemon env, then SUPERVISOR_*, then the merged environment= overrides everything. */
+export function childEnvironment(
+  config: ProcessConfig,
+  daemonEnv: Record<string, string | undefined>,
+  serverUrl: string | null,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(daemonEnv)) if (value !== undefined) env[key] = value;
+  env.SUPERVISOR_ENABLED = "1";
+  const url = config.serverurl ?? serverUrl;
+  if (url !== null && url !== undefined) env.SUPERVISOR_SERVER_URL = url;
+  env.SUPERVISOR_PROCESS_NAME = config.name;
+  env.SUPERVISOR_GROUP_NAME = config.groupName;
+  Object.assign(env, config.environment);
+  return env;
+}
+
+function errnoName(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return typeof code === "string" ? code : "EIO";
+}
+
+/** The parent-side equivalent of the child's chdir(): null when it would succeed, else the errno name. */
+function chdirProblem(directory: string, runsAsOtherUser: boolean): string | null {
+  try {
+    if (!statSync(directory).isDirectory()) return "ENOTDIR";
+    if (!runsAsOtherUser) accessSync(directory, constants.X_OK);
+    return null;
+  } catch (err) {
+    return errnoName(err);
+  }
+}
+
+const EXEC_ERRNOS = new Set(["ENOENT", "EACCES", "ENOEXEC", "ENOTDIR", "ELOOP", "E2BIG", "ETXTBSY", "EISDIR", "EPERM"]);
+
+export function spawnChild(spec: SpawnSpec): SpawnResult {
+  const { config, sink } = spec;
+  const env = childEnvironment(config, spec.daemonEnv, spec.serverUrl);
+
+  let resolved;
+  try {
+    resolved = resolveCommand(config.command, searchPath(config.environment, spec.daemonEnv));
+  } catch (err) {
+    if (err instanceof CommandError) return { kind: "failed", message: err.message };
+    throw err;
+  }
+
+  const options: SpawnOptions = { env, detached: true, stdio: ["pipe", "pipe", "pipe"] };
+  const myUid = typeof process.getuid === "function" ? process.getuid() : 0;
+  let otherUser = false;
+  if (config.user !== null && config.user.uid !== myUid) {
+    if (myUid !== 0) {
+      return standIn(spec, env, `couldn't setuid to ${config.user.uid}: Can't drop privilege as nonroot user`);
+    }
+    options.uid = config.user.uid;
+    options.gid = config.user.gid;
+    otherUser = true;
+  }
+  if (config.directory !== null) {
+    const problem = chdirProblem(config.directory, otherUser);
+    if (problem !== null) return standIn(spec, env, `couldn't chdir to ${config.directory}: ${problem}`);
+    options.cwd = config.directory;
+  }
+
+  let file = resolved.file;
+  let args = resolved.argv.slice(1);
+  if (config.redirectStderr) {
+    args = ["-c", 'exec 2>&1; exec "$@"', "sh", file, ...args];
+    file = "/bin/sh";
+    options.stdio = ["pipe", "pipe", "ignore"];
+  } else {
+    options.argv0 = resolved.argv[0] as string;
+  }
+
+  const child = spawnWithUmask(file, args, options, config.umask);
+  if (child.pid === undefined) {
+    const argv0 = resolved.argv[0] as string;
+    const outcome = new Promise<SpawnResult>((resolve) => {
+      child.once("error", (err) => {
+        const code = errnoName(err);
+        if (EXEC_ERRNOS.has(code)) resolve(standIn(spec, env, `couldn't exec ${argv0}: ${code}`));
+        else resolve({ kind: "failed", message: forkFailureMessage(config.name, code) });
+      });
+    });
+    return { kind: "deferred", outcome };
+  }
+  return { kind: "spawned", child: attach(child, sink, config.redirectStderr, spec.onExit) };
+}
+
+/** SPN-06 texts for pipe/fork failures. */
+export function forkFailureMessage(name: string, code: string): string {
+  if (code === "EMFILE") return `too many open files to spawn '${name}'`;
+  if (code === "EAGAIN") return `Too many processes in process table to spawn '${name}'`;
+  return `unknown error during fork for '${name}': ${code}`;
+}
+
+function spawnWithUmask(file: string, args: string[], options: SpawnOptions, umask: number | null): ChildProcess {
+  if (umask === null) return nodeSpawn(file, args, options);
+  const previous = process.umask(umask);
+  try {
+    return nodeSpawn(file, args, options);
+  } finally {
+    process.umask(previous);
+  }
+}
+
+/** A real child that prints supervisord's child-side failure lines (SPN-16) into the right pipe and exits 127. */
+function standIn(spec: SpawnSpec, env: Record<string, string>, message: string): SpawnResult {
+  const fd = spec.config.redirectStderr ? 1 : 2;
+  const script = `printf '%s\\n' "$1" 'supervisor: child process was not spawned' >&${fd}; exit 127`;
+  const child = nodeSpawn("/bin/sh", ["-c", script, "sh", `supervisor: ${message}`], {
+    env,
+    detached: true,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  if (child.pid === undefined) {
+    return {
+      kind: "deferred",
+      outcome: new Promise((resolve) => {
+        child.once("error", (err) => resolve({ kind: "failed", message: forkFailureMessage(spec.config.name, errnoName(err)) }));
+      }),
+    };
+  }
+  return { kind: "spawned", child: attach(child, spec.sink, false, spec.onExit) };
+}
+
+function attach(
+  child: ChildProcess,
+  sink: ProcessOutputSink,
+  redirectStderr: boolean,
+  onExit: SpawnSpec["onExit"],
+): RunningChild {
+  const pid = child.pid as number;
+  child.stdout?.pipe(sink.stdout, { end: false });
+  if (!redirectStderr) child.stderr?.pipe(sink.stderr, { end: false });
+  let stdinOpen = child.stdin !== null;
+  child.stdin?.on("error", () => {
+    stdinOpen = false;
+  });
+  child.stdin?.on("close", () => {
+    stdinOpen = false;
+  });
+  // Errors after a successful spawn (e.g. a failed kill via child.kill) must not crash the daemon.
+  child.on("error", () => {});
+
+  let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  let grace: NodeJS.Timeout | null = null;
+  let finished = false;
+  const finish = (): void => {
+    if (finished || exit === null) return;
+    finished = true;
+    if (grace !== null) clearTimeout(grace);
+    stdinOpen = false;
+    for (const stream of [child.stdout, child.stderr]) {
+      if (stream === null) continue;
+      stream.unpipe();
+      stream.destroy();
+    }
+    child.stdin?.destroy();
+    onExit(exit.code, exit.signal);
+  };
+  child.once("exit", (code, signal) => {
+    exit = { code, signal };
+    // Usually 'close' follows at once (both pipes at EOF). If a grandchild keeps them open, stop waiting: like
+    // supervisord, read what is there and close our ends.
+    grace = setTimeout(finish, DRAIN_GRACE_MS);
+  });
+  child.once("close", finish);
+
+  return {
+    pid,
+    get stdinOpen() {
+      return stdinOpen && child.stdin !== null && !child.stdin.destroyed;
+    },
+    writeStdin(data) {
+      child.stdin?.write(data);
+    },
+    kill(signal, group) {
+      process.kill(group ? -pid : pid, signal);
+    },
+  };
+}

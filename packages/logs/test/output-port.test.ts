@@ -1,0 +1,57 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { createActivityLog, createProcessOutputPort } from "../src/index.js";
+import type { LogChannelConfig, OutputProcessConfig, ProcessLogEvent } from "../src/index.js";
+import { read, tempDir, writeEach } from "./helpers.js";
+
+const channel = (o: Partial<LogChannelConfig> = {}): LogChannelConfig => ({
+  logfile: { kind: "auto" },
+  maxbytes: 0,
+  backups: 0,
+  captureMaxbytes: 0,
+  eventsEnabled: false,
+  syslog: false,
+  ...o,
+});
+
+describe("createProcessOutputPort", () => {
+  it("creates sinks from process configs; events carry the process; LOG-02 via a debug activity log", async () => {
+    const dir = tempDir();
+    const activity = createActivityLog({
+      logfile: path.join(dir, "supervisord.log"),
+      logfileMaxbytes: 0,
+      logfileBackups: 0,
+      loglevel: "debug",
+      nodaemon: false,
+      silent: false,
+    });
+    const events: Array<[string, string, string]> = [];
+    type Proc = OutputProcessConfig & { groupName: string };
+    const port = createProcessOutputPort<Proc>({
+      childlogdir: dir,
+      identifier: "supervisor",
+      stripAnsi: false,
+      activityLog: activity,
+      onEvent: (p, e: ProcessLogEvent) => events.push([p.groupName, e.type, e.data.toString()]),
+    });
+    const proc: Proc = {
+      name: "lis",
+      groupName: "pool",
+      kind: "eventlistener",
+      redirectStderr: false,
+      stdout: channel({ captureMaxbytes: 100, eventsEnabled: true }),
+      stderr: channel({ logfile: { kind: "none" } }),
+    };
+    const sink = port.create(proc);
+    await sink.ready;
+    expect(fs.existsSync(sink.stdoutLogfile!)).toBe(true);
+    // CAP-06: a listener's stdout is never captured, so the tokens are plain output.
+    await writeEach(sink.stdout, ["<!--XSUPERVISOR:BEGIN-->READY\n"]);
+    await sink.close();
+    await activity.close();
+    expect(read(sink.stdoutLogfile!)).toBe("<!--XSUPERVISOR:BEGIN-->READY\n");
+    expect(events).toEqual([["pool", "PROCESS_LOG_STDOUT", "<!--XSUPERVISOR:BEGIN-->READY\n"]]);
+    expect(read(path.join(dir, "supervisord.log"))).toMatch(/ DEBG 'lis' stdout output:\n<!--XSUPERVISOR:BEGIN-->READY\n\n$/); // the line format adds its own newline, as supervisord
+  });
+});

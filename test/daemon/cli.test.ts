@@ -1,0 +1,131 @@
+import fs from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import { DAEMON_MAIN, runDaemonOnce, TestDir } from "./lib/daemon.js";
+
+let dirs: TestDir[] = [];
+function tempDir(): TestDir {
+  const d = new TestDir();
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs) d.cleanup();
+  dirs = [];
+});
+
+describe("tsupervisord command line (§7.1)", () => {
+  it("D-CLI-03 -h prints supervisord's usage and exits 0", async () => {
+    const r = await runDaemonOnce(["-h"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.startsWith("supervisord -- run a set of applications as daemons.")).toBe(true);
+    expect(r.stdout).toContain(`Usage: ${DAEMON_MAIN} [options]`);
+    expect(r.stdout).toContain("-t/--test-config");
+  });
+
+  it("-v prints a version and exits 0", async () => {
+    const r = await runDaemonOnce(["-v"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it("D-CLI-01 getopt errors: Error: line, help hint, exit 2", async () => {
+    const r = await runDaemonOnce(["-x"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`Error: option -x not recognized\nFor help, use ${DAEMON_MAIN} -h\n`);
+  });
+
+  it("positional arguments are rejected", async () => {
+    const r = await runDaemonOnce(["foo"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("Error: positional arguments are not supported: ['foo']");
+  });
+
+  it("D-CLI-01 a bad option value names the option and the converter's complaint", async () => {
+    const d = tempDir();
+    d.writeConfig("[program:a]\ncommand=/bin/true\n");
+    const r = await runDaemonOnce(["-c", d.conf, "-e", "loud"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("Error: invalid value for -e 'loud': bad logging level name 'loud'");
+  });
+
+  it("CFG-07 a missing -c file exits 2", async () => {
+    const d = tempDir();
+    const r = await runDaemonOnce(["-c", d.file("nope.conf")]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^Error: .*nope\.conf/m);
+    expect(r.stderr).toContain("For help, use");
+  });
+
+  it("--test-config prints config OK and every process (group, name, command); -t is the same", async () => {
+    const d = tempDir();
+    d.writeConfig(
+      "[program:web]\ncommand=/bin/sleep 100\n\n[program:w]\ncommand=/bin/echo %(process_num)d\nprocess_name=%(program_name)s_%(process_num)d\nnumprocs=2\n",
+    );
+    for (const flag of ["--test-config", "-t"]) {
+      const r = await runDaemonOnce(["-c", d.conf, flag]);
+      expect(r.status).toBe(0);
+      const lines = r.stdout.trimEnd().split("\n");
+      expect(lines[0]).toBe("config OK");
+      expect(lines.slice(1)).toEqual(["w\tw_0\t/bin/echo 0", "w\tw_1\t/bin/echo 1", "web\tweb\t/bin/sleep 100"]);
+    }
+    // Nothing was started: no pid file, no socket.
+    expect(fs.existsSync(d.pidfile)).toBe(false);
+    expect(fs.existsSync(d.socket)).toBe(false);
+  });
+
+  it("ERR-01 --test-config on a bad config prints every error with file, line and option, exits 2", async () => {
+    const d = tempDir();
+    d.writeConfig("[program:a]\ncommand=/bin/true\nautostart=maybe\n");
+    const r = await runDaemonOnce(["-c", d.conf, "--test-config"]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("Error: not a valid boolean value: 'maybe'");
+    expect(r.stderr).toContain(d.conf);
+    expect(r.stderr).toMatch(/autostart/);
+    expect(r.stderr).toMatch(/:\d+/);
+    expect(r.stderr).toContain("For help, use");
+  });
+
+  it("ERR-01 a bad config at start exits 2 naming file, line and option; nothing starts", async () => {
+    const d = tempDir();
+    d.writeConfig("[program:a]\ncommand=/bin/sleep 100\nstartsecs=soon\n");
+    const r = await runDaemonOnce(["-n", "-c", d.conf]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("invalid literal for int() with base 10: 'soon'");
+    expect(r.stderr).toContain(d.conf);
+    expect(r.stderr).toMatch(/startsecs/);
+    expect(fs.existsSync(d.pidfile)).toBe(false);
+    expect(fs.existsSync(d.socket)).toBe(false);
+  });
+
+  it("--print-sample-config prints a config that --test-config accepts", async () => {
+    const d = tempDir();
+    const r = await runDaemonOnce(["--print-sample-config"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("[supervisord]");
+    fs.writeFileSync(d.conf, r.stdout);
+    const t = await runDaemonOnce(["-c", d.conf, "-t"]);
+    expect(t.stderr).toBe("");
+    expect(t.status).toBe(0);
+  });
+
+  it("D-RL-01 minfds above the limit refuses to start with supervisord's message", async () => {
+    const d = tempDir();
+    d.writeConfig("[program:a]\ncommand=/bin/sleep 100\n", { supervisord: "minfds=100000000\n" });
+    const r = await runDaemonOnce(["-n", "-c", d.conf]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(
+      'Error: The minimum number of file descriptors required to run this process is 100000000 as per the "minfds"',
+    );
+    expect(fs.existsSync(d.socket)).toBe(false);
+  });
+
+  it("D-HTTP-07 a TCP listener without credentials is refused at start", async () => {
+    const d = tempDir();
+    d.writeConfig("[inet_http_server]\nport=127.0.0.1:39871\n\n[program:a]\ncommand=/bin/sleep 100\n");
+    const r = await runDaemonOnce(["-n", "-c", d.conf]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/refuses to serve its control API over TCP without authentication/);
+    expect(fs.existsSync(d.socket)).toBe(false);
+  });
+});
