@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 // pnpm bench [scenario…] [--smoke] [--reps N] [--systems supervisord,pm2,tsupervisord] [--write-results]
+//            [--require tsupervisord] [--profile]
+// --require: those systems must be available, else the run fails (CI: a broken build must not just skip).
+// --profile: tsupervisord runs under `node --cpu-prof`, one .cpuprofile per run in bench/results/profiles/.
 // Runs each scenario for every system that can do it, alternating systems run by run, writes one JSON line
 // per measurement to bench/results/<timestamp>.jsonl and, for a full run, regenerates bench/RESULTS.md.
 import { mkdirSync, mkdtempSync, rmSync, appendFileSync, writeFileSync } from 'node:fs';
@@ -24,13 +27,15 @@ const { values: opts, positionals } = parseArgs({
     reps: { type: 'string' },
     systems: { type: 'string', default: Object.keys(ADAPTERS).join(',') },
     'write-results': { type: 'boolean', default: false },
+    require: { type: 'string', default: '' },
+    profile: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
 const all = scenarios({ smoke: opts.smoke });
 if (opts.help) {
-  console.log('usage: pnpm bench [scenario…] [--smoke] [--reps N] [--systems supervisord,pm2,tsupervisord] [--write-results]');
+  console.log('usage: pnpm bench [scenario…] [--smoke] [--reps N] [--systems supervisord,pm2,tsupervisord] [--write-results] [--require tsupervisord] [--profile]');
   console.log(`scenarios: ${[...new Set(all.map((s) => s.name))].join(' ')}`);
   process.exit(0);
 }
@@ -68,11 +73,18 @@ for (const name of opts.systems.split(',').map((s) => s.trim()).filter(Boolean))
     process.exit(2);
   }
   const sys = ADAPTERS[name]();
+  if (opts.profile && name === 'tsupervisord') sys.profileDir = join(HERE, 'results', 'profiles');
   const { ok, note } = await sys.setup();
   log(`${name}: ${ok ? note : `SKIPPED: ${note}`}`);
   systems.push({ name, sys, ok, note });
 }
 const ready = systems.filter((s) => s.ok);
+const missing = opts.require.split(',').filter(Boolean).filter((n) => !ready.some((s) => s.name === n));
+if (missing.length) {
+  console.error(`required system(s) not available: ${missing.join(', ')}`);
+  console.log(`0 passed, ${missing.length} failed`);
+  process.exit(1);
+}
 
 const resultsDir = join(HERE, 'results');
 mkdirSync(resultsDir, { recursive: true });

@@ -6,6 +6,11 @@ export { sleep };
 
 export class TimeoutError extends Error {}
 
+/** An error that ends a wait at once (the thing waited on can no longer happen). */
+export function fatal(message) {
+  return Object.assign(new Error(message), { fatal: true });
+}
+
 /**
  * Calls `probe` every `intervalMs` until it returns a non-undefined value; returns that value.
  * Probe errors count as "not yet" (a socket that does not exist yet) until the deadline.
@@ -18,6 +23,7 @@ export async function waitFor(probe, { intervalMs = 100, timeoutMs = 60_000, wha
       const v = await probe();
       if (v !== undefined && v !== false) return v;
     } catch (e) {
+      if (e?.fatal) throw e; // e.g. the daemon is gone: no point waiting for the deadline
       lastError = e;
     }
     if (performance.now() > deadline) {

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { supervisordConf } from './supervisord-conf.mjs';
 import * as xmlrpc from '../xmlrpc.mjs';
 import { alive, killTree, signal } from '../proc.mjs';
-import { waitFor } from '../poll.mjs';
+import { waitFor, fatal } from '../poll.mjs';
 
 const SUPERVISORD = '/usr/bin/supervisord';
 const SUPERVISORCTL = '/usr/bin/supervisorctl';
@@ -31,16 +31,29 @@ export class SupervisordFamily {
     this.daemonOut = join(dir, 'daemon.out');
     const out = openSync(this.daemonOut, 'a');
     const [cmd, ...args] = this.daemonArgv;
+    if (this.profileDir) args.unshift('--cpu-prof', `--cpu-prof-dir=${this.profileDir}`);
     // detached: its own process group, so a ^C on the benchmark does not reach it before our cleanup
     this.child = spawn(cmd, [...args, '-n', '-c', this.conf], { stdio: ['ignore', out, out], detached: true, cwd: dir });
     closeSync(out);
     this.pid = this.child.pid;
-    this.exited = new Promise((resolve) => this.child.once('exit', (code, sig) => resolve({ code, sig })));
+    this.exitStatus = null;
+    this.exited = new Promise((resolve) =>
+      this.child.once('exit', (code, sig) => resolve((this.exitStatus = { code, sig }))),
+    );
     this.child.unref();
   }
 
   /** [{ name, state, pid }] with supervisord's state names. Throws while the daemon is not answering. */
+  /** Throws a fatal error (ending any wait) once the daemon has exited. */
+  assertRunning() {
+    if (this.exitStatus) {
+      const { code, sig } = this.exitStatus;
+      throw fatal(`${this.name} daemon exited (${sig ? `signal ${sig}` : `code ${code}`})`);
+    }
+  }
+
   async states() {
+    this.assertRunning();
     const xml = await xmlrpc.call(this.socket, 'supervisor.getAllProcessInfo');
     return this.#remember(
       xmlrpc.parseStructs(xml).map((s) => ({ name: s.name, state: s.statename, pid: s.pid || null })),
@@ -69,6 +82,11 @@ export class SupervisordFamily {
 
   /** Fast cleanup after a scenario: SIGKILL the daemon and every child, each by pid. */
   async teardown() {
+    if (this.profileDir && this.pid && alive(this.pid)) {
+      // node writes the profile only on a clean exit
+      signal(this.pid, 'SIGTERM');
+      await Promise.race([this.exited, new Promise((r) => setTimeout(r, 15_000))]);
+    }
     if (this.pid) killTree(this.pid, [...this.seenPids]);
     if (this.exited) await Promise.race([this.exited, new Promise((r) => setTimeout(r, 2000))]);
     this.pid = null;

@@ -12,7 +12,8 @@ import * as xmlrpc from '../xmlrpc.mjs';
 import { waitFor } from '../poll.mjs';
 import { sleepers } from '../programs.mjs';
 
-export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+// TSUP_BENCH_REPO: measure another checkout's build (e.g. a release) with this harness
+export const REPO = process.env.TSUP_BENCH_REPO ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const DAEMON = join(REPO, 'apps', 'daemon', 'dist', 'main.js');
 const CTL = join(REPO, 'apps', 'ctl', 'dist', 'main.js');
 const PROTOCOL = join(REPO, 'packages', 'protocol', 'dist', 'index.js');
@@ -60,6 +61,7 @@ export class Tsupervisord extends SupervisordFamily {
   }
 
   async states() {
+    this.assertRunning();
     if (this.protocol && (this.mode === null || this.mode === 'grpc')) {
       try {
         const list = await this.#grpcStates();

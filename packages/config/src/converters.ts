@@ -48,7 +48,7 @@ export function octal(value: string): number {
   const m = /^\s*([+-]?)(?:0[oO]_?)?([0-7]+(?:_[0-7]+)*)\s*$/u.exec(value);
   if (!m) throw new ValueError(`${value} can not be converted to an octal type`);
   const n = parseInt((m[2] ?? "").replace(/_/g, ""), 8);
-  return m[1] === "-" ? -n : n;
+  return m[1] === "-" && n !== 0 ? -n : n;
 }
 
 /** `list_of_strings`: split on `,`, strip each; empty → []. */
@@ -97,9 +97,9 @@ export function expandUser(v: string, home: string = process.env["HOME"] ?? home
 function isDir(p: string, cwd: string): boolean {
   if (p === "") return false; // os.path.isdir('') is False
   try {
-    return statSync(path.resolve(cwd, p)).isDirectory();
+    return statSync(path.resolve(cwd, p), { throwIfNoEntry: false })?.isDirectory() ?? false;
   } catch {
-    return false;
+    return false; // e.g. ENOTDIR, EACCES
   }
 }
 

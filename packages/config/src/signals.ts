@@ -36,7 +36,7 @@ export function pyInt(value: string): number | null {
   const m = /^\s*([+-]?)(\d+(?:_\d+)*)\s*$/u.exec(value);
   if (!m) return null;
   const n = Number((m[2] ?? "").replace(/_/g, ""));
-  return m[1] === "-" ? -n : n;
+  return m[1] === "-" && n !== 0 ? -n : n;
 }
 
 export interface ParsedSignal {
