@@ -21,6 +21,7 @@ const servers: net.Server[] = [];
 const handlers: Http1ConnectionHandler[] = [];
 const logged: string[] = [];
 let openSock: string;
+let peekSock: string;
 let authSock: string;
 let tcpPort: number;
 let confPath: string;
@@ -51,6 +52,21 @@ beforeAll(async () => {
   await listen(openSock, null);
   await listen(authSock, { username: "user", password: `{SHA}${createHash("sha1").update(PASSWORD).digest("hex")}` });
   const tcp = await listen(0, { username: "user", password: PASSWORD });
+  // The daemon's way in (design "The wire"): peek the first bytes for the HTTP/2 preface, pause, unshift them,
+  // hand the socket over, resume. The handler must read the request from its first byte.
+  peekSock = path.join(dir, "peek.sock");
+  const peeked = createHttp1Handler({ backend, auth: null });
+  handlers.push(peeked);
+  const peekServer = net.createServer((socket) => {
+    socket.once("data", (first: Buffer) => {
+      socket.pause();
+      socket.unshift(first);
+      peeked(socket);
+      if (socket.isPaused()) socket.resume();
+    });
+  });
+  servers.push(peekServer);
+  await new Promise<void>((resolve) => peekServer.listen(peekSock, resolve));
   tcpPort = (tcp.address() as net.AddressInfo).port;
   confPath = path.join(dir, "supervisord.conf");
   // CFG-05: supervisorctl needs a [supervisorctl] section even when given -s.
@@ -126,6 +142,10 @@ describe.skipIf(SUPERVISORCTL === null)("the real Python supervisorctl against o
     const [noProcess, noGroup] = await Promise.all([ctl(["start", "nosuch"]), ctl(["start", "nosuch:*"])]);
     expect(noProcess).toEqual({ out: "nosuch: ERROR (no such process)\n", code: 1 });
     expect(noGroup).toEqual({ out: "nosuch: ERROR (no such group)\n", code: 2 });
+  });
+
+  it("works behind the daemon's peek-and-unshift connection routing", async () => {
+    expect(await ctl(["pid"], peekSock)).toEqual({ out: "1234\n", code: 0 });
   });
 
   it("tail and maintail read the logs through readProcessStdoutLog/readLog", async () => {
