@@ -437,7 +437,7 @@ describe("§8 web UI (WEB-01…06)", () => {
     }
     expect(page.body).toContain('<span class="statusrunning">running</span>');
     expect(page.body).toContain('<a href="tail.html?processname=web%3Aweb_1" target="_blank">web:web_1</a>');
-    expect(page.body).toContain('href="index.html?processname=web%3Aweb_1&amp;action=stop"');
+    expect(page.body).toContain('<a href="index.html?processname=web%3Aweb_1&amp;action=stop" name="Stop">Stop</a>');
     expect(page.body).toContain('href="logtail/web%3Aweb_1/stderr"');
     const rows = page.body.match(/<tr[ >]/g) ?? [];
     expect(rows).toHaveLength(5); // header + four processes
@@ -450,6 +450,12 @@ describe("§8 web UI (WEB-01…06)", () => {
     const page = await get("/tail.html?processname=cat&limit=10");
     expect(page.body).toContain("<title>Supervisor tail of process cat</title>");
     expect(page.body).toContain("&lt;tagged&gt; output\n</pre>");
+    expect(page.body).toContain('href="tail.html?processname=cat&amp;limit=1024"');
+    const restart = await get("/index.html?processname=cat&action=restart");
+    expect(restart.headers.location).toBe("http://localhost:9001/?message=Process%20cat%20restarted");
+    const group = await get("/index.html?processname=web%3A%2A&action=clearlog");
+    expect(group.headers.location).toBe("http://localhost:9001/?message=No%20such%20process%20named%20web%3A%2A");
+    await get("/index.html?processname=cat&action=stop");
     expect((await get("/tail.html")).body).toContain("No process name found");
   });
 });
