@@ -48,13 +48,15 @@ function badParam(value: XmlRpcValue | undefined): SupervisorError {
   return new SupervisorError("INCORRECT_PARAMETERS", value === undefined ? undefined : String(value));
 }
 
+// A wrong type inside a supervisord method is a Python TypeError, which traverse() reports as a bare
+// INCORRECT_PARAMETERS (only sendProcessStdin names the offending value).
 function str(value: XmlRpcValue | undefined): string {
-  if (typeof value !== "string") throw badParam(value);
+  if (typeof value !== "string") throw new SupervisorError("INCORRECT_PARAMETERS");
   return value;
 }
 
 function int(value: XmlRpcValue | undefined): number {
-  if (typeof value !== "number" || !Number.isFinite(value)) throw badParam(value);
+  if (typeof value !== "number" || !Number.isFinite(value)) throw new SupervisorError("INCORRECT_PARAMETERS");
   return Math.trunc(value);
 }
 
