@@ -12,6 +12,7 @@ import { SignalQueue, type HandledSignal } from "./runtime/signal-queue.js";
 import { openServers, serverUrlFor, type OpenServers } from "./runtime/listeners.js";
 import { createOutputPort } from "./runtime/output.js";
 import { createHandlers } from "./service/handlers.js";
+import { withBoundedFaults } from "./service/bounded-faults.js";
 import type { DaemonStateName, ServiceContext } from "./service/context.js";
 import { daemonVersion } from "./version.js";
 
@@ -167,7 +168,7 @@ class Daemon {
     const context = this.serviceContext(config, log, supervisor, closing.signal);
     let servers: OpenServers;
     try {
-      servers = await openServers(config, createHandlers(context), log, this.opts.toTerminal);
+      servers = await openServers(config, withBoundedFaults(createHandlers(context)), log, this.opts.toTerminal);
     } catch (err) {
       await log.close();
       if (err instanceof ListenerError) throw usageError(err.message, progname);

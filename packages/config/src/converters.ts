@@ -97,9 +97,9 @@ export function expandUser(v: string, home: string = process.env["HOME"] ?? home
 function isDir(p: string, cwd: string): boolean {
   if (p === "") return false; // os.path.isdir('') is False
   try {
-    return statSync(path.resolve(cwd, p)).isDirectory();
+    return statSync(path.resolve(cwd, p), { throwIfNoEntry: false })?.isDirectory() ?? false;
   } catch {
-    return false;
+    return false; // e.g. ENOTDIR, EACCES
   }
 }
 

@@ -24,7 +24,7 @@ import {
 } from "./converters.js";
 import { ValueError } from "./errors.js";
 import { DEFAULT_RESULT_HANDLER, EVENT_TYPE_NAMES, badEntryPointMessage, normaliseEntryPoint } from "./events.js";
-import { expand, pyCompare, type ExpansionValue } from "./expand.js";
+import { expand, pyCompare, type ExpansionValue, type Expansions } from "./expand.js";
 import { dictOfKeyValuePairs } from "./shlex.js";
 import { parseSignal } from "./signals.js";
 import type {
@@ -67,7 +67,7 @@ export function processesFromSection(
     ["host_node_name", ctx.hostname],
     ["group_name", groupName],
   ]);
-  const names = (): Map<string, ExpansionValue> => mergeNames(ctx.envExpansions, expansions);
+  const names = (): Expansions => mergeNames(ctx.envExpansions, expansions);
   const opt = <T>(option: string, def: string, convert: (v: string) => T, fallback: T): T =>
     r.soft(option, () => convert(r.get(option, def, names())), fallback);
   const optOrNull = <T>(option: string, convert: (v: string) => T): T | null =>
@@ -227,7 +227,7 @@ export function groupsFromParser(ctx: ReadContext): GroupConfig[] {
   const has = new Set(all);
   const groups: GroupConfig[] = [];
   const excluded = new Set<string>();
-  const hereNames = (): Map<string, ExpansionValue> => mergeNames(ctx.envExpansions, [["here", ctx.here]]);
+  const hereNames = (): Expansions => mergeNames(ctx.envExpansions, [["here", ctx.here]]);
 
   for (const section of all) {
     if (!section.startsWith("group:")) continue;

@@ -21,7 +21,7 @@ import {
 } from "./converters.js";
 import { ValueError } from "./errors.js";
 import { MAIN_RPCINTERFACE_FACTORY, badEntryPointMessage, normaliseEntryPoint } from "./events.js";
-import { expand, pySorted, type ExpansionValue } from "./expand.js";
+import { expand, pySorted, type ExpansionValue, type Expansions } from "./expand.js";
 import { pyGlob } from "./glob.js";
 import { pyRepr } from "./pyrepr.js";
 import { IniParser, IniSyntaxError } from "./ini.js";
@@ -182,7 +182,7 @@ export function parseFiles(
   return result;
 }
 
-function readAuth(r: SectionReader, names: ReadonlyMap<string, ExpansionValue>): HttpAuth | null {
+function readAuth(r: SectionReader, names: Expansions): HttpAuth | null {
   const username = r.soft("username", () => r.get("username", null, names), null);
   const password = r.soft("password", () => r.get("password", null, names), null);
   if (username !== null || password !== null) {
@@ -299,7 +299,7 @@ function readRpcInterfaces(ctx: ReadContext): RpcInterfaceConfig[] {
 
 function readSupervisordSection(ctx: ReadContext, envr: ResolvedEnvironment): SupervisordSettings {
   const r = new SectionReader(ctx, "supervisord", "");
-  const names = (): Map<string, ExpansionValue> => mergeNames(ctx.envExpansions, [["here", ctx.here]]);
+  const names = (): Expansions => mergeNames(ctx.envExpansions, [["here", ctx.here]]);
   const opt = <T>(option: string, def: string, convert: (v: string) => T, fallback: T): T =>
     r.soft(option, () => convert(r.get(option, def, names())), fallback);
 

@@ -44,8 +44,20 @@ const TIMER_EVENT: Record<TimerKind, "startsecs-elapsed" | "backoff-elapsed" | "
   stopwait: "stopwait-elapsed",
 };
 
+/** What an event-listener pool needs to follow one of its processes (spec §6.4). */
+export interface ListenerHooks {
+  /** A new child was spawned (listener state starts ACKNOWLEDGED). */
+  onSpawn(): void;
+  /** A chunk of the child's stdout (the protocol channel). */
+  onStdout(chunk: Buffer): void;
+  /** The child exited and its exit was processed (an unacknowledged event goes back to the pool, LSN-06). */
+  onExit(): void;
+}
+
 export class ManagedProcess {
   machine: MachineState;
+  /** Set by an event-listener pool for its processes. */
+  listenerHooks: ListenerHooks | null = null;
   private child: RunningChild | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly queue: MachineEvent[] = [];
@@ -194,7 +206,11 @@ export class ManagedProcess {
         if (serial !== this.spawnSerial) return;
         this.child = null;
         this.dispatch({ type: "exited", code, signal });
+        this.listenerHooks?.onExit();
       },
+      ...(this.listenerHooks !== null
+        ? { onStdout: (chunk: Buffer) => this.listenerHooks?.onStdout(chunk) }
+        : {}),
     });
     this.handleSpawnResult(result, serial);
   }
@@ -203,6 +219,7 @@ export class ManagedProcess {
     switch (result.kind) {
       case "spawned":
         this.child = result.child;
+        this.listenerHooks?.onSpawn();
         this.dispatch({ type: "spawned", pid: result.child.pid });
         break;
       case "failed":
