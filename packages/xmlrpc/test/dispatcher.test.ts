@@ -240,3 +240,29 @@ describe("SYS-04 system.multicall", () => {
     ]);
   });
 });
+
+describe("processResult helper for backends (§5.3)", () => {
+  it("maps success and SupervisorErrors to result structs, rethrows anything else", async () => {
+    const { processResult } = await import("../src/index.js");
+    expect(processResult("a", "g")).toEqual({ name: "a", group: "g", status: 80, description: "OK" });
+    expect(processResult("a", "g", new SupervisorError("SPAWN_ERROR", "a"))).toEqual({
+      name: "a", group: "g", status: 50, description: "SPAWN_ERROR: a",
+    });
+    expect(() => processResult("a", "g", new Error("x"))).toThrow("x");
+  });
+});
+
+describe("getAllConfigInfo (§5.3)", () => {
+  it("is sorted by process name; placeholders replace what XML-RPC cannot carry", async () => {
+    const { withConfigPlaceholders } = await import("../src/index.js");
+    const AUTO = Symbol("auto");
+    backend.getAllConfigInfo = async () => [
+      withConfigPlaceholders({ name: "zeta", group: "g", uid: null, stdout_logfile: AUTO, exitcodes: [0, 2] }, (v) => v === AUTO),
+      withConfigPlaceholders({ name: "alpha", group: "g", directory: undefined, stopsignal: 15 }),
+    ];
+    expect(await rpc.call("supervisor.getAllConfigInfo", [])).toEqual([
+      { name: "alpha", group: "g", directory: "none", stopsignal: 15 },
+      { name: "zeta", group: "g", uid: "none", stdout_logfile: "auto", exitcodes: [0, 2] },
+    ]);
+  });
+});

@@ -21,6 +21,7 @@ const servers: net.Server[] = [];
 const handlers: Http1ConnectionHandler[] = [];
 const logged: string[] = [];
 let openSock: string;
+let peekSock: string;
 let authSock: string;
 let tcpPort: number;
 let confPath: string;
@@ -51,6 +52,21 @@ beforeAll(async () => {
   await listen(openSock, null);
   await listen(authSock, { username: "user", password: `{SHA}${createHash("sha1").update(PASSWORD).digest("hex")}` });
   const tcp = await listen(0, { username: "user", password: PASSWORD });
+  // The daemon's way in (design "The wire"): peek the first bytes for the HTTP/2 preface, pause, unshift them,
+  // hand the socket over, resume. The handler must read the request from its first byte.
+  peekSock = path.join(dir, "peek.sock");
+  const peeked = createHttp1Handler({ backend, auth: null });
+  handlers.push(peeked);
+  const peekServer = net.createServer((socket) => {
+    socket.once("data", (first: Buffer) => {
+      socket.pause();
+      socket.unshift(first);
+      peeked(socket);
+      if (socket.isPaused()) socket.resume();
+    });
+  });
+  servers.push(peekServer);
+  await new Promise<void>((resolve) => peekServer.listen(peekSock, resolve));
   tcpPort = (tcp.address() as net.AddressInfo).port;
   confPath = path.join(dir, "supervisord.conf");
   // CFG-05: supervisorctl needs a [supervisorctl] section even when given -s.
@@ -108,20 +124,28 @@ describe.skipIf(SUPERVISORCTL === null)("the real Python supervisorctl against o
     const status = await ctl(["status", "cat"]);
     expect(status.out).toMatch(/^cat {30}RUNNING {3}pid 4\d\d\d, uptime 0:00:\d\d\n$/);
     expect(status.code).toBe(0);
-    expect(await ctl(["start", "cat"])).toEqual({ out: "cat: ERROR (already started)\n", code: 0 });
-    expect(await ctl(["pid"])).toEqual({ out: "1234\n", code: 0 });
-    const pid = await ctl(["pid", "cat"]);
+    // Independent read-only commands run side by side to keep the suite quick.
+    const [again, daemonPid, pid, version] = await Promise.all([
+      ctl(["start", "cat"]), ctl(["pid"]), ctl(["pid", "cat"]), ctl(["version"]),
+    ]);
+    expect(again).toEqual({ out: "cat: ERROR (already started)\n", code: 0 });
+    expect(daemonPid).toEqual({ out: "1234\n", code: 0 });
     expect(pid.out).toMatch(/^4\d\d\d\n$/);
+    expect(version).toEqual({ out: "4.2.5\n", code: 0 });
     expect(await ctl(["stop", "cat"])).toEqual({ out: "cat: stopped\n", code: 0 });
     expect(await ctl(["stop", "cat"])).toEqual({ out: "cat: ERROR (not running)\n", code: 0 });
-    expect(await ctl(["version"])).toEqual({ out: "4.2.5\n", code: 0 });
   });
 
   it("group selectors and bad names", async () => {
     expect(await ctl(["start", "web:*"])).toEqual({ out: "web:web_0: started\nweb:web_1: started\n", code: 0 });
     expect(await ctl(["stop", "web:*"])).toEqual({ out: "web:web_0: stopped\nweb:web_1: stopped\n", code: 0 });
-    expect(await ctl(["start", "nosuch"])).toEqual({ out: "nosuch: ERROR (no such process)\n", code: 1 });
-    expect(await ctl(["start", "nosuch:*"])).toEqual({ out: "nosuch: ERROR (no such group)\n", code: 2 });
+    const [noProcess, noGroup] = await Promise.all([ctl(["start", "nosuch"]), ctl(["start", "nosuch:*"])]);
+    expect(noProcess).toEqual({ out: "nosuch: ERROR (no such process)\n", code: 1 });
+    expect(noGroup).toEqual({ out: "nosuch: ERROR (no such group)\n", code: 2 });
+  });
+
+  it("works behind the daemon's peek-and-unshift connection routing", async () => {
+    expect(await ctl(["pid"], peekSock)).toEqual({ out: "1234\n", code: 0 });
   });
 
   it("tail and maintail read the logs through readProcessStdoutLog/readLog", async () => {
@@ -413,7 +437,7 @@ describe("§8 web UI (WEB-01…06)", () => {
     }
     expect(page.body).toContain('<span class="statusrunning">running</span>');
     expect(page.body).toContain('<a href="tail.html?processname=web%3Aweb_1" target="_blank">web:web_1</a>');
-    expect(page.body).toContain('href="index.html?processname=web%3Aweb_1&amp;action=stop"');
+    expect(page.body).toContain('<a href="index.html?processname=web%3Aweb_1&amp;action=stop" name="Stop">Stop</a>');
     expect(page.body).toContain('href="logtail/web%3Aweb_1/stderr"');
     const rows = page.body.match(/<tr[ >]/g) ?? [];
     expect(rows).toHaveLength(5); // header + four processes
@@ -426,6 +450,12 @@ describe("§8 web UI (WEB-01…06)", () => {
     const page = await get("/tail.html?processname=cat&limit=10");
     expect(page.body).toContain("<title>Supervisor tail of process cat</title>");
     expect(page.body).toContain("&lt;tagged&gt; output\n</pre>");
+    expect(page.body).toContain('href="tail.html?processname=cat&amp;limit=1024"');
+    const restart = await get("/index.html?processname=cat&action=restart");
+    expect(restart.headers.location).toBe("http://localhost:9001/?message=Process%20cat%20restarted");
+    const group = await get("/index.html?processname=web%3A%2A&action=clearlog");
+    expect(group.headers.location).toBe("http://localhost:9001/?message=No%20such%20process%20named%20web%3A%2A");
+    await get("/index.html?processname=cat&action=stop");
     expect((await get("/tail.html")).body).toContain("No process name found");
   });
 });

@@ -1,3 +1,5 @@
+import { ErrorCodes, isSupervisorError } from "@tsupervisord/errors";
+
 /**
  * The port the XML-RPC surface calls into: one async method per `supervisor.*` operation, in plain JS
  * values. The daemon implements it over the engine; this package never sees the engine. Every method
@@ -54,8 +56,29 @@ export interface ReloadResult {
   removed: string[];
 }
 
-/** `getAllConfigInfo` (§5.3): keys and values as supervisord sends them (AUTO → "auto", None → "none"). */
+/**
+ * `getAllConfigInfo` (§5.3), one per process of the last read config. supervisord 4.2.5 sends exactly these
+ * keys: autostart, directory, uid, command, exitcodes (int array), group, group_prio, inuse, killasgroup, name,
+ * process_prio, redirect_stderr, startretries, startsecs, stdout_capture_maxbytes, stdout_events_enabled,
+ * stdout_logfile, stdout_logfile_backups, stdout_logfile_maxbytes, stdout_syslog, stopsignal (int),
+ * stopwaitsecs, the same six stderr_* keys, serverurl. Values XML-RPC cannot carry are replaced: AUTO → "auto",
+ * None → "none" (see `withConfigPlaceholders`). The dispatcher sorts the list by `name`.
+ */
 export type ConfigInfoStruct = Record<string, string | number | boolean | number[]>;
+
+/** supervisord's substitution for config values XML-RPC cannot carry: null/undefined → "none", AUTO → "auto". */
+export function withConfigPlaceholders(
+  record: Record<string, unknown>,
+  isAuto: (value: unknown) => boolean = () => false,
+): ConfigInfoStruct {
+  const out: ConfigInfoStruct = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (value === null || value === undefined) out[key] = "none";
+    else if (isAuto(value)) out[key] = "auto";
+    else out[key] = value as string | number | boolean | number[];
+  }
+  return out;
+}
 
 /** `[data, newOffset, overflow]` of tailProcess*Log (TL-01). */
 export type TailResult = [string, number, boolean];
@@ -127,4 +150,14 @@ export interface SupervisorRpcBackend {
   followProcessLog(name: string, channel: LogChannel, signal: AbortSignal): Promise<FollowedLog>;
   /** `/mainlogtail`: NO_FILE (→ 404) when the activity log is absent. */
   followMainLog(signal: AbortSignal): Promise<FollowedLog>;
+}
+
+/**
+ * Helper for backends building group/all results (§5.3): SUCCESS/`OK` without an error, otherwise the
+ * SupervisorError's fault number and `CODE: detail` text. Anything that is not a SupervisorError is rethrown.
+ */
+export function processResult(name: string, group: string, error?: unknown): ProcessResultStruct {
+  if (error === undefined) return { name, group, status: ErrorCodes.SUCCESS, description: "OK" };
+  if (!isSupervisorError(error)) throw error;
+  return { name, group, status: error.fault, description: error.faultString };
 }

@@ -9,6 +9,7 @@ export type {
   SupervisorStateStruct,
   TailResult,
 } from "./backend.js";
+export { processResult, withConfigPlaceholders } from "./backend.js";
 export { RpcDispatcher } from "./dispatcher.js";
 export type { RpcDispatcherOptions, RpcOutcome } from "./dispatcher.js";
 export { processInfoToWire, pythonTruthy, splitNamespec, supervisorMethods } from "./methods.js";

@@ -48,13 +48,15 @@ function badParam(value: XmlRpcValue | undefined): SupervisorError {
   return new SupervisorError("INCORRECT_PARAMETERS", value === undefined ? undefined : String(value));
 }
 
+// A wrong type inside a supervisord method is a Python TypeError, which traverse() reports as a bare
+// INCORRECT_PARAMETERS (only sendProcessStdin names the offending value).
 function str(value: XmlRpcValue | undefined): string {
-  if (typeof value !== "string") throw badParam(value);
+  if (typeof value !== "string") throw new SupervisorError("INCORRECT_PARAMETERS");
   return value;
 }
 
 function int(value: XmlRpcValue | undefined): number {
-  if (typeof value !== "number" || !Number.isFinite(value)) throw badParam(value);
+  if (typeof value !== "number" || !Number.isFinite(value)) throw new SupervisorError("INCORRECT_PARAMETERS");
   return Math.trunc(value);
 }
 
@@ -199,7 +201,15 @@ export function supervisorMethods(backend: SupervisorRpcBackend): MethodSpec[] {
     [["string", "signal", "Signal to send, as name ('HUP') or number ('1')"]], RESULTS,
     async (a) => resultsToWire(await backend.signalAllProcesses(signalArg(a[0]))));
   def("getAllConfigInfo", "Get info about all available process configurations. Each struct represents a single process (i.e. groups get flattened).",
-    [], ["array", "result", "An array of process config info structs"], async () => (await backend.getAllConfigInfo()) as XmlRpcValue);
+    [], ["array", "result", "An array of process config info structs"], async () => {
+      // Sorted by process name (a stable sort, as Python's list.sort).
+      const infos = [...(await backend.getAllConfigInfo())];
+      infos.sort((a, b) => {
+        const [x, y] = [String(a["name"] ?? ""), String(b["name"] ?? "")];
+        return x < y ? -1 : x > y ? 1 : 0;
+      });
+      return infos as XmlRpcValue;
+    });
   def("getProcessInfo", "Get info about a process named name", [NAME], ["struct", "result", "A structure containing data about the process"],
     async (a) => processInfoToWire(await backend.getProcessInfo(str(a[0]))));
   def("getAllProcessInfo", "Get info about all processes", [], ["array", "result", "An array of process status results"],

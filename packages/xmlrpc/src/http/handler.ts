@@ -1,6 +1,7 @@
 import { Server } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import type { Duplex } from "node:stream";
 import type { SupervisorRpcBackend } from "../handlers/backend.js";
 import { RpcDispatcher } from "../handlers/dispatcher.js";
 import type { RpcDispatcherOptions } from "../handlers/dispatcher.js";
@@ -31,9 +32,12 @@ export interface Http1HandlerOptions {
   dispatcher?: RpcDispatcherOptions;
 }
 
-/** Hands an accepted socket to the HTTP/1.x server; `close()` ends every connection it was given. */
+/**
+ * Hands an accepted connection (a net.Socket, or the decrypted TLS stream) to the HTTP/1.x server; fits
+ * `handleConnection(socket, { grpc, http1 })` of @tsupervisord/protocol. `close()` ends every connection it was given.
+ */
 export interface Http1ConnectionHandler {
-  (socket: Socket): void;
+  (socket: Duplex): void;
   readonly server: Server;
   readonly dispatcher: RpcDispatcher;
   close(): void;
@@ -47,7 +51,7 @@ export interface Http1ConnectionHandler {
 export function createHttp1Handler(options: Http1HandlerOptions): Http1ConnectionHandler {
   const logger = options.logger ?? {};
   const dispatcher = new RpcDispatcher(options.backend, options.dispatcher);
-  const sockets = new Set<Socket>();
+  const sockets = new Set<Duplex>();
   const server = new Server({ keepAlive: true });
   // Python clients hold one connection for a whole interactive session and do not retry a request on a
   // connection we closed while idle, so never time idle connections out (medusa does not either).
@@ -94,7 +98,7 @@ export function createHttp1Handler(options: Http1HandlerOptions): Http1Connectio
     else socket.destroy();
   });
 
-  const handler = ((socket: Socket) => {
+  const handler = ((socket: Duplex) => {
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
     server.emit("connection", socket);

@@ -59,6 +59,7 @@ async function attempt(run: () => Promise<unknown>): Promise<Fault | null> {
   }
 }
 
+/** supervisord's wording for the start faults the web UI names; anything else is an "unexpected rpc fault". */
 const START_ERRORS: Record<number, string> = {
   20: "no such file",
   21: "file not executable",
@@ -83,28 +84,29 @@ async function runAction(rpc: RpcDispatcher, action: string, name: string | null
     return `All restarted at ${now()}`;
   }
   if (name === null) return `Page refreshed at ${now()}`;
-  const noSuch = `No such process named ${name}`;
+  // supervisord looks the process up first: an unknown name (or a bare group) is answered the same for every action.
+  const known = await attempt(() => rpc.call("supervisor.getProcessInfo", [name]));
+  if (known !== null && known.code === 10) return `No such process named ${name}`;
   const unexpected = (f: Fault) => `unexpected rpc fault [${f.code}] ${f.text}`;
-  const startMessage = (f: Fault | null, ok: string): string => {
-    if (f === null) return ok;
-    if (f.code === 10) return noSuch;
-    return `ERROR: Process ${name}: ${START_ERRORS[f.code] ?? unexpected(f)}`;
-  };
   switch (action) {
-    case "start":
-      return startMessage(await attempt(() => rpc.call("supervisor.startProcess", [name])), `Process ${name} started`);
+    case "start": {
+      const f = await attempt(() => rpc.call("supervisor.startProcess", [name]));
+      return f === null ? `Process ${name} started` : `ERROR: Process ${name}: ${START_ERRORS[f.code] ?? unexpected(f)}`;
+    }
     case "stop": {
       const f = await attempt(() => rpc.call("supervisor.stopProcess", [name]));
-      return f === null ? `Process ${name} stopped` : f.code === 10 ? noSuch : unexpected(f);
+      return f === null ? `Process ${name} stopped` : unexpected(f);
     }
-    case "restart": {
-      const stopped = await attempt(() => rpc.call("supervisor.stopProcess", [name]));
-      if (stopped !== null && stopped.code !== 70) return stopped.code === 10 ? noSuch : unexpected(stopped);
-      return startMessage(await attempt(() => rpc.call("supervisor.startProcess", [name])), `Process ${name} restarted`);
-    }
+    case "restart":
+      // A multicall whose results supervisord never looks at: the message is always the same.
+      await rpc.call("system.multicall", [[
+        { methodName: "supervisor.stopProcess", params: [name] },
+        { methodName: "supervisor.startProcess", params: [name] },
+      ]]);
+      return `Process ${name} restarted`;
     case "clearlog": {
       const f = await attempt(() => rpc.call("supervisor.clearProcessLogs", [name]));
-      return f === null ? `Log for ${name} cleared` : f.code === 10 ? noSuch : unexpected(f);
+      return f === null ? `Log for ${name} cleared` : unexpected(f);
     }
     default:
       return `Page refreshed at ${now()}`;
@@ -119,10 +121,11 @@ function stateClass(statename: string): string {
 
 function actionCells(info: ProcessInfoStruct): string {
   const ns = pyQuote(namespec(info));
-  const link = (action: string, label: string) => `<li><a href="index.html?processname=${ns}&amp;action=${action}" name="${action}">${label}</a></li>`;
-  const hidden = `<li class="hidden"><a href="#" name="placeholder">&#160;</a></li>`;
-  const tails = `<li><a href="logtail/${ns}" name="tail" target="_blank">Tail -f Stdout</a></li>` +
-    `<li><a href="logtail/${ns}/stderr" name="tail" target="_blank">Tail -f Stderr</a></li>`;
+  const item = (href: string, label: string, target = "") =>
+    `<li><a href="${href}" name="${label}"${target === "" ? "" : ` target="${target}"`}>${label}</a></li>`;
+  const link = (action: string, label: string) => item(`index.html?processname=${ns}&amp;action=${action}`, label);
+  const hidden = `<li><a href="#" class="hidden">&#160;</a></li>`;
+  const tails = item(`logtail/${ns}`, "Tail -f Stdout", "_blank") + item(`logtail/${ns}/stderr`, "Tail -f Stderr", "_blank");
   const clear = link("clearlog", "Clear Log");
   if (info.statename === "RUNNING") return link("restart", "Restart") + link("stop", "Stop") + clear + tails;
   if (["STOPPED", "EXITED", "FATAL"].includes(info.statename)) return link("start", "Start") + hidden + clear + tails;
@@ -178,7 +181,8 @@ ${table}
 `;
 }
 
-async function tailPage(rpc: RpcDispatcher, query: URLSearchParams, selfUrl: string): Promise<string> {
+async function tailPage(rpc: RpcDispatcher, query: URLSearchParams): Promise<string> {
+  let selfUrl = "tail.html";
   const name = query.get("processname");
   let body: string;
   let title = "Supervisor tail of process";
@@ -186,8 +190,9 @@ async function tailPage(rpc: RpcDispatcher, query: URLSearchParams, selfUrl: str
     body = "No process name found";
   } else {
     title = `Supervisor tail of process ${name}`;
-    const requested = Number.parseInt(query.get("limit") ?? "1024", 10);
-    const limit = Math.max(Number.isFinite(requested) ? requested : 1024, 1024);
+    const requested = query.get("limit") ?? "1024";
+    const limit = Math.max(/^\d+$/.test(requested) ? Number(requested) : 1024, 1024);
+    selfUrl = `tail.html?processname=${pyQuote(name)}&limit=${limit}`;
     try {
       body = String(await rpc.call("supervisor.readProcessStdoutLog", [name, -limit, 0]));
     } catch (err) {
@@ -223,7 +228,7 @@ export function isWebUiPath(pathname: string): boolean {
 export async function handleWebUi(req: IncomingMessage, res: ServerResponse, rpc: RpcDispatcher): Promise<void> {
   const url = new URL(req.url ?? "/", "http://localhost");
   if (url.pathname === "/ok.html") return send(res, 200, "OK");
-  if (url.pathname === "/tail.html") return send(res, 200, await tailPage(rpc, url.searchParams, `tail.html${url.search}`));
+  if (url.pathname === "/tail.html") return send(res, 200, await tailPage(rpc, url.searchParams));
   const action = url.searchParams.get("action");
   if (action !== null) {
     const message = await runAction(rpc, action, url.searchParams.get("processname"));
