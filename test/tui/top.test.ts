@@ -1,6 +1,7 @@
 // Smoke test of `tsctl top` end to end: the built daemon with real children, the TUI on a real terminal (tmux),
 // talking gRPC over the unix socket. Rows appear with their states; `r` restarts the selected process (its pid
-// changes); `enter` shows its output live; `q` exits 0 and gives the terminal back.
+// changes); `enter` shows its output live, also for a child printing as fast as it can; `q` exits 0 and gives
+// the terminal back.
 
 import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -75,9 +76,10 @@ for (const transport of ["unix", "tcp"] as const satisfies readonly Transport[])
 }
 
 function smoke(transport: Transport): void {
-  const dir = mkdtempSync(join(tmpdir(), "tsd-top-"));
-  const socket = join(dir, "supervisor.sock");
-  const conf = join(dir, "supervisord.conf");
+  // Made in beforeAll, so a skipped run leaves nothing behind.
+  let dir = "";
+  let socket = "";
+  let conf = "";
   const tmuxSocket = `tsd-top-${process.pid}-${transport}`;
   let daemon: ChildProcess | null = null;
   let daemonOutput = "";
@@ -102,6 +104,9 @@ function smoke(transport: Transport): void {
   };
 
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "tsd-top-"));
+    socket = join(dir, "supervisor.sock");
+    conf = join(dir, "supervisord.conf");
     const port = await freePort();
     const serverUrl = transport === "unix" ? `unix://${socket}` : `http://127.0.0.1:${port}`;
     const server =
@@ -127,6 +132,12 @@ function smoke(transport: Transport): void {
         "[program:beta]",
         "command=/bin/sleep 1000",
         "startsecs=1",
+        // A child printing as fast as it can: the view must stay responsive with its log pane open.
+        "[program:flood]",
+        "command=/usr/bin/yes flood-line",
+        "startsecs=1",
+        "stdout_logfile_maxbytes=1MB",
+        "stdout_logfile_backups=0",
         "",
       ].join("\n"),
     );
@@ -166,14 +177,17 @@ function smoke(transport: Transport): void {
       daemon.kill("SIGTERM");
       await exited;
     }
-    rmSync(dir, { recursive: true, force: true });
+    if (dir !== "") rmSync(dir, { recursive: true, force: true });
   });
 
   it("shows every process with its state, restarts the selected one with r, follows its log, q exits 0", async () => {
-    const first = await waitScreen((s) => pidOf(s, "alpha") !== null && pidOf(s, "beta") !== null, "both RUNNING");
+    const first = await waitScreen(
+      (s) => pidOf(s, "alpha") !== null && pidOf(s, "beta") !== null && pidOf(s, "flood") !== null,
+      "all RUNNING",
+    );
     expect(first).toContain("● connected");
     expect(first).toContain(transport === "unix" ? "unix://" : "127.0.0.1");
-    expect(first).toContain("2 processes");
+    expect(first).toContain("3 processes");
     const alphaPid = pidOf(first, "alpha");
 
     // Selection starts on the first row (alpha): r restarts it and its pid changes.
@@ -186,6 +200,12 @@ function smoke(transport: Transport): void {
 
     tmux("send-keys", "-t", "top", "Enter");
     await waitScreen((s) => s.includes("alpha:alpha · stdout") && s.includes("alpha-tick"), "alpha's output");
+
+    // The flooding child's log, then straight back up: keys still land while output pours in.
+    tmux("send-keys", "-t", "top", "G");
+    await waitScreen((s) => s.includes("flood:flood · stdout") && /^flood-line$/m.test(s), "flood's output");
+    tmux("send-keys", "-t", "top", "k");
+    await waitScreen((s) => s.includes("beta:beta · stdout"), "the pane to follow beta");
 
     tmux("send-keys", "-t", "top", "q");
     const final = await waitScreen((s) => s.includes("AFTER-TOP"), "top to exit");

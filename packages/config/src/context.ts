@@ -22,6 +22,8 @@ export interface ReadContext {
   here: string;
   hostname: string;
   cwd: string;
+  /** For `~` expansion: `$HOME` of the given environment, else the OS home directory. */
+  home: string;
   userDb: UserDb;
   uid: number;
   /** The main file as given (Python names it so in `(file: '…')` suffixes). */

@@ -136,7 +136,7 @@ export function processesFromSection(
         () => {
           const raw = r.get(lfKey, null, names());
           if (raw === null) return { kind: "auto" };
-          const lf = logfileName(expand(raw, expansions, lfKey), ctx.cwd);
+          const lf = logfileName(expand(raw, expansions, lfKey), ctx.cwd, ctx.home);
           return lf.kind === "syslog" ? "syslog" : lf;
         },
         { kind: "auto" },
@@ -403,7 +403,7 @@ function parseFcgiSocket(
     if (socketOwner === null && procUid !== null && procUid !== ctx.uid) {
       socketOwner = { uid: procUid, gid: gidForUid(ctx.userDb, procUid) };
     }
-    return { socket: `unix://${normalizePath(p, ctx.cwd)}`, backlog, owner: socketOwner, mode: mode ?? 0o700 };
+    return { socket: `unix://${normalizePath(p, ctx.cwd, ctx.home)}`, backlog, owner: socketOwner, mode: mode ?? 0o700 };
   }
   if (owner !== null || mode !== null) {
     throw new ValueError("socket_owner and socket_mode params should only be used with a Unix domain socket");

@@ -100,12 +100,12 @@ describe("CFG-04/05 readCtlConfig", () => {
   });
   it("reads serverurl (unix:// normalised), credentials, prompt, history_file", () => {
     const dir = writeTree({ "supervisord.conf": "[supervisorctl]\nserverurl=unix://%(here)s/x/../s.sock\nusername=u\npassword=p\nprompt=mine\nhistory_file=~/.h\n" });
-    expect(readCtlConfig(path.join(dir, "supervisord.conf"), testOptions())).toEqual({
+    expect(readCtlConfig(path.join(dir, "supervisord.conf"), testOptions({ env: { HOME: "/home/tester" } }))).toEqual({
       serverurl: `unix://${dir}/s.sock`,
       username: "u",
       password: "p",
       prompt: "mine",
-      historyFile: "/root/.h",
+      historyFile: "/home/tester/.h",
     });
   });
   it("CFG-04 defaults when there is no file", () => {

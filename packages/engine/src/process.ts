@@ -38,6 +38,9 @@ export function machineConfigOf(config: ProcessConfig): MachineConfig {
   };
 }
 
+/** How many of a process's recent process groups are remembered for the shutdown sweep. */
+const RECENT_PROCESS_GROUPS = 4;
+
 const TIMER_EVENT: Record<TimerKind, "startsecs-elapsed" | "backoff-elapsed" | "stopwait-elapsed"> = {
   startsecs: "startsecs-elapsed",
   backoff: "backoff-elapsed",
@@ -59,6 +62,7 @@ export class ManagedProcess {
   /** Set by an event-listener pool for its processes. */
   listenerHooks: ListenerHooks | null = null;
   private child: RunningChild | null = null;
+  private readonly processGroups: number[] = [];
   private timer: NodeJS.Timeout | null = null;
   private readonly queue: MachineEvent[] = [];
   private processing = false;
@@ -90,6 +94,15 @@ export class ManagedProcess {
 
   get pid(): number {
     return this.machine.pid;
+  }
+
+  /**
+   * Process groups this process led in its last few spawns (each child is spawned detached, so pgid = pid).
+   * At daemon shutdown their leftover members — grandchildren a program left behind in its own group — are
+   * ended, so nothing of ours outlives the daemon. Bounded: a crash-looping program cannot grow it.
+   */
+  get recentProcessGroups(): readonly number[] {
+    return this.processGroups;
   }
 
   get stdinOpen(): boolean {
@@ -219,6 +232,8 @@ export class ManagedProcess {
     switch (result.kind) {
       case "spawned":
         this.child = result.child;
+        this.processGroups.push(result.child.pid);
+        if (this.processGroups.length > RECENT_PROCESS_GROUPS) this.processGroups.shift();
         this.listenerHooks?.onSpawn();
         this.dispatch({ type: "spawned", pid: result.child.pid });
         break;

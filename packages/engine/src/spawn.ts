@@ -213,8 +213,11 @@ function attach(
   child.stdin?.on("close", () => {
     stdinOpen = false;
   });
-  // Errors after a successful spawn (e.g. a failed kill via child.kill) must not crash the daemon.
+  // Errors after a successful spawn (a failed kill via child.kill, a read error on a pipe) must not crash the
+  // daemon: the exit path below still runs and reports the process.
   child.on("error", () => {});
+  child.stdout?.on("error", () => {});
+  child.stderr?.on("error", () => {});
 
   let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   let grace: NodeJS.Timeout | null = null;

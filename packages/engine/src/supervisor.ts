@@ -10,6 +10,7 @@ import { SupervisorError, isSupervisorError } from "@tsupervisord/errors";
 import { CommandError, resolveCommand, searchPath } from "./command.js";
 import { describeProcess } from "./describe.js";
 import { EventBus } from "./event-bus.js";
+import { endLeftoverGroupMembers } from "./leftovers.js";
 import type { EventInput, SupervisorEvent } from "./events.js";
 import type { EngineLogger } from "./logger.js";
 import { nullLogger } from "./logger.js";
@@ -513,6 +514,8 @@ export class Supervisor {
       clearInterval(interval);
     }
     const groups = [...this.groups.values()];
+    const swept = await endLeftoverGroupMembers(groups.flatMap((g) => g.processes.flatMap((p) => p.recentProcessGroups)));
+    if (swept > 0) this.logger.info(`ended leftover processes in ${swept} process group(s)`);
     this.groups.clear();
     await Promise.all(groups.map((g) => this.closeGroup(g)));
   }
