@@ -44,7 +44,7 @@ const DEFAULT_SECTION = "DEFAULT";
 const COMMENT_PREFIXES = ["#", ";"];
 const INLINE_COMMENT_PREFIXES = [";", "#"];
 /** `\[(?P<header>.+)\]` matched at the start (greedy: the header runs to the last `]`). */
-const SECTION_RE = /^\[(.+)\]/u;
+const SECTION_RE = /^\[(.+)\]/su;
 /** `(?P<option>.*?)\s*(?P<vi>=|:)\s*(?P<value>.*)$`: split at the first `=` or `:`. */
 const OPTION_RE = new RegExp(`^(.*?)[${PY_WHITESPACE}]*(=|:)[${PY_WHITESPACE}]*(.*)$`, "su");
 const SPACE_RE = new RegExp(`^[${PY_WHITESPACE}]$`, "u");
@@ -181,7 +181,7 @@ export class IniParser {
     for (const { target, name, entry } of pending) {
       const existing = target.get(name);
       if (existing && existing.file === entry.file && existing.line === entry.line) {
-        existing.value = entry.parts.join("\n").trimEnd();
+        existing.value = entry.parts.join("\n").replace(RSTRIP_RE, "");
       }
     }
     if (bad.length > 0) {
