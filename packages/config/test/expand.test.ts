@@ -39,6 +39,10 @@ describe("EXP-01 python %-formatting", () => {
     ["%(a)d", "%d format: a real number is required, not str"],
     ["%d", "%d format: a real number is required, not dict"],
     ["%(n)*d", "not enough arguments for format string"],
+    ["%*d", "* wants int"],
+    ["%(a)s%d", "not enough arguments for format string"],
+    ["%(a)s %s", "not enough arguments for format string"],
+    ["%(a)s-%p)d", "not enough arguments for format string"],
   ])("%j is badly formatted: %s", (fmt, msg) => {
     expect(() => expand(fmt, names, "program:a.command")).toThrow(
       `Format string '${fmt}' for 'program:a.command' is badly formatted: ${msg}`,
