@@ -161,4 +161,35 @@ describe.skipIf(unavailable !== null)("live: streams and terminals", () => {
     p.send("Enter");
     expect(await p.waitFor(/EXIT=\d+/)).toMatch(/EXIT=0/);
   });
+
+  it("credentials: refused without them, accepted with -u/-p (CTL-03, CTL-06)", async () => {
+    const conf = CONF.replace("file=%(here)s/supervisor.sock", "file=%(here)s/supervisor.sock\nusername=admin\npassword=s3cret");
+    daemon = await startDaemon(prepareCase({ confText: conf, files: { "echo.sh": ECHO } }));
+    const d = daemon;
+    expect(await d.ctl(["pid"])).toMatchObject({ stdout: "Server requires authentication\n", code: 1 });
+    expect(await d.ctl(["-u", "admin", "-p", "wrong", "pid"])).toMatchObject({
+      stdout: "Server requires authentication\n",
+      code: 1,
+    });
+    const ok = await d.ctl(["-u", "admin", "-p", "s3cret", "pid"]);
+    expect(ok.stdout).toMatch(/^\d+\n$/);
+    expect(ok.code).toBe(0);
+  });
+
+  it.skipIf(!HAVE_TMUX)("shell: asks for a username and a hidden password, then runs the command again", async () => {
+    const conf = CONF.replace("file=%(here)s/supervisor.sock", "file=%(here)s/supervisor.sock\nusername=admin\npassword=s3cret");
+    daemon = await startDaemon(prepareCase({ confText: conf, files: { "echo.sh": ECHO } }));
+    pane = new TmuxPane(`${process.execPath} ${TSCTL} -c ${daemon.conf}`, { TERM: "xterm", TZ: "UTC" });
+    const p = pane;
+    await p.waitFor(/Server requires authentication\nUsername:$/m);
+    p.type("admin");
+    p.send("Enter");
+    await p.waitFor(/Password:$/m);
+    p.type("s3cret");
+    p.send("Enter");
+    const screen = await p.waitFor(/workers:w2 +RUNNING .*\nsupervisor> $/m);
+    expect(screen).not.toContain("s3cret");
+    p.send("C-d");
+    expect(await p.waitFor(/EXIT=\d+/)).toMatch(/EXIT=0/);
+  });
 });
