@@ -209,11 +209,6 @@ describe("python repr (used in messages)", () => {
 describe("TYP-01 integer error text is cut like CPython's %.200R", () => {
   it("a long value shows only the first 200 characters of its repr", () => {
     const v = "x".repeat(300);
-    expect(() => integer(v)).toThrow(`invalid literal for int() with base 10: '${"x".repeat(199)}`);
-    try {
-      integer(v);
-    } catch (e) {
-      expect((e as Error).message).toBe(`invalid literal for int() with base 10: '${"x".repeat(199)}`);
-    }
+    expect(() => integer(v)).toThrow(new RegExp(`^invalid literal for int\\(\\) with base 10: '${"x".repeat(199)}$`));
   });
 });
