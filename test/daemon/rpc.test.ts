@@ -190,9 +190,10 @@ describe("logs and stdin", () => {
         // Aborted.
       }
     })();
+    // Start it again until the follow (which begins at the current end) has seen a spawn line.
     await waitFor("the spawn to be followed", async () => {
-      const info = (await client.getProcessInfo({ name: "grp:idle" })).info;
-      if (info?.statename !== "RUNNING") await client.startProcess({ name: "grp:idle" });
+      await client.stopProcess({ name: "grp:idle" }).catch(() => undefined);
+      await client.startProcess({ name: "grp:idle" });
       return await Promise.race([reading.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 500))]);
     });
     expect(seen).toContain("spawned: 'idle'");
@@ -203,6 +204,7 @@ describe("logs and stdin", () => {
 describe("events", () => {
   it("Watch sends a snapshot first, then state changes", async () => {
     const ac = new AbortController();
+    const failSafe = setTimeout(() => ac.abort(), 20_000);
     const kinds: string[] = [];
     let sawRunning = false;
     const reading = (async () => {
@@ -212,7 +214,10 @@ describe("events", () => {
           if (msg.event?.$case === "snapshot") {
             expect(msg.event.snapshot.processes.length).toBe(3);
             expect(msg.event.snapshot.pid).toBe(daemon.pid);
-            void client.startProcess({ name: "grp:idle" });
+            void (async () => {
+              await client.stopProcess({ name: "grp:idle" }).catch(() => undefined);
+              await client.startProcess({ name: "grp:idle" });
+            })();
           }
           if (msg.event?.$case === "processStateChanged" && msg.event.processStateChanged.process?.statename === "RUNNING") {
             sawRunning = true;
@@ -224,6 +229,7 @@ describe("events", () => {
       }
     })();
     await reading;
+    clearTimeout(failSafe);
     expect(kinds[0]).toBe("snapshot");
     expect(sawRunning).toBe(true);
     await client.stopProcess({ name: "grp:idle" });
