@@ -131,6 +131,11 @@ describe.skipIf(unavailable !== null)("same transcript as supervisorctl against 
         "tail talker stderr",
         "tail talker STDERR",
         "tail -f",
+        // (`tail -f nosuch` is left out: supervisorctl's stdout is block-buffered on a pipe, so in merged output
+        // its 404 line comes before the banner; on a terminal both print the banner first.)
+        "tail -f talker nosuch",
+        "fg nosuch",
+        "fg talker x",
         "tail -abc talker",
         "tail talker x y",
         "maintail a b",
