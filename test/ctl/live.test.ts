@@ -3,10 +3,12 @@
  * (CMD-TAIL-3), fg through a real terminal (CMD-FG-2), name completion in the shell (CTL-05), --json.
  */
 import { spawn } from "node:child_process";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { daemonUnavailableReason, prepareCase, startDaemon, waitFor, type RunningDaemon } from "./lib/daemon.js";
 import { TSCTL } from "./lib/paths.js";
-import { caseEnv } from "./lib/run.js";
+import { caseEnv, runCommand } from "./lib/run.js";
 import { HAVE_TMUX, TmuxPane } from "./lib/tmux.js";
 
 const unavailable = await daemonUnavailableReason();
@@ -191,5 +193,30 @@ describe.skipIf(unavailable !== null)("live: streams and terminals", () => {
     expect(screen).not.toContain("s3cret");
     p.send("C-d");
     expect(await p.waitFor(/EXIT=\d+/)).toMatch(/EXIT=0/);
+  });
+
+  it("the bash completion script completes names by asking the daemon", async () => {
+    const d = await start();
+    const bin = join(d.dir, "bin");
+    mkdirSync(bin);
+    writeFileSync(join(bin, "tsctl"), `#!/bin/sh\nexec ${process.execPath} ${TSCTL} "$@"\n`);
+    chmodSync(join(bin, "tsctl"), 0o755);
+    const complete = async (...words: string[]): Promise<string> => {
+      const script = [
+        'eval "$(tsctl completion bash)"',
+        `COMP_WORDS=(tsctl -c ${d.conf} ${words.join(" ")})`,
+        `COMP_CWORD=${words.length + 2}`,
+        "_tsctl",
+        'echo "${COMPREPLY[*]}"',
+      ].join("\n");
+      const r = await runCommand(["bash", "--norc", "-c", script], {
+        cwd: d.dir,
+        env: caseEnv({ PATH: `${bin}:${process.env["PATH"] ?? ""}` }),
+      });
+      return r.stdout.trim();
+    };
+    expect(await complete("stop", "work")).toBe("workers:w1 workers:w2");
+    expect(await complete("update", "w")).toBe("workers");
+    expect(await complete("vers")).toBe("version");
   });
 });
