@@ -25,7 +25,7 @@ export interface RunDaemonOptions {
   daemonized: boolean;
   /** Lines for the user's terminal (stderr, or the waiting parent in daemon mode). */
   toTerminal: (line: string) => void;
-  /** Called once the first generation is serving (daemon mode: the parent exits 0). */
+  /** Called once the first generation is serving, before autostart (daemon mode: the parent exits 0). */
   ready: () => void;
   rereadConfig: () => Promise<Config>;
 }
@@ -83,12 +83,7 @@ class Daemon {
           for (const line of err.lines) process.stderr.write(`${line}\n`);
           return 2;
         }
-        if (this.firstStart) {
-          this.firstStart = false;
-          // The startup lines are on disk before anyone is told we are up.
-          await generation.log.flush();
-          this.opts.ready();
-        }
+        this.firstStart = false;
         await stopped;
         await this.stopGeneration(generation);
         if (this.state === "SHUTDOWN") return 0;
@@ -198,6 +193,14 @@ class Daemon {
     if (pidProblem !== null) log.critical(pidProblem);
     log.info(`supervisord started with pid ${process.pid}`);
 
+    // Serving now: in daemon mode the waiting parent may leave (upstream's parent is gone before processes
+    // start). Told before the first spawn, so no program inherits the channel to the parent. The startup lines
+    // are on disk before anyone is told we are up.
+    if (this.firstStart) {
+      await log.flush();
+      this.opts.ready();
+    }
+
     // Step 11: RUNNING, autostart.
     const generation: Generation = { config, log, supervisor, servers, closing };
     this.generation = generation;
@@ -207,7 +210,8 @@ class Daemon {
 
   private async stopGeneration(generation: Generation): Promise<void> {
     const restart = this.state === "RESTARTING";
-    generation.closing.abort();
+    // The reason is the state this generation's handlers report from now on, even after the next one runs.
+    generation.closing.abort(this.state);
     const pgids = new Set(
       generation.supervisor
         .getAllProcessInfo({ stats: false })
@@ -232,7 +236,7 @@ class Daemon {
       version: this.version,
       startedAt: this.startedAt,
       closing,
-      state: () => this.state,
+      state: () => (closing.aborted ? (closing.reason as DaemonStateName) : this.state),
       requestShutdown: () => this.requestShutdown(),
       requestRestart: async () => {
         const next = await this.readConfigForRestart();

@@ -222,7 +222,8 @@ export function childPids(pid: number): number[] {
 /** Wait until a process reaches a state (by name: `group:name`). */
 export async function waitForState(client: SupervisorClient, name: string, statename: string, timeoutMs = 15_000): Promise<number> {
   return waitFor(`${name} to be ${statename}`, async () => {
-    const { info } = await client.getProcessInfo({ name });
+    // A deadline per call: a call stuck on a connection that went away must not outlast the wait.
+    const { info } = await client.getProcessInfo({ name }, { deadline: Date.now() + 3000 });
     return info?.statename === statename ? info.pid : undefined;
   }, timeoutMs);
 }
