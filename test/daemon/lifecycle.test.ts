@@ -62,7 +62,8 @@ describe("foreground mode (D-DMN-02)", () => {
     const dir = tempDir();
     dir.writeConfig(SLEEPERS);
     const daemon = await start(dir);
-    await waitFor("the pid file", () => fs.existsSync(dir.pidfile));
+    // Written right after the socket opens: wait for its content, not just its existence.
+    await waitFor("the pid file", () => fs.existsSync(dir.pidfile) && fs.readFileSync(dir.pidfile, "utf8") !== "");
     expect(fs.readFileSync(dir.pidfile, "utf8")).toBe(`${daemon.pid}\n`);
     expect(fs.statSync(dir.socket).mode & 0o777).toBe(0o700);
     expect(fs.statSync(dir.socket).isSocket()).toBe(true);
