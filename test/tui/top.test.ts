@@ -1,9 +1,11 @@
 // Smoke test of `tsctl top` end to end: the built daemon with real children, the TUI on a real terminal (tmux),
 // talking gRPC over the unix socket. Rows appear with their states; `r` restarts the selected process (its pid
-// changes); `enter` shows its output live; `q` exits 0 and gives the terminal back.
+// changes); `enter` shows its output live, also for a child printing as fast as it can; `q` exits 0 and gives
+// the terminal back.
 
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,14 +26,27 @@ function hasTmux(): boolean {
   }
 }
 
-// Why the smoke test cannot run here, if it cannot: it needs tmux and the built daemon and TUI.
+/** The built entry point runs and answers `flag` with some output (a skeleton or broken build does not). */
+function answers(main: string, flag: string): boolean {
+  if (!existsSync(main)) return false;
+  const r = spawnSync(process.execPath, [main, flag], { encoding: "utf8", timeout: 15_000 });
+  return r.status === 0 && `${r.stdout}${r.stderr}`.trim() !== "";
+}
+
+// Why the smoke test cannot run here, if it cannot: it needs tmux and a working build of the daemon and the TUI.
 function skipReason(): string | null {
   if (!hasTmux()) return "tmux is not installed (apt-get install -y tmux)";
-  if (!existsSync(daemonMain)) return `the daemon is not built (${daemonMain})`;
+  if (!answers(daemonMain, "--version")) return `no working daemon build (${daemonMain} --version failed)`;
   if (!existsSync(tuiDist)) return `the TUI is not built (${tuiDist})`;
   return null;
 }
 const reason = skipReason();
+
+/** Something accepts connections on the port (synchronously, via a tiny child, to keep `until` simple). */
+function portOpen(port: number): boolean {
+  const probe = `require("net").connect(${port},"127.0.0.1").on("connect",()=>process.exit(0)).on("error",()=>process.exit(1))`;
+  return spawnSync(process.execPath, ["-e", probe], { timeout: 5_000 }).status === 0;
+}
 
 async function until<T>(probe: () => T | null | undefined | false, what: string, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -43,13 +58,29 @@ async function until<T>(probe: () => T | null | undefined | false, what: string,
   }
 }
 
-const title = `tsctl top against the real daemon (tmux)${reason === null ? "" : ` — skipped: ${reason}`}`;
+type Transport = "unix" | "tcp";
 
-describe.skipIf(reason !== null)(title, { timeout: 90_000 }, () => {
-  const dir = mkdtempSync(join(tmpdir(), "tsd-top-"));
-  const socket = join(dir, "supervisor.sock");
-  const conf = join(dir, "supervisord.conf");
-  const tmuxSocket = `tsd-top-${process.pid}`;
+/** A free TCP port on loopback (the daemon binds it a moment later). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+for (const transport of ["unix", "tcp"] as const satisfies readonly Transport[]) {
+  const over = transport === "unix" ? "the unix socket" : "TCP with username/password";
+  const title = `tsctl top against the real daemon over ${over} (tmux)${reason === null ? "" : ` — skipped: ${reason}`}`;
+  describe.skipIf(reason !== null)(title, { timeout: 90_000 }, () => smoke(transport));
+}
+
+function smoke(transport: Transport): void {
+  // Made in beforeAll, so a skipped run leaves nothing behind.
+  let dir = "";
+  let socket = "";
+  let conf = "";
+  const tmuxSocket = `tsd-top-${process.pid}-${transport}`;
   let daemon: ChildProcess | null = null;
   let daemonOutput = "";
 
@@ -73,17 +104,27 @@ describe.skipIf(reason !== null)(title, { timeout: 90_000 }, () => {
   };
 
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "tsd-top-"));
+    socket = join(dir, "supervisor.sock");
+    conf = join(dir, "supervisord.conf");
+    const port = await freePort();
+    const serverUrl = transport === "unix" ? `unix://${socket}` : `http://127.0.0.1:${port}`;
+    const server =
+      transport === "unix"
+        ? ["[unix_http_server]", `file=${socket}`]
+        : ["[inet_http_server]", `port=127.0.0.1:${port}`, "username=topuser", "password=s3cret"];
+    const client =
+      transport === "unix" ? [`serverurl=${serverUrl}`] : [`serverurl=${serverUrl}`, "username=topuser", "password=s3cret"];
     writeFileSync(
       conf,
       [
-        "[unix_http_server]",
-        `file=${socket}`,
+        ...server,
         "[supervisord]",
         `logfile=${join(dir, "supervisord.log")}`,
         `pidfile=${join(dir, "supervisord.pid")}`,
         `childlogdir=${dir}`,
         "[supervisorctl]",
-        `serverurl=unix://${socket}`,
+        ...client,
         "[program:alpha]",
         `command=/bin/sh -c 'echo alpha started $$; while :; do echo alpha-tick; sleep 0.3; done'`,
         "startsecs=1",
@@ -91,17 +132,27 @@ describe.skipIf(reason !== null)(title, { timeout: 90_000 }, () => {
         "[program:beta]",
         "command=/bin/sleep 1000",
         "startsecs=1",
+        // A child printing as fast as it can: the view must stay responsive with its log pane open.
+        "[program:flood]",
+        "command=/usr/bin/yes flood-line",
+        "startsecs=1",
+        "stdout_logfile_maxbytes=1MB",
+        "stdout_logfile_backups=0",
         "",
       ].join("\n"),
     );
     daemon = spawn(process.execPath, [daemonMain, "-n", "-c", conf], { stdio: ["ignore", "pipe", "pipe"] });
     daemon.stdout?.on("data", (d: Buffer) => (daemonOutput += d.toString()));
     daemon.stderr?.on("data", (d: Buffer) => (daemonOutput += d.toString()));
-    await until(() => existsSync(socket), "the daemon's socket");
+    await until(() => {
+      if (daemon?.exitCode !== null) throw new Error(`the daemon exited early:\n${daemonOutput}`);
+      return transport === "unix" ? existsSync(socket) : portOpen(port);
+    }, "the daemon's listener");
 
-    const command = existsSync(ctlMain)
+    // `tsctl top` when tsctl is built; the TUI package directly otherwise.
+    const command = answers(ctlMain, "-h")
       ? `${process.execPath} ${ctlMain} -c ${conf} top`
-      : `${process.execPath} ${runTopScript} unix://${socket}`;
+      : `${process.execPath} ${runTopScript} ${serverUrl}${transport === "tcp" ? " topuser s3cret" : ""}`;
     tmux(
       "new-session",
       "-d",
@@ -126,13 +177,17 @@ describe.skipIf(reason !== null)(title, { timeout: 90_000 }, () => {
       daemon.kill("SIGTERM");
       await exited;
     }
-    rmSync(dir, { recursive: true, force: true });
+    if (dir !== "") rmSync(dir, { recursive: true, force: true });
   });
 
   it("shows every process with its state, restarts the selected one with r, follows its log, q exits 0", async () => {
-    const first = await waitScreen((s) => pidOf(s, "alpha") !== null && pidOf(s, "beta") !== null, "both RUNNING");
+    const first = await waitScreen(
+      (s) => pidOf(s, "alpha") !== null && pidOf(s, "beta") !== null && pidOf(s, "flood") !== null,
+      "all RUNNING",
+    );
     expect(first).toContain("● connected");
-    expect(first).toContain("2 processes");
+    expect(first).toContain(transport === "unix" ? "unix://" : "127.0.0.1");
+    expect(first).toContain("3 processes");
     const alphaPid = pidOf(first, "alpha");
 
     // Selection starts on the first row (alpha): r restarts it and its pid changes.
@@ -146,6 +201,12 @@ describe.skipIf(reason !== null)(title, { timeout: 90_000 }, () => {
     tmux("send-keys", "-t", "top", "Enter");
     await waitScreen((s) => s.includes("alpha:alpha · stdout") && s.includes("alpha-tick"), "alpha's output");
 
+    // The flooding child's log, then straight back up: keys still land while output pours in.
+    tmux("send-keys", "-t", "top", "G");
+    await waitScreen((s) => s.includes("flood:flood · stdout") && /^flood-line$/m.test(s), "flood's output");
+    tmux("send-keys", "-t", "top", "k");
+    await waitScreen((s) => s.includes("beta:beta · stdout"), "the pane to follow beta");
+
     tmux("send-keys", "-t", "top", "q");
     const final = await waitScreen((s) => s.includes("AFTER-TOP"), "top to exit");
     expect(final).toContain("AFTER-TOP 0");
@@ -153,4 +214,4 @@ describe.skipIf(reason !== null)(title, { timeout: 90_000 }, () => {
     expect(final).not.toContain("● connected");
     expect(tmux("display-message", "-p", "-t", "top", "#{alternate_on}").trim()).toBe("0");
   });
-});
+}

@@ -39,6 +39,10 @@ describe("EXP-01 python %-formatting", () => {
     ["%(a)d", "%d format: a real number is required, not str"],
     ["%d", "%d format: a real number is required, not dict"],
     ["%(n)*d", "not enough arguments for format string"],
+    ["%*d", "* wants int"],
+    ["%(a)s%d", "not enough arguments for format string"],
+    ["%(a)s %s", "not enough arguments for format string"],
+    ["%(a)s-%p)d", "not enough arguments for format string"],
   ])("%j is badly formatted: %s", (fmt, msg) => {
     expect(() => expand(fmt, names, "program:a.command")).toThrow(
       `Format string '${fmt}' for 'program:a.command' is badly formatted: ${msg}`,
@@ -118,6 +122,14 @@ describe("EXP-06 / CFG-09 %(here)s", () => {
     const c = readWithBase("[program:a]\ncommand=%(here)s/bin\n");
     expect(onlyProcess(c).command).toBe(`${c.here}/bin`);
   });
+  it("a [DEFAULT] value with %(here)s means the directory of the file each section comes from", () => {
+    const c = read("[DEFAULT]\nserverurl=unix://%(here)s/run.sock\n" + BASE + "[program:m]\ncommand=m\n[include]\nfiles=sub/*.conf\n", {}, {
+      "sub/x.conf": "[program:s]\ncommand=s\n",
+    });
+    const urls = Object.fromEntries(c.groups.map((g) => [g.name, g.processes[0]?.serverurl]));
+    expect(urls).toEqual({ m: `unix://${c.here}/run.sock`, s: `unix://${c.here}/sub/run.sock` });
+  });
+
   it("in an included file it is that file's directory", () => {
     const c = read(BASE + "[program:m]\ncommand=%(here)s/m\n[include]\nfiles=sub/*.conf\n", {}, {
       "sub/x.conf": "[program:s]\ncommand=%(here)s/s\n",

@@ -12,6 +12,7 @@ import {
   octal,
   parseSignal,
   processOrGroupName,
+  pyRepr,
   signame,
   url,
 } from "../src/index.js";
@@ -192,4 +193,22 @@ describe("TYP-02 environment= [4.2.5] (non-posix shlex, quotes stripped)", () =>
     expect(() => dictOfKeyValuePairs(v)).toThrow(`Unexpected end of key/value pairs in value '${v}'`);
   });
   it("an unclosed quote", () => expect(() => dictOfKeyValuePairs('A="x')).toThrow("No closing quotation"));
+});
+
+describe("python repr (used in messages)", () => {
+  it.each([
+    ["plain", "'plain'"],
+    ["it's", `"it's"`],
+    [`both ' and "`, `'both \\' and "'`],
+    ["a\u200bb\ufeff\x85\u0300é", "'a\\u200bb\\ufeff\\x85\u0300é'"],
+    ["tab\there\n", "'tab\\there\\n'"],
+    ["back\\slash", "'back\\\\slash'"],
+  ])("%j", (s, r) => expect(pyRepr(s)).toBe(r));
+});
+
+describe("TYP-01 integer error text is cut like CPython's %.200R", () => {
+  it("a long value shows only the first 200 characters of its repr", () => {
+    const v = "x".repeat(300);
+    expect(() => integer(v)).toThrow(new RegExp(`^invalid literal for int\\(\\) with base 10: '${"x".repeat(199)}$`));
+  });
 });

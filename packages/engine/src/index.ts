@@ -54,3 +54,4 @@ export { CommandError, resolveCommand, searchPath, shlexSplit } from "./command.
 export type { CommandProblemKind, ResolvedCommand } from "./command.js";
 export { describeProcess, formatLocalStopTime, formatTimedelta } from "./describe.js";
 export { childEnvironment } from "./spawn.js";
+export type { ListenerStateName } from "./listener-pool.js";

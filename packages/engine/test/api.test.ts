@@ -1,5 +1,5 @@
 /** The RPC-shaped operations (spec §5.4/§5.5) against real children. */
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -305,6 +305,43 @@ describe("process info", () => {
     expect(stopped.description).toMatch(/^[A-Z][a-z]{2} \d\d \d\d:\d\d [AP]M$/);
     expect(stopped.exitstatus).toBe(-1);
     expect(stopped.stop).toBeGreaterThanOrEqual(stopped.start);
+  });
+});
+
+describe("process info: clock and resources", () => {
+  it("CMD-STATUS-4: uptime uses Python's timedelta text (injected wall clock)", async () => {
+    let shift = 0;
+    const { sup, rec } = h.make([program("web", "/bin/sleep 1000", { startsecs: 0 })], { now: () => Date.now() + shift });
+    sup.start();
+    const running = (await rec.waitFor(isState("web", "RUNNING"))) as ProcessStateEvent;
+    shift = 86_400_000 + 3_600_000;
+    expect(sup.getProcessInfo("web").description).toMatch(new RegExp(`^pid ${running.pid}, uptime 1 day, 1:00:0\\d$`));
+    shift = -60_000;
+    expect(sup.getProcessInfo("web").description).toBe(`pid ${running.pid}, uptime 0:00:00`);
+  });
+
+  it("cpuPercent/rssBytes cover the whole process tree, null when not running", async () => {
+    const { sup, rec, port } = h.make([
+      program("tree", "/bin/sh -c 'sleep 1000 & echo $!; wait'", { startsecs: 0, stopasgroup: true }),
+      program("idle", "/bin/true", manual),
+    ]);
+    sup.start();
+    await rec.waitFor(isState("tree", "RUNNING"));
+    await until(() => port.sink("tree").stdoutText !== "", 10_000, "grandchild");
+    const info = sup.getProcessInfo("tree");
+    const own = (pid: number): number => {
+      const status = readFileSync(`/proc/${pid}/status`, "latin1");
+      return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) * 1024;
+    };
+    const grandchild = Number(port.sink("tree").stdoutText.trim());
+    // Both /proc counters move while the children settle, so compare loosely: the grandchild must be counted.
+    const total = own(info.pid) + own(grandchild);
+    expect(info.rssBytes).toBeGreaterThan(own(info.pid));
+    expect(info.rssBytes).toBeGreaterThan(total * 0.6);
+    expect(info.rssBytes).toBeLessThan(total * 1.5);
+    expect(info.cpuPercent).toBeGreaterThanOrEqual(0);
+    expect(sup.getProcessInfo("tree", { stats: false }).rssBytes).toBeNull();
+    expect(sup.getProcessInfo("idle")).toMatchObject({ rssBytes: null, cpuPercent: null });
   });
 });
 

@@ -105,6 +105,25 @@ describe("lifecycle with real processes", () => {
     }
   });
 
+  it("D-SHT-01 (deliberate difference): daemon shutdown ends grandchildren left in a stopped program's process group", async () => {
+    const { sup, rec, port, logger } = h.make([
+      program("orphaner", "/bin/sh -c 'trap \"exit 0\" TERM; sleep 1000 & echo $!; wait'", { startsecs: 0 }),
+    ]);
+    sup.start();
+    const running = (await rec.waitFor(isState("orphaner", "RUNNING"))) as ProcessStateEvent;
+    const sink = port.sink("orphaner");
+    await until(() => sink.stdoutText.trim() !== "", 10_000, "grandchild pid");
+    const grandchild = Number(sink.stdoutText.trim());
+    try {
+      await sup.shutdown();
+      expect(isGone(running.pid as number)).toBe(true);
+      await until(() => isGone(grandchild), 10_000, "the leftover grandchild to be ended");
+      expect(logger.lines).toContain("INFO ended leftover processes in 1 process group(s)");
+    } finally {
+      if (!isGone(grandchild)) process.kill(grandchild, "SIGKILL");
+    }
+  });
+
   it("LIF-04/T3: autorestart=unexpected restarts on an unexpected code and stops on one in exitcodes", async () => {
     const dir = mkdtempSync(join(tmp, "restart-"));
     const { sup, rec, logger } = h.make([

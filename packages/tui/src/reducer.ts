@@ -89,6 +89,7 @@ export type UiAction =
   | { type: "page"; direction: 1 | -1 }
   | { type: "toggleMark" }
   | { type: "clearMarks" }
+  | { type: "markAll" }
   | { type: "collapse"; collapsed: boolean }
   | { type: "cycleSort" }
   | { type: "reverseSort" }
@@ -358,6 +359,12 @@ function applyUi(state: TopState, action: UiAction): TopState {
         else marked.add(k);
       }
       return { ...select(index + 1), marked };
+    }
+    case "markAll": {
+      // Every process the table shows (the filter applies; collapsed groups count), or none if all are marked.
+      const keys = rows.flatMap((r) => (r.kind === "process" ? [r.key] : r.members.map(processKey)));
+      const all = keys.length > 0 && keys.every((k) => state.marked.has(k));
+      return { ...state, marked: all ? new Set() : new Set([...state.marked, ...keys]) };
     }
     case "clearMarks":
       return state.marked.size === 0 && state.status === null ? state : { ...state, marked: new Set(), status: null };
