@@ -81,6 +81,25 @@ describe("foreground mode (D-DMN-02)", () => {
     expect(daemon.stdout).toContain("supervisord started with pid");
   });
 
+  it("ERR-04 parse messages reach the activity log (CRIT, then WARN, then INFO); SPN-13 children get the server URL", async () => {
+    const dir = tempDir();
+    fs.writeFileSync(dir.file("extra.ini"), "[program:extra]\ncommand=/bin/sleep 1000\nstartsecs=0\n");
+    dir.writeConfig(
+      `[program:env]\ncommand=/bin/sh -c 'echo "$SUPERVISOR_SERVER_URL" > ${dir.file("url.txt")}; exec sleep 1000'\nstartsecs=0\n\n` +
+        `[include]\nfiles=${dir.file("extra.ini")} ${dir.file("nothing-*.ini")}\n`,
+    );
+    const daemon = await start(dir);
+    const log = await daemon.waitForLog(/supervisord started with pid/);
+    const warn = log.indexOf(`WARN No file matches via include "${dir.file("nothing-*.ini")}"`);
+    const info = log.indexOf(`INFO Included extra file "${dir.file("extra.ini")}" during parsing`);
+    expect(warn).toBeGreaterThan(-1);
+    expect(info).toBeGreaterThan(warn);
+    expect(log.indexOf("supervisord started with pid")).toBeGreaterThan(info);
+    await waitFor("the child to write its environment", () => fs.existsSync(dir.file("url.txt")) && fs.readFileSync(dir.file("url.txt"), "utf8") !== "");
+    expect(fs.readFileSync(dir.file("url.txt"), "utf8").trim()).toBe(`unix://${dir.socket}`);
+    await waitForState(daemon.client(), "extra", "RUNNING");
+  });
+
   it("D-HTTP-01 honours a custom chmod exactly", async () => {
     const dir = tempDir();
     dir.writeConfig(SLEEPERS, { unix: "chmod=0766\n" });
