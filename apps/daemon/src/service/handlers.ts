@@ -181,7 +181,12 @@ async function* watchEvents(
         if (changed.length > 0) yield { event: { $case: "processStats", processStats: { processes: changed } } };
         continue;
       }
-      if (next === undefined) break;
+      if (next === undefined) {
+        // A client too slow for the event rate is cut off rather than buffered without bound; it says so, so the
+        // client can resubscribe (a fresh snapshot) instead of taking the end for a shutdown.
+        if (events.overflowed && !signal.aborted) throw new SupervisorError("FAILED", "event queue overflowed; watch again");
+        break;
+      }
       pending = events.next();
       const message = toWatchMessage(supervisor, next, ctx);
       if (message !== null) yield message;
