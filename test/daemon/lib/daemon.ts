@@ -8,7 +8,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { connect, type SupervisorClient } from "@tsupervisord/protocol";
+import { connect, type ConnectOptions, type SupervisorClient } from "@tsupervisord/protocol";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 export const DAEMON_MAIN = path.join(REPO_ROOT, "apps/daemon/dist/main.js");
@@ -146,7 +146,7 @@ export class RunningDaemon {
     return this.child.pid as number;
   }
 
-  client(url = `unix://${this.dir.socket}`, options: { username?: string; password?: string } = {}): SupervisorClient {
+  client(url = `unix://${this.dir.socket}`, options: ConnectOptions = {}): SupervisorClient {
     const c = connect(url, options);
     this.clients.push(c);
     return c;
