@@ -100,6 +100,18 @@ describe("foreground mode (D-DMN-02)", () => {
     await waitForState(daemon.client(), "extra", "RUNNING");
   });
 
+  it("MLG-05 at loglevel trace every RPC is logged with its outcome", async () => {
+    const dir = tempDir();
+    dir.writeConfig(SLEEPERS);
+    const daemon = await start(dir, ["-e", "trace"]);
+    const client = daemon.client();
+    await client.getState();
+    await client.getProcessInfo({ name: "nosuch" }).catch(() => undefined);
+    const log = await daemon.waitForLog(/returned fault: \[10\] BAD_NAME: nosuch/);
+    expect(log).toContain("TRAC gRPC method called: supervisor.getState()");
+    expect(log).toContain("TRAC gRPC method supervisor.getState() returned successfully");
+  });
+
   it("D-HTTP-01 honours a custom chmod exactly", async () => {
     const dir = tempDir();
     dir.writeConfig(SLEEPERS, { unix: "chmod=0766\n" });

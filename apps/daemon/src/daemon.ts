@@ -14,6 +14,7 @@ import { createOutputPort } from "./runtime/output.js";
 import { waitForProcessGroupsToEmpty } from "./runtime/stragglers.js";
 import { createHandlers } from "./service/handlers.js";
 import { withBoundedFaults } from "./service/bounded-faults.js";
+import { withCallLog } from "./service/call-log.js";
 import type { DaemonStateName, ServiceContext } from "./service/context.js";
 import { daemonVersion } from "./version.js";
 
@@ -99,8 +100,14 @@ class Daemon {
   }
 
   private readonly onUncaught = (err: Error): void => {
+    const log = this.generation?.log;
+    if (log === undefined) {
+      // Between generations nothing runs that we could keep supervising: fail loudly.
+      this.opts.toTerminal(`Error: ${err.stack ?? String(err)}`);
+      process.exit(2);
+    }
     // supervisord logs unexpected exceptions at CRIT and keeps supervising (MLG-05).
-    this.generation?.log.critical(`uncaptured exception: ${err.stack ?? String(err)}`);
+    log.critical(`uncaptured exception: ${err.stack ?? String(err)}`);
   };
 
   /** §7.2 steps 2–11. On the first start every failure is a UsageExit (`Error: …`, exit 2). */
@@ -164,7 +171,8 @@ class Daemon {
     const context = this.serviceContext(config, log, supervisor, closing.signal);
     let servers: OpenServers;
     try {
-      servers = await openServers(config, withBoundedFaults(createHandlers(context)), log, this.opts.toTerminal);
+      const handlers = withCallLog(withBoundedFaults(createHandlers(context)), log);
+      servers = await openServers(config, handlers, log, this.opts.toTerminal);
     } catch (err) {
       await log.close();
       if (err instanceof ListenerError) throw usageError(err.message, progname);
