@@ -2,8 +2,9 @@
 // node bench/floor.mjs [MiB]
 // What log capture costs a Node parent with nothing else around it, to tell the daemon's own overhead from
 // Node's: the `logs` scenario's writer piped (1) into fs.createWriteStream, (2) into @tsupervisord/logs'
-// RotatingFile, (3) through createProcessLogs as the daemon wires it (50 MiB x 10). Prints MiB/s, CPU s/GiB
-// and the number of full GCs (Mark-Compact) each run caused. Needs `pnpm build` for (2) and (3).
+// RotatingFile, (3) through createProcessLogs as the daemon wires it (50 MiB x 10), (4) through the engine's
+// Supervisor in-process (the daemon minus its runtime). Prints MiB/s, CPU s/GiB
+// and the number of full GCs (Mark-Compact) each run caused. Needs `pnpm build` for (2)-(4).
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,4 +68,39 @@ await measure('pipe -> createProcessLogs (as the daemon)', (dir) => {
   });
   return { stdout: p.stdout, stderr: p.stderr, ready: p.ready };
 });
+
+// (4) the engine's Supervisor in-process with the logs package's output port, on the `logs` scenario's config:
+// everything the daemon has except its runtime (activity log, gRPC/HTTP listeners, signals, pidfile).
+const ENGINE = join(HERE, '..', 'packages', 'engine', 'dist', 'index.js');
+const CONFIG = join(HERE, '..', 'packages', 'config', 'dist', 'index.js');
+if (existsSync(ENGINE) && existsSync(CONFIG)) {
+  const { Supervisor } = await import(pathToFileURL(ENGINE).href);
+  const { readConfig } = await import(pathToFileURL(CONFIG).href);
+  const { supervisordConf } = await import('./lib/systems/supervisord-conf.mjs');
+  const dir = mkdtempSync(join(tmpdir(), 'tsup-floor-'));
+  try {
+    const conf = supervisordConf(dir, [
+      { name: 'writer', argv: [process.execPath, writer, String(bytes)], autorestart: false, startsecs: 0,
+        stdoutLogfile: join(dir, 'w.log'), stderrLogfile: join(dir, 'w.err'), maxbytes: 50 << 20, backups: 10 },
+    ]);
+    const config = readConfig(conf);
+    const output = logs.createProcessOutputPort({ childlogdir: config.supervisord.childlogdir, identifier: 'supervisor', stripAnsi: false });
+    const sup = new Supervisor({ config, output });
+    sup.start();
+    const info = () => sup.getAllProcessInfo({ stats: false })[0];
+    while (info().state !== 20) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 300));
+    fullGcs = 0;
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    process.kill(info().pid, 'SIGUSR2');
+    while (info().pid !== 0) await new Promise((r) => setTimeout(r, 20));
+    const c = process.cpuUsage(c0);
+    const s = (performance.now() - t0) / 1000;
+    const gib = bytes / (1 << 30);
+    console.log(`${'engine Supervisor in-process'.padEnd(40)} ${(bytes / (1 << 20) / s).toFixed(0).padStart(5)} MiB/s  ${((c.user + c.system) / 1e6 / gib).toFixed(2)} s CPU/GiB  ${fullGcs} full GCs`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 process.exit(0);
