@@ -97,13 +97,19 @@ export function renderMarkdown({ records, machine, systems, failures, reps, smok
   if (hasTs && present.includes('pm2')) head.push('ts / PM2');
   head.push('target (ts / supervisord)', 'met');
   L.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
+  const verdicts = groups.map((g) => verdict(g)[1]).filter(Boolean);
+  const rows = [];
   for (const g of groups) {
     const row = [`${g.scenario} (${g.variant})`, `${g.metric} [${g.unit}]`, ...present.map((s) => cell(g.bySystem[s]))];
     if (hasTs && present.includes('supervisord')) row.push(fmt(ratio(g.bySystem.tsupervisord, g.bySystem.supervisord)));
     if (hasTs && present.includes('pm2')) row.push(fmt(ratio(g.bySystem.tsupervisord, g.bySystem.pm2)));
     row.push(...verdict(g));
-    L.push(`| ${row.join(' | ')} |`);
+    rows.push(`| ${row.join(' | ')} |`);
   }
+  if (verdicts.length) {
+    L.splice(L.length - 2, 0, `tsupervisord meets ${verdicts.filter((v) => v === 'yes').length} of ${verdicts.length} targets in this run.`, '');
+  }
+  L.push(...rows);
   if (failures.length) {
     L.push('', '## Runs that failed', '');
     for (const f of failures) L.push(`- ${f.scenario} (${f.variant}) on ${f.system}, rep ${f.rep}: ${f.error.split('\n')[0]}`);
