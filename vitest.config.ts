@@ -11,6 +11,7 @@ export default defineConfig({
       "packages/engine",
       "packages/protocol",
       "packages/tui",
+      "packages/xmlrpc",
       "apps/daemon",
       "apps/ctl",
       "test",

@@ -10,5 +10,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     maxWorkers: 2,
+    // Run after the unit projects (a distinct group is required for a distinct maxWorkers).
+    sequence: { groupOrder: 1 },
   },
 });

@@ -16,5 +16,6 @@ await build({
   external: ["@tsupervisord/tui", "ink", "react"],
   // grpc-js is CommonJS and requires node builtins: give the ESM bundle a `require`.
   banner: { js: 'import { createRequire as __tsctlCreateRequire } from "node:module"; const require = __tsctlCreateRequire(import.meta.url);' },
+  minify: false,
   logLevel: "warning",
 });

@@ -3,6 +3,8 @@
  * tsctl: supervisorctl's command line. Parses options, then runs one command (exit status = its status) or the
  * interactive shell (exit status 0). `tsctl top` and `tsctl completion …` are tsctl's own additions.
  */
+import "./compile-cache.js";
+import type * as Tui from "@tsupervisord/tui";
 import { wantsColor } from "./color.js";
 import { COMMANDS } from "./commands/index.js";
 import { COMPLETION_SCRIPTS } from "./completion-scripts.js";
@@ -18,7 +20,7 @@ function finish(code: number): never {
 
 /** `tsctl top`: the Ink dashboard, imported only here so other commands never load ink or react. */
 async function runTop(options: CtlOptions): Promise<number> {
-  let tui: typeof import("@tsupervisord/tui");
+  let tui: typeof Tui;
   try {
     tui = await import("@tsupervisord/tui");
   } catch (err) {
@@ -33,6 +35,11 @@ async function runTop(options: CtlOptions): Promise<number> {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  // `tsctl status | head -1`: a closed pipe ends us quietly, as it would a C program.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") finish(0);
+    throw err;
+  });
   if (argv[0] === "completion") {
     const script = COMPLETION_SCRIPTS[argv[1] ?? ""];
     if (script === undefined || argv.length !== 2) {

@@ -11,7 +11,9 @@ import { dropPrivileges, ROOT_WARNING } from "./runtime/privileges.js";
 import { SignalQueue, type HandledSignal } from "./runtime/signal-queue.js";
 import { openServers, serverUrlFor, type OpenServers } from "./runtime/listeners.js";
 import { createOutputPort } from "./runtime/output.js";
+import { waitForProcessGroupsToEmpty } from "./runtime/stragglers.js";
 import { createHandlers } from "./service/handlers.js";
+import { withBoundedFaults } from "./service/bounded-faults.js";
 import type { DaemonStateName, ServiceContext } from "./service/context.js";
 import { daemonVersion } from "./version.js";
 
@@ -83,6 +85,8 @@ class Daemon {
         }
         if (this.firstStart) {
           this.firstStart = false;
+          // The startup lines are on disk before anyone is told we are up.
+          await generation.log.flush();
           this.opts.ready();
         }
         await stopped;
@@ -165,7 +169,7 @@ class Daemon {
     const context = this.serviceContext(config, log, supervisor, closing.signal);
     let servers: OpenServers;
     try {
-      servers = await openServers(config, createHandlers(context), log, this.opts.toTerminal);
+      servers = await openServers(config, withBoundedFaults(createHandlers(context)), log, this.opts.toTerminal);
     } catch (err) {
       await log.close();
       if (err instanceof ListenerError) throw usageError(err.message, progname);
@@ -204,7 +208,17 @@ class Daemon {
   private async stopGeneration(generation: Generation): Promise<void> {
     const restart = this.state === "RESTARTING";
     generation.closing.abort();
+    const pgids = new Set(
+      generation.supervisor
+        .getAllProcessInfo({ stats: false })
+        .map((p) => p.pid)
+        .filter((pid) => pid > 0),
+    );
     await generation.supervisor.shutdown({ restart });
+    if (!restart) {
+      const left = await waitForProcessGroupsToEmpty(pgids);
+      if (left > 0) generation.log.warn(`${left} process(es) left in the process groups of stopped programs`);
+    }
     await generation.servers.close();
     await generation.log.close();
     this.generation = null;

@@ -4,7 +4,7 @@
  */
 import type { ConfigIssue } from "@tsupervisord/errors";
 import { ValueError } from "./errors.js";
-import { expand, type ExpansionValue } from "./expand.js";
+import { expand, type ExpansionValue, type Expansions } from "./expand.js";
 import type { IniEntry, IniParser } from "./ini.js";
 import { pyRepr } from "./pyrepr.js";
 import type { UserDb } from "./users.js";
@@ -22,6 +22,8 @@ export interface ReadContext {
   here: string;
   hostname: string;
   cwd: string;
+  /** For `~` expansion: `$HOME` of the given environment, else the OS home directory. */
+  home: string;
   userDb: UserDb;
   uid: number;
   /** The main file as given (Python names it so in `(file: '…')` suffixes). */
@@ -37,10 +39,42 @@ export function collectMessages(ctx: ReadContext): ConfigMessage[] {
   ];
 }
 
-export function mergeNames(...maps: Iterable<[string, ExpansionValue]>[]): Map<string, ExpansionValue> {
-  const out = new Map<string, ExpansionValue>();
-  for (const m of maps) for (const [k, v] of m) out.set(k, v);
-  return out;
+type NameLayer = Expansions | Iterable<[string, ExpansionValue]>;
+
+function isExpansions(l: NameLayer): l is Expansions {
+  return typeof (l as Partial<Expansions>).get === "function";
+}
+
+/**
+ * A read-only view over several name maps, later ones winning (Python's `dict(a.items() + b.items())`),
+ * without copying: options are read hundreds of times per config and the environment can be large.
+ */
+export class ChainedNames implements Expansions {
+  private readonly layers: Expansions[];
+  constructor(layers: readonly NameLayer[]) {
+    this.layers = layers.map((l) => (isExpansions(l) ? l : new Map(l)));
+  }
+  get(key: string): ExpansionValue | undefined {
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      const v = this.layers[i]?.get(key);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+  *keys(): IterableIterator<string> {
+    const seen = new Set<string>();
+    for (const layer of this.layers) {
+      for (const k of layer.keys()) {
+        if (seen.has(k)) continue;
+        seen.add(k);
+        yield k;
+      }
+    }
+  }
+}
+
+export function mergeNames(...maps: NameLayer[]): ChainedNames {
+  return new ChainedNames(maps);
 }
 
 /** Marks an option read that failed; the caller records the issue and carries on with a fallback. */
@@ -86,9 +120,9 @@ export class SectionReader {
   }
 
   /** `saneget`: the raw value or the default, %-expanded with `names` (where = `section.option`). */
-  get(option: string, def: string, names: ReadonlyMap<string, ExpansionValue> | null, where?: string): string;
-  get(option: string, def: null, names: ReadonlyMap<string, ExpansionValue> | null, where?: string): string | null;
-  get(option: string, def: string | null, names: ReadonlyMap<string, ExpansionValue> | null, where?: string): string | null {
+  get(option: string, def: string, names: Expansions | null, where?: string): string;
+  get(option: string, def: null, names: Expansions | null, where?: string): string | null;
+  get(option: string, def: string | null, names: Expansions | null, where?: string): string | null {
     const entry = this.entry(option);
     if (!entry) return def === null ? null : names ? this.expand(option, def, names, where) : def;
     return names ? this.expand(option, entry.value, names, where) : entry.value;
@@ -99,7 +133,7 @@ export class SectionReader {
     return this.entry(option) !== undefined;
   }
 
-  expand(option: string, value: string, names: ReadonlyMap<string, ExpansionValue>, where?: string): string {
+  expand(option: string, value: string, names: Expansions, where?: string): string {
     return this.attempt(option, () => expand(value, names, where ?? `${this.section}.${option}`));
   }
 

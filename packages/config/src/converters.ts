@@ -7,6 +7,7 @@ import { homedir } from "node:os";
 import path from "node:path";
 import { ValueError } from "./errors.js";
 import { pyRepr } from "./pyrepr.js";
+import { pyStrip } from "./ini.js";
 import { pyInt } from "./signals.js";
 import type { AutoRestart, LogLevelName } from "./types.js";
 
@@ -14,7 +15,8 @@ import type { AutoRestart, LogLevelName } from "./types.js";
 export function integer(value: string | number): number {
   if (typeof value === "number") return value;
   const n = pyInt(value);
-  if (n === null) throw new ValueError(`invalid literal for int() with base 10: ${pyRepr(value)}`);
+  // CPython formats this with `%.200R`: the repr, cut after 200 characters
+  if (n === null) throw new ValueError(`invalid literal for int() with base 10: ${[...pyRepr(value)].slice(0, 200).join("")}`);
   return n;
 }
 
@@ -45,16 +47,16 @@ export function byteSize(value: string): number {
 
 /** `octal_type`: Python `int(v, 8)` (`022`, `22`, `0o22`). */
 export function octal(value: string): number {
-  const m = /^\s*([+-]?)(?:0[oO]_?)?([0-7]+(?:_[0-7]+)*)\s*$/u.exec(value);
+  const m = /^([+-]?)(?:0[oO]_?)?([0-7]+(?:_[0-7]+)*)$/u.exec(pyStrip(value));
   if (!m) throw new ValueError(`${value} can not be converted to an octal type`);
   const n = parseInt((m[2] ?? "").replace(/_/g, ""), 8);
-  return m[1] === "-" ? -n : n;
+  return m[1] === "-" && n !== 0 ? -n : n;
 }
 
 /** `list_of_strings`: split on `,`, strip each; empty → []. */
 export function listOfStrings(value: string | null): string[] {
   if (!value) return [];
-  return value.split(",").map((x) => x.trim());
+  return value.split(",").map((x) => pyStrip(x));
 }
 
 /** `list_of_exitcodes`: comma list of ints in 0..255. */
@@ -89,6 +91,7 @@ export function logLevel(value: string): LogLevelName {
 
 /** Python's `os.path.expanduser` for `~` and `~/…` (`~user` is left alone unless it is the current user). */
 export function expandUser(v: string, home: string = process.env["HOME"] ?? homedir()): string {
+  // Python's expanduser: $HOME of the reading process (the `env` given to readConfig), else the passwd entry
   if (v === "~") return home;
   if (v.startsWith("~/")) return home.replace(/\/+$/, "") + v.slice(1);
   return v;
@@ -97,22 +100,22 @@ export function expandUser(v: string, home: string = process.env["HOME"] ?? home
 function isDir(p: string, cwd: string): boolean {
   if (p === "") return false; // os.path.isdir('') is False
   try {
-    return statSync(path.resolve(cwd, p)).isDirectory();
+    return statSync(path.resolve(cwd, p), { throwIfNoEntry: false })?.isDirectory() ?? false;
   } catch {
-    return false;
+    return false; // e.g. ENOTDIR, EACCES
   }
 }
 
 /** `existing_directory`: `~` expanded; must be an existing directory (relative paths against `cwd`). */
-export function existingDirectory(value: string, cwd: string): string {
-  const nv = expandUser(value);
+export function existingDirectory(value: string, cwd: string, home?: string): string {
+  const nv = expandUser(value, home);
   if (isDir(nv, cwd)) return nv;
   throw new ValueError(`${value} is not an existing directory`);
 }
 
 /** `existing_dirpath`: `~` expanded; when the path has a directory part, that directory must exist. */
-export function existingDirpath(value: string, cwd: string): string {
-  const nv = expandUser(value);
+export function existingDirpath(value: string, cwd: string, home?: string): string {
+  const nv = expandUser(value, home);
   const slash = nv.lastIndexOf("/");
   if (slash === -1) return nv;
   let dir = nv.slice(0, slash);
@@ -126,17 +129,17 @@ export function existingDirpath(value: string, cwd: string): string {
 export type LogfileName = { kind: "none" } | { kind: "auto" } | { kind: "syslog" } | { kind: "file"; path: string };
 
 /** `logfile_name`: NONE/OFF, AUTO, SYSLOG (any case), or an existing dirpath. */
-export function logfileName(value: string, cwd: string): LogfileName {
+export function logfileName(value: string, cwd: string, home?: string): LogfileName {
   const v = value.toLowerCase();
   if (v === "none" || v === "off") return { kind: "none" };
   if (v === "auto") return { kind: "auto" };
   if (v === "syslog") return { kind: "syslog" };
-  return { kind: "file", path: existingDirpath(value, cwd) };
+  return { kind: "file", path: existingDirpath(value, cwd, home) };
 }
 
 /** `process_or_group_name`: stripped; no space, `:` or `/`. */
 export function processOrGroupName(value: string): string {
-  const s = value.trim();
+  const s = pyStrip(value);
   for (const ch of [" ", ":", "/"]) {
     if (s.includes(ch)) throw new ValueError(`Invalid name: ${pyRepr(value)} because of character: ${pyRepr(ch)}`);
   }
@@ -194,6 +197,6 @@ export function inetAddress(value: string): { host: string; port: number } {
 }
 
 /** supervisord's `normalize_path`: `~` expanded, absolute against `cwd`, normalised. */
-export function normalizePath(value: string, cwd: string): string {
-  return path.resolve(cwd, expandUser(value));
+export function normalizePath(value: string, cwd: string, home?: string): string {
+  return path.resolve(cwd, expandUser(value, home));
 }

@@ -6,7 +6,11 @@ import { ValueError } from "./errors.js";
 import { pyRepr } from "./pyrepr.js";
 
 export type ExpansionValue = string | number;
-export type Expansions = ReadonlyMap<string, ExpansionValue>;
+/** The names a %-expansion may use (a Map, or a chained view over several). */
+export interface Expansions {
+  get(key: string): ExpansionValue | undefined;
+  keys(): Iterable<string>;
+}
 
 class PyFormatError extends Error {
   constructor(
@@ -104,6 +108,9 @@ function pyFormat(fmt: string, names: Expansions): string {
   let out = "";
   let i = 0;
   const n = fmt.length;
+  // CPython's argument cursor over a mapping: one un-named spec may take the mapping itself, and only
+  // before any named one (a named lookup consumes the cursor); any further un-named spec has no argument.
+  let mappingAvailable = true;
   while (i < n) {
     const c = fmt[i];
     if (c !== "%") {
@@ -135,16 +142,17 @@ function pyFormat(fmt: string, names: Expansions): string {
       value = names.get(key);
       if (value === undefined) throw new PyFormatError(pyRepr(key), "key");
       keyed = true;
+      mappingAvailable = false;
     }
     let flags = "";
     while (i < n && "-+ #0".includes(fmt[i] ?? "")) flags += fmt[i++];
     let width = 0;
-    if (fmt[i] === "*") throw new PyFormatError("not enough arguments for format string", "type");
+    if (fmt[i] === "*") throw new PyFormatError(mappingAvailable ? "* wants int" : "not enough arguments for format string", "type");
     while (i < n && /[0-9]/.test(fmt[i] ?? "")) width = width * 10 + Number(fmt[i++]);
     let prec: number | null = null;
     if (fmt[i] === ".") {
       i++;
-      if (fmt[i] === "*") throw new PyFormatError("not enough arguments for format string", "type");
+      if (fmt[i] === "*") throw new PyFormatError(mappingAvailable ? "* wants int" : "not enough arguments for format string", "type");
       prec = 0;
       while (i < n && /[0-9]/.test(fmt[i] ?? "")) prec = prec * 10 + Number(fmt[i++]);
     }
@@ -153,6 +161,9 @@ function pyFormat(fmt: string, names: Expansions): string {
     const conv = fmt[i] ?? "";
     const index = i;
     i++;
+    // the argument is fetched before the conversion character is checked
+    if (!keyed && !mappingAvailable) throw new PyFormatError("not enough arguments for format string", "type");
+    if (!keyed) mappingAvailable = false;
     if (!CONVERSIONS.includes(conv) || conv === "") {
       const cp = conv.codePointAt(0) ?? 0;
       const shown = cp >= 31 && cp <= 126 ? conv : "?";
@@ -172,23 +183,24 @@ function pyFormat(fmt: string, names: Expansions): string {
   return out;
 }
 
-/** Python's `sorted()` of str: code point order. */
+/** Python's `sorted()` of str: code point order (JS compares UTF-16 units, which differs only for surrogates). */
 export function pySorted(items: Iterable<string>): string[] {
-  return [...items].sort((a, b) => {
-    const ac = [...a].map((c) => c.codePointAt(0) ?? 0);
-    const bc = [...b].map((c) => c.codePointAt(0) ?? 0);
-    for (let k = 0; k < Math.min(ac.length, bc.length); k++) {
-      const d = (ac[k] ?? 0) - (bc[k] ?? 0);
-      if (d !== 0) return d;
-    }
-    return ac.length - bc.length;
-  });
+  return [...items].sort(pyCompare);
 }
+
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 /** Python string comparison (`a < b`), for the (priority, name) sort orders. */
 export function pyCompare(a: string, b: string): number {
   if (a === b) return 0;
-  return pySorted([a, b])[0] === a ? -1 : 1;
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : 1;
+  const ac = [...a].map((c) => c.codePointAt(0) ?? 0);
+  const bc = [...b].map((c) => c.codePointAt(0) ?? 0);
+  for (let k = 0; k < Math.min(ac.length, bc.length); k++) {
+    const d = (ac[k] ?? 0) - (bc[k] ?? 0);
+    if (d !== 0) return d;
+  }
+  return ac.length - bc.length;
 }
 
 /** supervisord's `expand(s, expansions, name)` (EXP-02): the %-formatting with its error wording. */

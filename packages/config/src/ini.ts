@@ -10,7 +10,7 @@
  * error, and keeps no line numbers. Each of these changes the meaning of real configs, so this is a
  * line-by-line port of `RawConfigParser._read` that also records file and line for every value.
  */
-import { pyRepr } from "./pyrepr.js";
+import { PY_WHITESPACE, pyRepr } from "./pyrepr.js";
 
 /** One option value and where its (first) line is. */
 export interface IniEntry {
@@ -44,18 +44,22 @@ const DEFAULT_SECTION = "DEFAULT";
 const COMMENT_PREFIXES = ["#", ";"];
 const INLINE_COMMENT_PREFIXES = [";", "#"];
 /** `\[(?P<header>.+)\]` matched at the start (greedy: the header runs to the last `]`). */
-const SECTION_RE = /^\[(.+)\]/u;
+const SECTION_RE = /^\[(.+)\]/su;
 /** `(?P<option>.*?)\s*(?P<vi>=|:)\s*(?P<value>.*)$`: split at the first `=` or `:`. */
-const OPTION_RE = /^(.*?)\s*(=|:)\s*(.*)$/su;
+const OPTION_RE = new RegExp(`^(.*?)[${PY_WHITESPACE}]*(=|:)[${PY_WHITESPACE}]*(.*)$`, "su");
+const SPACE_RE = new RegExp(`^[${PY_WHITESPACE}]$`, "u");
+const STRIP_RE = new RegExp(`^[${PY_WHITESPACE}]+|[${PY_WHITESPACE}]+$`, "gu");
+const RSTRIP_RE = new RegExp(`[${PY_WHITESPACE}]+$`, "u");
+const NONSPACE_RE = new RegExp(`[^${PY_WHITESPACE}]`, "u");
 
-/** Python's `str.isspace()` for one character (close enough: JS `\s` is the Unicode White_Space set). */
+/** Python's `str.isspace()` for one character. */
 function isSpace(ch: string | undefined): boolean {
-  return ch !== undefined && /^\s$/u.test(ch);
+  return ch !== undefined && SPACE_RE.test(ch);
 }
 
-/** Python's `str.strip()` without arguments. */
+/** Python's `str.strip()` without arguments (a BOM is not whitespace to Python, unlike to JS's `\s`). */
 export function pyStrip(s: string): string {
-  return s.replace(/^\s+|\s+$/gu, "");
+  return s.replace(STRIP_RE, "");
 }
 
 /** Python text-mode reading: universal newlines, each line keeps its `\n` terminator. */
@@ -111,7 +115,6 @@ export class IniParser {
     const pending: { target: Map<string, IniEntry>; name: string; entry: PendingEntry }[] = [];
     const bad: { line: number; raw: string }[] = [];
     let cursect: Map<string, IniEntry> | null = null;
-    let cursectName: string | null = null;
     let optname: string | null = null;
     let current: PendingEntry | null = null;
     let indentLevel = 0;
@@ -126,7 +129,7 @@ export class IniParser {
         if (commentStart === null && cursect !== null && optname && current !== null) current.parts.push("");
         return;
       }
-      const firstNonSpace = line.search(/\S/u);
+      const firstNonSpace = line.search(NONSPACE_RE);
       const curIndent = firstNonSpace === -1 ? 0 : firstNonSpace;
       if (cursect !== null && optname && current !== null && curIndent > indentLevel) {
         current.parts.push(value); // INI-04 continuation
@@ -146,7 +149,6 @@ export class IniParser {
           }
           cursect = section.options;
         }
-        cursectName = name;
         optname = null; // a section cannot start with a continuation line
         current = null;
         return;
@@ -165,19 +167,18 @@ export class IniParser {
       }
       const rawName = opt[1] ?? "";
       if (rawName === "") bad.push({ line: lineno, raw: line });
-      optname = rawName.trimEnd().toLowerCase();
+      optname = rawName.replace(RSTRIP_RE, "").toLowerCase();
       current = { parts: [pyStrip(opt[3] ?? "")], file, line: lineno };
       pending.push({ target: cursect, name: optname, entry: current });
       // a duplicate option (INI-09): the last one wins, it replaces the value now
       cursect.set(optname, { value: "", file, line: lineno });
-      void cursectName;
     });
 
     // _join_multiline_values: pieces joined with "\n", trailing blank lines dropped
     for (const { target, name, entry } of pending) {
       const existing = target.get(name);
       if (existing && existing.file === entry.file && existing.line === entry.line) {
-        existing.value = entry.parts.join("\n").trimEnd();
+        existing.value = entry.parts.join("\n").replace(RSTRIP_RE, "");
       }
     }
     if (bad.length > 0) {

@@ -24,7 +24,8 @@ import {
 } from "./converters.js";
 import { ValueError } from "./errors.js";
 import { DEFAULT_RESULT_HANDLER, EVENT_TYPE_NAMES, badEntryPointMessage, normaliseEntryPoint } from "./events.js";
-import { expand, pyCompare, type ExpansionValue } from "./expand.js";
+import { expand, pyCompare, type ExpansionValue, type Expansions } from "./expand.js";
+import { pyStrip } from "./ini.js";
 import { dictOfKeyValuePairs } from "./shlex.js";
 import { parseSignal } from "./signals.js";
 import type {
@@ -67,7 +68,7 @@ export function processesFromSection(
     ["host_node_name", ctx.hostname],
     ["group_name", groupName],
   ]);
-  const names = (): Map<string, ExpansionValue> => mergeNames(ctx.envExpansions, expansions);
+  const names = (): Expansions => mergeNames(ctx.envExpansions, expansions);
   const opt = <T>(option: string, def: string, convert: (v: string) => T, fallback: T): T =>
     r.soft(option, () => convert(r.get(option, def, names())), fallback);
   const optOrNull = <T>(option: string, convert: (v: string) => T): T | null =>
@@ -99,7 +100,7 @@ export function processesFromSection(
   const stderrCapture = opt("stderr_capture_maxbytes", "0", byteSize, 0);
   const stderrEvents = opt("stderr_events_enabled", "false", boolean, false);
   let serverurl = optOrNull("serverurl", (v) => v);
-  if (serverurl && serverurl.trim().toUpperCase() === "AUTO") serverurl = null;
+  if (serverurl && pyStrip(serverurl).toUpperCase() === "AUTO") serverurl = null;
   const user = optOrNull("user", (v) => resolveUser(ctx.userDb, v));
   const umask = optOrNull("umask", octal);
   const processName = r.soft("process_name", () => processOrGroupName(r.get("process_name", "%(program_name)s", null)), null);
@@ -136,7 +137,7 @@ export function processesFromSection(
         () => {
           const raw = r.get(lfKey, null, names());
           if (raw === null) return { kind: "auto" };
-          const lf = logfileName(expand(raw, expansions, lfKey), ctx.cwd);
+          const lf = logfileName(expand(raw, expansions, lfKey), ctx.cwd, ctx.home);
           return lf.kind === "syslog" ? "syslog" : lf;
         },
         { kind: "auto" },
@@ -227,7 +228,7 @@ export function groupsFromParser(ctx: ReadContext): GroupConfig[] {
   const has = new Set(all);
   const groups: GroupConfig[] = [];
   const excluded = new Set<string>();
-  const hereNames = (): Map<string, ExpansionValue> => mergeNames(ctx.envExpansions, [["here", ctx.here]]);
+  const hereNames = (): Expansions => mergeNames(ctx.envExpansions, [["here", ctx.here]]);
 
   for (const section of all) {
     if (!section.startsWith("group:")) continue;
@@ -403,7 +404,7 @@ function parseFcgiSocket(
     if (socketOwner === null && procUid !== null && procUid !== ctx.uid) {
       socketOwner = { uid: procUid, gid: gidForUid(ctx.userDb, procUid) };
     }
-    return { socket: `unix://${normalizePath(p, ctx.cwd)}`, backlog, owner: socketOwner, mode: mode ?? 0o700 };
+    return { socket: `unix://${normalizePath(p, ctx.cwd, ctx.home)}`, backlog, owner: socketOwner, mode: mode ?? 0o700 };
   }
   if (owner !== null || mode !== null) {
     throw new ValueError("socket_owner and socket_mode params should only be used with a Unix domain socket");

@@ -21,10 +21,12 @@ import {
 } from "./converters.js";
 import { ValueError } from "./errors.js";
 import { MAIN_RPCINTERFACE_FACTORY, badEntryPointMessage, normaliseEntryPoint } from "./events.js";
-import { expand, pySorted, type ExpansionValue } from "./expand.js";
+import { expand, pySorted, type ExpansionValue, type Expansions } from "./expand.js";
 import { pyGlob } from "./glob.js";
-import { pyRepr } from "./pyrepr.js";
-import { IniParser, IniSyntaxError } from "./ini.js";
+import { PY_WHITESPACE, pyRepr } from "./pyrepr.js";
+
+const PY_SPLIT = new RegExp(`[${PY_WHITESPACE}]+`, "u");
+import { IniParser, IniSyntaxError, pyStrip } from "./ini.js";
 import { groupsFromParser } from "./programs.js";
 import { dictOfKeyValuePairs } from "./shlex.js";
 import type {
@@ -147,7 +149,7 @@ export function parseFiles(
   const names = mergeNames([["here", here], ["host_node_name", envr.hostname]], envExpansionsOf(envr.env));
   let patterns: string[];
   try {
-    patterns = expand(entry.value, names, "include.files").split(/\s+/u).filter((p) => p !== "");
+    patterns = expand(entry.value, names, "include.files").split(PY_SPLIT).filter((p) => p !== "");
   } catch (err) {
     if (!(err instanceof ValueError)) throw err;
     result.issues.push({ file: absolute(entry.file), line: entry.line, section: "include", option: "files", message: err.message });
@@ -182,7 +184,7 @@ export function parseFiles(
   return result;
 }
 
-function readAuth(r: SectionReader, names: ReadonlyMap<string, ExpansionValue>): HttpAuth | null {
+function readAuth(r: SectionReader, names: Expansions): HttpAuth | null {
   const username = r.soft("username", () => r.get("username", null, names), null);
   const password = r.soft("password", () => r.get("password", null, names), null);
   if (username !== null || password !== null) {
@@ -256,7 +258,7 @@ function readServers(ctx: ReadContext): { inet: InetHttpServerConfig[]; unix: Un
             },
             0o700,
           );
-    if (!r.failed) unix.push({ section, file: normalizePath(file.trim(), ctx.cwd), chmod, chown, auth });
+    if (!r.failed) unix.push({ section, file: normalizePath(pyStrip(file), ctx.cwd, ctx.home), chmod, chown, auth });
   }
   return { inet, unix };
 }
@@ -299,25 +301,25 @@ function readRpcInterfaces(ctx: ReadContext): RpcInterfaceConfig[] {
 
 function readSupervisordSection(ctx: ReadContext, envr: ResolvedEnvironment): SupervisordSettings {
   const r = new SectionReader(ctx, "supervisord", "");
-  const names = (): Map<string, ExpansionValue> => mergeNames(ctx.envExpansions, [["here", ctx.here]]);
+  const names = (): Expansions => mergeNames(ctx.envExpansions, [["here", ctx.here]]);
   const opt = <T>(option: string, def: string, convert: (v: string) => T, fallback: T): T =>
     r.soft(option, () => convert(r.get(option, def, names())), fallback);
 
   const minfds = opt("minfds", "1024", integer, 1024);
   const minprocs = opt("minprocs", "200", integer, 200);
   const directoryRaw = r.soft("directory", () => r.get("directory", null, names()), null);
-  const directory = directoryRaw === null ? null : r.soft("directory", () => existingDirectory(directoryRaw, ctx.cwd), null);
+  const directory = directoryRaw === null ? null : r.soft("directory", () => existingDirectory(directoryRaw, ctx.cwd, ctx.home), null);
   const userRaw = r.soft("user", () => r.get("user", null, names()), null);
   const umask = opt("umask", "022", octal, 0o22);
-  const logfile = opt("logfile", "supervisord.log", (v) => existingDirpath(v, ctx.cwd), "supervisord.log");
+  const logfile = opt("logfile", "supervisord.log", (v) => existingDirpath(v, ctx.cwd, ctx.home), "supervisord.log");
   const logfileMaxbytes = opt("logfile_maxbytes", "50MB", byteSize, 50 * 1024 * 1024);
   const logfileBackups = opt("logfile_backups", "10", integer, 10);
   const loglevel = opt("loglevel", "info", logLevel, "info" as const);
-  const pidfile = opt("pidfile", "supervisord.pid", (v) => existingDirpath(v, ctx.cwd), "supervisord.pid");
+  const pidfile = opt("pidfile", "supervisord.pid", (v) => existingDirpath(v, ctx.cwd, ctx.home), "supervisord.pid");
   const identifier = r.soft("identifier", () => r.get("identifier", "supervisor", names()), "supervisor");
   const nodaemon = opt("nodaemon", "false", boolean, false);
   const silent = opt("silent", "false", boolean, false);
-  const childlogdir = opt("childlogdir", envr.tempDir, (v) => existingDirectory(v, ctx.cwd), envr.tempDir);
+  const childlogdir = opt("childlogdir", envr.tempDir, (v) => existingDirectory(v, ctx.cwd, ctx.home), envr.tempDir);
   const nocleanup = opt("nocleanup", "false", boolean, false);
   const stripAnsi = opt("strip_ansi", "false", boolean, false);
   // [4.2.5] expanded twice: once as `supervisord.environment` (here + ENV_*), then as `environment`
@@ -336,11 +338,11 @@ function readSupervisordSection(ctx: ReadContext, envr: ResolvedEnvironment): Su
   // `realize()` resolves `user` after the whole file was read (see resolveSupervisordUser)
   const user = userRaw === null ? null : { name: userRaw, uid: -1, gid: -1 };
   return {
-    logfile: logfile === "syslog" ? "syslog" : normalizePath(logfile, ctx.cwd),
+    logfile: logfile === "syslog" ? "syslog" : normalizePath(logfile, ctx.cwd, ctx.home),
     logfileMaxbytes,
     logfileBackups,
     loglevel,
-    pidfile: normalizePath(pidfile, ctx.cwd),
+    pidfile: normalizePath(pidfile, ctx.cwd, ctx.home),
     umask,
     nodaemon,
     silent,
@@ -361,12 +363,12 @@ export function readSupervisorctlSection(ctx: ReadContext): SupervisorctlConfig 
   const r = new SectionReader(ctx, "supervisorctl", "");
   const withHere = mergeNames(ctx.envExpansions, [["here", ctx.here]]);
   let serverurl = r.soft("serverurl", () => r.get("serverurl", "http://localhost:9001", withHere), "http://localhost:9001");
-  if (serverurl.startsWith("unix://")) serverurl = `unix://${normalizePath(serverurl.slice(7), ctx.cwd)}`;
+  if (serverurl.startsWith("unix://")) serverurl = `unix://${normalizePath(serverurl.slice(7), ctx.cwd, ctx.home)}`;
   const prompt = r.soft("prompt", () => r.get("prompt", "supervisor", ctx.envExpansions), "supervisor");
   const username = r.soft("username", () => r.get("username", null, ctx.envExpansions), null);
   const password = r.soft("password", () => r.get("password", null, ctx.envExpansions), null);
   const history = r.soft("history_file", () => r.get("history_file", null, withHere), null);
-  return { serverurl, username, password, prompt, historyFile: history ? normalizePath(history, ctx.cwd) : null };
+  return { serverurl, username, password, prompt, historyFile: history ? normalizePath(history, ctx.cwd, ctx.home) : null };
 }
 
 export function makeContext(parser: IniParser, envr: ResolvedEnvironment, here: string, mainFileAsGiven: string): ReadContext {
@@ -380,6 +382,7 @@ export function makeContext(parser: IniParser, envr: ResolvedEnvironment, here: 
     here,
     hostname: envr.hostname,
     cwd: envr.cwd,
+    home: envr.env["HOME"] ?? os.homedir(),
     userDb: envr.userDb,
     uid: envr.uid,
     mainFileAsGiven,

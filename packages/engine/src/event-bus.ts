@@ -28,8 +28,8 @@ export class EventBus {
   private readonly subscribers = new Set<QueueSubscription>();
   private tickTimer: NodeJS.Timeout | null = null;
   private readonly tickSlices = new Map<string, number>();
-  /** Synchronous listeners (the engine's own waiters); never bounded, never slow. */
-  private readonly listeners = new Set<(event: SupervisorEvent) => void>();
+  /** Synchronous listeners inside the engine (event-listener pools): called in publish order, never bounded. */
+  private readonly listeners = new Set<SyncListener>();
 
   constructor(
     private readonly now: () => number,
@@ -39,17 +39,30 @@ export class EventBus {
   publish(input: EventInput): SupervisorEvent {
     this.seq += 1;
     const event = { ...input, seq: this.seq, at: this.now(), payload: formatPayload(input) } as SupervisorEvent;
-    for (const listener of [...this.listeners]) listener(event);
+    for (const listener of [...this.listeners]) if (listener.wants(event.name)) listener.fn(event);
     for (const sub of this.subscribers) {
       if (sub.wants(event.name)) sub.push(event);
     }
     return event;
   }
 
-  /** Internal synchronous hook; returns the unsubscribe function. */
-  listen(listener: (event: SupervisorEvent) => void): () => void {
+  /** Internal synchronous hook for the given names (concrete or abstract); returns the unsubscribe function. */
+  listen(names: AnyEventName[], fn: (event: SupervisorEvent) => void): () => void {
+    const cache = new Map<string, boolean>();
+    const listener: SyncListener = {
+      fn,
+      wants: (name) => {
+        let hit = cache.get(name);
+        if (hit === undefined) cache.set(name, (hit = names.some((n) => eventMatches(n, name))));
+        return hit;
+      },
+    };
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.updateTicking();
+    return () => {
+      this.listeners.delete(listener);
+      this.updateTicking();
+    };
   }
 
   subscribe(options: SubscribeOptions = {}): Subscription {
@@ -78,8 +91,13 @@ export class EventBus {
     this.stopTicking();
   }
 
+  private wantsTicks(): boolean {
+    const all: Array<{ wants(name: EventName): boolean }> = [...this.subscribers, ...this.listeners];
+    return all.some((s) => TICK_PERIODS.some(([name]) => s.wants(name)));
+  }
+
   private updateTicking(): void {
-    const wanted = [...this.subscribers].some((s) => TICK_PERIODS.some(([name]) => s.wants(name)));
+    const wanted = this.wantsTicks();
     if (wanted && this.tickTimer === null) this.startTicking();
     else if (!wanted) this.stopTicking();
   }
@@ -107,13 +125,18 @@ export class EventBus {
         this.publish({ name, when: slice });
       }
     }
-    if ([...this.subscribers].some((s) => TICK_PERIODS.some(([name]) => s.wants(name)))) this.armTick();
+    if (this.wantsTicks()) this.armTick();
   }
 
   private stopTicking(): void {
     if (this.tickTimer !== null) clearTimeout(this.tickTimer);
     this.tickTimer = null;
   }
+}
+
+interface SyncListener {
+  fn: (event: SupervisorEvent) => void;
+  wants(name: EventName): boolean;
 }
 
 class QueueSubscription implements Subscription {

@@ -44,8 +44,14 @@ export { makeNamespec, splitNamespec } from "./namespec.js";
 export { describeExit, parseSignal, signame } from "./signals.js";
 export { initialState, transition, EXITED_TOO_QUICKLY } from "./machine.js";
 export type { Effect, MachineConfig, MachineEvent, MachineState, StateChange, TimerKind, TransitionResult } from "./machine.js";
-export { diffGroups, groupConfigsEqual, processConfigsEqual } from "./config-diff.js";
+// The reread diff lives in @tsupervisord/config (one definition of EQ-01/EQ-02); re-exported for convenience.
+export {
+  diffGroups,
+  groupConfigEquals as groupConfigsEqual,
+  processConfigEquals as processConfigsEqual,
+} from "@tsupervisord/config";
 export { CommandError, resolveCommand, searchPath, shlexSplit } from "./command.js";
 export type { CommandProblemKind, ResolvedCommand } from "./command.js";
 export { describeProcess, formatLocalStopTime, formatTimedelta } from "./describe.js";
 export { childEnvironment } from "./spawn.js";
+export type { ListenerStateName } from "./listener-pool.js";

@@ -38,15 +38,31 @@ export function machineConfigOf(config: ProcessConfig): MachineConfig {
   };
 }
 
+/** How many of a process's recent process groups are remembered for the shutdown sweep. */
+const RECENT_PROCESS_GROUPS = 4;
+
 const TIMER_EVENT: Record<TimerKind, "startsecs-elapsed" | "backoff-elapsed" | "stopwait-elapsed"> = {
   startsecs: "startsecs-elapsed",
   backoff: "backoff-elapsed",
   stopwait: "stopwait-elapsed",
 };
 
+/** What an event-listener pool needs to follow one of its processes (spec §6.4). */
+export interface ListenerHooks {
+  /** A new child was spawned (listener state starts ACKNOWLEDGED). */
+  onSpawn(): void;
+  /** A chunk of the child's stdout (the protocol channel). */
+  onStdout(chunk: Buffer): void;
+  /** The child exited and its exit was processed (an unacknowledged event goes back to the pool, LSN-06). */
+  onExit(): void;
+}
+
 export class ManagedProcess {
   machine: MachineState;
+  /** Set by an event-listener pool for its processes. */
+  listenerHooks: ListenerHooks | null = null;
   private child: RunningChild | null = null;
+  private readonly processGroups: number[] = [];
   private timer: NodeJS.Timeout | null = null;
   private readonly queue: MachineEvent[] = [];
   private processing = false;
@@ -78,6 +94,15 @@ export class ManagedProcess {
 
   get pid(): number {
     return this.machine.pid;
+  }
+
+  /**
+   * Process groups this process led in its last few spawns (each child is spawned detached, so pgid = pid).
+   * At daemon shutdown their leftover members — grandchildren a program left behind in its own group — are
+   * ended, so nothing of ours outlives the daemon. Bounded: a crash-looping program cannot grow it.
+   */
+  get recentProcessGroups(): readonly number[] {
+    return this.processGroups;
   }
 
   get stdinOpen(): boolean {
@@ -194,7 +219,11 @@ export class ManagedProcess {
         if (serial !== this.spawnSerial) return;
         this.child = null;
         this.dispatch({ type: "exited", code, signal });
+        this.listenerHooks?.onExit();
       },
+      ...(this.listenerHooks !== null
+        ? { onStdout: (chunk: Buffer) => this.listenerHooks?.onStdout(chunk) }
+        : {}),
     });
     this.handleSpawnResult(result, serial);
   }
@@ -203,6 +232,9 @@ export class ManagedProcess {
     switch (result.kind) {
       case "spawned":
         this.child = result.child;
+        this.processGroups.push(result.child.pid);
+        if (this.processGroups.length > RECENT_PROCESS_GROUPS) this.processGroups.shift();
+        this.listenerHooks?.onSpawn();
         this.dispatch({ type: "spawned", pid: result.child.pid });
         break;
       case "failed":

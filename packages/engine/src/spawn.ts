@@ -36,6 +36,8 @@ export interface SpawnSpec {
   sink: ProcessOutputSink;
   /** Called once, after the exit and after the pipes were drained (RAP-02). */
   onExit: (code: number | null, signal: NodeJS.Signals | null) => void;
+  /** Also hand every stdout chunk here (event listeners: the protocol channel), besides the sink. */
+  onStdout?: (chunk: Buffer) => void;
 }
 
 export interface RunningChild {
@@ -127,9 +129,18 @@ export function spawnChild(spec: SpawnSpec): SpawnResult {
     options.argv0 = resolved.argv[0] as string;
   }
 
-  const child = spawnWithUmask(file, args, options, config.umask);
+  const argv0 = resolved.argv[0] as string;
+  let child: ChildProcess;
+  try {
+    child = spawnWithUmask(file, args, options, config.umask);
+  } catch (err) {
+    // Node throws (instead of emitting 'error') for errno values other than EACCES/EAGAIN/EMFILE/ENFILE/ENOENT,
+    // e.g. a child-side exec failure such as ENOEXEC or a setuid EPERM.
+    const code = errnoName(err);
+    if (EXEC_ERRNOS.has(code)) return standIn(spec, env, `couldn't exec ${argv0}: ${code}`);
+    return { kind: "failed", message: forkFailureMessage(config.name, code) };
+  }
   if (child.pid === undefined) {
-    const argv0 = resolved.argv[0] as string;
     const outcome = new Promise<SpawnResult>((resolve) => {
       child.once("error", (err) => {
         const code = errnoName(err);
@@ -139,7 +150,7 @@ export function spawnChild(spec: SpawnSpec): SpawnResult {
     });
     return { kind: "deferred", outcome };
   }
-  return { kind: "spawned", child: attach(child, sink, config.redirectStderr, spec.onExit) };
+  return { kind: "spawned", child: attach(child, sink, config.redirectStderr, spec.onExit, spec.onStdout) };
 }
 
 /** SPN-06 texts for pipe/fork failures. */
@@ -163,11 +174,16 @@ function spawnWithUmask(file: string, args: string[], options: SpawnOptions, uma
 function standIn(spec: SpawnSpec, env: Record<string, string>, message: string): SpawnResult {
   const fd = spec.config.redirectStderr ? 1 : 2;
   const script = `printf '%s\\n' "$1" 'supervisor: child process was not spawned' >&${fd}; exit 127`;
-  const child = nodeSpawn("/bin/sh", ["-c", script, "sh", `supervisor: ${message}`], {
-    env,
-    detached: true,
-    stdio: ["pipe", "pipe", "pipe"],
-  });
+  let child: ChildProcess;
+  try {
+    child = nodeSpawn("/bin/sh", ["-c", script, "sh", `supervisor: ${message}`], {
+      env,
+      detached: true,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+  } catch (err) {
+    return { kind: "failed", message: forkFailureMessage(spec.config.name, errnoName(err)) };
+  }
   if (child.pid === undefined) {
     return {
       kind: "deferred",
@@ -176,7 +192,7 @@ function standIn(spec: SpawnSpec, env: Record<string, string>, message: string):
       }),
     };
   }
-  return { kind: "spawned", child: attach(child, spec.sink, false, spec.onExit) };
+  return { kind: "spawned", child: attach(child, spec.sink, false, spec.onExit, spec.onStdout) };
 }
 
 function attach(
@@ -184,9 +200,11 @@ function attach(
   sink: ProcessOutputSink,
   redirectStderr: boolean,
   onExit: SpawnSpec["onExit"],
+  onStdout?: (chunk: Buffer) => void,
 ): RunningChild {
   const pid = child.pid as number;
   child.stdout?.pipe(sink.stdout, { end: false });
+  if (onStdout !== undefined) child.stdout?.on("data", onStdout);
   if (!redirectStderr) child.stderr?.pipe(sink.stderr, { end: false });
   let stdinOpen = child.stdin !== null;
   child.stdin?.on("error", () => {
@@ -195,8 +213,11 @@ function attach(
   child.stdin?.on("close", () => {
     stdinOpen = false;
   });
-  // Errors after a successful spawn (e.g. a failed kill via child.kill) must not crash the daemon.
+  // Errors after a successful spawn (a failed kill via child.kill, a read error on a pipe) must not crash the
+  // daemon: the exit path below still runs and reports the process.
   child.on("error", () => {});
+  child.stdout?.on("error", () => {});
+  child.stderr?.on("error", () => {});
 
   let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   let grace: NodeJS.Timeout | null = null;

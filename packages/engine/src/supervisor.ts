@@ -4,17 +4,19 @@
  * (start/stop with wait, shutdown) re-check their condition whenever one of their processes settles after an
  * event, instead of supervisord's 50 ms polling.
  */
+import { diffGroups } from "@tsupervisord/config";
 import type { Config, GroupConfig, ProcessConfig } from "@tsupervisord/config";
 import { SupervisorError, isSupervisorError } from "@tsupervisord/errors";
 import { CommandError, resolveCommand, searchPath } from "./command.js";
-import { diffGroups } from "./config-diff.js";
 import { describeProcess } from "./describe.js";
 import { EventBus } from "./event-bus.js";
+import { endLeftoverGroupMembers } from "./leftovers.js";
 import type { EventInput, SupervisorEvent } from "./events.js";
 import type { EngineLogger } from "./logger.js";
 import { nullLogger } from "./logger.js";
 import { makeNamespec, splitNamespec } from "./namespec.js";
 import type { ProcessOutputPort, ProcessOutputSink } from "./output-port.js";
+import { EventListenerPool } from "./listener-pool.js";
 import { ManagedProcess } from "./process.js";
 import type { ProcessEnvironment } from "./process.js";
 import { ProcessTreeSampler } from "./proc-stats.js";
@@ -45,6 +47,8 @@ const SHUTDOWN_REPORT_EVERY_MS = 3000;
 
 interface ActiveGroup {
   config: GroupConfig;
+  /** `[eventlistener:x]` groups: the event pool feeding its processes. */
+  pool: EventListenerPool | null;
   /** Sorted by (priority, name) (ORD-02). */
   processes: ManagedProcess[];
   byName: Map<string, ManagedProcess>;
@@ -68,6 +72,7 @@ export class Supervisor {
   private readonly processEnv: ProcessEnvironment;
   private readonly groups = new Map<string, ActiveGroup>();
   private readonly waiters = new Map<ManagedProcess, Set<() => void>>();
+  private readonly pools = new Map<ManagedProcess, EventListenerPool>();
   private readonly sampler = new ProcessTreeSampler();
   private currentState: SupervisorStateName = "RUNNING";
   private active: Config;
@@ -282,8 +287,12 @@ export class Supervisor {
 
   // ---- information ----------------------------------------------------------------------------------------
 
+  /**
+   * Reads (getProcessInfo, getAllProcessInfo, getProcessSink, getProcessConfig) work in every daemon state, so the
+   * daemon can keep reporting while shutting down; the RPC layer applies SHUTDOWN_STATE to them itself. Every
+   * operation that changes something refuses with SHUTDOWN_STATE once shutdown() began.
+   */
   getProcessInfo(name: string, options: InfoOptions = {}): ProcessInfo {
-    this.assertRunning();
     const { proc } = this.lookup(name);
     if (proc === null) throw new SupervisorError("BAD_NAME", name);
     return this.info(proc, this.sampleStats([proc], options));
@@ -291,7 +300,6 @@ export class Supervisor {
 
   /** Sorted by group name, then process name (lexical, like supervisord). */
   getAllProcessInfo(options: InfoOptions = {}): ProcessInfo[] {
-    this.assertRunning();
     return this.allProcessInfo(options);
   }
 
@@ -506,6 +514,8 @@ export class Supervisor {
       clearInterval(interval);
     }
     const groups = [...this.groups.values()];
+    const swept = await endLeftoverGroupMembers(groups.flatMap((g) => g.processes.flatMap((p) => p.recentProcessGroups)));
+    if (swept > 0) this.logger.info(`ended leftover processes in ${swept} process group(s)`);
     this.groups.clear();
     await Promise.all(groups.map((g) => this.closeGroup(g)));
   }
@@ -564,7 +574,13 @@ export class Supervisor {
     const processes = [...config.processes]
       .sort(byPriorityThenName)
       .map((pc) => new ManagedProcess(pc, this.output.create(pc), this.processEnv, this.currentState === "RUNNING"));
-    const group: ActiveGroup = { config, processes, byName: new Map(processes.map((p) => [p.name, p])) };
+    // POOL-03: the pool exists before its own PROCESS_GROUP_ADDED is published, so it receives it.
+    const pool =
+      config.kind === "eventlistener" && config.pool !== undefined
+        ? new EventListenerPool(config.name, config.pool, processes, this.bus, this.logger, this.active.supervisord.identifier)
+        : null;
+    if (pool !== null) for (const proc of processes) this.pools.set(proc, pool);
+    const group: ActiveGroup = { config, pool, processes, byName: new Map(processes.map((p) => [p.name, p])) };
     this.groups.set(config.name, group);
     this.bus.publish({ name: "PROCESS_GROUP_ADDED", groupName: config.name });
     return group;
@@ -576,7 +592,9 @@ export class Supervisor {
   }
 
   private async closeGroup(group: ActiveGroup): Promise<void> {
+    group.pool?.close();
     for (const proc of group.processes) {
+      this.pools.delete(proc);
       proc.dispose();
       this.waiters.delete(proc);
     }
@@ -588,6 +606,8 @@ export class Supervisor {
   }
 
   private settled(proc: ManagedProcess): void {
+    // A listener that just became RUNNING may take buffered events (LSN-03).
+    if (proc.state === "RUNNING") this.pools.get(proc)?.dispatch();
     const set = this.waiters.get(proc);
     if (set === undefined) return;
     for (const waiter of [...set]) waiter();

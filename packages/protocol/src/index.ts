@@ -10,6 +10,7 @@ export * from "./address.js";
 export * from "./auth.js";
 export * from "./errors.js";
 export * from "./service.js";
+export * from "./defaults.js";
 export * from "./server.js";
 export * from "./listener.js";
 export {

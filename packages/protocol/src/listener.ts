@@ -9,7 +9,7 @@
  * HTTP/1.1 can share a TLS port too (ALPN offers h2 and http/1.1).
  */
 import type { Socket } from "node:net";
-import { createServer as createTlsServer, type Server as TlsServer, type TlsOptions } from "node:tls";
+import { createServer as createTlsServer, type TlsOptions } from "node:tls";
 import type { Duplex } from "node:stream";
 
 /** The first bytes of the HTTP/2 client connection preface (`PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n`). */
@@ -36,28 +36,46 @@ export function respondNotImplemented(socket: Duplex): void {
 }
 
 /**
- * TLS is terminated by a never-listening `tls.Server` fed with `emit("connection")`: the public way to get a
- * fully set-up server-side TLSSocket (a bare `new TLSSocket({ isServer })` stays `secureConnecting` forever, and
- * http2 then never adopts it). One per handlers object, so make the handlers once per listener.
+ * Routes every connection of one listener: `net.createServer(createConnectionRouter(handlers))`. With `tls`, the
+ * TLS handshake is done by a never-listening `tls.Server` built once here (Node only finishes a server-side
+ * TLSSocket's set-up, which http2 needs, on that path), and the peek runs on the decrypted stream.
  */
-const terminators = new WeakMap<ConnectionHandlers, TlsServer>();
-
-function terminatorFor(handlers: ConnectionHandlers, tls: TlsOptions): TlsServer {
-  let terminator = terminators.get(handlers);
-  if (terminator === undefined) {
-    terminator = createTlsServer({ ALPNProtocols: ["h2", "http/1.1"], ...tls }, (tlsSocket) =>
-      classify(tlsSocket, handlers),
-    );
-    // A failed handshake only concerns that connection (the socket is destroyed by tls).
-    terminator.on("tlsClientError", () => undefined);
-    terminators.set(handlers, terminator);
-  }
-  return terminator;
+export function createConnectionRouter(handlers: ConnectionHandlers): (socket: Socket) => void {
+  const tls = handlers.tls;
+  if (tls === undefined) return (socket) => classify(socket, handlers);
+  const terminator = createTlsServer({ ALPNProtocols: ["h2", "http/1.1"], ...tls }, (tlsSocket) =>
+    classify(tlsSocket, handlers),
+  );
+  // A failed handshake concerns that connection only (tls destroys the socket).
+  terminator.on("tlsClientError", () => undefined);
+  return (socket) => terminator.emit("connection", socket);
 }
 
+/** Routers for handleConnection's TLS case, one per (tls options, grpc target) pair. */
+const tlsRouters = new WeakMap<TlsOptions, WeakMap<ConnectionHandlers["grpc"], (socket: Socket) => void>>();
+
+/**
+ * Routes one connection. Without TLS nothing is cached and the handlers may differ per call. With TLS the first
+ * handlers seen for a given `tls` object and `grpc` injector are kept (the handshake machinery is built once),
+ * so keep both objects for the listener's lifetime — or use createConnectionRouter once per listener.
+ */
 export function handleConnection(socket: Socket, handlers: ConnectionHandlers): void {
-  if (handlers.tls === undefined) classify(socket, handlers);
-  else terminatorFor(handlers, handlers.tls).emit("connection", socket);
+  const tls = handlers.tls;
+  if (tls === undefined) {
+    classify(socket, handlers);
+    return;
+  }
+  let byGrpc = tlsRouters.get(tls);
+  if (byGrpc === undefined) {
+    byGrpc = new WeakMap();
+    tlsRouters.set(tls, byGrpc);
+  }
+  let route = byGrpc.get(handlers.grpc);
+  if (route === undefined) {
+    route = createConnectionRouter(handlers);
+    byGrpc.set(handlers.grpc, route);
+  }
+  route(socket);
 }
 
 function classify(stream: Socket, handlers: ConnectionHandlers): void {

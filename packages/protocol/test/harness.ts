@@ -8,11 +8,12 @@
  * inside the call on Linux, so restoring the umask right after the call is safe in a single-threaded process.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server as NetServer, type AddressInfo } from "node:net";
+import { createServer, type AddressInfo, type Server as NetServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Duplex } from "node:stream";
 import {
+  createConnectionRouter,
   createGrpcServer,
   handleConnection,
   type CreateGrpcServerOptions,
@@ -66,8 +67,23 @@ export async function startHarness(handlers: SupervisorHandlers, options: Harnes
   const dir = mkdtempSync(join(tmpdir(), "tsv-protocol-"));
   const socketPath = join(dir, "supervisor.sock");
   const route = { grpc: grpc.injector, http1: options.http1, tls: options.tls };
-  const unixServer = createServer((socket) => handleConnection(socket, { ...route, tls: undefined }));
-  const tcpServer = createServer((socket) => handleConnection(socket, route));
+  // Remember every accepted connection so close() can cut idle keep-alive ones instead of waiting them out.
+  const sockets = new Set<Socket>();
+  const track = (socket: Socket): void => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  };
+  // Both entry points: a router made once (unix), and handleConnection with fresh handlers per connection, as
+  // an inline `onConnection` in the daemon would do (TCP, also the TLS path).
+  const routeUnix = createConnectionRouter({ ...route, tls: undefined });
+  const unixServer = createServer((socket) => {
+    track(socket);
+    routeUnix(socket);
+  });
+  const tcpServer = createServer((socket) => {
+    track(socket);
+    handleConnection(socket, { grpc: grpc.injector, http1: options.http1, tls: options.tls });
+  });
   await listenUnixPrivate(unixServer, socketPath);
   await listen(tcpServer, { host: "127.0.0.1", port: 0 });
   const port = (tcpServer.address() as AddressInfo).port;
@@ -81,7 +97,9 @@ export async function startHarness(handlers: SupervisorHandlers, options: Harnes
     port,
     async close() {
       await grpc.close(200);
-      await Promise.all([closeServer(unixServer), closeServer(tcpServer)]);
+      const closed = Promise.all([closeServer(unixServer), closeServer(tcpServer)]);
+      for (const socket of sockets) socket.destroy();
+      await closed;
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -101,7 +101,7 @@ describe("TLS on TCP", () => {
   let cert: Buffer;
   beforeAll(async () => {
     execFileSync("openssl", [
-      "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+      "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=localhost",
       "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
       "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"),
     ], { stdio: "ignore" });
@@ -144,5 +144,47 @@ describe("TLS on TCP", () => {
       req.end();
     });
     expect(body).toBe("http1 GET /tls");
+  });
+});
+
+describe("TLS with client certificates", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsv-protocol-mtls-"));
+  let harness: Harness;
+  const pem: Record<string, Buffer> = {};
+  beforeAll(async () => {
+    for (const [name, cn, san] of [["server", "localhost", "DNS:localhost"], ["client", "tsctl", "DNS:tsctl"]] as const) {
+      execFileSync("openssl", [
+        "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+        "-subj", `/CN=${cn}`, "-addext", `subjectAltName=${san}`,
+        "-keyout", join(dir, `${name}.key`), "-out", join(dir, `${name}.crt`),
+      ], { stdio: "ignore" });
+      pem[`${name}Key`] = readFileSync(join(dir, `${name}.key`));
+      pem[`${name}Cert`] = readFileSync(join(dir, `${name}.crt`));
+    }
+    harness = await startHarness(echoService(), {
+      tls: { cert: pem.serverCert, key: pem.serverKey, ca: pem.clientCert, requestCert: true, rejectUnauthorized: true },
+    });
+  });
+  afterAll(async () => {
+    await harness.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("accepts a client presenting a trusted certificate", async () => {
+    const client = connect(`localhost:${harness.port}`, { tls: { ca: pem.serverCert, cert: pem.clientCert, key: pem.clientKey } });
+    try {
+      expect(await client.getIdentification()).toEqual({ identifier: "supervisor" });
+    } finally {
+      client.close();
+    }
+  });
+
+  it("turns away a client without one", async () => {
+    const client = connect(`localhost:${harness.port}`, { tls: { ca: pem.serverCert } });
+    try {
+      await expect(client.getIdentification()).rejects.toMatchObject({ name: "ConnectionError", reason: "unavailable" });
+    } finally {
+      client.close();
+    }
   });
 });

@@ -23,6 +23,11 @@ const DONE: Record<Op["verb"], string> = {
   clearLogs: "cleared logs of",
 };
 
+function hasSpecialKey(key: KeyInfo): boolean {
+  // Shift only says a letter is upper case; it does not make "oR" a key combination.
+  return Object.entries(key).some(([name, v]) => name !== "shift" && v === true);
+}
+
 export class TopController {
   constructor(
     private readonly store: TopStore,
@@ -30,6 +35,13 @@ export class TopController {
   ) {}
 
   handleKey(input: string, key: KeyInfo): void {
+    // Keys typed quickly (or sent by tmux/paste) can arrive as one chunk: "/web" must be "/" then "w" "e" "b",
+    // each in the mode the previous one left.
+    const chars = Array.from(input);
+    if (chars.length > 1 && !hasSpecialKey(key)) {
+      for (const ch of chars) this.handleKey(ch, {});
+      return;
+    }
     const state = this.store.getState();
     const command = keyToCommand(input, key, inputMode(state));
     if (!command) return;

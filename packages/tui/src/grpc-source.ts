@@ -99,9 +99,10 @@ export function mapProcess(p: WireProcessInfo): ProcessInfo {
     spawnerr: p.spawnerr,
     exitstatus: p.exitstatus,
     pid: p.pid,
-    // proto3 cannot say "not sampled": a process without a pid has no figures, anything else is a sample.
-    cpuPercent: alive ? p.cpuPercent : null,
-    rssBytes: alive ? p.rssBytes : null,
+    // proto3 cannot say "not sampled": a process without a pid has no figures, and a live process always has
+    // some resident memory, so RSS 0 means no sample yet (a pid just spawned).
+    cpuPercent: alive && p.rssBytes > 0 ? p.cpuPercent : null,
+    rssBytes: alive && p.rssBytes > 0 ? p.rssBytes : null,
     restarts: null,
   };
 }
@@ -244,12 +245,8 @@ export class GrpcSource implements TopDataSource {
 
 /** Connects to the daemon tsctl resolved (no call is made until the first watch). */
 export async function createGrpcSource(options: TopOptions): Promise<TopDataSource> {
-  const protocol = (await import("@tsupervisord/protocol")) as unknown as {
-    connect?: (url: string, opts: { username?: string | undefined; password?: string | undefined }) => WireClient;
-  };
-  if (typeof protocol.connect !== "function") {
-    throw new Error("@tsupervisord/protocol has no connect(): build the protocol package first");
-  }
-  const client = protocol.connect(options.serverUrl, { username: options.username, password: options.password });
+  const { connect } = await import("@tsupervisord/protocol");
+  // protocol's client satisfies the structural WireClient above; the assignment is the compile-time check.
+  const client: WireClient = connect(options.serverUrl, { username: options.username, password: options.password });
   return new GrpcSource(client, options.serverUrl);
 }

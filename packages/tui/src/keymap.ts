@@ -95,6 +95,8 @@ function normalKey(input: string, key: KeyInfo): Command | null {
       return { type: "moveTo", where: "last" };
     case " ":
       return { type: "toggleMark" };
+    case "a":
+      return { type: "markAll" };
     case "s":
       return { type: "op", verb: "start" };
     case "x":
@@ -133,6 +135,7 @@ export const KEY_HELP: ReadonlyArray<readonly [string, string]> = [
   ["Home End  g G", "first / last row"],
   ["← →  h l", "collapse / expand the group"],
   ["space", "mark for a multi-process action (esc clears)"],
+  ["a", "mark every process shown (again: none)"],
   ["s  x  r", "start / stop / restart the selection"],
   ["R", "restart the whole group (asks first)"],
   ["K", "send a signal (choose which)"],

@@ -36,9 +36,20 @@ export function sanitizeLine(line: string): string {
   return line.replace(ESCAPES, "").replace(/\t/g, "    ").replace(CONTROLS, "");
 }
 
-export function appendLog(log: LogLines, chunk: string, limits: LogLimits = DEFAULT_LOG_LIMITS): LogLines {
+export function appendLog(current: LogLines, chunk: string, limits: LogLimits = DEFAULT_LOG_LIMITS): LogLines {
+  let log = current;
   if (chunk === "") return log;
-  const parts = (log.partial + chunk).split("\n");
+  let text = log.partial + chunk;
+  // A flood brings far more lines than can be kept: skip to the last maxLines before splitting, so the work
+  // (and the garbage) per append is bounded by what survives, not by how fast the child prints.
+  let skipped = 0;
+  const start = tailStart(text, limits.maxLines);
+  if (start > 0) {
+    skipped = countNewlines(text, start);
+    text = text.slice(start);
+    log = { ...log, lines: [], chars: 0, dropped: log.dropped + log.lines.length };
+  }
+  const parts = text.split("\n");
   let partial = parts.pop() ?? "";
   const complete: string[] = [];
   for (const raw of parts) pushCut(complete, sanitizeLine(raw.endsWith("\r") ? raw.slice(0, -1) : raw), limits);
@@ -48,12 +59,15 @@ export function appendLog(log: LogLines, chunk: string, limits: LogLimits = DEFA
     partial = cut.pop() ?? "";
     complete.push(...cut);
   }
-  if (complete.length === 0) return { ...log, partial };
+  if (partial.length >= 13) partial = detach(partial);
+  if (complete.length === 0) return { ...log, partial, dropped: log.dropped + skipped };
 
-  // Only the tail can survive, so never concatenate more than maxLines.
-  const fresh = complete.length > limits.maxLines ? complete.slice(-limits.maxLines) : complete;
+  // Only the tail can survive, so never concatenate more than maxLines. Kept lines are copied out of the chunk
+  // they were split from: V8 represents a substring as a view on its parent, so one retained 70-byte line would
+  // otherwise pin a whole 512 KiB flood chunk in memory (2000 lines, 2000 chunks).
+  const fresh = (complete.length > limits.maxLines ? complete.slice(-limits.maxLines) : complete).map(detach);
   let lines = log.lines.concat(fresh);
-  let dropped = log.dropped + (complete.length - fresh.length);
+  let dropped = log.dropped + skipped + (complete.length - fresh.length);
   let chars = log.chars + sum(fresh);
   let cutFront = Math.max(0, lines.length - limits.maxLines);
   let cutChars = 0;
@@ -68,6 +82,26 @@ export function appendLog(log: LogLines, chunk: string, limits: LogLimits = DEFA
     chars -= cutChars;
   }
   return { lines, partial, chars, dropped };
+}
+
+/** Index where the last `maxLines` complete lines (and the unfinished one) begin; 0 when all of `text` fits. */
+function tailStart(text: string, maxLines: number): number {
+  let i = text.length;
+  for (let n = 0; n <= maxLines; n++) {
+    i = text.lastIndexOf("\n", i - 1);
+    if (i < 0) return 0;
+  }
+  return i + 1;
+}
+
+function countNewlines(text: string, end: number): number {
+  let n = 0;
+  for (let i = text.indexOf("\n"); i >= 0 && i < end; i = text.indexOf("\n", i + 1)) n++;
+  return n;
+}
+
+function detach(line: string): string {
+  return line.length < 13 ? line : Buffer.from(line, "utf8").toString("utf8");
 }
 
 function pushCut(out: string[], line: string, limits: LogLimits): void {

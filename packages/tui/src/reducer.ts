@@ -89,6 +89,7 @@ export type UiAction =
   | { type: "page"; direction: 1 | -1 }
   | { type: "toggleMark" }
   | { type: "clearMarks" }
+  | { type: "markAll" }
   | { type: "collapse"; collapsed: boolean }
   | { type: "cycleSort" }
   | { type: "reverseSort" }
@@ -257,10 +258,13 @@ function apply(state: TopState, action: Action): TopState {
 function applyWatch(state: TopState, event: WatchEvent, at: number): TopState {
   switch (event.kind) {
     case "snapshot": {
+      // Counted restarts survive a reconnect to the same daemon, not a daemon restart (new process objects).
+      const sameDaemon =
+        state.daemon !== null && state.daemon.pid === event.daemon.pid && state.daemon.startedAt === event.daemon.startedAt;
       const processes = new Map<string, ProcessRecord>();
       for (const info of event.processes) {
         const key = processKey(info);
-        const old = state.processes.get(key);
+        const old = sameDaemon ? state.processes.get(key) : undefined;
         processes.set(key, { ...info, restarts: info.restarts ?? old?.restarts ?? 0, receivedAt: at });
       }
       const marked = new Set([...state.marked].filter((k) => processes.has(k)));
@@ -355,6 +359,12 @@ function applyUi(state: TopState, action: UiAction): TopState {
         else marked.add(k);
       }
       return { ...select(index + 1), marked };
+    }
+    case "markAll": {
+      // Every process the table shows (the filter applies; collapsed groups count), or none if all are marked.
+      const keys = rows.flatMap((r) => (r.kind === "process" ? [r.key] : r.members.map(processKey)));
+      const all = keys.length > 0 && keys.every((k) => state.marked.has(k));
+      return { ...state, marked: all ? new Set() : new Set([...state.marked, ...keys]) };
     }
     case "clearMarks":
       return state.marked.size === 0 && state.status === null ? state : { ...state, marked: new Set(), status: null };

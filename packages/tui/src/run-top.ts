@@ -29,7 +29,10 @@ export interface TopOptions {
 const ENTER_SCREEN = "\x1b[?1049h\x1b[H\x1b[?25l";
 const LEAVE_SCREEN = "\x1b[?25h\x1b[?1049l";
 
-/** Exit codes: 0 after `q`/Ctrl-C, 2 when there is no terminal, 128+n after signal n, 1 after a crash. */
+/**
+ * Exit codes: 0 after `q`/Ctrl-C, 2 when there is no terminal, 128+n after SIGTERM/SIGHUP/SIGINT from outside,
+ * 1 after a crash.
+ */
 export async function runTop(options: TopOptions): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
   const stdin = options.stdin ?? process.stdin;
@@ -67,8 +70,11 @@ export async function runTop(options: TopOptions): Promise<number> {
   };
   const onTerm = onSignal(143);
   const onHup = onSignal(129);
+  // Ctrl-C typed at the keyboard is a key in raw mode (Ink quits, exit 0); this is `kill -INT` from outside.
+  const onInt = onSignal(130);
   process.on("SIGTERM", onTerm);
   process.on("SIGHUP", onHup);
+  process.on("SIGINT", onInt);
 
   stdout.write(ENTER_SCREEN);
   try {
@@ -93,6 +99,7 @@ export async function runTop(options: TopOptions): Promise<number> {
     process.off("exit", onExit);
     process.off("SIGTERM", onTerm);
     process.off("SIGHUP", onHup);
+    process.off("SIGINT", onInt);
   }
 }
 

@@ -155,3 +155,33 @@ describe("App frames", () => {
     expect(t.frame()).not.toContain("p000");
   });
 });
+
+describe("App frames: marks, groups, scrolling", () => {
+  it("marks rows with *, collapses a group to ▸, and shows the log's scroll position and dropped lines", async () => {
+    const t = mount(20);
+    t.store.dispatch({ type: "watch", event: snapshot(world), at: 10_000 });
+    await t.waitFor("connected");
+    t.view.stdin.write(" ");
+    await t.waitFor("1 marked");
+    expect(t.frame()).toMatch(/^\* api\s+api/m);
+    t.view.stdin.write("j");
+    t.view.stdin.write("h");
+    await t.waitFor("▸ web (2)");
+    expect(t.frame()).not.toContain("web_00");
+    t.view.stdin.write("\u001B");
+    await t.waitGone("1 marked");
+
+    t.view.stdin.write("g");
+    t.view.stdin.write("\r");
+    const follow = await t.source.nthFollow(1);
+    follow.stream.push(Array.from({ length: 3000 }, (_, i) => `line ${i}`).join("\n") + "\n");
+    await t.waitFor("line 2999");
+    expect(t.frame()).toContain("(1000 older lines dropped)");
+    t.view.stdin.write("\u001B[5~"); // PgUp
+    await t.waitFor("scrolled up");
+    expect(t.frame()).not.toContain("line 2999");
+    t.view.stdin.write("f");
+    await t.waitFor("· following");
+    expect(t.frame()).toContain("line 2999");
+  });
+});

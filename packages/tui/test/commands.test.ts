@@ -38,6 +38,13 @@ describe("commands: what s/x/r/R/K act on, and when to ask first", () => {
     expect(d.actions[0]).toMatchObject({ type: "openConfirm", prompt: "Restart 2 processes?" });
   });
 
+  it("a marks every process shown, so x asks before stopping all of them", () => {
+    const s = world({ type: "markAll" });
+    expect(actionTargets(s)).toEqual(["api:api", "web:w1", "web:w2"]);
+    expect(decide(s, { type: "op", verb: "stop" }).actions[0]).toMatchObject({ prompt: "Stop 3 processes?" });
+    expect(world({ type: "markAll" }, { type: "markAll" }).marked.size).toBe(0);
+  });
+
   it("R always asks, for the group of the selected row, and confirm then sends it", () => {
     const s = world({ type: "move", delta: 2 });
     const d = decide(s, { type: "restartGroup" });

@@ -61,6 +61,15 @@ describe("controller: keys to daemon calls", () => {
     await until(() => store.getState().status?.text === "stopped 2 processes", "the status");
   });
 
+  it("splits keys that arrive in one chunk, each in the mode the previous one left", () => {
+    const { store, controller } = setup();
+    controller.handleKey("/w1", {});
+    expect(store.getState().filterDraft).toBe("w1");
+    controller.handleKey("", { return: true });
+    controller.handleKey("oo", {});
+    expect(store.getState()).toMatchObject({ filter: "w1", sort: { key: "cpu" } });
+  });
+
   it("K then 9 (SIGCONT) signals the selected process", () => {
     const { source, controller } = setup();
     controller.handleKey("K", {});

@@ -29,6 +29,8 @@ describe("gRPC mapping (protocol messages → TUI model)", () => {
       rssBytes: null,
     });
     expect(mapProcess(wire({ state: 30, statename: "" })).state).toBe("BACKOFF");
+    // Just spawned, not sampled yet.
+    expect(mapProcess(wire({ cpuPercent: 0, rssBytes: 0 }))).toMatchObject({ cpuPercent: null, rssBytes: null });
   });
 
   it("maps the Watch stream: snapshot with daemon info, changes, groups, daemon state, stats", () => {

@@ -23,7 +23,9 @@ describe("runTop refuses without a terminal", () => {
   });
 });
 
-describe.skipIf(!hasTmux())("runTop on a real terminal (tmux)", { timeout: 30_000 }, () => {
+const noTmux = hasTmux() ? "" : " — skipped: tmux is not installed (apt-get install -y tmux)";
+
+describe.skipIf(noTmux !== "")(`runTop on a real terminal (tmux)${noTmux}`, { timeout: 30_000 }, () => {
   let term: Tmux | null = null;
   beforeAll(() => {
     if (!existsSync(dist)) throw new Error(`build the package first (pnpm --filter @tsupervisord/tui build): ${dist}`);

@@ -23,6 +23,15 @@ describe("log lines (the log pane's bounded memory)", () => {
     expect(more.dropped).toBe(3);
   });
 
+  it("counts every dropped line when one chunk brings more lines than fit", () => {
+    let log = appendLog(EMPTY_LOG, "a\nb\n", small);
+    log = appendLog(log, "1\n2\n3\n4\n5\n6\npart", small);
+    expect(log.lines).toEqual(["4", "5", "6"]);
+    expect(log.partial).toBe("part");
+    expect(log.dropped).toBe(5);
+    expect(log.lines.length + log.dropped).toBe(8);
+  });
+
   it("keeps the total size under maxChars even with few, long lines", () => {
     const limits: LogLimits = { maxLines: 100, maxChars: 25, maxLineLength: 100 };
     const log = appendLog(EMPTY_LOG, `${"x".repeat(10)}\n${"y".repeat(10)}\n${"z".repeat(10)}\n`, limits);

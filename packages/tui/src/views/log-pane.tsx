@@ -22,6 +22,7 @@ export function LogPane({ state, height }: { state: TopState; height: number }) 
       <Text color="blue" wrap="truncate">
         {fit(title + rule + dropped, width - 1)}
       </Text>
+      {pane.key !== null && lines.length === 0 ? <Text dimColor>(no output yet)</Text> : null}
       {lines.map((line, i) => (
         <Text key={i} wrap="truncate">
           {line === "" ? " " : line.slice(0, width - 1)}

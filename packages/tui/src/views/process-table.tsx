@@ -112,7 +112,7 @@ function ProcessLine(props: { row: ProcessRow; cols: Columns; state: TopState; s
     `${fit(String(p.restarts ?? 0), 4, true)} ${fit(formatCpu(p.cpuPercent), 6, true)} ` +
     `${fit(formatBytes(p.rssBytes), 7, true)} ${fit(exitText(p), 5, true)}`;
   return (
-    <Text wrap="truncate" inverse={selected}>
+    <Text wrap="truncate" inverse={selected} dimColor={isStale(state)}>
       {before}
       <Text color={STATE_COLOR[p.state]} bold={p.state === "FATAL"}>
         {fit(p.state, 9)}
@@ -136,11 +136,16 @@ function GroupLine(props: { row: GroupRow; cols: Columns; state: TopState; selec
   const countsText = [...counts].map(([s, n]) => `${s} ${n}`).join("  ");
   const middle = Math.max(0, state.viewport.columns - 1 - title.length - totals.length - 1);
   return (
-    <Text wrap="truncate" inverse={selected} bold>
+    <Text wrap="truncate" inverse={selected} bold dimColor={isStale(state)}>
       {title}
       {fit(countsText, middle)} {totals}
     </Text>
   );
+}
+
+/** While disconnected the table shows the last known world, dimmed: it may no longer be true. */
+function isStale(state: TopState): boolean {
+  return state.connection.status !== "connected";
 }
 
 function sumOrNull(values: Array<number | null>): number | null {
@@ -159,6 +164,7 @@ export function infoText(p: ProcessRecord, now: number): string {
 }
 
 function exitText(p: ProcessRecord): string {
-  if (p.stop === 0) return "-";
+  // A start that failed (too quick, spawn error) has no exit status to show (spec T5: exitstatus = None).
+  if (p.stop === 0 || ((p.state === "BACKOFF" || p.state === "FATAL") && p.exitstatus === 0)) return "-";
   return p.exitstatus === -1 ? "sig" : String(p.exitstatus);
 }

@@ -178,7 +178,7 @@ export function snapshot(processes: ProcessInfo[], daemon: DaemonInfo = DAEMON):
 }
 
 /** Wait until `check` passes, re-checking after each macrotask, failing after `timeoutMs`. */
-export async function until(check: () => boolean, what = "condition", timeoutMs = 5_000): Promise<void> {
+export async function until(check: () => boolean, what = "condition", timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -1,0 +1,16 @@
+export type {
+  ConfigInfoStruct,
+  FollowedLog,
+  LogChannel,
+  ProcessInfoStruct,
+  ProcessResultStruct,
+  ReloadResult,
+  SupervisorRpcBackend,
+  SupervisorStateStruct,
+  TailResult,
+} from "./backend.js";
+export { processResult, withConfigPlaceholders } from "./backend.js";
+export { RpcDispatcher } from "./dispatcher.js";
+export type { RpcDispatcherOptions, RpcOutcome } from "./dispatcher.js";
+export { processInfoToWire, pythonTruthy, splitNamespec, supervisorMethods } from "./methods.js";
+export type { MethodSpec } from "./methods.js";

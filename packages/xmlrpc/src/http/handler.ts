@@ -1,0 +1,117 @@
+import { Server } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import type { Duplex } from "node:stream";
+import type { SupervisorRpcBackend } from "../handlers/backend.js";
+import { RpcDispatcher } from "../handlers/dispatcher.js";
+import type { RpcDispatcherOptions } from "../handlers/dispatcher.js";
+import { checkBasicAuth } from "./auth.js";
+import type { BasicAuthCredentials } from "./auth.js";
+import { handleLogtail, openProcessTail, parseLogtailPath } from "./logtail-route.js";
+import type { RpcLogger } from "./logger.js";
+import { sendError } from "./responses.js";
+import { handleWebUi, isWebUiPath } from "./webui.js";
+import { handleRpc } from "./rpc-route.js";
+
+/** Resolves once the request body has been read and discarded. */
+function drained(req: IncomingMessage): Promise<void> {
+  if (req.complete) return Promise.resolve();
+  return new Promise((resolve) => {
+    req.once("end", resolve);
+    req.once("error", () => resolve());
+    req.once("close", resolve);
+    req.resume();
+  });
+}
+
+export interface Http1HandlerOptions {
+  backend: SupervisorRpcBackend;
+  /** Credentials of this server section, or null for none (every request is accepted, D-HTTP-05). */
+  auth: BasicAuthCredentials | null;
+  logger?: RpcLogger;
+  dispatcher?: RpcDispatcherOptions;
+}
+
+/**
+ * Hands an accepted connection (a net.Socket, or the decrypted TLS stream) to the HTTP/1.x server; fits
+ * `handleConnection(socket, { grpc, http1 })` of @tsupervisord/protocol. `close()` ends every connection it was given.
+ */
+export interface Http1ConnectionHandler {
+  (socket: Duplex): void;
+  readonly server: Server;
+  readonly dispatcher: RpcDispatcher;
+  close(): void;
+}
+
+/**
+ * supervisord's HTTP side on sockets the daemon already accepted (design "The wire"): HTTP/1.0 and 1.1
+ * keep-alive (RPC-01/02), Basic auth on every path (RPC-04), POST `/RPC2…`, `/logtail/…`, `/mainlogtail`,
+ * the web UI (`/`, `/index.html`, `/tail.html`, `/ok.html`), else 404 (D-HTTP-06).
+ */
+export function createHttp1Handler(options: Http1HandlerOptions): Http1ConnectionHandler {
+  const logger = options.logger ?? {};
+  const dispatcher = new RpcDispatcher(options.backend, options.dispatcher);
+  const sockets = new Set<Duplex>();
+  const server = new Server({ keepAlive: true });
+  // Python clients hold one connection for a whole interactive session and do not retry a request on a
+  // connection we closed while idle, so never time idle connections out (medusa does not either).
+  server.keepAliveTimeout = 0;
+  server.requestTimeout = 0;
+
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (options.auth !== null) {
+      const verdict = checkBasicAuth(req.headers.authorization, options.auth);
+      if (verdict === "malformed") return sendError(res, 400);
+      if (verdict === "unauthorized") {
+        // Swallow the body first (as medusa does): closing while the client still writes it would hand the
+        // client a broken pipe instead of the 401 it must see to say "Server requires authentication".
+        await drained(req);
+        return sendError(res, 401, { Connection: "close", "WWW-Authenticate": 'Basic realm="default"' });
+      }
+    }
+    const uri = req.url ?? "/";
+    if (uri.startsWith("/RPC2")) return handleRpc(req, res, dispatcher, logger);
+    const pathname = uri.split(/[?#;]/, 1)[0] ?? "";
+    if (pathname === "/logtail" || pathname.startsWith("/logtail/")) {
+      if (req.method !== "GET") return sendError(res, 400);
+      const target = parseLogtailPath(pathname);
+      if (target === null) return sendError(res, 404);
+      return handleLogtail(req, res, openProcessTail(options.backend, target.name, target.channel), true, logger);
+    }
+    if (uri.startsWith("/mainlogtail")) {
+      return handleLogtail(req, res, (signal) => options.backend.followMainLog(signal), false, logger);
+    }
+    if (isWebUiPath(pathname) && (req.method === "GET" || req.method === "POST" || req.method === "HEAD")) {
+      return handleWebUi(req, res, dispatcher);
+    }
+    return sendError(res, 404);
+  };
+
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    route(req, res).catch((err: unknown) => {
+      logger.critical?.(err instanceof Error ? (err.stack ?? String(err)) : String(err));
+      sendError(res, 500);
+    });
+  });
+  server.on("clientError", (_err: Error, socket: Socket) => {
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+    else socket.destroy();
+  });
+
+  const handler = ((socket: Duplex) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+    server.emit("connection", socket);
+  }) as Http1ConnectionHandler;
+  Object.defineProperties(handler, {
+    server: { value: server },
+    dispatcher: { value: dispatcher },
+    close: {
+      value: () => {
+        for (const socket of sockets) socket.destroy();
+        sockets.clear();
+      },
+    },
+  });
+  return handler;
+}

@@ -1,0 +1,3 @@
+export * from "./codec/index.js";
+export * from "./handlers/index.js";
+export * from "./http/index.js";
