@@ -7,6 +7,7 @@ import { homedir } from "node:os";
 import path from "node:path";
 import { ValueError } from "./errors.js";
 import { pyRepr } from "./pyrepr.js";
+import { pyStrip } from "./ini.js";
 import { pyInt } from "./signals.js";
 import type { AutoRestart, LogLevelName } from "./types.js";
 
@@ -14,7 +15,8 @@ import type { AutoRestart, LogLevelName } from "./types.js";
 export function integer(value: string | number): number {
   if (typeof value === "number") return value;
   const n = pyInt(value);
-  if (n === null) throw new ValueError(`invalid literal for int() with base 10: ${pyRepr(value)}`);
+  // CPython formats this with `%.200R`: the repr, cut after 200 characters
+  if (n === null) throw new ValueError(`invalid literal for int() with base 10: ${[...pyRepr(value)].slice(0, 200).join("")}`);
   return n;
 }
 
@@ -45,7 +47,7 @@ export function byteSize(value: string): number {
 
 /** `octal_type`: Python `int(v, 8)` (`022`, `22`, `0o22`). */
 export function octal(value: string): number {
-  const m = /^\s*([+-]?)(?:0[oO]_?)?([0-7]+(?:_[0-7]+)*)\s*$/u.exec(value);
+  const m = /^([+-]?)(?:0[oO]_?)?([0-7]+(?:_[0-7]+)*)$/u.exec(pyStrip(value));
   if (!m) throw new ValueError(`${value} can not be converted to an octal type`);
   const n = parseInt((m[2] ?? "").replace(/_/g, ""), 8);
   return m[1] === "-" && n !== 0 ? -n : n;
@@ -54,7 +56,7 @@ export function octal(value: string): number {
 /** `list_of_strings`: split on `,`, strip each; empty → []. */
 export function listOfStrings(value: string | null): string[] {
   if (!value) return [];
-  return value.split(",").map((x) => x.trim());
+  return value.split(",").map((x) => pyStrip(x));
 }
 
 /** `list_of_exitcodes`: comma list of ints in 0..255. */
@@ -137,7 +139,7 @@ export function logfileName(value: string, cwd: string, home?: string): LogfileN
 
 /** `process_or_group_name`: stripped; no space, `:` or `/`. */
 export function processOrGroupName(value: string): string {
-  const s = value.trim();
+  const s = pyStrip(value);
   for (const ch of [" ", ":", "/"]) {
     if (s.includes(ch)) throw new ValueError(`Invalid name: ${pyRepr(value)} because of character: ${pyRepr(ch)}`);
   }

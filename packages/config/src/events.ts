@@ -39,7 +39,7 @@ export const MAIN_RPCINTERFACE_FACTORY = "supervisor.rpcinterface:make_main_rpci
  * colon, trailing `[extras]` ignored), normalised to `module:attr`; null when it does not parse.
  */
 export function normaliseEntryPoint(spec: string): string | null {
-  const m = /^\s*(.+?)\s*=\s*([\w.]+)\s*(?::\s*([\w.]+))?\s*(?:\[\s*(?:[\w.-]+(?:\s*,\s*[\w.-]+)*)?\s*\])?\s*$/u.exec(`x=${spec}`);
+  const m = /^\s*(.+?)\s*=\s*([\p{L}\p{N}_.]+)\s*(?::\s*([\p{L}\p{N}_.]+))?\s*(?:\[\s*(?:[\p{L}\p{N}_.-]+(?:\s*,\s*[\p{L}\p{N}_.-]+)*)?\s*\])?\s*$/u.exec(`x=${spec}`);
   if (!m) return null;
   return m[3] === undefined ? (m[2] ?? "") : `${m[2] ?? ""}:${m[3]}`;
 }

@@ -44,7 +44,7 @@ const DEFAULT_SECTION = "DEFAULT";
 const COMMENT_PREFIXES = ["#", ";"];
 const INLINE_COMMENT_PREFIXES = [";", "#"];
 /** `\[(?P<header>.+)\]` matched at the start (greedy: the header runs to the last `]`). */
-const SECTION_RE = /^\[(.+)\]/u;
+const SECTION_RE = /^\[(.+)\]/su;
 /** `(?P<option>.*?)\s*(?P<vi>=|:)\s*(?P<value>.*)$`: split at the first `=` or `:`. */
 const OPTION_RE = new RegExp(`^(.*?)[${PY_WHITESPACE}]*(=|:)[${PY_WHITESPACE}]*(.*)$`, "su");
 const SPACE_RE = new RegExp(`^[${PY_WHITESPACE}]$`, "u");
@@ -115,7 +115,6 @@ export class IniParser {
     const pending: { target: Map<string, IniEntry>; name: string; entry: PendingEntry }[] = [];
     const bad: { line: number; raw: string }[] = [];
     let cursect: Map<string, IniEntry> | null = null;
-    let cursectName: string | null = null;
     let optname: string | null = null;
     let current: PendingEntry | null = null;
     let indentLevel = 0;
@@ -150,7 +149,6 @@ export class IniParser {
           }
           cursect = section.options;
         }
-        cursectName = name;
         optname = null; // a section cannot start with a continuation line
         current = null;
         return;
@@ -174,14 +172,13 @@ export class IniParser {
       pending.push({ target: cursect, name: optname, entry: current });
       // a duplicate option (INI-09): the last one wins, it replaces the value now
       cursect.set(optname, { value: "", file, line: lineno });
-      void cursectName;
     });
 
     // _join_multiline_values: pieces joined with "\n", trailing blank lines dropped
     for (const { target, name, entry } of pending) {
       const existing = target.get(name);
       if (existing && existing.file === entry.file && existing.line === entry.line) {
-        existing.value = entry.parts.join("\n").trimEnd();
+        existing.value = entry.parts.join("\n").replace(RSTRIP_RE, "");
       }
     }
     if (bad.length > 0) {

@@ -25,6 +25,7 @@ import {
 import { ValueError } from "./errors.js";
 import { DEFAULT_RESULT_HANDLER, EVENT_TYPE_NAMES, badEntryPointMessage, normaliseEntryPoint } from "./events.js";
 import { expand, pyCompare, type ExpansionValue, type Expansions } from "./expand.js";
+import { pyStrip } from "./ini.js";
 import { dictOfKeyValuePairs } from "./shlex.js";
 import { parseSignal } from "./signals.js";
 import type {
@@ -99,7 +100,7 @@ export function processesFromSection(
   const stderrCapture = opt("stderr_capture_maxbytes", "0", byteSize, 0);
   const stderrEvents = opt("stderr_events_enabled", "false", boolean, false);
   let serverurl = optOrNull("serverurl", (v) => v);
-  if (serverurl && serverurl.trim().toUpperCase() === "AUTO") serverurl = null;
+  if (serverurl && pyStrip(serverurl).toUpperCase() === "AUTO") serverurl = null;
   const user = optOrNull("user", (v) => resolveUser(ctx.userDb, v));
   const umask = optOrNull("umask", octal);
   const processName = r.soft("process_name", () => processOrGroupName(r.get("process_name", "%(program_name)s", null)), null);

@@ -23,8 +23,10 @@ import { ValueError } from "./errors.js";
 import { MAIN_RPCINTERFACE_FACTORY, badEntryPointMessage, normaliseEntryPoint } from "./events.js";
 import { expand, pySorted, type ExpansionValue, type Expansions } from "./expand.js";
 import { pyGlob } from "./glob.js";
-import { pyRepr } from "./pyrepr.js";
-import { IniParser, IniSyntaxError } from "./ini.js";
+import { PY_WHITESPACE, pyRepr } from "./pyrepr.js";
+
+const PY_SPLIT = new RegExp(`[${PY_WHITESPACE}]+`, "u");
+import { IniParser, IniSyntaxError, pyStrip } from "./ini.js";
 import { groupsFromParser } from "./programs.js";
 import { dictOfKeyValuePairs } from "./shlex.js";
 import type {
@@ -147,7 +149,7 @@ export function parseFiles(
   const names = mergeNames([["here", here], ["host_node_name", envr.hostname]], envExpansionsOf(envr.env));
   let patterns: string[];
   try {
-    patterns = expand(entry.value, names, "include.files").split(/\s+/u).filter((p) => p !== "");
+    patterns = expand(entry.value, names, "include.files").split(PY_SPLIT).filter((p) => p !== "");
   } catch (err) {
     if (!(err instanceof ValueError)) throw err;
     result.issues.push({ file: absolute(entry.file), line: entry.line, section: "include", option: "files", message: err.message });
@@ -256,7 +258,7 @@ function readServers(ctx: ReadContext): { inet: InetHttpServerConfig[]; unix: Un
             },
             0o700,
           );
-    if (!r.failed) unix.push({ section, file: normalizePath(file.trim(), ctx.cwd, ctx.home), chmod, chown, auth });
+    if (!r.failed) unix.push({ section, file: normalizePath(pyStrip(file), ctx.cwd, ctx.home), chmod, chown, auth });
   }
   return { inet, unix };
 }

@@ -3,6 +3,7 @@
  * the config reader (`stopsignal=`), the engine (kills, `signame()` in log lines) and tsctl (`signal` command).
  */
 import { ValueError } from "./errors.js";
+import { pyStrip } from "./ini.js";
 import { pyRepr } from "./pyrepr.js";
 
 /** Every `SIG*` attribute of Python's `signal` module on Linux, with its number (aliases included). */
@@ -33,7 +34,7 @@ export function signame(num: number): string {
 
 /** Python `int()` of a string, or null when it is not an integer literal. */
 export function pyInt(value: string): number | null {
-  const m = /^\s*([+-]?)(\d+(?:_\d+)*)\s*$/u.exec(value);
+  const m = /^([+-]?)(\d+(?:_\d+)*)$/u.exec(pyStrip(value));
   if (!m) return null;
   const n = Number((m[2] ?? "").replace(/_/g, ""));
   return m[1] === "-" && n !== 0 ? -n : n;
@@ -52,7 +53,7 @@ export interface ParsedSignal {
 export function parseSignal(value: string | number): ParsedSignal {
   let num: number | null = typeof value === "number" ? value : pyInt(value);
   if (num === null) {
-    let name = String(value).trim().toUpperCase();
+    let name = pyStrip(String(value)).toUpperCase();
     if (!name.startsWith("SIG")) name = "SIG" + name;
     const found = Object.prototype.hasOwnProperty.call(PYTHON_SIGNAL_ATTRIBUTES, name)
       ? PYTHON_SIGNAL_ATTRIBUTES[name]

@@ -123,6 +123,8 @@ describe("§5.4 argument handling", () => {
 
   it("sendProcessStdin refuses non-string chars before looking up the name", async () => {
     expect(await rpc.dispatch("supervisor.sendProcessStdin", ["nosuch", 5])).toEqual(fault(2, "INCORRECT_PARAMETERS: 5"));
+    expect(await rpc.dispatch("supervisor.sendProcessStdin", ["nosuch", true])).toEqual(fault(2, "INCORRECT_PARAMETERS: True"));
+    expect(await rpc.dispatch("supervisor.sendProcessStdin", ["nosuch", 1.5])).toEqual(fault(2, "INCORRECT_PARAMETERS: 1.5"));
     expect(await rpc.dispatch("supervisor.sendProcessStdin", ["nosuch", "x"])).toEqual(fault(10, "BAD_NAME: nosuch"));
   });
 

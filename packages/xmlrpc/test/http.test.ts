@@ -150,11 +150,11 @@ describe.skipIf(SUPERVISORCTL === null)("the real Python supervisorctl against o
 
   it("tail and maintail read the logs through readProcessStdoutLog/readLog", async () => {
     backend.appendLog("sleeper", "hello from sleeper\n");
+    const [tail, main, missing] = await Promise.all([ctl(["tail", "sleeper"]), ctl(["maintail"]), ctl(["tail", "nosuch"])]);
     // supervisorctl prints the data followed by its own newline.
-    expect(await ctl(["tail", "sleeper"])).toEqual({ out: "hello from sleeper\n\n", code: 0 });
-    const main = await ctl(["maintail"]);
+    expect(tail).toEqual({ out: "hello from sleeper\n\n", code: 0 });
     expect(main.out).toBe(`${fs.readFileSync(backend.mainLog, "utf8")}\n`);
-    expect(await ctl(["tail", "nosuch"])).toEqual({ out: "nosuch: ERROR (no such process name)\n", code: 1 });
+    expect(missing).toEqual({ out: "nosuch: ERROR (no such process name)\n", code: 1 });
   });
 
   it("tail -f follows /logtail until interrupted", async () => {
@@ -184,9 +184,8 @@ describe.skipIf(SUPERVISORCTL === null)("the real Python supervisorctl against o
   });
 
   it("RPC-04 authentication: refused without credentials, accepted with a {SHA} password containing ':'", async () => {
-    const refused = await ctl(["pid"], authSock);
+    const [refused, accepted] = await Promise.all([ctl(["pid"], authSock), ctl(["-u", "user", "-p", PASSWORD, "pid"], authSock)]);
     expect(refused.out).toContain("Server requires authentication");
-    const accepted = await ctl(["-u", "user", "-p", PASSWORD, "pid"], authSock);
     expect(accepted).toEqual({ out: "1234\n", code: 0 });
   });
 });

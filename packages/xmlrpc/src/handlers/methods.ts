@@ -1,4 +1,5 @@
 import { SupervisorError } from "@tsupervisord/errors";
+import { pythonFloatRepr } from "../codec/serialize.js";
 import { clampInt32 } from "../codec/values.js";
 import type { XmlRpcValue } from "../codec/values.js";
 import type { ProcessInfoStruct, ProcessResultStruct, SupervisorRpcBackend } from "./backend.js";
@@ -44,8 +45,17 @@ export function splitNamespec(namespec: string): [group: string, process: string
   return [namespec.slice(0, colon), process === "" || process === "*" ? null : process];
 }
 
+/** Python's `str()` of a scalar argument, for fault details (`INCORRECT_PARAMETERS: True`). */
+function pythonStr(value: XmlRpcValue): string {
+  if (value === null) return "None";
+  if (typeof value === "boolean") return value ? "True" : "False";
+  if (typeof value === "number") return Number.isInteger(value) ? String(value) : pythonFloatRepr(value);
+  if (typeof value === "string") return value;
+  return JSON.stringify(value);
+}
+
 function badParam(value: XmlRpcValue | undefined): SupervisorError {
-  return new SupervisorError("INCORRECT_PARAMETERS", value === undefined ? undefined : String(value));
+  return new SupervisorError("INCORRECT_PARAMETERS", value === undefined ? undefined : pythonStr(value));
 }
 
 // A wrong type inside a supervisord method is a Python TypeError, which traverse() reports as a bare
