@@ -4,7 +4,7 @@
  * their pid. A connection the daemon accepted would never be answered, so "only child pids answer" also proves
  * the daemon does not accept.
  */
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -287,6 +287,20 @@ describe("fcgi-program sockets (§1.5.8, SPN-10)", () => {
     expect(backoff.payload).toContain("from_state:STARTING");
     expect(sup.getProcessInfo("late").spawnerr).toBe(`Could not create FastCGI socket ${url}: [Errno 98] Address already in use`);
     await sup.stopProcess("late");
+  });
+
+  it("§1.5.8: a unix socket whose directory vanished before the spawn: spawnerr with Python's errno text", async () => {
+    const dir = join(tmp, "gone");
+    mkdirSync(dir);
+    const path = join(dir, "x.sock");
+    const url = `unix://${path}`;
+    const { sup, rec } = h.make([fcgiGroup("vanish", url, 1, { autostart: false })]);
+    sup.start();
+    rmSync(dir, { recursive: true });
+    await expect(sup.startProcess("vanish")).rejects.toMatchObject({ code: "SPAWN_ERROR" });
+    await rec.waitFor(isState("vanish", "BACKOFF"));
+    expect(sup.getProcessInfo("vanish").spawnerr).toBe(`Could not create FastCGI socket ${url}: [Errno 2] No such file or directory`);
+    await sup.stopProcess("vanish");
   });
 
   it("§1.5.8/SPN-10: an fcgi process has no stdin channel (sendProcessStdin → NO_FILE)", async () => {
