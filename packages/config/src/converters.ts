@@ -15,7 +15,8 @@ import type { AutoRestart, LogLevelName } from "./types.js";
 export function integer(value: string | number): number {
   if (typeof value === "number") return value;
   const n = pyInt(value);
-  if (n === null) throw new ValueError(`invalid literal for int() with base 10: ${pyRepr(value)}`);
+  // CPython formats this with `%.200R`: the repr, cut after 200 characters
+  if (n === null) throw new ValueError(`invalid literal for int() with base 10: ${[...pyRepr(value)].slice(0, 200).join("")}`);
   return n;
 }
 

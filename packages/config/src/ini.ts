@@ -115,7 +115,6 @@ export class IniParser {
     const pending: { target: Map<string, IniEntry>; name: string; entry: PendingEntry }[] = [];
     const bad: { line: number; raw: string }[] = [];
     let cursect: Map<string, IniEntry> | null = null;
-    let cursectName: string | null = null;
     let optname: string | null = null;
     let current: PendingEntry | null = null;
     let indentLevel = 0;
@@ -150,7 +149,6 @@ export class IniParser {
           }
           cursect = section.options;
         }
-        cursectName = name;
         optname = null; // a section cannot start with a continuation line
         current = null;
         return;
@@ -174,7 +172,6 @@ export class IniParser {
       pending.push({ target: cursect, name: optname, entry: current });
       // a duplicate option (INI-09): the last one wins, it replaces the value now
       cursect.set(optname, { value: "", file, line: lineno });
-      void cursectName;
     });
 
     // _join_multiline_values: pieces joined with "\n", trailing blank lines dropped

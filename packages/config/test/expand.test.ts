@@ -122,6 +122,14 @@ describe("EXP-06 / CFG-09 %(here)s", () => {
     const c = readWithBase("[program:a]\ncommand=%(here)s/bin\n");
     expect(onlyProcess(c).command).toBe(`${c.here}/bin`);
   });
+  it("a [DEFAULT] value with %(here)s means the directory of the file each section comes from", () => {
+    const c = read("[DEFAULT]\nserverurl=unix://%(here)s/run.sock\n" + BASE + "[program:m]\ncommand=m\n[include]\nfiles=sub/*.conf\n", {}, {
+      "sub/x.conf": "[program:s]\ncommand=s\n",
+    });
+    const urls = Object.fromEntries(c.groups.map((g) => [g.name, g.processes[0]?.serverurl]));
+    expect(urls).toEqual({ m: `unix://${c.here}/run.sock`, s: `unix://${c.here}/sub/run.sock` });
+  });
+
   it("in an included file it is that file's directory", () => {
     const c = read(BASE + "[program:m]\ncommand=%(here)s/m\n[include]\nfiles=sub/*.conf\n", {}, {
       "sub/x.conf": "[program:s]\ncommand=%(here)s/s\n",

@@ -66,6 +66,14 @@ describe("CFG-07 missing file", () => {
   });
 });
 
+describe("CFG-07 unreadable file", () => {
+  it("could not read config file <path> (a directory passes the existence test but cannot be read)", () => {
+    const cwd = tempDir();
+    mkdirSync(path.join(cwd, "conf"));
+    expect(() => readConfig("conf", testOptions({ cwd }))).toThrow("could not read config file conf");
+  });
+});
+
 describe("ERR-01/02 formatConfigErrorForCli", () => {
   it("Error: <message>, the location, then For help", () => {
     const { issues, dir } = issuesOf(BASE + "[program:cat]\ncommand=x\nstopsignal=NOTASIGNAL\n");

@@ -205,3 +205,10 @@ describe("python repr (used in messages)", () => {
     ["back\\slash", "'back\\\\slash'"],
   ])("%j", (s, r) => expect(pyRepr(s)).toBe(r));
 });
+
+describe("TYP-01 integer error text is cut like CPython's %.200R", () => {
+  it("a long value shows only the first 200 characters of its repr", () => {
+    const v = "x".repeat(300);
+    expect(() => integer(v)).toThrow(new RegExp(`^invalid literal for int\\(\\) with base 10: '${"x".repeat(199)}$`));
+  });
+});
