@@ -30,8 +30,8 @@ export interface NativeReaper {
 }
 
 // dist/index.js finds dist/native/reaper.node (copied there by scripts/build-addon.mjs so turbo caches it);
-// running from src/ (vitest) falls back to node-gyp's own output directory.
-const CANDIDATES = ["./native/reaper.node", "../native/build/Release/reaper.node"];
+// running from src/ (vitest) looks in dist/ too, then in node-gyp's own output directory.
+const CANDIDATES = ["./native/reaper.node", "../dist/native/reaper.node", "../native/build/Release/reaper.node"];
 
 let loaded: { addon: NativeReaper } | { reason: string } | undefined;
 
