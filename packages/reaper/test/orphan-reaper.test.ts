@@ -19,6 +19,14 @@ describe.skipIf(SKIP_REASON !== undefined)("orphan reaper (subreaper child proce
     expect(run.result.collected).toBe(3); // the fixture cleaned up after itself
   });
 
+  it("RAP-01: pids that isManaged() claims are left alone", async () => {
+    const run = await runFixture(process.execPath, [FIXTURE, "claimed"]);
+    expect(run.result.error, run.stderr).toBeUndefined();
+    expect(run.result.reaped).toEqual([]);
+    expect(run.result.zombies).toBe(3);
+    expect(run.result.collected).toBe(3);
+  });
+
   it("RAP-01/RAP-03: reaps orphaned grandchildren with their wait status, leaves no zombie behind", async () => {
     const run = await runFixture(process.execPath, [FIXTURE, "reap"]);
     expect(run.result.error, JSON.stringify(run.result)).toBeUndefined();
