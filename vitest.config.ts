@@ -12,6 +12,7 @@ export default defineConfig({
       "packages/protocol",
       "packages/tui",
       "packages/xmlrpc",
+      "packages/reaper",
       "apps/daemon",
       "apps/ctl",
       "test",
