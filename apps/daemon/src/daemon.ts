@@ -13,6 +13,7 @@ import { openServers, serverUrlFor, type OpenServers } from "./runtime/listeners
 import { createOutputPort } from "./runtime/output.js";
 import { waitForProcessGroupsToEmpty } from "./runtime/stragglers.js";
 import { createHandlers } from "./service/handlers.js";
+import { createXmlRpcBackend } from "./service/xmlrpc-backend.js";
 import { withBoundedFaults } from "./service/bounded-faults.js";
 import { withCallLog } from "./service/call-log.js";
 import type { DaemonStateName, ServiceContext } from "./service/context.js";
@@ -171,8 +172,10 @@ class Daemon {
     const context = this.serviceContext(config, log, supervisor, closing.signal);
     let servers: OpenServers;
     try {
-      const handlers = withCallLog(withBoundedFaults(createHandlers(context)), log);
-      servers = await openServers(config, handlers, log, this.opts.toTerminal);
+      const service = createHandlers(context);
+      const handlers = withCallLog(withBoundedFaults(service), log);
+      // XML-RPC logs its own calls (MLG-05) and has no trailer limit: it gets the bare service.
+      servers = await openServers(config, handlers, log, this.opts.toTerminal, createXmlRpcBackend(service, context));
     } catch (err) {
       await log.close();
       if (err instanceof ListenerError) throw usageError(err.message, progname);

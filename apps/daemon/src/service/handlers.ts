@@ -22,14 +22,8 @@ export function createHandlers(ctx: ServiceContext): SupervisorHandlers {
   const running = (): void => void engine();
   const wait = (value: boolean | undefined): boolean => value ?? true;
 
-  const logfileOf = (name: string, channel: LogChannel): string | null => {
-    const sink = engine().getProcessSink(name);
-    return channel === LogChannel.STDERR ? sink.stderrLogfile : sink.stdoutLogfile;
-  };
-  const mainLogfile = (): string | null => {
-    const file = ctx.config.supervisord.logfile;
-    return file === "syslog" ? null : file;
-  };
+  const logfileOf = (name: string, channel: LogChannel): string | null => processLogfile(engine(), name, channel);
+  const mainLogfile = (): string | null => mainLogfileOf(ctx);
 
   return {
     getApiVersion: () => (running(), { version: API_VERSION }),
@@ -127,8 +121,20 @@ export function createHandlers(ctx: ServiceContext): SupervisorHandlers {
   };
 }
 
+/** The log file of a process channel (BAD_NAME for unknown names); shared with the XML-RPC backend. */
+export function processLogfile(supervisor: Supervisor, name: string, channel: LogChannel): string | null {
+  const sink = supervisor.getProcessSink(name);
+  return channel === LogChannel.STDERR ? sink.stderrLogfile : sink.stdoutLogfile;
+}
+
+/** The activity log file, or null when it goes to syslog; shared with the XML-RPC backend. */
+export function mainLogfileOf(ctx: ServiceContext): string | null {
+  const file = ctx.config.supervisord.logfile;
+  return file === "syslog" ? null : file;
+}
+
 /** TLF-01/02 over the stream: NO_FILE before the first chunk when there is no file to follow. */
-async function* followFile(
+export async function* followFile(
   file: string | null,
   tailBytes: number | undefined,
   signal: AbortSignal,
