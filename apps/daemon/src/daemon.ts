@@ -174,6 +174,8 @@ class Daemon {
       const handlers = withCallLog(withBoundedFaults(createHandlers(context)), log);
       servers = await openServers(config, handlers, log, this.opts.toTerminal);
     } catch (err) {
+      // Also in the log: after a restart (or in daemon mode) nobody may be watching the terminal.
+      log.critical(err instanceof ListenerError ? err.message : `cannot open the servers: ${String(err)}`);
       await log.close();
       if (err instanceof ListenerError) throw usageError(err.message, progname);
       throw err;
