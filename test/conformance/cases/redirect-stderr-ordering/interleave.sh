@@ -6,4 +6,4 @@ for i in 1 2 3 4 5; do
   echo "$name: err $i" >&2
 done
 touch "$(dirname "$0")/$name.done"
-while :; do sleep 1 & wait $!; done
+exec sleep 100000

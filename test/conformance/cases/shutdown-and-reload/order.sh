@@ -4,5 +4,5 @@ name=$1
 dir=$(dirname "$0")
 n=$(( $(cat "$dir/$name.runs" 2>/dev/null || echo 0) + 1 ))
 echo $n > "$dir/$name.runs"
-trap 'echo "$name stopping" >> "$dir/stop-order.log"; exit 0' TERM
+trap 'echo "$name stopping" >> "$dir/stop-order.log"; kill $! 2>/dev/null; exit 0' TERM
 while :; do sleep 1 & wait $!; done

@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "quick: config missing" >&2
+exit 2
