@@ -16,6 +16,7 @@ export default defineConfig({
       "apps/daemon",
       "apps/ctl",
       "test",
+      "bench",
     ],
   },
 });

@@ -177,6 +177,8 @@ class Daemon {
       // XML-RPC logs its own calls (MLG-05) and has no trailer limit: it gets the bare service.
       servers = await openServers(config, handlers, log, this.opts.toTerminal, createXmlRpcBackend(service, context));
     } catch (err) {
+      // Also in the log: after a restart (or in daemon mode) nobody may be watching the terminal.
+      log.critical(err instanceof ListenerError ? err.message : `cannot open the servers: ${String(err)}`);
       await log.close();
       if (err instanceof ListenerError) throw usageError(err.message, progname);
       throw err;
