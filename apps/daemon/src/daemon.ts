@@ -11,6 +11,7 @@ import { dropPrivileges, ROOT_WARNING } from "./runtime/privileges.js";
 import { SignalQueue, type HandledSignal } from "./runtime/signal-queue.js";
 import { openServers, serverUrlFor, type OpenServers } from "./runtime/listeners.js";
 import { createOutputPort } from "./runtime/output.js";
+import { ensureOrphanReaper } from "./runtime/orphan-reaper.js";
 import { waitForProcessGroupsToEmpty } from "./runtime/stragglers.js";
 import { createHandlers } from "./service/handlers.js";
 import { createXmlRpcBackend } from "./service/xmlrpc-backend.js";
@@ -217,6 +218,9 @@ class Daemon {
     // Step 11: RUNNING, autostart.
     const generation: Generation = { config, log, supervisor, servers, closing };
     this.generation = generation;
+    // RAP-01: before the first spawn, so no orphan of a program can slip past. Logs go to the current generation.
+    const reaperProblem = ensureOrphanReaper(() => this.generation?.log);
+    if (reaperProblem !== null) log.warn(reaperProblem);
     supervisor.start();
     return generation;
   }
