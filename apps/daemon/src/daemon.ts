@@ -12,7 +12,6 @@ import { SignalQueue, type HandledSignal } from "./runtime/signal-queue.js";
 import { openServers, serverUrlFor, type OpenServers } from "./runtime/listeners.js";
 import { createOutputPort } from "./runtime/output.js";
 import { ensureOrphanReaper } from "./runtime/orphan-reaper.js";
-import { waitForProcessGroupsToEmpty } from "./runtime/stragglers.js";
 import { createHandlers } from "./service/handlers.js";
 import { createXmlRpcBackend } from "./service/xmlrpc-backend.js";
 import { withBoundedFaults } from "./service/bounded-faults.js";
@@ -221,7 +220,20 @@ class Daemon {
     // RAP-01: before the first spawn, so no orphan of a program can slip past. Logs go to the current generation.
     const reaperProblem = ensureOrphanReaper(() => this.generation?.log);
     if (reaperProblem !== null) log.warn(reaperProblem);
-    supervisor.start();
+    try {
+      supervisor.start();
+    } catch (err) {
+      // An [fcgi-program] socket that cannot be created (a port in use…): supervisord dies at startup with the
+      // error, exit 2. On a restart generation too (it has no old config to fall back to any more); the CRIT
+      // line says why in the log. In daemon mode the waiting parent has left already: only the log tells.
+      if (!(err instanceof SupervisorError)) throw err;
+      const message = err.detail ?? err.message;
+      if (!this.firstStart) log.critical(message);
+      this.generation = null;
+      await servers.close();
+      await log.close();
+      throw new UsageExit([`Error: ${message}`]);
+    }
     return generation;
   }
 
@@ -229,17 +241,8 @@ class Daemon {
     const restart = this.state === "RESTARTING";
     // The reason is the state this generation's handlers report from now on, even after the next one runs.
     generation.closing.abort(this.state);
-    const pgids = new Set(
-      generation.supervisor
-        .getAllProcessInfo({ stats: false })
-        .map((p) => p.pid)
-        .filter((pid) => pid > 0),
-    );
+    // The engine also ends what is left in the programs' process groups (engine leftovers.ts): one mechanism.
     await generation.supervisor.shutdown({ restart });
-    if (!restart) {
-      const left = await waitForProcessGroupsToEmpty(pgids);
-      if (left > 0) generation.log.warn(`${left} process(es) left in the process groups of stopped programs`);
-    }
     await generation.servers.close();
     await generation.log.close();
     this.generation = null;
