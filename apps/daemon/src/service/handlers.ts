@@ -133,6 +133,8 @@ export function mainLogfileOf(ctx: ServiceContext): string | null {
   return file === "syslog" ? null : file;
 }
 
+const EMPTY = Buffer.alloc(0);
+
 /** TLF-01/02 over the stream: NO_FILE before the first chunk when there is no file to follow. */
 export async function* followFile(
   file: string | null,
@@ -142,8 +144,13 @@ export async function* followFile(
   if (file === null || !fs.existsSync(file)) throw new SupervisorError("NO_FILE", file ?? "None");
   for await (const chunk of followLog(file, { signal, initialBytes: tailBytes ?? 1024 })) {
     // The logs package marks a truncation/replacement with its marker chunk; on the wire it is a flag.
-    if (chunk === TRUNCATED_MARKER) yield { data: Buffer.alloc(0), truncated: true };
-    else yield { data: chunk, truncated: false };
+    const message = chunk === TRUNCATED_MARKER ? { data: EMPTY, truncated: true } : { data: chunk, truncated: false };
+    yield message;
+    // Asked for the next one: this message is serialized (the stream wrapper copies it into a new message before
+    // writing). The wrapper's Promise.race with its long-lived cancellation promise keeps every iterator result
+    // reachable until the call ends, so a follower of a flooding log would keep every byte it was ever sent
+    // (hundreds of MB in seconds). Dropping the bytes here leaves only the small shell retained.
+    message.data = EMPTY;
   }
 }
 
