@@ -84,6 +84,8 @@ describe.skipIf(!HAVE_SUPERVISORCTL)("XML-RPC: the real supervisorctl against ts
       [["start", "sleeper"], "sleeper: ERROR (already started)\n"],
       [["restart", "sleeper"], "sleeper: stopped\nsleeper: started\n"],
       [["start", "nosuch"], "nosuch: ERROR (no such process)\n"],
+      // CMD-SIGNAL-2: the null signal is accepted, as by supervisord.
+      [["signal", "0", "sleeper"], "sleeper: signalled\n"],
     ];
     for (const [args, expected] of steps) {
       const viaXmlRpc = await py(...args);

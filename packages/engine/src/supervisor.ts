@@ -458,7 +458,12 @@ export class Supervisor {
 
   async clearAllProcessLogs(): Promise<ProcessResult[]> {
     this.assertRunning();
-    return this.allfunc(this.allProcessesByPriority(), () => true, (ns, p) => this.clearOne(p, ns));
+    const procs = this.allProcessesByPriority();
+    const results = await this.allfunc(procs, () => true, (ns, p) => this.clearOne(p, ns));
+    // Each clear finishes at its own pace; supervisord answers in priority order (spec §5.4).
+    const rank = new Map(procs.map((p, i) => [makeNamespec(p.groupName, p.name), i]));
+    const rankOf = (r: ProcessResult): number => rank.get(makeNamespec(r.group, r.name)) ?? 0;
+    return results.sort((a, b) => rankOf(a) - rankOf(b));
   }
 
   private async clearOne(proc: ManagedProcess, name: string): Promise<true> {
