@@ -98,6 +98,21 @@ describe.skipIf(!HAVE_SUPERVISORCTL)("XML-RPC: the real supervisorctl against ts
     }
     expect((await py("status", "sleeper")).stdout).toMatch(/^sleeper\s+RUNNING\s+pid \d+/);
   }, 60_000);
+
+  it("ERR-03: reread of a broken config answers CANT_REREAD with supervisord's wording on both faces", async () => {
+    const original = fs.readFileSync(dir.conf, "utf8");
+    try {
+      fs.writeFileSync(dir.conf, `${original}\n[program:solo]\ncommand=/bin/true\nautostart=maybe\n`);
+      const expected = `CANT_REREAD: not a valid boolean value: 'maybe' in section 'program:solo' (file: '${dir.conf}')`;
+      const viaXmlRpc = await py("reread");
+      expect(viaXmlRpc.stdout + viaXmlRpc.stderr).toContain(expected);
+      const viaGrpc = await ts("reread");
+      expect(viaGrpc.stdout + viaGrpc.stderr).toContain(expected);
+      expect(viaGrpc.code).toBe(viaXmlRpc.code);
+    } finally {
+      fs.writeFileSync(dir.conf, original);
+    }
+  }, 30_000);
 });
 
 describe.skipIf(!HAVE_PYTHON)("XML-RPC over TCP with Basic auth (RPC-04)", () => {

@@ -1,7 +1,7 @@
 import type { Config } from "@tsupervisord/config";
 import { Supervisor } from "@tsupervisord/engine";
 import { cleanupAutoLogs, createActivityLog, type ActivityLog } from "@tsupervisord/logs";
-import { ConfigError, SupervisorError } from "@tsupervisord/errors";
+import { SupervisorError } from "@tsupervisord/errors";
 import type { CliOptions } from "./cli/options.js";
 import { usageError, UsageExit } from "./cli/terminal.js";
 import { ListenerError } from "./listeners/errors.js";
@@ -14,6 +14,7 @@ import { createOutputPort } from "./runtime/output.js";
 import { ensureOrphanReaper } from "./runtime/orphan-reaper.js";
 import { createHandlers } from "./service/handlers.js";
 import { createXmlRpcBackend } from "./service/xmlrpc-backend.js";
+import { rereadFault } from "./service/reread-fault.js";
 import { withBoundedFaults } from "./service/bounded-faults.js";
 import { withCallLog } from "./service/call-log.js";
 import type { DaemonStateName, ServiceContext } from "./service/context.js";
@@ -262,7 +263,13 @@ class Daemon {
         const next = await this.readConfigForRestart();
         this.requestRestart(next);
       },
-      rereadConfig: () => this.opts.rereadConfig(),
+      rereadConfig: async () => {
+        try {
+          return await this.opts.rereadConfig();
+        } catch (err) {
+          throw rereadFault(err);
+        }
+      },
     };
   }
 
@@ -283,8 +290,7 @@ class Daemon {
     try {
       return await this.opts.rereadConfig();
     } catch (err) {
-      if (err instanceof ConfigError) throw err.toSupervisorError();
-      throw new SupervisorError("CANT_REREAD", (err as Error).message);
+      throw rereadFault(err);
     }
   }
 

@@ -28,6 +28,6 @@ export interface ServiceContext {
   requestShutdown(): void;
   /** supervisor.restart: re-reads the config first (CANT_REREAD if it is broken, nothing changes). */
   requestRestart(): Promise<void>;
-  /** Parse the config file again, with the command line laid over it. Throws ConfigError. */
+  /** Parse the config file again, with the command line laid over it. Throws CANT_REREAD (supervisord wording). */
   rereadConfig(): Promise<Config>;
 }
