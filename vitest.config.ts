@@ -12,9 +12,11 @@ export default defineConfig({
       "packages/protocol",
       "packages/tui",
       "packages/xmlrpc",
+      "packages/reaper",
       "apps/daemon",
       "apps/ctl",
       "test",
+      "bench",
     ],
   },
 });

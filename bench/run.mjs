@@ -6,7 +6,7 @@
 // Runs each scenario for every system that can do it, alternating systems run by run, writes one JSON line
 // per measurement to bench/results/<timestamp>.jsonl and, for a full run, regenerates bench/RESULTS.md.
 import { mkdirSync, mkdtempSync, rmSync, appendFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -127,6 +127,7 @@ for (const sc of selected) {
 }
 
 const seconds = (performance.now() - t0) / 1000;
+machine.loadavgEnd = loadavg().map((x) => Math.round(x * 100) / 100);
 const md = renderMarkdown({ records, machine, systems, failures, reps, smoke: opts.smoke, startedAt, seconds });
 const fullRun = !opts.smoke && positionals.length === 0;
 const mdPath = fullRun || opts['write-results'] ? join(HERE, 'RESULTS.md') : jsonl.replace(/\.jsonl$/, '.md');

@@ -42,28 +42,53 @@ if (existsSync(report)) {
 }
 if (vitest.status !== 0) ok = false;
 
-// 3. The conformance sample against the built daemon and tsctl (shared/ sits beside the checkout).
-const runner = resolve(root, "..", "shared", "conformance", "runner.py");
-if (process.env.SKIP_CONFORMANCE !== "1" && existsSync(runner)) {
-  const conf = spawnSync("python3", [runner, "compare", "-j", "2"], {
+// 3. Conformance: the shared sample (supervisord's recorded transcripts) and the project's own cases, through
+// test/conformance/run.sh (shared/ sits beside the checkout, as CI lays it out).
+const sharedConformance = resolve(root, "..", "shared", "conformance");
+if (process.env.SKIP_CONFORMANCE !== "1" && existsSync(join(sharedConformance, "runner.py"))) {
+  const conf = spawnSync("bash", ["test/conformance/run.sh"], {
     cwd: root,
     encoding: "utf8",
-    env: { ...process.env, TSUP_REPO: root },
+    env: { ...process.env, TSUP_REPO: root, CONF_SHARED: sharedConformance },
     stdio: ["ignore", "pipe", "inherit"],
+    maxBuffer: 64 * 1024 * 1024,
   });
   process.stdout.write(conf.stdout ?? "");
-  const m = /(\d+) passed, (\d+) failed/.exec(conf.stdout ?? "");
-  if (m) {
-    passed += Number(m[1]);
-    failed += Number(m[2]);
-    console.log(`conformance: ${m[1]} passed, ${m[2]} failed`);
-  } else {
+  const sets = [...(conf.stdout ?? "").matchAll(/^(shared|project): (\d+) passed, (\d+) failed$/gm)];
+  for (const [, name, p, f] of sets) {
+    passed += Number(p);
+    failed += Number(f);
+    console.log(`conformance ${name}: ${p} passed, ${f} failed`);
+  }
+  if (sets.length !== 2) {
     failed += 1;
-    console.log("conformance: runner printed no summary");
+    console.log("conformance: the runner did not report both case sets");
   }
   if (conf.status !== 0) ok = false;
 } else {
-  console.log(`conformance: skipped (${existsSync(runner) ? "SKIP_CONFORMANCE=1" : `no ${runner}`})`);
+  console.log("conformance: skipped (SKIP_CONFORMANCE=1 or no ../shared/conformance)");
+}
+
+// 4. The benchmark harness in --smoke mode (each scenario once at small N, every available system), so it
+// cannot rot. It prints its own `N passed, N failed` line.
+if (process.env.SKIP_BENCH_SMOKE !== "1") {
+  const bench = spawnSync("node", ["bench/run.mjs", "--smoke"], {
+    cwd: root,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  process.stdout.write(bench.stdout ?? "");
+  const m = [...(bench.stdout ?? "").matchAll(/^(\d+) passed, (\d+) failed$/gm)].pop();
+  if (m) {
+    passed += Number(m[1]);
+    failed += Number(m[2]);
+    console.log(`bench smoke: ${m[1]} passed, ${m[2]} failed`);
+  } else {
+    failed += 1;
+    console.log("bench smoke: no summary line");
+  }
+  if (bench.status !== 0) ok = false;
 }
 
 console.log(`\n${passed} passed, ${failed} failed`);

@@ -83,12 +83,13 @@ export function renderMarkdown({ records, machine, systems, failures, reps, smok
   L.push('one machine, the systems alternating run by run, so compare the **ratios**, not the absolute times.', '');
   L.push(`- run: ${startedAt}, ${Math.round(seconds)} s, ${smoke ? 'smoke (each scenario once at small N)' : `${reps} repetitions per scenario and system`}`);
   L.push(`- commit: \`${machine.commit}\``);
-  L.push(`- machine: ${machine.nproc} cores (${machine.cpu}), ${machine.memTotalGiB} GiB, kernel ${machine.kernel}, load average at start ${machine.loadavg.join(' ')}`);
+  L.push(`- machine: ${machine.nproc} cores (${machine.cpu}), ${machine.memTotalGiB} GiB, kernel ${machine.kernel}, load average at start ${machine.loadavg.join(' ')}${machine.loadavgEnd ? `, at end ${machine.loadavgEnd.join(' ')}` : ''}`);
   L.push(`- node ${machine.node}; ${systems.map((s) => `${s.name}: ${s.ok ? s.note : `skipped: ${s.note.split('\n')[0]}`}`).join('; ')}`);
   L.push('- **shared machine**: 2 cores shared with other developers\' builds and test suites running at the same time;');
   L.push('  absolute times are noisy, the alternation makes the ratios fairer but not exact.');
   L.push('', '```', machine.free, '```', '');
-  L.push('Cells: median (min–max) over the repetitions. Ratios divide the medians.', '');
+  L.push('Cells: median (min–max) over the repetitions. Ratios divide the medians. Where a target is missed,');
+  L.push('[NOTES.md](NOTES.md) has the profile and says what is ours to fix and what is Node\'s.', '');
   const cols = present.map((s) => LABEL[s]);
   const head = ['scenario', 'metric', ...cols];
   const hasTs = present.includes('tsupervisord');
@@ -96,13 +97,19 @@ export function renderMarkdown({ records, machine, systems, failures, reps, smok
   if (hasTs && present.includes('pm2')) head.push('ts / PM2');
   head.push('target (ts / supervisord)', 'met');
   L.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
+  const verdicts = groups.map((g) => verdict(g)[1]).filter(Boolean);
+  const rows = [];
   for (const g of groups) {
     const row = [`${g.scenario} (${g.variant})`, `${g.metric} [${g.unit}]`, ...present.map((s) => cell(g.bySystem[s]))];
     if (hasTs && present.includes('supervisord')) row.push(fmt(ratio(g.bySystem.tsupervisord, g.bySystem.supervisord)));
     if (hasTs && present.includes('pm2')) row.push(fmt(ratio(g.bySystem.tsupervisord, g.bySystem.pm2)));
     row.push(...verdict(g));
-    L.push(`| ${row.join(' | ')} |`);
+    rows.push(`| ${row.join(' | ')} |`);
   }
+  if (verdicts.length) {
+    L.splice(L.length - 2, 0, `tsupervisord meets ${verdicts.filter((v) => v === 'yes').length} of ${verdicts.length} targets in this run.`, '');
+  }
+  L.push(...rows);
   if (failures.length) {
     L.push('', '## Runs that failed', '');
     for (const f of failures) L.push(`- ${f.scenario} (${f.variant}) on ${f.system}, rep ${f.rep}: ${f.error.split('\n')[0]}`);

@@ -3,10 +3,12 @@
  * (CMD-TAIL-3), fg through a real terminal (CMD-FG-2), name completion in the shell (CTL-05), --json.
  */
 import { spawn } from "node:child_process";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { daemonUnavailableReason, prepareCase, startDaemon, waitFor, type RunningDaemon } from "./lib/daemon.js";
 import { TSCTL } from "./lib/paths.js";
-import { caseEnv } from "./lib/run.js";
+import { caseEnv, runCommand } from "./lib/run.js";
 import { HAVE_TMUX, TmuxPane } from "./lib/tmux.js";
 
 const unavailable = await daemonUnavailableReason();
@@ -134,5 +136,87 @@ describe.skipIf(unavailable !== null)("live: streams and terminals", () => {
     await p.waitFor(/supervisor> status echo $/m);
     p.send("C-u", "C-d");
     expect(await p.waitFor(/EXIT=\d+/)).toMatch(/EXIT=0/);
+  });
+
+  it.skipIf(!HAVE_TMUX)("shell: Ctrl-C ends tail -f and fg but not the shell", async () => {
+    const d = await start();
+    pane = new TmuxPane(`${process.execPath} ${TSCTL} -c ${d.conf}`, { TERM: "xterm", TZ: "UTC" });
+    const p = pane;
+    await p.waitFor(/supervisor> $/m);
+    p.type("tail -f echo");
+    p.send("Enter");
+    await p.waitFor(/==> Press Ctrl-C to exit <==\necho ready/);
+    p.send("C-c");
+    await p.waitFor(/echo ready\n\nsupervisor> $/m);
+    p.type("fg echo");
+    p.send("Enter");
+    await p.waitFor(/fg echo\n==> Press Ctrl-C to exit <==/);
+    p.type("ping");
+    p.send("Enter");
+    await p.waitFor(/got: ping/);
+    p.send("C-c");
+    await p.waitFor(/Exiting foreground\nsupervisor> $/m);
+    p.type("pid echo");
+    p.send("Enter");
+    await p.waitFor(/pid echo\n\d+\nsupervisor> $/m);
+    p.type("exit");
+    p.send("Enter");
+    expect(await p.waitFor(/EXIT=\d+/)).toMatch(/EXIT=0/);
+  });
+
+  it("credentials: refused without them, accepted with -u/-p (CTL-03, CTL-06)", async () => {
+    const conf = CONF.replace("file=%(here)s/supervisor.sock", "file=%(here)s/supervisor.sock\nusername=admin\npassword=s3cret");
+    daemon = await startDaemon(prepareCase({ confText: conf, files: { "echo.sh": ECHO } }));
+    const d = daemon;
+    expect(await d.ctl(["pid"])).toMatchObject({ stdout: "Server requires authentication\n", code: 1 });
+    expect(await d.ctl(["-u", "admin", "-p", "wrong", "pid"])).toMatchObject({
+      stdout: "Server requires authentication\n",
+      code: 1,
+    });
+    const ok = await d.ctl(["-u", "admin", "-p", "s3cret", "pid"]);
+    expect(ok.stdout).toMatch(/^\d+\n$/);
+    expect(ok.code).toBe(0);
+  });
+
+  it.skipIf(!HAVE_TMUX)("shell: asks for a username and a hidden password, then runs the command again", async () => {
+    const conf = CONF.replace("file=%(here)s/supervisor.sock", "file=%(here)s/supervisor.sock\nusername=admin\npassword=s3cret");
+    daemon = await startDaemon(prepareCase({ confText: conf, files: { "echo.sh": ECHO } }));
+    pane = new TmuxPane(`${process.execPath} ${TSCTL} -c ${daemon.conf}`, { TERM: "xterm", TZ: "UTC" });
+    const p = pane;
+    await p.waitFor(/Server requires authentication\nUsername:$/m);
+    p.type("admin");
+    p.send("Enter");
+    await p.waitFor(/Password:$/m);
+    p.type("s3cret");
+    p.send("Enter");
+    const screen = await p.waitFor(/workers:w2 +RUNNING .*\nsupervisor> $/m);
+    expect(screen).not.toContain("s3cret");
+    p.send("C-d");
+    expect(await p.waitFor(/EXIT=\d+/)).toMatch(/EXIT=0/);
+  });
+
+  it("the bash completion script completes names by asking the daemon", async () => {
+    const d = await start();
+    const bin = join(d.dir, "bin");
+    mkdirSync(bin);
+    writeFileSync(join(bin, "tsctl"), `#!/bin/sh\nexec ${process.execPath} ${TSCTL} "$@"\n`);
+    chmodSync(join(bin, "tsctl"), 0o755);
+    const complete = async (...words: string[]): Promise<string> => {
+      const script = [
+        'eval "$(tsctl completion bash)"',
+        `COMP_WORDS=(tsctl -c ${d.conf} ${words.join(" ")})`,
+        `COMP_CWORD=${words.length + 2}`,
+        "_tsctl",
+        'echo "${COMPREPLY[*]}"',
+      ].join("\n");
+      const r = await runCommand(["bash", "--norc", "-c", script], {
+        cwd: d.dir,
+        env: caseEnv({ PATH: `${bin}:${process.env["PATH"] ?? ""}` }),
+      });
+      return r.stdout.trim();
+    };
+    expect(await complete("stop", "work")).toBe("workers:w1 workers:w2");
+    expect(await complete("update", "w")).toBe("workers");
+    expect(await complete("vers")).toBe("version");
   });
 });

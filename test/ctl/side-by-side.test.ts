@@ -18,11 +18,11 @@ const noSection = join(dir, "nosection.conf");
 writeFileSync(noSection, "[supervisord]\n");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function both(argv: string[]): Promise<{ ours: string; theirs: string }> {
+async function both(argv: string[], input = ""): Promise<{ ours: string; theirs: string }> {
   const env = caseEnv();
   const [ours, theirs] = await Promise.all([
-    runCommand([process.execPath, TSCTL, ...argv], { cwd: dir, env }),
-    runCommand([SUPERVISORCTL, ...argv], { cwd: dir, env }),
+    runCommand([process.execPath, TSCTL, ...argv], { cwd: dir, env, input }),
+    runCommand([SUPERVISORCTL, ...argv], { cwd: dir, env, input }),
   ]);
   const show = (r: { stdout: string; stderr: string; code: number | null }): string =>
     `stdout:\n${r.stdout}stderr:\n${r.stderr}exit ${r.code}`;
@@ -94,6 +94,13 @@ describe.skipIf(!HAVE_SUPERVISORCTL || !HAVE_TSCTL)("same output and exit status
   it.each(WITH_CONF)("-c ctl.conf %s", async (...args) => {
     const { ours, theirs } = await both(["-c", conf, ...args]);
     expect(ours).toBe(theirs);
+  });
+  it("the shell reading a script from a pipe: prompts, outputs, EOF, exit 0 (CTL-05, EXIT-02)", async () => {
+    const script = "help stop\nbogus\n\nversion\nstart\n?\nhelp nosuch\n";
+    const { ours, theirs } = await both(["-c", conf], script);
+    expect(ours).toBe(theirs);
+    const quit = await both(["-c", conf], "pid\nquit\nstatus\n");
+    expect(quit.ours).toBe(quit.theirs);
   });
   it.each(USAGE.map((a) => [a.join(" ").split(dir).join("<dir>"), a] as const))("%s", async (_label, argv) => {
     const { ours, theirs } = await both([...argv]);

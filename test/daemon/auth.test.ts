@@ -1,4 +1,6 @@
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import fs from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { isConnectionError } from "@tsupervisord/protocol";
 import { startDaemon, TestDir, waitFor, type RunningDaemon } from "./lib/daemon.js";
@@ -14,14 +16,14 @@ afterEach(async () => {
   daemon = null;
 });
 
-async function startWithTcp(password: string): Promise<{ url: string; daemon: RunningDaemon }> {
-  dir = new TestDir();
+async function startWithTcp(password: string, env?: NodeJS.ProcessEnv, existing?: TestDir): Promise<{ url: string; daemon: RunningDaemon }> {
+  dir = existing ?? new TestDir();
   const port = await freePort();
   dir.writeConfig(
     `[inet_http_server]\nport=127.0.0.1:${port}\nusername=alice\npassword=${password}\n\n` +
       "[program:sleeper]\ncommand=/bin/sleep 1000\nstartsecs=0\n",
   );
-  daemon = await startDaemon(dir);
+  daemon = await startDaemon(dir, [], env === undefined ? {} : { env });
   return { url: `http://127.0.0.1:${port}`, daemon };
 }
 
@@ -71,5 +73,33 @@ describe("D-HTTP-05/RPC-04 credentials on the TCP listener", () => {
   it("the unix socket without credentials still serves", async () => {
     const { daemon: d } = await startWithTcp("pw-unix-test");
     expect((await d.client().getState()).statename).toBe("RUNNING");
+  });
+});
+
+function hasOpenssl(): boolean {
+  try {
+    execFileSync("openssl", ["version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("TLS on the TCP listener", () => {
+  it.skipIf(!hasOpenssl())("serves gRPC over TLS with the certificate from TSUPERVISORD_TLS_CERT/KEY", async () => {
+    const tlsDir = new TestDir();
+    const cert = tlsDir.file("cert.pem");
+    const key = tlsDir.file("key.pem");
+    execFileSync("openssl", [
+      "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+      "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", key, "-out", cert,
+    ], { stdio: "ignore" });
+    const env = { ...process.env, TSUPERVISORD_TLS_CERT: cert, TSUPERVISORD_TLS_KEY: key };
+    const { url, daemon: d } = await startWithTcp("tls-password", env, tlsDir);
+    const secure = d.client(url, { username: "alice", password: "tls-password", tls: { ca: fs.readFileSync(cert) } });
+    await waitFor("the TLS listener", async () => (await secure.getState()).statename === "RUNNING");
+    // Plain text to a TLS port does not get through.
+    const plain = d.client(url, { username: "alice", password: "tls-password" });
+    await expect(plain.getState({}, { deadline: Date.now() + 3000 })).rejects.toBeDefined();
   });
 });

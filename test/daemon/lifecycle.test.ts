@@ -62,7 +62,8 @@ describe("foreground mode (D-DMN-02)", () => {
     const dir = tempDir();
     dir.writeConfig(SLEEPERS);
     const daemon = await start(dir);
-    await waitFor("the pid file", () => fs.existsSync(dir.pidfile));
+    // Written right after the socket opens: wait for its content, not just its existence.
+    await waitFor("the pid file", () => fs.existsSync(dir.pidfile) && fs.readFileSync(dir.pidfile, "utf8") !== "");
     expect(fs.readFileSync(dir.pidfile, "utf8")).toBe(`${daemon.pid}\n`);
     expect(fs.statSync(dir.socket).mode & 0o777).toBe(0o700);
     expect(fs.statSync(dir.socket).isSocket()).toBe(true);
@@ -78,6 +79,37 @@ describe("foreground mode (D-DMN-02)", () => {
     expect(log).not.toContain("daemonizing");
     // nodaemon echoes the activity log on stdout (MLG-03).
     expect(daemon.stdout).toContain("supervisord started with pid");
+  });
+
+  it("ERR-04 parse messages reach the activity log (CRIT, then WARN, then INFO); SPN-13 children get the server URL", async () => {
+    const dir = tempDir();
+    fs.writeFileSync(dir.file("extra.ini"), "[program:extra]\ncommand=/bin/sleep 1000\nstartsecs=0\n");
+    dir.writeConfig(
+      `[program:env]\ncommand=/bin/sh -c 'echo "$SUPERVISOR_SERVER_URL" > ${dir.file("url.txt")}; exec sleep 1000'\nstartsecs=0\n\n` +
+        `[include]\nfiles=${dir.file("extra.ini")} ${dir.file("nothing-*.ini")}\n`,
+    );
+    const daemon = await start(dir);
+    const log = await daemon.waitForLog(/supervisord started with pid/);
+    const warn = log.indexOf(`WARN No file matches via include "${dir.file("nothing-*.ini")}"`);
+    const info = log.indexOf(`INFO Included extra file "${dir.file("extra.ini")}" during parsing`);
+    expect(warn).toBeGreaterThan(-1);
+    expect(info).toBeGreaterThan(warn);
+    expect(log.indexOf("supervisord started with pid")).toBeGreaterThan(info);
+    await waitFor("the child to write its environment", () => fs.existsSync(dir.file("url.txt")) && fs.readFileSync(dir.file("url.txt"), "utf8") !== "");
+    expect(fs.readFileSync(dir.file("url.txt"), "utf8").trim()).toBe(`unix://${dir.socket}`);
+    await waitForState(daemon.client(), "extra", "RUNNING");
+  });
+
+  it("MLG-05 at loglevel trace every RPC is logged with its outcome", async () => {
+    const dir = tempDir();
+    dir.writeConfig(SLEEPERS);
+    const daemon = await start(dir, ["-e", "trace"]);
+    const client = daemon.client();
+    await client.getState();
+    await client.getProcessInfo({ name: "nosuch" }).catch(() => undefined);
+    const log = await daemon.waitForLog(/returned fault: \[10\] BAD_NAME: nosuch/);
+    expect(log).toContain("TRAC gRPC method called: supervisor.getState()");
+    expect(log).toContain("TRAC gRPC method supervisor.getState() returned successfully");
   });
 
   it("D-HTTP-01 honours a custom chmod exactly", async () => {

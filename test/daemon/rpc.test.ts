@@ -235,6 +235,25 @@ describe("events", () => {
     await client.stopProcess({ name: "grp:idle" });
   });
 
+  it("Watch with include_stats sends CPU/RSS of running processes", async () => {
+    const ac = new AbortController();
+    const failSafe = setTimeout(() => ac.abort(), 20_000);
+    let stats: Array<{ name: string; rssBytes: number; pid: number }> = [];
+    try {
+      for await (const msg of client.watch({ includeStats: true }, { signal: ac.signal })) {
+        if (msg.event?.$case === "processStats") {
+          stats = msg.event.processStats.processes;
+          break;
+        }
+      }
+    } finally {
+      clearTimeout(failSafe);
+    }
+    const sleeper = stats.find((p) => p.name === "sleeper");
+    expect(sleeper?.pid).toBeGreaterThan(0);
+    expect(sleeper?.rssBytes).toBeGreaterThan(0);
+  });
+
   it("SendRemoteCommEvent is accepted", async () => {
     await client.sendRemoteCommEvent({ type: "test", data: "payload" });
   });

@@ -5,8 +5,9 @@ const ACTION_WORDS =
 
 const BASH = `# tsctl bash completion: eval "$(tsctl completion bash)"
 _tsctl() {
-  local cur prev words cword
-  cur="\${COMP_WORDS[COMP_CWORD]}"
+  local cur="\${COMP_WORDS[COMP_CWORD]}"
+  # group:name holds a colon, which bash splits words at: with bash-completion, keep it as one word.
+  if declare -F _get_comp_words_by_ref >/dev/null; then _get_comp_words_by_ref -n : cur; fi
   local i action="" opts=()
   for ((i = 1; i < COMP_CWORD; i++)); do
     case "\${COMP_WORDS[i]}" in
@@ -27,6 +28,7 @@ _tsctl() {
     completion)
       COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")) ;;
   esac
+  if declare -F __ltrim_colon_completions >/dev/null; then __ltrim_colon_completions "$cur"; fi
 }
 complete -F _tsctl tsctl
 `;

@@ -187,7 +187,7 @@ export function describeFailure(err: unknown, serverurl: string): string {
       case "unauthenticated":
         return `${serverurl} rejected the username or password`;
       default:
-        return `cannot talk to ${serverurl}: ${err.message}`;
+        return err.message.startsWith(serverurl) ? err.message : `${serverurl}: ${err.message}`;
     }
   }
   if (err instanceof SupervisorError) return err.faultString;

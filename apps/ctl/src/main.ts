@@ -34,21 +34,25 @@ async function runTop(options: CtlOptions): Promise<number> {
   });
 }
 
+/** `tsctl completion bash|zsh|fish`. */
+function printCompletion(args: readonly string[]): number {
+  const script = COMPLETION_SCRIPTS[args[0] ?? ""];
+  if (script === undefined || args.length !== 1) {
+    process.stderr.write(`Error: usage: ${PROGNAME} completion bash|zsh|fish\n`);
+    return 2;
+  }
+  process.stdout.write(script);
+  return 0;
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   // `tsctl status | head -1`: a closed pipe ends us quietly, as it would a C program.
   process.stdout.on("error", (err: NodeJS.ErrnoException) => {
     if (err.code === "EPIPE") finish(0);
     throw err;
   });
-  if (argv[0] === "completion") {
-    const script = COMPLETION_SCRIPTS[argv[1] ?? ""];
-    if (script === undefined || argv.length !== 2) {
-      process.stderr.write(`Error: usage: ${PROGNAME} completion bash|zsh|fish\n`);
-      return 2;
-    }
-    process.stdout.write(script);
-    return 0;
-  }
+  // Before option parsing too, so printing a script never depends on a config file being readable.
+  if (argv[0] === "completion") return printCompletion(argv.slice(1));
 
   const parsed = parseCommandLine(argv, { argv0: process.argv[1] ?? PROGNAME, cwd: process.cwd(), vars: process.env });
   if (parsed.kind === "help") {
@@ -61,6 +65,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const options = parsed.options;
   if (options.args[0] === "top") return runTop(options);
+  if (options.args[0] === "completion") return printCompletion(options.args.slice(1));
 
   const shell = options.args.length === 0;
   let ctl: Controller | null = null;

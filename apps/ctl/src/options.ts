@@ -4,7 +4,7 @@
  */
 import { CtlConfigError, findConfigFile, readCtlConfig } from "./ctl-config.js";
 import { GetoptError, getopt } from "./getopt.js";
-import { pythonRepr } from "./commands/logs.js";
+import { pythonRepr } from "./python.js";
 
 export const PROGNAME = "tsctl";
 

@@ -14,6 +14,7 @@ import { createOutputPort } from "./runtime/output.js";
 import { waitForProcessGroupsToEmpty } from "./runtime/stragglers.js";
 import { createHandlers } from "./service/handlers.js";
 import { withBoundedFaults } from "./service/bounded-faults.js";
+import { withCallLog } from "./service/call-log.js";
 import type { DaemonStateName, ServiceContext } from "./service/context.js";
 import { daemonVersion } from "./version.js";
 
@@ -25,7 +26,7 @@ export interface RunDaemonOptions {
   daemonized: boolean;
   /** Lines for the user's terminal (stderr, or the waiting parent in daemon mode). */
   toTerminal: (line: string) => void;
-  /** Called once the first generation is serving (daemon mode: the parent exits 0). */
+  /** Called once the first generation is serving, before autostart (daemon mode: the parent exits 0). */
   ready: () => void;
   rereadConfig: () => Promise<Config>;
 }
@@ -83,12 +84,7 @@ class Daemon {
           for (const line of err.lines) process.stderr.write(`${line}\n`);
           return 2;
         }
-        if (this.firstStart) {
-          this.firstStart = false;
-          // The startup lines are on disk before anyone is told we are up.
-          await generation.log.flush();
-          this.opts.ready();
-        }
+        this.firstStart = false;
         await stopped;
         await this.stopGeneration(generation);
         if (this.state === "SHUTDOWN") return 0;
@@ -104,8 +100,14 @@ class Daemon {
   }
 
   private readonly onUncaught = (err: Error): void => {
+    const log = this.generation?.log;
+    if (log === undefined) {
+      // Between generations nothing runs that we could keep supervising: fail loudly.
+      this.opts.toTerminal(`Error: ${err.stack ?? String(err)}`);
+      process.exit(2);
+    }
     // supervisord logs unexpected exceptions at CRIT and keeps supervising (MLG-05).
-    this.generation?.log.critical(`uncaptured exception: ${err.stack ?? String(err)}`);
+    log.critical(`uncaptured exception: ${err.stack ?? String(err)}`);
   };
 
   /** §7.2 steps 2–11. On the first start every failure is a UsageExit (`Error: …`, exit 2). */
@@ -169,7 +171,8 @@ class Daemon {
     const context = this.serviceContext(config, log, supervisor, closing.signal);
     let servers: OpenServers;
     try {
-      servers = await openServers(config, withBoundedFaults(createHandlers(context)), log, this.opts.toTerminal);
+      const handlers = withCallLog(withBoundedFaults(createHandlers(context)), log);
+      servers = await openServers(config, handlers, log, this.opts.toTerminal);
     } catch (err) {
       await log.close();
       if (err instanceof ListenerError) throw usageError(err.message, progname);
@@ -198,6 +201,14 @@ class Daemon {
     if (pidProblem !== null) log.critical(pidProblem);
     log.info(`supervisord started with pid ${process.pid}`);
 
+    // Serving now: in daemon mode the waiting parent may leave (upstream's parent is gone before processes
+    // start). Told before the first spawn, so no program inherits the channel to the parent. The startup lines
+    // are on disk before anyone is told we are up.
+    if (this.firstStart) {
+      await log.flush();
+      this.opts.ready();
+    }
+
     // Step 11: RUNNING, autostart.
     const generation: Generation = { config, log, supervisor, servers, closing };
     this.generation = generation;
@@ -207,7 +218,8 @@ class Daemon {
 
   private async stopGeneration(generation: Generation): Promise<void> {
     const restart = this.state === "RESTARTING";
-    generation.closing.abort();
+    // The reason is the state this generation's handlers report from now on, even after the next one runs.
+    generation.closing.abort(this.state);
     const pgids = new Set(
       generation.supervisor
         .getAllProcessInfo({ stats: false })
@@ -232,7 +244,7 @@ class Daemon {
       version: this.version,
       startedAt: this.startedAt,
       closing,
-      state: () => this.state,
+      state: () => (closing.aborted ? (closing.reason as DaemonStateName) : this.state),
       requestShutdown: () => this.requestShutdown(),
       requestRestart: async () => {
         const next = await this.readConfigForRestart();

@@ -6,7 +6,6 @@ import { programName, usageError, UsageExit } from "./cli/terminal.js";
 import { applyCommandLine, loadConfig } from "./cli/load-config.js";
 import { daemonVersion } from "./version.js";
 import { consumeDaemonMarker, isDaemonChild, ParentChannel, spawnDaemonChild } from "./runtime/daemonize.js";
-import { runDaemon } from "./daemon.js";
 
 /** The `tsupervisord` entry point: dispatch on the command line (§7.1), then run (§7.2). */
 async function main(argv: readonly string[]): Promise<number> {
@@ -48,11 +47,21 @@ async function main(argv: readonly string[]): Promise<number> {
         break;
     }
 
+    if (cli.configFile === null && process.getuid?.() === 0 && !daemonChild) {
+      // CFG-08: supervisord prints this Python UserWarning and carries on.
+      toTerminal(
+        'UserWarning: Supervisord is running as root and it is searching for its configuration file in default ' +
+          "locations (including its current working directory); you probably want to specify a \"-c\" argument " +
+          "specifying an absolute path to a configuration file for improved security.",
+      );
+    }
     const config = loadConfig(cli, progname);
     if (!config.supervisord.nodaemon && !daemonChild) {
       // D-DMN-04: the parent waits for the detached daemon to be serving, then leaves.
       return await spawnDaemonChild();
     }
+    // Loaded only to run: -h, -v, -t and --print-sample-config never pay for grpc-js and the engine.
+    const { runDaemon } = await import("./daemon.js");
     return await runDaemon({
       cli,
       config,

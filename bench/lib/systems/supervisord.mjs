@@ -32,6 +32,8 @@ export class SupervisordFamily {
     const out = openSync(this.daemonOut, 'a');
     const [cmd, ...args] = this.daemonArgv;
     if (this.profileDir) args.unshift('--cpu-prof', `--cpu-prof-dir=${this.profileDir}`);
+    // TSUP_BENCH_NODE_FLAGS: V8/node flags for experiments on the Node daemon (e.g. --trace-gc)
+    if (this.nodeFlags?.length) args.unshift(...this.nodeFlags);
     // detached: its own process group, so a ^C on the benchmark does not reach it before our cleanup
     this.child = spawn(cmd, [...args, '-n', '-c', this.conf], { stdio: ['ignore', out, out], detached: true, cwd: dir });
     closeSync(out);

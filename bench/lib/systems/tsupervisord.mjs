@@ -47,6 +47,7 @@ export class Tsupervisord extends SupervisordFamily {
   constructor() {
     super({ name: 'tsupervisord', daemonArgv: [process.execPath, DAEMON], ctlArgv: [process.execPath, CTL] });
     this.mode = null; // 'grpc' | 'xmlrpc' | 'ctl', decided by the first answer
+    this.nodeFlags = (process.env.TSUP_BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
   }
 
   async start(dir, programs) {

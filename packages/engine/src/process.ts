@@ -5,6 +5,7 @@
  */
 import type { ProcessConfig } from "@tsupervisord/config";
 import type { EventBus } from "./event-bus.js";
+import type { FcgiLease, FcgiSocket } from "./fcgi-socket.js";
 import type { EngineLogger } from "./logger.js";
 import type { Effect, MachineConfig, MachineEvent, MachineState, TimerKind, TransitionResult } from "./machine.js";
 import { initialState, transition } from "./machine.js";
@@ -61,6 +62,8 @@ export class ManagedProcess {
   machine: MachineState;
   /** Set by an event-listener pool for its processes. */
   listenerHooks: ListenerHooks | null = null;
+  /** `[fcgi-program:x]` processes: the group's socket manager (spec §1.5.8), set by the supervisor. */
+  fcgiSocket: FcgiSocket | null = null;
   private child: RunningChild | null = null;
   private readonly processGroups: number[] = [];
   private timer: NodeJS.Timeout | null = null;
@@ -210,22 +213,65 @@ export class ManagedProcess {
 
   private spawn(): void {
     const serial = ++this.spawnSerial;
+    if (this.config.kind !== "fcgi-program") {
+      this.handleSpawnResult(this.spawnWith(serial, null), serial);
+      return;
+    }
+    const socket = this.fcgiSocket;
+    if (socket === null) {
+      // supervisord 4.2.5 builds a plain ProcessGroup for a [group:x] listing fcgi programs, and
+      // FastCGISubprocess.before_spawn() then raises NotImplementedError out of its main loop (the daemon dies).
+      const message = `no FastCGI socket for ${this.name}: fcgi-program '${this.config.programName}' is listed in [group:${this.groupName}] (supervisord 4.2.5 cannot run it there)`;
+      this.handleSpawnResult({ kind: "failed", message }, serial);
+      return;
+    }
+    // FastCGISubprocess.before_spawn(): take a reference on the group's socket; the first one creates it.
+    const lease = socket.acquire();
+    if (typeof lease.fd === "number") {
+      this.handleSpawnResult(this.spawnWith(serial, lease, lease.fd), serial);
+      return;
+    }
+    const outcome = lease.fd.then(
+      (fd): SpawnResult => {
+        if (serial !== this.spawnSerial) {
+          lease.release();
+          return { kind: "failed", message: "superseded" };
+        }
+        return this.spawnWith(serial, lease, fd);
+      },
+      (err: unknown): SpawnResult => {
+        lease.release();
+        return { kind: "failed", message: err instanceof Error ? err.message : String(err) };
+      },
+    );
+    this.handleSpawnResult({ kind: "deferred", outcome }, serial);
+  }
+
+  /**
+   * spawnChild, with an fcgi lease held for the child's lifetime: released when a spawn fails (supervisord: pid
+   * None) or after the child's exit was processed — after, so an immediate autorestart re-acquires first and the
+   * socket stays open across it.
+   */
+  private spawnWith(serial: number, lease: FcgiLease | null, stdinFd?: number): SpawnResult {
     const result = spawnChild({
       config: this.config,
       daemonEnv: this.env.daemonEnv,
       serverUrl: this.env.serverUrl,
       sink: this.sink,
       onExit: (code, signal) => {
-        if (serial !== this.spawnSerial) return;
-        this.child = null;
-        this.dispatch({ type: "exited", code, signal });
-        this.listenerHooks?.onExit();
+        if (serial === this.spawnSerial) {
+          this.child = null;
+          this.dispatch({ type: "exited", code, signal });
+          this.listenerHooks?.onExit();
+        }
+        lease?.release();
       },
       ...(this.listenerHooks !== null
         ? { onStdout: (chunk: Buffer) => this.listenerHooks?.onStdout(chunk) }
         : {}),
+      ...(stdinFd !== undefined ? { stdinFd } : {}),
     });
-    this.handleSpawnResult(result, serial);
+    return lease === null ? result : releaseOnFailure(result, lease);
   }
 
   private handleSpawnResult(result: SpawnResult, serial: number): void {
@@ -262,4 +308,11 @@ export class ManagedProcess {
       this.dispatch({ type: "kill-failed", message: `unknown problem killing ${this.name} (${pid}):${String(err)}` });
     }
   }
+}
+
+/** Release an fcgi lease when the spawn attempt failed (now or once a deferred outcome is known). */
+function releaseOnFailure(result: SpawnResult, lease: FcgiLease): SpawnResult {
+  if (result.kind === "failed") lease.release();
+  if (result.kind !== "deferred") return result;
+  return { kind: "deferred", outcome: result.outcome.then((outcome) => releaseOnFailure(outcome, lease)) };
 }

@@ -38,6 +38,11 @@ export interface SpawnSpec {
   onExit: (code: number | null, signal: NodeJS.Signals | null) => void;
   /** Also hand every stdout chunk here (event listeners: the protocol channel), besides the sink. */
   onStdout?: (chunk: Buffer) => void;
+  /**
+   * fcgi programs (SPN-10): the group's listening socket becomes the child's fd 0 instead of a stdin pipe, so the
+   * process has no stdin channel (sendProcessStdin answers NO_FILE, as supervisord's write hits EPIPE).
+   */
+  stdinFd?: number;
 }
 
 export interface RunningChild {
@@ -102,7 +107,8 @@ export function spawnChild(spec: SpawnSpec): SpawnResult {
     throw err;
   }
 
-  const options: SpawnOptions = { env, detached: true, stdio: ["pipe", "pipe", "pipe"] };
+  const stdin = spec.stdinFd ?? "pipe";
+  const options: SpawnOptions = { env, detached: true, stdio: [stdin, "pipe", "pipe"] };
   const myUid = typeof process.getuid === "function" ? process.getuid() : 0;
   let otherUser = false;
   if (config.user !== null && config.user.uid !== myUid) {
@@ -124,7 +130,7 @@ export function spawnChild(spec: SpawnSpec): SpawnResult {
   if (config.redirectStderr) {
     args = ["-c", 'exec 2>&1; exec "$@"', "sh", file, ...args];
     file = "/bin/sh";
-    options.stdio = ["pipe", "pipe", "ignore"];
+    options.stdio = [stdin, "pipe", "ignore"];
   } else {
     options.argv0 = resolved.argv[0] as string;
   }
@@ -179,7 +185,7 @@ function standIn(spec: SpawnSpec, env: Record<string, string>, message: string):
     child = nodeSpawn("/bin/sh", ["-c", script, "sh", `supervisor: ${message}`], {
       env,
       detached: true,
-      stdio: ["pipe", "pipe", "pipe"],
+      stdio: [spec.stdinFd ?? "pipe", "pipe", "pipe"],
     });
   } catch (err) {
     return { kind: "failed", message: forkFailureMessage(spec.config.name, errnoName(err)) };

@@ -17,6 +17,7 @@ import { nullLogger } from "./logger.js";
 import { makeNamespec, splitNamespec } from "./namespec.js";
 import type { ProcessOutputPort, ProcessOutputSink } from "./output-port.js";
 import { EventListenerPool } from "./listener-pool.js";
+import { FcgiSocket, FcgiSocketError, checkFcgiSocket } from "./fcgi-socket.js";
 import { ManagedProcess } from "./process.js";
 import type { ProcessEnvironment } from "./process.js";
 import { ProcessTreeSampler } from "./proc-stats.js";
@@ -49,6 +50,8 @@ interface ActiveGroup {
   config: GroupConfig;
   /** `[eventlistener:x]` groups: the event pool feeding its processes. */
   pool: EventListenerPool | null;
+  /** `[fcgi-program:x]` groups: the listening socket shared by its processes (spec §1.5.8). */
+  fcgiSocket: FcgiSocket | null;
   /** Sorted by (priority, name) (ORD-02). */
   processes: ManagedProcess[];
   byName: Map<string, ManagedProcess>;
@@ -128,6 +131,8 @@ export class Supervisor {
       this.active = config;
       this.pending = config;
     }
+    // Before anything is activated, so a failure leaves nothing half-started (supervisord dies here).
+    for (const group of this.active.groups) this.checkGroupSockets(group);
     this.started = true;
     this.currentState = "RUNNING";
     this.shutdownPromise = null;
@@ -380,6 +385,7 @@ export class Supervisor {
     const config = this.pending.groups.find((g) => g.name === name);
     if (config === undefined) throw new SupervisorError("BAD_NAME", name);
     if (this.groups.has(name)) throw new SupervisorError("ALREADY_ADDED", name);
+    this.checkGroupSockets(config);
     const group = this.activateGroup(config);
     for (const proc of group.processes) proc.dispatch({ type: "autostart" });
     return true;
@@ -570,6 +576,21 @@ export class Supervisor {
     return this.sortedGroups().flatMap((g) => g.processes);
   }
 
+  /**
+   * FastCGIProcessGroup.__init__ creates the socket once to fail early. supervisord lets the ValueError escape
+   * (startup dies, addProcessGroup answers HTTP 500); here it is logged and thrown as FAILED with its text.
+   */
+  private checkGroupSockets(config: GroupConfig): void {
+    if (config.kind !== "fcgi-program" || config.fcgi === undefined) return;
+    try {
+      checkFcgiSocket(config.fcgi, this.logger);
+    } catch (err) {
+      if (!(err instanceof FcgiSocketError)) throw err;
+      this.logger.error(err.message);
+      throw new SupervisorError("FAILED", err.message, { cause: err });
+    }
+  }
+
   private activateGroup(config: GroupConfig): ActiveGroup {
     const processes = [...config.processes]
       .sort(byPriorityThenName)
@@ -580,7 +601,16 @@ export class Supervisor {
         ? new EventListenerPool(config.name, config.pool, processes, this.bus, this.logger, this.active.supervisord.identifier)
         : null;
     if (pool !== null) for (const proc of processes) this.pools.set(proc, pool);
-    const group: ActiveGroup = { config, pool, processes, byName: new Map(processes.map((p) => [p.name, p])) };
+    const fcgiSocket =
+      config.kind === "fcgi-program" && config.fcgi !== undefined ? new FcgiSocket(config.fcgi, this.logger) : null;
+    for (const proc of processes) proc.fcgiSocket = fcgiSocket;
+    const group: ActiveGroup = {
+      config,
+      pool,
+      fcgiSocket,
+      processes,
+      byName: new Map(processes.map((p) => [p.name, p])),
+    };
     this.groups.set(config.name, group);
     this.bus.publish({ name: "PROCESS_GROUP_ADDED", groupName: config.name });
     return group;
@@ -593,6 +623,7 @@ export class Supervisor {
 
   private async closeGroup(group: ActiveGroup): Promise<void> {
     group.pool?.close();
+    group.fcgiSocket?.dispose();
     for (const proc of group.processes) {
       this.pools.delete(proc);
       proc.dispose();

@@ -8,7 +8,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { connect, type SupervisorClient } from "@tsupervisord/protocol";
+import { connect, type ConnectOptions, type SupervisorClient } from "@tsupervisord/protocol";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 export const DAEMON_MAIN = path.join(REPO_ROOT, "apps/daemon/dist/main.js");
@@ -146,7 +146,7 @@ export class RunningDaemon {
     return this.child.pid as number;
   }
 
-  client(url = `unix://${this.dir.socket}`, options: { username?: string; password?: string } = {}): SupervisorClient {
+  client(url = `unix://${this.dir.socket}`, options: ConnectOptions = {}): SupervisorClient {
     const c = connect(url, options);
     this.clients.push(c);
     return c;
@@ -222,7 +222,8 @@ export function childPids(pid: number): number[] {
 /** Wait until a process reaches a state (by name: `group:name`). */
 export async function waitForState(client: SupervisorClient, name: string, statename: string, timeoutMs = 15_000): Promise<number> {
   return waitFor(`${name} to be ${statename}`, async () => {
-    const { info } = await client.getProcessInfo({ name });
+    // A deadline per call: a call stuck on a connection that went away must not outlast the wait.
+    const { info } = await client.getProcessInfo({ name }, { deadline: Date.now() + 3000 });
     return info?.statename === statename ? info.pid : undefined;
   }, timeoutMs);
 }

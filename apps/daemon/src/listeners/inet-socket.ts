@@ -1,6 +1,6 @@
 import net from "node:net";
 import { ADDRESS_IN_USE_MESSAGE, ListenerError } from "./errors.js";
-import { closeServer, describeSocketError, type OpenListener } from "./unix-socket.js";
+import { closeServer, describeSocketError, trackConnections, type OpenListener } from "./unix-socket.js";
 
 export interface InetListenOptions {
   host: string;
@@ -15,6 +15,7 @@ export interface InetListenOptions {
 export async function listenInet(opts: InetListenOptions): Promise<OpenListener> {
   const host = opts.host === "" || opts.host === "*" ? "0.0.0.0" : opts.host;
   const server = net.createServer(opts.onConnection);
+  const sockets = trackConnections(server);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -29,5 +30,11 @@ export async function listenInet(opts: InetListenOptions): Promise<OpenListener>
   }
   const address = server.address();
   const bound = typeof address === "object" && address !== null ? `${address.address}:${address.port}` : host;
-  return { description: `tcp://${bound}`, close: () => closeServer(server) };
+  return {
+    description: `tcp://${bound}`,
+    close: () => closeServer(server),
+    destroyConnections: () => {
+      for (const socket of sockets) socket.destroy();
+    },
+  };
 }

@@ -16,7 +16,20 @@ export interface UnixListenOptions {
 
 export interface OpenListener {
   readonly description: string;
+  /** Stops accepting at once (and removes the socket file); resolves when every connection has ended. */
   close(): Promise<void>;
+  /** Cuts the connections still open (after the protocol layer had its chance to end them gracefully). */
+  destroyConnections(): void;
+}
+
+/** Every accepted connection until it closes, so a shutdown can cut the ones nobody ended. */
+export function trackConnections(server: net.Server): Set<net.Socket> {
+  const sockets = new Set<net.Socket>();
+  server.on("connection", (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+  return sockets;
 }
 
 /**
@@ -29,6 +42,7 @@ export async function listenUnix(opts: UnixListenOptions): Promise<OpenListener>
   const tempName = `${opts.file}.${process.pid}`;
   for (let attempt = 0; ; attempt += 1) {
     const server = net.createServer(opts.onConnection);
+    const sockets = trackConnections(server);
     try {
       await bindRestricted(server, tempName);
       fs.chmodSync(tempName, opts.mode);
@@ -52,12 +66,16 @@ export async function listenUnix(opts: UnixListenOptions): Promise<OpenListener>
       return {
         description: `unix://${opts.file}`,
         close: async () => {
-          await closeServer(server);
+          const closed = closeServer(server); // stops accepting at once
           try {
             fs.unlinkSync(opts.file);
           } catch {
             // Already gone.
           }
+          await closed;
+        },
+        destroyConnections: () => {
+          for (const socket of sockets) socket.destroy();
         },
       };
     } finally {

@@ -54,7 +54,8 @@ export function spawnDaemonChild(): Promise<number> {
         if (line.startsWith("stderr ")) process.stderr.write(`${JSON.parse(line.slice(7)) as string}\n`);
       }
     });
-    child.once("exit", (code) => settle(code ?? 2));
+    // "close", not "exit": every line the child wrote on the channel has been read by then.
+    child.once("close", (code) => settle(code ?? 2));
     child.once("error", (err) => {
       process.stderr.write(`Error: could not start the daemon process: ${err.message}\n`);
       settle(2);

@@ -31,9 +31,15 @@ export async function openServers(
   const opened: Array<{ listener: OpenListener; grpc: SupervisorGrpcServer }> = [];
   const closeAll = async (): Promise<void> => {
     for (const { listener, grpc } of opened.reverse()) {
-      // grpc first: the net.Server's close waits for the connections grpc-js holds.
+      // Stop accepting first (and remove the socket file), so no new connection reaches a grpc server that is
+      // shutting down (it would hang there); then close grpc, which ends the connections the listener's close
+      // is waiting for.
+      const listenerClosed = listener.close();
       await grpc.close(1000);
-      await listener.close();
+      // Whatever grpc-js did not end (an injected connection may survive its forced shutdown) is cut here, so
+      // a client reconnects to the next generation instead of talking to this one's handlers.
+      listener.destroyConnections();
+      await listenerClosed;
     }
     opened.length = 0;
   };

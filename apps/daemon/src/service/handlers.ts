@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { ProcessStates, type Supervisor, type SupervisorEvent } from "@tsupervisord/engine";
 import { SupervisorError } from "@tsupervisord/errors";
 import { followLog, readLogRangeBytes, tailLog, TRUNCATED_MARKER } from "@tsupervisord/logs";
-import { LogChannel, type SupervisorHandlers, type WatchResponse } from "@tsupervisord/protocol";
+import { LogChannel, type ProcessStat, type SupervisorHandlers, type WatchResponse } from "@tsupervisord/protocol";
 import { configInfosToWire, processInfoToWire, processResultToWire } from "./convert.js";
 import { DAEMON_STATE_CODES, type ServiceContext } from "./context.js";
 
@@ -123,7 +123,7 @@ export function createHandlers(ctx: ServiceContext): SupervisorHandlers {
       running();
       return followFile(mainLogfile(), req.tailBytes, anySignal(call.signal, ctx.closing));
     },
-    watch: (_req, call) => watchEvents(engine(), ctx, anySignal(call.signal, ctx.closing)),
+    watch: (req, call) => watchEvents(engine(), ctx, anySignal(call.signal, ctx.closing), req.includeStats),
   };
 }
 
@@ -146,6 +146,7 @@ async function* watchEvents(
   supervisor: Supervisor,
   ctx: ServiceContext,
   signal: AbortSignal,
+  includeStats: boolean,
 ): AsyncGenerator<WatchResponse> {
   const snapshot = supervisor.subscribeWithSnapshot({
     events: ["PROCESS_STATE", "PROCESS_GROUP", "SUPERVISOR_STATE_CHANGE"],
@@ -169,8 +170,25 @@ async function* watchEvents(
         },
       },
     };
-    for await (const event of events) {
-      const message = toWatchMessage(supervisor, event, ctx);
+    const stats = includeStats ? new StatsSampler(supervisor) : null;
+    let pending = events.next();
+    let tick = stats?.tick() ?? null;
+    for (;;) {
+      const next = tick === null ? await pending : await Promise.race([pending, tick]);
+      if (next === STATS_TICK) {
+        tick = stats?.tick() ?? null;
+        const changed = stats?.changed() ?? [];
+        if (changed.length > 0) yield { event: { $case: "processStats", processStats: { processes: changed } } };
+        continue;
+      }
+      if (next === undefined) {
+        // A client too slow for the event rate is cut off rather than buffered without bound; it says so, so the
+        // client can resubscribe (a fresh snapshot) instead of taking the end for a shutdown.
+        if (events.overflowed && !signal.aborted) throw new SupervisorError("FAILED", "event queue overflowed; watch again");
+        break;
+      }
+      pending = events.next();
+      const message = toWatchMessage(supervisor, next, ctx);
       if (message !== null) yield message;
     }
   } finally {
@@ -225,4 +243,40 @@ function toWatchMessage(supervisor: Supervisor, event: SupervisorEvent, ctx: Ser
 
 function anySignal(...signals: AbortSignal[]): AbortSignal {
   return AbortSignal.any(signals);
+}
+
+const STATS_TICK = Symbol("stats tick");
+/** How often a Watch with include_stats samples CPU/RSS (only while such a stream is open). */
+const STATS_INTERVAL_MS = 2000;
+
+/** CPU%/RSS of running processes for Watch(include_stats): sampled on a timer, sent only when changed. */
+class StatsSampler {
+  private last = new Map<string, string>();
+
+  constructor(private readonly supervisor: Supervisor) {}
+
+  tick(): Promise<typeof STATS_TICK> {
+    return new Promise((resolve) => setTimeout(() => resolve(STATS_TICK), STATS_INTERVAL_MS).unref());
+  }
+
+  changed(): ProcessStat[] {
+    const out: ProcessStat[] = [];
+    const seen = new Map<string, string>();
+    for (const p of this.supervisor.getAllProcessInfo({ stats: true })) {
+      if (p.pid === 0) continue;
+      const stat: ProcessStat = {
+        name: p.name,
+        group: p.group,
+        pid: p.pid,
+        cpuPercent: Math.round((p.cpuPercent ?? 0) * 10) / 10,
+        rssBytes: p.rssBytes ?? 0,
+      };
+      const key = `${p.group}:${p.name}`;
+      const value = `${stat.pid}/${stat.cpuPercent}/${stat.rssBytes}`;
+      seen.set(key, value);
+      if (this.last.get(key) !== value) out.push(stat);
+    }
+    this.last = seen;
+    return out;
+  }
 }

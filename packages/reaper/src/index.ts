@@ -1,0 +1,11 @@
+/**
+ * @tsupervisord/reaper: reaps orphaned grandchildren when the daemon is PID 1 (or a child subreaper), which
+ * Node cannot do on its own (libuv waits only for the children it spawned). See README.md.
+ */
+export { startOrphanReaper, setChildSubreaper, isChildSubreaper } from "./orphan-reaper.js";
+export type { OrphanReaper, OrphanReaperOptions } from "./orphan-reaper.js";
+export { nativeReaper, unavailableReason } from "./native.js";
+export type { NativeReaper, ReapedChild } from "./native.js";
+export { describeWaitStatus, signalName } from "./wait-status.js";
+export { listZombieChildren, parseProcStat } from "./proc.js";
+export type { ProcStat } from "./proc.js";

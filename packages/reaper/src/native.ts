@@ -1,0 +1,63 @@
+/**
+ * Loads the native addon (native/reaper.c) if it was built. Everything else in this package degrades to
+ * "unavailable" when it was not (no C compiler at build time), so importing the package never throws.
+ */
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+
+/** One collected child, as `waitpid()` reported it. */
+export interface ReapedChild {
+  pid: number;
+  /** Exit code when the child exited normally, else null. */
+  status: number | null;
+  /** Terminating signal number when the child was killed, else null. */
+  signal: number | null;
+  /** True when the kernel wrote a core dump for the terminating signal. */
+  coreDumped: boolean;
+  /** The raw wait status (for RAP-03's `unknown termination cause 0x<hhhh>`). */
+  raw: number;
+}
+
+/** The addon's exports (see native/reaper.c). */
+export interface NativeReaper {
+  /** `waitpid(pid, WNOHANG)` for exactly this pid: null while it runs or when it is not our child. */
+  reap(pid: number): ReapedChild | null;
+  /** `prctl(PR_SET_CHILD_SUBREAPER, 1)`: orphaned descendants are re-parented to us instead of to PID 1. */
+  setChildSubreaper(): void;
+  /** `prctl(PR_GET_CHILD_SUBREAPER)`. */
+  isChildSubreaper(): boolean;
+}
+
+// dist/index.js finds dist/native/reaper.node (copied there by scripts/build-addon.mjs so turbo caches it);
+// running from src/ (vitest) looks in dist/ too, then in node-gyp's own output directory.
+const CANDIDATES = ["./native/reaper.node", "../dist/native/reaper.node", "../native/build/Release/reaper.node"];
+
+let loaded: { addon: NativeReaper } | { reason: string } | undefined;
+
+function load(): { addon: NativeReaper } | { reason: string } {
+  if (process.platform !== "linux") return { reason: `orphan reaping needs Linux (this is ${process.platform})` };
+  const require = createRequire(import.meta.url);
+  for (const candidate of CANDIDATES) {
+    const file = fileURLToPath(new URL(candidate, import.meta.url));
+    if (!existsSync(file)) continue;
+    try {
+      return { addon: require(file) as NativeReaper };
+    } catch (err) {
+      return { reason: `native addon ${file} failed to load: ${(err as Error).message}` };
+    }
+  }
+  return { reason: "native addon was not built (no C compiler at build time?); run `pnpm --filter @tsupervisord/reaper build`" };
+}
+
+/** The addon, or undefined when it was not built or cannot load here. */
+export function nativeReaper(): NativeReaper | undefined {
+  loaded ??= load();
+  return "addon" in loaded ? loaded.addon : undefined;
+}
+
+/** Why {@link nativeReaper} is undefined (undefined when it is available). */
+export function unavailableReason(): string | undefined {
+  loaded ??= load();
+  return "reason" in loaded ? loaded.reason : undefined;
+}
