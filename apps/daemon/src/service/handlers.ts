@@ -84,8 +84,12 @@ export function createHandlers(ctx: ServiceContext): SupervisorHandlers {
     }),
     signalAllProcesses: (req) => ({ results: engine().signalAllProcesses(req.signal).map(processResultToWire) }),
 
-    getProcessInfo: (req) => ({ info: processInfoToWire(engine().getProcessInfo(req.name)) }),
-    getAllProcessInfo: () => ({ processes: engine().getAllProcessInfo().map(processInfoToWire) }),
+    getProcessInfo: (req) => ({
+      info: processInfoToWire(engine().getProcessInfo(req.name, { stats: req.includeStats === true })),
+    }),
+    getAllProcessInfo: (req) => ({
+      processes: engine().getAllProcessInfo({ stats: req.includeStats === true }).map(processInfoToWire),
+    }),
     getAllConfigInfo: () => {
       const supervisor = engine();
       const active = new Set(supervisor.activeGroups().map((g) => g.name));
