@@ -268,7 +268,8 @@ const STATS_INTERVAL_MS = 2000;
 
 /** CPU%/RSS of running processes for Watch(include_stats): sampled on a timer, sent only when changed. */
 class StatsSampler {
-  private last = new Map<string, string>();
+  /** What each client was last sent, per process: changes are measured against that, so drift adds up. */
+  private sent = new Map<string, ProcessStat>();
 
   constructor(private readonly supervisor: Supervisor) {}
 
@@ -278,7 +279,7 @@ class StatsSampler {
 
   changed(): ProcessStat[] {
     const out: ProcessStat[] = [];
-    const seen = new Map<string, string>();
+    const sent = new Map<string, ProcessStat>();
     for (const p of this.supervisor.getAllProcessInfo({ stats: true })) {
       if (p.pid === 0) continue;
       const stat: ProcessStat = {
@@ -289,11 +290,23 @@ class StatsSampler {
         rssBytes: p.rssBytes ?? 0,
       };
       const key = `${p.group}:${p.name}`;
-      const value = `${stat.pid}/${stat.cpuPercent}/${stat.rssBytes}`;
-      seen.set(key, value);
-      if (this.last.get(key) !== value) out.push(stat);
+      const previous = this.sent.get(key);
+      if (previous === undefined || statChangedMeaningfully(previous, stat)) {
+        out.push(stat);
+        sent.set(key, stat);
+      } else {
+        sent.set(key, previous);
+      }
     }
-    this.last = seen;
+    this.sent = sent;
     return out;
   }
+}
+
+/** A new pid, CPU moved by at least half a point, or RSS by at least 1% (and 64 KiB): worth a message. */
+export function statChangedMeaningfully(before: ProcessStat, after: ProcessStat): boolean {
+  if (before.pid !== after.pid) return true;
+  if (Math.abs(before.cpuPercent - after.cpuPercent) >= 0.5) return true;
+  const rssDelta = Math.abs(before.rssBytes - after.rssBytes);
+  return rssDelta >= 64 * 1024 && rssDelta >= before.rssBytes * 0.01;
 }
