@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { startDaemon, TestDir, waitFor, type RunningDaemon } from "./lib/daemon.js";
+import { spawn, spawnSync } from "node:child_process";
+import { childPids, DAEMON_MAIN, startDaemon, TestDir, waitFor, type RunningDaemon } from "./lib/daemon.js";
 
 /** PPID and state of /proc/<pid>/stat (the comm field may hold spaces, so parse after its closing paren). */
 function zombieChildrenOf(parent: number): number[] {
@@ -74,5 +75,35 @@ describe.skipIf(process.platform !== "linux")("orphan reaper (RAP-01, RAP-03)", 
     await waitFor("the orphaned sleep to have run and ended", () => sleepersOf("0.217").length === 0);
     expect(zombieChildrenOf(daemon.pid)).toEqual([]);
     expect(daemon.activityLog()).not.toMatch(/reaped unknown pid/);
+  }, 30_000);
+
+  // A real PID 1 in a fresh pid namespace (needs root or user namespaces; skipped otherwise).
+  const canUnshare =
+    fs.existsSync("/usr/bin/unshare") &&
+    spawnSync("/usr/bin/unshare", ["--pid", "--fork", "--mount-proc", "/bin/true"], { timeout: 5000 }).status === 0;
+  it.skipIf(!canUnshare)("RAP-01 as PID 1 (unshare --pid): reaps without the variable", async () => {
+    dir = new TestDir("tsupd-reap-");
+    dir.writeConfig(["[program:orphaner]", `command=/bin/sh ${orphanerScript(dir, 0.3)}`, "startsecs=0", ""].join("\n"));
+    const env = { ...process.env };
+    delete env["TSUPERVISORD_SUBREAPER"];
+    const unshare = spawn("/usr/bin/unshare", ["--pid", "--fork", "--mount-proc", "--kill-child", process.execPath, DAEMON_MAIN, "-n", "-c", dir.conf], {
+      env,
+      stdio: "ignore",
+    });
+    const exited = new Promise<number | null>((resolve) => unshare.once("exit", (code) => resolve(code)));
+    try {
+      const log = await waitFor("the reap line", () => {
+        const text = fs.existsSync(dir!.logfile) ? fs.readFileSync(dir!.logfile, "utf8") : "";
+        return /INFO reaped unknown pid \d+ \(exit status 0\)/.test(text) ? text : undefined;
+      });
+      expect(log).toMatch(/supervisord started with pid 1\n/);
+      const [daemonPid] = childPids(unshare.pid as number);
+      expect(daemonPid).toBeGreaterThan(0);
+      expect(zombieChildrenOf(daemonPid as number)).toEqual([]);
+      process.kill(daemonPid as number, "SIGTERM");
+      expect(await exited).toBe(0);
+    } finally {
+      if (unshare.exitCode === null) unshare.kill("SIGKILL");
+    }
   }, 30_000);
 });
