@@ -112,6 +112,24 @@ describe("foreground mode (D-DMN-02)", () => {
     expect(log).toContain("TRAC gRPC method supervisor.getState() returned successfully");
   });
 
+  it("a foreground daemon whose stdout reader went away keeps serving and still stops on SIGTERM", async () => {
+    const dir = tempDir();
+    dir.writeConfig(SLEEPERS);
+    const daemon = await start(dir);
+    const client = daemon.client();
+    await waitForState(client, "first", "RUNNING");
+    // The terminal goes away: the next echoed log line hits EPIPE.
+    daemon.child.stdout?.destroy();
+    for (let i = 0; i < 3; i++) {
+      await client.stopProcess({ name: "first" });
+      await client.startProcess({ name: "first" });
+    }
+    expect((await client.getState()).statename).toBe("RUNNING");
+    client.close();
+    expect(await daemon.stop(15_000)).toEqual({ status: 0, signal: null });
+    expect(daemon.activityLog()).not.toContain("uncaptured exception");
+  });
+
   it("D-HTTP-01 honours a custom chmod exactly", async () => {
     const dir = tempDir();
     dir.writeConfig(SLEEPERS, { unix: "chmod=0766\n" });

@@ -58,22 +58,27 @@ describe("privileges (§7.6) and socket ownership", () => {
     expect(daemon.stdout).toBe("");
   });
 
-  it("an HTTP/1.1 request on the socket is served by the XML-RPC face and the daemon keeps going", async () => {
+  it("an HTTP/1.1 request on the same socket goes to the HTTP/1.1 side (XML-RPC), gRPC keeps working", async () => {
     dir = new TestDir();
     dir.writeConfig("[program:a]\ncommand=/bin/sleep 1000\nstartsecs=0\n");
     daemon = await startDaemon(dir);
     const socketPath = dir.socket;
+    const body = "<?xml version='1.0'?><methodCall><methodName>supervisor.getState</methodName><params></params></methodCall>";
     const reply = await new Promise<string>((resolve, reject) => {
-      const body = "<?xml version='1.0'?><methodCall><methodName>supervisor.getState</methodName><params></params></methodCall>";
       const s = net.createConnection(socketPath, () =>
-        s.write(`POST /RPC2 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: ${body.length}\r\n\r\n${body}`),
+        s.write(
+          `POST /RPC2 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: text/xml\r\n` +
+            `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+        ),
       );
       let data = "";
+      s.setTimeout(10_000, () => s.destroy(new Error("no HTTP/1.1 answer")));
       s.on("data", (d: Buffer) => (data += d.toString()));
       s.on("end", () => resolve(data));
       s.on("error", reject);
     });
     expect(reply.startsWith("HTTP/1.1 200")).toBe(true);
+    expect(reply).toContain("<methodResponse>");
     expect(reply).toContain("<string>RUNNING</string>");
     expect((await daemon.client().getState()).statename).toBe("RUNNING");
   });

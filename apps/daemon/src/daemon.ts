@@ -11,6 +11,7 @@ import { dropPrivileges, ROOT_WARNING } from "./runtime/privileges.js";
 import { SignalQueue, type HandledSignal } from "./runtime/signal-queue.js";
 import { openServers, serverUrlFor, type OpenServers } from "./runtime/listeners.js";
 import { createOutputPort } from "./runtime/output.js";
+import { terminalEcho } from "./runtime/terminal-echo.js";
 import { ensureOrphanReaper } from "./runtime/orphan-reaper.js";
 import { createHandlers } from "./service/handlers.js";
 import { createXmlRpcBackend } from "./service/xmlrpc-backend.js";
@@ -102,6 +103,18 @@ class Daemon {
   }
 
   private readonly onUncaught = (err: Error): void => {
+    if (this.inUncaught) return; // logging it failed too: never loop on our own error path
+    this.inUncaught = true;
+    try {
+      this.reportUncaught(err);
+    } finally {
+      this.inUncaught = false;
+    }
+  };
+
+  private inUncaught = false;
+
+  private reportUncaught(err: Error): void {
     const log = this.generation?.log;
     if (log === undefined) {
       // Between generations nothing runs that we could keep supervising: fail loudly.
@@ -110,7 +123,7 @@ class Daemon {
     }
     // supervisord logs unexpected exceptions at CRIT and keeps supervising (MLG-05).
     log.critical(`uncaptured exception: ${err.stack ?? String(err)}`);
-  };
+  }
 
   /** §7.2 steps 2–11. On the first start every failure is a UsageExit (`Error: …`, exit 2). */
   private async startGeneration(config: Config): Promise<Generation> {
@@ -145,6 +158,7 @@ class Daemon {
       loglevel: s.loglevel,
       nodaemon: s.nodaemon,
       silent: s.silent,
+      stdout: terminalEcho,
       onError: (err) => this.opts.toTerminal(`activity log: ${err.message}`),
     });
     log.addSecrets(passwordsOf(config));

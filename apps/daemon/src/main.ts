@@ -5,10 +5,12 @@ import { usageText } from "./cli/usage.js";
 import { programName, usageError, UsageExit } from "./cli/terminal.js";
 import { applyCommandLine, loadConfig } from "./cli/load-config.js";
 import { daemonVersion } from "./version.js";
+import { guardStdio } from "./runtime/terminal-echo.js";
 import { consumeDaemonMarker, isDaemonChild, ParentChannel, spawnDaemonChild } from "./runtime/daemonize.js";
 
 /** The `tsupervisord` entry point: dispatch on the command line (§7.1), then run (§7.2). */
 async function main(argv: readonly string[]): Promise<number> {
+  guardStdio();
   const progname = programName();
   const daemonChild = isDaemonChild();
   if (daemonChild) consumeDaemonMarker();
