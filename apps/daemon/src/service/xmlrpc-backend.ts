@@ -89,9 +89,9 @@ export function createXmlRpcBackend(handlers: SupervisorHandlers, ctx: ServiceCo
     signalAllProcesses: async (signal) =>
       results((await handlers.signalAllProcesses({ signal: String(signal) }, call("signalAllProcesses"))).results),
 
-    getProcessInfo: async (name) => processInfoStruct((await handlers.getProcessInfo({ name }, call("getProcessInfo"))).info),
+    getProcessInfo: async (name) => processInfoStruct((await handlers.getProcessInfo({ name, includeStats: false }, call("getProcessInfo"))).info),
     getAllProcessInfo: async () =>
-      ((await handlers.getAllProcessInfo({}, call("getAllProcessInfo"))).processes ?? []).map(processInfoStruct),
+      ((await handlers.getAllProcessInfo({ includeStats: false }, call("getAllProcessInfo"))).processes ?? []).map(processInfoStruct),
     getAllConfigInfo: async () =>
       ((await handlers.getAllConfigInfo({}, call("getAllConfigInfo"))).configs ?? []).map(configInfoStruct),
 
