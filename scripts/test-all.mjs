@@ -17,10 +17,10 @@ function run(cmd, args, opts = {}) {
   return spawnSync(cmd, args, { cwd: root, stdio: ["ignore", "inherit", "inherit"], ...opts });
 }
 
-// 1. Build (turbo caches, so a second run is quick).
-const build = run("pnpm", ["exec", "turbo", "run", "build"]);
+// 1. Build, typecheck and lint (turbo caches, so a second run is quick).
+const build = run("pnpm", ["exec", "turbo", "run", "build", "typecheck", "lint"]);
 if (build.status !== 0) {
-  console.log("build failed");
+  console.log("build, typecheck or lint failed");
   console.log(`${passed} passed, ${failed + 1} failed`);
   process.exit(1);
 }

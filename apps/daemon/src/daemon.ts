@@ -11,8 +11,9 @@ import { dropPrivileges, ROOT_WARNING } from "./runtime/privileges.js";
 import { SignalQueue, type HandledSignal } from "./runtime/signal-queue.js";
 import { openServers, serverUrlFor, type OpenServers } from "./runtime/listeners.js";
 import { createOutputPort } from "./runtime/output.js";
-import { waitForProcessGroupsToEmpty } from "./runtime/stragglers.js";
+import { ensureOrphanReaper } from "./runtime/orphan-reaper.js";
 import { createHandlers } from "./service/handlers.js";
+import { createXmlRpcBackend } from "./service/xmlrpc-backend.js";
 import { withBoundedFaults } from "./service/bounded-faults.js";
 import { withCallLog } from "./service/call-log.js";
 import type { DaemonStateName, ServiceContext } from "./service/context.js";
@@ -171,9 +172,13 @@ class Daemon {
     const context = this.serviceContext(config, log, supervisor, closing.signal);
     let servers: OpenServers;
     try {
-      const handlers = withCallLog(withBoundedFaults(createHandlers(context)), log);
-      servers = await openServers(config, handlers, log, this.opts.toTerminal);
+      const service = createHandlers(context);
+      const handlers = withCallLog(withBoundedFaults(service), log);
+      // XML-RPC logs its own calls (MLG-05) and has no trailer limit: it gets the bare service.
+      servers = await openServers(config, handlers, log, this.opts.toTerminal, createXmlRpcBackend(service, context));
     } catch (err) {
+      // Also in the log: after a restart (or in daemon mode) nobody may be watching the terminal.
+      log.critical(err instanceof ListenerError ? err.message : `cannot open the servers: ${String(err)}`);
       await log.close();
       if (err instanceof ListenerError) throw usageError(err.message, progname);
       throw err;
@@ -212,7 +217,23 @@ class Daemon {
     // Step 11: RUNNING, autostart.
     const generation: Generation = { config, log, supervisor, servers, closing };
     this.generation = generation;
-    supervisor.start();
+    // RAP-01: before the first spawn, so no orphan of a program can slip past. Logs go to the current generation.
+    const reaperProblem = ensureOrphanReaper(() => this.generation?.log);
+    if (reaperProblem !== null) log.warn(reaperProblem);
+    try {
+      supervisor.start();
+    } catch (err) {
+      // An [fcgi-program] socket that cannot be created (a port in use…): supervisord dies at startup with the
+      // error, exit 2. On a restart generation too (it has no old config to fall back to any more); the CRIT
+      // line says why in the log. In daemon mode the waiting parent has left already: only the log tells.
+      if (!(err instanceof SupervisorError)) throw err;
+      const message = err.detail ?? err.message;
+      if (!this.firstStart) log.critical(message);
+      this.generation = null;
+      await servers.close();
+      await log.close();
+      throw new UsageExit([`Error: ${message}`]);
+    }
     return generation;
   }
 
@@ -220,17 +241,8 @@ class Daemon {
     const restart = this.state === "RESTARTING";
     // The reason is the state this generation's handlers report from now on, even after the next one runs.
     generation.closing.abort(this.state);
-    const pgids = new Set(
-      generation.supervisor
-        .getAllProcessInfo({ stats: false })
-        .map((p) => p.pid)
-        .filter((pid) => pid > 0),
-    );
+    // The engine also ends what is left in the programs' process groups (engine leftovers.ts): one mechanism.
     await generation.supervisor.shutdown({ restart });
-    if (!restart) {
-      const left = await waitForProcessGroupsToEmpty(pgids);
-      if (left > 0) generation.log.warn(`${left} process(es) left in the process groups of stopped programs`);
-    }
     await generation.servers.close();
     await generation.log.close();
     this.generation = null;

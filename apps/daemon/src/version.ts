@@ -1,11 +1,10 @@
-import fs from "node:fs";
+/**
+ * The version tsupervisord reports as supervisord's (`-v`, GetSupervisorVersion, Watch snapshots): the
+ * supervisord release whose behaviour it implements. Clients compare it (`supervisorctl version`, monitors,
+ * deployment tools checking for a minimum supervisor version), and the conformance transcripts expect it.
+ */
+export const SUPERVISOR_COMPAT_VERSION = "4.2.5";
 
-/** tsupervisord's own version (package.json), for `-v` and GetSupervisorVersion. */
 export function daemonVersion(): string {
-  try {
-    const pkg = JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version?: string };
-    return pkg.version ?? "0.0.0";
-  } catch {
-    return "0.0.0";
-  }
+  return SUPERVISOR_COMPAT_VERSION;
 }

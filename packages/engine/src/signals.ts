@@ -70,15 +70,11 @@ export function signalNumberOfNodeName(name: string): number | undefined {
  * `SIG` prefix, case-insensitive. Returns undefined for anything else (the caller raises BAD_SIGNAL).
  */
 export function parseSignal(value: string | number): number | undefined {
-  if (typeof value === "number") {
-    const num = Math.trunc(value);
-    return PYTHON_SIGNAMES.has(num) ? num : undefined;
-  }
+  // 0 is in supervisord's SIGNUMS (it is SIG_DFL's value): `signal 0 <name>` is the null signal, a liveness probe.
+  const known = (num: number): number | undefined => (num === 0 || PYTHON_SIGNAMES.has(num) ? num : undefined);
+  if (typeof value === "number") return known(Math.trunc(value));
   const text = value.trim();
-  if (/^[+-]?\d+$/.test(text)) {
-    const num = Number.parseInt(text, 10);
-    return PYTHON_SIGNAMES.has(num) ? num : undefined;
-  }
+  if (/^[+-]?\d+$/.test(text)) return known(Number.parseInt(text, 10));
   let name = text.toUpperCase();
   if (!name.startsWith("SIG")) name = `SIG${name}`;
   return NUMBERS_BY_NAME.get(name);

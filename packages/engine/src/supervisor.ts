@@ -458,7 +458,12 @@ export class Supervisor {
 
   async clearAllProcessLogs(): Promise<ProcessResult[]> {
     this.assertRunning();
-    return this.allfunc(this.allProcessesByPriority(), () => true, (ns, p) => this.clearOne(p, ns));
+    const procs = this.allProcessesByPriority();
+    const results = await this.allfunc(procs, () => true, (ns, p) => this.clearOne(p, ns));
+    // Each clear finishes at its own pace; supervisord answers in priority order (spec §5.4).
+    const rank = new Map(procs.map((p, i) => [makeNamespec(p.groupName, p.name), i]));
+    const rankOf = (r: ProcessResult): number => rank.get(makeNamespec(r.group, r.name)) ?? 0;
+    return results.sort((a, b) => rankOf(a) - rankOf(b));
   }
 
   private async clearOne(proc: ManagedProcess, name: string): Promise<true> {
@@ -495,9 +500,11 @@ export class Supervisor {
     for (const proc of this.allProcessesByPriority()) proc.dispatch({ type: "daemon-state", running: false });
     let lastReport = 0;
     const report = (): void => {
-      const unstopped = [...this.groups.values()].flatMap((g) => g.processes.filter((p) => !STOPPED_STATES.has(p.state)));
+      // The clock first: report() runs once per group, and walking every group each time is O(groups²).
       const now = this.now();
-      if (unstopped.length === 0 || now <= lastReport + SHUTDOWN_REPORT_EVERY_MS) return;
+      if (now <= lastReport + SHUTDOWN_REPORT_EVERY_MS) return;
+      const unstopped = [...this.groups.values()].flatMap((g) => g.processes.filter((p) => !STOPPED_STATES.has(p.state)));
+      if (unstopped.length === 0) return;
       lastReport = now;
       this.logger.info(`waiting for ${unstopped.map((p) => p.name).join(", ")} to die`);
       for (const p of unstopped) this.logger.blather(`${p.name} state: ${p.state}`);

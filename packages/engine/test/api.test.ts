@@ -2,7 +2,7 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { SupervisorError } from "@tsupervisord/errors";
 import type { ProcessStateEvent } from "../src/events.js";
 import { Harness, config, group, isState, proc, program, until } from "./helpers.js";
@@ -400,6 +400,21 @@ describe("logs and daemon state", () => {
       { name: "a", group: "a", status: "SUCCESS", description: "OK" },
       { name: "b", group: "b", status: "FAILED", description: "FAILED: b" },
     ]);
+  });
+
+  it("clearAllProcessLogs answers in priority order even when the clears finish out of order (spec §5.4)", async () => {
+    const { sup, port } = h.make([
+      program("late", "/bin/true", { ...manual, priority: 1 }),
+      program("early", "/bin/true", { ...manual, priority: 2 }),
+    ]);
+    sup.start();
+    let open = (): void => undefined;
+    port.sink("late").clearGate = new Promise<void>((resolve) => (open = resolve));
+    const pending = sup.clearAllProcessLogs();
+    // "early" (priority 2) is cleared while "late" (priority 1) still waits.
+    await vi.waitFor(() => expect(port.sink("early").clears).toBe(1));
+    open();
+    expect((await pending).map((r) => r.name)).toEqual(["late", "early"]);
   });
 
   it("D-SHT-01: every operation fails with SHUTDOWN_STATE once shutdown began; shutdown resolves with all gone", async () => {

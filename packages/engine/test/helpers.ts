@@ -112,6 +112,8 @@ export class MemorySink implements ProcessOutputSink {
   closed = false;
   clears = 0;
   failClear = false;
+  /** When set, clear() waits for it (to make clears finish out of order). */
+  clearGate: Promise<void> | null = null;
 
   constructor(readonly name: string) {
     this.stdout = collector(this.out);
@@ -128,6 +130,7 @@ export class MemorySink implements ProcessOutputSink {
   }
 
   async clear(): Promise<void> {
+    if (this.clearGate !== null) await this.clearGate;
     if (this.failClear) throw new Error("EACCES");
     this.clears += 1;
     this.out.length = 0;

@@ -125,6 +125,10 @@ describe("signals (RAP-03)", () => {
     expect(parseSignal("IOT")).toBe(6);
     expect(parseSignal("NOPE")).toBeUndefined();
     expect(parseSignal(40)).toBeUndefined();
+    // CMD-SIGNAL-2: 0 (the null signal) is accepted as supervisord's SIGNUMS contains it.
+    expect(parseSignal("0")).toBe(0);
+    expect(parseSignal(0)).toBe(0);
+    expect(parseSignal("-1")).toBeUndefined();
     expect(describeExit(3, null)).toEqual({ exitstatus: 3, how: "exit status 3" });
     expect(describeExit(null, "SIGIO")).toEqual({ exitstatus: -1, how: "terminated by SIGPOLL" });
   });

@@ -4,6 +4,7 @@ import { createGrpcServer, handleConnection, type SupervisorGrpcServer, type Sup
 import { ListenerError } from "../listeners/errors.js";
 import { listenInet } from "../listeners/inet-socket.js";
 import { listenUnix, type OpenListener } from "../listeners/unix-socket.js";
+import { createHttp1Handler, type Http1ConnectionHandler, type SupervisorRpcBackend } from "@tsupervisord/xmlrpc";
 import { loadTlsFromEnvironment } from "./tls.js";
 
 export interface OpenServers {
@@ -19,7 +20,8 @@ export const ALLOW_UNAUTHENTICATED_TCP_ENV = "TSUPERVISORD_ALLOW_UNAUTHENTICATED
 
 /**
  * §7.2 step 7: one listener per `[unix_http_server]` / `[inet_http_server]`, each with its own grpc-js server
- * (its own credentials, checked on every call). HTTP/1.1 connections get 501 until the XML-RPC face lands.
+ * (its own credentials, checked on every call). HTTP/1.x connections on the same socket go to supervisord's
+ * XML-RPC face (@tsupervisord/xmlrpc) over `xmlrpc`, with the same credentials.
  * Throws ListenerError with supervisord's message; whatever was opened before is closed again.
  */
 export async function openServers(
@@ -27,14 +29,17 @@ export async function openServers(
   handlers: SupervisorHandlers,
   log: ActivityLog,
   warnOnTerminal: (line: string) => void,
+  xmlrpc: SupervisorRpcBackend,
 ): Promise<OpenServers> {
-  const opened: Array<{ listener: OpenListener; grpc: SupervisorGrpcServer }> = [];
+  const opened: Array<{ listener: OpenListener; grpc: SupervisorGrpcServer; http1: Http1ConnectionHandler }> = [];
   const closeAll = async (): Promise<void> => {
-    for (const { listener, grpc } of opened.reverse()) {
+    for (const { listener, grpc, http1 } of opened.reverse()) {
       // Stop accepting first (and remove the socket file), so no new connection reaches a grpc server that is
       // shutting down (it would hang there); then close grpc, which ends the connections the listener's close
       // is waiting for.
       const listenerClosed = listener.close();
+      // Kept-alive XML-RPC connections and running /logtail responses end here (they would hold the close).
+      http1.close();
       await grpc.close(1000);
       // Whatever grpc-js did not end (an injected connection may survive its forced shutdown) is cut here, so
       // a client reconnects to the next generation instead of talking to this one's handlers.
@@ -48,6 +53,8 @@ export async function openServers(
       auth,
       onUnexpectedError: (err, method) => log.critical(`unexpected error in ${method}: ${(err as Error).stack ?? String(err)}`),
     });
+  const http1For = (auth: { username: string; password: string } | null): Http1ConnectionHandler =>
+    createHttp1Handler({ backend: xmlrpc, auth, logger: log });
   try {
     for (const server of config.inetHttpServers) {
       if (server.auth === null && process.env[ALLOW_UNAUTHENTICATED_TCP_ENV] !== "1") {
@@ -58,25 +65,27 @@ export async function openServers(
         );
       }
       const grpc = grpcFor(server.auth);
+      const http1 = http1For(server.auth);
       const tls = loadTlsFromEnvironment();
       const listener = await listenInet({
         host: server.host,
         port: server.port,
-        onConnection: (socket) => handleConnection(socket, { grpc: grpc.injector, tls }),
+        onConnection: (socket) => handleConnection(socket, { grpc: grpc.injector, tls, http1 }),
       });
-      opened.push({ listener, grpc });
+      opened.push({ listener, grpc, http1 });
       announce(log, server.section, server.auth !== null);
     }
     for (const server of config.unixHttpServers) {
       const grpc = grpcFor(server.auth);
+      const http1 = http1For(server.auth);
       const listener = await listenUnix({
         file: server.file,
         mode: server.chmod,
         chown: server.chown,
         warn: warnOnTerminal,
-        onConnection: (socket) => handleConnection(socket, { grpc: grpc.injector }),
+        onConnection: (socket) => handleConnection(socket, { grpc: grpc.injector, http1 }),
       });
-      opened.push({ listener, grpc });
+      opened.push({ listener, grpc, http1 });
       announce(log, server.section, server.auth !== null);
     }
   } catch (err) {

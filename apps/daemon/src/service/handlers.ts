@@ -22,14 +22,8 @@ export function createHandlers(ctx: ServiceContext): SupervisorHandlers {
   const running = (): void => void engine();
   const wait = (value: boolean | undefined): boolean => value ?? true;
 
-  const logfileOf = (name: string, channel: LogChannel): string | null => {
-    const sink = engine().getProcessSink(name);
-    return channel === LogChannel.STDERR ? sink.stderrLogfile : sink.stdoutLogfile;
-  };
-  const mainLogfile = (): string | null => {
-    const file = ctx.config.supervisord.logfile;
-    return file === "syslog" ? null : file;
-  };
+  const logfileOf = (name: string, channel: LogChannel): string | null => processLogfile(engine(), name, channel);
+  const mainLogfile = (): string | null => mainLogfileOf(ctx);
 
   return {
     getApiVersion: () => (running(), { version: API_VERSION }),
@@ -90,8 +84,12 @@ export function createHandlers(ctx: ServiceContext): SupervisorHandlers {
     }),
     signalAllProcesses: (req) => ({ results: engine().signalAllProcesses(req.signal).map(processResultToWire) }),
 
-    getProcessInfo: (req) => ({ info: processInfoToWire(engine().getProcessInfo(req.name)) }),
-    getAllProcessInfo: () => ({ processes: engine().getAllProcessInfo().map(processInfoToWire) }),
+    getProcessInfo: (req) => ({
+      info: processInfoToWire(engine().getProcessInfo(req.name, { stats: req.includeStats === true })),
+    }),
+    getAllProcessInfo: (req) => ({
+      processes: engine().getAllProcessInfo({ stats: req.includeStats === true }).map(processInfoToWire),
+    }),
     getAllConfigInfo: () => {
       const supervisor = engine();
       const active = new Set(supervisor.activeGroups().map((g) => g.name));
@@ -127,8 +125,22 @@ export function createHandlers(ctx: ServiceContext): SupervisorHandlers {
   };
 }
 
+/** The log file of a process channel (BAD_NAME for unknown names); shared with the XML-RPC backend. */
+export function processLogfile(supervisor: Supervisor, name: string, channel: LogChannel): string | null {
+  const sink = supervisor.getProcessSink(name);
+  return channel === LogChannel.STDERR ? sink.stderrLogfile : sink.stdoutLogfile;
+}
+
+/** The activity log file, or null when it goes to syslog; shared with the XML-RPC backend. */
+export function mainLogfileOf(ctx: ServiceContext): string | null {
+  const file = ctx.config.supervisord.logfile;
+  return file === "syslog" ? null : file;
+}
+
+const EMPTY = Buffer.alloc(0);
+
 /** TLF-01/02 over the stream: NO_FILE before the first chunk when there is no file to follow. */
-async function* followFile(
+export async function* followFile(
   file: string | null,
   tailBytes: number | undefined,
   signal: AbortSignal,
@@ -136,8 +148,13 @@ async function* followFile(
   if (file === null || !fs.existsSync(file)) throw new SupervisorError("NO_FILE", file ?? "None");
   for await (const chunk of followLog(file, { signal, initialBytes: tailBytes ?? 1024 })) {
     // The logs package marks a truncation/replacement with its marker chunk; on the wire it is a flag.
-    if (chunk === TRUNCATED_MARKER) yield { data: Buffer.alloc(0), truncated: true };
-    else yield { data: chunk, truncated: false };
+    const message = chunk === TRUNCATED_MARKER ? { data: EMPTY, truncated: true } : { data: chunk, truncated: false };
+    yield message;
+    // Asked for the next one: this message is serialized (the stream wrapper copies it into a new message before
+    // writing). The wrapper's Promise.race with its long-lived cancellation promise keeps every iterator result
+    // reachable until the call ends, so a follower of a flooding log would keep every byte it was ever sent
+    // (hundreds of MB in seconds). Dropping the bytes here leaves only the small shell retained.
+    message.data = EMPTY;
   }
 }
 
