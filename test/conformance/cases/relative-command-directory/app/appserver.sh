@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "app/appserver.sh ran"
+exec sleep 100000

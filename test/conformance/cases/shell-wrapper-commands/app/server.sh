@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "server: listening"
+exec sleep 100000
