@@ -148,13 +148,7 @@ export async function* followFile(
   if (file === null || !fs.existsSync(file)) throw new SupervisorError("NO_FILE", file ?? "None");
   for await (const chunk of followLog(file, { signal, initialBytes: tailBytes ?? 1024 })) {
     // The logs package marks a truncation/replacement with its marker chunk; on the wire it is a flag.
-    const message = chunk === TRUNCATED_MARKER ? { data: EMPTY, truncated: true } : { data: chunk, truncated: false };
-    yield message;
-    // Asked for the next one: this message is serialized (the stream wrapper copies it into a new message before
-    // writing). The wrapper's Promise.race with its long-lived cancellation promise keeps every iterator result
-    // reachable until the call ends, so a follower of a flooding log would keep every byte it was ever sent
-    // (hundreds of MB in seconds). Dropping the bytes here leaves only the small shell retained.
-    message.data = EMPTY;
+    yield chunk === TRUNCATED_MARKER ? { data: EMPTY, truncated: true } : { data: chunk, truncated: false };
   }
 }
 
