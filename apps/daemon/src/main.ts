@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --initial-heap-size=64 --max-semi-space-size=1
 import { describeConfig, readConfig, renderSampleConfig } from "@tsupervisord/config";
 import { CliUsageError, parseCommandLine, type CliOptions } from "./cli/options.js";
 import { usageText } from "./cli/usage.js";

@@ -47,7 +47,8 @@ export class Tsupervisord extends SupervisordFamily {
   constructor() {
     super({ name: 'tsupervisord', daemonArgv: [process.execPath, DAEMON], ctlArgv: [process.execPath, CTL] });
     this.mode = null; // 'grpc' | 'xmlrpc' | 'ctl', decided by the first answer
-    this.nodeFlags = (process.env.TSUP_BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+    // Default: the flags bin/tsupervisord and the daemon's shebang start it with (packages/engine/README.md).
+    this.nodeFlags = (process.env.TSUP_BENCH_NODE_FLAGS ?? '--initial-heap-size=64 --max-semi-space-size=1').split(/\s+/).filter(Boolean);
   }
 
   async start(dir, programs) {
