@@ -21,6 +21,11 @@ export interface ProcessOutputSink {
   readonly stdoutLogfile: string | null;
   /** Actual path of the stderr log, or null (always null with redirect_stderr). */
   readonly stderrLogfile: string | null;
+  /**
+   * Called right before each spawn, once the command resolved: explicit log files are created now (as
+   * supervisord opens them when it makes a process's dispatchers), AUTO ones already exist (LOG-07).
+   */
+  prepare?(): void;
   /** CLR-02: truncate (delete + recreate) the process's current log files; backups are kept. */
   clear(): Promise<void>;
   /** CLR-01 (SIGUSR2): close and reopen the log files by name. */

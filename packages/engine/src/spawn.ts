@@ -106,6 +106,9 @@ export function spawnChild(spec: SpawnSpec): SpawnResult {
     if (err instanceof CommandError) return { kind: "failed", message: err.message };
     throw err;
   }
+  // supervisord makes a process's dispatchers (opening explicit log files) only once the command checked out,
+  // right before the fork: a program that never spawns leaves no explicit log file behind.
+  sink.prepare?.();
 
   const stdin = spec.stdinFd ?? "pipe";
   const options: SpawnOptions = { env, detached: true, stdio: [stdin, "pipe", "pipe"] };

@@ -44,6 +44,8 @@ export interface ProcessLogs {
   readonly stderrLogfile: string | null;
   /** Settles once the log files have been opened (AUTO files exist, mode 0600). Never rejects. */
   readonly ready: Promise<void>;
+  /** Create explicit log files (called by the engine right before a spawn); AUTO ones exist from the start. */
+  prepare(): void;
   /** Bytes written/dropped/rotated away per channel (null when the channel has no file). */
   counters(): { stdout: WriteCounters | null; stderr: WriteCounters | null };
   /** CAP-04 (fixed): release bytes held back as a possible partial capture token; call when the child exits. */
@@ -65,8 +67,9 @@ const EVENT_TYPES = {
 
 /** One output channel: ANSI stripping, capture splitting, events, file, syslog, debug log. */
 class ChannelPipeline {
-  readonly file: RotatingFile | null;
   readonly logfile: string | null;
+  private current: RotatingFile | null = null;
+  private readonly makeFile: (() => RotatingFile) | null;
   private readonly capture: { splitter: CaptureSplitter; buffer: BoundedBuffer } | null;
   private readonly emitStep: (step: CaptureStep) => void;
   /** Set during a feed when the file asked the writer to wait for 'drain'. */
@@ -84,24 +87,40 @@ class ChannelPipeline {
         : logfile.kind === "file"
           ? logfile.path
           : null;
-    this.file =
-      this.logfile === null
+    const path = this.logfile;
+    this.makeFile =
+      path === null
         ? null
-        : new RotatingFile({
-            path: this.logfile,
-            maxbytes: config.maxbytes,
-            backups: config.backups,
-            // LOG-07: AUTO logs are private to the daemon's user; explicit ones follow the umask (LOG-09).
-            mode: logfile.kind === "auto" ? 0o600 : 0o666,
-            ...(options.highWaterMark !== undefined ? { highWaterMark: options.highWaterMark } : {}),
-            onError: (err) => options.onError?.(err, channel),
-          });
+        : () =>
+            new RotatingFile({
+              path,
+              maxbytes: config.maxbytes,
+              backups: config.backups,
+              // LOG-07: AUTO logs are private to the daemon's user; explicit ones follow the umask (LOG-09).
+              mode: logfile.kind === "auto" ? 0o600 : 0o666,
+              ...(options.highWaterMark !== undefined ? { highWaterMark: options.highWaterMark } : {}),
+              onError: (err) => options.onError?.(err, channel),
+            });
+    // LOG-07: AUTO files are created with the group; explicit ones at the first spawn (`open()`), as supervisord
+    // creates them with the process's dispatchers.
+    if (logfile.kind === "auto") this.open();
     // CAP-01 / CAP-06: capture only with a positive capture_maxbytes (the daemon passes 0 for a listener's stdout).
     this.capture =
       config.captureMaxbytes > 0
         ? { splitter: new CaptureSplitter(), buffer: new BoundedBuffer(config.captureMaxbytes) }
         : null;
     this.emitStep = (step) => this.handleStep(step);
+  }
+
+  /** The log file once it exists (null before the first spawn for an explicit file, or with NONE). */
+  get file(): RotatingFile | null {
+    return this.current;
+  }
+
+  /** Create the log file if it does not exist yet; returns it (null with NONE). */
+  open(): RotatingFile | null {
+    if (this.current === null && this.makeFile !== null) this.current = this.makeFile();
+    return this.current;
   }
 
   /** Process one chunk; returns true when the caller must wait for the file's 'drain' before the next one. */
@@ -139,7 +158,8 @@ class ChannelPipeline {
       this.capture?.buffer.write(data);
     } else {
       // The file writer keeps a reference to the chunk until written: hand it a buffer nobody else reuses.
-      if (this.file !== null && !this.file.write(data)) this.mustWait = true;
+      const file = this.open();
+      if (file !== null && !file.write(data)) this.mustWait = true;
       if (this.config.syslog) this.sendToSyslog(data);
     }
     this.options.debugLog?.(formatOutputForActivityLog(this.options.processName, this.channel, data));
@@ -184,7 +204,7 @@ export function createProcessLogs(options: ProcessLogsOptions): ProcessLogs {
   // LOG-04: with redirect_stderr there is no stderr log; the stderr writer only discards.
   const stderrPipeline = options.redirectStderr ? null : new ChannelPipeline("stderr", options.stderr, options);
   const pipelines = [stdoutPipeline, stderrPipeline].filter((p): p is ChannelPipeline => p !== null);
-  const files = pipelines.map((p) => p.file).filter((f): f is RotatingFile => f !== null);
+  const files = (): RotatingFile[] => pipelines.map((p) => p.file).filter((f): f is RotatingFile => f !== null);
   const stdout = new ChannelWriter(stdoutPipeline);
   const stderr = new ChannelWriter(stderrPipeline);
 
@@ -195,7 +215,7 @@ export function createProcessLogs(options: ProcessLogsOptions): ProcessLogs {
     });
   const flush = async () => {
     await Promise.all([flushWriter(stdout), flushWriter(stderr)]);
-    await Promise.all(files.map((f) => f.flush()));
+    await Promise.all(files().map((f) => f.flush()));
   };
 
   return {
@@ -203,7 +223,10 @@ export function createProcessLogs(options: ProcessLogsOptions): ProcessLogs {
     stderr,
     stdoutLogfile: stdoutPipeline.logfile,
     stderrLogfile: stderrPipeline?.logfile ?? null,
-    ready: Promise.all(files.map((f) => f.ready)).then(() => undefined),
+    ready: Promise.all(files().map((f) => f.ready)).then(() => undefined),
+    prepare: () => {
+      for (const p of pipelines) p.open();
+    },
     counters: () => ({
       stdout: stdoutPipeline.file?.counters ?? null,
       stderr: stderrPipeline?.file?.counters ?? null,
@@ -214,16 +237,16 @@ export function createProcessLogs(options: ProcessLogsOptions): ProcessLogs {
     flush,
     async clear() {
       for (const p of pipelines) p.clearCapture();
-      await Promise.all(files.map((f) => f.clear()));
+      await Promise.all(files().map((f) => f.clear()));
     },
     async reopen() {
-      await Promise.all(files.map((f) => f.reopen()));
+      await Promise.all(files().map((f) => f.reopen()));
     },
     async close() {
       await flush();
       stdout.end();
       stderr.end();
-      await Promise.all(files.map((f) => f.close()));
+      await Promise.all(files().map((f) => f.close()));
     },
   };
 }

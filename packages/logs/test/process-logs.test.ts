@@ -310,3 +310,23 @@ describe("createProcessLogs: backpressure", () => {
     expect(fs.statSync(logs.stdoutLogfile!).size).toBeGreaterThan(0);
   });
 });
+
+describe("when log files are created", () => {
+  it("LOG-07/LOG-09: AUTO files exist with the group; explicit ones only from the first spawn (prepare)", async () => {
+    const dir = tempDir();
+    const explicit = path.join(dir, "web.log");
+    const logs = createProcessLogs(
+      options(dir, { stdout: channel({ logfile: { kind: "file", path: explicit } }), stderr: channel() }),
+    );
+    await logs.ready;
+    expect(fs.existsSync(logs.stderrLogfile as string)).toBe(true);
+    expect(fs.existsSync(explicit)).toBe(false);
+    // Clearing a process that never ran touches nothing (supervisord has no dispatchers for it).
+    await logs.clear();
+    expect(fs.existsSync(explicit)).toBe(false);
+    logs.prepare();
+    await logs.flush();
+    expect(fs.statSync(explicit).size).toBe(0);
+    await logs.close();
+  });
+});
