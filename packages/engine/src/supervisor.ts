@@ -52,8 +52,14 @@ interface ActiveGroup {
   pool: EventListenerPool | null;
   /** `[fcgi-program:x]` groups: the listening socket shared by its processes (spec §1.5.8). */
   fcgiSocket: FcgiSocket | null;
-  /** Sorted by (priority, name) (ORD-02). */
+  /** Sorted by (priority, name) (ORD-02): the start/stop order. */
   processes: ManagedProcess[];
+  /**
+   * supervisord's `group.processes` dict order, sorted stably by priority alone (its `processes.sort()` compares
+   * priorities only): `[group:x]` members keep their `programs=` order. The order of the `*All*` results that
+   * walk `_getAllProcesses()` without re-sorting, such as clearAllProcessLogs.
+   */
+  processesInConfigOrder: ManagedProcess[];
   byName: Map<string, ManagedProcess>;
 }
 
@@ -458,7 +464,7 @@ export class Supervisor {
 
   async clearAllProcessLogs(): Promise<ProcessResult[]> {
     this.assertRunning();
-    const procs = this.allProcessesByPriority();
+    const procs = this.sortedGroups().flatMap((g) => g.processesInConfigOrder);
     const results = await this.allfunc(procs, () => true, (ns, p) => this.clearOne(p, ns));
     // Each clear finishes at its own pace; supervisord answers in priority order (spec §5.4).
     const rank = new Map(procs.map((p, i) => [makeNamespec(p.groupName, p.name), i]));
@@ -466,7 +472,13 @@ export class Supervisor {
     return results.sort((a, b) => rankOf(a) - rankOf(b));
   }
 
+  /**
+   * supervisord's removelogs() walks the process's dispatchers, and a process without a child has none: clearing
+   * a never-started or stopped process succeeds and leaves its files alone (the 4.2.5 transcript keeps a stopped
+   * program's last line). So the sink is only cleared while there is a child.
+   */
   private async clearOne(proc: ManagedProcess, name: string): Promise<true> {
+    if (proc.pid === 0) return true;
     try {
       await proc.sink.clear();
     } catch (err) {
@@ -611,12 +623,16 @@ export class Supervisor {
     const fcgiSocket =
       config.kind === "fcgi-program" && config.fcgi !== undefined ? new FcgiSocket(config.fcgi, this.logger) : null;
     for (const proc of processes) proc.fcgiSocket = fcgiSocket;
+    const processByName = new Map(processes.map((p) => [p.name, p]));
     const group: ActiveGroup = {
       config,
       pool,
       fcgiSocket,
       processes,
-      byName: new Map(processes.map((p) => [p.name, p])),
+      processesInConfigOrder: config.processes
+        .map((pc) => processByName.get(pc.name) as ManagedProcess)
+        .sort((a, b) => a.config.priority - b.config.priority),
+      byName: processByName,
     };
     this.groups.set(config.name, group);
     this.bus.publish({ name: "PROCESS_GROUP_ADDED", groupName: config.name });

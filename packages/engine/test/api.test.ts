@@ -1,10 +1,13 @@
 /** The RPC-shaped operations (spec §5.4/§5.5) against real children. */
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { SupervisorError } from "@tsupervisord/errors";
+import type { ProcessConfig } from "@tsupervisord/config";
 import type { ProcessStateEvent } from "../src/events.js";
+import type { ProcessOutputPort, ProcessOutputSink } from "../src/output-port.js";
 import { Harness, config, group, isState, proc, program, until } from "./helpers.js";
 
 const h = new Harness();
@@ -23,6 +26,36 @@ async function fault(p: Promise<unknown> | (() => unknown)): Promise<string> {
 }
 
 const manual = { autostart: false } as const;
+
+/** A real file per process (`<dir>/<name>.log`, stdout and stderr appended); clear() truncates it. */
+class FilePort implements ProcessOutputPort {
+  constructor(private readonly dir: string) {}
+
+  text(name: string): string {
+    return readFileSync(join(this.dir, `${name}.log`), "utf8");
+  }
+
+  create(process: ProcessConfig): ProcessOutputSink {
+    const file = join(this.dir, `${process.name}.log`);
+    appendFileSync(file, ""); // created when the group activates, like supervisord's loggers
+    const appender = (): Writable =>
+      new Writable({
+        write(chunk: Buffer, _enc, cb) {
+          appendFileSync(file, chunk);
+          cb();
+        },
+      });
+    return {
+      stdout: appender(),
+      stderr: appender(),
+      stdoutLogfile: file,
+      stderrLogfile: null,
+      clear: async () => writeFileSync(file, ""),
+      reopen: async () => undefined,
+      close: async () => undefined,
+    };
+  }
+}
 
 describe("startProcess (§5.5)", () => {
   it("SPN-05: pre-checks map to NO_FILE / NOT_EXECUTABLE before any state check", async () => {
@@ -390,8 +423,11 @@ describe("config changes (reloadConfig, add/remove, update; D-RLD-03)", () => {
 
 describe("logs and daemon state", () => {
   it("clearProcessLogs goes through the sink; a failing clear is FAILED in clearAllProcessLogs", async () => {
-    const { sup, port } = h.make([program("a", "/bin/true", manual), program("b", "/bin/true", manual)]);
+    const running = { command: "/bin/sleep 1000", startsecs: 0 } as const;
+    const { sup, port, rec } = h.make([program("a", running.command, running), program("b", running.command, running)]);
     sup.start();
+    await rec.waitFor(isState("a", "RUNNING"));
+    await rec.waitFor(isState("b", "RUNNING"));
     expect(await sup.clearProcessLogs("a")).toBe(true);
     expect(port.sink("a").clears).toBe(1);
     expect(await fault(sup.clearProcessLogs("a:*"))).toBe("BAD_NAME: a:*");
@@ -403,11 +439,13 @@ describe("logs and daemon state", () => {
   });
 
   it("clearAllProcessLogs answers in priority order even when the clears finish out of order (spec §5.4)", async () => {
-    const { sup, port } = h.make([
-      program("late", "/bin/true", { ...manual, priority: 1 }),
-      program("early", "/bin/true", { ...manual, priority: 2 }),
+    const { sup, port, rec } = h.make([
+      program("late", "/bin/sleep 1000", { startsecs: 0, priority: 1 }),
+      program("early", "/bin/sleep 1000", { startsecs: 0, priority: 2 }),
     ]);
     sup.start();
+    await rec.waitFor(isState("late", "RUNNING"));
+    await rec.waitFor(isState("early", "RUNNING"));
     let open = (): void => undefined;
     port.sink("late").clearGate = new Promise<void>((resolve) => (open = resolve));
     const pending = sup.clearAllProcessLogs();
@@ -415,6 +453,47 @@ describe("logs and daemon state", () => {
     await vi.waitFor(() => expect(port.sink("early").clears).toBe(1));
     open();
     expect((await pending).map((r) => r.name)).toEqual(["late", "early"]);
+  });
+
+  it("CLR-02: clearAllProcessLogs walks groups by (priority, name), a [group:x] in its programs= order (4.2.5 transcript)", async () => {
+    const { sup } = h.make([
+      group("workers", [proc("worker", "/bin/true", manual), proc("w2", "/bin/true", manual)]),
+      program("web", "/bin/true", manual),
+      group("early", [proc("z", "/bin/true", { ...manual, priority: 5 }), proc("y", "/bin/true", { ...manual, priority: 1 })], 1),
+    ]);
+    sup.start();
+    const order = (await sup.clearAllProcessLogs()).map((r) => `${r.group}:${r.name}`);
+    // Inside a group supervisord sorts by priority only (stable), so worker stays before w2.
+    expect(order).toEqual(["early:y", "early:z", "web:web", "workers:worker", "workers:w2"]);
+    // start/stop keep the (priority, name) order.
+    expect((await sup.stopAllProcesses()).length).toBe(0);
+  });
+
+  it("CLR-02: clearing a process without a child (never started, or stopped) succeeds and leaves its files alone", async () => {
+    const dir = mkdtempSync(join(tmp, "clear-"));
+    const port = new FilePort(dir);
+    const { sup, rec } = h.make(
+      [
+        program("web", "/bin/sh -c 'echo web-line; exec /bin/sleep 1000'", { startsecs: 0 }),
+        program("idle", "/bin/true", manual),
+        program("live", "/bin/sh -c 'echo live-line; exec /bin/sleep 1000'", { startsecs: 0 }),
+      ],
+      { output: port },
+    );
+    writeFileSync(join(dir, "idle.log"), "left from an earlier run\n");
+    sup.start();
+    await rec.waitFor(isState("web", "RUNNING"));
+    await rec.waitFor(isState("live", "RUNNING"));
+    await until(() => port.text("web") === "web-line\n" && port.text("live") === "live-line\n");
+    await sup.stopProcess("web");
+    expect(await sup.clearProcessLogs("web")).toBe(true);
+    expect(await sup.clearProcessLogs("idle")).toBe(true);
+    expect(port.text("web")).toBe("web-line\n");
+    expect(port.text("idle")).toBe("left from an earlier run\n");
+    expect((await sup.clearAllProcessLogs()).every((r) => r.status === "SUCCESS")).toBe(true);
+    expect(port.text("web")).toBe("web-line\n");
+    expect(port.text("idle")).toBe("left from an earlier run\n");
+    expect(port.text("live")).toBe("");
   });
 
   it("D-SHT-01: every operation fails with SHUTDOWN_STATE once shutdown began; shutdown resolves with all gone", async () => {
