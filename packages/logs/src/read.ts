@@ -34,7 +34,7 @@ async function exists(path: string): Promise<boolean> {
  * (detail: the path), then the argument rules (BAD_ARGUMENTS), then I/O (FAILED).
  */
 export async function readLogRangeBytes(path: string | null, offset: number, length: number): Promise<Buffer> {
-  if (path === null || !(await exists(path))) throw new SupervisorError("NO_FILE", path ?? "None");
+  if (path === null || !(await exists(path))) throw new SupervisorError("NO_FILE", path ?? undefined); // RPCError(NO_FILE, None) renders as plain `NO_FILE`
   if (!Number.isInteger(offset) || !Number.isInteger(length)) throw new SupervisorError("BAD_ARGUMENTS");
   if (offset < 0 && length !== 0) throw new SupervisorError("BAD_ARGUMENTS");
   if (offset >= 0 && length < 0) throw new SupervisorError("BAD_ARGUMENTS");
