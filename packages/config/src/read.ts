@@ -263,6 +263,30 @@ function readServers(ctx: ReadContext): { inet: InetHttpServerConfig[]; unix: Un
   return { inet, unix };
 }
 
+/**
+ * PLG-01/INI-10: supervisord calls `make_main_rpcinterface(supervisord, **extras)` when it opens its HTTP
+ * servers, where `extras` is every other key of the section, `[DEFAULT]` keys included. That factory takes
+ * no keyword arguments, so any extra key makes 4.2.5 log a TypeError and exit 2 with
+ * `Could not make <name> rpc interface`. Without an HTTP server the factory never runs and nothing fails.
+ * The first key in `RawConfigParser.options` order is the one Python names.
+ */
+function checkRpcFactoryArguments(ctx: ReadContext, rpc: readonly RpcInterfaceConfig[]): void {
+  const factoryKey = "supervisor.rpcinterface_factory";
+  for (const iface of rpc) {
+    const section = `rpcinterface:${iface.name}`;
+    const first = ctx.parser.options(section).find((k) => k !== factoryKey);
+    if (first === undefined) continue;
+    const fromDefault = !ctx.parser.sections.get(section)?.options.has(first);
+    const why = fromDefault
+      ? "keys in [DEFAULT] are passed to the rpcinterface factory as keyword arguments, which supervisor's factory does not accept"
+      : `keys of [${section}] other than ${factoryKey} are passed to the rpcinterface factory as keyword arguments, which supervisor's factory does not accept`;
+    new SectionReader(ctx, section, "").record(
+      first,
+      `Could not make ${iface.name} rpc interface (TypeError: make_main_rpcinterface() got an unexpected keyword argument ${pyRepr(first)}: ${why})`,
+    );
+  }
+}
+
 /** `[rpcinterface:x]` (PLG-01/02): only supervisor's own factory can run here. */
 function readRpcInterfaces(ctx: ReadContext): RpcInterfaceConfig[] {
   const out: RpcInterfaceConfig[] = [];
@@ -411,6 +435,7 @@ export function readConfig(file: string, opts: ReadConfigOptions = {}): Config {
   const rpc = readRpcInterfaces(ctx);
   const groups = groupsFromParser(ctx);
   const servers = readServers(ctx);
+  if (servers.unix.length + servers.inet.length > 0) checkRpcFactoryArguments(ctx, rpc);
   let supervisorctl: SupervisorctlConfig | null = null;
   if (ctx.parser.hasSection("supervisorctl")) {
     // supervisord itself never reads this section: its problems are tsctl's to report (readCtlConfig)

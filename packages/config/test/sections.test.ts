@@ -1,7 +1,7 @@
 /** Defaults and valid values per section and option, spec §1.5. */
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { BASE, onlyProcess, read, readWithBase } from "./helpers.js";
+import { BASE, issuesOf, onlyProcess, read, readWithBase } from "./helpers.js";
 
 const MB50 = 50 * 1024 * 1024;
 
@@ -274,6 +274,39 @@ describe("§1.5.10 [rpcinterface:x]", () => {
     expect(c.standardRpcInterface).toBe(true);
     expect(c.rpcInterfaces).toEqual([{ name: "supervisor", factory: "supervisor.rpcinterface:make_main_rpcinterface", extras: { retries: "3" } }]);
   });
+  const RPC = "[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n";
+  const SOCK = "[unix_http_server]\nfile=%(here)s/s.sock\n";
+
+  it("INI-10 PLG-01 [DEFAULT] keys reach the factory as keyword arguments: refused when an HTTP server runs it", () => {
+    const { issues, dir } = issuesOf(BASE + SOCK + RPC + "[DEFAULT]\nautostart=false\nzeta=1\n[program:web]\ncommand=/bin/sleep 1000\n");
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({
+      file: path.join(dir, "supervisord.conf"),
+      line: BASE.split("\n").length - 1 + 2 + 2 + 2,
+      section: "rpcinterface:supervisor",
+      option: "autostart",
+    });
+    expect(issues[0]?.message).toMatch(/^Could not make supervisor rpc interface \(TypeError: make_main_rpcinterface\(\) got an unexpected keyword argument 'autostart'/);
+    expect(issues[0]?.message).toContain("keys in [DEFAULT] are passed to the rpcinterface factory as keyword arguments, which supervisor's factory does not accept");
+  });
+
+  it("PLG-01 a key of the section itself is refused the same way; Python names it before DEFAULT keys", () => {
+    const { issues } = issuesOf(BASE + "[inet_http_server]\nport=127.0.0.1:9001\n" + RPC + "retries=3\n[DEFAULT]\nautostart=false\n");
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ section: "rpcinterface:supervisor", option: "retries" });
+    expect(issues[0]?.message).toContain("unexpected keyword argument 'retries'");
+    expect(issues[0]?.message).toContain("keys of [rpcinterface:supervisor] other than supervisor.rpcinterface_factory");
+  });
+
+  it("INI-10 PLG-01 without an HTTP server the factory never runs, so [DEFAULT] keys are harmless", () => {
+    const c = readWithBase(RPC + "[DEFAULT]\nautostart=false\n");
+    expect(c.rpcInterfaces[0]?.extras).toEqual({ autostart: "false" });
+  });
+
+  it("PLG-01 with an HTTP server and no extra keys the config is accepted", () => {
+    expect(readWithBase(SOCK + RPC).standardRpcInterface).toBe(true);
+  });
+
   it("PLG-02 under another namespace it does not enable supervisor.*", () => {
     const c = readWithBase("[rpcinterface:other]\nsupervisor.rpcinterface_factory=supervisor.rpcinterface:make_main_rpcinterface\n");
     expect(c.standardRpcInterface).toBe(false);
