@@ -22,13 +22,46 @@ if [ ! -f "$runner" ]; then
   exit 2
 fi
 
+# The project's cases are run from a staged copy: each case that calls `stub.py` gets the one stand-in from
+# tools/ (the runner copies a case directory as it is, so a symlink would dangle), and in compare mode a case
+# that differs from supervisord on purpose is compared against its `expected.tsupervisord.txt` (with a
+# DIFFERENCE.md saying why) while expected.txt stays supervisord's recorded truth.
+stage_project_cases() { # mode: compare | supervisord
+  local staged case
+  staged="$(mktemp -d "${TMPDIR:-/tmp}/tsconf-cases-XXXXXX")"
+  cp -r "$here/cases/." "$staged/"
+  for case in "$staged"/*/; do
+    if [ ! -e "$case/stub.py" ] && grep -rqs "stub.py" "$case"; then
+      cp "$here/tools/stub.py" "$case/stub.py" && chmod 0755 "$case/stub.py"
+    fi
+    if [ "$1" = compare ] && [ -e "$case/expected.tsupervisord.txt" ]; then
+      mv "$case/expected.tsupervisord.txt" "$case/expected.txt"
+    fi
+    rm -f "$case/expected.tsupervisord.txt" "$case/DIFFERENCE.md"
+  done
+  echo "$staged"
+}
+
 case "${1:-}" in
   record)
     shift
-    CONF_CASES="$here/cases" exec python3 "$runner" record --results "$results/record" "$@" ;;
+    staged_cases="$(stage_project_cases supervisord)"
+    CONF_CASES="$staged_cases" python3 "$runner" record --results "$results/record" "$@"
+    st=$?
+    # Bring the recorded transcripts back into the project's cases.
+    for recorded in "$staged_cases"/*/expected.txt; do
+      name="$(basename "$(dirname "$recorded")")"
+      cmp -s "$recorded" "$here/cases/$name/expected.txt" 2>/dev/null || cp "$recorded" "$here/cases/$name/expected.txt"
+    done
+    rm -rf "$staged_cases"
+    exit $st ;;
   selfcheck)
     shift
-    CONF_CASES="$here/cases" exec python3 "$runner" compare --system supervisord --results "$results/selfcheck" "$@" ;;
+    staged_cases="$(stage_project_cases supervisord)"
+    CONF_CASES="$staged_cases" python3 "$runner" compare --system supervisord --results "$results/selfcheck" "$@"
+    st=$?
+    rm -rf "$staged_cases"
+    exit $st ;;
 esac
 
 rc=0
@@ -44,22 +77,8 @@ run_set() { # name cases-dir
   rm -f "$out"
 }
 [ "${CONF_ONLY:-}" = project ] || run_set shared "$shared/cases" "$@"
-# A case whose behaviour differs from supervisord on purpose carries `expected.tsupervisord.txt` (and a
-# DIFFERENCE.md saying why): tsupervisord is compared against it, in a staged copy of the cases, while
-# expected.txt stays supervisord's recorded truth.
-stage_project_cases() {
-  local staged
-  staged="$(mktemp -d "${TMPDIR:-/tmp}/tsconf-cases-XXXXXX")"
-  cp -r "$here/cases/." "$staged/"
-  for override in "$staged"/*/expected.tsupervisord.txt; do
-    [ -e "$override" ] || continue
-    mv "$override" "$(dirname "$override")/expected.txt"
-    rm -f "$(dirname "$override")/DIFFERENCE.md"
-  done
-  echo "$staged"
-}
 if [ "${CONF_ONLY:-}" != shared ]; then
-  staged_cases="$(stage_project_cases)"
+  staged_cases="$(stage_project_cases compare)"
   run_set project "$staged_cases" "$@"
   rm -rf "$staged_cases"
 fi
