@@ -41,6 +41,10 @@ export async function openServers(
       // Kept-alive XML-RPC connections and running /logtail responses end here (they would hold the close).
       http1.close();
       await grpc.close(1000);
+      // Clients whose calls completed close their connections once they have the last frames (the trailers of
+      // a `shutdown` reply are written after grpc-js counts the call as done: cut at once, the client never got
+      // them and retried into the removed socket, issue 21 defect 3). Give them up to a second to do so.
+      await settlesWithin(listenerClosed, 1000);
       // Whatever grpc-js did not end (an injected connection may survive its forced shutdown) is cut here, so
       // a client reconnects to the next generation instead of talking to this one's handlers.
       listener.destroyConnections();
@@ -107,4 +111,16 @@ export function serverUrlFor(config: Config): string | null {
   const unix = config.unixHttpServers[0];
   if (unix !== undefined) return `unix://${unix.file}`;
   return null;
+}
+
+/** Resolves when `promise` settles or after `ms`, whichever is first (the timer does not hold the process). */
+function settlesWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    void promise.finally(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
