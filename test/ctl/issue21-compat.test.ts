@@ -30,3 +30,41 @@ describe.skipIf(!HAVE_TSCTL)("defect 3: `tsctl shutdown` of a daemon that shuts 
     expect(normalized(await sd.supervisorctl(["shutdown"]), sd)).toBe("Shut down\n[exit 0]");
   }, 60_000);
 });
+
+const LISTENER = `import sys, time
+sys.stdout.write("READY\\n"); sys.stdout.flush()
+time.sleep(1000)
+`;
+
+/** `[program:x]` and `[eventlistener:x]`: which one runs, as seen by `pid x` and /proc. */
+async function whoRunsX(kind: ServerKind): Promise<{ cmdline: string; avail: string; status: string }> {
+  const s = await server(
+    kind,
+    `[program:x]\ncommand=/bin/sleep 1000\nstartsecs=0\n\n` +
+      `[eventlistener:x]\ncommand=/usr/bin/python3 %(here)s/listener.py\nevents=TICK_60\nstartsecs=0\n`,
+    { files: { "listener.py": LISTENER } },
+  );
+  let pid = 0;
+  const deadline = Date.now() + 20_000;
+  while (pid === 0 && Date.now() < deadline) {
+    const r = await s.supervisorctl(["pid", "x"]);
+    pid = /^\d+$/.test(r.stdout.trim()) ? Number(r.stdout.trim()) : 0;
+    if (pid === 0) await new Promise((res) => setTimeout(res, 100));
+  }
+  const { readFileSync } = await import("node:fs");
+  const cmdline = readFileSync(`/proc/${String(pid)}/cmdline`, "utf8").split("\0").join(" ").trim().split(s.dir).join("<dir>");
+  const avail = normalized(await s.supervisorctl(["avail"]), s);
+  const status = (await s.supervisorctl(["status"])).stdout.replace(/pid \d+, uptime [\d:]+/, "pid N");
+  return { cmdline, avail, status };
+}
+
+describe.skipIf(!HAVE_TSCTL)("defect 4: [program:x] and [eventlistener:x] with the same name (§7.2, add_process_group)", () => {
+  it("the listener runs (priority -1 sorts first, the first group of a name wins), as under supervisord", async () => {
+    const ours = await whoRunsX("tsupervisord");
+    expect(ours.cmdline).toBe("/usr/bin/python3 <dir>/listener.py");
+    expect(ours.status).toBe("x                                RUNNING   pid N\n");
+    // getAllConfigInfo lists both configs, as supervisord's does.
+    expect(ours.avail).toBe("x                                in use    auto      -1:999\nx                                in use    auto      999:999\n[exit 0]");
+    if (HAVE_SUPERVISORD) expect(await whoRunsX("supervisord")).toEqual(ours);
+  }, 60_000);
+});

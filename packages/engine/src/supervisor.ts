@@ -142,7 +142,9 @@ export class Supervisor {
     this.started = true;
     this.currentState = "RUNNING";
     this.shutdownPromise = null;
-    for (const group of this.active.groups) this.activateGroup(group);
+    // supervisord's add_process_group: the first group of a name in (priority, name) order wins, so an
+    // [eventlistener:x] (priority -1) runs instead of a [program:x] (999) of the same name (issue 21 defect 4).
+    for (const group of this.active.groups) if (!this.groups.has(group.name)) this.activateGroup(group);
     this.bus.publish({ name: "SUPERVISOR_STATE_CHANGE_RUNNING" });
     for (const group of this.sortedGroups()) {
       for (const proc of group.processes) proc.dispatch({ type: "autostart" });
