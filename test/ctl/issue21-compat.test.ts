@@ -68,3 +68,53 @@ describe.skipIf(!HAVE_TSCTL)("defect 4: [program:x] and [eventlistener:x] with t
     if (HAVE_SUPERVISORD) expect(await whoRunsX("supervisord")).toEqual(ours);
   }, 60_000);
 });
+
+/** One XML-RPC call over the server's unix socket; the raw response body. */
+async function xmlrpc(socket: string, method: string): Promise<string> {
+  const http = await import("node:http");
+  const body = `<?xml version="1.0"?><methodCall><methodName>${method}</methodName><params></params></methodCall>`;
+  return new Promise((resolve, reject) => {
+    const req = http.request({ socketPath: socket, path: "/RPC2", method: "POST", headers: { "Content-Type": "text/xml", "Content-Length": Buffer.byteLength(body) } }, (res) => {
+      let text = "";
+      res.setEncoding("utf8").on("data", (d: string) => (text += d));
+      res.on("end", () => resolve(text));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+const NO_RPCINTERFACE = (): string =>
+  `[unix_http_server]\nfile=%(here)s/s.sock\n\n[supervisord]\nlogfile=%(here)s/d.log\npidfile=%(here)s/d.pid\n\n` +
+  `[supervisorctl]\nserverurl=unix://%(here)s/s.sock\n\n[program:x]\ncommand=/bin/sleep 1000\nstartsecs=0\n`;
+
+describe.skipIf(!HAVE_TSCTL)("defect 11: no [rpcinterface:supervisor] section (PLG-01, UPC-01)", () => {
+  async function probe(kind: ServerKind, ctl: "tsctl" | "supervisorctl"): Promise<Record<string, string>> {
+    const s = await server(kind, NO_RPCINTERFACE(), { head: false });
+    const faultOf = (xml: string): string => /<name>faultString<\/name>\s*<value><string>([^<]*)<\/string>/.exec(xml)?.[1] ?? xml;
+    const methods = [...(await xmlrpc(s.socket, "system.listMethods")).matchAll(/<string>([^<]*)<\/string>/g)].map((m) => m[1]);
+    return {
+      status: normalized(await s[ctl](["status"]), s),
+      version: normalized(await s[ctl](["version"]), s),
+      getState: faultOf(await xmlrpc(s.socket, "supervisor.getState")),
+      listMethods: methods.join(" "),
+      rpcLogLines: String((await import("node:fs")).readFileSync(`${s.dir}/d.log`, "utf8").split("\n").filter((l) => l.includes("RPC interface")).length),
+    };
+  }
+
+  it("supervisor.* is UNKNOWN_METHOD on XML-RPC and gRPC; tsctl says what supervisorctl says", async () => {
+    const sorry =
+      "Sorry, supervisord responded but did not recognize the supervisor namespace commands that supervisorctl uses to control it.  " +
+      "Please check that the [rpcinterface:supervisor] section is enabled in the configuration file (see sample.conf).\n";
+    const ours = await probe("tsupervisord", "tsctl");
+    expect(ours).toEqual({
+      status: `${sorry}[exit 4]`,
+      version: `${sorry}[exit 3]`,
+      getState: "UNKNOWN_METHOD",
+      listMethods: "system.listMethods system.methodHelp system.methodSignature system.multicall",
+      rpcLogLines: "0",
+    });
+    expect(await probe("tsupervisord", "supervisorctl")).toEqual(ours);
+    if (HAVE_SUPERVISORD) expect(await probe("supervisord", "supervisorctl")).toEqual(ours);
+  }, 60_000);
+});

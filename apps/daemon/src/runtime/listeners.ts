@@ -58,7 +58,7 @@ export async function openServers(
       onUnexpectedError: (err, method) => log.critical(`unexpected error in ${method}: ${(err as Error).stack ?? String(err)}`),
     });
   const http1For = (auth: { username: string; password: string } | null): Http1ConnectionHandler =>
-    createHttp1Handler({ backend: xmlrpc, auth, logger: log });
+    createHttp1Handler({ backend: xmlrpc, auth, logger: log, dispatcher: { supervisorNamespace: config.standardRpcInterface } });
   try {
     for (const server of config.inetHttpServers) {
       if (server.auth === null && process.env[ALLOW_UNAUTHENTICATED_TCP_ENV] !== "1") {
@@ -77,7 +77,7 @@ export async function openServers(
         onConnection: (socket) => handleConnection(socket, { grpc: grpc.injector, tls, http1 }),
       });
       opened.push({ listener, grpc, http1 });
-      announce(log, server.section, server.auth !== null);
+      announce(log, config, server.section, server.auth !== null);
     }
     for (const server of config.unixHttpServers) {
       const grpc = grpcFor(server.auth);
@@ -90,7 +90,7 @@ export async function openServers(
         onConnection: (socket) => handleConnection(socket, { grpc: grpc.injector, http1 }),
       });
       opened.push({ listener, grpc, http1 });
-      announce(log, server.section, server.auth !== null);
+      announce(log, config, server.section, server.auth !== null);
     }
   } catch (err) {
     await closeAll();
@@ -99,8 +99,9 @@ export async function openServers(
   return { close: closeAll };
 }
 
-function announce(log: ActivityLog, section: string, authenticated: boolean): void {
-  log.info("RPC interface 'supervisor' initialized");
+function announce(log: ActivityLog, config: Config, section: string, authenticated: boolean): void {
+  // One line per [rpcinterface:x] section, none without (issue 21 defect 11: no namespace is served then).
+  for (const iface of config.rpcInterfaces) log.info(`RPC interface '${iface.name}' initialized`);
   if (!authenticated) log.critical(`Server '${section}' running without any HTTP authentication checking`);
 }
 

@@ -51,6 +51,11 @@ export interface Http1ConnectionHandler {
 export function createHttp1Handler(options: Http1HandlerOptions): Http1ConnectionHandler {
   const logger = options.logger ?? {};
   const dispatcher = new RpcDispatcher(options.backend, options.dispatcher);
+  // The web UI works without [rpcinterface:supervisor], as supervisord's builds its own interface.
+  const uiDispatcher =
+    options.dispatcher?.supervisorNamespace === false
+      ? new RpcDispatcher(options.backend, { ...options.dispatcher, supervisorNamespace: true })
+      : dispatcher;
   const sockets = new Set<Duplex>();
   const server = new Server({ keepAlive: true });
   // Python clients hold one connection for a whole interactive session and do not retry a request on a
@@ -82,7 +87,7 @@ export function createHttp1Handler(options: Http1HandlerOptions): Http1Connectio
       return handleLogtail(req, res, (signal) => options.backend.followMainLog(signal), false, logger);
     }
     if (isWebUiPath(pathname) && (req.method === "GET" || req.method === "POST" || req.method === "HEAD")) {
-      return handleWebUi(req, res, dispatcher);
+      return handleWebUi(req, res, uiDispatcher);
     }
     return sendError(res, 404);
   };
