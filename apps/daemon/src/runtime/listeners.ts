@@ -1,4 +1,4 @@
-import type { Config } from "@tsupervisord/config";
+import { serverAuthVerdict, type Config } from "@tsupervisord/config";
 import type { ActivityLog } from "@tsupervisord/logs";
 import { createGrpcServer, handleConnection, type SupervisorGrpcServer, type SupervisorHandlers } from "@tsupervisord/protocol";
 import { ListenerError } from "../listeners/errors.js";
@@ -12,11 +12,10 @@ export interface OpenServers {
 }
 
 /**
- * D-HTTP-07 (stricter than supervisord): a TCP listener without username/password is refused, because every
- * operation of this API (start/stop/stdin/shutdown) would be open to the network. Set this variable to "1" to
- * accept it anyway (the CRIT line of D-HTTP-05 is still logged).
+ * D-HTTP-07 (stricter than supervisord for non-loopback TCP only): see @tsupervisord/config's server-auth.ts;
+ * `tsupervisord -t` reports the same verdict.
  */
-export const ALLOW_UNAUTHENTICATED_TCP_ENV = "TSUPERVISORD_ALLOW_UNAUTHENTICATED_TCP";
+export { ALLOW_UNAUTHENTICATED_TCP_ENV } from "@tsupervisord/config";
 
 /**
  * §7.2 step 7: one listener per `[unix_http_server]` / `[inet_http_server]`, each with its own grpc-js server
@@ -60,14 +59,9 @@ export async function openServers(
   const http1For = (auth: { username: string; password: string } | null): Http1ConnectionHandler =>
     createHttp1Handler({ backend: xmlrpc, auth, logger: log, dispatcher: { supervisorNamespace: config.standardRpcInterface } });
   try {
+    const { refusals } = serverAuthVerdict(config, process.env);
+    if (refusals.length > 0) throw new ListenerError(refusals.join("\n"));
     for (const server of config.inetHttpServers) {
-      if (server.auth === null && process.env[ALLOW_UNAUTHENTICATED_TCP_ENV] !== "1") {
-        throw new ListenerError(
-          `[${server.section}] port=${server.host === "" ? "*" : server.host}:${server.port} has no username/password: ` +
-            "tsupervisord refuses to serve its control API over TCP without authentication. Set username= and " +
-            `password= in [${server.section}] (or ${ALLOW_UNAUTHENTICATED_TCP_ENV}=1 to accept the risk).`,
-        );
-      }
       const grpc = grpcFor(server.auth);
       const http1 = http1For(server.auth);
       const tls = loadTlsFromEnvironment();
