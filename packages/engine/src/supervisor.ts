@@ -63,6 +63,14 @@ interface ActiveGroup {
   byName: Map<string, ManagedProcess>;
 }
 
+/**
+ * How long a round of group-operation results collects completions before it is listed in call order.
+ * supervisord polls every 0.05 s (`allfunc.delay`), so its order for processes that end together varies run to
+ * run (5 runs of `stop all` on 6 processes gave 5 orders); a wider round gives one order every time, even on a
+ * loaded machine, and still lists later what ends seconds later (stopwaitsecs, startsecs).
+ */
+const ALLFUNC_ROUND_MS = 200;
+
 /** Python string ordering (code points) for (priority, name) keys. */
 function byPriorityThenName(a: { priority: number; name: string }, b: { priority: number; name: string }): number {
   if (a.priority !== b.priority) return a.priority - b.priority;
@@ -165,13 +173,13 @@ export class Supervisor {
     this.assertRunning();
     const group = this.groups.get(name);
     if (group === undefined) throw new SupervisorError("BAD_NAME", name);
-    return this.allfunc(group.processes, (p) => !RUNNING_STATES.has(p.state), (ns, p) => this.startOne(p, ns, wait));
+    return this.allfunc(group.processesInConfigOrder, (p) => !RUNNING_STATES.has(p.state), (ns, p) => this.startOne(p, ns, wait), wait);
   }
 
   async startAllProcesses(wait = true): Promise<ProcessResult[]> {
     this.assertRunning();
-    return this.allfunc(this.allProcessesByPriority(), (p) => !RUNNING_STATES.has(p.state), (ns, p) =>
-      this.startOne(p, ns, wait),
+    return this.allfunc(this.allProcessesInCallOrder(), (p) => !RUNNING_STATES.has(p.state), (ns, p) =>
+      this.startOne(p, ns, wait), wait,
     );
   }
 
@@ -186,14 +194,14 @@ export class Supervisor {
     this.assertRunning();
     const group = this.groups.get(name);
     if (group === undefined) throw new SupervisorError("BAD_NAME", name);
-    return this.allfunc(group.processes, (p) => RUNNING_STATES.has(p.state), (ns, p) => this.stopOne(p, ns, wait));
+    return this.allfunc(group.processesInConfigOrder, (p) => RUNNING_STATES.has(p.state), (ns, p) => this.stopOne(p, ns, wait), wait);
   }
 
   /** ORD-05: every process is signalled at once (ascending priority order of the calls), then all are awaited. */
   async stopAllProcesses(wait = true): Promise<ProcessResult[]> {
     this.assertRunning();
-    return this.allfunc(this.allProcessesByPriority(), (p) => RUNNING_STATES.has(p.state), (ns, p) =>
-      this.stopOne(p, ns, wait),
+    return this.allfunc(this.allProcessesInCallOrder(), (p) => RUNNING_STATES.has(p.state), (ns, p) =>
+      this.stopOne(p, ns, wait), wait,
     );
   }
 
@@ -263,14 +271,14 @@ export class Supervisor {
     this.assertRunning();
     const group = this.groups.get(name);
     if (group === undefined) throw new SupervisorError("BAD_NAME", name);
-    return this.allfuncSync(group.processes, (p) => SIGNALLABLE_STATES.has(p.state), (ns, p) =>
+    return this.allfuncSync(group.processesInConfigOrder, (p) => SIGNALLABLE_STATES.has(p.state), (ns, p) =>
       this.signalOne(p, ns, signal),
     );
   }
 
   signalAllProcesses(signal: string | number): ProcessResult[] {
     this.assertRunning();
-    return this.allfuncSync(this.allProcessesByPriority(), (p) => SIGNALLABLE_STATES.has(p.state), (ns, p) =>
+    return this.allfuncSync(this.allProcessesInCallOrder(), (p) => SIGNALLABLE_STATES.has(p.state), (ns, p) =>
       this.signalOne(p, ns, signal),
     );
   }
@@ -467,7 +475,7 @@ export class Supervisor {
   async clearAllProcessLogs(): Promise<ProcessResult[]> {
     this.assertRunning();
     const procs = this.sortedGroups().flatMap((g) => g.processesInConfigOrder);
-    const results = await this.allfunc(procs, () => true, (ns, p) => this.clearOne(p, ns));
+    const results = await this.allfunc(procs, () => true, (ns, p) => this.clearOne(p, ns), false);
     // Each clear finishes at its own pace; supervisord answers in priority order (spec §5.4).
     const rank = new Map(procs.map((p, i) => [makeNamespec(p.groupName, p.name), i]));
     const rankOf = (r: ProcessResult): number => rank.get(makeNamespec(r.group, r.name)) ?? 0;
@@ -591,6 +599,14 @@ export class Supervisor {
 
   private sortedGroups(): ActiveGroup[] {
     return [...this.groups.values()].sort((a, b) => byPriorityThenName(a.config, b.config));
+  }
+
+  /**
+   * `_getAllProcesses()`: groups by priority, each group's processes sorted stably by priority alone over its
+   * config order: the order supervisord calls (and lists) the processes of the `*All*` operations in.
+   */
+  private allProcessesInCallOrder(): ManagedProcess[] {
+    return this.sortedGroups().flatMap((g) => g.processesInConfigOrder);
   }
 
   private allProcessesByPriority(): ManagedProcess[] {
@@ -725,29 +741,53 @@ export class Supervisor {
     });
   }
 
-  /** make_allfunc(): per-process results in completion order (synchronous faults first). */
+  /**
+   * make_allfunc() (issue 21 defect 5: the same order as supervisord every time). supervisord calls each process
+   * in list order; answers that need no waiting (faults, wait=false) come first, in list order; then it polls
+   * the pending ones every 0.05 s (`allfunc.delay`) and appends those done by each poll in list order. Here a
+   * round opens at the first completion after the previous one closed and lasts ALLFUNC_ROUND_MS: processes
+   * that end together (one SIGTERM to a group) are always listed in list order, not in the order their exits
+   * arrived; one that ends seconds later (stopwaitsecs, startsecs) is listed later, as supervisord lists it.
+   */
   private async allfunc(
     procs: ManagedProcess[],
     predicate: (p: ManagedProcess) => boolean,
     run: (namespec: string, p: ManagedProcess) => Promise<unknown>,
+    waits = true,
   ): Promise<ProcessResult[]> {
+    const chosen = procs.filter(predicate);
     const results: ProcessResult[] = [];
-    const pending: Array<Promise<void>> = [];
-    for (const proc of procs) {
-      if (!predicate(proc)) continue;
+    let round: Array<{ index: number; result: ProcessResult }> = [];
+    let wake: (() => void) | null = null;
+    chosen.forEach((proc, index) => {
       const ns = makeNamespec(proc.groupName, proc.name);
-      pending.push(
-        run(ns, proc).then(
-          () => {
-            results.push(ok(proc));
-          },
-          (err: unknown) => {
-            results.push(failure(proc, err));
-          },
-        ),
+      void run(ns, proc).then(
+        () => done(index, ok(proc)),
+        (err: unknown) => done(index, failure(proc, err)),
       );
+    });
+    function done(index: number, result: ProcessResult): void {
+      round.push({ index, result });
+      const w = wake;
+      wake = null;
+      w?.();
     }
-    await Promise.all(pending);
+    const flush = (): void => {
+      for (const { result } of round.sort((a, b) => a.index - b.index)) results.push(result);
+      round = [];
+    };
+    // The first pass: whatever settles without waiting for a process (every microtask has run by then): faults,
+    // and with wait=false the successes too. With wait=true supervisord's success always comes from a later poll.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const held = waits ? round.filter((r) => r.result.status === "SUCCESS") : [];
+    round = round.filter((r) => !held.includes(r));
+    flush();
+    round = held;
+    while (results.length < chosen.length) {
+      if (round.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      await new Promise<void>((resolve) => setTimeout(resolve, ALLFUNC_ROUND_MS));
+      flush();
+    }
     return results;
   }
 
