@@ -51,7 +51,7 @@ export async function openServers(
   const grpcFor = (auth: { username: string; password: string } | null): SupervisorGrpcServer =>
     createGrpcServer(handlers, {
       auth,
-      onUnexpectedError: (err, method) => log.critical(`unexpected error in ${method}: ${(err as Error).stack ?? String(err)}`),
+      onUnexpectedError: (err, method) => log.critical(`unexpected error in ${method}: ${boundedStack(err)}`),
     });
   const http1For = (auth: { username: string; password: string } | null): Http1ConnectionHandler =>
     createHttp1Handler({ backend: xmlrpc, auth, logger: log });
@@ -93,6 +93,13 @@ export async function openServers(
     throw err;
   }
   return { close: closeAll };
+}
+
+/** A stack trace for the log, cut if an error message quotes a whole request (issue 21 #14). */
+function boundedStack(err: unknown): string {
+  const text = err instanceof Error ? (err.stack ?? String(err)) : String(err);
+  const limit = 8 * 1024;
+  return text.length <= limit ? text : `${text.slice(0, limit)}... (${text.length} characters)`;
 }
 
 function announce(log: ActivityLog, section: string, authenticated: boolean): void {

@@ -8,10 +8,18 @@ import type { RpcDispatcherOptions } from "../handlers/dispatcher.js";
 import { checkBasicAuth } from "./auth.js";
 import type { BasicAuthCredentials } from "./auth.js";
 import { handleLogtail, openProcessTail, parseLogtailPath } from "./logtail-route.js";
+import { boundedLogText } from "./logger.js";
 import type { RpcLogger } from "./logger.js";
 import { sendError } from "./responses.js";
 import { handleWebUi, isWebUiPath } from "./webui.js";
 import { handleRpc } from "./rpc-route.js";
+
+/** Node's errors for a peer that hung up: the request stream's `aborted`, or a reset/broken pipe. */
+export function isClientGone(err: unknown, req?: IncomingMessage): boolean {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (code === "ECONNRESET" || code === "EPIPE" || code === "ERR_STREAM_PREMATURE_CLOSE") return true;
+  return req !== undefined && req.destroyed && !req.complete;
+}
 
 /** Resolves once the request body has been read and discarded. */
 function drained(req: IncomingMessage): Promise<void> {
@@ -82,6 +90,8 @@ export function createHttp1Handler(options: Http1HandlerOptions): Http1Connectio
       return handleLogtail(req, res, (signal) => options.backend.followMainLog(signal), false, logger);
     }
     if (isWebUiPath(pathname) && (req.method === "GET" || req.method === "POST" || req.method === "HEAD")) {
+      // The UI reads nothing from a body: drop it first, so the answer does not race a client still sending.
+      await drained(req);
       return handleWebUi(req, res, dispatcher);
     }
     return sendError(res, 404);
@@ -89,6 +99,12 @@ export function createHttp1Handler(options: Http1HandlerOptions): Http1Connectio
 
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     route(req, res).catch((err: unknown) => {
+      // A client that hung up mid-request (`Error: aborted`) is routine, not a crash (13).
+      if (isClientGone(err, req)) {
+        logger.debug?.(`HTTP client went away during ${req.method ?? "?"} ${boundedLogText(req.url ?? "")}`);
+        res.destroy();
+        return;
+      }
       logger.critical?.(err instanceof Error ? (err.stack ?? String(err)) : String(err));
       sendError(res, 500);
     });

@@ -4,4 +4,5 @@ export { checkBasicAuth, passwordMatches } from "./auth.js";
 export type { AuthVerdict, BasicAuthCredentials } from "./auth.js";
 export { errorBody } from "./responses.js";
 export { parseLogtailPath } from "./logtail-route.js";
+export { boundedLogText, logExcerpt, LOG_EXCERPT_BYTES, pythonStrRepr } from "./logger.js";
 export type { RpcLogger } from "./logger.js";
