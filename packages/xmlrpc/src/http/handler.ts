@@ -8,18 +8,14 @@ import type { RpcDispatcherOptions } from "../handlers/dispatcher.js";
 import { checkBasicAuth } from "./auth.js";
 import type { BasicAuthCredentials } from "./auth.js";
 import { handleLogtail, openProcessTail, parseLogtailPath } from "./logtail-route.js";
+import { isClientGone } from "./client-gone.js";
 import { boundedLogText } from "./logger.js";
 import type { RpcLogger } from "./logger.js";
 import { sendError } from "./responses.js";
 import { handleWebUi, isWebUiPath } from "./webui.js";
+import type { WebUiIdentity } from "./webui.js";
+import { EVENTS_PATH, handleEvents } from "./webui-events.js";
 import { handleRpc } from "./rpc-route.js";
-
-/** Node's errors for a peer that hung up: the request stream's `aborted`, or a reset/broken pipe. */
-export function isClientGone(err: unknown, req?: IncomingMessage): boolean {
-  const code = (err as NodeJS.ErrnoException | null)?.code;
-  if (code === "ECONNRESET" || code === "EPIPE" || code === "ERR_STREAM_PREMATURE_CLOSE") return true;
-  return req !== undefined && req.destroyed && !req.complete;
-}
 
 /** Resolves once the request body has been read and discarded. */
 function drained(req: IncomingMessage): Promise<void> {
@@ -38,6 +34,8 @@ export interface Http1HandlerOptions {
   auth: BasicAuthCredentials | null;
   logger?: RpcLogger;
   dispatcher?: RpcDispatcherOptions;
+  /** Our name and version for the web UI's footer (the XML-RPC API keeps reporting supervisord's version). */
+  identity?: WebUiIdentity;
 }
 
 /**
@@ -54,7 +52,8 @@ export interface Http1ConnectionHandler {
 /**
  * supervisord's HTTP side on sockets the daemon already accepted (design "The wire"): HTTP/1.0 and 1.1
  * keep-alive (RPC-01/02), Basic auth on every path (RPC-04), POST `/RPC2…`, `/logtail/…`, `/mainlogtail`,
- * the web UI (`/`, `/index.html`, `/tail.html`, `/ok.html`), else 404 (D-HTTP-06).
+ * the web UI (`/`, `/index.html`, `/tail.html`, `/ok.html`, its stylesheet, images and script, and the live
+ * feed `/events`), else 404 (D-HTTP-06).
  */
 export function createHttp1Handler(options: Http1HandlerOptions): Http1ConnectionHandler {
   const logger = options.logger ?? {};
@@ -89,10 +88,11 @@ export function createHttp1Handler(options: Http1HandlerOptions): Http1Connectio
     if (uri.startsWith("/mainlogtail")) {
       return handleLogtail(req, res, (signal) => options.backend.followMainLog(signal), false, logger);
     }
+    if (pathname === EVENTS_PATH) return handleEvents(req, res, options.backend, logger);
     if (isWebUiPath(pathname) && (req.method === "GET" || req.method === "POST" || req.method === "HEAD")) {
       // The UI reads nothing from a body: drop it first, so the answer does not race a client still sending.
       await drained(req);
-      return handleWebUi(req, res, dispatcher);
+      return handleWebUi(req, res, dispatcher, options.identity);
     }
     return sendError(res, 404);
   };
