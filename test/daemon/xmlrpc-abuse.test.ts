@@ -3,6 +3,7 @@ import http from "node:http";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDaemon, TestDir, waitFor, waitForState, type RunningDaemon } from "./lib/daemon.js";
+import { rawGrpcCall } from "./lib/raw-grpc.js";
 
 /**
  * Issue 21 #12, #13, #14 against the built daemon on its unix socket: nested-value attacks, clients that hang
@@ -105,6 +106,19 @@ describe("issue 21 #14: malformed bodies are never copied whole into the log", (
     await daemon.waitForLog(/gRPC method supervisor\.startProcess\(\) returned fault: \[10\] BAD_NAME: n+(\.\.\. \(\d+ bytes\))?$/m);
     expect(fs.statSync(dir.logfile).size - before).toBeLessThan(16 * 1024);
   });
+
+  it("eight 3 MB undecodable gRPC request bodies are refused and stay out of the log", async () => {
+    const before = fs.statSync(dir.logfile).size;
+    // Field 1 (name) announced as 3 MB of string, then junk that is no protobuf at all.
+    const junk = Buffer.concat([Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x7f]), Buffer.alloc(3_000_000, 0xff)]);
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => rawGrpcCall(dir.socket, "/supervisor.v1.Supervisor/StartProcess", junk, 20_000)),
+    );
+    for (const r of results) expect(r.status).not.toBe(0);
+    // The daemon still answers, and its log grew by a few lines at most.
+    expect((await post(GET_STATE)).body).toContain("<value><string>RUNNING</string></value>");
+    expect(fs.statSync(dir.logfile).size - before).toBeLessThan(16 * 1024);
+  }, 60_000);
 
   it("a large body and a long query on the web UI stay out of the log", async () => {
     const before = fs.statSync(dir.logfile).size;
