@@ -196,7 +196,7 @@ function layout(title: string, heading: string, identity: WebUiIdentity, identif
 <div id="header">
 <img class="logo" src="images/supervisor.gif" alt="" width="40" height="40">
 <div class="brand"><strong>${product}</strong><span>${escapeHtml(identification)}</span></div>
-<span id="live" class="live">static</span>
+<span id="live" class="live" role="status">static</span>
 <h1>${escapeHtml(heading)}</h1>
 </div>
 <div id="content">
@@ -228,7 +228,7 @@ async function statusPage(rpc: RpcDispatcher, message: string | null, identity: 
 <li class="action-button"><a href="index.html?action=refresh">Refresh</a></li>
 <li class="action-button"><a href="index.html?action=restartall">Restart All</a></li>
 <li class="action-button"><a href="index.html?action=stopall">Stop All</a></li>
-</ul><span id="summary"></span></div>
+</ul><span id="summary" aria-live="polite"></span></div>
 <div id="processes">${renderProcesses(infos)}</div>`;
   return layout("Supervisor Status", "Process status", identity, await identificationOf(rpc), content);
 }
