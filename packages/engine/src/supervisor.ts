@@ -369,6 +369,7 @@ export class Supervisor {
       pid: m.pid,
       cpuPercent: tree?.cpuPercent ?? null,
       rssBytes: tree?.rssBytes ?? null,
+      restarts: proc.restarts,
     };
   }
 

@@ -22,6 +22,7 @@ export function processInfoToWire(info: EngineProcessInfo): ProcessInfo {
     pid: info.pid,
     cpuPercent: info.cpuPercent ?? 0,
     rssBytes: info.rssBytes ?? 0,
+    restarts: info.restarts,
   };
 }
 
