@@ -51,3 +51,6 @@ export {
   type PasswdEntry,
   type GroupEntry,
 } from "./users.js";
+export { DEFAULT_CONTAINER_SETTINGS, STOP_DEADLINE_ENV, parseDuration } from "./ext/container.js";
+export { parseEnvFile, type ParsedEnvFile } from "./ext/env-file.js";
+export { EXTENSION_KEYS, type ExtensionKey, type ExtensionSection } from "./extension-keys.js";
