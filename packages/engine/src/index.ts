@@ -10,6 +10,7 @@ export type {
   Snapshot,
   SubscribeOptions,
   Subscription,
+  ShutdownOptions,
   SupervisorOptions,
   UpdateOutcome,
 } from "./types.js";
@@ -55,3 +56,12 @@ export type { CommandProblemKind, ResolvedCommand } from "./command.js";
 export { describeProcess, formatLocalStopTime, formatTimedelta } from "./describe.js";
 export { childEnvironment } from "./spawn.js";
 export type { ListenerStateName } from "./listener-pool.js";
+export {
+  CONTAINER_EXIT,
+  allExitedCode,
+  essentialEnded,
+  essentialExitCode,
+  processReady,
+} from "./essential.js";
+export type { EssentialConfig, ExitRecord, ProcessEndView, StateChangeView } from "./essential.js";
+export { groupShareMs, reserveMs } from "./stop-deadline.js";

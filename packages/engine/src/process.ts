@@ -4,6 +4,7 @@
  * events (spawn -> spawned) never re-enter a transition half-way.
  */
 import type { ProcessConfig } from "@tsupervisord/config";
+import type { ExitRecord } from "./essential.js";
 import type { EventBus } from "./event-bus.js";
 import type { FcgiLease, FcgiSocket } from "./fcgi-socket.js";
 import type { EngineLogger } from "./logger.js";
@@ -71,6 +72,8 @@ export class ManagedProcess {
   private processing = false;
   /** Epoch ms of the last "waiting for x to stop" line (STP-07 throttle). */
   lastStopReport = 0;
+  /** How the last child ended (container mode passes an essential program's code on). */
+  lastExit: ExitRecord | null = null;
   /** Incremented per spawn so a late exit of an old child can never reach a newer one. */
   private spawnSerial = 0;
 
@@ -261,6 +264,7 @@ export class ManagedProcess {
       onExit: (code, signal) => {
         if (serial === this.spawnSerial) {
           this.child = null;
+          this.lastExit = { code, signal };
           this.dispatch({ type: "exited", code, signal });
           this.listenerHooks?.onExit();
         }

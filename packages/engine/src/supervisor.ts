@@ -10,7 +10,9 @@ import { SupervisorError, isSupervisorError } from "@tsupervisord/errors";
 import { CommandError, resolveCommand, searchPath } from "./command.js";
 import { describeProcess } from "./describe.js";
 import { EventBus } from "./event-bus.js";
+import type { ExitRecord } from "./essential.js";
 import { endLeftoverGroupMembers } from "./leftovers.js";
+import { StopDeadline, groupWeight } from "./stop-deadline.js";
 import type { EventInput, SupervisorEvent } from "./events.js";
 import type { EngineLogger } from "./logger.js";
 import { nullLogger } from "./logger.js";
@@ -35,6 +37,7 @@ import type {
   ProcessInfo,
   ProcessResult,
   ReloadResult,
+  ShutdownOptions,
   Snapshot,
   SubscribeOptions,
   Subscription,
@@ -329,6 +332,13 @@ export class Supervisor {
     return proc.sink;
   }
 
+  /** How the process's last child ended (code or signal), null if none has ended yet. */
+  getLastExit(name: string): ExitRecord | null {
+    const { proc } = this.lookup(name);
+    if (proc === null) throw new SupervisorError("BAD_NAME", name);
+    return proc.lastExit;
+  }
+
   /** The config of an active process. */
   getProcessConfig(name: string): ProcessConfig {
     const { proc } = this.lookup(name);
@@ -500,14 +510,18 @@ export class Supervisor {
    * fully stopped before the next; BACKOFF gives up (T9). `waiting for a, b to die` every 3 s. Resolves when
    * every child is gone and every sink is closed; the groups are then dropped, and start(config) may run again.
    */
-  shutdown(options: { restart?: boolean } = {}): Promise<void> {
+  shutdown(options: ShutdownOptions = {}): Promise<void> {
     if (this.shutdownPromise !== null) return this.shutdownPromise;
     this.currentState = options.restart === true ? "RESTARTING" : "SHUTDOWN";
-    this.shutdownPromise = this.runShutdown();
+    this.shutdownPromise = this.runShutdown(options.deadlineAt);
     return this.shutdownPromise;
   }
 
-  private async runShutdown(): Promise<void> {
+  private async runShutdown(deadlineAt?: number): Promise<void> {
+    // Container mode (stop-deadline.ts): shares per group, SIGKILL for the rest before the deadline.
+    const deadline =
+      deadlineAt === undefined ? null : new StopDeadline(deadlineAt, this.now, this.logger, () => this.allProcessesByPriority());
+    deadline?.start();
     this.bus.publish({ name: "SUPERVISOR_STATE_CHANGE_STOPPING" });
     for (const proc of this.allProcessesByPriority()) proc.dispatch({ type: "daemon-state", running: false });
     let lastReport = 0;
@@ -528,18 +542,24 @@ export class Supervisor {
         const group = stopGroups[stopGroups.length - 1] as ActiveGroup;
         this.stopGroupForShutdown(group);
         report();
+        const endShare = deadline?.startGroup(group.processes, stopGroups.map((g) => groupWeight(g.processes)).reverse());
         await this.waitAll(group.processes, () => {
           // Like supervisord's loop, keep applying stop_all() so a process that got its pid late is stopped too.
           this.stopGroupForShutdown(group);
           return group.processes.every((p) => STOPPED_STATES.has(p.state));
         });
+        endShare?.();
         stopGroups.pop();
       }
     } finally {
       clearInterval(interval);
+      deadline?.stop();
     }
     const groups = [...this.groups.values()];
-    const swept = await endLeftoverGroupMembers(groups.flatMap((g) => g.processes.flatMap((p) => p.recentProcessGroups)));
+    const swept = await endLeftoverGroupMembers(
+      groups.flatMap((g) => g.processes.flatMap((p) => p.recentProcessGroups)),
+      deadline === null ? undefined : Math.min(500, deadline.remainingMs() / 2),
+    );
     if (swept > 0) this.logger.info(`ended leftover processes in ${swept} process group(s)`);
     this.groups.clear();
     await Promise.all(groups.map((g) => this.closeGroup(g)));
