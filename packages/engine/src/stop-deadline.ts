@@ -21,18 +21,22 @@ export function reserveMs(deadlineMs: number): number {
 
 /**
  * The share of `leftMs` for the first of `weights` (the group being stopped now, followed by the groups still
- * to stop): proportional to its weight (its longest stopwaitsecs, at least 1).
+ * to stop): proportional to its weight (groupWeight). With nothing weighed, the whole time left.
  */
 export function groupShareMs(leftMs: number, weights: readonly number[]): number {
-  if (leftMs <= 0 || weights.length === 0) return 0;
-  const clamp = (w: number): number => Math.max(1, w);
-  const total = weights.reduce((sum, w) => sum + clamp(w), 0);
-  return Math.floor((leftMs * clamp(weights[0] as number)) / total);
+  const total = weights.reduce((sum, w) => sum + w, 0);
+  if (leftMs <= 0 || total <= 0) return Math.max(0, leftMs);
+  return Math.floor((leftMs * (weights[0] as number)) / total);
 }
 
-/** A group's weight: its longest stopwaitsecs (a Celery worker draining tasks asks for more than a web server). */
+/**
+ * A group's weight: its longest stopwaitsecs (a Celery worker draining tasks asks for more than a web server),
+ * at least 1; 0 when nothing of it is left to stop, so finished groups leave their time to the others.
+ */
 export function groupWeight(processes: readonly ManagedProcess[]): number {
-  return processes.reduce((max, p) => Math.max(max, p.config.stopwaitsecs), 0);
+  const live = processes.filter((p) => !STOPPED_STATES.has(p.state));
+  if (live.length === 0) return 0;
+  return Math.max(1, ...live.map((p) => p.config.stopwaitsecs));
 }
 
 /**
@@ -53,6 +57,8 @@ export class StopDeadline {
   /** Epoch ms at which everything still alive is SIGKILLed. */
   readonly killAt: number;
   private finalTimer: NodeJS.Timeout | null = null;
+  /** Processes already SIGKILLed by this deadline (a share and the final kill may fall on the same moment). */
+  private readonly sentKill = new Set<ManagedProcess>();
   /** `name (pid N)` of every process this deadline killed, in kill order. */
   readonly killed: string[] = [];
 
@@ -100,9 +106,10 @@ export class StopDeadline {
   }
 
   private kill(proc: ManagedProcess, why: string): void {
-    if (STOPPED_STATES.has(proc.state)) return;
+    if (STOPPED_STATES.has(proc.state) || this.sentKill.has(proc)) return;
     const pid = forceKill(proc);
     if (pid === 0) return;
+    this.sentKill.add(proc);
     this.killed.push(`${proc.name} (pid ${pid})`);
     this.logger.warn(`stop deadline: killed ${proc.name} (pid ${pid}) with SIGKILL: ${why}`);
   }

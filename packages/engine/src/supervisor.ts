@@ -90,6 +90,7 @@ export class Supervisor {
   private active: Config;
   private pending: Config;
   private shutdownPromise: Promise<void> | null = null;
+  private deadlineKills: readonly string[] = [];
   private started = false;
 
   constructor(readonly options: SupervisorOptions) {
@@ -517,10 +518,16 @@ export class Supervisor {
     return this.shutdownPromise;
   }
 
+  /** `name (pid N)` of every process the last shutdown's stop deadline had to SIGKILL. */
+  get stopDeadlineKills(): readonly string[] {
+    return this.deadlineKills;
+  }
+
   private async runShutdown(deadlineAt?: number): Promise<void> {
     // Container mode (stop-deadline.ts): shares per group, SIGKILL for the rest before the deadline.
     const deadline =
       deadlineAt === undefined ? null : new StopDeadline(deadlineAt, this.now, this.logger, () => this.allProcessesByPriority());
+    this.deadlineKills = deadline?.killed ?? [];
     deadline?.start();
     this.bus.publish({ name: "SUPERVISOR_STATE_CHANGE_STOPPING" });
     for (const proc of this.allProcessesByPriority()) proc.dispatch({ type: "daemon-state", running: false });

@@ -77,8 +77,9 @@ describe("stop deadline budget", () => {
   it("a group's share is proportional to its longest stopwaitsecs among the groups still to stop", () => {
     expect(groupShareMs(12_000, [10, 10, 10])).toBe(4_000);
     expect(groupShareMs(12_000, [30, 10, 20])).toBe(6_000);
-    expect(groupShareMs(12_000, [0, 1])).toBe(6_000);
+    expect(groupShareMs(12_000, [1, 0, 2])).toBe(4_000);
     expect(groupShareMs(12_000, [10])).toBe(12_000);
+    expect(groupShareMs(12_000, [0, 0])).toBe(12_000);
     expect(groupShareMs(-5, [10])).toBe(0);
   });
 });

@@ -5,3 +5,5 @@ export type { AuthVerdict, BasicAuthCredentials } from "./auth.js";
 export { errorBody } from "./responses.js";
 export { parseLogtailPath } from "./logtail-route.js";
 export type { RpcLogger } from "./logger.js";
+export { HEALTH_PATHS, isHealthPath } from "./health-route.js";
+export type { HealthProbes } from "./health-route.js";
