@@ -8,7 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { childPids, DAEMON_MAIN, isAlive, runDaemonOnce, startDaemon, TestDir, waitFor, waitForState, type RunningDaemon } from "./lib/daemon.js";
+import { childPids, DAEMON_MAIN, isAlive, REPO_ROOT, runDaemonOnce, startDaemon, TestDir, waitFor, waitForState, type RunningDaemon } from "./lib/daemon.js";
 
 const UNSHARE = "/usr/bin/unshare";
 const canUnshare =
@@ -55,19 +55,20 @@ class NamespacedDaemon {
   private constructor(
     readonly unshare: ChildProcess,
     readonly dir: TestDir,
+    readonly logfile: string,
   ) {
     unshare.stderr?.on("data", (d: Buffer) => (this.stderr += d.toString()));
     this.exited = new Promise((resolve) => unshare.once("exit", (code) => resolve(code)));
   }
 
-  static async start(dir: TestDir, env: NodeJS.ProcessEnv = process.env): Promise<NamespacedDaemon> {
+  static async start(dir: TestDir, env: NodeJS.ProcessEnv = process.env, logfile = dir.logfile): Promise<NamespacedDaemon> {
     const clean = { ...env };
     delete clean["TSUPERVISORD_SUBREAPER"];
     const unshare = spawn(UNSHARE, ["--pid", "--fork", "--mount-proc", "--kill-child", process.execPath, DAEMON_MAIN, "-n", "-c", dir.conf], {
       env: clean,
       stdio: ["ignore", "ignore", "pipe"],
     });
-    const daemon = new NamespacedDaemon(unshare, dir);
+    const daemon = new NamespacedDaemon(unshare, dir, logfile);
     await daemon.waitForLog(/supervisord started with pid 1\n/);
     return daemon;
   }
@@ -81,7 +82,7 @@ class NamespacedDaemon {
 
   log(): string {
     try {
-      return fs.readFileSync(this.dir.logfile, "utf8");
+      return fs.readFileSync(this.logfile, "utf8");
     } catch {
       return "";
     }
@@ -257,6 +258,61 @@ describe.skipIf(!canUnshare)("container mode as PID 1 (unshare --pid)", () => {
     process.kill(daemon.pid, "SIGTERM");
     expect(await daemon.exited).toBe(4);
     expect(daemon.log()).toMatch(/stop deadline \(2s from TSUPERVISORD_STOP_DEADLINE\): SIGKILLed stubborn/);
+  }, 60_000);
+});
+
+const NGINX = "/usr/sbin/nginx";
+const PYTHON = ["/usr/bin/python3", "/usr/local/bin/python3"].find((p) => fs.existsSync(p)) ?? null;
+
+describe.skipIf(!canUnshare || !fs.existsSync(NGINX) || PYTHON === null)("the shipped example (examples/container) as PID 1", () => {
+  let dir: TestDir | undefined;
+  let daemon: NamespacedDaemon | undefined;
+  afterEach(() => {
+    daemon?.kill();
+    dir?.cleanup();
+  });
+
+  it("nginx and the worker start, probes say ready, SIGTERM stops nginx first, the worker drains, exit 0", async () => {
+    dir = new TestDir("tsupd-ex-");
+    const d = dir;
+    const example = (name: string): string => fs.readFileSync(`${REPO_ROOT}/examples/container/${name}`, "utf8");
+    for (const sub of ["run", "log", "etc"]) fs.mkdirSync(d.file(sub));
+    // The image's absolute paths, moved into the test's directory (and a free port instead of 8080/9001).
+    const port = 20_000 + (process.pid % 20_000);
+    const conf = example("supervisord.conf")
+      .replaceAll("/run/tsupervisord", d.file("run"))
+      .replaceAll("/var/log/tsupervisord", d.file("log"))
+      .replaceAll("/etc/app/", `${d.file("etc")}/`)
+      .replace("/usr/bin/python3 -u /app/worker.py", `${PYTHON as string} -u ${REPO_ROOT}/examples/container/worker.py`)
+      .replace("/usr/sbin/nginx -g", `${NGINX} -c ${d.file("nginx.conf")} -g`)
+      .replace("port=*:9001", `port=127.0.0.1:${port}`);
+    fs.writeFileSync(d.conf, conf);
+    fs.writeFileSync(
+      d.file("nginx.conf"),
+      example("nginx.conf").replace("/run/nginx.pid", d.file("run/nginx.pid")).replace("/run/app/worker.txt", d.file("run/worker.txt")).replace("listen 8080", `listen 127.0.0.1:${port + 1}`),
+    );
+    fs.writeFileSync(d.file("etc/app.env"), `WORKER_HEARTBEAT=${d.file("run/worker.txt")}\nWORKER_JOB_SECONDS=0.2\n`);
+    const env = { ...process.env, TSUPERVISORD_PASSWORD: "example-secret" };
+    daemon = await NamespacedDaemon.start(d, env, d.file("log/supervisord.log"));
+    const ask = async (flag: string): Promise<number | null> => (await runDaemonOnce([flag, "-c", d.conf], { env })).status;
+    await waitFor("the example to be ready", async () => (await ask("--ready")) === 0, 20_000);
+    expect(await ask("--health")).toBe(0);
+    const text = await new Promise<string>((resolve, reject) => {
+      http.get({ host: "127.0.0.1", port: port + 1, path: "/", agent: false }, (res) => {
+        let body = "";
+        res.on("data", (c: Buffer) => (body += c.toString()));
+        res.on("end", () => resolve(body));
+      }).on("error", reject);
+    });
+    expect(text).toBe("hello from nginx under tsupervisord\n");
+    await waitFor("a worker heartbeat", () => fs.existsSync(d.file("run/worker.txt")));
+    process.kill(daemon.pid, "SIGTERM");
+    expect(await daemon.exited).toBe(0);
+    const log = daemon.log();
+    const nginxStopped = log.indexOf("stopped: nginx (exit status 0)");
+    const workerStopped = log.indexOf("stopped: worker (exit status 0)");
+    expect(nginxStopped).toBeGreaterThan(0);
+    expect(workerStopped).toBeGreaterThan(nginxStopped);
   }, 60_000);
 });
 
