@@ -250,6 +250,20 @@ describe.skipIf(!canUnshare)("container mode as PID 1 (unshare --pid)", () => {
     expect(everything.filter(isAlive)).toEqual([]);
   }, 60_000);
 
+  it("as PID 1 without a loadable reaper addon the daemon refuses to start (exit 2, CRIT in the log), never a warning", async () => {
+    dir = new TestDir("tsupd-ct-");
+    dir.writeConfig(["[program:a]", "command=/bin/sleep 1000", ""].join("\n"));
+    const addon = `${REPO_ROOT}/packages/reaper/dist/native/reaper.node`;
+    expect(fs.existsSync(addon)).toBe(true);
+    // A private mount namespace hides the addon behind /dev/null for this daemon only.
+    const script = `mount --bind /dev/null ${addon} && exec ${process.execPath} ${DAEMON_MAIN} -n -c ${dir.conf}`;
+    const result = spawnSync(UNSHARE, ["--pid", "--fork", "--mount-proc", "/bin/sh", "-c", script], { encoding: "utf8", timeout: 20_000 });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/Error: running as PID 1 but orphaned processes will not be reaped: .*refusing to start/);
+    expect(fs.readFileSync(dir.logfile, "utf8")).toMatch(/CRIT running as PID 1 but orphaned processes will not be reaped/);
+    expect(fs.readFileSync(dir.logfile, "utf8")).not.toMatch(/spawned:/);
+  }, 30_000);
+
   it("TSUPERVISORD_STOP_DEADLINE sets the deadline without touching the file", async () => {
     dir = new TestDir("tsupd-ct-");
     dir.writeConfig(["[program:stubborn]", `command=/bin/sh -c 'trap "" TERM; while :; do /bin/sleep 1; done'`, "stopwaitsecs=60", "startsecs=0", ""].join("\n"));
@@ -398,6 +412,40 @@ describe("container probes and environment files (real daemon)", () => {
     // Gone: the probe has nobody to ask.
     expect(await health(dir, "--health")).toBe(1);
   }, 90_000);
+
+  it.each([
+    ["every program ended as expected", "0", 0],
+    ["a program ended unexpectedly", "1", 1],
+  ])("exit_when = all-exited: %s -> exit %d", async (_what, lastCode, status) => {
+    dir = new TestDir("tsupd-ct-");
+    const go = dir.file("go");
+    dir.writeConfig(
+      [
+        "[program:one]",
+        `command=/bin/sh -c 'while [ ! -e ${go} ]; do /bin/sleep 0.05; done; exit 0'`,
+        "autorestart=false",
+        "startsecs=0",
+        "",
+        "[program:two]",
+        `command=/bin/sh -c 'while [ ! -e ${go} ]; do /bin/sleep 0.05; done; exit ${lastCode}'`,
+        "autorestart=false",
+        "startsecs=0",
+        "",
+        "[program:manual]",
+        "command=/bin/sleep 1000",
+        "autostart=false",
+        "",
+      ].join("\n"),
+      { supervisord: "exit_when=all-exited\n" },
+    );
+    daemon = await startDaemon(dir);
+    await daemon.waitForLog(/success: one entered RUNNING[\s\S]*success: two|success: two[\s\S]*success: one/);
+    fs.writeFileSync(go, "");
+    expect((await daemon.exited).status).toBe(status);
+    expect(daemon.activityLog()).toMatch(
+      new RegExp(`${status === 0 ? "INFO" : "CRIT"} exit_when = all-exited: every program has exited; stopping everything, then exiting with status ${status}`),
+    );
+  }, 30_000);
 
   it("environment_file: KEY=VALUE files reach the program under its own environment=", async () => {
     dir = new TestDir("tsupd-ct-");

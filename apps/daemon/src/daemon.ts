@@ -322,7 +322,10 @@ class Daemon {
   private endContainer(end: ContainerEnd): void {
     if (this.state !== "RUNNING") return;
     this.exitCode = end.code;
-    this.generation?.log.critical(`${end.reason}; stopping everything, then exiting with status ${end.code}`);
+    const line = `${end.reason}; stopping everything, then exiting with status ${end.code}`;
+    // A batch container whose programs all finished well is not an emergency.
+    if (end.code === CONTAINER_EXIT.OK) this.generation?.log.info(line);
+    else this.generation?.log.critical(line);
     this.requestShutdown();
   }
 
