@@ -90,10 +90,12 @@ export function allExitedCode(processes: readonly ProcessEndView[]): number | nu
 }
 
 /**
- * Whether one process counts as ready for `/readyz`. The single definition: today RUNNING (startsecs passed);
- * when the readiness issue's `ready` field is on the process info, it decides (RUNNING and its probe passed).
+ * Whether one process counts as ready for `/readyz`, the single definition: RUNNING (startsecs passed) and, when
+ * the process info carries the readiness of `ready_check=` (issue 14: `none` without a check, `pending`,
+ * `checking`, `failing`, `ready`), that readiness passed.
  */
-export function processReady(info: { statename: ProcessStateName; ready?: boolean }): boolean {
-  return info.ready ?? info.statename === "RUNNING";
+export function processReady(info: { statename: ProcessStateName; readiness?: string }): boolean {
+  if (info.statename !== "RUNNING") return false;
+  return info.readiness === undefined || info.readiness === "none" || info.readiness === "ready";
 }
 

@@ -60,10 +60,15 @@ describe("container exit codes", () => {
     expect(allExitedCode([p("EXITED"), p("FATAL")])).toBe(CONTAINER_EXIT.ALL_EXITED_WITH_FAILURES);
   });
 
-  it("ready means RUNNING until a readiness field says otherwise", () => {
+  it("ready means RUNNING, and the ready_check's readiness passed when there is one", () => {
     expect(processReady({ statename: "RUNNING" })).toBe(true);
     expect(processReady({ statename: "STARTING" })).toBe(false);
-    expect(processReady({ statename: "RUNNING", ready: false })).toBe(false);
+    expect(processReady({ statename: "RUNNING", readiness: "none" })).toBe(true);
+    expect(processReady({ statename: "RUNNING", readiness: "ready" })).toBe(true);
+    for (const readiness of ["pending", "checking", "failing"]) {
+      expect(processReady({ statename: "RUNNING", readiness })).toBe(false);
+    }
+    expect(processReady({ statename: "STOPPED", readiness: "ready" })).toBe(false);
   });
 });
 
