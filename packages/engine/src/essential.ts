@@ -5,6 +5,7 @@
  */
 import os from "node:os";
 import type { AutoRestart } from "@tsupervisord/config";
+import { exitStatusOf, type ExitRecord } from "./signals.js";
 import type { ProcessStateName } from "./states.js";
 
 /**
@@ -25,11 +26,6 @@ export const CONTAINER_EXIT = {
   STOP_DEADLINE_KILLED: 4,
 } as const;
 
-/** How a child last ended (Node's exit event: exactly one of code/signal is set). */
-export interface ExitRecord {
-  code: number | null;
-  signal: string | null;
-}
 
 /** The options of a ProcessConfig these rules read. */
 export interface EssentialConfig {
@@ -65,12 +61,12 @@ export function essentialExitCode(exit: ExitRecord | null): number {
   return num === undefined ? CONTAINER_EXIT.ESSENTIAL_ENDED : 128 + num;
 }
 
-/** What `exit_when = all-exited` looks at, per process. */
+/** What `exit_when = all-exited` looks at, per process (fields of the engine's ProcessInfo, plus exitcodes). */
 export interface ProcessEndView {
-  statename: ProcessStateName;
-  /** Epoch seconds of the last spawn attempt, 0 if never started. */
-  start: number;
-  exitstatus: number;
+  state: ProcessStateName;
+  /** Epoch ms of the last spawn attempt, null if never started. */
+  startedAt: number | null;
+  exit: ExitRecord | null;
   exitcodes: readonly number[];
 }
 
@@ -81,10 +77,10 @@ const ENDED: ReadonlySet<ProcessStateName> = new Set(["STOPPED", "EXITED", "FATA
  * else the exit code: 0 when every end was expected, CONTAINER_EXIT.ALL_EXITED_WITH_FAILURES otherwise.
  */
 export function allExitedCode(processes: readonly ProcessEndView[]): number | null {
-  if (processes.length === 0 || !processes.some((p) => p.start > 0)) return null;
-  if (!processes.every((p) => ENDED.has(p.statename))) return null;
+  if (processes.length === 0 || !processes.some((p) => p.startedAt !== null)) return null;
+  if (!processes.every((p) => ENDED.has(p.state))) return null;
   const failed = processes.some(
-    (p) => p.statename === "FATAL" || (p.statename === "EXITED" && !p.exitcodes.includes(p.exitstatus)),
+    (p) => p.state === "FATAL" || (p.state === "EXITED" && !p.exitcodes.includes(exitStatusOf(p.exit))),
   );
   return failed ? CONTAINER_EXIT.ALL_EXITED_WITH_FAILURES : CONTAINER_EXIT.OK;
 }
@@ -94,8 +90,8 @@ export function allExitedCode(processes: readonly ProcessEndView[]): number | nu
  * the process info carries the readiness of `ready_check=` (issue 14: `none` without a check, `pending`,
  * `checking`, `failing`, `ready`), that readiness passed.
  */
-export function processReady(info: { statename: ProcessStateName; readiness?: string }): boolean {
-  if (info.statename !== "RUNNING") return false;
+export function processReady(info: { state: ProcessStateName; readiness?: string }): boolean {
+  if (info.state !== "RUNNING") return false;
   return info.readiness === undefined || info.readiness === "none" || info.readiness === "ready";
 }
 

@@ -4,7 +4,6 @@
  * events (spawn -> spawned) never re-enter a transition half-way.
  */
 import type { ProcessConfig } from "@tsupervisord/config";
-import type { ExitRecord } from "./essential.js";
 import type { EventBus } from "./event-bus.js";
 import type { FcgiLease, FcgiSocket } from "./fcgi-socket.js";
 import type { EngineLogger } from "./logger.js";
@@ -14,6 +13,7 @@ import type { ProcessOutputSink } from "./output-port.js";
 import { signame } from "./signals.js";
 import type { RunningChild, SpawnResult } from "./spawn.js";
 import { spawnChild } from "./spawn.js";
+import type { ProcessView } from "./types.js";
 
 export interface ProcessEnvironment {
   bus: EventBus;
@@ -72,8 +72,6 @@ export class ManagedProcess {
   private processing = false;
   /** Epoch ms of the last "waiting for x to stop" line (STP-07 throttle). */
   lastStopReport = 0;
-  /** How the last child ended (container mode passes an essential program's code on). */
-  lastExit: ExitRecord | null = null;
   /** Incremented per spawn so a late exit of an old child can never reach a newer one. */
   private spawnSerial = 0;
 
@@ -89,6 +87,9 @@ export class ManagedProcess {
   get name(): string {
     return this.config.name;
   }
+
+  /** The read-only face handed to lifecycle hooks (SupervisorHooks). */
+  readonly view: ProcessView = viewOf(this);
 
   get groupName(): string {
     return this.config.groupName;
@@ -264,7 +265,6 @@ export class ManagedProcess {
       onExit: (code, signal) => {
         if (serial === this.spawnSerial) {
           this.child = null;
-          this.lastExit = { code, signal };
           this.dispatch({ type: "exited", code, signal });
           this.listenerHooks?.onExit();
         }
@@ -319,4 +319,24 @@ function releaseOnFailure(result: SpawnResult, lease: FcgiLease): SpawnResult {
   if (result.kind === "failed") lease.release();
   if (result.kind !== "deferred") return result;
   return { kind: "deferred", outcome: result.outcome.then((outcome) => releaseOnFailure(outcome, lease)) };
+}
+
+function viewOf(p: ManagedProcess): ProcessView {
+  return {
+    get name() {
+      return p.config.name;
+    },
+    get group() {
+      return p.config.groupName;
+    },
+    get config() {
+      return p.config;
+    },
+    get state() {
+      return p.machine.state;
+    },
+    get pid() {
+      return p.machine.pid;
+    },
+  };
 }

@@ -45,30 +45,33 @@ describe("container exit codes", () => {
   });
 
   it("all-exited: null while anything runs or nothing started; 0 when all ends were expected, else 1", () => {
-    const p = (statename: ProcessEndView["statename"], exitstatus = 0, start = 1): ProcessEndView => ({
-      statename,
-      start,
-      exitstatus,
+    const p = (state: ProcessEndView["state"], code = 0, started = true): ProcessEndView => ({
+      state,
+      startedAt: started ? 1 : null,
+      exit: started ? { code, signal: null } : null,
       exitcodes: [0, 2],
     });
     expect(allExitedCode([])).toBeNull();
-    expect(allExitedCode([p("STOPPED", 0, 0)])).toBeNull();
+    expect(allExitedCode([p("STOPPED", 0, false)])).toBeNull();
     expect(allExitedCode([p("EXITED"), p("RUNNING")])).toBeNull();
     expect(allExitedCode([p("EXITED"), p("BACKOFF")])).toBeNull();
-    expect(allExitedCode([p("EXITED"), p("EXITED", 2), p("STOPPED", 0, 0)])).toBe(CONTAINER_EXIT.OK);
+    expect(allExitedCode([p("EXITED"), p("EXITED", 2), p("STOPPED", 0, false)])).toBe(CONTAINER_EXIT.OK);
     expect(allExitedCode([p("EXITED"), p("EXITED", 1)])).toBe(CONTAINER_EXIT.ALL_EXITED_WITH_FAILURES);
     expect(allExitedCode([p("EXITED"), p("FATAL")])).toBe(CONTAINER_EXIT.ALL_EXITED_WITH_FAILURES);
+    expect(allExitedCode([{ state: "EXITED", startedAt: 1, exit: { code: null, signal: "SIGKILL" }, exitcodes: [0] }])).toBe(
+      CONTAINER_EXIT.ALL_EXITED_WITH_FAILURES,
+    );
   });
 
   it("ready means RUNNING, and the ready_check's readiness passed when there is one", () => {
-    expect(processReady({ statename: "RUNNING" })).toBe(true);
-    expect(processReady({ statename: "STARTING" })).toBe(false);
-    expect(processReady({ statename: "RUNNING", readiness: "none" })).toBe(true);
-    expect(processReady({ statename: "RUNNING", readiness: "ready" })).toBe(true);
+    expect(processReady({ state: "RUNNING" })).toBe(true);
+    expect(processReady({ state: "STARTING" })).toBe(false);
+    expect(processReady({ state: "RUNNING", readiness: "none" })).toBe(true);
+    expect(processReady({ state: "RUNNING", readiness: "ready" })).toBe(true);
     for (const readiness of ["pending", "checking", "failing"]) {
-      expect(processReady({ statename: "RUNNING", readiness })).toBe(false);
+      expect(processReady({ state: "RUNNING", readiness })).toBe(false);
     }
-    expect(processReady({ statename: "STOPPED", readiness: "ready" })).toBe(false);
+    expect(processReady({ state: "STOPPED", readiness: "ready" })).toBe(false);
   });
 });
 

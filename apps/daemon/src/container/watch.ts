@@ -3,6 +3,7 @@ import {
   allExitedCode,
   essentialEnded,
   essentialExitCode,
+  exitStatusOf,
   makeNamespec,
   processReady,
   type ProcessStateEvent,
@@ -107,9 +108,9 @@ export class ContainerWatch {
 
   private checkAllExited(): void {
     const views = this.supervisor.getAllProcessInfo({ stats: false }).map((info) => ({
-      statename: info.statename,
-      start: info.start,
-      exitstatus: info.exitstatus,
+      state: info.state,
+      startedAt: info.startedAt,
+      exit: info.exit,
       exitcodes: this.supervisor.getProcessConfig(makeNamespec(info.group, info.name)).exitcodes,
     }));
     const code = allExitedCode(views);
@@ -120,8 +121,8 @@ export class ContainerWatch {
     for (const info of this.supervisor.getAllProcessInfo({ stats: false })) {
       const namespec = makeNamespec(info.group, info.name);
       const config = this.supervisor.getProcessConfig(namespec);
-      const expected = config.exitcodes.includes(info.exitstatus);
-      const verdict = essentialEnded(config, { toState: info.statename, expected });
+      const expected = config.exitcodes.includes(exitStatusOf(info.exit));
+      const verdict = essentialEnded(config, { toState: info.state, expected });
       if (verdict !== null) return this.essentialEnd(namespec, verdict);
     }
     if (this.settings.exitWhen === "all-exited") this.checkAllExited();
