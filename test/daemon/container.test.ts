@@ -266,9 +266,12 @@ describe.skipIf(!canUnshare)("container mode as PID 1 (unshare --pid)", () => {
 
   it("TSUPERVISORD_STOP_DEADLINE sets the deadline without touching the file", async () => {
     dir = new TestDir("tsupd-ct-");
-    dir.writeConfig(["[program:stubborn]", `command=/bin/sh -c 'trap "" TERM; while :; do /bin/sleep 1; done'`, "stopwaitsecs=60", "startsecs=0", ""].join("\n"));
+    const trapped = dir.file("trapped");
+    dir.writeConfig(
+      ["[program:stubborn]", `command=/bin/sh -c 'trap "" TERM; : > ${trapped}; while :; do /bin/sleep 1; done'`, "stopwaitsecs=60", "startsecs=0", ""].join("\n"),
+    );
     daemon = await NamespacedDaemon.start(dir, { ...process.env, TSUPERVISORD_STOP_DEADLINE: "2s" });
-    await daemon.waitForLog(/success: stubborn entered RUNNING/);
+    await waitFor("stubborn to ignore SIGTERM", () => fs.existsSync(trapped));
     process.kill(daemon.pid, "SIGTERM");
     expect(await daemon.exited).toBe(4);
     expect(daemon.log()).toMatch(/stop deadline \(2s from TSUPERVISORD_STOP_DEADLINE\): SIGKILLed stubborn/);

@@ -9,7 +9,7 @@ import {
   type ProcessEndView,
 } from "../src/essential.js";
 import { groupShareMs, reserveMs } from "../src/stop-deadline.js";
-import { Harness, group, isGone, isState, proc, program } from "./helpers.js";
+import { Harness, group, isGone, isState, proc, program, until } from "./helpers.js";
 
 describe("essential programs: when has one ended for good", () => {
   const base = { essential: true, exitcodes: [0] } as const;
@@ -97,12 +97,14 @@ describe("Supervisor.shutdown with a deadline (real children)", () => {
   afterEach(() => h.cleanup());
 
   it("a program ignoring its stop signal is SIGKILLed before the deadline, logged by name and pid; the others stop normally", async () => {
-    const { sup, rec, logger } = h.make([
-      program("stubborn", "/bin/sh -c 'trap \"\" TERM; while :; do sleep 1; done'", { startsecs: 0, stopwaitsecs: 120, priority: 10 }),
+    const { sup, rec, logger, port } = h.make([
+      program("stubborn", "/bin/sh -c 'trap \"\" TERM; echo trapped; while :; do sleep 1; done'", { startsecs: 0, stopwaitsecs: 120, priority: 10 }),
       group("web", [proc("web", "/bin/sleep 1000", { startsecs: 0, priority: 20 })], 20),
     ]);
     sup.start();
     const stubborn = (await rec.waitFor(isState("stubborn", "RUNNING"))) as ProcessStateEvent;
+    // Only once its trap is set does it ignore SIGTERM.
+    await until(() => port.sink("stubborn").stdoutText.includes("trapped"), 10_000, "stubborn's trap");
     const web = (await rec.waitFor(isState("web", "RUNNING"))) as ProcessStateEvent;
     await sup.shutdown({ deadlineAt: Date.now() + 1_500 });
     expect(isGone(stubborn.pid as number)).toBe(true);
@@ -112,5 +114,25 @@ describe("Supervisor.shutdown with a deadline (real children)", () => {
     );
     expect(logger.lines.filter((l) => l.includes("stop deadline: killed web"))).toEqual([]);
     expect(rec.statesOf("stubborn").slice(-2)).toEqual(["STOPPING", "STOPPED"]);
+  });
+
+  it("a group's share ends it before the next group's turn, which still gets its stop signal and its own time", async () => {
+    const { sup, rec, logger, port } = h.make([
+      // Stopped first (higher priority number), ignores SIGTERM: killed when its share is used up.
+      program("stubborn", "/bin/sh -c 'trap \"\" TERM; echo trapped; while :; do sleep 1; done'", { startsecs: 0, stopwaitsecs: 60, priority: 20 }),
+      // Stopped second, with the same weight: it gets the rest of the time and stops on SIGTERM as usual.
+      program("polite", "/bin/sleep 1000", { startsecs: 0, stopwaitsecs: 60, priority: 10 }),
+    ]);
+    sup.start();
+    const stubborn = (await rec.waitFor(isState("stubborn", "RUNNING"))) as ProcessStateEvent;
+    // Only once its trap is set does it ignore SIGTERM.
+    await until(() => port.sink("stubborn").stdoutText.includes("trapped"), 10_000, "stubborn's trap");
+    await rec.waitFor(isState("polite", "RUNNING"));
+    await sup.shutdown({ deadlineAt: Date.now() + 4_000 });
+    expect(logger.lines).toContain(
+      `WARN stop deadline: killed stubborn (pid ${String(stubborn.pid)}) with SIGKILL: its share of the stop deadline is used up`,
+    );
+    expect(logger.lines).toContain("WARN stopped: polite (terminated by SIGTERM)");
+    expect(sup.stopDeadlineKills).toEqual([`stubborn (pid ${String(stubborn.pid)})`]);
   });
 });
