@@ -10,13 +10,15 @@ import type { EngineLogger } from "./logger.js";
 import type { ManagedProcess } from "./process.js";
 import { STOPPED_STATES } from "./states.js";
 import type { ProcessWaiters } from "./waiters.js";
-import { groupWeight, type StopDeadline } from "./stop-deadline.js";
+import { StopDeadline, groupWeight } from "./stop-deadline.js";
 
 const SHUTDOWN_REPORT_EVERY_MS = 3000;
 
 export interface ShutdownDeps {
-  /** Container mode's stop deadline (stop-deadline.ts), or null for supervisord's unbounded stop. */
-  deadline: StopDeadline | null;
+  /** Container mode's stop deadline (epoch ms, stop-deadline.ts), or null for supervisord's unbounded stop. */
+  deadlineAt: number | null;
+  /** Filled with `name (pid N)` of each process the deadline SIGKILLs. */
+  deadlineKills: string[];
   bus: EventBus;
   registry: GroupRegistry;
   waiters: ProcessWaiters;
@@ -27,7 +29,11 @@ export interface ShutdownDeps {
 }
 
 export async function runShutdown(deps: ShutdownDeps): Promise<void> {
-  const { bus, registry, waiters, logger, deadline } = deps;
+  const { bus, registry, waiters, logger } = deps;
+  const deadline =
+    deps.deadlineAt === null
+      ? null
+      : new StopDeadline(deps.deadlineAt, deps.now, logger, () => registry.processesByPriority(), deps.deadlineKills);
   deadline?.start();
   bus.publish({ name: "SUPERVISOR_STATE_CHANGE_STOPPING" });
   for (const proc of registry.processesByPriority()) proc.dispatch({ type: "daemon-state", running: false });

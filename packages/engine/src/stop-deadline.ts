@@ -59,8 +59,6 @@ export class StopDeadline {
   private finalTimer: NodeJS.Timeout | null = null;
   /** Processes already SIGKILLed by this deadline (a share and the final kill may fall on the same moment). */
   private readonly sentKill = new Set<ManagedProcess>();
-  /** `name (pid N)` of every process this deadline killed, in kill order. */
-  readonly killed: string[] = [];
 
   constructor(
     /** Epoch ms by which the whole shutdown must be over. */
@@ -68,6 +66,8 @@ export class StopDeadline {
     private readonly now: () => number,
     private readonly logger: EngineLogger,
     private readonly allProcesses: () => readonly ManagedProcess[],
+    /** Filled with `name (pid N)` of every process this deadline killed, in kill order. */
+    readonly killed: string[] = [],
   ) {
     const startedAt = now();
     this.killAt = deadlineAt - reserveMs(Math.max(0, deadlineAt - startedAt));

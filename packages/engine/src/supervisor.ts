@@ -9,7 +9,6 @@ import type { Config, GroupConfig, ProcessConfig } from "@tsupervisord/config";
 import { SupervisorError, isSupervisorError } from "@tsupervisord/errors";
 import { EventBus } from "./event-bus.js";
 import type { ExitRecord } from "./signals.js";
-import { StopDeadline } from "./stop-deadline.js";
 import type { EventInput, SupervisorEvent } from "./events.js";
 import { GroupRegistry } from "./group-registry.js";
 import type { EngineLogger } from "./logger.js";
@@ -51,7 +50,7 @@ export class Supervisor {
   private active: Config;
   private pending: Config;
   private shutdownPromise: Promise<void> | null = null;
-  private deadlineKills: readonly string[] = [];
+  private deadlineKills: string[] = [];
   private started = false;
 
   constructor(readonly options: SupervisorOptions) {
@@ -347,14 +346,10 @@ export class Supervisor {
   shutdown(options: ShutdownOptions = {}): Promise<void> {
     if (this.shutdownPromise !== null) return this.shutdownPromise;
     this.currentState = options.restart === true ? "RESTARTING" : "SHUTDOWN";
-    // Container mode (stop-deadline.ts): shares per group, SIGKILL for the rest before the deadline.
-    const deadline =
-      options.deadlineAt === undefined
-        ? null
-        : new StopDeadline(options.deadlineAt, this.now, this.logger, () => this.registry.processesByPriority());
-    this.deadlineKills = deadline?.killed ?? [];
+    this.deadlineKills = [];
     this.shutdownPromise = runShutdown({
-      deadline,
+      deadlineAt: options.deadlineAt ?? null,
+      deadlineKills: this.deadlineKills,
       bus: this.bus,
       registry: this.registry,
       waiters: this.waiters,
