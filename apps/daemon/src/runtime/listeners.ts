@@ -5,7 +5,7 @@ import { ListenerError } from "../listeners/errors.js";
 import { listenInet } from "../listeners/inet-socket.js";
 import { listenUnix, type OpenListener } from "../listeners/unix-socket.js";
 import { createHttp1Handler, type Http1ConnectionHandler, type SupervisorRpcBackend } from "@tsupervisord/xmlrpc";
-import { productIdentity } from "./product.js";
+import { ownVersion } from "../version.js";
 import { loadTlsFromEnvironment } from "./tls.js";
 
 export interface OpenServers {
@@ -49,7 +49,8 @@ export async function openServers(
     }
     opened.length = 0;
   };
-  const identity = productIdentity();
+  // The web UI's footer names us and our own release (the API keeps reporting supervisord's version).
+  const identity = { productName: "tsupervisord", productVersion: ownVersion() };
   const grpcFor = (auth: { username: string; password: string } | null): SupervisorGrpcServer =>
     createGrpcServer(handlers, {
       auth,
