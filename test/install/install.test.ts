@@ -84,6 +84,8 @@ describe.skipIf(!built)(`scripts/install.sh${built ? "" : " — skipped: run pnp
         `logfile=${join(work, "supervisord.log")}`,
         `pidfile=${join(work, "supervisord.pid")}`,
         `childlogdir=${work}`,
+        "[rpcinterface:supervisor]",
+        "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface",
         "[supervisorctl]",
         `serverurl=unix://${socket}`,
         "[program:sleeper]",

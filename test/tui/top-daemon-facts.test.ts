@@ -78,6 +78,8 @@ describe.skipIf(reason !== null)(
           `logfile=${join(dir, "supervisord.log")}`,
           `pidfile=${join(dir, "supervisord.pid")}`,
           `childlogdir=${dir}`,
+          "[rpcinterface:supervisor]",
+          "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface",
           "[supervisorctl]",
           `serverurl=unix://${socket}`,
           // Fails its first run, then stays up: exactly one restart, before `top` connects.
