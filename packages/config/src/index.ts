@@ -55,3 +55,5 @@ export { ALLOW_UNAUTHENTICATED_TCP_ENV, isLoopbackHost, serverAuthVerdict, unaut
 export type { ServerAuthVerdict } from "./server-auth.js";
 export { EXTENSION_KEYS } from "./extension-keys.js";
 export type { ExtensionKey } from "./extension-keys.js";
+export { DEFAULT_CONTAINER_SETTINGS, STOP_DEADLINE_ENV, parseDuration } from "./ext/container.js";
+export { parseEnvFile, type ParsedEnvFile } from "./ext/env-file.js";
