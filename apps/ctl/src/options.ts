@@ -3,8 +3,7 @@
  * lookup (CFG-02/04/05) and the precedence command line > `[supervisorctl]` > defaults (CTL-01).
  */
 import { CtlConfigError, findConfigFile, readCtlConfig } from "./ctl-config.js";
-import { GetoptError, getopt } from "./getopt.js";
-import { pythonRepr } from "./python.js";
+import { GetoptError, getopt, pyRepr } from "@tsupervisord/pycompat";
 
 export const PROGNAME = "tsctl";
 
@@ -93,9 +92,9 @@ export function parseCommandLine(
     searchPaths?: readonly string[];
   },
 ): ParseOutcome {
-  let parsed: { options: [string, string][]; args: string[] };
+  let parsed: { options: [string, string][]; rest: string[] };
   try {
-    parsed = getopt(argv, SHORT, LONG);
+    parsed = getopt(argv, { short: SHORT, long: LONG });
   } catch (err) {
     if (err instanceof GetoptError) return { kind: "usage", message: err.message };
     throw err;
@@ -107,10 +106,10 @@ export function parseCommandLine(
     if (name === "serverurl" && !isUrl(value)) {
       return {
         kind: "usage",
-        message: `invalid value for ${opt} ${pythonRepr(value)}: value ${pythonRepr(value)} is not a URL`,
+        message: `invalid value for ${opt} ${pyRepr(value)}: value ${pyRepr(value)} is not a URL`,
       };
     }
-    if (given[name] !== undefined) return { kind: "usage", message: `conflicting command line option ${pythonRepr(opt)}` };
+    if (given[name] !== undefined) return { kind: "usage", message: `conflicting command line option ${pyRepr(opt)}` };
     given[name] = name === "interactive" ? true : value;
   }
 
@@ -137,8 +136,8 @@ export function parseCommandLine(
       password: str("password") ?? fromFile?.password ?? null,
       prompt: fromFile?.prompt ?? "supervisor",
       historyFile: str("historyFile") ?? fromFile?.historyFile ?? null,
-      interactive: given.interactive === true || parsed.args.length === 0,
-      args: parsed.args,
+      interactive: given.interactive === true || parsed.rest.length === 0,
+      args: parsed.rest,
     },
   };
 }

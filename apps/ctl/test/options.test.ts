@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { getopt } from "../src/getopt.js";
+import { getopt } from "@tsupervisord/pycompat";
 import { isUrl, parseCommandLine, type ParseOutcome } from "../src/options.js";
 import { parseIni, readCtlConfig, searchPaths } from "../src/ctl-config.js";
 
@@ -33,13 +33,13 @@ function run(argv: string[], vars: Record<string, string> = {}) {
 
 describe("Python getopt", () => {
   it("stops at the first non-option; -- ends options", () => {
-    expect(getopt(["-s", "x", "status", "-s"], "s:", [])).toEqual({ options: [["-s", "x"]], args: ["status", "-s"] });
-    expect(getopt(["--", "-s"], "s:", [])).toEqual({ options: [], args: ["-s"] });
-    expect(getopt(["-sfoo", "-i"], "s:i", [])).toEqual({ options: [["-s", "foo"], ["-i", ""]], args: [] });
+    expect(getopt(["-s", "x", "status", "-s"], { short: "s:", long: [] })).toEqual({ options: [["-s", "x"]], rest: ["status", "-s"] });
+    expect(getopt(["--", "-s"], { short: "s:", long: [] })).toEqual({ options: [], rest: ["-s"] });
+    expect(getopt(["-sfoo", "-i"], { short: "s:i", long: [] })).toEqual({ options: [["-s", "foo"], ["-i", ""]], rest: [] });
   });
   it("long options: =value, next word, unique prefixes", () => {
-    expect(getopt(["--serverurl=u"], "", ["serverurl="]).options).toEqual([["--serverurl", "u"]]);
-    expect(getopt(["--server", "u"], "", ["serverurl="]).options).toEqual([["--serverurl", "u"]]);
+    expect(getopt(["--serverurl=u"], { short: "", long: ["serverurl="] }).options).toEqual([["--serverurl", "u"]]);
+    expect(getopt(["--server", "u"], { short: "", long: ["serverurl="] }).options).toEqual([["--serverurl", "u"]]);
   });
 });
 

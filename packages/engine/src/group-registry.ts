@@ -10,7 +10,7 @@ import { FcgiSocketError } from "./fcgi-errors.js";
 import type { FcgiSocket } from "./fcgi-socket.js";
 import { EventListenerPool } from "./listener-pool.js";
 import type { EngineLogger } from "./logger.js";
-import { splitNamespec } from "./namespec.js";
+import { splitNamespec } from "@tsupervisord/pycompat";
 import type { ProcessOutputPort } from "./output-port.js";
 import type { FcgiSocketPort } from "./ports.js";
 import { ManagedProcess } from "./process.js";

@@ -12,7 +12,7 @@ import type { EventInput, SupervisorEvent } from "./events.js";
 import { GroupRegistry } from "./group-registry.js";
 import type { EngineLogger } from "./logger.js";
 import { nullLogger } from "./logger.js";
-import { makeNamespec } from "./namespec.js";
+import { makeNamespec } from "@tsupervisord/pycompat";
 import { ProcessOperations, forEachProcess, forEachProcessSync } from "./operations.js";
 import type { ProcessOutputSink } from "./output-port.js";
 import { procStatsPort, realFcgiSockets } from "./ports.js";
@@ -20,8 +20,8 @@ import type { ProcessStatsPort, TreeStats } from "./ports.js";
 import type { ManagedProcess, ProcessEnvironment } from "./process.js";
 import { buildProcessInfo } from "./process-info.js";
 import { runShutdown } from "./shutdown.js";
-import { RUNNING_STATES, SIGNALLABLE_STATES, STOPPED_STATES } from "./states.js";
-import type { SupervisorStateName } from "./states.js";
+import { RUNNING_STATES, SIGNALLABLE_STATES, STOPPED_STATES } from "@tsupervisord/pycompat";
+import type { SupervisorStateName } from "@tsupervisord/pycompat";
 import type {
   InfoOptions,
   ProcessInfo,

@@ -3,7 +3,7 @@ import { ErrorCodes, isSupervisorError } from "@tsupervisord/errors";
 import type { ProcessResult } from "../backend.js";
 import type { Controller } from "../controller.js";
 import { HELP_TEXTS } from "../help.js";
-import { makeNamespec, splitNamespec } from "../namespec.js";
+import { makeNamespec, splitNamespec } from "@tsupervisord/pycompat";
 import { ExitStatus } from "../states.js";
 import { splitWords } from "./types.js";
 
@@ -77,7 +77,7 @@ async function runVerb(ctl: Controller, names: readonly string[], verb: Verb): P
     return;
   }
   for (const name of names) {
-    const [group, process] = splitNamespec(name);
+    const { group, process } = splitNamespec(name);
     if (process === null) {
       try {
         for (const result of await verb.group(group)) report(result);

@@ -1,3 +1,4 @@
+import { pyInt } from "@tsupervisord/pycompat";
 import { decodeBase64Lenient, decodeUtf8Strict } from "./base64.js";
 import type { XmlRpcValue } from "./values.js";
 import { XmlSyntaxError, parseXml } from "./xml-tokenizer.js";
@@ -88,10 +89,11 @@ export function parseMethodCall(body: Uint8Array | string): MethodCall {
   return { methodName, params: params ?? [] };
 }
 
+/** xmlrpc.client's `int(data)`. */
 function parsePythonInt(text: string | null): number {
-  const trimmed = (text ?? "").trim();
-  if (!/^[+-]?\d+(_\d+)*$/.test(trimmed)) throw new XmlSyntaxError(`invalid literal for int(): '${text ?? ""}'`);
-  return Number(trimmed.replace(/_/g, ""));
+  const value = pyInt(text ?? "");
+  if (value === null) throw new XmlSyntaxError(`invalid literal for int(): '${text ?? ""}'`);
+  return value;
 }
 
 function parsePythonFloat(text: string | null): number {

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { MethodCallParseError, parseMethodCall } from "../codec/parse.js";
 import { dumpFault, dumpResponse } from "../codec/serialize.js";
 import type { RpcDispatcher } from "../handlers/dispatcher.js";
-import { pythonStrRepr } from "./logger.js";
+import { pyRepr } from "@tsupervisord/pycompat";
 import type { RpcLogger } from "./logger.js";
 import { SERVER_HEADER, sendError } from "./responses.js";
 
@@ -45,7 +45,7 @@ export async function handleRpc(
     call = parseMethodCall(body);
   } catch (err) {
     if (!(err instanceof MethodCallParseError)) throw err;
-    logger.error?.(`XML-RPC request data ${pythonStrRepr(body.toString("utf8"))} is invalid: ${err.reason}`);
+    logger.error?.(`XML-RPC request data ${pyRepr(body.toString("utf8"))} is invalid: ${err.reason}`);
     return sendError(res, 400);
   }
 
@@ -63,7 +63,7 @@ export async function handleRpc(
   } catch (err) {
     // RPC-07: an unexpected exception inside a method is an HTTP 500, logged CRIT with its traceback.
     const trace = err instanceof Error ? (err.stack ?? String(err)) : String(err);
-    logger.critical?.(`Handling XML-RPC request with data ${pythonStrRepr(body.toString("utf8"))} raised an unexpected exception: ${trace}`);
+    logger.critical?.(`Handling XML-RPC request with data ${pyRepr(body.toString("utf8"))} raised an unexpected exception: ${trace}`);
     return sendError(res, 500);
   }
   if (res.destroyed) return;
