@@ -2,7 +2,8 @@
  * supervisorctl's command line (spec §4.1): getopt parsing with Python's messages (CTL-02), the config file
  * lookup (CFG-02/04/05) and the precedence command line > `[supervisorctl]` > defaults (CTL-01).
  */
-import { CtlConfigError, findConfigFile, readCtlConfig } from "./ctl-config.js";
+import { findConfigFile, readCtlConfig } from "@tsupervisord/config/ctl";
+import { ConfigError } from "@tsupervisord/errors";
 import { GetoptError, getopt, pyRepr } from "@tsupervisord/pycompat";
 
 export const PROGNAME = "tsctl";
@@ -123,7 +124,8 @@ export function parseCommandLine(
     try {
       fromFile = readCtlConfig(configfile, { cwd: env.cwd, env: env.vars });
     } catch (err) {
-      if (err instanceof CtlConfigError) return { kind: "usage", message: err.message };
+      // supervisorctl prints the ValueError's own text (no file/line prefix), and stops at the first problem.
+      if (err instanceof ConfigError) return { kind: "usage", message: err.issues[0]?.message ?? err.message };
       throw err;
     }
   }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { getopt } from "@tsupervisord/pycompat";
 import { isUrl, parseCommandLine, type ParseOutcome } from "../src/options.js";
-import { parseIni, readCtlConfig, searchPaths } from "../src/ctl-config.js";
+import { configSearchPaths as searchPaths, readCtlConfig } from "@tsupervisord/config/ctl";
 
 let dir: string;
 beforeEach(() => {
@@ -142,11 +142,20 @@ describe("config file (CFG-04/05/07) and precedence (CTL-01)", () => {
 
 describe("configparser line rules", () => {
   it("comments, inline comments after whitespace, continuation lines, last duplicate wins", () => {
-    const ini = parseIni(
-      ["; top", "[a]", "x = 1 ;c", "y = a;b", "z = first", "  second", "x = 2", "# c", "[b]", "k:v"].join("\n"),
+    const conf = join(dir, "c.conf");
+    writeFileSync(
+      conf,
+      ["; top", "[supervisorctl]", "prompt = 1 ;c", "username = a;b", "password = first", "  second", "prompt = 2", "# c"].join("\n"),
     );
-    expect(Object.fromEntries(ini.get("a") ?? [])).toEqual({ x: "2", y: "a;b", z: "first\nsecond" });
-    expect(ini.get("b")?.get("k")).toBe("v");
+    expect(readCtlConfig(conf, { cwd: dir, env: {} })).toMatchObject({ prompt: "2", username: "a;b", password: "first\nsecond" });
+  });
+  it("tsctl reads with the config package's reader: supervisorctl's texts for broken values (no location prefix)", () => {
+    const conf = join(dir, "c.conf");
+    writeFileSync(conf, "[supervisorctl]\nprompt=100%\n");
+    expect(usage(["-c", conf])).toBe("Format string '100%' for 'supervisorctl.prompt' is badly formatted: incomplete format");
+    writeFileSync(conf, "[supervisord]\n");
+    expect(usage(["-c", conf])).toBe(".ini file does not include supervisorctl section");
+    expect(usage(["-c", join(dir, "nope.conf")])).toBe(`could not find config file ${join(dir, "nope.conf")}`);
   });
   it("the defaults when the section is empty", () => {
     const conf = join(dir, "c.conf");

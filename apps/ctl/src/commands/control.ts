@@ -5,6 +5,7 @@ import type { Controller } from "../controller.js";
 import { HELP_TEXTS } from "../help.js";
 import { makeNamespec, splitNamespec } from "@tsupervisord/pycompat";
 import { ExitStatus } from "../states.js";
+import { SIGNAL_RESULT_TEXT, START_RESULT_TEXT, resultLine } from "../faults.js";
 import { splitWords } from "./types.js";
 
 const F = ErrorCodes;
@@ -15,38 +16,12 @@ function printHelp(ctl: Controller, action: string): void {
 
 /** supervisorctl's `_startresult`; an unexpected code is an error, as the Python client's ValueError. */
 export function startResultLine(result: ProcessResult): string {
-  const name = makeNamespec(result.group, result.name);
-  const reasons: Record<number, string> = {
-    [F.BAD_NAME]: "no such process",
-    [F.NO_FILE]: "no such file",
-    [F.NOT_EXECUTABLE]: "file is not executable",
-    [F.ALREADY_STARTED]: "already started",
-    [F.SPAWN_ERROR]: "spawn error",
-    [F.ABNORMAL_TERMINATION]: "abnormal termination",
-  };
-  if (result.status === F.SUCCESS) return `${name}: started`;
-  const reason = reasons[result.status];
-  if (reason === undefined) throw new Error(`Unknown result code ${result.status} for ${name}`);
-  return `${name}: ERROR (${reason})`;
+  return resultLine(START_RESULT_TEXT, result, makeNamespec(result.group, result.name), "started");
 }
 
 /** supervisorctl's `_signalresult` (also `_stopresult` with success word `stopped`). */
 export function signalResultLine(result: ProcessResult, success = "signalled"): string {
-  const name = makeNamespec(result.group, result.name);
-  switch (result.status) {
-    case F.BAD_NAME:
-      return `${name}: ERROR (no such process)`;
-    case F.BAD_SIGNAL:
-      return `${name}: ERROR (bad signal name)`;
-    case F.NOT_RUNNING:
-      return `${name}: ERROR (not running)`;
-    case F.SUCCESS:
-      return `${name}: ${success}`;
-    case F.FAILED:
-      return result.description;
-    default:
-      throw new Error(`Unknown result code ${result.status} for ${name}`);
-  }
+  return resultLine(SIGNAL_RESULT_TEXT, result, makeNamespec(result.group, result.name), success);
 }
 
 /** A fault on a single-process call, as the result struct supervisorctl builds from it. */

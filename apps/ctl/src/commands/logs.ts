@@ -6,6 +6,7 @@ import { HELP_TEXTS } from "../help.js";
 import { makeNamespec, splitNamespec } from "@tsupervisord/pycompat";
 import { ProcessStates, pyInt, pyRepr } from "@tsupervisord/pycompat";
 import { ExitStatus } from "../states.js";
+import { CLEAR_RESULT_TEXT, resultLine } from "../faults.js";
 import { splitWords } from "./types.js";
 
 function printHelp(ctl: Controller, action: string): void {
@@ -157,11 +158,7 @@ export async function doMaintail(ctl: Controller, arg: string): Promise<void> {
 }
 
 export function clearResultLine(result: ProcessResult): string {
-  const name = makeNamespec(result.group, result.name);
-  if (result.status === ErrorCodes.BAD_NAME) return `${name}: ERROR (no such process)`;
-  if (result.status === ErrorCodes.FAILED) return `${name}: ERROR (failed)`;
-  if (result.status === ErrorCodes.SUCCESS) return `${name}: cleared`;
-  throw new Error(`Unknown result code ${result.status} for ${name}`);
+  return resultLine(CLEAR_RESULT_TEXT, result, makeNamespec(result.group, result.name), "cleared");
 }
 
 export async function doClear(ctl: Controller, arg: string): Promise<void> {
