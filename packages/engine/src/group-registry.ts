@@ -102,6 +102,11 @@ export class GroupRegistry {
     return proc;
   }
 
+  /** A process by group and process name, or undefined (no fault: for lookups that may miss). */
+  find(group: string, name: string): ManagedProcess | undefined {
+    return this.groups.get(group)?.byName.get(name);
+  }
+
   /** Active groups in insertion order. */
   all(): ActiveGroup[] {
     return [...this.groups.values()];

@@ -212,6 +212,14 @@ export class Supervisor {
     return procs.map((p) => buildProcessInfo(p, stats, now));
   }
 
+  /**
+   * The pid of a process's current child, 0 when it has none or is gone: for events produced outside the engine
+   * about a process (log and capture events), without building a whole ProcessInfo.
+   */
+  pidOf(group: string, name: string): number {
+    return this.registry.find(group, name)?.pid ?? 0;
+  }
+
   /** The output sink of a process (log file paths, clear/reopen) for the daemon's log RPCs. */
   getProcessSink(name: string): ProcessOutputSink {
     return this.registry.process(name).sink;
