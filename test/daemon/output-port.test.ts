@@ -4,21 +4,12 @@
  * as supervisord 4.2.5 does (PEventListenerDispatcher has no capture mode).
  */
 import fs from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
-import { startDaemon, TestDir, waitFor, type RunningDaemon } from "./lib/daemon.js";
-
-let dir: TestDir;
-let daemon: RunningDaemon | undefined;
-
-afterEach(async () => {
-  await daemon?.stop();
-  daemon = undefined;
-  dir.cleanup();
-});
+import { describe, expect, it } from "vitest";
+import { startDaemon, TestDir, waitFor } from "./lib/daemon.js";
 
 describe("process output port (CAP-06)", () => {
   it("an event listener's stdout is written to its log, capture tokens included, even with stdout_capture_maxbytes", async () => {
-    dir = new TestDir();
+    using dir = new TestDir();
     const out = dir.file("lsn.out");
     const plain = dir.file("plain.out");
     const line = "<!--XSUPERVISOR:BEGIN-->hello listener<!--XSUPERVISOR:END-->";
@@ -40,7 +31,7 @@ describe("process output port (CAP-06)", () => {
         "startsecs=0",
       ].join("\n"),
     );
-    daemon = await startDaemon(dir);
+    await using _daemon = await startDaemon(dir);
     const read = (file: string): string => (fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "");
     await waitFor("the listener's line in its log", () => read(out).includes("hello listener"));
     expect(read(out)).toBe(`${line}\n`);
