@@ -1,6 +1,6 @@
 import { ALL_ERROR_CODES, ErrorCodes } from "@tsupervisord/errors";
 import { describe, expect, it } from "vitest";
-import { CLEAR_RESULT_TEXT, exitStatusForFault, FAULT_EXIT_STATUS, resultLine, SIGNAL_RESULT_TEXT, START_RESULT_TEXT } from "../src/faults.js";
+import { exitStatusForFault, FAULT_EXIT_STATUS, resultLine } from "../src/faults.js";
 
 describe("total fault tables (EXIT-01, result lines)", () => {
   it("every ErrorCode has an exit status: 40/50/70 → 7, SUCCESS leaves it, the rest → 1", () => {
@@ -13,14 +13,13 @@ describe("total fault tables (EXIT-01, result lines)", () => {
     expect(exitStatusForFault(12345)).toBe(1);
   });
 
-  it("every table covers every code; unknown codes raise supervisorctl's error", () => {
-    for (const table of [START_RESULT_TEXT, SIGNAL_RESULT_TEXT, CLEAR_RESULT_TEXT]) {
-      expect(Object.keys(table).sort()).toEqual([...ALL_ERROR_CODES].sort());
-    }
+  it("result lines: the shared words, FAILED's fault string on stop/signal, supervisorctl's error otherwise", () => {
     const r = (status: number) => ({ status, description: "FAILED: boom" });
-    expect(resultLine(START_RESULT_TEXT, r(80), "web", "started")).toBe("web: started");
-    expect(resultLine(START_RESULT_TEXT, r(50), "web", "started")).toBe("web: ERROR (spawn error)");
-    expect(resultLine(SIGNAL_RESULT_TEXT, r(30), "web", "stopped")).toBe("FAILED: boom");
-    expect(() => resultLine(CLEAR_RESULT_TEXT, r(60), "g:web", "cleared")).toThrow("Unknown result code 60 for g:web");
+    expect(resultLine("start", r(80), "web")).toBe("web: started");
+    expect(resultLine("start", r(50), "web")).toBe("web: ERROR (spawn error)");
+    expect(resultLine("stop", r(30), "web")).toBe("FAILED: boom");
+    expect(resultLine("signal", r(11), "web")).toBe("web: ERROR (bad signal name)");
+    expect(() => resultLine("start", r(30), "web")).toThrow("Unknown result code 30 for web");
+    expect(() => resultLine("clear", r(60), "g:web")).toThrow("Unknown result code 60 for g:web");
   });
 });

@@ -5,7 +5,7 @@ import type { Controller } from "../controller.js";
 import { HELP_TEXTS } from "../help.js";
 import { makeNamespec, splitNamespec } from "@tsupervisord/pycompat";
 import { ExitStatus } from "../states.js";
-import { SIGNAL_RESULT_TEXT, START_RESULT_TEXT, resultLine } from "../faults.js";
+import { resultLine } from "../faults.js";
 import { splitWords } from "./types.js";
 
 const F = ErrorCodes;
@@ -16,12 +16,12 @@ function printHelp(ctl: Controller, action: string): void {
 
 /** supervisorctl's `_startresult`; an unexpected code is an error, as the Python client's ValueError. */
 export function startResultLine(result: ProcessResult): string {
-  return resultLine(START_RESULT_TEXT, result, makeNamespec(result.group, result.name), "started");
+  return resultLine("start", result, makeNamespec(result.group, result.name));
 }
 
 /** supervisorctl's `_signalresult` (also `_stopresult` with success word `stopped`). */
 export function signalResultLine(result: ProcessResult, success = "signalled"): string {
-  return resultLine(SIGNAL_RESULT_TEXT, result, makeNamespec(result.group, result.name), success);
+  return resultLine(success === "stopped" ? "stop" : "signal", result, makeNamespec(result.group, result.name));
 }
 
 /** A fault on a single-process call, as the result struct supervisorctl builds from it. */

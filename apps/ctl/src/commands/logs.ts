@@ -6,7 +6,7 @@ import { HELP_TEXTS } from "../help.js";
 import { makeNamespec, splitNamespec } from "@tsupervisord/pycompat";
 import { ProcessStates, pyInt, pyRepr } from "@tsupervisord/pycompat";
 import { ExitStatus } from "../states.js";
-import { CLEAR_RESULT_TEXT, resultLine } from "../faults.js";
+import { resultLine } from "../faults.js";
 import { splitWords } from "./types.js";
 
 function printHelp(ctl: Controller, action: string): void {
@@ -158,7 +158,7 @@ export async function doMaintail(ctl: Controller, arg: string): Promise<void> {
 }
 
 export function clearResultLine(result: ProcessResult): string {
-  return resultLine(CLEAR_RESULT_TEXT, result, makeNamespec(result.group, result.name), "cleared");
+  return resultLine("clear", result, makeNamespec(result.group, result.name));
 }
 
 export async function doClear(ctl: Controller, arg: string): Promise<void> {
