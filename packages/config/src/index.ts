@@ -51,3 +51,9 @@ export {
   type PasswdEntry,
   type GroupEntry,
 } from "./users.js";
+export { ALLOW_UNAUTHENTICATED_TCP_ENV, isLoopbackHost, serverAuthVerdict, unauthenticatedServerLine } from "./server-auth.js";
+export type { ServerAuthVerdict } from "./server-auth.js";
+export { EXTENSION_KEYS } from "./extension-keys.js";
+export type { ExtensionKey } from "./extension-keys.js";
+export { DEFAULT_CONTAINER_SETTINGS, STOP_DEADLINE_ENV, parseDuration } from "./ext/container.js";
+export { parseEnvFile, type ParsedEnvFile } from "./ext/env-file.js";

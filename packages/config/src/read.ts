@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { isDefaultContainer, readContainerSettings } from "./ext/container.js";
 import { ConfigError, type ConfigIssue } from "@tsupervisord/errors";
 import { SectionReader, collectMessages, mergeNames, type ReadContext } from "./context.js";
 import {
@@ -216,7 +217,9 @@ function readServers(ctx: ReadContext): { inet: InetHttpServerConfig[]; unix: Un
       continue;
     }
     const addr = r.soft("port", () => inetAddress(port), null);
-    if (addr && !r.failed) inet.push({ section, host: addr.host, port: addr.port, auth });
+    // Extension key (issue 21): supervisord ignores it, so one file runs under both.
+    const allowUnauthenticated = r.soft("allow_unauthenticated", () => boolean(r.get("allow_unauthenticated", "false", envOnly)), false);
+    if (addr && !r.failed) inet.push({ section, host: addr.host, port: addr.port, auth, allowUnauthenticated });
   }
   for (const section of ctx.parser.sectionNames()) {
     if (!section.startsWith("unix_http_server")) continue;
@@ -357,7 +360,9 @@ function readSupervisordSection(ctx: ReadContext, envr: ResolvedEnvironment): Su
     {} as Record<string, string>,
   );
   for (const [k, v] of Object.entries(environment)) ctx.envExpansions.set(`ENV_${k}`, v);
-  ctx.globalEnvironment = environment;
+  // Container keys (ext/container.ts): `environment=` wins over the section's own environment_file.
+  const container = readContainerSettings(r, names(), envr.env, ctx.cwd, ctx.home);
+  ctx.globalEnvironment = { ...container.environment, ...environment };
 
   // `realize()` resolves `user` after the whole file was read (see resolveSupervisordUser)
   const user = userRaw === null ? null : { name: userRaw, uid: -1, gid: -1 };
@@ -377,8 +382,9 @@ function readSupervisordSection(ctx: ReadContext, envr: ResolvedEnvironment): Su
     user,
     directory,
     stripAnsi,
-    environment,
+    environment: ctx.globalEnvironment,
     identifier,
+    ...(isDefaultContainer(container.settings) ? {} : { container: container.settings }),
   };
 }
 

@@ -8,6 +8,7 @@ import { diffGroups } from "@tsupervisord/config";
 import type { Config, GroupConfig, ProcessConfig } from "@tsupervisord/config";
 import { SupervisorError, isSupervisorError } from "@tsupervisord/errors";
 import { EventBus } from "./event-bus.js";
+import type { ExitRecord } from "./signals.js";
 import type { EventInput, SupervisorEvent } from "./events.js";
 import { GroupRegistry } from "./group-registry.js";
 import type { EngineLogger } from "./logger.js";
@@ -27,6 +28,7 @@ import type {
   ProcessInfo,
   ProcessResult,
   ReloadResult,
+  ShutdownOptions,
   Snapshot,
   SubscribeOptions,
   Subscription,
@@ -48,6 +50,7 @@ export class Supervisor {
   private active: Config;
   private pending: Config;
   private shutdownPromise: Promise<void> | null = null;
+  private deadlineKills: string[] = [];
   private started = false;
 
   constructor(readonly options: SupervisorOptions) {
@@ -115,7 +118,9 @@ export class Supervisor {
     this.started = true;
     this.currentState = "RUNNING";
     this.shutdownPromise = null;
-    for (const group of this.active.groups) this.registry.activate(group);
+    // supervisord's add_process_group: the first group of a name in (priority, name) order wins, so an
+    // [eventlistener:x] (priority -1) runs instead of a [program:x] (999) of the same name (issue 21 defect 4).
+    for (const group of this.active.groups) if (!this.registry.has(group.name)) this.registry.activate(group);
     this.bus.publish({ name: "SUPERVISOR_STATE_CHANGE_RUNNING" });
     for (const proc of this.registry.processesByPriority()) proc.dispatch({ type: "autostart" });
   }
@@ -140,14 +145,14 @@ export class Supervisor {
 
   async startProcessGroup(name: string, wait = true): Promise<ProcessResult[]> {
     this.assertRunning();
-    const procs = this.registry.group(name).processes;
-    return forEachProcess(procs, (p) => !RUNNING_STATES.has(p.state), (ns, p) => this.ops.start(p, ns, wait));
+    const procs = this.registry.group(name).processesInConfigOrder;
+    return forEachProcess(procs, (p) => !RUNNING_STATES.has(p.state), (ns, p) => this.ops.start(p, ns, wait), wait);
   }
 
   async startAllProcesses(wait = true): Promise<ProcessResult[]> {
     this.assertRunning();
-    const procs = this.registry.processesByPriority();
-    return forEachProcess(procs, (p) => !RUNNING_STATES.has(p.state), (ns, p) => this.ops.start(p, ns, wait));
+    const procs = this.registry.processesInCallOrder();
+    return forEachProcess(procs, (p) => !RUNNING_STATES.has(p.state), (ns, p) => this.ops.start(p, ns, wait), wait);
   }
 
   async stopProcess(name: string, wait = true): Promise<void> {
@@ -157,15 +162,15 @@ export class Supervisor {
 
   async stopProcessGroup(name: string, wait = true): Promise<ProcessResult[]> {
     this.assertRunning();
-    const procs = this.registry.group(name).processes;
-    return forEachProcess(procs, (p) => RUNNING_STATES.has(p.state), (ns, p) => this.ops.stop(p, ns, wait));
+    const procs = this.registry.group(name).processesInConfigOrder;
+    return forEachProcess(procs, (p) => RUNNING_STATES.has(p.state), (ns, p) => this.ops.stop(p, ns, wait), wait);
   }
 
   /** ORD-05: every process is signalled at once (ascending priority order of the calls), then all are awaited. */
   async stopAllProcesses(wait = true): Promise<ProcessResult[]> {
     this.assertRunning();
-    const procs = this.registry.processesByPriority();
-    return forEachProcess(procs, (p) => RUNNING_STATES.has(p.state), (ns, p) => this.ops.stop(p, ns, wait));
+    const procs = this.registry.processesInCallOrder();
+    return forEachProcess(procs, (p) => RUNNING_STATES.has(p.state), (ns, p) => this.ops.stop(p, ns, wait), wait);
   }
 
   /** STP-06: the pid only. `signal` is a name (`HUP`, `SIGHUP`, any case) or a number. */
@@ -176,13 +181,13 @@ export class Supervisor {
 
   signalProcessGroup(name: string, signal: string | number): ProcessResult[] {
     this.assertRunning();
-    const procs = this.registry.group(name).processes;
+    const procs = this.registry.group(name).processesInConfigOrder;
     return forEachProcessSync(procs, (p) => SIGNALLABLE_STATES.has(p.state), (ns, p) => this.ops.signal(p, ns, signal));
   }
 
   signalAllProcesses(signal: string | number): ProcessResult[] {
     this.assertRunning();
-    const procs = this.registry.processesByPriority();
+    const procs = this.registry.processesInCallOrder();
     return forEachProcessSync(procs, (p) => SIGNALLABLE_STATES.has(p.state), (ns, p) => this.ops.signal(p, ns, signal));
   }
 
@@ -223,6 +228,14 @@ export class Supervisor {
   /** The output sink of a process (log file paths, clear/reopen) for the daemon's log RPCs. */
   getProcessSink(name: string): ProcessOutputSink {
     return this.registry.process(name).sink;
+  }
+
+  /**
+   * How the process's last child ended (code or signal), null if none has ended yet. Unlike `ProcessInfo.exit`
+   * it is kept after an exit "too quickly" (container mode passes an essential program's last status on).
+   */
+  getLastExit(name: string): ExitRecord | null {
+    return this.registry.process(name).machine.lastExit;
   }
 
   /** The config of an active process. */
@@ -322,7 +335,7 @@ export class Supervisor {
   async clearAllProcessLogs(): Promise<ProcessResult[]> {
     this.assertRunning();
     const procs = this.registry.sorted().flatMap((g) => g.processesInConfigOrder);
-    const results = await forEachProcess(procs, () => true, (ns, p) => this.ops.clearLogs(p, ns));
+    const results = await forEachProcess(procs, () => true, (ns, p) => this.ops.clearLogs(p, ns), false);
     // Each clear finishes at its own pace; supervisord answers in priority order (spec §5.4).
     const rank = new Map(procs.map((p, i) => [makeNamespec(p.groupName, p.name), i]));
     const rankOf = (r: ProcessResult): number => rank.get(makeNamespec(r.group, r.name)) ?? 0;
@@ -340,10 +353,13 @@ export class Supervisor {
    * Daemon shutdown or restart (§7.9, ORD-04), see shutdown.ts. Resolves when every child is gone and every sink
    * is closed; the groups are then dropped, and start(config) may run again.
    */
-  shutdown(options: { restart?: boolean } = {}): Promise<void> {
+  shutdown(options: ShutdownOptions = {}): Promise<void> {
     if (this.shutdownPromise !== null) return this.shutdownPromise;
     this.currentState = options.restart === true ? "RESTARTING" : "SHUTDOWN";
+    this.deadlineKills = [];
     this.shutdownPromise = runShutdown({
+      deadlineAt: options.deadlineAt ?? null,
+      deadlineKills: this.deadlineKills,
       bus: this.bus,
       registry: this.registry,
       waiters: this.waiters,
@@ -352,6 +368,11 @@ export class Supervisor {
       onProcessGone: (proc) => this.waiters.forget(proc),
     });
     return this.shutdownPromise;
+  }
+
+  /** `name (pid N)` of every process the last shutdown's stop deadline had to SIGKILL. */
+  get stopDeadlineKills(): readonly string[] {
+    return this.deadlineKills;
   }
 
   // ---- events ---------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import { handleWebUi, isWebUiPath } from "./webui.js";
 import type { WebUiIdentity } from "./webui.js";
 import { EVENTS_PATH, handleEvents } from "./webui-events.js";
 import { handleRpc } from "./rpc-route.js";
+import { handleHealth, isHealthPath, type HealthProbes } from "./health-route.js";
 
 /** Resolves once the request body has been read and discarded. */
 function drained(req: IncomingMessage): Promise<void> {
@@ -36,6 +37,8 @@ export interface Http1HandlerOptions {
   dispatcher?: RpcDispatcherOptions;
   /** Our name and version for the web UI's footer (the XML-RPC API keeps reporting supervisord's version). */
   identity?: WebUiIdentity;
+  /** `/healthz` and `/readyz`, answered before (and without) auth; absent = 404 like any unknown path. */
+  health?: HealthProbes;
 }
 
 /**
@@ -58,6 +61,11 @@ export interface Http1ConnectionHandler {
 export function createHttp1Handler(options: Http1HandlerOptions): Http1ConnectionHandler {
   const logger = options.logger ?? {};
   const dispatcher = new RpcDispatcher(options.backend, options.dispatcher);
+  // The web UI works without [rpcinterface:supervisor], as supervisord's builds its own interface.
+  const uiDispatcher =
+    options.dispatcher?.supervisorNamespace === false
+      ? new RpcDispatcher(options.backend, { ...options.dispatcher, supervisorNamespace: true })
+      : dispatcher;
   const sockets = new Set<Duplex>();
   const server = new Server({ keepAlive: true });
   // Python clients hold one connection for a whole interactive session and do not retry a request on a
@@ -66,6 +74,11 @@ export function createHttp1Handler(options: Http1HandlerOptions): Http1Connectio
   server.requestTimeout = 0;
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const health = options.health;
+    if (health !== undefined) {
+      const probePath = (req.url ?? "/").split(/[?#]/, 1)[0] ?? "";
+      if (isHealthPath(probePath)) return handleHealth(req, res, probePath, health);
+    }
     if (options.auth !== null) {
       const verdict = checkBasicAuth(req.headers.authorization, options.auth);
       if (verdict === "malformed") return sendError(res, 400);
@@ -92,7 +105,7 @@ export function createHttp1Handler(options: Http1HandlerOptions): Http1Connectio
     if (isWebUiPath(pathname) && (req.method === "GET" || req.method === "POST" || req.method === "HEAD")) {
       // The UI reads nothing from a body: drop it first, so the answer does not race a client still sending.
       await drained(req);
-      return handleWebUi(req, res, dispatcher, options.identity);
+      return handleWebUi(req, res, uiDispatcher, options.identity);
     }
     return sendError(res, 404);
   };
