@@ -1,6 +1,6 @@
 import { DEFAULT_CONTAINER_SETTINGS, STOP_DEADLINE_ENV, type Config } from "@tsupervisord/config";
-import { CONTAINER_EXIT, Supervisor } from "@tsupervisord/engine";
-import { cleanupAutoLogs, createActivityLog, type ActivityLog } from "@tsupervisord/logs";
+import { CONTAINER_EXIT, Supervisor, type ProcessOutputPort } from "@tsupervisord/engine";
+import { cleanupAutoLogs, createActivityLog, createProcessOutputPort, type ActivityLog } from "@tsupervisord/logs";
 import { SupervisorError } from "@tsupervisord/errors";
 import type { CliOptions } from "./cli/options.js";
 import { usageError, UsageExit } from "./cli/terminal.js";
@@ -10,7 +10,6 @@ import { checkLimits } from "./runtime/rlimits.js";
 import { dropPrivileges, ROOT_WARNING } from "./runtime/privileges.js";
 import { SignalQueue, type HandledSignal } from "./runtime/signal-queue.js";
 import { openServers, serverUrlFor, type OpenServers } from "./runtime/listeners.js";
-import { createOutputPort } from "./runtime/output.js";
 import { terminalEcho } from "./runtime/terminal-echo.js";
 import { ensureOrphanReaper } from "./runtime/orphan-reaper.js";
 import { ContainerWatch, type ContainerEnd } from "./container/watch.js";
@@ -207,7 +206,7 @@ class Daemon {
     const closing = new AbortController();
     supervisor = new Supervisor({
       config,
-      output: createOutputPort(config, log, () => supervisor),
+      output: processOutput(config, log, () => supervisor),
       logger: log,
       serverUrl: serverUrlFor(config),
     });
@@ -426,4 +425,35 @@ function passwordsOf(config: Config): string[] {
   }
   if (config.supervisorctl?.password != null) out.push(config.supervisorctl.password);
   return out;
+}
+
+/**
+ * The engine's output port, served by `@tsupervisord/logs` (AUTO names under childlogdir, rotation, capture mode
+ * but never for an event listener's stdout (CAP-06), strip_ansi, LOG-02 debug lines). PROCESS_LOG_* /
+ * PROCESS_COMMUNICATION_* events the logs detect are published on the engine's bus with the process's pid.
+ */
+function processOutput(config: Config, log: ActivityLog, supervisor: () => Supervisor | null): ProcessOutputPort {
+  const s = config.supervisord;
+  return createProcessOutputPort({
+    childlogdir: s.childlogdir,
+    identifier: s.identifier,
+    stripAnsi: s.stripAnsi,
+    activityLog: log,
+    onEvent: (process, event) => {
+      const engine = supervisor();
+      if (engine === null) return;
+      const base = {
+        processName: process.name,
+        groupName: process.groupName,
+        pid: engine.pidOf(process.groupName, process.name),
+        data: event.data.toString("utf8"),
+      };
+      if (event.type === "PROCESS_LOG_STDOUT" || event.type === "PROCESS_LOG_STDERR") {
+        engine.emit({ name: event.type, channel: event.channel, ...base });
+      } else {
+        engine.emit({ name: event.type, ...base });
+      }
+    },
+    onError: (process, err, channel) => log.error(`${process.name} ${channel} log: ${err.message}`),
+  });
 }

@@ -36,9 +36,9 @@ export {
 } from "./converters.js";
 export { dictOfKeyValuePairs, shlexNonPosix } from "./shlex.js";
 export { pyGlob } from "./glob.js";
-export { pyRepr } from "./pyrepr.js";
+export { pyRepr } from "@tsupervisord/pycompat";
 export { ValueError } from "./errors.js";
-export { makeNamespec, splitNamespec } from "./namespec.js";
+export { makeNamespec, splitNamespec } from "@tsupervisord/pycompat";
 export {
   loadUserDb,
   parsePasswd,

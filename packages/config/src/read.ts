@@ -24,7 +24,7 @@ import { ValueError } from "./errors.js";
 import { MAIN_RPCINTERFACE_FACTORY, badEntryPointMessage, normaliseEntryPoint } from "./events.js";
 import { expand, pySorted, type ExpansionValue, type Expansions } from "./expand.js";
 import { pyGlob } from "./glob.js";
-import { PY_WHITESPACE, pyRepr } from "./pyrepr.js";
+import { PY_WHITESPACE, pyRepr } from "@tsupervisord/pycompat";
 
 const PY_SPLIT = new RegExp(`[${PY_WHITESPACE}]+`, "u");
 import { IniParser, IniSyntaxError, pyStrip } from "./ini.js";

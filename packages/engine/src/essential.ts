@@ -6,7 +6,7 @@
 import os from "node:os";
 import type { AutoRestart } from "@tsupervisord/config";
 import { exitStatusOf, type ExitRecord } from "./signals.js";
-import type { ProcessStateName } from "./states.js";
+import type { ProcessStateName } from "@tsupervisord/pycompat";
 
 /**
  * The daemon's exit codes in container mode (README "Container mode"). An essential program's own exit code

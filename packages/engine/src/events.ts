@@ -3,7 +3,7 @@
  * carries its `payload` already formatted, so event-listener pools, gRPC streams and the TUI pass it through
  * unchanged.
  */
-import type { ProcessStateName } from "./states.js";
+import type { ProcessStateName } from "@tsupervisord/pycompat";
 
 export type ProcessStateEventName = `PROCESS_STATE_${ProcessStateName}`;
 

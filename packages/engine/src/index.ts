@@ -28,8 +28,8 @@ export {
   SIGNALLABLE_STATES,
   STOPPED_STATES,
   SupervisorStates,
-} from "./states.js";
-export type { ProcessStateCode, ProcessStateName, SupervisorStateName } from "./states.js";
+} from "@tsupervisord/pycompat";
+export type { ProcessStateCode, ProcessStateName, SupervisorStateName } from "@tsupervisord/pycompat";
 export { EVENT_PARENTS, eventMatches, formatPayload, isEventName } from "./events.js";
 export type {
   AbstractEventName,
@@ -46,7 +46,7 @@ export type {
   SupervisorStateChangeEvent,
   TickEvent,
 } from "./events.js";
-export { makeNamespec, splitNamespec } from "./namespec.js";
+export { makeNamespec, splitNamespec } from "@tsupervisord/pycompat";
 export { describeExit, exitStatusOf, parseSignal, signame } from "./signals.js";
 export type { ExitRecord } from "./signals.js";
 export { initialState, transition, EXITED_TOO_QUICKLY } from "./machine.js";
@@ -59,7 +59,7 @@ export {
 } from "@tsupervisord/config";
 export { CommandError, resolveCommand, searchPath, shlexSplit } from "./command.js";
 export type { CommandProblemKind, ResolvedCommand } from "./command.js";
-export { describeProcess, formatLocalStopTime, formatTimedelta } from "./describe.js";
+export { describeProcess, formatLocalStopTime, formatTimedelta } from "@tsupervisord/pycompat";
 export { childEnvironment } from "./spawn.js";
 export type { ListenerStateName } from "./listener-pool.js";
 export {

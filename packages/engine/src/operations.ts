@@ -5,10 +5,10 @@
 import { SupervisorError, isSupervisorError } from "@tsupervisord/errors";
 import { CommandError, resolveCommand, searchPath } from "./command.js";
 import type { EngineLogger } from "./logger.js";
-import { makeNamespec } from "./namespec.js";
+import { makeNamespec } from "@tsupervisord/pycompat";
 import type { ManagedProcess } from "./process.js";
 import { parseSignal } from "./signals.js";
-import { RUNNING_STATES, SIGNALLABLE_STATES, STOPPED_STATES } from "./states.js";
+import { RUNNING_STATES, SIGNALLABLE_STATES, STOPPED_STATES } from "@tsupervisord/pycompat";
 import type { ProcessResult } from "./types.js";
 import type { ProcessWaiters } from "./waiters.js";
 

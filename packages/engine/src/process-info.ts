@@ -2,7 +2,7 @@
  * The one place a ProcessInfo record is built from a live process. A feature that adds a per-process field adds it
  * to `ProcessInfo` (types.ts) and fills it here.
  */
-import { describeProcess } from "./describe.js";
+import { describeProcess } from "@tsupervisord/pycompat";
 import type { ManagedProcess } from "./process.js";
 import type { TreeStats } from "./ports.js";
 import type { ProcessInfo } from "./types.js";

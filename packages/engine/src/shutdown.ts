@@ -8,7 +8,7 @@ import type { ActiveGroup, GroupRegistry } from "./group-registry.js";
 import { endLeftoverGroupMembers } from "./leftovers.js";
 import type { EngineLogger } from "./logger.js";
 import type { ManagedProcess } from "./process.js";
-import { STOPPED_STATES } from "./states.js";
+import { STOPPED_STATES } from "@tsupervisord/pycompat";
 import type { ProcessWaiters } from "./waiters.js";
 import { StopDeadline, groupWeight } from "./stop-deadline.js";
 

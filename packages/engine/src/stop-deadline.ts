@@ -12,7 +12,7 @@
  */
 import type { EngineLogger } from "./logger.js";
 import type { ManagedProcess } from "./process.js";
-import { STOPPED_STATES } from "./states.js";
+import { STOPPED_STATES } from "@tsupervisord/pycompat";
 
 /** Time kept back from the deadline for the SIGKILLs to land, the leftover sweep, closing logs and exiting. */
 export function reserveMs(deadlineMs: number): number {

@@ -13,7 +13,7 @@ import type { EventInput, SupervisorEvent } from "./events.js";
 import { GroupRegistry } from "./group-registry.js";
 import type { EngineLogger } from "./logger.js";
 import { nullLogger } from "./logger.js";
-import { makeNamespec } from "./namespec.js";
+import { makeNamespec } from "@tsupervisord/pycompat";
 import { ProcessOperations, forEachProcess, forEachProcessSync } from "./operations.js";
 import type { ProcessOutputSink } from "./output-port.js";
 import { procStatsPort, realFcgiSockets } from "./ports.js";
@@ -21,8 +21,8 @@ import type { ProcessStatsPort, TreeStats } from "./ports.js";
 import type { ManagedProcess, ProcessEnvironment } from "./process.js";
 import { buildProcessInfo } from "./process-info.js";
 import { runShutdown } from "./shutdown.js";
-import { RUNNING_STATES, SIGNALLABLE_STATES, STOPPED_STATES } from "./states.js";
-import type { SupervisorStateName } from "./states.js";
+import { RUNNING_STATES, SIGNALLABLE_STATES, STOPPED_STATES } from "@tsupervisord/pycompat";
+import type { SupervisorStateName } from "@tsupervisord/pycompat";
 import type {
   InfoOptions,
   ProcessInfo,
@@ -215,6 +215,14 @@ export class Supervisor {
     const stats = this.sampleStats(procs, options);
     const now = this.now();
     return procs.map((p) => buildProcessInfo(p, stats, now));
+  }
+
+  /**
+   * The pid of a process's current child, 0 when it has none or is gone: for events produced outside the engine
+   * about a process (log and capture events), without building a whole ProcessInfo.
+   */
+  pidOf(group: string, name: string): number {
+    return this.registry.find(group, name)?.pid ?? 0;
   }
 
   /** The output sink of a process (log file paths, clear/reopen) for the daemon's log RPCs. */

@@ -6,7 +6,7 @@ import type { EngineLogger } from "./logger.js";
 import type { ProcessOutputPort } from "./output-port.js";
 import type { FcgiSocketPort, ProcessStatsPort } from "./ports.js";
 import type { ExitRecord } from "./signals.js";
-import type { ProcessStateName, SupervisorStateName } from "./states.js";
+import type { ProcessStateName, SupervisorStateName } from "@tsupervisord/pycompat";
 
 export interface SupervisorOptions {
   config: Config;

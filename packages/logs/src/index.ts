@@ -18,7 +18,7 @@ export { autoLogPath, autoLogPattern, cleanupAutoLogs } from "./auto-logs.js";
 export type { CleanupResult } from "./auto-logs.js";
 export { BEGIN_TOKEN, END_TOKEN, BoundedBuffer, CaptureSplitter, prefixAtEnd } from "./capture.js";
 export { stripAnsi } from "./strip-ansi.js";
-export { decodeOutput, formatOutputForActivityLog, pythonBytesRepr, pythonStrRepr } from "./python-repr.js";
+export { decodeOutput, formatOutputForActivityLog } from "./python-repr.js";
 export { createSyslogSender, sharedSyslog } from "./syslog.js";
 export type { SyslogOptions, SyslogSender } from "./syslog.js";
 export { decodeLogBytes, readLogRange, readLogRangeBytes, tailLog, tailLogBytes, tailWindow } from "./read.js";

@@ -1,10 +1,11 @@
 /** start, stop, restart, signal (CMD-START-*, CMD-STOP-*, CMD-RESTART-1, CMD-SIGNAL-*). */
-import { ErrorCodes, errorCodeFromFault, isSupervisorError, resultReason } from "@tsupervisord/errors";
+import { ErrorCodes, isSupervisorError } from "@tsupervisord/errors";
 import type { ProcessResult } from "../backend.js";
 import type { Controller } from "../controller.js";
 import { HELP_TEXTS } from "../help.js";
-import { makeNamespec, splitNamespec } from "../namespec.js";
+import { makeNamespec, splitNamespec } from "@tsupervisord/pycompat";
 import { ExitStatus } from "../states.js";
+import { resultLine } from "../faults.js";
 import { splitWords } from "./types.js";
 
 const F = ErrorCodes;
@@ -15,31 +16,12 @@ function printHelp(ctl: Controller, action: string): void {
 
 /** supervisorctl's `_startresult`; an unexpected code is an error, as the Python client's ValueError. */
 export function startResultLine(result: ProcessResult): string {
-  const name = makeNamespec(result.group, result.name);
-  if (result.status === F.SUCCESS) return `${name}: started`;
-  const code = errorCodeFromFault(result.status);
-  const reason = code === undefined ? undefined : resultReason("start", code);
-  if (reason === undefined) throw new Error(`Unknown result code ${result.status} for ${name}`);
-  return `${name}: ERROR (${reason})`;
+  return resultLine("start", result, makeNamespec(result.group, result.name));
 }
 
 /** supervisorctl's `_signalresult` (also `_stopresult` with success word `stopped`). */
 export function signalResultLine(result: ProcessResult, success = "signalled"): string {
-  const name = makeNamespec(result.group, result.name);
-  switch (result.status) {
-    case F.BAD_NAME:
-      return `${name}: ERROR (no such process)`;
-    case F.BAD_SIGNAL:
-      return `${name}: ERROR (bad signal name)`;
-    case F.NOT_RUNNING:
-      return `${name}: ERROR (not running)`;
-    case F.SUCCESS:
-      return `${name}: ${success}`;
-    case F.FAILED:
-      return result.description;
-    default:
-      throw new Error(`Unknown result code ${result.status} for ${name}`);
-  }
+  return resultLine(success === "stopped" ? "stop" : "signal", result, makeNamespec(result.group, result.name));
 }
 
 /** A fault on a single-process call, as the result struct supervisorctl builds from it. */
@@ -70,7 +52,7 @@ async function runVerb(ctl: Controller, names: readonly string[], verb: Verb): P
     return;
   }
   for (const name of names) {
-    const [group, process] = splitNamespec(name);
+    const { group, process } = splitNamespec(name);
     if (process === null) {
       try {
         for (const result of await verb.group(group)) report(result);

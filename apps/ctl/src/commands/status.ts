@@ -4,8 +4,9 @@ import type { ProcessInfo } from "../backend.js";
 import { paintState } from "../color.js";
 import type { Controller } from "../controller.js";
 import { formatStatusLines, statusRows } from "../format.js";
-import { splitNamespec } from "../namespec.js";
-import { ExitStatus, STOPPED_STATES, StatusExitStatus } from "../states.js";
+import { splitNamespec } from "@tsupervisord/pycompat";
+import { processStateName, STOPPED_STATES } from "@tsupervisord/pycompat";
+import { ExitStatus, StatusExitStatus } from "../states.js";
 import { processInfoJson, toJson } from "./json.js";
 import { splitWords, takeJsonFlag } from "./types.js";
 
@@ -18,7 +19,7 @@ export function selectProcesses(
   const matches: ProcessInfo[] = [];
   const errors: string[] = [];
   for (const name of names) {
-    const [group, process] = splitNamespec(name);
+    const { group, process } = splitNamespec(name);
     const found = all.filter((info) => info.group === group && (process === null || info.name === process));
     matches.push(...found);
     if (found.length === 0) {
@@ -48,7 +49,7 @@ export async function doStatus(ctl: Controller, arg: string): Promise<void> {
     for (const line of formatStatusLines(statusRows(matches), paint)) ctl.output(line);
   }
   // Evaluated last, so a stopped process (3) wins over a bad name (4).
-  if (matches.some((info) => STOPPED_STATES.includes(info.state))) ctl.exitstatus = StatusExitStatus.NOT_RUNNING;
+  if (matches.some((info) => STOPPED_STATES.has(processStateName(info.state)))) ctl.exitstatus = StatusExitStatus.NOT_RUNNING;
 }
 
 export async function doPid(ctl: Controller, arg: string): Promise<void> {

@@ -1,7 +1,6 @@
 import type { LogLevelName } from "@tsupervisord/config";
-import { getopt, GetoptError } from "./getopt.js";
+import { getopt, GetoptError, pyListRepr, pyRepr } from "@tsupervisord/pycompat";
 import { byteSize, existingDirectory, existingDirpath, loggingLevel, octalType, pyInt } from "./converters.js";
-import { pyListRepr, pyRepr } from "./python-repr.js";
 
 /**
  * The command line of supervisord (spec §7.1), plus three tsupervisord additions: `--test-config`,

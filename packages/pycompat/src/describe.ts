@@ -1,4 +1,4 @@
-/** ProcessInfo description texts (CMD-STATUS-4, SHP-01) with Python's formatting. */
+/** The description texts of supervisord's ProcessInfo (CMD-STATUS-4, SHP-01) with Python's formatting. */
 import type { ProcessStateName } from "./states.js";
 
 /** Python `str(timedelta(seconds=n))` for whole non-negative seconds: `0:00:05`, `1 day, 1:00:05`. */
@@ -15,7 +15,7 @@ export function formatTimedelta(totalSeconds: number): string {
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-/** strftime('%b %d %I:%M %p') of epoch seconds in local time (C locale): `Nov 23 07:40 PM`. */
+/** `time.strftime('%b %d %I:%M %p', time.localtime(epoch))` in the C locale: `Nov 23 07:40 PM`. */
 export function formatLocalStopTime(epochSeconds: number): string {
   const d = new Date(epochSeconds * 1000);
   const hour24 = d.getHours();
@@ -28,14 +28,14 @@ export interface DescribeInput {
   state: ProcessStateName;
   name: string;
   pid: number;
-  /** Epoch seconds, truncated like supervisord's capped_int. */
+  /** Epoch seconds, truncated like supervisord's capped_int; 0 = never. */
   start: number;
   stop: number;
   now: number;
   spawnerr: string;
 }
 
-/** supervisord's _interpretProcessInfo(). */
+/** supervisord's `_interpretProcessInfo()`. */
 export function describeProcess(info: DescribeInput): string {
   switch (info.state) {
     case "RUNNING":
