@@ -1,7 +1,20 @@
 import { Writable } from "node:stream";
 import * as fs from "node:fs";
 import { asError, errnoCode } from "./errors.js";
-import type { WriteCounters } from "./types.js";
+import type { RotateSpec, WriteCounters } from "./types.js";
+import { Archiver } from "./rotation/archive.js";
+import { systemClock, TimeTrigger } from "./rotation/time-trigger.js";
+import type { Clock } from "./rotation/time-trigger.js";
+
+/** Extension rotation options (`*_logfile_rotate`, `_rotate_suffix`, `_compress`, `_maxage`); absent = supervisord's. */
+export interface RotationPolicy {
+  rotate: RotateSpec;
+  suffix: "number" | "date";
+  compress: "none" | "gzip";
+  maxageMs: number;
+  /** Injected in tests (a fake clock drives time rotation and date names). */
+  clock?: Clock;
+}
 
 export interface RotatingFileOptions {
   path: string;
@@ -15,6 +28,8 @@ export interface RotatingFileOptions {
   highWaterMark?: number;
   /** Faults (open failures, ENOSPC, ...) are reported here, never thrown or emitted as 'error'. */
   onError?: (err: Error) => void;
+  /** Time rotation, date names, compression, retention (see rotation/). */
+  policy?: RotationPolicy;
 }
 
 /** Linux IOV_MAX: one writev takes at most this many buffers. */
@@ -115,6 +130,13 @@ export class RotatingFile extends Writable {
   private shutDown = false;
   private chain: Promise<void> = Promise.resolve();
   private readonly stats: WriteCounters = { bytesWritten: 0, bytesDropped: 0, bytesRotatedAway: 0, rotations: 0 };
+  /** False when `*_logfile_rotate` names only a time trigger: maxbytes is then not a trigger. */
+  private readonly sizeTrigger: boolean;
+  private readonly archiver: Archiver | null;
+  private readonly timeTrigger: TimeTrigger | null;
+  private readonly clock: Clock;
+  /** When the current file was opened: a size rotation names the file after the period it started in. */
+  private openedAt = 0;
 
   constructor(options: RotatingFileOptions) {
     super({ highWaterMark: options.highWaterMark ?? 1024 * 1024, decodeStrings: true });
@@ -123,11 +145,50 @@ export class RotatingFile extends Writable {
     this.backups = Math.max(0, options.backups);
     this.mode = options.mode ?? 0o666;
     this.onErrorCallback = options.onError;
+    const policy = options.policy;
+    this.sizeTrigger = policy?.rotate.size ?? true;
+    const clock = policy?.clock ?? systemClock;
+    this.clock = clock;
+    this.archiver =
+      policy === undefined
+        ? null
+        : new Archiver({
+            path: this.path,
+            backups: this.backups,
+            suffix: policy.suffix,
+            compress: policy.compress,
+            maxageMs: policy.maxageMs,
+            time: policy.rotate.time,
+            clock,
+            report: (err) => this.report(err),
+          });
+    const time = policy?.rotate.time ?? null;
+    this.timeTrigger =
+      time === null ? null : new TimeTrigger(time, clock, (ended) => void this.exclusive(() => this.rotateIfUsed(ended)));
     this.ready = this.exclusive(() => this.openFile("a"));
+    this.timeTrigger?.start();
   }
 
   get counters(): Readonly<WriteCounters> {
-    return { ...this.stats };
+    return { ...this.stats, bytesRotatedAway: this.stats.bytesRotatedAway + (this.archiver?.bytesRotatedAway ?? 0) };
+  }
+
+  /** When the next time rotation is due (ms since the epoch), or null without a time trigger. */
+  get nextRotationAt(): number | null {
+    return this.timeTrigger?.nextAt ?? null;
+  }
+
+  /**
+   * `tsctl logrotate --now`: rotate at once as the configured triggers would (a regular, non-empty file only;
+   * devices and pipes never rotate). Resolves once the file is renamed and reopened.
+   */
+  rotateNow(): Promise<void> {
+    return this.exclusive(() => this.rotateIfUsed(null));
+  }
+
+  /** Settles when queued compression and retention jobs are done (tests, shutdown). */
+  archived(): Promise<void> {
+    return this.archiver?.idle() ?? Promise.resolve();
   }
 
   get bytesWritten(): number {
@@ -169,12 +230,14 @@ export class RotatingFile extends Writable {
   /** Flush buffered data and close the file. The writer is not used again. */
   close(): Promise<void> {
     this.shutDown = true;
-    if (this.writableFinished || this.destroyed) return this.exclusive(() => this.closeFile());
-    return new Promise((resolve) => {
+    this.timeTrigger?.stop();
+    // Compression and retention already queued finish before the writer counts as closed.
+    if (this.writableFinished || this.destroyed) return this.exclusive(() => this.closeFile()).then(() => this.archived());
+    return new Promise<void>((resolve) => {
       this.once("finish", () => resolve());
       this.once("close", () => resolve());
       if (!this.writableEnded) this.end();
-    });
+    }).then(() => this.archived());
   }
 
   /** Resolves when everything written so far has reached the file (or been dropped and counted). */
@@ -197,11 +260,13 @@ export class RotatingFile extends Writable {
 
   override _final(callback: (error?: Error | null) => void): void {
     this.shutDown = true;
+    this.timeTrigger?.stop();
     void this.exclusive(() => this.closeFile()).then(() => callback());
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.shutDown = true;
+    this.timeTrigger?.stop();
     void this.exclusive(() => this.closeFile()).then(() => callback(error));
   }
 
@@ -234,6 +299,7 @@ export class RotatingFile extends Writable {
         this.position = 0;
       }
       this.fd = fd;
+      this.openedAt = this.clock.now();
       this.failing = false;
     } catch (err) {
       this.fd = null;
@@ -252,7 +318,7 @@ export class RotatingFile extends Writable {
   }
 
   private async writeChunks(bufs: Buffer[]): Promise<void> {
-    if (!this.seekable || this.maxbytes === 0) {
+    if (!this.seekable || this.maxbytes === 0 || !this.sizeTrigger) {
       await this.writeGroup(bufs);
       return;
     }
@@ -299,11 +365,27 @@ export class RotatingFile extends Writable {
     }
   }
 
+  /** Time trigger / on demand: rotate a regular file that has content (an empty period leaves no file). */
+  private async rotateIfUsed(endedLabel: string | null): Promise<void> {
+    if (this.shutDown || this.fd === null || !this.seekable || this.position === 0) return;
+    await this.rotate(endedLabel);
+  }
+
   /** ROT-02/ROT-03: shift backups (`.1` newest), move the file to `.1`, reopen it truncated. */
-  private async rotate(): Promise<void> {
+  private async rotate(endedLabel: string | null = null): Promise<void> {
     const size = this.position;
     await this.closeFile();
     this.stats.rotations += 1;
+    if (this.archiver?.replacesClassicRotation === true) {
+      try {
+        await this.archiver.moveAside(endedLabel, this.openedAt);
+      } catch (err) {
+        if (errnoCode(err) === "ENOENT") this.report(new Error(`log file ${this.path} was removed while open; recreating it`));
+        else this.report(err);
+      }
+      await this.openFile("w");
+      return;
+    }
     try {
       if (this.backups > 0) {
         const oldest = `${this.path}.${this.backups}`;
@@ -329,5 +411,6 @@ export class RotatingFile extends Writable {
       this.report(err);
     }
     await this.openFile("w");
+    this.archiver?.afterClassicRotation();
   }
 }
