@@ -51,3 +51,5 @@ export {
   type PasswdEntry,
   type GroupEntry,
 } from "./users.js";
+export { EXTENSION_KEYS, type ExtensionKey } from "./extension-keys.js";
+export { splitDestinations, isStreamTarget } from "./ext/logs.js";

@@ -1,0 +1,39 @@
+/**
+ * Every extension key tsupervisord reads beyond supervisord 4.2.5's options (supervisord ignores unknown keys,
+ * so one file runs under both). A flat list on purpose: each feature adds its rows, merges are unions.
+ */
+export interface ExtensionKey {
+  section: "program" | "eventlistener" | "fcgi-program" | "supervisord" | "inet_http_server" | "unix_http_server" | "tsupervisord";
+  key: string;
+  summary: string;
+}
+
+export const EXTENSION_KEYS: readonly ExtensionKey[] = [
+  // issue 15: the log pipeline (packages/config/src/ext/logs.ts). Program keys apply to eventlistener and
+  // fcgi-program sections too; each exists for stdout_ and stderr_.
+  { section: "program", key: "stdout_logfile_rotate", summary: "rotation triggers: size | daily | hourly | @HH:MM | size+<time>" },
+  { section: "program", key: "stderr_logfile_rotate", summary: "rotation triggers: size | daily | hourly | @HH:MM | size+<time>" },
+  { section: "program", key: "stdout_logfile_rotate_suffix", summary: "rotated names: number (.1…N) | date (app.log.2026-12-04)" },
+  { section: "program", key: "stderr_logfile_rotate_suffix", summary: "rotated names: number (.1…N) | date (app.log.2026-12-04)" },
+  { section: "program", key: "stdout_logfile_compress", summary: "none | gzip: compress rotated files off the write path" },
+  { section: "program", key: "stderr_logfile_compress", summary: "none | gzip: compress rotated files off the write path" },
+  { section: "program", key: "stdout_logfile_maxage", summary: "delete rotated files older than this (14d, 12h, 2w; 0 = keep)" },
+  { section: "program", key: "stderr_logfile_maxage", summary: "delete rotated files older than this (14d, 12h, 2w; 0 = keep)" },
+  { section: "program", key: "stdout_logfile_also", summary: "more destinations (absolute paths, /dev/stdout), comma-separated" },
+  { section: "program", key: "stderr_logfile_also", summary: "more destinations (absolute paths, /dev/stdout), comma-separated" },
+  { section: "program", key: "stdout_log_format", summary: "raw | line (ISO time, name, stream prefix) | json (one object per line)" },
+  { section: "program", key: "stderr_log_format", summary: "raw | line (ISO time, name, stream prefix) | json (one object per line)" },
+  { section: "program", key: "stdout_log_line_maxbytes", summary: "framed formats: longer lines are split into marked pieces (16KB)" },
+  { section: "program", key: "stderr_log_line_maxbytes", summary: "framed formats: longer lines are split into marked pieces (16KB)" },
+  { section: "program", key: "stdout_rate_limit", summary: "output rate limit (10MB/s); the child is paused, not dropped" },
+  { section: "program", key: "stderr_rate_limit", summary: "output rate limit (10MB/s); the child is paused, not dropped" },
+  { section: "program", key: "stdout_rate_limit_burst", summary: "bytes allowed at once above the rate (default: one second's worth)" },
+  { section: "program", key: "stderr_rate_limit_burst", summary: "bytes allowed at once above the rate (default: one second's worth)" },
+  { section: "program", key: "stdout_rate_limit_action", summary: "block (default: backpressure) | drop (counted and logged)" },
+  { section: "program", key: "stderr_rate_limit_action", summary: "block (default: backpressure) | drop (counted and logged)" },
+  { section: "supervisord", key: "logfile_rotate", summary: "activity log rotation triggers, as stdout_logfile_rotate" },
+  { section: "supervisord", key: "logfile_rotate_suffix", summary: "activity log rotated names: number | date" },
+  { section: "supervisord", key: "logfile_compress", summary: "activity log: none | gzip" },
+  { section: "supervisord", key: "logfile_maxage", summary: "activity log retention (14d)" },
+  { section: "supervisord", key: "logfile_format", summary: "activity log: text (supervisord's lines) | json (pino)" },
+];
