@@ -11,6 +11,7 @@ import { dropPrivileges, ROOT_WARNING } from "./runtime/privileges.js";
 import { SignalQueue, type HandledSignal } from "./runtime/signal-queue.js";
 import { openServers, serverUrlFor, type OpenServers } from "./runtime/listeners.js";
 import { createOutputPort } from "./runtime/output.js";
+import { activityLogExtensions } from "./runtime/activity-log-ext.js";
 import { terminalEcho } from "./runtime/terminal-echo.js";
 import { ensureOrphanReaper } from "./runtime/orphan-reaper.js";
 import { createHandlers } from "./service/handlers.js";
@@ -160,6 +161,7 @@ class Daemon {
       silent: s.silent,
       stdout: terminalEcho,
       onError: (err) => this.opts.toTerminal(`activity log: ${err.message}`),
+      ...activityLogExtensions(s),
     });
     log.addSecrets(passwordsOf(config));
     for (const m of config.messages.filter((x) => x.level === "critical")) criticals.push(m.message);

@@ -1,6 +1,17 @@
 import type { Config, ProcessConfig } from "@tsupervisord/config";
 import type { ProcessOutputPort, ProcessOutputSink, Supervisor } from "@tsupervisord/engine";
-import { createProcessLogs, type ActivityLog } from "@tsupervisord/logs";
+import { createProcessLogs, type ActivityLog, type ProcessLogs } from "@tsupervisord/logs";
+
+/**
+ * The ProcessLogs behind each sink this port created, for what the engine's port does not carry (issue 15:
+ * `tsctl logrotate --now`, rate-limit counters). Weak: a removed group's logs go with its sink.
+ */
+const logsBySink = new WeakMap<ProcessOutputSink, ProcessLogs>();
+
+/** The ProcessLogs of a sink created by `createOutputPort`, or null. */
+export function processLogsOf(sink: ProcessOutputSink): ProcessLogs | null {
+  return logsBySink.get(sink) ?? null;
+}
 
 /**
  * The engine's output port, served by `@tsupervisord/logs`: one ProcessLogs per process (AUTO names under
@@ -16,8 +27,20 @@ export function createOutputPort(
   const debugEnabled = log.isLevelEnabled("debug");
   return {
     create(process: ProcessConfig): ProcessOutputSink {
-      return createProcessLogs({
+      const namespec = `${process.groupName}:${process.name}`;
+      // Framed records carry the child's pid (looked up once per chunk, only for line/json formats).
+      const pid = (): number => {
+        try {
+          return supervisor()?.getProcessInfo(namespec, { stats: false }).pid ?? 0;
+        } catch {
+          return 0;
+        }
+      };
+      const logs = createProcessLogs({
         processName: process.name,
+        groupName: process.groupName,
+        pid,
+        onWarn: (message, channel) => log.warn(`${process.name} ${channel} log: ${message}`),
         stdout: process.stdout,
         stderr: process.stderr,
         redirectStderr: process.redirectStderr,
@@ -43,6 +66,8 @@ export function createOutputPort(
         onError: (err, channel) => log.error(`${process.name} ${channel} log: ${err.message}`),
         ...(debugEnabled ? { debugLog: (message: string) => log.debug(message) } : {}),
       });
+      logsBySink.set(logs, logs);
+      return logs;
     },
   };
 }

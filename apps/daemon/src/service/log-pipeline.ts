@@ -1,0 +1,71 @@
+/**
+ * issue 15 RPCs: RotateLogs (`tsctl logrotate [NAME…|all] [--now]`) and ReadProcessLogSince (`tsctl logs NAME
+ * --since 2h`). The engine is not involved beyond name lookup: the daemon's output port knows each process's
+ * ProcessLogs (runtime/output.ts).
+ */
+import type { Supervisor } from "@tsupervisord/engine";
+import { SupervisorError } from "@tsupervisord/errors";
+import { readLogSince } from "@tsupervisord/logs";
+import type { ProcessResult } from "@tsupervisord/protocol";
+import { processLogsOf } from "../runtime/output.js";
+import type { ServiceContext } from "./context.js";
+
+const SUCCESS = 80;
+const BAD_NAME = 10;
+const FAILED = 30;
+
+/** `name`, `group:name`, `group:*`, or a bare group name: the matching processes (priority order kept). */
+function matching(all: Array<{ name: string; group: string }>, spec: string): Array<{ name: string; group: string }> {
+  const colon = spec.indexOf(":");
+  if (colon !== -1) {
+    const group = spec.slice(0, colon);
+    const name = spec.slice(colon + 1);
+    return all.filter((p) => p.group === group && (name === "*" || p.name === name));
+  }
+  const byName = all.filter((p) => p.name === spec);
+  return byName.length > 0 ? byName : all.filter((p) => p.group === spec);
+}
+
+export async function rotateLogs(
+  supervisor: Supervisor,
+  ctx: ServiceContext,
+  names: string[],
+  now: boolean,
+): Promise<ProcessResult[]> {
+  const all = supervisor.getAllProcessInfo({ stats: false }).map((p) => ({ name: p.name, group: p.group }));
+  const everything = names.length === 0 || names.includes("all");
+  const results: ProcessResult[] = [];
+  const targets: Array<{ name: string; group: string }> = [];
+  if (everything) targets.push(...all);
+  else {
+    for (const spec of names) {
+      const found = matching(all, spec);
+      if (found.length === 0) results.push({ name: spec, group: spec, status: BAD_NAME, description: `BAD_NAME: ${spec}` });
+      for (const p of found) if (!targets.includes(p)) targets.push(p);
+    }
+  }
+  for (const p of targets) {
+    const namespec = `${p.group}:${p.name}`;
+    try {
+      const sink = supervisor.getProcessSink(namespec);
+      const logs = processLogsOf(sink);
+      if (now && logs !== null) await logs.rotateNow();
+      else await sink.reopen();
+      results.push({ name: p.name, group: p.group, status: SUCCESS, description: "OK" });
+    } catch (err) {
+      results.push({ name: p.name, group: p.group, status: FAILED, description: `FAILED: ${(err as Error).message}` });
+    }
+  }
+  if (everything) {
+    if (now) await ctx.log.rotateNow();
+    else await ctx.log.reopen();
+    ctx.log.info(now ? "rotated log files on request" : "reopened log files on request");
+  }
+  return results;
+}
+
+/** The stream of ReadProcessLogSince: NO_FILE before the first chunk when the channel has no file. */
+export async function* readSince(file: string | null, sinceMs: number): AsyncGenerator<{ data: Buffer }> {
+  if (file === null) throw new SupervisorError("NO_FILE", "None");
+  for await (const data of readLogSince(file, sinceMs)) yield { data };
+}
