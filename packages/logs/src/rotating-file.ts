@@ -4,6 +4,7 @@ import { asError, errnoCode } from "./errors.js";
 import type { RotateSpec, WriteCounters } from "./types.js";
 import { Archiver } from "./rotation/archive.js";
 import { systemClock, TimeTrigger } from "./rotation/time-trigger.js";
+import { daemonStdStream, writeToStream } from "./pipeline/std-stream.js";
 import type { Clock } from "./rotation/time-trigger.js";
 
 /** Extension rotation options (`*_logfile_rotate`, `_rotate_suffix`, `_compress`, `_maxage`); absent = supervisord's. */
@@ -120,6 +121,8 @@ export class RotatingFile extends Writable {
   private readonly mode: number;
   private readonly onErrorCallback: ((err: Error) => void) | undefined;
   private fd: number | null = null;
+  /** `/dev/stdout` when the daemon's stdout is a socket (cannot be opened by name): its own stream. */
+  private stream: NodeJS.WritableStream | null = null;
   /** Current size of the open file (the append position). */
   private position = 0;
   /** Regular files rotate; character devices and pipes (ROT-05) are written without seeking or rotating. */
@@ -201,7 +204,7 @@ export class RotatingFile extends Writable {
 
   /** True while the file is open (false after an open failure, until a successful reopen). */
   get isOpen(): boolean {
-    return this.fd !== null;
+    return this.fd !== null || this.stream !== null;
   }
 
   /** CLR-01: close and reopen the file by name (after an external logrotate, or to retry after a fault). */
@@ -303,6 +306,14 @@ export class RotatingFile extends Writable {
       this.failing = false;
     } catch (err) {
       this.fd = null;
+      const std = errnoCode(err) === "ENXIO" ? daemonStdStream(this.path) : null;
+      if (std !== null) {
+        this.stream = std;
+        this.seekable = false;
+        this.position = 0;
+        this.failing = false;
+        return;
+      }
       this.report(err);
     }
   }
@@ -310,6 +321,7 @@ export class RotatingFile extends Writable {
   private async closeFile(): Promise<void> {
     const fd = this.fd;
     this.fd = null;
+    this.stream = null;
     if (fd !== null) await closeAsync(fd);
   }
 
@@ -343,6 +355,11 @@ export class RotatingFile extends Writable {
     const bytes = totalLength(bufs);
     if (bytes === 0) return;
     const fd = this.fd;
+    if (fd === null && this.stream !== null) {
+      await writeToStream(this.stream, bufs);
+      this.stats.bytesWritten += bytes;
+      return;
+    }
     if (fd === null) {
       this.drop(bytes);
       return;
