@@ -101,6 +101,8 @@ class ChannelPipeline {
   private readonly makeFiles: (() => RotatingFile[]) | null;
   private readonly framer: LineFramer | null;
   private partialTimer: unknown = null;
+  /** When the partial line now held began to wait for its newline. */
+  private partialSince = 0;
   private readonly clock: Clock;
   /** Files that asked the writer to wait for 'drain' during the current feed. */
   private full: RotatingFile[] = [];
@@ -245,7 +247,11 @@ class ChannelPipeline {
       // The file writer keeps a reference to the chunk until written: hand it a buffer nobody else reuses.
       if (this.framer === null) this.writeOut([data]);
       else {
-        this.writeOut(this.framer.push(data));
+        const waitingBefore = this.framer.pendingBytes;
+        const records = this.framer.push(data);
+        // Any record written means the held bytes (if any) are a new partial line: its wait starts now.
+        if (records.length > 0 || waitingBefore === 0) this.partialSince = this.clock.now();
+        this.writeOut(records);
         this.armPartialTimer();
       }
       if (this.config.syslog) this.sendToSyslog(data);
@@ -257,14 +263,24 @@ class ChannelPipeline {
     }
   }
 
-  /** A partial line waits at most partialFlushMs for its newline (one timer while one is held, no tick). */
+  /**
+   * A partial line waits at most partialFlushMs for its newline: one timer while one is held (no tick). When it
+   * fires for a partial that began later than the one it was armed for, it is armed again for the rest.
+   */
   private armPartialTimer(): void {
     const framer = this.framer;
     if (framer === null || framer.pendingBytes === 0 || this.partialTimer !== null) return;
+    const limit = this.options.partialFlushMs ?? 1000;
+    const due = this.partialSince + limit - this.clock.now();
     this.partialTimer = this.clock.setTimeout(() => {
       this.partialTimer = null;
+      if (framer.pendingBytes === 0) return;
+      if (this.clock.now() - this.partialSince < limit) {
+        this.armPartialTimer();
+        return;
+      }
       this.writeOut(framer.flushPartial());
-    }, this.options.partialFlushMs ?? 1000);
+    }, Math.max(0, due));
   }
 
   /** LOG-10: one syslog message per line, `<process name> <line>`, the trailing newline removed. */

@@ -59,10 +59,9 @@ describe("line framing (stdout_log_format=line)", () => {
   it("an over-long unfinished line is written in pieces as it grows: memory stays bounded", () => {
     const f = framer({ maxLineBytes: 16 });
     const out = f.push(Buffer.from("x".repeat(40)));
-    expect(out.map((b) => b.toString())).toEqual([
-      `2026-12-04T15:00:00.123Z app stdout + ${"x".repeat(16)}\n`,
-      `2026-12-04T15:00:00.123Z app stdout + ${"x".repeat(16)}\n`,
-    ]);
+    expect(text(out)).toBe(
+      `2026-12-04T15:00:00.123Z app stdout + ${"x".repeat(16)}\n2026-12-04T15:00:00.123Z app stdout + ${"x".repeat(16)}\n`,
+    );
     expect(f.pendingBytes).toBe(8);
   });
 

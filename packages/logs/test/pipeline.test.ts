@@ -273,6 +273,24 @@ describe("rate limit", () => {
 });
 
 describe("framed partial lines in the pipeline", () => {
+  it("a partial line is flushed only after waiting the whole partialFlushMs itself, not an earlier one's", async () => {
+    const file = path.join(tempDir(), "app.log");
+    const clock = new FakeClock(START);
+    const logs = logsFor(channel(file, ext({ format: "line" }), 0, 0), { clock, partialFlushMs: 1000 });
+    await writeEach(logs.stdout, ["one"]);
+    clock.advance(900);
+    // The first partial completes; a new one starts waiting at +900 ms.
+    await writeEach(logs.stdout, [" done\ntwo"]);
+    clock.advance(200);
+    await logs.flush();
+    expect(read(file)).toBe("2026-12-04T15:00:00.900Z app stdout | one done\n");
+    clock.advance(800);
+    await logs.flush();
+    expect(read(file)).toBe("2026-12-04T15:00:00.900Z app stdout | one done\n2026-12-04T15:00:01.900Z app stdout + two\n");
+    await logs.close();
+  });
+
+
   it("a partial line is written (marked) after waiting partialFlushMs, and at the end of output", async () => {
     const file = path.join(tempDir(), "app.log");
     const clock = new FakeClock(START);

@@ -84,7 +84,8 @@ export class LineFramer {
     }
     // Copy: the caller may reuse the chunk's memory.
     this.held = rest.length > 0 ? Buffer.from(rest) : Buffer.alloc(0);
-    return out;
+    // One buffer per chunk: one write for all its records, not one per line.
+    return out.length <= 1 ? out : [Buffer.concat(out)];
   }
 
   /** Emit the waiting partial line (marked), keeping back only an incomplete UTF-8 character. */
@@ -104,11 +105,19 @@ export class LineFramer {
     return out;
   }
 
-  private stamp(): { ts: string; pid: number } {
-    return { ts: new Date(this.options.now()).toISOString(), pid: this.options.pid() };
+  private stamp(): Stamp {
+    const ts = new Date(this.options.now()).toISOString();
+    const pid = this.options.pid();
+    const o = this.options;
+    // The JSON head is the same for every record of a chunk: built once (keys in a fixed order).
+    const jsonHead =
+      o.format === "json"
+        ? `{"ts":"${ts}","name":${JSON.stringify(o.name)},"group":${JSON.stringify(o.group)},"stream":"${o.stream}","pid":${pid},"line":`
+        : "";
+    return { ts, pid, jsonHead };
   }
 
-  private emitLine(line: Buffer, stamp: { ts: string; pid: number }, out: Buffer[]): void {
+  private emitLine(line: Buffer, stamp: Stamp, out: Buffer[]): void {
     let rest = line;
     while (rest.length > this.limit) {
       const cut = utf8Boundary(rest, this.limit);
@@ -118,21 +127,19 @@ export class LineFramer {
     out.push(this.record(rest, stamp, false));
   }
 
-  private record(text: Buffer, stamp: { ts: string; pid: number }, partial: boolean): Buffer {
-    const o = this.options;
-    if (o.format === "line") {
-      return Buffer.concat([Buffer.from(stamp.ts + (partial ? this.sep.partial : this.sep.full)), text, Buffer.from("\n")]);
+  private record(text: Buffer, stamp: Stamp, partial: boolean): Buffer {
+    if (this.options.format === "line") {
+      return Buffer.concat([Buffer.from(stamp.ts + (partial ? this.sep.partial : this.sep.full)), text, NEWLINE_BUF]);
     }
     // JSON cannot carry arbitrary bytes: invalid UTF-8 becomes U+FFFD here (the `line` format keeps bytes).
-    const record: Record<string, unknown> = {
-      ts: stamp.ts,
-      name: o.name,
-      group: o.group,
-      stream: o.stream,
-      pid: stamp.pid,
-      line: text.toString("utf8"),
-    };
-    if (partial) record.partial = true;
-    return Buffer.from(`${JSON.stringify(record)}\n`);
+    return Buffer.from(`${stamp.jsonHead}${JSON.stringify(text.toString("utf8"))}${partial ? ',"partial":true}\n' : "}\n"}`);
   }
 }
+
+interface Stamp {
+  ts: string;
+  pid: number;
+  jsonHead: string;
+}
+
+const NEWLINE_BUF = Buffer.from("\n");
