@@ -126,7 +126,7 @@ describe("destinations, logrotate, logs --since, rate limit, JSON activity log",
         "stdout_rate_limit=1MB/s",
         "",
       ].join("\n"),
-      { supervisord: "logfile_format=json\n" },
+      { supervisord: "logfile_format=json\nlogfile_rotate=daily\nlogfile_compress=gzip\n" },
     );
     daemon = await startDaemon(dir);
     client = daemon.client();
@@ -234,5 +234,19 @@ describe("destinations, logrotate, logs --since, rate limit, JSON activity log",
     expect(text.length).toBe(2 * 1024 * 1024 + "\nlimited-done\n".length);
     expect(text.endsWith("x\nlimited-done\n")).toBe(true);
     expect(daemon.activityLog()).not.toMatch(/dropping \(rate_limit_action|bytes over/u);
+  });
+
+  it("tsctl logrotate --now (all): every process's files and the activity log rotate; the activity log is gzipped", async () => {
+    const r = await tsctl(dir, "logrotate", "--now");
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n")).toEqual(expect.arrayContaining(["cat: rotated", "activity log: rotated"]));
+    const gz = dir.file(`sv.log.${today()}.gz`);
+    await waitFor("the activity log's archive", () => fs.existsSync(gz) && !fs.existsSync(dir.file(`sv.log.${today()}`)));
+    const archived = gunzipSync(fs.readFileSync(gz)).toString().trimEnd().split("\n");
+    expect(archived.map((l) => (JSON.parse(l) as { msg: string }).msg)).toContain("reopened log files on request");
+    // The current activity log starts again with the line that says what happened.
+    await waitFor("the new activity log", () => daemon.activityLog().includes("rotated log files on request"));
+    // cat.log (size rotation, supervisord's numbering) moved to cat.log.1 as supervisord would.
+    expect(content("cat.log.1")).toBe("created\n");
   });
 });

@@ -123,7 +123,8 @@ class ChannelPipeline {
           : null;
     const ext = config.ext;
     this.clock = options.clock ?? systemClock;
-    this.paths = this.logfile === null ? [] : [this.logfile, ...(ext?.destinations ?? [])];
+    // `*_logfile=NONE` with `*_logfile_also=/dev/stdout`: only the extra destinations (tail has no file).
+    this.paths = [...(this.logfile === null ? [] : [this.logfile]), ...(ext?.destinations ?? [])];
     const clock = this.clock;
     const policy =
       ext === undefined

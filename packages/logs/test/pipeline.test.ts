@@ -214,6 +214,25 @@ describe("several destinations; pipes and devices", () => {
     expect(all + read(file)).toBe(lines.join(""));
   });
 
+  it("NONE as the log with an extra destination: the destination gets the output, tail has no file", async () => {
+    const dir = tempDir();
+    const copy = path.join(dir, "copy.log");
+    const logs = createProcessLogs({
+      processName: "app",
+      stdout: { ...channel(copy, ext({ destinations: [copy] })), logfile: { kind: "none" } },
+      stderr: { ...channel(copy, ext({})), logfile: { kind: "none" } },
+      redirectStderr: true,
+      childlogdir: dir,
+      identifier: "t",
+      stripAnsi: false,
+    });
+    logs.prepare();
+    await writeEach(logs.stdout, ["only here\n"]);
+    await logs.close();
+    expect(logs.stdoutLogfile).toBeNull();
+    expect(read(copy)).toBe("only here\n");
+  });
+
   it("a character device (/dev/null) with maxbytes=1 and a time trigger: no rotation, no error", async () => {
     const errors: Error[] = [];
     const clock = new FakeClock(START);
