@@ -89,9 +89,26 @@ export function helpIndex(): string[] {
   return ["", header, "=".repeat(header.length), ...columnize(ACTIONS, 79), ""];
 }
 
+/**
+ * tsctl's own commands (issue 15): `help <topic>` answers for them, but they stay out of the `help` index, which
+ * remains supervisorctl's byte for byte.
+ */
+const TSCTL_HELP_TEXTS: Readonly<Record<string, readonly string[]>> = {
+  logrotate: [
+    "logrotate\t\t\tReopen all log files (processes and supervisord's), as SIGUSR2",
+    "logrotate <name> [...]\t\tReopen the log files of processes (after an external logrotate)",
+    "logrotate --now [<name>...]\tRotate log files now, as their configured triggers would",
+  ],
+  logs: [
+    "logs <name> [stdout|stderr]\t\tPrint a process log across its rotated (and gzipped) files",
+    "logs <name> [...] --since 2h\t\tOnly what was logged since (30m, 2h, 7d, or 2026-12-04T15:00)",
+  ],
+};
+
 /** `help <topic>` (CMD-HELP-1); unknown topics get cmd's `*** No help on <topic>`. */
 export function helpFor(topic: string): string[] {
   if (topic === "help") return [...HELP_HELP];
+  if (Object.prototype.hasOwnProperty.call(TSCTL_HELP_TEXTS, topic)) return [...(TSCTL_HELP_TEXTS[topic] ?? [])];
   const text = Object.prototype.hasOwnProperty.call(HELP_TEXTS, topic) ? HELP_TEXTS[topic] : undefined;
   return text !== undefined ? [...text] : [`*** No help on ${topic}`];
 }
