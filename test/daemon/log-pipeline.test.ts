@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SupervisorClient } from "@tsupervisord/protocol";
 import { runCommand } from "../ctl/lib/run.js";
 import { TSCTL } from "../ctl/lib/paths.js";
-import { DAEMON_MAIN, isAlive, startDaemon, TestDir, waitFor, waitForState, type RunningDaemon } from "./lib/daemon.js";
+import { DAEMON_MAIN, isAlive, runDaemonOnce, startDaemon, TestDir, waitFor, waitForState, type RunningDaemon } from "./lib/daemon.js";
 
 const tsctl = (dir: TestDir, ...args: string[]) => runCommand([process.execPath, TSCTL, "-c", dir.conf, ...args]);
 const today = (): string => {
@@ -21,6 +21,25 @@ const today = (): string => {
   const p = (n: number) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 };
+
+describe("bad log-pipeline values are config errors with file and line", () => {
+  it("unknown format and bad rotate spec: --test-config lists both, exit 2", async () => {
+    const dir = new TestDir();
+    try {
+      dir.writeConfig("[program:a]\ncommand=/bin/cat\nstdout_log_format=xml\nstderr_logfile_rotate=weekly\n");
+      const r = await runDaemonOnce(["-c", dir.conf, "--test-config"]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain("'xml' is not a log format (expected raw, line or json)");
+      expect(r.stderr).toContain("'weekly' is not a rotation spec");
+      const lines = fs.readFileSync(dir.conf, "utf8").split("\n");
+      const at = (key: string) => `${dir.conf}:${lines.findIndex((l) => l.startsWith(key)) + 1}`;
+      expect(r.stderr).toContain(at("stdout_log_format"));
+      expect(r.stderr).toContain(at("stderr_logfile_rotate"));
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
 
 describe("Docker style: stdout_logfile=/dev/stdout with maxbytes=50MB", () => {
   const program = [
