@@ -253,6 +253,10 @@ describe("destinations, logrotate, logs --since, rate limit, JSON activity log",
     expect(text.length).toBe(2 * 1024 * 1024 + "\nlimited-done\n".length);
     expect(text.endsWith("x\nlimited-done\n")).toBe(true);
     expect(daemon.activityLog()).not.toMatch(/dropping \(rate_limit_action|bytes over/u);
+    // Counted where clients see it: ProcessInfo.log_stats (field 70).
+    const stats = (await client.getProcessInfo({ name: "limited" })).info?.logStats?.stdout;
+    expect(stats).toMatchObject({ bytesWritten: text.length, bytesDropped: 0, rateLimitDroppedBytes: 0 });
+    expect(stats?.rateLimitPauses).toBeGreaterThan(0);
   });
 
   it("tsctl logrotate --now (all): every process's files and the activity log rotate; the activity log is gzipped", async () => {

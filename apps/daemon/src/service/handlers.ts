@@ -5,7 +5,7 @@ import { followLog, readLogRangeBytes, tailLog, TRUNCATED_MARKER } from "@tsuper
 import { LogChannel, type ProcessStat, type SupervisorHandlers, type WatchResponse } from "@tsupervisord/protocol";
 import { configInfosToWire, processInfoToWire, processResultToWire } from "./convert.js";
 import { DAEMON_STATE_CODES, type ServiceContext } from "./context.js";
-import { readSince, rotateLogs } from "./log-pipeline.js";
+import { readSince, rotateLogs, withLogStats } from "./log-pipeline.js";
 
 /** supervisorctl's upcheck insists on this (UPC-01). */
 export const API_VERSION = "3.0";
@@ -86,10 +86,12 @@ export function createHandlers(ctx: ServiceContext): SupervisorHandlers {
     signalAllProcesses: (req) => ({ results: engine().signalAllProcesses(req.signal).map(processResultToWire) }),
 
     getProcessInfo: (req) => ({
-      info: processInfoToWire(engine().getProcessInfo(req.name, { stats: req.includeStats === true })),
+      info: withLogStats(engine(), processInfoToWire(engine().getProcessInfo(req.name, { stats: req.includeStats === true }))),
     }),
     getAllProcessInfo: (req) => ({
-      processes: engine().getAllProcessInfo({ stats: req.includeStats === true }).map(processInfoToWire),
+      processes: engine()
+        .getAllProcessInfo({ stats: req.includeStats === true })
+        .map((p) => withLogStats(ctx.supervisor, processInfoToWire(p))),
     }),
     getAllConfigInfo: () => {
       const supervisor = engine();

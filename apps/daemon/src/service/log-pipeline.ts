@@ -6,7 +6,8 @@
 import type { Supervisor } from "@tsupervisord/engine";
 import { SupervisorError } from "@tsupervisord/errors";
 import { readLogSince } from "@tsupervisord/logs";
-import type { ProcessResult } from "@tsupervisord/protocol";
+import type { LogPipelineChannelStats, LogPipelineStats, ProcessInfo, ProcessResult } from "@tsupervisord/protocol";
+import type { RateLimitCounters, WriteCounters } from "@tsupervisord/logs";
 import { processLogsOf } from "../runtime/output.js";
 import type { ServiceContext } from "./context.js";
 
@@ -68,4 +69,30 @@ export async function rotateLogs(
 export async function* readSince(file: string | null, sinceMs: number): AsyncGenerator<{ data: Buffer }> {
   if (file === null) throw new SupervisorError("NO_FILE", "None");
   for await (const data of readLogSince(file, sinceMs)) yield { data };
+}
+
+function channelStats(file: WriteCounters | null, limit: RateLimitCounters | null): LogPipelineChannelStats {
+  return {
+    bytesWritten: file?.bytesWritten ?? 0,
+    bytesDropped: file?.bytesDropped ?? 0,
+    rotations: file?.rotations ?? 0,
+    rateLimitPauses: limit?.pauses ?? 0,
+    rateLimitDroppedBytes: limit?.bytesDropped ?? 0,
+  };
+}
+
+/** ProcessInfo.log_stats (field 70) for GetProcessInfo / GetAllProcessInfo. */
+export function withLogStats(supervisor: Supervisor, info: ProcessInfo): ProcessInfo {
+  let stats: LogPipelineStats | undefined;
+  try {
+    const logs = processLogsOf(supervisor.getProcessSink(`${info.group}:${info.name}`));
+    if (logs !== null) {
+      const files = logs.counters();
+      const limits = logs.rateLimits();
+      stats = { stdout: channelStats(files.stdout, limits.stdout), stderr: channelStats(files.stderr, limits.stderr) };
+    }
+  } catch {
+    // Removed meanwhile: no stats.
+  }
+  return stats === undefined ? info : { ...info, logStats: stats };
 }
