@@ -318,7 +318,8 @@ class ChannelWriter extends Writable {
       callback();
       return;
     }
-    if (this.bucket !== null && this.limit !== null && this.limitCounters !== null) {
+    // Empty writes are flush markers, not output: they never wait for nor spend tokens.
+    if (chunk.length > 0 && this.bucket !== null && this.limit !== null && this.limitCounters !== null) {
       const wait = this.bucket.take(chunk.length);
       if (wait > 0 && this.limit.action === "drop") {
         if (this.dropping === 0) this.onWarn?.(`output over ${formatRate(this.limit.bytesPerSecond)}: dropping (rate_limit_action=drop)`, this.channel);
