@@ -94,6 +94,21 @@ describe("json framing (stdout_log_format=json)", () => {
     });
   });
 
+  it("every kind of line decodes back to itself (plain ASCII fast path, escapes, controls, non-ASCII, invalid)", () => {
+    const lines = ["plain ascii line", 'q"uote', "back\\slash", "tab\there", "bell\u0007", "del\u007f", "naïve €😀"];
+    for (const [i, line] of lines.entries()) {
+      const f = framer({ format: "json", maxLineBytes: 1024 });
+      const partial = i % 2 === 1;
+      const out = text(partial ? [...f.push(Buffer.from(line)), ...f.flushAll()] : f.push(Buffer.from(`${line}\n`)));
+      const record = JSON.parse(out) as { line: string; partial?: boolean };
+      expect(record.line).toBe(line);
+      expect(record.partial === true).toBe(partial);
+      expect(out.endsWith("}\n")).toBe(true);
+    }
+    const invalid = framer({ format: "json" });
+    expect((JSON.parse(text(invalid.push(Buffer.from([0x61, 0xff, 0x0a])))) as { line: string }).line).toBe("a\ufffd");
+  });
+
   it("partial and split records carry partial:true; pieces rejoin to the line", () => {
     const f = framer({ format: "json", maxLineBytes: 16 });
     const line = "é".repeat(20); // 40 bytes of 2-byte characters

@@ -131,6 +131,10 @@ export class LineFramer {
     if (this.options.format === "line") {
       return Buffer.concat([Buffer.from(stamp.ts + (partial ? this.sep.partial : this.sep.full)), text, NEWLINE_BUF]);
     }
+    // Fast path: printable ASCII without `"` or `\` is its own JSON string: copy the bytes, no decode/encode.
+    if (!NEEDS_ESCAPE.test(text.toString("latin1"))) {
+      return Buffer.concat([Buffer.from(`${stamp.jsonHead}"`), text, partial ? PARTIAL_TAIL : FULL_TAIL]);
+    }
     // JSON cannot carry arbitrary bytes: invalid UTF-8 becomes U+FFFD here (the `line` format keeps bytes).
     return Buffer.from(`${stamp.jsonHead}${JSON.stringify(text.toString("utf8"))}${partial ? ',"partial":true}\n' : "}\n"}`);
   }
@@ -143,3 +147,8 @@ interface Stamp {
 }
 
 const NEWLINE_BUF = Buffer.from("\n");
+/** Bytes a JSON string cannot hold as they are: controls, `"`, `\`, DEL and everything non-ASCII. */
+// eslint-disable-next-line no-control-regex -- control bytes are exactly what must be found here
+const NEEDS_ESCAPE = /[\x00-\x1f"\\\x7f-\xff]/u;
+const FULL_TAIL = Buffer.from('"}\n');
+const PARTIAL_TAIL = Buffer.from('","partial":true}\n');
