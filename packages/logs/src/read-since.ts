@@ -15,6 +15,8 @@ import { listRotated } from "./rotation/retention.js";
 
 const ISO_PREFIX = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z) /u;
 const JSON_PREFIX = /^\{"ts":"([^"]+)"/u;
+/** The longest unfinished line kept while looking for the first recent record. */
+const MAX_CARRY = 1024 * 1024;
 
 /** The record time of a framed line, or null for a raw line. */
 export function recordTime(line: string): number | null {
@@ -50,12 +52,20 @@ export async function* readLogSince(logPath: string, sinceMs: number): AsyncGene
     if (file.mtimeMs < sinceMs) continue;
     let passing = false;
     let carry: Buffer = Buffer.alloc(0);
+    /** Inside an old line too long to keep: drop bytes up to its newline. */
+    let skipping = false;
     try {
       for await (const piece of open(file.path)) {
-        const chunk = piece as Buffer;
+        let chunk = piece as Buffer;
         if (passing) {
           yield chunk;
           continue;
+        }
+        if (skipping) {
+          const nl = chunk.indexOf(0x0a);
+          if (nl === -1) continue;
+          skipping = false;
+          chunk = chunk.subarray(nl + 1);
         }
         const data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
         let start = 0;
@@ -68,9 +78,12 @@ export async function* readLogSince(logPath: string, sinceMs: number): AsyncGene
         if (passing) {
           yield data.subarray(start);
           carry = Buffer.alloc(0);
+        } else if (data.length - start > MAX_CARRY) {
+          // Bounded memory: an old line this long is skipped to its end, never yielded as a fragment.
+          carry = Buffer.alloc(0);
+          skipping = true;
         } else {
-          // Bounded: a line too long to be a record header is not waited for beyond 64 KiB.
-          carry = Buffer.from(data.subarray(Math.max(start, data.length - 64 * 1024)));
+          carry = Buffer.from(data.subarray(start));
         }
       }
     } catch {

@@ -364,3 +364,21 @@ describe("rotateNow and reading across rotated files (--since)", () => {
     );
   });
 });
+
+describe("readLogSince edge cases", () => {
+  it("raw files are chosen by mtime; an old over-long framed line is skipped, never cut into a fragment", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, "app.log");
+    const old = "2020-01-01T00:00:00.000Z app stdout | " + "y".repeat(1536 * 1024) + "\n";
+    const recent = `${new Date().toISOString()} app stdout | new\n`;
+    fs.writeFileSync(`${file}.2`, "raw old\n");
+    fs.writeFileSync(`${file}.1`, old + recent);
+    fs.writeFileSync(file, "raw current\n");
+    const past = (Date.now() - 10 * DAY) / 1000;
+    fs.utimesSync(`${file}.2`, past, past);
+    fs.utimesSync(`${file}.1`, Date.now() / 1000 - 60, Date.now() / 1000 - 60);
+    const chunks: Buffer[] = [];
+    for await (const c of readLogSince(file, Date.now() - DAY)) chunks.push(c);
+    expect(Buffer.concat(chunks).toString()).toBe(recent + "raw current\n");
+  });
+});
