@@ -13,6 +13,7 @@ import type { ProcessOutputSink } from "./output-port.js";
 import { signame } from "./signals.js";
 import type { RunningChild, SpawnResult } from "./spawn.js";
 import { spawnChild } from "./spawn.js";
+import type { ProcessView } from "./types.js";
 
 export interface ProcessEnvironment {
   bus: EventBus;
@@ -86,6 +87,9 @@ export class ManagedProcess {
   get name(): string {
     return this.config.name;
   }
+
+  /** The read-only face handed to lifecycle hooks (SupervisorHooks). */
+  readonly view: ProcessView = viewOf(this);
 
   get groupName(): string {
     return this.config.groupName;
@@ -315,4 +319,24 @@ function releaseOnFailure(result: SpawnResult, lease: FcgiLease): SpawnResult {
   if (result.kind === "failed") lease.release();
   if (result.kind !== "deferred") return result;
   return { kind: "deferred", outcome: result.outcome.then((outcome) => releaseOnFailure(outcome, lease)) };
+}
+
+function viewOf(p: ManagedProcess): ProcessView {
+  return {
+    get name() {
+      return p.config.name;
+    },
+    get group() {
+      return p.config.groupName;
+    },
+    get config() {
+      return p.config;
+    },
+    get state() {
+      return p.machine.state;
+    },
+    get pid() {
+      return p.machine.pid;
+    },
+  };
 }
