@@ -15,16 +15,16 @@ const SUCCESS = 80;
 const BAD_NAME = 10;
 const FAILED = 30;
 
-/** `name`, `group:name`, `group:*`, or a bare group name: the matching processes (priority order kept). */
-function matching(all: Array<{ name: string; group: string }>, spec: string): Array<{ name: string; group: string }> {
-  const colon = spec.indexOf(":");
-  if (colon !== -1) {
-    const group = spec.slice(0, colon);
-    const name = spec.slice(colon + 1);
-    return all.filter((p) => p.group === group && (name === "*" || p.name === name));
+/** The processes a namespec names, as every other command resolves it (`name`, `group:name`, `group:*`). */
+function matching(supervisor: Supervisor, all: Array<{ name: string; group: string }>, spec: string): Array<{ name: string; group: string }> {
+  try {
+    const target = supervisor.resolve(spec);
+    return target.kind === "group"
+      ? all.filter((p) => p.group === target.group)
+      : all.filter((p) => p.group === target.group && p.name === target.name);
+  } catch {
+    return [];
   }
-  const byName = all.filter((p) => p.name === spec);
-  return byName.length > 0 ? byName : all.filter((p) => p.group === spec);
 }
 
 export async function rotateLogs(
@@ -40,7 +40,7 @@ export async function rotateLogs(
   if (everything) targets.push(...all);
   else {
     for (const spec of names) {
-      const found = matching(all, spec);
+      const found = matching(supervisor, all, spec);
       if (found.length === 0) results.push({ name: spec, group: spec, status: BAD_NAME, description: `BAD_NAME: ${spec}` });
       for (const p of found) if (!targets.includes(p)) targets.push(p);
     }
