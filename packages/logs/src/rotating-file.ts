@@ -220,6 +220,9 @@ export class RotatingFile extends Writable {
   clear(): Promise<void> {
     return this.exclusive(async () => {
       if (this.shutDown) return;
+      // A device or pipe (`/dev/stdout`) has nothing to clear, and is never deleted (as root that would remove
+      // /dev/stdout itself) nor reopened (a FIFO without a reader would block the open).
+      if ((this.fd !== null || this.stream !== null) && !this.seekable) return;
       await this.closeFile();
       try {
         await ignoreEnoent(fs.promises.unlink(this.path));

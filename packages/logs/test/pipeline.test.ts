@@ -250,6 +250,23 @@ describe("several destinations; pipes and devices", () => {
     expect(errors).toEqual([]);
     expect(w.counters).toMatchObject({ bytesWritten: 200, rotations: 0, bytesDropped: 0 });
   });
+
+  it("clear on a FIFO destination leaves it alone: not deleted, still written", async () => {
+    const dir = tempDir();
+    const fifo = path.join(dir, "out.fifo");
+    execFileSync("mkfifo", [fifo]);
+    const reader = spawn("cat", [fifo]);
+    let got = "";
+    reader.stdout.on("data", (d: Buffer) => (got += d.toString()));
+    const w = new RotatingFile({ path: fifo, maxbytes: 0, backups: 0 });
+    await writeEach(w, ["before\n"]);
+    await w.clear();
+    expect(fs.statSync(fifo).isFIFO()).toBe(true);
+    await writeEach(w, ["after\n"]);
+    await w.close();
+    await new Promise((r) => reader.on("close", r));
+    expect(got).toBe("before\nafter\n");
+  });
 });
 
 describe("rate limit", () => {
