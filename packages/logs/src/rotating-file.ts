@@ -211,6 +211,8 @@ export class RotatingFile extends Writable {
   reopen(): Promise<void> {
     return this.exclusive(async () => {
       if (this.shutDown) return;
+      // An open device or pipe is the same after a reopen; a FIFO whose reader went away would block the open.
+      if ((this.fd !== null || this.stream !== null) && !this.seekable) return;
       await this.closeFile();
       await this.openFile("a");
     });

@@ -251,7 +251,7 @@ describe("several destinations; pipes and devices", () => {
     expect(w.counters).toMatchObject({ bytesWritten: 200, rotations: 0, bytesDropped: 0 });
   });
 
-  it("clear on a FIFO destination leaves it alone: not deleted, still written", async () => {
+  it("clear and reopen on a FIFO destination leave it alone: not deleted, not reopened, still written", async () => {
     const dir = tempDir();
     const fifo = path.join(dir, "out.fifo");
     execFileSync("mkfifo", [fifo]);
@@ -261,6 +261,7 @@ describe("several destinations; pipes and devices", () => {
     const w = new RotatingFile({ path: fifo, maxbytes: 0, backups: 0 });
     await writeEach(w, ["before\n"]);
     await w.clear();
+    await w.reopen();
     expect(fs.statSync(fifo).isFIFO()).toBe(true);
     await writeEach(w, ["after\n"]);
     await w.close();
