@@ -361,8 +361,17 @@ export class RotatingFile extends Writable {
     if (bytes === 0) return;
     const fd = this.fd;
     if (fd === null && this.stream !== null) {
-      await writeToStream(this.stream, bufs);
-      this.stats.bytesWritten += bytes;
+      const err = await writeToStream(this.stream, bufs);
+      if (err === null) {
+        this.stats.bytesWritten += bytes;
+        this.failing = false;
+      } else {
+        this.drop(bytes);
+        if (!this.failing) {
+          this.failing = true;
+          this.report(err);
+        }
+      }
       return;
     }
     if (fd === null) {

@@ -20,9 +20,9 @@ export function daemonStdStream(path: string): NodeJS.WritableStream | null {
   return fd === 1 ? process.stdout : process.stderr;
 }
 
-/** Write everything; resolves once the stream has taken the bytes (never rejects). */
-export function writeToStream(stream: NodeJS.WritableStream, bufs: Buffer[]): Promise<void> {
+/** Write everything; resolves once the stream has taken the bytes, with the error if it failed (never rejects). */
+export function writeToStream(stream: NodeJS.WritableStream, bufs: Buffer[]): Promise<Error | null> {
   return new Promise((resolve) => {
-    stream.write(bufs.length === 1 ? (bufs[0] as Buffer) : Buffer.concat(bufs), () => resolve());
+    stream.write(bufs.length === 1 ? (bufs[0] as Buffer) : Buffer.concat(bufs), (err) => resolve(err ?? null));
   });
 }
