@@ -64,7 +64,7 @@ function check(dir, logfile, bytes, format) {
 
 export function logFormatsScenario(bytes, maxbytes, { format, compress }) {
   return async (sys, dir) => {
-    if (sys.name !== 'tsupervisord') throw new Error('SKIP: the log pipeline keys are tsupervisord extensions');
+    if (sys.name !== 'tsupervisord') throw new Error('the log pipeline keys are tsupervisord extensions (scenario systems: tsupervisord)');
     const logfile = join(dir, 'writer.log');
     const backups = Math.ceil((bytes * (format === 'json' ? 1.2 : 1)) / maxbytes) + 2;
     const extraKeys = [];

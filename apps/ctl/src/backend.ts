@@ -22,6 +22,9 @@ export interface ProcessInfo {
   stdoutLogfile: string;
   stderrLogfile: string;
   pid: number;
+  /** Spawns after the first since the daemon started; a tsupervisord extra (gRPC only: undefined over XML-RPC,
+   * as supervisord has no such counter). Shown only by `--json`. */
+  restarts?: number;
 }
 
 /** The outcome for one process of a group/all operation: `status` is a fault number (80 = SUCCESS). */

@@ -48,6 +48,7 @@ function toProcessInfo(info: {
   stdoutLogfile: string;
   stderrLogfile: string;
   pid: number;
+  restarts: number;
 }): ProcessInfo {
   return {
     name: info.name,
@@ -63,6 +64,7 @@ function toProcessInfo(info: {
     stdoutLogfile: info.stdoutLogfile,
     stderrLogfile: info.stderrLogfile,
     pid: info.pid,
+    restarts: info.restarts,
   };
 }
 

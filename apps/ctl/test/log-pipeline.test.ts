@@ -18,10 +18,13 @@ describe("tsctl logs --since values", () => {
 });
 
 describe("help for tsctl's own log commands", () => {
-  it("help logrotate / help logs answer; the index stays supervisorctl's", () => {
+  it("help logrotate / help logs answer; both are listed in the tsctl section only", () => {
     expect(helpFor("logrotate")[0]).toMatch(/^logrotate\t/u);
     expect(helpFor("logs")[0]).toMatch(/^logs <name>/u);
-    expect(helpIndex().join("\n")).not.toMatch(/logrotate|logs/u);
+    const index = helpIndex().join("\n");
+    const tsctlSection = index.indexOf("tsctl commands");
+    expect(index.slice(0, tsctlSection)).not.toMatch(/logrotate|logs/u);
+    expect(index.slice(tsctlSection)).toContain("completion  logrotate  logs  top");
   });
 
   it("usage errors without a daemon round trip beyond the upcheck", async () => {

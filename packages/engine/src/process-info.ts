@@ -33,5 +33,6 @@ export function buildProcessInfo(proc: ManagedProcess, stats: ReadonlyMap<number
     stderrLogfile: proc.sink.stderrLogfile,
     cpuPercent: tree?.cpuPercent ?? null,
     rssBytes: tree?.rssBytes ?? null,
+    restarts: proc.restarts,
   };
 }

@@ -62,6 +62,9 @@ export interface ProcessInfo {
   cpuPercent: number | null;
   /** Resident memory of the process and all its descendants in bytes; null when not running or not measured. */
   rssBytes: number | null;
+  /** Spawns after the first since the daemon started (autorestart, BACKOFF retries, restarts by hand): a
+   * tsupervisord extra that supervisord does not have, so never sent over XML-RPC. */
+  restarts: number;
 }
 
 /** Per-process result of group/all operations (spec §5.3): status SUCCESS with description `OK`, or the fault. */

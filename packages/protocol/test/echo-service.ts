@@ -23,6 +23,8 @@ export function processInfo(name: string, group = name): ProcessInfo {
     cpuPercent: 12.5,
     // Past 2^32, to prove int64 survives as a JS number.
     rssBytes: 6_000_000_000,
+    // Field 55, far from the others: proves a high field number round-trips.
+    restarts: 7,
   };
 }
 

@@ -32,6 +32,7 @@ export function processInfoToWire(info: EngineProcessInfo): ProcessInfo {
     pid: info.pid ?? 0,
     cpuPercent: info.cpuPercent ?? 0,
     rssBytes: info.rssBytes ?? 0,
+    restarts: info.restarts,
   };
 }
 
