@@ -51,5 +51,8 @@ export {
   type PasswdEntry,
   type GroupEntry,
 } from "./users.js";
-export { EXTENSION_KEYS, type ExtensionKey } from "./extension-keys.js";
+export { ALLOW_UNAUTHENTICATED_TCP_ENV, isLoopbackHost, serverAuthVerdict, unauthenticatedServerLine } from "./server-auth.js";
+export type { ServerAuthVerdict } from "./server-auth.js";
+export { EXTENSION_KEYS } from "./extension-keys.js";
+export type { ExtensionKey } from "./extension-keys.js";
 export { splitDestinations, isStreamTarget } from "./ext/logs.js";
