@@ -400,3 +400,38 @@ describe("readLogSince edge cases", () => {
     expect(Buffer.concat(chunks).toString()).toBe(recent + "raw current\n");
   });
 });
+
+describe("tail -f across the pipeline's rotations", () => {
+  it("a follower reads on without gap or duplicate across date-named gzip rotations", async () => {
+    const { followLog } = await import("../src/index.js");
+    const file = path.join(tempDir(), "app.log");
+    const clock = new FakeClock(START);
+    const w = new RotatingFile({
+      path: file,
+      maxbytes: 0,
+      backups: 5,
+      policy: { rotate: { size: false, time: { kind: "hourly" } }, suffix: "date", compress: "gzip", maxageMs: 0, clock },
+    });
+    await writeEach(w, ["first\n"]);
+    const controller = new AbortController();
+    let seen = "";
+    const reading = (async () => {
+      for await (const chunk of followLog(file, { signal: controller.signal, initialBytes: 1024 })) seen += chunk.toString();
+    })();
+    // Attached once the existing content has come through.
+    await waitFor(() => seen === "first\n");
+    const expected = ["a\n", "b\n", "c\n"];
+    for (const line of expected) {
+      await writeEach(w, [line]);
+      clock.advance(HOUR);
+      await w.flush();
+    }
+    await waitFor(() => seen === `first\n${expected.join("")}`);
+    controller.abort();
+    await reading;
+    await w.close();
+    expect(seen).toBe("first\na\nb\nc\n");
+    // One archive per hour that had output (15:00 "first"+"a", 16:00 "b", 17:00 "c").
+    expect(fs.readdirSync(path.dirname(file)).filter((n) => n.endsWith(".gz")).length).toBe(3);
+  });
+});
