@@ -202,9 +202,10 @@ describe("destinations, logrotate, logs --since, rate limit, JSON activity log",
     await send("cat", "created\n");
     await waitFor("the new cat.log", () => content("cat.log") === "created\n");
     expect(content("cat.log.2")).toBe("after\n");
-    // The activity log is JSON (logfile_format=json) and says what happened.
-    const lines = daemon.activityLog().trimEnd().split("\n");
-    const records = lines.map((l) => JSON.parse(l) as { msg: string; levelName: string });
+    // The activity log is JSON (logfile_format=json) and says what happened (written asynchronously: wait).
+    const text = await daemon.waitForLog(/reopened log files on request/u);
+    const complete = text.slice(0, text.lastIndexOf("\n"));
+    const records = complete.split("\n").map((l) => JSON.parse(l) as { msg: string; levelName: string });
     expect(records.some((x) => x.msg === "reopened log files on request" && x.levelName === "info")).toBe(true);
   });
 

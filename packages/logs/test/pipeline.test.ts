@@ -195,12 +195,14 @@ describe("several destinations; pipes and devices", () => {
     const reader = spawn("cat", [fifo]);
     let fromFifo = "";
     reader.stdout.on("data", (d: Buffer) => (fromFifo += d.toString()));
+    // Listened for from the start: the reader may be gone before close() has closed every destination.
+    const readerClosed = new Promise((r) => reader.on("close", r));
     const errors: Error[] = [];
     const logs = logsFor(channel(file, ext({ destinations: [fifo] }), 64, 100), { onError: (e) => errors.push(e) });
     const lines = Array.from({ length: 20 }, (_, i) => `line ${i} ${"z".repeat(i)}\n`);
     await writeEach(logs.stdout, lines);
     await logs.close();
-    await new Promise((r) => reader.on("close", r));
+    await readerClosed;
     expect(fromFifo).toBe(lines.join(""));
     expect(errors).toEqual([]);
     expect(logs.destinations.stdout).toEqual([file, fifo]);
@@ -258,6 +260,7 @@ describe("several destinations; pipes and devices", () => {
     const reader = spawn("cat", [fifo]);
     let got = "";
     reader.stdout.on("data", (d: Buffer) => (got += d.toString()));
+    const readerClosed = new Promise((r) => reader.on("close", r));
     const w = new RotatingFile({ path: fifo, maxbytes: 0, backups: 0 });
     await writeEach(w, ["before\n"]);
     await w.clear();
@@ -265,7 +268,7 @@ describe("several destinations; pipes and devices", () => {
     expect(fs.statSync(fifo).isFIFO()).toBe(true);
     await writeEach(w, ["after\n"]);
     await w.close();
-    await new Promise((r) => reader.on("close", r));
+    await readerClosed;
     expect(got).toBe("before\nafter\n");
   });
 });
