@@ -1,5 +1,5 @@
-import type { Config } from "@tsupervisord/config";
-import { Supervisor } from "@tsupervisord/engine";
+import { DEFAULT_CONTAINER_SETTINGS, STOP_DEADLINE_ENV, type Config } from "@tsupervisord/config";
+import { CONTAINER_EXIT, Supervisor } from "@tsupervisord/engine";
 import { cleanupAutoLogs, createActivityLog, type ActivityLog } from "@tsupervisord/logs";
 import { SupervisorError } from "@tsupervisord/errors";
 import type { CliOptions } from "./cli/options.js";
@@ -14,6 +14,7 @@ import { createOutputPort } from "./runtime/output.js";
 import { activityLogExtensions } from "./runtime/activity-log-ext.js";
 import { terminalEcho } from "./runtime/terminal-echo.js";
 import { ensureOrphanReaper } from "./runtime/orphan-reaper.js";
+import { ContainerWatch, type ContainerEnd } from "./container/watch.js";
 import { withoutSupervisorNamespace } from "./service/namespace.js";
 import { createHandlers } from "./service/handlers.js";
 import { createXmlRpcBackend } from "./service/xmlrpc-backend.js";
@@ -43,6 +44,10 @@ interface Generation {
   supervisor: Supervisor;
   servers: OpenServers;
   closing: AbortController;
+  /** Container mode: essential programs, exit_when, the health probes. */
+  container: ContainerWatch;
+  /** False once the log is being closed: late writers (an orphan reaped at the very end) must not touch it. */
+  logOpen: boolean;
 }
 
 type StopReason = "shutdown" | "restart";
@@ -69,6 +74,10 @@ class Daemon {
   private readonly startedAt = Math.floor(Date.now() / 1000);
   private readonly version = daemonVersion();
   private resolveStop: ((reason: StopReason) => void) | null = null;
+  /** The status the daemon exits with after a shutdown (container mode: why it stopped, README exit codes). */
+  private exitCode: number = CONTAINER_EXIT.OK;
+  /** When the current shutdown was asked for (the stop deadline counts from here). */
+  private shutdownRequestedAt: number | null = null;
 
   constructor(private readonly opts: RunDaemonOptions) {}
 
@@ -92,7 +101,7 @@ class Daemon {
         this.firstStart = false;
         await stopped;
         await this.stopGeneration(generation);
-        if (this.state === "SHUTDOWN") return 0;
+        if (this.state === "SHUTDOWN") return this.exitCode;
         config = this.nextConfig ?? config;
         this.nextConfig = null;
         this.state = "RUNNING";
@@ -122,6 +131,11 @@ class Daemon {
       // Between generations nothing runs that we could keep supervising: fail loudly.
       this.opts.toTerminal(`Error: ${err.stack ?? String(err)}`);
       process.exit(2);
+    }
+    if (this.generation?.logOpen !== true) {
+      // The generation is closing its log: say it where someone may see it, and let the shutdown finish.
+      this.opts.toTerminal(`uncaptured exception while stopping: ${err.stack ?? String(err)}`);
+      return;
     }
     // supervisord logs unexpected exceptions at CRIT and keeps supervising (MLG-05).
     log.critical(`uncaptured exception: ${err.stack ?? String(err)}`);
@@ -170,6 +184,20 @@ class Daemon {
     for (const m of config.messages.filter((x) => x.level === "warn")) log.warn(m.message);
     for (const m of [...config.messages.filter((x) => x.level === "info").map((x) => x.message), ...infos]) log.info(m);
 
+    // RAP-01: before the first spawn, so no orphan of a program can slip past. Logs go to the current generation.
+    // As PID 1 (a container) a missing reaper would pile up zombies for the container's whole life: refuse to
+    // start, loudly, instead of a warning nobody reads.
+    const reaperProblem = ensureOrphanReaper(() => this.generation?.logOpen === true ? this.generation.log : undefined);
+    if (reaperProblem !== null) {
+      if (process.pid === 1) {
+        const message = `running as PID 1 but ${reaperProblem}; refusing to start (build the native addon: the Dockerfile's build stage does)`;
+        log.critical(message);
+        await log.close();
+        throw usageError(message, progname);
+      }
+      log.warn(reaperProblem);
+    }
+
     // Step 5: old AUTO logs (LOG-08).
     if (!s.nocleanup) {
       const cleanup = await cleanupAutoLogs(s.childlogdir, s.identifier);
@@ -186,6 +214,14 @@ class Daemon {
       serverUrl: serverUrlFor(config),
     });
 
+    // Container mode: subscribed before the first spawn, so no transition of an essential program is missed.
+    const container = new ContainerWatch(
+      supervisor,
+      config.supervisord.container ?? DEFAULT_CONTAINER_SETTINGS,
+      () => !closing.signal.aborted && this.state === "RUNNING",
+      (end) => this.endContainer(end),
+    );
+
     // Step 7: the servers.
     const context = this.serviceContext(config, log, supervisor, closing.signal);
     let servers: OpenServers;
@@ -194,7 +230,7 @@ class Daemon {
       const bounded = withBoundedFaults(service);
       const handlers = withCallLog(config.standardRpcInterface ? bounded : withoutSupervisorNamespace(bounded), log);
       // XML-RPC logs its own calls (MLG-05) and has no trailer limit: it gets the bare service.
-      servers = await openServers(config, handlers, log, this.opts.toTerminal, createXmlRpcBackend(service, context));
+      servers = await openServers(config, handlers, log, this.opts.toTerminal, createXmlRpcBackend(service, context), container);
     } catch (err) {
       // Also in the log: after a restart (or in daemon mode) nobody may be watching the terminal.
       log.critical(err instanceof ListenerError ? err.message : `cannot open the servers: ${String(err)}`);
@@ -234,11 +270,9 @@ class Daemon {
     }
 
     // Step 11: RUNNING, autostart.
-    const generation: Generation = { config, log, supervisor, servers, closing };
+    const generation: Generation = { config, log, supervisor, servers, closing, container, logOpen: true };
     this.generation = generation;
-    // RAP-01: before the first spawn, so no orphan of a program can slip past. Logs go to the current generation.
-    const reaperProblem = ensureOrphanReaper(() => this.generation?.log);
-    if (reaperProblem !== null) log.warn(reaperProblem);
+    container.start();
     try {
       supervisor.start();
     } catch (err) {
@@ -248,6 +282,7 @@ class Daemon {
       if (!(err instanceof SupervisorError)) throw err;
       const message = err.detail ?? err.message;
       if (!this.firstStart) log.critical(message);
+      container.stop();
       this.generation = null;
       await servers.close();
       await log.close();
@@ -260,11 +295,42 @@ class Daemon {
     const restart = this.state === "RESTARTING";
     // The reason is the state this generation's handlers report from now on, even after the next one runs.
     generation.closing.abort(this.state);
+    generation.container.stop();
+    const deadline = restart ? null : shutdownDeadline(generation.config, this.shutdownRequestedAt ?? Date.now());
+    // Past the deadline the orchestrator SIGKILLs us anyway; leave first, with the status that says so.
+    const safety =
+      deadline === null
+        ? null
+        : setTimeout(() => {
+            generation.log.critical("stop deadline reached before the shutdown finished; exiting now");
+            process.exit(this.exitCode === CONTAINER_EXIT.OK ? CONTAINER_EXIT.STOP_DEADLINE_KILLED : this.exitCode);
+          }, Math.max(0, deadline.at - Date.now())).unref();
     // The engine also ends what is left in the programs' process groups (engine leftovers.ts): one mechanism.
-    await generation.supervisor.shutdown({ restart });
+    await generation.supervisor.shutdown(deadline === null ? { restart } : { restart, deadlineAt: deadline.at });
+    const killed = generation.supervisor.stopDeadlineKills;
+    if (deadline !== null && killed.length > 0) {
+      generation.log.warn(`stop deadline (${deadline.label}): SIGKILLed ${killed.join(", ")}`);
+      if (this.exitCode === CONTAINER_EXIT.OK) this.exitCode = CONTAINER_EXIT.STOP_DEADLINE_KILLED;
+    }
+    if (this.state === "SHUTDOWN" && (this.exitCode !== CONTAINER_EXIT.OK || deadline !== null)) {
+      generation.log.info(`exiting with status ${this.exitCode}`);
+    }
     await generation.servers.close();
+    if (safety !== null) clearTimeout(safety);
+    generation.logOpen = false;
     await generation.log.close();
     this.generation = null;
+  }
+
+  /** Container mode decided the daemon must leave (an essential program ended, or all-exited). */
+  private endContainer(end: ContainerEnd): void {
+    if (this.state !== "RUNNING") return;
+    this.exitCode = end.code;
+    const line = `${end.reason}; stopping everything, then exiting with status ${end.code}`;
+    // A batch container whose programs all finished well is not an emergency.
+    if (end.code === CONTAINER_EXIT.OK) this.generation?.log.info(line);
+    else this.generation?.log.critical(line);
+    this.requestShutdown();
   }
 
   private serviceContext(config: Config, log: ActivityLog, supervisor: Supervisor, closing: AbortSignal): ServiceContext {
@@ -292,6 +358,7 @@ class Daemon {
   }
 
   private requestShutdown(): void {
+    this.shutdownRequestedAt ??= Date.now();
     this.state = "SHUTDOWN";
     this.resolveStop?.("shutdown");
   }
@@ -344,6 +411,14 @@ class Daemon {
         return;
     }
   }
+}
+
+/** `[supervisord] stop_deadline` (or TSUPERVISORD_STOP_DEADLINE) as an absolute time, or null without one. */
+function shutdownDeadline(config: Config, requestedAt: number): { at: number; label: string } | null {
+  const settings = config.supervisord.container;
+  if (settings === undefined || settings.stopDeadlineMs === null) return null;
+  const source = settings.stopDeadlineSource === "env" ? ` from ${STOP_DEADLINE_ENV}` : "";
+  return { at: requestedAt + settings.stopDeadlineMs, label: `${settings.stopDeadlineMs / 1000}s${source}` };
 }
 
 function passwordsOf(config: Config): string[] {

@@ -41,4 +41,14 @@ export const EXTENSION_KEYS: readonly ExtensionKey[] = [
   { section: "supervisord", key: "logfile_compress", summary: "activity log: none | gzip" },
   { section: "supervisord", key: "logfile_maxage", summary: "activity log retention (14d)" },
   { section: "supervisord", key: "logfile_format", summary: "activity log: text (supervisord's lines) | json (pino)" },
+  // issue 16: container mode (packages/config/src/ext/container.ts)
+  { section: "program", key: "essential", summary: "true: when this program goes FATAL or exits for good, stop everything and exit non-zero" },
+  { section: "program", key: "environment_file", summary: "KEY=VALUE file(s) by systemd's EnvironmentFile rules ('-' prefix = optional); environment= wins" },
+  { section: "fcgi-program", key: "essential", summary: "as in [program:x]" },
+  { section: "fcgi-program", key: "environment_file", summary: "as in [program:x]" },
+  { section: "eventlistener", key: "essential", summary: "as in [program:x]" },
+  { section: "eventlistener", key: "environment_file", summary: "as in [program:x]" },
+  { section: "supervisord", key: "exit_when", summary: "any-essential-failed (default) or all-exited: when the daemon leaves by itself" },
+  { section: "supervisord", key: "stop_deadline", summary: "whole-shutdown deadline (e.g. 25s; env TSUPERVISORD_STOP_DEADLINE wins); SIGKILL for what is left" },
+  { section: "supervisord", key: "environment_file", summary: "KEY=VALUE file(s) for every program, under [supervisord] environment=" },
 ];

@@ -25,6 +25,7 @@ import {
 } from "./converters.js";
 import { ValueError } from "./errors.js";
 import { splitDestinations } from "./ext/logs.js";
+import { readEnvironmentFiles, readEssential } from "./ext/container.js";
 import { DEFAULT_RESULT_HANDLER, EVENT_TYPE_NAMES, badEntryPointMessage, normaliseEntryPoint } from "./events.js";
 import { expand, pyCompare, type ExpansionValue, type Expansions } from "./expand.js";
 import { pyStrip } from "./ini.js";
@@ -115,6 +116,9 @@ export function processesFromSection(
     );
   }
   if (stopasgroup && !killasgroup) r.record("killasgroup", "Cannot set stopasgroup=true and killasgroup=false");
+  // Container keys (ext/container.ts), read once per section: `%(process_num)s` is not known yet here.
+  const essential = readEssential(r, names());
+  const envFiles = readEnvironmentFiles(r, names(), ctx.cwd, ctx.home);
 
   const sec = ctx.parser.sections.get(section);
   const source = { file: ctx.absolute(sec?.file ?? ctx.mainFileAsGiven), line: sec?.line ?? 0 };
@@ -124,12 +128,14 @@ export function processesFromSection(
     expansions.set("numprocs", numprocs);
     for (const [k, v] of ctx.envExpansions) expansions.set(k, v);
 
-    const environment = r.soft(
+    const ownEnvironment = r.soft(
       "environment",
       () => dictOfKeyValuePairs(expand(environmentStr, expansions, "environment")),
       {} as Record<string, string>,
     );
-    for (const [k, v] of Object.entries(environment)) expansions.set(`ENV_${k}`, v);
+    // `environment=` wins over the section's own environment_file (documented in packages/config/README.md).
+    const environment = { ...envFiles.values, ...ownEnvironment };
+    for (const [k, v] of Object.entries(ownEnvironment)) expansions.set(`ENV_${k}`, v);
 
     const directory = optOrNull("directory", (v) => v);
 
@@ -226,6 +232,8 @@ export function processesFromSection(
       numprocs,
       section,
       source,
+      ...(essential ? { essential } : {}),
+      ...(envFiles.files.length > 0 ? { environmentFiles: envFiles.files } : {}),
     });
   }
   if (r.failed) return [];

@@ -7,6 +7,7 @@ import { readActivityLogExtensions } from "./ext/activity-log.js";
 import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { isDefaultContainer, readContainerSettings } from "./ext/container.js";
 import { ConfigError, type ConfigIssue } from "@tsupervisord/errors";
 import { SectionReader, collectMessages, mergeNames, type ReadContext } from "./context.js";
 import {
@@ -361,7 +362,9 @@ function readSupervisordSection(ctx: ReadContext, envr: ResolvedEnvironment): Su
     {} as Record<string, string>,
   );
   for (const [k, v] of Object.entries(environment)) ctx.envExpansions.set(`ENV_${k}`, v);
-  ctx.globalEnvironment = environment;
+  // Container keys (ext/container.ts): `environment=` wins over the section's own environment_file.
+  const container = readContainerSettings(r, names(), envr.env, ctx.cwd, ctx.home);
+  ctx.globalEnvironment = { ...container.environment, ...environment };
 
   // `realize()` resolves `user` after the whole file was read (see resolveSupervisordUser)
   const user = userRaw === null ? null : { name: userRaw, uid: -1, gid: -1 };
@@ -381,9 +384,10 @@ function readSupervisordSection(ctx: ReadContext, envr: ResolvedEnvironment): Su
     user,
     directory,
     stripAnsi,
-    environment,
+    environment: ctx.globalEnvironment,
     identifier,
     ...(logfileExt !== undefined ? { logfileExt } : {}),
+    ...(isDefaultContainer(container.settings) ? {} : { container: container.settings }),
   };
 }
 

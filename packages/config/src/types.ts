@@ -79,6 +79,13 @@ export interface ProcessConfig {
   /** The section that defined this program and where. */
   section: string;
   source: SourceLocation;
+  /**
+   * `essential = true` (extension key, container mode): when this process goes FATAL or exits for good, the
+   * daemon stops everything and exits non-zero. Absent = false.
+   */
+  essential?: boolean;
+  /** `environment_file=` (extension key): absolute paths, already merged into `environment`. */
+  environmentFiles?: string[];
 }
 
 /** Event listener pool options (spec §1.5.7); present on eventlistener groups only. */
@@ -126,6 +133,20 @@ export interface SupervisordSettings {
   identifier: string;
   /** Extension keys of the activity log (issue 15); absent when none is used. */
   logfileExt?: ActivityLogExtensions;
+  /** Container-mode extension keys (exit_when, stop_deadline, environment_file); absent = defaults. */
+  container?: ContainerSettings;
+}
+
+/** `[supervisord] exit_when`: when the daemon leaves by itself (besides a shutdown request). */
+export type ExitWhen = "any-essential-failed" | "all-exited";
+
+export interface ContainerSettings {
+  exitWhen: ExitWhen;
+  /** `stop_deadline` or TSUPERVISORD_STOP_DEADLINE in milliseconds; null = no deadline (supervisord's stop). */
+  stopDeadlineMs: number | null;
+  stopDeadlineSource: "config" | "env" | null;
+  /** `[supervisord] environment_file=`, absolute paths, already merged into `environment`. */
+  environmentFiles: string[];
 }
 
 export interface HttpAuth {

@@ -10,6 +10,7 @@ export type {
   Snapshot,
   SubscribeOptions,
   Subscription,
+  ShutdownOptions,
   SupervisorHooks,
   SupervisorOptions,
   ProcessView,
@@ -61,3 +62,12 @@ export type { CommandProblemKind, ResolvedCommand } from "./command.js";
 export { describeProcess, formatLocalStopTime, formatTimedelta } from "./describe.js";
 export { childEnvironment } from "./spawn.js";
 export type { ListenerStateName } from "./listener-pool.js";
+export {
+  CONTAINER_EXIT,
+  allExitedCode,
+  essentialEnded,
+  essentialExitCode,
+  processReady,
+} from "./essential.js";
+export type { EssentialConfig, ProcessEndView, StateChangeView } from "./essential.js";
+export { groupShareMs, reserveMs } from "./stop-deadline.js";

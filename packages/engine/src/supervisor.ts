@@ -8,6 +8,7 @@ import { diffGroups } from "@tsupervisord/config";
 import type { Config, GroupConfig, ProcessConfig } from "@tsupervisord/config";
 import { SupervisorError, isSupervisorError } from "@tsupervisord/errors";
 import { EventBus } from "./event-bus.js";
+import type { ExitRecord } from "./signals.js";
 import type { EventInput, SupervisorEvent } from "./events.js";
 import { GroupRegistry } from "./group-registry.js";
 import type { EngineLogger } from "./logger.js";
@@ -27,6 +28,7 @@ import type {
   ProcessInfo,
   ProcessResult,
   ReloadResult,
+  ShutdownOptions,
   Snapshot,
   SubscribeOptions,
   Subscription,
@@ -48,6 +50,7 @@ export class Supervisor {
   private active: Config;
   private pending: Config;
   private shutdownPromise: Promise<void> | null = null;
+  private deadlineKills: string[] = [];
   private started = false;
 
   constructor(readonly options: SupervisorOptions) {
@@ -219,6 +222,14 @@ export class Supervisor {
     return this.registry.process(name).sink;
   }
 
+  /**
+   * How the process's last child ended (code or signal), null if none has ended yet. Unlike `ProcessInfo.exit`
+   * it is kept after an exit "too quickly" (container mode passes an essential program's last status on).
+   */
+  getLastExit(name: string): ExitRecord | null {
+    return this.registry.process(name).machine.lastExit;
+  }
+
   /** The config of an active process. */
   getProcessConfig(name: string): ProcessConfig {
     return this.registry.process(name).config;
@@ -334,10 +345,13 @@ export class Supervisor {
    * Daemon shutdown or restart (§7.9, ORD-04), see shutdown.ts. Resolves when every child is gone and every sink
    * is closed; the groups are then dropped, and start(config) may run again.
    */
-  shutdown(options: { restart?: boolean } = {}): Promise<void> {
+  shutdown(options: ShutdownOptions = {}): Promise<void> {
     if (this.shutdownPromise !== null) return this.shutdownPromise;
     this.currentState = options.restart === true ? "RESTARTING" : "SHUTDOWN";
+    this.deadlineKills = [];
     this.shutdownPromise = runShutdown({
+      deadlineAt: options.deadlineAt ?? null,
+      deadlineKills: this.deadlineKills,
       bus: this.bus,
       registry: this.registry,
       waiters: this.waiters,
@@ -346,6 +360,11 @@ export class Supervisor {
       onProcessGone: (proc) => this.waiters.forget(proc),
     });
     return this.shutdownPromise;
+  }
+
+  /** `name (pid N)` of every process the last shutdown's stop deadline had to SIGKILL. */
+  get stopDeadlineKills(): readonly string[] {
+    return this.deadlineKills;
   }
 
   // ---- events ---------------------------------------------------------------------------------------------

@@ -159,3 +159,14 @@ export interface InfoOptions {
   /** Read /proc for cpuPercent/rssBytes (default true). */
   stats?: boolean;
 }
+
+/** `Supervisor.shutdown()` options. */
+export interface ShutdownOptions {
+  /** A restart (SIGHUP, Restart RPC): state RESTARTING instead of SHUTDOWN. */
+  restart?: boolean;
+  /**
+   * Container mode's stop deadline (epoch ms): groups get shares of the time left, and whatever is still alive
+   * shortly before it is SIGKILLed and logged (stop-deadline.ts). Absent: supervisord's unbounded stop.
+   */
+  deadlineAt?: number;
+}

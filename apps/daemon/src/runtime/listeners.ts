@@ -4,7 +4,7 @@ import { createGrpcServer, handleConnection, type SupervisorGrpcServer, type Sup
 import { ListenerError } from "../listeners/errors.js";
 import { listenInet } from "../listeners/inet-socket.js";
 import { listenUnix, type OpenListener } from "../listeners/unix-socket.js";
-import { createHttp1Handler, type Http1ConnectionHandler, type SupervisorRpcBackend } from "@tsupervisord/xmlrpc";
+import { createHttp1Handler, type HealthProbes, type Http1ConnectionHandler, type SupervisorRpcBackend } from "@tsupervisord/xmlrpc";
 import { ownVersion } from "../version.js";
 import { loadTlsFromEnvironment } from "./tls.js";
 
@@ -30,6 +30,8 @@ export async function openServers(
   log: ActivityLog,
   warnOnTerminal: (line: string) => void,
   xmlrpc: SupervisorRpcBackend,
+  /** `/healthz` and `/readyz` (container mode), answered without credentials on every listener. */
+  health?: HealthProbes,
 ): Promise<OpenServers> {
   const opened: Array<{ listener: OpenListener; grpc: SupervisorGrpcServer; http1: Http1ConnectionHandler }> = [];
   const closeAll = async (): Promise<void> => {
@@ -60,7 +62,14 @@ export async function openServers(
       onUnexpectedError: (err, method) => log.critical(`unexpected error in ${method}: ${boundedStack(err)}`),
     });
   const http1For = (auth: { username: string; password: string } | null): Http1ConnectionHandler =>
-    createHttp1Handler({ backend: xmlrpc, auth, logger: log, identity, dispatcher: { supervisorNamespace: config.standardRpcInterface } });
+    createHttp1Handler({
+      backend: xmlrpc,
+      auth,
+      logger: log,
+      identity,
+      dispatcher: { supervisorNamespace: config.standardRpcInterface },
+      ...(health === undefined ? {} : { health }),
+    });
   try {
     const { refusals } = serverAuthVerdict(config, process.env);
     if (refusals.length > 0) throw new ListenerError(refusals.join("\n"));

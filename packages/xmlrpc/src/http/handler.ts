@@ -16,6 +16,7 @@ import { handleWebUi, isWebUiPath } from "./webui.js";
 import type { WebUiIdentity } from "./webui.js";
 import { EVENTS_PATH, handleEvents } from "./webui-events.js";
 import { handleRpc } from "./rpc-route.js";
+import { handleHealth, isHealthPath, type HealthProbes } from "./health-route.js";
 
 /** Resolves once the request body has been read and discarded. */
 function drained(req: IncomingMessage): Promise<void> {
@@ -36,6 +37,8 @@ export interface Http1HandlerOptions {
   dispatcher?: RpcDispatcherOptions;
   /** Our name and version for the web UI's footer (the XML-RPC API keeps reporting supervisord's version). */
   identity?: WebUiIdentity;
+  /** `/healthz` and `/readyz`, answered before (and without) auth; absent = 404 like any unknown path. */
+  health?: HealthProbes;
 }
 
 /**
@@ -71,6 +74,11 @@ export function createHttp1Handler(options: Http1HandlerOptions): Http1Connectio
   server.requestTimeout = 0;
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const health = options.health;
+    if (health !== undefined) {
+      const probePath = (req.url ?? "/").split(/[?#]/, 1)[0] ?? "";
+      if (isHealthPath(probePath)) return handleHealth(req, res, probePath, health);
+    }
     if (options.auth !== null) {
       const verdict = checkBasicAuth(req.headers.authorization, options.auth);
       if (verdict === "malformed") return sendError(res, 400);

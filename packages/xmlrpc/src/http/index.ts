@@ -9,3 +9,5 @@ export { errorBody } from "./responses.js";
 export { parseLogtailPath } from "./logtail-route.js";
 export { boundedLogText, logExcerpt, LOG_EXCERPT_BYTES, pythonStrRepr } from "./logger.js";
 export type { RpcLogger } from "./logger.js";
+export { HEALTH_PATHS, isHealthPath } from "./health-route.js";
+export type { HealthProbes } from "./health-route.js";
