@@ -82,6 +82,10 @@ export interface CtlBackend {
   clearProcessLogs(name: string): Promise<void>;
   clearAllProcessLogs(): Promise<ProcessResult[]>;
   sendProcessStdin(name: string, data: string): Promise<void>;
+  /** issue 15 (tsctl only): reopen, or with `now` rotate, log files; [] names = all and the activity log. */
+  rotateLogs?(names: string[], now: boolean): Promise<ProcessResult[]>;
+  /** issue 15 (tsctl only): a log from `sinceMs` on across rotated files, chunk by chunk into `sink`. */
+  readProcessLogSince?(name: string, channel: LogChannel, sinceMs: number, sink: (data: Uint8Array) => void): Promise<void>;
 
   reloadConfig(): Promise<ConfigChanges>;
   addProcessGroup(name: string): Promise<void>;

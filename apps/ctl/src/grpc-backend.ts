@@ -132,6 +132,14 @@ export function createGrpcBackend(target: ServerTarget): CtlBackend {
     followMainLog: (sink, signal) => pump(client.tailMainLogFollow({}, { signal }), sink, signal),
     clearProcessLogs: async (name) => void (await call(client.clearProcessLogs({ name }))),
     clearAllProcessLogs: async () => (await call(client.clearAllProcessLogs({}))).results,
+    rotateLogs: async (names, now) => (await call(client.rotateLogs({ names, now }))).results,
+    readProcessLogSince: async (name, channel, sinceMs, sink) => {
+      try {
+        for await (const chunk of client.readProcessLogSince({ name, channel: wireChannel(channel), sinceMs })) sink(chunk.data);
+      } catch (err) {
+        throw translate(err);
+      }
+    },
     sendProcessStdin: async (name, data) =>
       void (await call(client.sendProcessStdin({ name, data: Buffer.from(data, "utf8") }))),
     reloadConfig: async () => {

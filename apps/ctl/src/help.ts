@@ -83,10 +83,21 @@ export const ACTIONS: readonly string[] = Object.keys(HELP_TEXTS).sort();
 
 /**
  * tsctl's own commands, listed by `help` in a section of their own after supervisorctl's, as supervisorctl lists
- * the commands of a ctlplugin: its default section stays byte for byte. They run from the command line
- * (`tsctl top`, `tsctl completion bash`), not inside the interactive shell.
+ * the commands of a ctlplugin: its default section stays byte for byte. `top` and `completion` run from the
+ * command line (`tsctl top`, `tsctl completion bash`), not inside the interactive shell; `logrotate` and `logs`
+ * run in both.
  */
 export const TSCTL_HELP_TEXTS: Readonly<Record<string, readonly string[]>> = {
+  // issue 15 (these two also run inside the shell)
+  logrotate: [
+    "logrotate\t\t\tReopen all log files (processes and supervisord's), as SIGUSR2",
+    "logrotate <name> [...]\t\tReopen the log files of processes (after an external logrotate)",
+    "logrotate --now [<name>...]\tRotate log files now, as their configured triggers would",
+  ],
+  logs: [
+    "logs <name> [stdout|stderr]\t\tPrint a process log across its rotated (and gzipped) files",
+    "logs <name> [...] --since 2h\t\tOnly what was logged since (30m, 2h, 7d, or 2026-12-04T15:00)",
+  ],
   completion: [
     "completion bash|zsh|fish\tPrint a shell completion script for tsctl",
     "\t\t\t(from the command line: tsctl completion bash)",

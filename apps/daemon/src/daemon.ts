@@ -10,6 +10,7 @@ import { checkLimits } from "./runtime/rlimits.js";
 import { dropPrivileges, ROOT_WARNING } from "./runtime/privileges.js";
 import { SignalQueue, type HandledSignal } from "./runtime/signal-queue.js";
 import { openServers, serverUrlFor, type OpenServers } from "./runtime/listeners.js";
+import { activityLogExtensions } from "./runtime/activity-log-ext.js";
 import { terminalEcho } from "./runtime/terminal-echo.js";
 import { ensureOrphanReaper } from "./runtime/orphan-reaper.js";
 import { ContainerWatch, type ContainerEnd } from "./container/watch.js";
@@ -174,6 +175,7 @@ class Daemon {
       silent: s.silent,
       stdout: terminalEcho,
       onError: (err) => this.opts.toTerminal(`activity log: ${err.message}`),
+      ...activityLogExtensions(s),
     });
     log.addSecrets(passwordsOf(config));
     for (const m of config.messages.filter((x) => x.level === "critical")) criticals.push(m.message);
@@ -455,5 +457,7 @@ function processOutput(config: Config, log: ActivityLog, supervisor: () => Super
       }
     },
     onError: (process, err, channel) => log.error(`${process.name} ${channel} log: ${err.message}`),
+    onWarn: (process, message, channel) => log.warn(`${process.name} ${channel} log: ${message}`),
+    pidOf: (process) => supervisor()?.pidOf(process.groupName, process.name) ?? 0,
   });
 }

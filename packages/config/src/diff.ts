@@ -24,7 +24,9 @@ function sameChannel(a: LogChannelConfig, b: LogChannelConfig): boolean {
     a.backups === b.backups &&
     a.captureMaxbytes === b.captureMaxbytes &&
     a.eventsEnabled === b.eventsEnabled &&
-    a.syslog === b.syslog
+    a.syslog === b.syslog &&
+    // issue 15 extension keys: plain data, built in one fixed key order.
+    JSON.stringify(a.ext ?? null) === JSON.stringify(b.ext ?? null)
   );
 }
 

@@ -14,6 +14,7 @@ import {
   autoRestart,
   boolean,
   byteSize,
+  existingDirpath,
   exitCodes,
   integer,
   listOfStrings,
@@ -23,6 +24,7 @@ import {
   processOrGroupName,
 } from "./converters.js";
 import { ValueError } from "./errors.js";
+import { splitDestinations } from "./ext/logs.js";
 import { readEnvironmentFiles, readEssential } from "./ext/container.js";
 import { DEFAULT_RESULT_HANDLER, EVENT_TYPE_NAMES, badEntryPointMessage, normaliseEntryPoint } from "./events.js";
 import { expand, pyCompare, type ExpansionValue, type Expansions } from "./expand.js";
@@ -37,6 +39,7 @@ import type {
   ProgramKind,
 } from "./types.js";
 import { colonSeparatedUserGroup, gidForUid, nameToUid, resolveUser } from "./users.js";
+import { readChannelExtensions } from "./ext/channel.js";
 
 /** Python's `Config.__lt__`: by priority, then name. */
 export function byPriorityThenName<T extends { priority: number; name: string }>(a: T, b: T): number {
@@ -138,12 +141,17 @@ export function processesFromSection(
 
     const channel = (name: "stdout" | "stderr", capture: number, events: boolean): LogChannelConfig => {
       const lfKey = `${name}_logfile`;
+      // issue 15: `a, b` (absolute paths) is a list of destinations; the first is the log tail/read use.
+      let listed: string[] = [];
       const logfile = r.soft<LogfileSetting | "syslog">(
         lfKey,
         () => {
           const raw = r.get(lfKey, null, names());
           if (raw === null) return { kind: "auto" };
-          const lf = logfileName(expand(raw, expansions, lfKey), ctx.cwd, ctx.home);
+          const value = expand(raw, expansions, lfKey);
+          const list = splitDestinations(value);
+          if (list !== null) listed = list.slice(1).map((p) => existingDirpath(p, ctx.cwd, ctx.home));
+          const lf = logfileName(list?.[0] ?? value, ctx.cwd, ctx.home);
           return lf.kind === "syslog" ? "syslog" : lf;
         },
         { kind: "auto" },
@@ -166,7 +174,16 @@ export function processesFromSection(
             `set maxbytes > 0 to avoid filling up filesystem unintentionally`,
         );
       }
-      return { logfile: setting, maxbytes, backups, captureMaxbytes: capture, eventsEnabled: events, syslog };
+      const ext = readChannelExtensions(r, name, (option) => r.get(option, null, names()), listed, setting, ctx);
+      return {
+        logfile: setting,
+        maxbytes,
+        backups,
+        captureMaxbytes: capture,
+        eventsEnabled: events,
+        syslog,
+        ...(ext !== undefined ? { ext } : {}),
+      };
     };
     const stdout = channel("stdout", stdoutCapture, stdoutEvents);
     const stderr = channel("stderr", stderrCapture, stderrEvents);

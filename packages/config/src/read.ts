@@ -3,6 +3,7 @@
  * Unlike supervisord it does not stop at the first problem: every issue it can find is collected and
  * thrown at once as a ConfigError, each with file, line, section and option, keeping supervisord's wording.
  */
+import { readActivityLogExtensions } from "./ext/activity-log.js";
 import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -349,6 +350,7 @@ function readSupervisordSection(ctx: ReadContext, envr: ResolvedEnvironment): Su
   const childlogdir = opt("childlogdir", envr.tempDir, (v) => existingDirectory(v, ctx.cwd, ctx.home), envr.tempDir);
   const nocleanup = opt("nocleanup", "false", boolean, false);
   const stripAnsi = opt("strip_ansi", "false", boolean, false);
+  const logfileExt = readActivityLogExtensions(r, (option) => r.get(option, null, names()), logfile, ctx);
   // [4.2.5] expanded twice: once as `supervisord.environment` (here + ENV_*), then as `environment`
   const environment = r.soft(
     "environment",
@@ -384,6 +386,7 @@ function readSupervisordSection(ctx: ReadContext, envr: ResolvedEnvironment): Su
     stripAnsi,
     environment: ctx.globalEnvironment,
     identifier,
+    ...(logfileExt !== undefined ? { logfileExt } : {}),
     ...(isDefaultContainer(container.settings) ? {} : { container: container.settings }),
   };
 }

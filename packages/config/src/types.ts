@@ -21,6 +21,8 @@ export interface LogChannelConfig {
   captureMaxbytes: number;
   eventsEnabled: boolean;
   syslog: boolean;
+  /** Extension keys of the log pipeline (issue 15); absent when none is used: supervisord's behaviour. */
+  ext?: LogChannelExtensions;
 }
 
 /** `autorestart=`: true (always), false (never) or "unexpected" (exit status not in exitcodes). */
@@ -129,6 +131,8 @@ export interface SupervisordSettings {
   stripAnsi: boolean;
   environment: Record<string, string>;
   identifier: string;
+  /** Extension keys of the activity log (issue 15); absent when none is used. */
+  logfileExt?: ActivityLogExtensions;
   /** Container-mode extension keys (exit_when, stop_deadline, environment_file); absent = defaults. */
   container?: ContainerSettings;
 }
@@ -233,4 +237,36 @@ export interface ReadConfigOptions {
   uid?: number;
   /** Default `childlogdir` (default: Python's `tempfile.gettempdir()`: $TMPDIR, $TEMP, $TMP, /tmp). */
   tempDir?: string;
+}
+
+/** issue 15 log-pipeline extensions; structurally the same as `@tsupervisord/logs`' types of the same names. */
+export type LogFormat = "raw" | "line" | "json";
+export type RotateTime = { kind: "daily" } | { kind: "hourly" } | { kind: "at"; hour: number; minute: number };
+export interface RotateSpec {
+  size: boolean;
+  time: RotateTime | null;
+}
+export interface RateLimit {
+  bytesPerSecond: number;
+  burstBytes: number;
+  action: "block" | "drop";
+}
+export interface LogChannelExtensions {
+  /** Destinations after the first (`stdout_logfile = /var/log/app.log, /dev/stdout`), absolute paths. */
+  destinations: string[];
+  rotate: RotateSpec;
+  suffix: "number" | "date";
+  compress: "none" | "gzip";
+  maxageMs: number;
+  format: LogFormat;
+  maxLineBytes: number;
+  rateLimit: RateLimit | null;
+}
+/** `[supervisord] logfile_rotate`, `_rotate_suffix`, `_compress`, `_maxage`, `logfile_format`. */
+export interface ActivityLogExtensions {
+  rotate: RotateSpec;
+  suffix: "number" | "date";
+  compress: "none" | "gzip";
+  maxageMs: number;
+  format: "text" | "json";
 }

@@ -244,11 +244,24 @@ function attach(
     child.stdin?.destroy();
     onExit(exit.code, exit.signal);
   };
+  // A pipe paused by the sink's backpressure (slow disk, `*_rate_limit`) still holds the child's last output:
+  // the grace period starts over once the sink takes data again, so those bytes are never cut off.
+  const finishUnlessBackpressured = (): void => {
+    const paused = [child.stdout, child.stderr].find((s) => s !== null && !s.readableEnded && s.readableFlowing === false);
+    if (paused === undefined || paused === null) {
+      finish();
+      return;
+    }
+    paused.once("resume", () => {
+      if (grace !== null) clearTimeout(grace);
+      grace = setTimeout(finishUnlessBackpressured, DRAIN_GRACE_MS);
+    });
+  };
   child.once("exit", (code, signal) => {
     exit = { code, signal };
     // Usually 'close' follows at once (both pipes at EOF). If a grandchild keeps them open, stop waiting: like
     // supervisord, read what is there and close our ends.
-    grace = setTimeout(finish, DRAIN_GRACE_MS);
+    grace = setTimeout(finishUnlessBackpressured, DRAIN_GRACE_MS);
   });
   child.once("close", finish);
 

@@ -86,6 +86,11 @@ export function echoService(calls: Set<MethodName> = new Set()): SupervisorHandl
       yield { data: Buffer.from(`${req.name} ${req.channel} ${req.tailBytes ?? "default"}`) };
       yield { data: Buffer.from("==> File truncated <==\n"), truncated: true };
     },
+    rotateLogs: (req) => seen("rotateLogs", { results: results(req.names.join(","), req.now) }),
+    async *readProcessLogSince(req) {
+      calls.add("readProcessLogSince");
+      yield { data: Buffer.from(`${req.name} ${req.channel} ${req.sinceMs}`) };
+    },
     async *tailMainLogFollow(req) {
       calls.add("tailMainLogFollow");
       yield { data: Buffer.from(`main ${req.tailBytes ?? "default"}`) };

@@ -5,6 +5,7 @@ import { doAdd, doAvail, doRemove, doReread, doUpdate } from "./config.js";
 import { doStart, doStop, doRestart, doSignal } from "./control.js";
 import { doOpen, doReload, doShutdown, doVersion } from "./daemon.js";
 import { doClear, doFg, doMaintail, doTail } from "./logs.js";
+import { doLogrotate, doLogs } from "./log-pipeline.js";
 import { doPid, doStatus } from "./status.js";
 import type { Command, CommandTable } from "./types.js";
 
@@ -25,6 +26,9 @@ export const COMMANDS: CommandTable = {
   clear: doClear,
   exit: leave,
   fg: doFg,
+  // tsctl's own (issue 15): not in supervisorctl's help index, whose text stays byte-identical.
+  logrotate: doLogrotate,
+  logs: doLogs,
   maintail: doMaintail,
   open: doOpen,
   pid: doPid,

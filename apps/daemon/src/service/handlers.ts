@@ -5,6 +5,7 @@ import { followLog, readLogRangeBytes, tailLog, TRUNCATED_MARKER } from "@tsuper
 import { LogChannel, type ProcessStat, type SupervisorHandlers, type WatchResponse } from "@tsupervisord/protocol";
 import { configInfosToWire, processInfoToWire, processResultToWire } from "./convert.js";
 import { DAEMON_STATE_CODES, type ServiceContext } from "./context.js";
+import { readSince, rotateLogs, withLogStats } from "./log-pipeline.js";
 
 /** supervisorctl's upcheck insists on this (UPC-01). */
 export const API_VERSION = "3.0";
@@ -104,10 +105,12 @@ export function createHandlers(ctx: ServiceContext): SupervisorHandlers {
     signalAllProcesses: (req) => ({ results: engine().signalAllProcesses(req.signal).map(processResultToWire) }),
 
     getProcessInfo: (req) => ({
-      info: processInfoToWire(engine().getProcessInfo(req.name, { stats: req.includeStats === true })),
+      info: withLogStats(engine(), processInfoToWire(engine().getProcessInfo(req.name, { stats: req.includeStats === true }))),
     }),
     getAllProcessInfo: (req) => ({
-      processes: engine().getAllProcessInfo({ stats: req.includeStats === true }).map(processInfoToWire),
+      processes: engine()
+        .getAllProcessInfo({ stats: req.includeStats === true })
+        .map((p) => withLogStats(ctx.supervisor, processInfoToWire(p))),
     }),
     getAllConfigInfo: () => {
       const supervisor = engine();
@@ -140,6 +143,8 @@ export function createHandlers(ctx: ServiceContext): SupervisorHandlers {
       running();
       return followFile(mainLogfile(), req.tailBytes, anySignal(call.signal, ctx.closing));
     },
+    rotateLogs: async (req) => ({ results: await rotateLogs(engine(), ctx, req.names, req.now) }),
+    readProcessLogSince: (req) => readSince(logfileOf(req.name, req.channel), Number(req.sinceMs)),
     watch: (req, call) => watchEvents(engine(), ctx, anySignal(call.signal, ctx.closing), req.includeStats),
   };
 }

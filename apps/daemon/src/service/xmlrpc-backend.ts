@@ -163,7 +163,8 @@ function strings(list: Array<string | undefined> | undefined): string[] {
   return (list ?? []).filter((x): x is string => x !== undefined);
 }
 
-function processInfoStruct(info: WireReply<ProcessInfo> | undefined): ProcessInfoStruct {
+// `logStats` (issue 15) is a tsupervisord addition XML-RPC does not carry.
+function processInfoStruct(info: (WireReply<Omit<ProcessInfo, "logStats">> & { logStats?: unknown }) | undefined): ProcessInfoStruct {
   if (info === undefined) throw new SupervisorError("FAILED", "no process info");
   return {
     name: info.name ?? "",
