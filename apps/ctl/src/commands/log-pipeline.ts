@@ -5,7 +5,7 @@
  */
 import { isSupervisorError } from "@tsupervisord/errors";
 import type { Controller } from "../controller.js";
-import { makeNamespec } from "../namespec.js";
+import { makeNamespec } from "@tsupervisord/pycompat";
 import { ExitStatus } from "../states.js";
 import { splitWords } from "./types.js";
 

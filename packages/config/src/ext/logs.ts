@@ -18,7 +18,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ValueError } from "../errors.js";
 import { byteSize } from "../converters.js";
-import { pyRepr } from "../pyrepr.js";
+import { pyRepr } from "@tsupervisord/pycompat";
 import type { LogChannelExtensions, LogFormat, RateLimit, RotateSpec, RotateTime } from "../types.js";
 
 const ROTATE_HELP = "expected size, daily, hourly, @HH:MM, or size+ one of those (e.g. size+daily)";
