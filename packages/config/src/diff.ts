@@ -51,7 +51,8 @@ export function processConfigEquals(a: ProcessConfig, b: ProcessConfig): boolean
     sameJson(a.exitcodes, b.exitcodes) &&
     a.redirectStderr === b.redirectStderr &&
     sameEnvironment(a.environment, b.environment) &&
-    a.serverurl === b.serverurl
+    a.serverurl === b.serverurl &&
+    sameJson(a.readiness ?? null, b.readiness ?? null) // issue 14 extension keys
   );
 }
 

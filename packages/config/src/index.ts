@@ -51,3 +51,23 @@ export {
   type PasswdEntry,
   type GroupEntry,
 } from "./users.js";
+// issue 14: readiness, liveness, depends_on
+export {
+  parseProbe,
+  parseDependsOn,
+  DEPENDENCY_CONDITIONS,
+  type ProbeSpec,
+  type CheckConfig,
+  type Dependency,
+  type DependencyCondition,
+  type ReadinessConfig,
+} from "./ext/readiness.js";
+export {
+  topologicalOrder,
+  dependenciesOf,
+  dependentsOf,
+  type GraphNode,
+  type GraphEdge,
+  type OrderResult,
+} from "./ext/dependency-graph.js";
+export { EXTENSION_KEYS, extensionKeysUsed, type ExtensionKey, type ExtensionKeyUse } from "./extension-keys.js";

@@ -36,6 +36,7 @@ import type {
   ProgramKind,
 } from "./types.js";
 import { colonSeparatedUserGroup, gidForUid, nameToUid, resolveUser } from "./users.js";
+import { readReadinessOptions } from "./ext/readiness.js";
 
 /** Python's `Config.__lt__`: by priority, then name. */
 export function byPriorityThenName<T extends { priority: number; name: string }>(a: T, b: T): number {
@@ -112,6 +113,8 @@ export function processesFromSection(
     );
   }
   if (stopasgroup && !killasgroup) r.record("killasgroup", "Cannot set stopasgroup=true and killasgroup=false");
+  // issue 14 extension keys (ready_check*, live_check*, depends_on): [program:x] sections only.
+  const readiness = section.startsWith("program:") ? readReadinessOptions(r, names) : undefined;
 
   const sec = ctx.parser.sections.get(section);
   const source = { file: ctx.absolute(sec?.file ?? ctx.mainFileAsGiven), line: sec?.line ?? 0 };
@@ -209,6 +212,7 @@ export function processesFromSection(
       numprocs,
       section,
       source,
+      ...(readiness !== undefined ? { readiness } : {}),
     });
   }
   if (r.failed) return [];
