@@ -32,6 +32,7 @@ export type {
   EventName,
   ProcessCommunicationEvent,
   ProcessGroupEvent,
+  ProcessReadinessEvent,
   ProcessLogEvent,
   ProcessStateEvent,
   ProcessStateEventName,
@@ -55,3 +56,19 @@ export type { CommandProblemKind, ResolvedCommand } from "./command.js";
 export { describeProcess, formatLocalStopTime, formatTimedelta } from "./describe.js";
 export { childEnvironment } from "./spawn.js";
 export type { ListenerStateName } from "./listener-pool.js";
+// issue 14: readiness, liveness, depends_on
+export type { NotifyPort, NotifyReceiver } from "./readiness/notify-port.js";
+export { parseNotifyMessage } from "./readiness/notify-port.js";
+export {
+  checkTransition,
+  initialCheckState,
+  readinessOf,
+  checkStatusText,
+  type CheckState,
+  type CheckEvent,
+  type CheckEffect,
+  type CheckRole,
+  type CheckPhase,
+  type ReadinessName,
+} from "./readiness/check-machine.js";
+export { runProbe, LineMatcher, HTTP_READ_LIMIT, EXEC_OUTPUT_LIMIT } from "./readiness/probes.js";

@@ -19,6 +19,8 @@ import type { ProcessOutputPort, ProcessOutputSink } from "./output-port.js";
 import { EventListenerPool } from "./listener-pool.js";
 import { FcgiSocket, FcgiSocketError, checkFcgiSocket } from "./fcgi-socket.js";
 import { ManagedProcess } from "./process.js";
+import { DependencyCoordinator } from "./dependencies/coordinator.js";
+import { groupStartOrder, hasDependencies } from "./dependencies/gate.js";
 import type { ProcessEnvironment } from "./process.js";
 import { ProcessTreeSampler } from "./proc-stats.js";
 import type { TreeStats } from "./proc-stats.js";
@@ -88,6 +90,8 @@ export class Supervisor {
   private pending: Config;
   private shutdownPromise: Promise<void> | null = null;
   private started = false;
+  /** issue 14: depends_on gating of starts. */
+  private readonly deps: DependencyCoordinator;
 
   constructor(readonly options: SupervisorOptions) {
     this.logger = options.logger ?? nullLogger;
@@ -103,7 +107,10 @@ export class Supervisor {
       daemonEnv: options.env ?? process.env,
       serverUrl: options.serverUrl ?? null,
       onSettled: (proc) => this.settled(proc),
+      notify: options.notify ?? null,
+      onChecksChanged: (proc) => this.checksChanged(proc),
     };
+    this.deps = new DependencyCoordinator((program) => this.processesOfProgram(program), this.logger);
   }
 
   /** RUNNING, or SHUTDOWN / RESTARTING once shutdown() began. */
@@ -144,8 +151,9 @@ export class Supervisor {
     this.shutdownPromise = null;
     for (const group of this.active.groups) this.activateGroup(group);
     this.bus.publish({ name: "SUPERVISOR_STATE_CHANGE_RUNNING" });
-    for (const group of this.sortedGroups()) {
-      for (const proc of group.processes) proc.dispatch({ type: "autostart" });
+    // issue 14: groups in depends_on order (priority breaks ties; without depends_on this is priority order).
+    for (const group of this.groupsInStartOrder()) {
+      for (const proc of group.processes) this.deps.autostart(proc);
     }
   }
 
@@ -190,6 +198,7 @@ export class Supervisor {
   /** ORD-05: every process is signalled at once (ascending priority order of the calls), then all are awaited. */
   async stopAllProcesses(wait = true): Promise<ProcessResult[]> {
     this.assertRunning();
+    if (wait && hasDependencies(this.allProcessesByPriority())) return this.stopAllInDependencyOrder();
     return this.allfunc(this.allProcessesByPriority(), (p) => RUNNING_STATES.has(p.state), (ns, p) =>
       this.stopOne(p, ns, wait),
     );
@@ -199,6 +208,7 @@ export class Supervisor {
     this.precheckCommand(proc);
     if (RUNNING_STATES.has(proc.state)) throw new SupervisorError("ALREADY_STARTED", name);
     if (proc.state === "UNKNOWN") throw new SupervisorError("FAILED", `${name} is in an unknown process state`);
+    if (DependencyCoordinator.gated(proc)) return this.startGated(proc, name, wait); // issue 14
     proc.dispatch({ type: "start" });
     if (proc.machine.spawnerr !== null) throw new SupervisorError("SPAWN_ERROR", name);
     if (!wait || proc.state === "RUNNING") return true;
@@ -212,6 +222,7 @@ export class Supervisor {
   }
 
   private async stopOne(proc: ManagedProcess, name: string, wait: boolean): Promise<true> {
+    this.deps.cancel(proc); // issue 14: a stop withdraws a start still waiting for its dependencies
     if (!RUNNING_STATES.has(proc.state)) throw new SupervisorError("NOT_RUNNING", name);
     const result = proc.dispatch({ type: "stop" });
     if (result?.refused !== undefined) throw new SupervisorError("FAILED", result.refused);
@@ -369,6 +380,7 @@ export class Supervisor {
       pid: m.pid,
       cpuPercent: tree?.cpuPercent ?? null,
       rssBytes: tree?.rssBytes ?? null,
+      ...this.readinessInfo(proc),
     };
   }
 
@@ -393,7 +405,7 @@ export class Supervisor {
     if (this.groups.has(name)) throw new SupervisorError("ALREADY_ADDED", name);
     this.checkGroupSockets(config);
     const group = this.activateGroup(config);
-    for (const proc of group.processes) proc.dispatch({ type: "autostart" });
+    for (const proc of group.processes) this.deps.autostart(proc);
     return true;
   }
 
@@ -509,6 +521,7 @@ export class Supervisor {
 
   private async runShutdown(): Promise<void> {
     this.bus.publish({ name: "SUPERVISOR_STATE_CHANGE_STOPPING" });
+    this.deps.clear();
     for (const proc of this.allProcessesByPriority()) proc.dispatch({ type: "daemon-state", running: false });
     let lastReport = 0;
     const report = (): void => {
@@ -523,7 +536,7 @@ export class Supervisor {
     };
     const interval = setInterval(report, SHUTDOWN_REPORT_EVERY_MS);
     try {
-      const stopGroups = this.sortedGroups();
+      const stopGroups = this.groupsInStartOrder(); // issue 14: stopped from the end, so dependents go first
       while (stopGroups.length > 0) {
         const group = stopGroups[stopGroups.length - 1] as ActiveGroup;
         this.stopGroupForShutdown(group);
@@ -569,6 +582,120 @@ export class Supervisor {
   subscribeWithSnapshot(options?: SubscribeOptions, infoOptions: InfoOptions = {}): Snapshot {
     const processes = this.allProcessInfo(infoOptions);
     return { state: this.currentState, processes, events: this.bus.subscribe(options) };
+  }
+
+  // ---- issue 14: readiness and depends_on --------------------------------------------------------------
+
+  /** Readiness changed: publish it (Watch, TUI) and re-check whatever waits on this process. */
+  private checksChanged(proc: ManagedProcess): void {
+    const view = proc.checks?.view();
+    if (view !== undefined && this.groups.get(proc.groupName)?.byName.get(proc.name) === proc) {
+      this.bus.publish({
+        name: "PROCESS_READINESS_CHANGED",
+        processName: proc.name,
+        groupName: proc.groupName,
+        readiness: view.readiness,
+        readinessStatus: view.readinessStatus,
+        liveness: view.liveness,
+        livenessStatus: view.livenessStatus,
+      });
+    }
+    this.settled(proc);
+  }
+
+  private readinessInfo(proc: ManagedProcess): Pick<
+    ProcessInfo,
+    "readiness" | "readinessStatus" | "liveness" | "livenessStatus" | "waitingFor" | "dependsOn"
+  > {
+    const view = proc.checks?.view();
+    let waitingFor = "";
+    if (this.deps.isPending(proc)) {
+      const status = this.deps.status(proc);
+      waitingFor = `waiting for ${status.unmet.join(", ")}` + (status.blocked !== null ? `; blocked: ${status.blocked}` : "");
+    }
+    return {
+      readiness: view?.readiness ?? "none",
+      readinessStatus: view?.readinessStatus ?? "",
+      liveness: view?.liveness ?? "none",
+      livenessStatus: view?.livenessStatus ?? "",
+      waitingFor,
+      dependsOn: (proc.config.readiness?.dependsOn ?? []).map((d) => `${d.program}:${d.condition}`),
+    };
+  }
+
+  /** Every active process of `[program:NAME]` (depends_on names programs). */
+  private processesOfProgram(program: string): ManagedProcess[] {
+    const out: ManagedProcess[] = [];
+    for (const g of this.groups.values()) {
+      for (const p of g.processes) if (p.config.programName === program && p.config.section === `program:${program}`) out.push(p);
+    }
+    return out;
+  }
+
+  /** Groups in start order: depends_on first, then (priority, name); the reverse is the stop order. */
+  private groupsInStartOrder(): ActiveGroup[] {
+    const sorted = this.sortedGroups();
+    if (!hasDependencies(sorted.flatMap((g) => g.processes))) return sorted;
+    const order = groupStartOrder(sorted.map((g) => ({ name: g.config.name, priority: g.config.priority, processes: g.processes })));
+    return order.map((name) => this.groups.get(name) as ActiveGroup);
+  }
+
+  /** A start held back until the dependencies are met (they are started first); FAILED once one cannot be. */
+  private async startGated(proc: ManagedProcess, name: string, wait: boolean): Promise<true> {
+    this.deps.request(proc);
+    if (!wait) return true;
+    const watched = [proc, ...this.transitiveDependencies(proc)];
+    return new Promise<true>((resolve, reject) => {
+      const removers: Array<() => void> = [];
+      const finish = (err: SupervisorError | null): void => {
+        for (const r of removers) r();
+        if (err === null) resolve(true);
+        else reject(err);
+      };
+      const check = (): void => {
+        if (this.deps.isPending(proc)) {
+          const blocked = this.deps.status(proc).blocked;
+          if (blocked !== null) {
+            this.deps.cancel(proc);
+            finish(new SupervisorError("FAILED", `${name}: dependency not met: ${blocked}`));
+          } else if (this.currentState !== "RUNNING") finish(new SupervisorError("SHUTDOWN_STATE"));
+          return;
+        }
+        if (proc.machine.spawnerr !== null) finish(new SupervisorError("SPAWN_ERROR", name));
+        else if (proc.state === "RUNNING") finish(null);
+        else if (proc.state !== "STARTING") finish(new SupervisorError("ABNORMAL_TERMINATION", name));
+      };
+      for (const p of watched) removers.push(this.addWaiter(p, check));
+      check();
+    });
+  }
+
+  private transitiveDependencies(proc: ManagedProcess): ManagedProcess[] {
+    const seen = new Set<ManagedProcess>();
+    const stack = [proc];
+    while (stack.length > 0) {
+      const p = stack.pop() as ManagedProcess;
+      for (const d of p.config.readiness?.dependsOn ?? []) {
+        for (const q of this.processesOfProgram(d.program)) {
+          if (q !== proc && !seen.has(q)) {
+            seen.add(q);
+            stack.push(q);
+          }
+        }
+      }
+    }
+    return [...seen];
+  }
+
+  /** stopAll with depends_on: group by group from the end of the start order, each stopped before the next. */
+  private async stopAllInDependencyOrder(): Promise<ProcessResult[]> {
+    const results: ProcessResult[] = [];
+    for (const group of this.groupsInStartOrder().reverse()) {
+      results.push(
+        ...(await this.allfunc(group.processes, (p) => RUNNING_STATES.has(p.state), (ns, p) => this.stopOne(p, ns, true))),
+      );
+    }
+    return results;
   }
 
   // ---- internals ------------------------------------------------------------------------------------------
@@ -648,6 +775,7 @@ export class Supervisor {
     group.pool?.close();
     group.fcgiSocket?.dispose();
     for (const proc of group.processes) {
+      this.deps.cancel(proc);
       this.pools.delete(proc);
       proc.dispose();
       this.waiters.delete(proc);
@@ -662,6 +790,7 @@ export class Supervisor {
   private settled(proc: ManagedProcess): void {
     // A listener that just became RUNNING may take buffered events (LSN-03).
     if (proc.state === "RUNNING") this.pools.get(proc)?.dispatch();
+    this.deps.release(); // issue 14: a state change may meet someone's depends_on
     const set = this.waiters.get(proc);
     if (set === undefined) return;
     for (const waiter of [...set]) waiter();
