@@ -9,3 +9,5 @@ export type { NativeReaper, ReapedChild } from "./native.js";
 export { describeWaitStatus, signalName } from "./wait-status.js";
 export { listZombieChildren, parseProcStat } from "./proc.js";
 export type { ProcStat } from "./proc.js";
+export { createNotifySocketFactory, notifyMechanism } from "./notify.js";
+export type { NotifySocket, NotifySocketFactory, NotifyMechanism, NotifyPortOptions } from "./notify.js";
