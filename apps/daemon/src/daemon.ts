@@ -13,6 +13,7 @@ import { openServers, serverUrlFor, type OpenServers } from "./runtime/listeners
 import { createOutputPort } from "./runtime/output.js";
 import { terminalEcho } from "./runtime/terminal-echo.js";
 import { ensureOrphanReaper } from "./runtime/orphan-reaper.js";
+import { createNotifySocketFactory, type NotifySocketFactory } from "@tsupervisord/reaper";
 import { createHandlers } from "./service/handlers.js";
 import { createXmlRpcBackend } from "./service/xmlrpc-backend.js";
 import { rereadFault } from "./service/reread-fault.js";
@@ -67,6 +68,8 @@ class Daemon {
   private readonly startedAt = Math.floor(Date.now() / 1000);
   private readonly version = daemonVersion();
   private resolveStop: ((reason: StopReason) => void) | null = null;
+  /** issue 14: sd_notify sockets of this generation's children (their private directory goes with it). */
+  private notifyFactory: NotifySocketFactory | null = null;
 
   constructor(private readonly opts: RunDaemonOptions) {}
 
@@ -181,6 +184,7 @@ class Daemon {
       output: createOutputPort(config, log, () => supervisor),
       logger: log,
       serverUrl: serverUrlFor(config),
+      notify: this.notifySockets(log), // issue 14
     });
 
     // Step 7: the servers.
@@ -258,9 +262,20 @@ class Daemon {
     generation.closing.abort(this.state);
     // The engine also ends what is left in the programs' process groups (engine leftovers.ts): one mechanism.
     await generation.supervisor.shutdown({ restart });
+    this.notifyFactory?.dispose(); // issue 14
+    this.notifyFactory = null;
     await generation.servers.close();
     await generation.log.close();
     this.generation = null;
+  }
+
+  /** issue 14: the engine's NotifyPort; the first use logs which mechanism (loudly when it is the python3 helper). */
+  private notifySockets(log: ActivityLog): NotifySocketFactory {
+    this.notifyFactory?.dispose();
+    this.notifyFactory = createNotifySocketFactory({
+      onFirstUse: (mechanism, note) => (mechanism === "native" ? log.debug(`sd_notify: ${note}`) : log.warn(note)),
+    });
+    return this.notifyFactory;
   }
 
   private serviceContext(config: Config, log: ActivityLog, supervisor: Supervisor, closing: AbortSignal): ServiceContext {

@@ -605,7 +605,7 @@ export class Supervisor {
 
   private readinessInfo(proc: ManagedProcess): Pick<
     ProcessInfo,
-    "readiness" | "readinessStatus" | "liveness" | "livenessStatus" | "waitingFor" | "dependsOn"
+    "readiness" | "readinessStatus" | "liveness" | "livenessStatus" | "waitingFor" | "dependsOn" | "program"
   > {
     const view = proc.checks?.view();
     let waitingFor = "";
@@ -620,6 +620,7 @@ export class Supervisor {
       livenessStatus: view?.livenessStatus ?? "",
       waitingFor,
       dependsOn: (proc.config.readiness?.dependsOn ?? []).map((d) => `${d.program}:${d.condition}`),
+      program: proc.config.programName,
     };
   }
 

@@ -64,6 +64,8 @@ export interface ProcessInfo {
   waitingFor: string;
   /** The depends_on entries, `program:condition`. */
   dependsOn: string[];
+  /** The program (`[program:NAME]`) the process belongs to: what depends_on names. */
+  program: string;
 }
 
 /** Per-process result of group/all operations (spec §5.3): status SUCCESS with description `OK`, or the fault. */

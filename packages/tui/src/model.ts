@@ -66,6 +66,10 @@ export interface ProcessInfo {
   rssBytes: number | null;
   /** Restart count if the daemon reports one; otherwise the store counts spawns it has seen. */
   restarts: number | null;
+  /** issue 14: readiness beside the state (`none` without a ready_check), its reason, a depends_on wait. */
+  readiness?: string;
+  readinessStatus?: string;
+  waitingFor?: string;
 }
 
 /** The daemon itself, for the header. */

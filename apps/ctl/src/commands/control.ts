@@ -6,6 +6,7 @@ import { HELP_TEXTS } from "../help.js";
 import { makeNamespec, splitNamespec } from "../namespec.js";
 import { ExitStatus } from "../states.js";
 import { splitWords } from "./types.js";
+import { noteRunningDependents, runningDependents, takeWithDependents } from "./readiness.js";
 
 const F = ErrorCodes;
 
@@ -25,6 +26,8 @@ export function startResultLine(result: ProcessResult): string {
     [F.ABNORMAL_TERMINATION]: "abnormal termination",
   };
   if (result.status === F.SUCCESS) return `${name}: started`;
+  // issue 14: a depends_on that can no longer be met (supervisord never answers startProcess with FAILED).
+  if (result.status === F.FAILED) return `${name}: ERROR (${result.description.replace(/^FAILED: /u, "")})`;
   const reason = reasons[result.status];
   if (reason === undefined) throw new Error(`Unknown result code ${result.status} for ${name}`);
   return `${name}: ERROR (${reason})`;
@@ -124,7 +127,8 @@ export async function doStart(ctl: Controller, arg: string): Promise<void> {
 
 export async function doStop(ctl: Controller, arg: string): Promise<void> {
   if (!(await ctl.upcheck())) return;
-  const names = splitWords(arg);
+  // issue 14: --with-dependents stops what depends on the targets first; without it a note names them.
+  const { words: names, withDependents } = takeWithDependents(splitWords(arg));
   if (names.length === 0) {
     ctl.output("Error: stop requires a process name");
     ctl.exitstatus = ExitStatus.GENERIC;
@@ -132,14 +136,20 @@ export async function doStop(ctl: Controller, arg: string): Promise<void> {
     return;
   }
   const b = ctl.backend();
-  await runVerb(ctl, names, {
+  const verb: Verb = {
     one: (n) => b.stopProcess(n),
     group: (g) => b.stopProcessGroup(g),
     all: () => b.stopAllProcesses(),
     line: (r) => signalResultLine(r, "stopped"),
     ignored: F.NOT_RUNNING,
     badGroupStatus: ExitStatus.GENERIC,
-  });
+  };
+  if (withDependents && !names.includes("all")) {
+    const first = runningDependents(await b.getAllProcessInfo(), names).map((p) => makeNamespec(p.group, p.name));
+    await runVerb(ctl, first, verb);
+  }
+  await runVerb(ctl, names, verb);
+  if (!withDependents && !names.includes("all")) await noteRunningDependents(ctl, names);
 }
 
 export async function doRestart(ctl: Controller, arg: string): Promise<void> {

@@ -6,6 +6,7 @@ import { doStart, doStop, doRestart, doSignal } from "./control.js";
 import { doOpen, doReload, doShutdown, doVersion } from "./daemon.js";
 import { doClear, doFg, doMaintail, doTail } from "./logs.js";
 import { doPid, doStatus } from "./status.js";
+import { doGraph, doWait } from "./readiness.js";
 import type { Command, CommandTable } from "./types.js";
 
 async function doHelp(ctl: Controller, arg: string): Promise<void> {
@@ -25,6 +26,7 @@ export const COMMANDS: CommandTable = {
   clear: doClear,
   exit: leave,
   fg: doFg,
+  graph: doGraph, // issue 14 (tsctl only)
   maintail: doMaintail,
   open: doOpen,
   pid: doPid,
@@ -41,6 +43,7 @@ export const COMMANDS: CommandTable = {
   tail: doTail,
   update: doUpdate,
   version: doVersion,
+  wait: doWait, // issue 14 (tsctl only)
   help: doHelp,
   EOF: leave,
 };

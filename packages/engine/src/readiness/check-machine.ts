@@ -222,14 +222,14 @@ export function checkStatusText(s: CheckState): string {
       return `start period ${s.config.startPeriodMs / 1000}s (${what})`;
     case "checking":
       if (s.failures === 0) {
-        if (s.role === "live") return `ok (${what})`;
+        if (s.role === "live") return `${what} ok`;
         if (s.config.probe.kind === "notify") return "waiting for READY=1";
         if (s.config.probe.kind === "log") return `waiting for a line matching ${what.slice(4)}`;
         return `checking ${what}`;
       }
       return `${what} failed ${s.failures} time${s.failures === 1 ? "" : "s"}: ${s.lastError ?? ""}`;
     case "ready":
-      return s.role === "ready" ? `ready (${what})` : `ok (${what})`;
+      return `${what} passed`;
     case "tripped":
       return `${what} failed ${s.failures} times: ${s.lastError ?? ""}; restarting`;
   }
