@@ -26,15 +26,18 @@ export interface ProbeContext {
   cwd: string | null;
 }
 
-/** Runs one active probe; never rejects. */
-export function runProbe(spec: ProbeSpec, timeoutMs: number, ctx: ProbeContext): Promise<ProbeOutcome> {
+/**
+ * Runs one active probe; never rejects. `signal` cancels it (the child exited, the daemon stops): the socket is
+ * destroyed, an exec probe's process group is SIGKILLed, and the outcome says "cancelled".
+ */
+export function runProbe(spec: ProbeSpec, timeoutMs: number, ctx: ProbeContext, signal?: AbortSignal): Promise<ProbeOutcome> {
   switch (spec.kind) {
     case "tcp":
-      return tcpProbe(spec.host, spec.port, timeoutMs);
+      return tcpProbe(spec.host, spec.port, timeoutMs, signal);
     case "http":
-      return httpProbe(spec.url, timeoutMs);
+      return httpProbe(spec.url, timeoutMs, signal);
     case "exec":
-      return execProbe(spec.command, timeoutMs, ctx);
+      return execProbe(spec.command, timeoutMs, ctx, signal);
     case "log":
     case "notify":
       return Promise.resolve({ ok: false, detail: `${spec.kind} checks are passive` });
@@ -47,27 +50,43 @@ function oneLine(text: string): string {
   return text.replace(/\s+/gu, " ").trim().slice(0, 200);
 }
 
-function tcpProbe(host: string, port: number, timeoutMs: number): Promise<ProbeOutcome> {
+const CANCELLED: ProbeOutcome = { ok: false, detail: "cancelled" };
+
+/** Calls `cancel` once when `signal` aborts; returns the unhook. */
+function onCancel(signal: AbortSignal | undefined, cancel: () => void): () => void {
+  if (signal === undefined) return () => {};
+  if (signal.aborted) {
+    queueMicrotask(cancel);
+    return () => {};
+  }
+  signal.addEventListener("abort", cancel, { once: true });
+  return () => signal.removeEventListener("abort", cancel);
+}
+
+function tcpProbe(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<ProbeOutcome> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
     const finish = (outcome: ProbeOutcome): void => {
       clearTimeout(timer);
+      unhook();
       socket.destroy();
       resolve(outcome);
     };
+    const unhook = onCancel(signal, () => finish(CANCELLED));
     const timer = setTimeout(() => finish({ ok: false, detail: timedOut(timeoutMs) }), timeoutMs);
     socket.once("connect", () => finish({ ok: true, detail: "connected" }));
     socket.once("error", (err) => finish({ ok: false, detail: err.message }));
   });
 }
 
-function httpProbe(url: string, timeoutMs: number): Promise<ProbeOutcome> {
+function httpProbe(url: string, timeoutMs: number, signal?: AbortSignal): Promise<ProbeOutcome> {
   return new Promise((resolve) => {
     let done = false;
     const finish = (outcome: ProbeOutcome): void => {
       if (done) return;
       done = true;
       clearTimeout(timer);
+      unhook();
       req.destroy();
       resolve(outcome);
     };
@@ -85,11 +104,12 @@ function httpProbe(url: string, timeoutMs: number): Promise<ProbeOutcome> {
       res.on("error", () => finish({ ok, detail: `HTTP ${status}` }));
     });
     const timer = setTimeout(() => finish({ ok: false, detail: timedOut(timeoutMs) }), timeoutMs);
+    const unhook = onCancel(signal, () => finish(CANCELLED));
     req.once("error", (err) => finish({ ok: false, detail: err.message }));
   });
 }
 
-function execProbe(command: string, timeoutMs: number, ctx: ProbeContext): Promise<ProbeOutcome> {
+function execProbe(command: string, timeoutMs: number, ctx: ProbeContext, signal?: AbortSignal): Promise<ProbeOutcome> {
   return new Promise((resolve) => {
     let argv: string[];
     try {
@@ -117,21 +137,32 @@ function execProbe(command: string, timeoutMs: number, ctx: ProbeContext): Promi
     child.stdout.on("data", keep);
     child.stderr.on("data", keep);
     let expired = false;
-    const timer = setTimeout(() => {
-      expired = true;
+    let cancelled = false;
+    const killGroup = (): void => {
       try {
         if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
       } catch {
         child.kill("SIGKILL");
       }
+    };
+    const timer = setTimeout(() => {
+      expired = true;
+      killGroup();
     }, timeoutMs);
+    const unhook = onCancel(signal, () => {
+      cancelled = true;
+      killGroup();
+    });
     child.once("error", (err) => {
       clearTimeout(timer);
+      unhook();
       resolve({ ok: false, detail: `${file}: ${err.message}` });
     });
     child.once("close", (code, signal) => {
       clearTimeout(timer);
-      if (expired) resolve({ ok: false, detail: `${timedOut(timeoutMs)} (killed)` });
+      unhook();
+      if (cancelled) resolve(CANCELLED);
+      else if (expired) resolve({ ok: false, detail: `${timedOut(timeoutMs)} (killed)` });
       else if (code === 0) resolve({ ok: true, detail: "exit 0" });
       else {
         const why = code !== null ? `exit ${code}` : `signal ${signal ?? "?"}`;

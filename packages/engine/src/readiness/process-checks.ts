@@ -43,6 +43,8 @@ interface Runner {
   state: CheckState;
   timer: NodeJS.Timeout | null;
   matcher: LineMatcher | null;
+  /** The probe in flight (cancelled on `cancel`: the child exited, or the process is disposed). */
+  inFlight: AbortController | null;
 }
 
 export class ProcessChecks {
@@ -59,7 +61,7 @@ export class ProcessChecks {
     const add = (role: CheckRole, check: CheckConfig | null): void => {
       if (check === null) return;
       const matcher = check.probe.kind === "log" ? new LineMatcher(new RegExp(check.probe.source, check.probe.flags)) : null;
-      this.runners.set(role, { state: initialCheckState(role, check), timer: null, matcher });
+      this.runners.set(role, { state: initialCheckState(role, check), timer: null, matcher, inFlight: null });
     };
     add("ready", config.readyCheck);
     add("live", config.liveCheck);
@@ -153,6 +155,8 @@ export class ProcessChecks {
     for (const r of this.runners.values()) {
       if (r.timer !== null) clearTimeout(r.timer);
       r.timer = null;
+      r.inFlight?.abort();
+      r.inFlight = null;
     }
     this.closeReceiver();
   }
@@ -201,12 +205,18 @@ export class ProcessChecks {
       case "cancel":
         if (r.timer !== null) clearTimeout(r.timer);
         r.timer = null;
+        // A probe still running for a child that is gone is killed, not left to its timeout (or orphaned).
+        r.inFlight?.abort();
+        r.inFlight = null;
         break;
       case "probe": {
         const { generation } = effect;
-        void runProbe(r.state.config.probe, effect.timeoutMs, this.host.probeContext()).then((outcome) =>
-          this.send(role, { type: "result", generation, ok: outcome.ok, detail: outcome.detail }),
-        );
+        const abort = new AbortController();
+        r.inFlight = abort;
+        void runProbe(r.state.config.probe, effect.timeoutMs, this.host.probeContext(), abort.signal).then((outcome) => {
+          if (r.inFlight === abort) r.inFlight = null;
+          this.send(role, { type: "result", generation, ok: outcome.ok, detail: outcome.detail });
+        });
         break;
       }
       case "ready":
