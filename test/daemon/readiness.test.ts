@@ -234,6 +234,19 @@ describe("depends_on gated on health", () => {
     expect(both.stderr).toBe("");
   });
 
+  it("tsctl start fails cleanly when a dependency can no longer be met (it went FATAL)", async () => {
+    const d = new TestDir();
+    dirs.push(d);
+    const { dir } = await daemonWith(
+      `[program:db]\ncommand=/bin/false\nautostart=false\nstartretries=0\n\n` +
+        `[program:app]\ncommand=${script(d.root, "app", IDLE)}\ndepends_on=db:running\nautostart=false\nstartsecs=0\n`,
+    );
+    const start = await tsctl(dir, "start", "app");
+    expect(start.stdout).toBe("app: ERROR (dependency not met: db is FATAL)\n");
+    expect(start.code).toBe(1);
+    expect((await tsctl(dir, "status", "app")).stdout).toMatch(/^app +STOPPED +Not started\n$/);
+  });
+
   it("tsctl graph prints the graph as text, JSON and DOT", async () => {
     const d = new TestDir();
     dirs.push(d);

@@ -658,7 +658,7 @@ export class Supervisor {
           const blocked = this.deps.status(proc).blocked;
           if (blocked !== null) {
             this.deps.cancel(proc);
-            finish(new SupervisorError("FAILED", `${name}: dependency not met: ${blocked}`));
+            finish(new SupervisorError("FAILED", `dependency not met: ${blocked}`));
           } else if (this.currentState !== "RUNNING") finish(new SupervisorError("SHUTDOWN_STATE"));
           return;
         }

@@ -26,8 +26,10 @@ export function startResultLine(result: ProcessResult): string {
     [F.ABNORMAL_TERMINATION]: "abnormal termination",
   };
   if (result.status === F.SUCCESS) return `${name}: started`;
-  // issue 14: a depends_on that can no longer be met (supervisord never answers startProcess with FAILED).
-  if (result.status === F.FAILED) return `${name}: ERROR (${result.description.replace(/^FAILED: /u, "")})`;
+  // issue 14: a depends_on that can no longer be met (supervisord never answers startProcess so; any other FAILED
+  // stays supervisorctl's "Unknown result code" error).
+  const unmet = /^(?:FAILED: )?(dependency not met: .*)$/su.exec(result.description);
+  if (result.status === F.FAILED && unmet !== null) return `${name}: ERROR (${unmet[1] ?? ""})`;
   const reason = reasons[result.status];
   if (reason === undefined) throw new Error(`Unknown result code ${result.status} for ${name}`);
   return `${name}: ERROR (${reason})`;
