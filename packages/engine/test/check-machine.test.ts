@@ -205,3 +205,23 @@ describe("liveness", () => {
     expect(h.now).toBe(10000);
   });
 });
+
+describe("the readiness event", () => {
+  it("is not under EVENT, so supervisord event listeners (which subscribe to EVENT or its children) never get it", async () => {
+    const { eventMatches, formatPayload } = await import("../src/index.js");
+    expect(eventMatches("EVENT", "PROCESS_READINESS_CHANGED")).toBe(false);
+    expect(eventMatches("PROCESS_STATE", "PROCESS_READINESS_CHANGED")).toBe(false);
+    expect(eventMatches("PROCESS_READINESS_CHANGED", "PROCESS_READINESS_CHANGED")).toBe(true);
+    expect(
+      formatPayload({
+        name: "PROCESS_READINESS_CHANGED",
+        processName: "db",
+        groupName: "db",
+        readiness: "ready",
+        readinessStatus: "tcp:127.0.0.1:5432 passed",
+        liveness: "none",
+        livenessStatus: "",
+      }),
+    ).toBe("processname:db groupname:db readiness:ready liveness:none\ntcp:127.0.0.1:5432 passed");
+  });
+});
