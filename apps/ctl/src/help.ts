@@ -78,6 +78,23 @@ export const HELP_TEXTS: Readonly<Record<string, readonly string[]>> = {
   version: ["version\t\t\tShow the version of the remote supervisord process"],
 };
 
+/**
+ * issue 14: tsctl's own commands. `help <topic>` explains them, but the `help` index stays supervisorctl's
+ * (its output is byte-identical to the Python client's).
+ */
+export const TSCTL_HELP_TEXTS: Readonly<Record<string, readonly string[]>> = {
+  graph: [
+    "graph			Print the depends_on graph: programs in start order, what each needs",
+    "graph <name>		Only <name>, what it needs and what needs it",
+    "graph --json | --dot	As JSON, or as Graphviz DOT",
+  ],
+  wait: [
+    "wait <name> [...] --for ready|running|stopped [--timeout S]",
+    "			Wait until every named process (or group:*, all) gets there.",
+    "			Exit 0 done, 1 timed out, 2 bad name or usage, 3 cannot get there (FATAL).",
+  ],
+};
+
 /** The actions `help` lists: every documented one, sorted. */
 export const ACTIONS: readonly string[] = Object.keys(HELP_TEXTS).sort();
 
@@ -92,6 +109,8 @@ export function helpIndex(): string[] {
 /** `help <topic>` (CMD-HELP-1); unknown topics get cmd's `*** No help on <topic>`. */
 export function helpFor(topic: string): string[] {
   if (topic === "help") return [...HELP_HELP];
-  const text = Object.prototype.hasOwnProperty.call(HELP_TEXTS, topic) ? HELP_TEXTS[topic] : undefined;
+  const own = (table: Readonly<Record<string, readonly string[]>>): readonly string[] | undefined =>
+    Object.prototype.hasOwnProperty.call(table, topic) ? table[topic] : undefined;
+  const text = own(HELP_TEXTS) ?? own(TSCTL_HELP_TEXTS);
   return text !== undefined ? [...text] : [`*** No help on ${topic}`];
 }

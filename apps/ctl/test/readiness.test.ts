@@ -75,3 +75,12 @@ describe("status --verbose column", () => {
     expect(readinessColumn(info("a", { waitingFor: "waiting for db:ready (STARTING)" }))).toBe("   waiting for db:ready (STARTING)");
   });
 });
+
+describe("help", () => {
+  it("explains graph and wait, and leaves supervisorctl's help index alone", async () => {
+    const { helpFor, helpIndex } = await import("../src/help.js");
+    expect(helpFor("graph")[0]).toMatch(/^graph\t/);
+    expect(helpFor("wait")[0]).toBe("wait <name> [...] --for ready|running|stopped [--timeout S]");
+    expect(helpIndex().join("\n")).not.toMatch(/graph|wait/);
+  });
+});
