@@ -36,6 +36,26 @@ describe("tcp", () => {
   });
 });
 
+describe("tcp, politely", () => {
+  it("closes with FIN after reading the greeting, so a server without an error handler is not reset", async () => {
+    let closedCleanly = 0;
+    let allClosed = (): void => {};
+    const done = new Promise<void>((resolve) => (allClosed = resolve));
+    // No 'error' listener on purpose: an ECONNRESET here would be an uncaught error and fail the run.
+    const port = await listen(
+      net.createServer((s) => {
+        s.on("end", () => {
+          closedCleanly += 1;
+          if (closedCleanly === 20) allClosed();
+        });
+        s.end("+PONG\r\n");
+      }),
+    );
+    for (let i = 0; i < 20; i++) expect((await runProbe({ kind: "tcp", host: "127.0.0.1", port }, 1000, ctx)).ok).toBe(true);
+    await done; // every connection ended with FIN ('end'), none with a reset
+  });
+});
+
 describe("http", () => {
   it("2xx and 3xx pass, others fail with the status and the start of the body", async () => {
     let status = 200;

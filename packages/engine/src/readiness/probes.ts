@@ -74,7 +74,17 @@ function tcpProbe(host: string, port: number, timeoutMs: number, signal?: AbortS
     };
     const unhook = onCancel(signal, () => finish(CANCELLED));
     const timer = setTimeout(() => finish({ ok: false, detail: timedOut(timeoutMs) }), timeoutMs);
-    socket.once("connect", () => finish({ ok: true, detail: "connected" }));
+    socket.once("connect", () => {
+      clearTimeout(timer);
+      unhook();
+      resolve({ ok: true, detail: "connected" });
+      // Close politely: read and drop whatever the server says (a greeting left unread would make the kernel
+      // answer with RST, which some servers take badly), send FIN, and destroy it if the peer does not close.
+      socket.on("error", () => {});
+      socket.resume();
+      socket.end();
+      setTimeout(() => socket.destroy(), 1000).unref();
+    });
     socket.once("error", (err) => finish({ ok: false, detail: err.message }));
   });
 }

@@ -145,7 +145,8 @@ export class ProcessChecks {
     return {
       readiness: readinessOf(ready),
       readinessStatus,
-      liveness: readinessOf(live),
+      // Liveness reads `ready` while it passes (probing, no failure since the last success).
+      liveness: live !== null && live.phase === "checking" && live.failures === 0 ? "ready" : readinessOf(live),
       livenessStatus: live === null ? "" : checkStatusText(live),
     };
   }
