@@ -54,6 +54,16 @@ function tsctl(dir: TestDir, ...args: string[]): Promise<RunResult> {
   return runCommand([NODE, TSCTL, "-c", dir.conf, ...args], { timeoutMs: 60_000 });
 }
 
+describe("examples/readiness", () => {
+  it("is a valid config whose extension keys -t lists", async () => {
+    const root = new URL("../..", import.meta.url).pathname;
+    const t = await runCommand([NODE, `${root}apps/daemon/dist/main.js`, "-t", "-c", `${root}examples/readiness/supervisord.conf`]);
+    expect(t.code, t.output).toBe(0);
+    expect(t.stdout).toMatch(/^config OK\n/);
+    expect(t.stdout).toMatch(/^extension\t\S+supervisord\.conf:\d+\t\[program:worker\]\tdepends_on$/m);
+  });
+});
+
 describe("a Celery-like stack", () => {
   it("starts in dependency order and stops in reverse, by the children's own timestamps", async () => {
     const dir = new TestDir("tsd-stack-");
@@ -95,7 +105,8 @@ describe("a Celery-like stack", () => {
     const dir = new TestDir("tsd-stack-");
     dirs.push(dir);
     await writeStack(dir);
-    const t = await runCommand([NODE, `${process.cwd().replace(/\/test$/, "")}/apps/daemon/dist/main.js`, "-t", "-c", dir.conf]);
+    const root = new URL("../..", import.meta.url).pathname;
+    const t = await runCommand([NODE, `${root}apps/daemon/dist/main.js`, "-t", "-c", dir.conf]);
     expect(t.stdout).toMatch(/^extension\t\S+:\d+\t\[program:worker\]\tdepends_on$/m);
     const child = spawn(SUPERVISORD, ["-n", "-c", dir.conf], { stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
