@@ -66,6 +66,32 @@ describe("readiness probes against real servers", () => {
     expect(json[0]).toMatchObject({ readiness: "ready", statename: "RUNNING", program: "app" });
   });
 
+  it.skipIf(!fs.existsSync("/usr/bin/supervisorctl"))("XML-RPC is unchanged: the real supervisorctl prints what plain tsctl status prints, getProcessInfo has supervisord's keys only", async () => {
+    const port = await listen(net.createServer((s) => s.end()));
+    const d = new TestDir();
+    dirs.push(d);
+    const { dir } = await daemonWith(
+      `[program:app]\ncommand=${script(d.root, "idle", IDLE)}\nready_check=tcp:127.0.0.1:${port}\nstartsecs=0\n\n` +
+        `[program:dep]\ncommand=${script(d.root, "idle2", IDLE)}\ndepends_on=app:ready\nstartsecs=0\n`,
+    );
+    await waitReady(dir, "app", "dep");
+    const uptime = (s: string): string => s.replace(/uptime \d+:\d\d:\d\d/g, "uptime H:MM:SS");
+    const py = await runCommand(["/usr/bin/supervisorctl", "-c", dir.conf, "status"]);
+    const ts = await tsctl(dir, "status");
+    expect(uptime(py.stdout)).toBe(uptime(ts.stdout));
+    const keys = await runCommand([
+      "/usr/bin/python3",
+      "-c",
+      "import sys; from xmlrpc.client import ServerProxy; from supervisor.xmlrpc import SupervisorTransport; " +
+        "p = ServerProxy('http://127.0.0.1', transport=SupervisorTransport(None, None, 'unix://' + sys.argv[1])); " +
+        "print(' '.join(sorted(p.supervisor.getProcessInfo('dep').keys())))",
+      dir.socket,
+    ]);
+    expect(keys.stdout.trim()).toBe(
+      "description exitstatus group logfile name now pid spawnerr start state statename stderr_logfile stdout_logfile stop",
+    );
+  });
+
   it("http: checking while the test's server answers 503, ready at the first 2xx", async () => {
     let healthy = false;
     let hits = 0;
@@ -232,6 +258,18 @@ describe("depends_on gated on health", () => {
     const both = await tsctl(dir, "stop", "--with-dependents", "db");
     expect(both.stdout).toBe("app: stopped\ndb: stopped\n");
     expect(both.stderr).toBe("");
+  });
+
+  it("started needs only the spawn: the dependent runs while its dependency is still STARTING", async () => {
+    const d = new TestDir();
+    dirs.push(d);
+    const { dir } = await daemonWith(
+      `[program:slow]\ncommand=${script(d.root, "slow", IDLE)}\nstartsecs=60\n\n` +
+        `[program:fast]\ncommand=${script(d.root, "fast", IDLE)}\ndepends_on=slow:started\nstartsecs=0\n`,
+    );
+    const r = await tsctl(dir, "wait", "fast", "--for", "running", "--timeout", "30");
+    expect(r.code, r.output).toBe(0);
+    expect((await tsctl(dir, "status", "slow")).stdout).toMatch(/^slow +STARTING/);
   });
 
   it("tsctl start fails cleanly when a dependency can no longer be met (it went FATAL)", async () => {

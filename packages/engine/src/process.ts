@@ -115,6 +115,11 @@ export class ManagedProcess {
     });
   }
 
+  /** A stop by hand wins over a liveness restart still in progress (the program stays stopped). */
+  cancelLivenessRestart(): void {
+    this.restartAfterStop = false;
+  }
+
   /** After a batch: finish a liveness restart once the stop completed (a new stop/start by hand cancels it). */
   private continueRestart(): void {
     if (!this.restartAfterStop || this.processing) return;

@@ -223,6 +223,7 @@ export class Supervisor {
 
   private async stopOne(proc: ManagedProcess, name: string, wait: boolean): Promise<true> {
     this.deps.cancel(proc); // issue 14: a stop withdraws a start still waiting for its dependencies
+    proc.cancelLivenessRestart(); // … and a liveness restart still in progress
     if (!RUNNING_STATES.has(proc.state)) throw new SupervisorError("NOT_RUNNING", name);
     const result = proc.dispatch({ type: "stop" });
     if (result?.refused !== undefined) throw new SupervisorError("FAILED", result.refused);

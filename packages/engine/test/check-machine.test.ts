@@ -225,3 +225,27 @@ describe("the readiness event", () => {
     ).toBe("processname:db groupname:db readiness:ready liveness:none\ntcp:127.0.0.1:5432 passed");
   });
 });
+
+describe("publishing", () => {
+  it("a failure repeated past retries with the same reason is not published again; a new reason is", () => {
+    const changes: number[] = [];
+    let state = initialCheckState("ready", config(tcp, { retries: 2 }));
+    const send = (event: CheckEvent): void => {
+      const r = checkTransition(state, event);
+      state = r.state;
+      changes.push(r.effects.filter((e) => e.type === "changed").length);
+    };
+    send({ type: "begin" });
+    const fail = (detail: string): void => {
+      send({ type: "result", generation: state.generation, ok: false, detail });
+      send({ type: "timer", generation: state.generation });
+    };
+    fail("refused");
+    fail("refused");
+    fail("refused");
+    fail("refused");
+    fail("timed out");
+    // begin, then per failure: changed on the result (1), none on the timer that re-probes (0)
+    expect(changes).toEqual([1, 1, 0, 1, 0, 0, 0, 0, 0, 1, 0]);
+  });
+});

@@ -182,6 +182,10 @@ export function checkTransition(state: CheckState, event: CheckEvent): CheckResu
 }
 
 function fail(s: Draft, effects: CheckEffect[], detail: string): void {
+  // A probe failing the same way again and again (a port that never opens) is published while it counts up to
+  // `retries` and whenever the reason changes, not on every probe: Watch clients are not flooded by it (reads
+  // of the process info still show the current count).
+  const quiet = s.failures >= s.config.retries && detail === s.lastError;
   s.failures += 1;
   s.lastError = detail;
   if (s.role === "live" && s.failures >= s.config.retries) {
@@ -190,7 +194,7 @@ function fail(s: Draft, effects: CheckEffect[], detail: string): void {
     effects.push({ type: "cancel" });
     effects.push({ type: "restart", reason: `${s.config.text} failed ${s.failures} times: ${detail}` });
   }
-  effects.push({ type: "changed" });
+  if (!quiet) effects.push({ type: "changed" });
 }
 
 /** Readiness as clients see it (beside supervisord's state, never instead of it). */
