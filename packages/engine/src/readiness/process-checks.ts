@@ -19,6 +19,8 @@ import {
 import { parseNotifyMessage, type NotifyPort, type NotifyReceiver } from "./notify-port.js";
 import { LineMatcher, runProbe, type ProbeContext } from "./probes.js";
 
+const NO_CONTEXT: ProbeContext = { env: {}, cwd: null };
+
 export interface ChecksHost {
   name: string;
   logger: EngineLogger;
@@ -214,7 +216,10 @@ export class ProcessChecks {
         const { generation } = effect;
         const abort = new AbortController();
         r.inFlight = abort;
-        void runProbe(r.state.config.probe, effect.timeoutMs, this.host.probeContext(), abort.signal).then((outcome) => {
+        // Only exec probes need the program's environment (a copy of the daemon's): built for them alone.
+        const probe = r.state.config.probe;
+        const ctx = probe.kind === "exec" ? this.host.probeContext() : NO_CONTEXT;
+        void runProbe(probe, effect.timeoutMs, ctx, abort.signal).then((outcome) => {
           if (r.inFlight === abort) r.inFlight = null;
           this.send(role, { type: "result", generation, ok: outcome.ok, detail: outcome.detail });
         });
