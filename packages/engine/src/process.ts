@@ -15,6 +15,7 @@ import type { RunningChild, SpawnResult } from "./spawn.js";
 import { childEnvironment, spawnChild } from "./spawn.js";
 import type { NotifyPort } from "./readiness/notify-port.js";
 import { ProcessChecks } from "./readiness/process-checks.js";
+import type { ProcessView } from "./types.js";
 
 export interface ProcessEnvironment {
   bus: EventBus;
@@ -132,6 +133,9 @@ export class ManagedProcess {
   get name(): string {
     return this.config.name;
   }
+
+  /** The read-only face handed to lifecycle hooks (SupervisorHooks). */
+  readonly view: ProcessView = viewOf(this);
 
   get groupName(): string {
     return this.config.groupName;
@@ -375,4 +379,24 @@ function releaseOnFailure(result: SpawnResult, lease: FcgiLease): SpawnResult {
   if (result.kind === "failed") lease.release();
   if (result.kind !== "deferred") return result;
   return { kind: "deferred", outcome: result.outcome.then((outcome) => releaseOnFailure(outcome, lease)) };
+}
+
+function viewOf(p: ManagedProcess): ProcessView {
+  return {
+    get name() {
+      return p.config.name;
+    },
+    get group() {
+      return p.config.groupName;
+    },
+    get config() {
+      return p.config;
+    },
+    get state() {
+      return p.machine.state;
+    },
+    get pid() {
+      return p.machine.pid;
+    },
+  };
 }
