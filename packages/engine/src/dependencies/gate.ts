@@ -28,7 +28,8 @@ export function blockedBecause(proc: ManagedProcess, condition: Dependency["cond
   if (condition === "completed" && state === "EXITED" && !meets(proc, "completed")) {
     return `${proc.name} exited with status ${proc.machine.exitstatus ?? "?"} (not an expected exit code)`;
   }
-  if (condition !== "completed" && state === "EXITED" && !proc.machine.daemonRunning) return `${proc.name} is EXITED`;
+  // An autorestart would have made it STARTING already: EXITED stays EXITED, so it will not run (or be ready).
+  if ((condition === "running" || condition === "ready") && state === "EXITED") return `${proc.name} is EXITED`;
   return null;
 }
 
