@@ -153,4 +153,7 @@ const METHOD = [
   '  (PM2: 50 apps with `max_restarts` = startretries, `min_uptime` 1 s, until all errored).',
   '- **shutdown**: with all RUNNING, the user\'s way of stopping (SIGTERM to the daemon; `pm2 kill`) until the daemon',
   '  and every child are gone.',
+  '- **nested** (XML-RPC systems only; issue 21 #12): requests of a struct nested 100,000 deep (6.6 MB) sent at once',
+  '  while one client calls `getState` back to back: `rpc_wait_max` is the longest getState during the attack,',
+  '  `answered` the time until every attack has its answer, `rss_after`/`rss_growth` the daemon\'s RSS after it.',
 ];

@@ -30,6 +30,9 @@ export interface ProcessInfo {
   waitingFor?: string;
   dependsOn?: string[];
   program?: string;
+  /** Spawns after the first since the daemon started; a tsupervisord extra (gRPC only: undefined over XML-RPC,
+   * as supervisord has no such counter). Shown only by `--json`. */
+  restarts?: number;
 }
 
 /** issue 14: one message of the daemon's Watch stream, as `tsctl wait` needs it. */

@@ -55,6 +55,7 @@ function toProcessInfo(info: {
   waitingFor?: string;
   dependsOn?: string[];
   program?: string;
+  restarts: number;
 }): ProcessInfo {
   return {
     name: info.name,
@@ -78,6 +79,7 @@ function toProcessInfo(info: {
     waitingFor: info.waitingFor ?? "",
     dependsOn: info.dependsOn ?? [],
     program: info.program ?? "",
+    restarts: info.restarts,
   };
 }
 

@@ -40,5 +40,6 @@ export function buildProcessInfo(
     cpuPercent: tree?.cpuPercent ?? null,
     rssBytes: tree?.rssBytes ?? null,
     ...readiness,
+    restarts: proc.restarts,
   };
 }

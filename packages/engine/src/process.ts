@@ -263,6 +263,11 @@ export class ManagedProcess {
     }
   }
 
+  /** Spawns after the first (each spawn attempt counts, as each is a start of the program). */
+  get restarts(): number {
+    return Math.max(0, this.spawnSerial - 1);
+  }
+
   private spawn(): void {
     const serial = ++this.spawnSerial;
     if (this.config.kind !== "fcgi-program") {

@@ -79,6 +79,9 @@ export interface ProcessInfo {
   dependsOn: string[];
   /** The program (`[program:NAME]`) the process belongs to: what depends_on names. */
   program: string;
+  /** Spawns after the first since the daemon started (autorestart, BACKOFF retries, restarts by hand): a
+   * tsupervisord extra that supervisord does not have, so never sent over XML-RPC. */
+  restarts: number;
 }
 
 /** Per-process result of group/all operations (spec §5.3): status SUCCESS with description `OK`, or the fault. */

@@ -31,6 +31,8 @@ export function processInfo(name: string, group = name): ProcessInfo {
     waitingFor: "",
     dependsOn: ["redis:ready", "migrate:completed"],
     program: name,
+    // Field 55, far from the others: proves a high field number round-trips.
+    restarts: 7,
   };
 }
 

@@ -16,13 +16,14 @@ function wire(extra: Partial<WireProcessInfo> = {}): WireProcessInfo {
     pid: 10,
     cpuPercent: 1.5,
     rssBytes: 4096,
+    restarts: 3,
     ...extra,
   };
 }
 
 describe("gRPC mapping (protocol messages → TUI model)", () => {
   it("maps ProcessInfo, with no CPU/RSS for a process that has no pid", () => {
-    expect(mapProcess(wire())).toMatchObject({ state: "RUNNING", pid: 10, cpuPercent: 1.5, rssBytes: 4096 });
+    expect(mapProcess(wire())).toMatchObject({ state: "RUNNING", pid: 10, cpuPercent: 1.5, rssBytes: 4096, restarts: 3 });
     expect(mapProcess(wire({ pid: 0, state: 200, statename: "FATAL", cpuPercent: 0, rssBytes: 0 }))).toMatchObject({
       state: "FATAL",
       cpuPercent: null,

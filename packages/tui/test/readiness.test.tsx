@@ -25,7 +25,7 @@ function mount() {
   const source = new FakeSource();
   const store = new TopStore(initialState({ viewport: { columns: 120, rows: 20 }, now: 10_000 }), { minIntervalMs: 0 });
   const controller = new TopController(store, source);
-  const view = render(<App store={store} controller={controller} label="unix:///tmp/test.sock" clockMs={0} />);
+  const view = render(<App store={store} controller={controller} label="unix:///tmp/test.sock" clock={false} />);
   cleanups.push(() => {
     view.unmount();
     store.dispose();
@@ -70,7 +70,7 @@ describe("Watch mapping", () => {
   it("process_readiness_changed becomes a process update carrying the readiness", () => {
     const info: WireProcessInfo = {
       name: "db", group: "db", description: "pid 7, uptime 0:00:05", start: 100, stop: 0, now: 105, state: 20,
-      statename: "RUNNING", spawnerr: "", exitstatus: 0, pid: 7, cpuPercent: 0, rssBytes: 0,
+      statename: "RUNNING", spawnerr: "", exitstatus: 0, pid: 7, cpuPercent: 0, rssBytes: 0, restarts: 0,
       readiness: "ready", readinessStatus: "tcp:127.0.0.1:5432 passed", waitingFor: "",
     };
     const events = new WatchMapper().map({ event: { $case: "processReadinessChanged", processReadinessChanged: { process: info } } });

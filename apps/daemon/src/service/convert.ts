@@ -40,6 +40,7 @@ export function processInfoToWire(info: EngineProcessInfo): ProcessInfo {
     waitingFor: info.waitingFor,
     dependsOn: info.dependsOn,
     program: info.program,
+    restarts: info.restarts,
   };
 }
 

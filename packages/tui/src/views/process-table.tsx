@@ -1,4 +1,5 @@
 import { Box, Text } from "ink";
+import { processUptime } from "../clock.js";
 import { fit, formatBytes, formatCpu, formatDuration } from "../format.js";
 import type { ProcessRecord, TopState } from "../reducer.js";
 import type { GroupRow, ProcessRow, Row } from "../rows.js";
@@ -132,8 +133,8 @@ function ProcessLine(props: { row: ProcessRow; cols: Columns; state: TopState; s
   const before = `${mark}${fit(p.group, cols.group)} ${fit(name, cols.name)} `;
   const ready = cols.ready > 0 ? ` ${fit(readyCell(p.readiness), READY_WIDTH)}` : "";
   const after =
-    `${ready} ${fit(p.pid > 0 ? String(p.pid) : "-", 7)} ${fit(infoText(p, state.now), cols.info)} ` +
-    `${fit(String(p.restarts ?? 0), 4, true)} ${fit(formatCpu(p.cpuPercent), 6, true)} ` +
+    `${ready} ${fit(p.pid > 0 ? String(p.pid) : "-", 7)} ${fit(infoText(state, p, state.now), cols.info)} ` +
+    `${fit(p.restarts === null ? "-" : String(p.restarts), 4, true)} ${fit(formatCpu(p.cpuPercent), 6, true)} ` +
     `${fit(formatBytes(p.rssBytes), 7, true)} ${fit(exitText(p), 5, true)}`;
   return (
     <Text wrap="truncate" inverse={selected} dimColor={isStale(state)}>
@@ -179,10 +180,9 @@ function sumOrNull(values: Array<number | null>): number | null {
 }
 
 /** Uptime for live processes (aged locally since the last event), else the daemon's own description. */
-export function infoText(p: ProcessRecord, now: number): string {
-  if ((p.state === "RUNNING" || p.state === "STOPPING" || p.state === "STARTING") && p.start > 0) {
-    return `up ${formatDuration(p.now - p.start + Math.max(0, now - p.receivedAt) / 1000)}`;
-  }
+export function infoText(state: TopState, p: ProcessRecord, now: number): string {
+  const uptime = processUptime(state, p, now);
+  if (uptime !== null) return `up ${formatDuration(uptime)}`;
   if ((p.state === "BACKOFF" || p.state === "FATAL") && p.spawnerr !== "") return p.spawnerr;
   if (p.waitingFor) return p.waitingFor; // issue 14: a start held back by depends_on says why
   return p.description;
