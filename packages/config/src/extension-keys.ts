@@ -1,24 +1,22 @@
 /**
- * Every tsupervisord extension key: options supervisord 4.2.5 does not know and ignores, so one file runs under
- * both. A flat list on purpose (each feature adds its own rows; merges are unions). `tsupervisord -t` reports
- * which of these a file uses.
+ * Every key tsupervisord reads that supervisord 4.2.5 does not (supervisord ignores unknown keys, so one file
+ * runs under both). A flat list: rows from different features are simply appended. `tsupervisord -t` reports
+ * which of these a file uses (extensionKeysUsed).
  */
 import type { IniParser } from "./ini.js";
 
-export type ExtensionSection =
-  | "program"
-  | "supervisord"
-  | "inet_http_server"
-  | "unix_http_server"
-  | "tsupervisord";
-
 export interface ExtensionKey {
-  section: ExtensionSection;
+  section: "program" | "eventlistener" | "fcgi-program" | "group" | "supervisord" | "inet_http_server" | "unix_http_server" | "supervisorctl" | "tsupervisord";
   key: string;
   summary: string;
 }
 
 export const EXTENSION_KEYS: readonly ExtensionKey[] = [
+  {
+    section: "inet_http_server",
+    key: "allow_unauthenticated",
+    summary: "true: serve a non-loopback address without username/password (refused otherwise; loopback is always served, with supervisord's CRIT line)",
+  },
   // issue 14: readiness, liveness, dependencies (packages/config/src/ext/readiness.ts)
   { section: "program", key: "ready_check", summary: "readiness probe: tcp:HOST:PORT, http://URL, exec:CMD, log:/REGEX/, notify" },
   { section: "program", key: "ready_check_interval", summary: "seconds between readiness probes (default 1)" },
@@ -41,19 +39,22 @@ export interface ExtensionKeyUse {
   line: number;
 }
 
+const SECTION_KINDS: ReadonlySet<string> = new Set<ExtensionKey["section"]>([
+  "program",
+  "eventlistener",
+  "fcgi-program",
+  "group",
+  "supervisord",
+  "inet_http_server",
+  "unix_http_server",
+  "supervisorctl",
+  "tsupervisord",
+]);
+
 /** Which section kind of EXTENSION_KEYS a real section name belongs to (`program:web` -> program). */
-function sectionKind(section: string): ExtensionSection | null {
+function sectionKind(section: string): ExtensionKey["section"] | null {
   const kind = section.includes(":") ? section.slice(0, section.indexOf(":")) : section;
-  switch (kind) {
-    case "program":
-    case "supervisord":
-    case "inet_http_server":
-    case "unix_http_server":
-    case "tsupervisord":
-      return kind;
-    default:
-      return null;
-  }
+  return SECTION_KINDS.has(kind) ? (kind as ExtensionKey["section"]) : null;
 }
 
 /** Every extension key set in the parsed files, in section then option order. */

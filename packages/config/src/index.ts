@@ -71,3 +71,5 @@ export {
   type OrderResult,
 } from "./ext/dependency-graph.js";
 export { EXTENSION_KEYS, extensionKeysUsed, type ExtensionKey, type ExtensionKeyUse } from "./extension-keys.js";
+export { ALLOW_UNAUTHENTICATED_TCP_ENV, isLoopbackHost, serverAuthVerdict, unauthenticatedServerLine } from "./server-auth.js";
+export type { ServerAuthVerdict } from "./server-auth.js";
