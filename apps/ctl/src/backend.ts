@@ -22,10 +22,26 @@ export interface ProcessInfo {
   stdoutLogfile: string;
   stderrLogfile: string;
   pid: number;
+  // issue 14 (gRPC only; absent from XML-RPC-shaped sources): readiness beside the state, depends_on.
+  readiness?: string;
+  readinessStatus?: string;
+  liveness?: string;
+  livenessStatus?: string;
+  waitingFor?: string;
+  dependsOn?: string[];
+  program?: string;
   /** Spawns after the first since the daemon started; a tsupervisord extra (gRPC only: undefined over XML-RPC,
    * as supervisord has no such counter). Shown only by `--json`. */
   restarts?: number;
 }
+
+/** issue 14: one message of the daemon's Watch stream, as `tsctl wait` needs it. */
+export type WatchUpdate =
+  | { kind: "snapshot"; processes: ProcessInfo[] }
+  /** A process changed (state or readiness); `process` is its info after the change. */
+  | { kind: "process"; process: ProcessInfo }
+  | { kind: "group-added"; processes: ProcessInfo[] }
+  | { kind: "group-removed"; group: string };
 
 /** The outcome for one process of a group/all operation: `status` is a fault number (80 = SUCCESS). */
 export interface ProcessResult {
@@ -92,6 +108,9 @@ export interface CtlBackend {
   removeProcessGroup(name: string): Promise<void>;
   shutdown(): Promise<void>;
   restart(): Promise<void>;
+
+  /** issue 14: the Watch stream (a snapshot, then every change) until `signal` aborts or the daemon ends it. */
+  watch?(signal: AbortSignal): AsyncIterable<WatchUpdate>;
 
   /** Releases the connection so the process can exit. */
   close(): void;

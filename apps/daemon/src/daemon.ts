@@ -14,6 +14,7 @@ import { activityLogExtensions } from "./runtime/activity-log-ext.js";
 import { terminalEcho } from "./runtime/terminal-echo.js";
 import { ensureOrphanReaper } from "./runtime/orphan-reaper.js";
 import { ContainerWatch, type ContainerEnd } from "./container/watch.js";
+import { createNotifySocketFactory, type NotifySocketFactory } from "@tsupervisord/reaper";
 import { withoutSupervisorNamespace } from "./service/namespace.js";
 import { createHandlers } from "./service/handlers.js";
 import { createXmlRpcBackend } from "./service/xmlrpc-backend.js";
@@ -77,6 +78,8 @@ class Daemon {
   private exitCode: number = CONTAINER_EXIT.OK;
   /** When the current shutdown was asked for (the stop deadline counts from here). */
   private shutdownRequestedAt: number | null = null;
+  /** issue 14: sd_notify sockets of this generation's children (their private directory goes with it). */
+  private notifyFactory: NotifySocketFactory | null = null;
 
   constructor(private readonly opts: RunDaemonOptions) {}
 
@@ -211,6 +214,7 @@ class Daemon {
       output: processOutput(config, log, () => supervisor),
       logger: log,
       serverUrl: serverUrlFor(config),
+      notify: this.notifySockets(log), // issue 14
     });
 
     // Container mode: subscribed before the first spawn, so no transition of an essential program is missed.
@@ -314,6 +318,8 @@ class Daemon {
     if (this.state === "SHUTDOWN" && (this.exitCode !== CONTAINER_EXIT.OK || deadline !== null)) {
       generation.log.info(`exiting with status ${this.exitCode}`);
     }
+    this.notifyFactory?.dispose(); // issue 14
+    this.notifyFactory = null;
     await generation.servers.close();
     if (safety !== null) clearTimeout(safety);
     generation.logOpen = false;
@@ -330,6 +336,15 @@ class Daemon {
     if (end.code === CONTAINER_EXIT.OK) this.generation?.log.info(line);
     else this.generation?.log.critical(line);
     this.requestShutdown();
+  }
+
+  /** issue 14: the engine's NotifyPort; the first use logs which mechanism (loudly when it is the python3 helper). */
+  private notifySockets(log: ActivityLog): NotifySocketFactory {
+    this.notifyFactory?.dispose();
+    this.notifyFactory = createNotifySocketFactory({
+      onFirstUse: (mechanism, note) => (mechanism === "native" ? log.debug(`sd_notify: ${note}`) : log.warn(note)),
+    });
+    return this.notifyFactory;
   }
 
   private serviceContext(config: Config, log: ActivityLog, supervisor: Supervisor, closing: AbortSignal): ServiceContext {

@@ -17,6 +17,14 @@ const base: ProcessInfo = {
   stderrLogfile: null,
   cpuPercent: null,
   rssBytes: null,
+  // issue 14
+  readiness: "none",
+  readinessStatus: "",
+  liveness: "none",
+  livenessStatus: "",
+  waitingFor: "",
+  dependsOn: [],
+  program: "web",
   restarts: 0,
 };
 

@@ -54,7 +54,8 @@ export function processConfigEquals(a: ProcessConfig, b: ProcessConfig): boolean
     a.redirectStderr === b.redirectStderr &&
     sameEnvironment(a.environment, b.environment) &&
     a.serverurl === b.serverurl &&
-    (a.essential ?? false) === (b.essential ?? false)
+    (a.essential ?? false) === (b.essential ?? false) &&
+    sameJson(a.readiness ?? null, b.readiness ?? null) // issue 14 extension keys
   );
 }
 

@@ -51,6 +51,26 @@ export {
   type PasswdEntry,
   type GroupEntry,
 } from "./users.js";
+// issue 14: readiness, liveness, depends_on
+export {
+  parseProbe,
+  parseDependsOn,
+  DEPENDENCY_CONDITIONS,
+  type ProbeSpec,
+  type CheckConfig,
+  type Dependency,
+  type DependencyCondition,
+  type ReadinessConfig,
+} from "./ext/readiness.js";
+export {
+  topologicalOrder,
+  dependenciesOf,
+  dependentsOf,
+  type GraphNode,
+  type GraphEdge,
+  type OrderResult,
+} from "./ext/dependency-graph.js";
+export { EXTENSION_KEYS, extensionKeysUsed, type ExtensionKey, type ExtensionKeyUse } from "./extension-keys.js";
 export { ALLOW_UNAUTHENTICATED_TCP_ENV, isLoopbackHost, serverAuthVerdict, unauthenticatedServerLine } from "./server-auth.js";
 export type { ServerAuthVerdict } from "./server-auth.js";
 export { EXTENSION_KEYS } from "./extension-keys.js";

@@ -40,6 +40,7 @@ import type {
 } from "./types.js";
 import { colonSeparatedUserGroup, gidForUid, nameToUid, resolveUser } from "./users.js";
 import { readChannelExtensions } from "./ext/channel.js";
+import { readReadinessOptions } from "./ext/readiness.js";
 
 /** Python's `Config.__lt__`: by priority, then name. */
 export function byPriorityThenName<T extends { priority: number; name: string }>(a: T, b: T): number {
@@ -119,6 +120,8 @@ export function processesFromSection(
   // Container keys (ext/container.ts), read once per section: `%(process_num)s` is not known yet here.
   const essential = readEssential(r, names());
   const envFiles = readEnvironmentFiles(r, names(), ctx.cwd, ctx.home);
+  // issue 14 extension keys (ready_check*, live_check*, depends_on): [program:x] sections only.
+  const readiness = section.startsWith("program:") ? readReadinessOptions(r, names) : undefined;
 
   const sec = ctx.parser.sections.get(section);
   const source = { file: ctx.absolute(sec?.file ?? ctx.mainFileAsGiven), line: sec?.line ?? 0 };
@@ -234,6 +237,7 @@ export function processesFromSection(
       source,
       ...(essential ? { essential } : {}),
       ...(envFiles.files.length > 0 ? { environmentFiles: envFiles.files } : {}),
+      ...(readiness !== undefined ? { readiness } : {}),
     });
   }
   if (r.failed) return [];

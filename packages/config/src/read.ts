@@ -30,6 +30,8 @@ import { PY_WHITESPACE, pyRepr } from "@tsupervisord/pycompat";
 const PY_SPLIT = new RegExp(`[${PY_WHITESPACE}]+`, "u");
 import { IniParser, IniSyntaxError, pyStrip } from "./ini.js";
 import { groupsFromParser } from "./programs.js";
+import { validateDependencies } from "./ext/dependencies.js";
+import { extensionKeysUsed } from "./extension-keys.js";
 import { dictOfKeyValuePairs } from "./shlex.js";
 import type {
   Config,
@@ -443,6 +445,7 @@ export function readConfig(file: string, opts: ReadConfigOptions = {}): Config {
   const supervisord = readSupervisordSection(ctx, envr);
   const rpc = readRpcInterfaces(ctx);
   const groups = groupsFromParser(ctx);
+  validateDependencies(ctx, groups); // issue 14: depends_on across programs
   const servers = readServers(ctx);
   if (servers.unix.length + servers.inet.length > 0) checkRpcFactoryArguments(ctx, rpc);
   let supervisorctl: SupervisorctlConfig | null = null;
@@ -469,5 +472,11 @@ export function readConfig(file: string, opts: ReadConfigOptions = {}): Config {
     standardRpcInterface: rpc.some((x) => x.name === "supervisor"),
     rpcInterfaces: rpc,
     messages: collectMessages(ctx),
+    ...extensionKeysField(ctx),
   };
+}
+
+function extensionKeysField(ctx: ReadContext): Pick<Config, "extensionKeys"> {
+  const used = extensionKeysUsed(ctx.parser, (f) => ctx.absolute(f));
+  return used.length > 0 ? { extensionKeys: used } : {};
 }

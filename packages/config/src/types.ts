@@ -4,6 +4,8 @@
  * order (spec §1.7). The engine, the daemon and tsctl consume only these types.
  */
 import type { UserDb } from "./users.js";
+import type { ReadinessConfig } from "./ext/readiness.js";
+import type { ExtensionKeyUse } from "./extension-keys.js";
 
 export type LogLevelName = "critical" | "error" | "warn" | "info" | "debug" | "trace" | "blather";
 
@@ -86,6 +88,8 @@ export interface ProcessConfig {
   essential?: boolean;
   /** `environment_file=` (extension key): absolute paths, already merged into `environment`. */
   environmentFiles?: string[];
+  /** Extension keys (issue 14): readiness/liveness probes and depends_on; absent when none is set. */
+  readiness?: ReadinessConfig;
 }
 
 /** Event listener pool options (spec §1.5.7); present on eventlistener groups only. */
@@ -208,6 +212,8 @@ export interface Config {
   messages: ConfigMessage[];
   /** Every `[rpcinterface:x]` section (only supervisor's own factory is accepted, PLG-02). */
   rpcInterfaces: RpcInterfaceConfig[];
+  /** tsupervisord extension keys the files set (for `tsupervisord -t`); absent when none. */
+  extensionKeys?: ExtensionKeyUse[];
 }
 
 /** One `[rpcinterface:x]` section. */

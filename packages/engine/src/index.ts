@@ -38,6 +38,7 @@ export type {
   EventName,
   ProcessCommunicationEvent,
   ProcessGroupEvent,
+  ProcessReadinessEvent,
   ProcessLogEvent,
   ProcessStateEvent,
   ProcessStateEventName,
@@ -71,3 +72,19 @@ export {
 } from "./essential.js";
 export type { EssentialConfig, ProcessEndView, StateChangeView } from "./essential.js";
 export { groupShareMs, reserveMs } from "./stop-deadline.js";
+// issue 14: readiness, liveness, depends_on
+export type { NotifyPort, NotifyReceiver } from "./readiness/notify-port.js";
+export { parseNotifyMessage } from "./readiness/notify-port.js";
+export {
+  checkTransition,
+  initialCheckState,
+  readinessOf,
+  checkStatusText,
+  type CheckState,
+  type CheckEvent,
+  type CheckEffect,
+  type CheckRole,
+  type CheckPhase,
+  type ReadinessName,
+} from "./readiness/check-machine.js";
+export { runProbe, LineMatcher, HTTP_READ_LIMIT, EXEC_OUTPUT_LIMIT } from "./readiness/probes.js";

@@ -6,8 +6,14 @@ import { describeProcess } from "@tsupervisord/pycompat";
 import type { ManagedProcess } from "./process.js";
 import type { TreeStats } from "./ports.js";
 import type { ProcessInfo } from "./types.js";
+import type { ReadinessFields } from "./dependencies/feature.js";
 
-export function buildProcessInfo(proc: ManagedProcess, stats: ReadonlyMap<number, TreeStats> | null, now: number): ProcessInfo {
+export function buildProcessInfo(
+  proc: ManagedProcess,
+  stats: ReadonlyMap<number, TreeStats> | null,
+  now: number,
+  readiness: ReadinessFields, // issue 14: built by the ReadinessFeature (it knows the depends_on waits)
+): ProcessInfo {
   const m = proc.machine;
   const tree = m.pid !== 0 ? stats?.get(m.pid) : undefined;
   return {
@@ -33,6 +39,7 @@ export function buildProcessInfo(proc: ManagedProcess, stats: ReadonlyMap<number
     stderrLogfile: proc.sink.stderrLogfile,
     cpuPercent: tree?.cpuPercent ?? null,
     rssBytes: tree?.rssBytes ?? null,
+    ...readiness,
     restarts: proc.restarts,
   };
 }

@@ -26,6 +26,8 @@ export interface ShutdownDeps {
   now: () => number;
   /** Called for each process object that goes away with its group. */
   onProcessGone: (proc: ManagedProcess) => void;
+  /** issue 14: the start order (depends_on, then priority); groups stop from its end. Default: priority order. */
+  stopOrder?: () => ActiveGroup[];
 }
 
 export async function runShutdown(deps: ShutdownDeps): Promise<void> {
@@ -50,7 +52,7 @@ export async function runShutdown(deps: ShutdownDeps): Promise<void> {
   };
   const interval = setInterval(report, SHUTDOWN_REPORT_EVERY_MS);
   try {
-    const stopGroups = registry.sorted();
+    const stopGroups = deps.stopOrder?.() ?? registry.sorted();
     while (stopGroups.length > 0) {
       const group = stopGroups[stopGroups.length - 1] as ActiveGroup;
       stopGroupForShutdown(group);

@@ -38,6 +38,10 @@ export interface SpawnSpec {
   onExit: (code: number | null, signal: NodeJS.Signals | null) => void;
   /** Also hand every stdout chunk here (event listeners: the protocol channel), besides the sink. */
   onStdout?: (chunk: Buffer) => void;
+  /** issue 14: every stdout and stderr chunk, as written (log checks). */
+  onOutput?: (chunk: Buffer) => void;
+  /** issue 14: variables set last (NOTIFY_SOCKET, WATCHDOG_USEC). */
+  extraEnv?: Record<string, string>;
   /**
    * fcgi programs (SPN-10): the group's listening socket becomes the child's fd 0 instead of a stdin pipe, so the
    * process has no stdin channel (sendProcessStdin answers NO_FILE, as supervisord's write hits EPIPE).
@@ -98,6 +102,7 @@ const EXEC_ERRNOS = new Set(["ENOENT", "EACCES", "ENOEXEC", "ENOTDIR", "ELOOP", 
 export function spawnChild(spec: SpawnSpec): SpawnResult {
   const { config, sink } = spec;
   const env = childEnvironment(config, spec.daemonEnv, spec.serverUrl);
+  if (spec.extraEnv !== undefined) Object.assign(env, spec.extraEnv);
 
   let resolved;
   try {
@@ -159,7 +164,7 @@ export function spawnChild(spec: SpawnSpec): SpawnResult {
     });
     return { kind: "deferred", outcome };
   }
-  return { kind: "spawned", child: attach(child, sink, config.redirectStderr, spec.onExit, spec.onStdout) };
+  return { kind: "spawned", child: attach(child, sink, config.redirectStderr, spec.onExit, spec.onStdout, spec.onOutput) };
 }
 
 /** SPN-06 texts for pipe/fork failures. */
@@ -210,10 +215,16 @@ function attach(
   redirectStderr: boolean,
   onExit: SpawnSpec["onExit"],
   onStdout?: (chunk: Buffer) => void,
+  onOutput?: (chunk: Buffer) => void,
 ): RunningChild {
   const pid = child.pid as number;
   child.stdout?.pipe(sink.stdout, { end: false });
   if (onStdout !== undefined) child.stdout?.on("data", onStdout);
+  if (onOutput !== undefined) {
+    // issue 14: log checks see the output as written; a second "data" listener does not change the pipe's flow.
+    child.stdout?.on("data", onOutput);
+    child.stderr?.on("data", onOutput);
+  }
   if (!redirectStderr) child.stderr?.pipe(sink.stderr, { end: false });
   let stdinOpen = child.stdin !== null;
   child.stdin?.on("error", () => {

@@ -37,6 +37,7 @@ import type {
   UpdateOutcome,
 } from "./types.js";
 import { ProcessWaiters } from "./waiters.js";
+import { ReadinessFeature } from "./dependencies/feature.js";
 
 export class Supervisor {
   private readonly bus: EventBus;
@@ -46,6 +47,8 @@ export class Supervisor {
   private readonly waiters = new ProcessWaiters();
   private readonly registry: GroupRegistry;
   private readonly ops: ProcessOperations;
+  /** issue 14: depends_on gating and orders, readiness fields and events. */
+  private readonly readiness: ReadinessFeature;
   private currentState: SupervisorStateName = "RUNNING";
   private active: Config;
   private pending: Config;
@@ -68,6 +71,8 @@ export class Supervisor {
       daemonEnv,
       serverUrl: options.serverUrl ?? null,
       onSettled: (proc) => this.settled(proc),
+      notify: options.notify ?? null, // issue 14
+      onChecksChanged: (proc) => this.checksChanged(proc), // issue 14
     };
     this.registry = new GroupRegistry({
       bus: this.bus,
@@ -80,6 +85,14 @@ export class Supervisor {
       daemonRunning: () => this.currentState === "RUNNING",
     });
     this.ops = new ProcessOperations({ waiters: this.waiters, logger: this.logger, now: this.now, daemonEnv });
+    this.readiness = new ReadinessFeature({
+      ops: this.ops,
+      registry: this.registry,
+      waiters: this.waiters,
+      bus: this.bus,
+      logger: this.logger,
+      daemonRunning: () => this.currentState === "RUNNING",
+    });
   }
 
   /** RUNNING, or SHUTDOWN / RESTARTING once shutdown() began. */
@@ -122,7 +135,10 @@ export class Supervisor {
     // [eventlistener:x] (priority -1) runs instead of a [program:x] (999) of the same name (issue 21 defect 4).
     for (const group of this.active.groups) if (!this.registry.has(group.name)) this.registry.activate(group);
     this.bus.publish({ name: "SUPERVISOR_STATE_CHANGE_RUNNING" });
-    for (const proc of this.registry.processesByPriority()) proc.dispatch({ type: "autostart" });
+    // issue 14: depends_on order (priority breaks ties; without depends_on this is priority order), gated starts.
+    for (const group of this.readiness.groupsInStartOrder()) {
+      for (const proc of group.processes) this.readiness.autostart(proc);
+    }
   }
 
   /**
@@ -140,37 +156,38 @@ export class Supervisor {
   /** §5.5 startProcess: resolves once RUNNING (wait) or once spawned; SupervisorError faults. */
   async startProcess(name: string, wait = true): Promise<void> {
     this.assertRunning();
-    await this.ops.start(this.registry.process(name), name, wait);
+    await this.startOne(this.registry.process(name), name, wait);
   }
 
   async startProcessGroup(name: string, wait = true): Promise<ProcessResult[]> {
     this.assertRunning();
     const procs = this.registry.group(name).processesInConfigOrder;
-    return forEachProcess(procs, (p) => !RUNNING_STATES.has(p.state), (ns, p) => this.ops.start(p, ns, wait), wait);
+    return forEachProcess(procs, (p) => !RUNNING_STATES.has(p.state), (ns, p) => this.startOne(p, ns, wait), wait);
   }
 
   async startAllProcesses(wait = true): Promise<ProcessResult[]> {
     this.assertRunning();
     const procs = this.registry.processesInCallOrder();
-    return forEachProcess(procs, (p) => !RUNNING_STATES.has(p.state), (ns, p) => this.ops.start(p, ns, wait), wait);
+    return forEachProcess(procs, (p) => !RUNNING_STATES.has(p.state), (ns, p) => this.startOne(p, ns, wait), wait);
   }
 
   async stopProcess(name: string, wait = true): Promise<void> {
     this.assertRunning();
-    await this.ops.stop(this.registry.process(name), name, wait);
+    await this.stopOne(this.registry.process(name), name, wait);
   }
 
   async stopProcessGroup(name: string, wait = true): Promise<ProcessResult[]> {
     this.assertRunning();
     const procs = this.registry.group(name).processesInConfigOrder;
-    return forEachProcess(procs, (p) => RUNNING_STATES.has(p.state), (ns, p) => this.ops.stop(p, ns, wait), wait);
+    return forEachProcess(procs, (p) => RUNNING_STATES.has(p.state), (ns, p) => this.stopOne(p, ns, wait), wait);
   }
 
   /** ORD-05: every process is signalled at once (ascending priority order of the calls), then all are awaited. */
   async stopAllProcesses(wait = true): Promise<ProcessResult[]> {
     this.assertRunning();
+    if (wait && this.readiness.hasDependencies()) return this.readiness.stopAllInDependencyOrder(); // issue 14
     const procs = this.registry.processesInCallOrder();
-    return forEachProcess(procs, (p) => RUNNING_STATES.has(p.state), (ns, p) => this.ops.stop(p, ns, wait), wait);
+    return forEachProcess(procs, (p) => RUNNING_STATES.has(p.state), (ns, p) => this.stopOne(p, ns, wait), wait);
   }
 
   /** STP-06: the pid only. `signal` is a name (`HUP`, `SIGHUP`, any case) or a number. */
@@ -206,7 +223,7 @@ export class Supervisor {
    */
   getProcessInfo(name: string, options: InfoOptions = {}): ProcessInfo {
     const proc = this.registry.process(name);
-    return buildProcessInfo(proc, this.sampleStats([proc], options), this.now());
+    return buildProcessInfo(proc, this.sampleStats([proc], options), this.now(), this.readiness.info(proc));
   }
 
   /** Sorted by group name, then process name (lexical, like supervisord). */
@@ -214,7 +231,7 @@ export class Supervisor {
     const procs = this.registry.processesByName();
     const stats = this.sampleStats(procs, options);
     const now = this.now();
-    return procs.map((p) => buildProcessInfo(p, stats, now));
+    return procs.map((p) => buildProcessInfo(p, stats, now, this.readiness.info(p)));
   }
 
   /**
@@ -270,14 +287,17 @@ export class Supervisor {
     if (this.registry.has(name)) throw new SupervisorError("ALREADY_ADDED", name);
     this.registry.checkSockets(config);
     const group = this.registry.activate(config);
-    for (const proc of group.processes) proc.dispatch({ type: "autostart" });
+    for (const proc of group.processes) this.readiness.autostart(proc);
   }
 
   removeProcessGroup(name: string): void {
     this.assertRunning();
     const group = this.registry.group(name);
     if (group.processes.some((p) => !STOPPED_STATES.has(p.state))) throw new SupervisorError("STILL_RUNNING", name);
-    this.registry.remove(group, (proc) => this.waiters.forget(proc));
+    this.registry.remove(group, (proc) => {
+      this.waiters.forget(proc);
+      this.readiness.forget(proc);
+    });
     this.bus.publish({ name: "PROCESS_GROUP_REMOVED", groupName: name });
   }
 
@@ -357,6 +377,7 @@ export class Supervisor {
     if (this.shutdownPromise !== null) return this.shutdownPromise;
     this.currentState = options.restart === true ? "RESTARTING" : "SHUTDOWN";
     this.deadlineKills = [];
+    this.readiness.clear();
     this.shutdownPromise = runShutdown({
       deadlineAt: options.deadlineAt ?? null,
       deadlineKills: this.deadlineKills,
@@ -366,6 +387,7 @@ export class Supervisor {
       logger: this.logger,
       now: this.now,
       onProcessGone: (proc) => this.waiters.forget(proc),
+      stopOrder: () => this.readiness.groupsInStartOrder(), // issue 14: stopped from the end, dependents first
     });
     return this.shutdownPromise;
   }
@@ -402,6 +424,21 @@ export class Supervisor {
     // A listener that just became RUNNING may take buffered events (LSN-03).
     if (proc.state === "RUNNING") this.registry.poolOf(proc)?.dispatch();
     this.registry.runHook("processSettled", proc);
+    this.readiness.release(); // issue 14: a state change may meet someone's depends_on
     this.waiters.notify(proc);
+  }
+
+  // ---- issue 14: starts and stops go through the ReadinessFeature (depends_on gating, orders) ---------------
+  private startOne(proc: ManagedProcess, name: string, wait: boolean): Promise<void> {
+    return this.readiness.startOne(proc, name, wait);
+  }
+
+  private stopOne(proc: ManagedProcess, name: string, wait: boolean): Promise<void> {
+    return this.readiness.stopOne(proc, name, wait);
+  }
+
+  private checksChanged(proc: ManagedProcess): void {
+    this.readiness.publish(proc);
+    this.settled(proc);
   }
 }

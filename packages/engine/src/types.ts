@@ -4,6 +4,7 @@ import type { ErrorCode } from "@tsupervisord/errors";
 import type { AnyEventName, SupervisorEvent } from "./events.js";
 import type { EngineLogger } from "./logger.js";
 import type { ProcessOutputPort } from "./output-port.js";
+import type { NotifyPort } from "./readiness/notify-port.js";
 import type { FcgiSocketPort, ProcessStatsPort } from "./ports.js";
 import type { ExitRecord } from "./signals.js";
 import type { ProcessStateName, SupervisorStateName } from "@tsupervisord/pycompat";
@@ -23,6 +24,8 @@ export interface SupervisorOptions {
   env?: Record<string, string | undefined>;
   /** Per-subscriber event queue bound (default 10000); see `subscribe()`. */
   eventQueueLimit?: number;
+  /** issue 14: sd_notify sockets for `ready_check = notify` / `live_check = notify` (the daemon plugs reaper's in). */
+  notify?: NotifyPort | null;
   /** CPU/RSS of process trees (default: read from /proc). */
   stats?: ProcessStatsPort;
   /** `[fcgi-program:x]` sockets (default: real sockets through a helper process). */
@@ -62,6 +65,20 @@ export interface ProcessInfo {
   cpuPercent: number | null;
   /** Resident memory of the process and all its descendants in bytes; null when not running or not measured. */
   rssBytes: number | null;
+  // ---- issue 14 (beside supervisord's state, never instead of it; not on XML-RPC) ----
+  /** `none` (no ready_check), `pending` (no child), `checking`, `failing` (retries used up, still probing), `ready`. */
+  readiness: string;
+  /** Why (not) ready, e.g. `tcp:127.0.0.1:6379 failed 3 times: connect ECONNREFUSED …`; "" without a check. */
+  readinessStatus: string;
+  /** Same values for live_check (`ready` = passing). */
+  liveness: string;
+  livenessStatus: string;
+  /** Set while a start is held back by depends_on: `waiting for redis:ready (RUNNING, checking …)`. */
+  waitingFor: string;
+  /** The depends_on entries, `program:condition`. */
+  dependsOn: string[];
+  /** The program (`[program:NAME]`) the process belongs to: what depends_on names. */
+  program: string;
   /** Spawns after the first since the daemon started (autorestart, BACKOFF retries, restarts by hand): a
    * tsupervisord extra that supervisord does not have, so never sent over XML-RPC. */
   restarts: number;

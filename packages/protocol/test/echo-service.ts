@@ -23,6 +23,14 @@ export function processInfo(name: string, group = name): ProcessInfo {
     cpuPercent: 12.5,
     // Past 2^32, to prove int64 survives as a JS number.
     rssBytes: 6_000_000_000,
+    // issue 14's fields (20-26), so their round trip is proven too
+    readiness: "ready",
+    readinessStatus: "tcp:127.0.0.1:6379 passed",
+    liveness: "none",
+    livenessStatus: "",
+    waitingFor: "",
+    dependsOn: ["redis:ready", "migrate:completed"],
+    program: name,
     // Field 55, far from the others: proves a high field number round-trips.
     restarts: 7,
   };

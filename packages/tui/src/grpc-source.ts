@@ -22,6 +22,10 @@ export interface WireProcessInfo {
   pid: number;
   cpuPercent: number;
   rssBytes: number;
+  // issue 14 (absent from older daemons)
+  readiness?: string;
+  readinessStatus?: string;
+  waitingFor?: string;
   /** Spawns after the first since the daemon started (proto field 55). */
   restarts: number;
 }
@@ -46,6 +50,7 @@ export interface WireWatchResponse {
   event:
     | { $case: "snapshot"; snapshot: WireSnapshot }
     | { $case: "processStateChanged"; processStateChanged: { process?: WireProcessInfo | undefined } }
+    | { $case: "processReadinessChanged"; processReadinessChanged: { process?: WireProcessInfo | undefined } }
     | { $case: "groupAdded"; groupAdded: { name: string; processes: WireProcessInfo[] } }
     | { $case: "groupRemoved"; groupRemoved: { name: string } }
     | { $case: "supervisorStateChanged"; supervisorStateChanged: { statename: string } }
@@ -107,6 +112,9 @@ export function mapProcess(p: WireProcessInfo): ProcessInfo {
     cpuPercent: alive && p.rssBytes > 0 ? p.cpuPercent : null,
     rssBytes: alive && p.rssBytes > 0 ? p.rssBytes : null,
     restarts: p.restarts,
+    ...(p.readiness !== undefined && p.readiness !== "" ? { readiness: p.readiness } : {}),
+    ...(p.readinessStatus ? { readinessStatus: p.readinessStatus } : {}),
+    ...(p.waitingFor ? { waitingFor: p.waitingFor } : {}),
   };
 }
 
@@ -133,6 +141,11 @@ export class WatchMapper {
       }
       case "processStateChanged": {
         const p = event.processStateChanged.process;
+        return p ? [{ kind: "process", info: mapProcess(p) }] : [];
+      }
+      case "processReadinessChanged": {
+        // issue 14: same process, new readiness (the state is unchanged, so no restart is counted).
+        const p = event.processReadinessChanged.process;
         return p ? [{ kind: "process", info: mapProcess(p) }] : [];
       }
       case "groupAdded":

@@ -50,6 +50,10 @@ export interface ProcessInfo {
   /** Spawns after the first since the daemon started, as the daemon counts them; null when the server has no
    * such counter (shown as `-`: a count of what this session happened to see would be wrong after a reconnect). */
   restarts: number | null;
+  /** issue 14: readiness beside the state (`none` without a ready_check), its reason, a depends_on wait. */
+  readiness?: string;
+  readinessStatus?: string;
+  waitingFor?: string;
 }
 
 /** The daemon itself, for the header. */

@@ -7,6 +7,7 @@ import { makeNamespec, splitNamespec } from "@tsupervisord/pycompat";
 import { ExitStatus } from "../states.js";
 import { resultLine } from "../faults.js";
 import { splitWords } from "./types.js";
+import { noteRunningDependents, runningDependents, takeWithDependents } from "./readiness.js";
 
 const F = ErrorCodes;
 
@@ -16,6 +17,12 @@ function printHelp(ctl: Controller, action: string): void {
 
 /** supervisorctl's `_startresult`; an unexpected code is an error, as the Python client's ValueError. */
 export function startResultLine(result: ProcessResult): string {
+  // issue 14: a depends_on that can no longer be met (supervisord never answers startProcess so; any other FAILED
+  // stays supervisorctl's "Unknown result code" error).
+  const unmet = /^(?:FAILED: )?(dependency not met: .*)$/su.exec(result.description);
+  if (result.status === F.FAILED && unmet !== null) {
+    return `${makeNamespec(result.group, result.name)}: ERROR (${unmet[1] ?? ""})`;
+  }
   return resultLine("start", result, makeNamespec(result.group, result.name));
 }
 
@@ -99,7 +106,8 @@ export async function doStart(ctl: Controller, arg: string): Promise<void> {
 
 export async function doStop(ctl: Controller, arg: string): Promise<void> {
   if (!(await ctl.upcheck())) return;
-  const names = splitWords(arg);
+  // issue 14: --with-dependents stops what depends on the targets first; without it a note names them.
+  const { words: names, withDependents } = takeWithDependents(splitWords(arg));
   if (names.length === 0) {
     ctl.output("Error: stop requires a process name");
     ctl.exitstatus = ExitStatus.GENERIC;
@@ -107,14 +115,20 @@ export async function doStop(ctl: Controller, arg: string): Promise<void> {
     return;
   }
   const b = ctl.backend();
-  await runVerb(ctl, names, {
+  const verb: Verb = {
     one: (n) => b.stopProcess(n),
     group: (g) => b.stopProcessGroup(g),
     all: () => b.stopAllProcesses(),
     line: (r) => signalResultLine(r, "stopped"),
     ignored: F.NOT_RUNNING,
     badGroupStatus: ExitStatus.GENERIC,
-  });
+  };
+  if (withDependents && !names.includes("all")) {
+    const first = runningDependents(await b.getAllProcessInfo(), names).map((p) => makeNamespec(p.group, p.name));
+    await runVerb(ctl, first, verb);
+  }
+  await runVerb(ctl, names, verb);
+  if (!withDependents && !names.includes("all")) await noteRunningDependents(ctl, names);
 }
 
 export async function doRestart(ctl: Controller, arg: string): Promise<void> {

@@ -8,6 +8,7 @@ import { splitNamespec } from "@tsupervisord/pycompat";
 import { processStateName, STOPPED_STATES } from "@tsupervisord/pycompat";
 import { ExitStatus, StatusExitStatus } from "../states.js";
 import { processInfoJson, toJson } from "./json.js";
+import { readinessColumn, readinessJson } from "./readiness.js";
 import { splitWords, takeJsonFlag } from "./types.js";
 
 /** CMD-STATUS-2: the processes the names select, in argument order, and the error line of each bad name. */
@@ -34,7 +35,10 @@ export async function doStatus(ctl: Controller, arg: string): Promise<void> {
     ctl.exitstatus = StatusExitStatus.UNKNOWN;
     return;
   }
-  const { words, json } = takeJsonFlag(splitWords(arg));
+  const { words: flagged, json } = takeJsonFlag(splitWords(arg));
+  // issue 14: --verbose adds the readiness column; --json carries the readiness fields.
+  const words = flagged.filter((w) => w !== "--verbose" && w !== "-v");
+  const verbose = words.length !== flagged.length;
   const all = await ctl.backend().getAllProcessInfo();
   const { matches, errors } = selectProcesses(all, words);
   for (const error of errors) {
@@ -43,10 +47,11 @@ export async function doStatus(ctl: Controller, arg: string): Promise<void> {
     ctl.exitstatus = StatusExitStatus.UNKNOWN;
   }
   if (json) {
-    ctl.output(toJson(matches.map(processInfoJson)));
+    ctl.output(toJson(matches.map((info) => ({ ...processInfoJson(info), ...readinessJson(info) }))));
   } else {
     const paint = ctl.term.color ? paintState : undefined;
-    for (const line of formatStatusLines(statusRows(matches), paint)) ctl.output(line);
+    const lines = formatStatusLines(statusRows(matches), paint);
+    lines.forEach((line, i) => ctl.output(verbose ? line + readinessColumn(matches[i] as ProcessInfo) : line));
   }
   // Evaluated last, so a stopped process (3) wins over a bad name (4).
   if (matches.some((info) => STOPPED_STATES.has(processStateName(info.state)))) ctl.exitstatus = StatusExitStatus.NOT_RUNNING;

@@ -32,6 +32,14 @@ export function processInfoToWire(info: EngineProcessInfo): ProcessInfo {
     pid: info.pid ?? 0,
     cpuPercent: info.cpuPercent ?? 0,
     rssBytes: info.rssBytes ?? 0,
+    // issue 14 (gRPC only; XML-RPC maps its own fields)
+    readiness: info.readiness,
+    readinessStatus: info.readinessStatus,
+    liveness: info.liveness,
+    livenessStatus: info.livenessStatus,
+    waitingFor: info.waitingFor,
+    dependsOn: info.dependsOn,
+    program: info.program,
     restarts: info.restarts,
   };
 }

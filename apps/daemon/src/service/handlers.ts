@@ -184,7 +184,7 @@ async function* watchEvents(
   includeStats: boolean,
 ): AsyncGenerator<WatchResponse> {
   const snapshot = supervisor.subscribeWithSnapshot({
-    events: ["PROCESS_STATE", "PROCESS_GROUP", "SUPERVISOR_STATE_CHANGE"],
+    events: ["PROCESS_STATE", "PROCESS_GROUP", "SUPERVISOR_STATE_CHANGE", "PROCESS_READINESS_CHANGED"],
   });
   const events = snapshot.events;
   const onAbort = (): void => events.close();
@@ -252,6 +252,15 @@ function toWatchMessage(supervisor: Supervisor, event: SupervisorEvent, ctx: Ser
           supervisorStateChanged: { statecode: DAEMON_STATE_CODES[name], statename: name },
         },
       };
+    }
+    case "PROCESS_READINESS_CHANGED": {
+      // issue 14: the process as it is now; its readiness fields carry the change.
+      try {
+        const info = supervisor.getProcessInfo(`${event.groupName}:${event.processName}`, { stats: false });
+        return { event: { $case: "processReadinessChanged", processReadinessChanged: { process: processInfoToWire(info) } } };
+      } catch {
+        return null;
+      }
     }
     default:
       break;
