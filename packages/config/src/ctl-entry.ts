@@ -5,3 +5,6 @@
 export { readCtlConfig, DEFAULT_SUPERVISORCTL_CONFIG } from "./ctl.js";
 export { findConfigFile, configSearchPaths, noConfigFileMessage } from "./locate.js";
 export type { ReadConfigOptions, SupervisorctlConfig } from "./types.js";
+// `tsctl graph` / `stop --with-dependents` order what the daemon reports (issue 14): the pure graph only.
+export { dependentsOf, topologicalOrder } from "./ext/dependency-graph.js";
+export type { GraphEdge } from "./ext/dependency-graph.js";

@@ -3,10 +3,10 @@
  * `status --verbose` readiness column and the `--json` readiness fields. supervisorctl's own output is never
  * touched: all of this appears only with these commands and flags.
  */
-import { dependentsOf, topologicalOrder, type GraphEdge } from "@tsupervisord/config";
+import { dependentsOf, topologicalOrder, type GraphEdge } from "@tsupervisord/config/ctl";
 import type { ProcessInfo, WatchUpdate } from "../backend.js";
 import type { Controller } from "../controller.js";
-import { makeNamespec, splitNamespec } from "../namespec.js";
+import { makeNamespec, splitNamespec } from "@tsupervisord/pycompat";
 import { ExitStatus } from "../states.js";
 import { toJson } from "./json.js";
 import { splitWords } from "./types.js";
@@ -189,7 +189,7 @@ function describeWait(info: ProcessInfo): string {
 
 function matches(info: ProcessInfo, name: string): boolean {
   if (name === "all") return true;
-  const [group, process] = splitNamespec(name);
+  const { group, process } = splitNamespec(name);
   return info.group === group && (process === null || info.name === process);
 }
 

@@ -5,7 +5,7 @@
  */
 import type { EngineLogger } from "../logger.js";
 import type { ManagedProcess } from "../process.js";
-import { RUNNING_STATES } from "../states.js";
+import { RUNNING_STATES } from "@tsupervisord/pycompat";
 import { dependencyStatus, meets, type DependencyStatus, type ProgramLookup } from "./gate.js";
 
 type StartKind = "autostart" | "start";

@@ -8,7 +8,7 @@ import type { ActiveGroup, GroupRegistry } from "../group-registry.js";
 import type { EngineLogger } from "../logger.js";
 import { forEachProcess, type ProcessOperations } from "../operations.js";
 import type { ManagedProcess } from "../process.js";
-import { RUNNING_STATES } from "../states.js";
+import { RUNNING_STATES } from "@tsupervisord/pycompat";
 import type { ProcessInfo, ProcessResult } from "../types.js";
 import type { ProcessWaiters } from "../waiters.js";
 import { DependencyCoordinator } from "./coordinator.js";
