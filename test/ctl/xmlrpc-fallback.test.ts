@@ -80,6 +80,9 @@ async function transcript(ctl: "tsctl" | "supervisorctl"): Promise<string> {
     // defect 5): the lines of a group stop are compared as a set.
     const text = cmd[0] === "stop" && cmd[1] === "app:*" ? r.output.split("\n").sort().join("\n") : r.output;
     out += `$ ${cmd.join(" ")}\n${mask(text, s)}[exit ${String(r.code)}]\n`;
+    // After `shutdown` supervisord answers SHUTDOWN_STATE until it has exited, then the socket is gone: wait for
+    // the exit so the next command meets the same server state under either client.
+    if (cmd[0] === "shutdown") await s.whenExited();
   }
   if (process.env["FALLBACK_DUMP"]) (await import("node:fs")).writeFileSync(`${process.env["FALLBACK_DUMP"]}-${ctl}.txt`, out);
   return out;

@@ -109,6 +109,10 @@ function randomCalls(c: SupervisorClient): Record<string, Call> {
       firstOf((o) => c.tailProcessLogFollow({ name: badName(), channel: channel(), tailBytes: anyInt() }, o)),
     tailMainLogFollow: () => firstOf((o) => c.tailMainLogFollow({ tailBytes: pick([0, 10, 1024]) }, o)),
     watch: () => firstOf((o) => c.watch({ includeStats: pick([true, false]) }, o)),
+    // issue 15: reopen/rotate by name (never the empty list: that is every process and the activity log).
+    rotateLogs: () => c.rotateLogs({ names: [pick([badName(), "alpha", "beta:*"])], now: pick([true, false]) }),
+    readProcessLogSince: () =>
+      firstOf((o) => c.readProcessLogSince({ name: pick([badName(), "alpha"]), channel: channel(), sinceMs: anyInt() }, o)),
   };
 }
 

@@ -25,6 +25,8 @@ export interface Server {
   /** The daemon's own output so far. */
   output(): string;
   exited(): boolean;
+  /** Resolves when the daemon process has exited (e.g. after `shutdown`). */
+  whenExited(): Promise<void>;
   tsctl(args: readonly string[], opts?: { input?: string; timeoutMs?: number }): Promise<RunResult>;
   supervisorctl(args: readonly string[], opts?: { input?: string; timeoutMs?: number }): Promise<RunResult>;
   stop(): Promise<void>;
@@ -73,6 +75,7 @@ export async function startServer(kind: ServerKind, body: string, opts: { head?:
     socket,
     output: () => out,
     exited: () => exited,
+    whenExited: () => exit,
     tsctl: (args, o) => run([process.execPath, TSCTL], args, o),
     supervisorctl: (args, o) => run([SUPERVISORCTL], args, o),
     stop: async () => {
