@@ -416,6 +416,34 @@ describe("container probes and environment files (real daemon)", () => {
     expect(await health(dir, "--health")).toBe(1);
   }, 90_000);
 
+  it("/readyz follows an essential program's ready_check (issue 14): RUNNING is not ready until the probe passes", async () => {
+    dir = new TestDir("tsupd-ct-");
+    const flag = dir.file("ready-flag");
+    dir.writeConfig(
+      [
+        "[program:db]",
+        "command=/bin/sleep 1000",
+        "essential=true",
+        "startsecs=0",
+        `ready_check=exec:/bin/sh -c "test -f ${flag}"`,
+        "ready_check_interval=0.2",
+        "",
+      ].join("\n"),
+    );
+    daemon = await startDaemon(dir);
+    const sock = dir.socket;
+    const client = daemon.client();
+    await waitForState(client, "db", "RUNNING");
+    // RUNNING (startsecs passed) but the probe fails: live, not ready.
+    expect(await probe(sock, "/healthz")).toBe(200);
+    expect(await probe(sock, "/readyz")).toBe(503);
+    expect(await health(dir, "--ready")).toBe(1);
+    fs.writeFileSync(flag, "");
+    await waitFor("/readyz to say 200 once the probe passes", async () => (await probe(sock, "/readyz")) === 200);
+    expect(await health(dir, "--ready")).toBe(0);
+    client.close();
+  }, 30_000);
+
   it.each([
     ["every program ended as expected", "0", 0],
     ["a program ended unexpectedly", "1", 1],
