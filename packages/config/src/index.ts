@@ -51,3 +51,18 @@ export {
   type PasswdEntry,
   type GroupEntry,
 } from "./users.js";
+export {
+  cpuLimit,
+  durationMs,
+  memoryLimit,
+  pidsLimit,
+  rlimitValue,
+  rssWatchdog,
+  sizeInBytes,
+  wantsCgroupControllers,
+  RLIMIT_NAMES,
+  type ProgramLimits,
+  type RlimitName,
+  type RlimitValue,
+} from "./ext/limits.js";
+export { EXTENSION_KEYS, type ExtensionKey } from "./extension-keys.js";

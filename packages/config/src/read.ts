@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ConfigError, type ConfigIssue } from "@tsupervisord/errors";
+import { cgroupMode } from "./ext/limits.js";
 import { SectionReader, collectMessages, mergeNames, type ReadContext } from "./context.js";
 import {
   boolean,
@@ -346,6 +347,7 @@ function readSupervisordSection(ctx: ReadContext, envr: ResolvedEnvironment): Su
   const childlogdir = opt("childlogdir", envr.tempDir, (v) => existingDirectory(v, ctx.cwd, ctx.home), envr.tempDir);
   const nocleanup = opt("nocleanup", "false", boolean, false);
   const stripAnsi = opt("strip_ansi", "false", boolean, false);
+  const cgroups = opt("cgroups", "auto", cgroupMode, "auto" as const);
   // [4.2.5] expanded twice: once as `supervisord.environment` (here + ENV_*), then as `environment`
   const environment = r.soft(
     "environment",
@@ -379,6 +381,7 @@ function readSupervisordSection(ctx: ReadContext, envr: ResolvedEnvironment): Su
     stripAnsi,
     environment,
     identifier,
+    cgroups,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { ProgramLimits } from "./ext/limits.js";
 /**
  * The typed result of reading a supervisord.conf: plain data, every default applied (spec §1.5), every
  * `%(...)s` expanded, programs expanded into their processes (spec §1.6), groups built in supervisord's
@@ -77,6 +78,8 @@ export interface ProcessConfig {
   /** The section that defined this program and where. */
   section: string;
   source: SourceLocation;
+  /** Extension keys (issue 17): rlimits, cgroup limits, RSS watchdog; absent when none is set. */
+  limits?: ProgramLimits;
 }
 
 /** Event listener pool options (spec §1.5.7); present on eventlistener groups only. */
@@ -122,6 +125,8 @@ export interface SupervisordSettings {
   stripAnsi: boolean;
   environment: Record<string, string>;
   identifier: string;
+  /** Extension key `cgroups` (issue 17): auto (default) or off; absent = auto. */
+  cgroups?: "auto" | "off";
 }
 
 export interface HttpAuth {
