@@ -13,7 +13,7 @@ export type {
   SupervisorOptions,
   UpdateOutcome,
 } from "./types.js";
-export type { ProcessOutputPort, ProcessOutputSink } from "./output-port.js";
+export type { ProcessOutputPort, ProcessOutputSink, SinkCounters } from "./output-port.js";
 export type { EngineLogger, EngineLogLevel } from "./logger.js";
 export { nullLogger } from "./logger.js";
 export {
@@ -55,3 +55,9 @@ export type { CommandProblemKind, ResolvedCommand } from "./command.js";
 export { describeProcess, formatLocalStopTime, formatTimedelta } from "./describe.js";
 export { childEnvironment } from "./spawn.js";
 export type { ListenerStateName } from "./listener-pool.js";
+export { StatsSampler } from "./stats/sampler.js";
+export type { ProcessSample, StatsLease, StatsTarget } from "./stats/sampler.js";
+export type { TreeMember, TreeReading } from "./stats/tree.js";
+export type { GovernanceInfo } from "./limits/governor.js";
+export type { CgroupSupport } from "./limits/cgroups.js";
+export { describeRlimits, findPrlimit } from "./limits/rlimits.js";

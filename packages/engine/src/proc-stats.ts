@@ -5,12 +5,12 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync } from "node:fs";
 
 /** USER_HZ: /proc reports times in 1/100 s on every mainstream Linux architecture. */
-const CLOCK_TICKS = 100;
+export const CLOCK_TICKS = 100;
 
 let pageSize: number | null = null;
 
 /** Kernel page size from the first mapping of /proc/self/smaps (Node has no sysconf). */
-function getPageSize(): number {
+export function getPageSize(): number {
   if (pageSize !== null) return pageSize;
   pageSize = 4096;
   try {
@@ -29,7 +29,7 @@ function getPageSize(): number {
   return pageSize;
 }
 
-interface ProcEntry {
+export interface ProcEntry {
   ppid: number;
   /** utime + stime + cutime + cstime, in clock ticks (reaped descendants are folded into cutime/cstime). */
   ticks: number;
@@ -37,6 +37,8 @@ interface ProcEntry {
   /** Start time in clock ticks after boot. */
   starttime: number;
   threads: number;
+  /** One letter: R, S, D, Z, T, … */
+  state: string;
 }
 
 function parseStat(text: string): ProcEntry | null {
@@ -52,10 +54,11 @@ function parseStat(text: string): ProcEntry | null {
     rssPages: num(24),
     starttime: num(22),
     threads: num(20),
+    state: fields[0] ?? "?",
   };
 }
 
-function readStat(pid: number): ProcEntry | null {
+export function readStat(pid: number): ProcEntry | null {
   try {
     return parseStat(readFileSync(`/proc/${pid}/stat`, "latin1"));
   } catch {
@@ -64,7 +67,7 @@ function readStat(pid: number): ProcEntry | null {
 }
 
 /** The whole process table: only used where the kernel lacks /proc/<pid>/task/<tid>/children. */
-function scanProc(): Map<number, ProcEntry> {
+export function scanProc(): Map<number, ProcEntry> {
   const table = new Map<number, ProcEntry>();
   let names: string[];
   try {
@@ -84,13 +87,13 @@ function scanProc(): Map<number, ProcEntry> {
 let childrenFileSupported: boolean | null = null;
 
 /** /proc/<pid>/task/<tid>/children needs Linux >= 3.5 with CONFIG_PROC_CHILDREN; checked once on ourselves. */
-function hasChildrenFile(): boolean {
+export function hasChildrenFile(): boolean {
   if (childrenFileSupported === null) childrenFileSupported = existsSync(`/proc/self/task/${process.pid}/children`);
   return childrenFileSupported;
 }
 
 /** Direct children of every thread of `pid` (a child belongs to the thread that forked it). */
-function childrenOf(pid: number, threads: number): number[] {
+export function childrenOf(pid: number, threads: number): number[] {
   let tids: string[];
   if (threads <= 1) {
     tids = [String(pid)]; // the common case: no readdir of task/
@@ -147,7 +150,7 @@ function scanTrees(): { table: Map<number, ProcEntry>; children: Map<number, num
   return { table, children };
 }
 
-function readUptimeSeconds(): number | null {
+export function readUptimeSeconds(): number | null {
   try {
     return Number(readFileSync("/proc/uptime", "latin1").split(" ")[0]);
   } catch {

@@ -20,8 +20,9 @@ import { EventListenerPool } from "./listener-pool.js";
 import { FcgiSocket, FcgiSocketError, checkFcgiSocket } from "./fcgi-socket.js";
 import { ManagedProcess } from "./process.js";
 import type { ProcessEnvironment } from "./process.js";
-import { ProcessTreeSampler } from "./proc-stats.js";
-import type { TreeStats } from "./proc-stats.js";
+import { StatsSampler } from "./stats/sampler.js";
+import type { ProcessSample, StatsTarget } from "./stats/sampler.js";
+import { ResourceGovernor } from "./limits/governor.js";
 import { parseSignal } from "./signals.js";
 import {
   ProcessStates,
@@ -45,6 +46,8 @@ import type {
 const MAX_XMLRPC_INT = 2 ** 31 - 1;
 const STOP_REPORT_EVERY_MS = 2000;
 const SHUTDOWN_REPORT_EVERY_MS = 3000;
+/** getProcessInfo(stats) reuses a sampler pass younger than this (a burst of status calls reads /proc once). */
+const STATS_MAX_AGE_MS = 1000;
 
 interface ActiveGroup {
   config: GroupConfig;
@@ -82,7 +85,10 @@ export class Supervisor {
   private readonly groups = new Map<string, ActiveGroup>();
   private readonly waiters = new Map<ManagedProcess, Set<() => void>>();
   private readonly pools = new Map<ManagedProcess, EventListenerPool>();
-  private readonly sampler = new ProcessTreeSampler();
+  /** Issue 17: process-tree stats, read only while someone watches (see stats/sampler.ts). */
+  readonly stats: StatsSampler;
+  /** Issue 17: cgroups, descendant sweep, RSS watchdog (see limits/governor.ts). */
+  readonly governor: ResourceGovernor;
   private currentState: SupervisorStateName = "RUNNING";
   private active: Config;
   private pending: Config;
@@ -104,6 +110,38 @@ export class Supervisor {
       serverUrl: options.serverUrl ?? null,
       onSettled: (proc) => this.settled(proc),
     };
+    this.stats = new StatsSampler(() => this.statsTargets(), this.now);
+    this.governor = new ResourceGovernor({
+      config: () => this.active,
+      sampler: this.stats,
+      logger: this.logger,
+      restart: (key) => void this.restartForWatchdog(key),
+      ...(options.cgroups !== undefined ? { cgroups: options.cgroups } : {}),
+    });
+    this.processEnv.governor = this.governor;
+  }
+
+  /** Running processes for the stats sampler (their cgroup members where they have one). */
+  private statsTargets(): StatsTarget[] {
+    const out: StatsTarget[] = [];
+    for (const group of this.groups.values()) {
+      for (const proc of group.processes) {
+        if (proc.pid === 0) continue;
+        const key = `${proc.groupName}:${proc.name}`;
+        out.push({ key, pid: proc.pid, cgroupPids: () => this.governor.cgroupPids(key) });
+      }
+    }
+    return out;
+  }
+
+  /** The RSS watchdog's restart: the normal graceful stop, then a start (skipped if someone stopped it meanwhile). */
+  private async restartForWatchdog(key: string): Promise<void> {
+    try {
+      await this.stopProcess(key, true);
+      await this.startProcess(key, true);
+    } catch (err) {
+      this.logger.warn(`restart of ${key} by restart_if_rss_over failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   /** RUNNING, or SHUTDOWN / RESTARTING once shutdown() began. */
@@ -336,13 +374,13 @@ export class Supervisor {
     return proc.config;
   }
 
-  private sampleStats(procs: ManagedProcess[], options: InfoOptions): Map<number, TreeStats> | null {
-    if (options.stats === false) return null;
-    const pids = procs.map((p) => p.pid).filter((pid) => pid !== 0);
-    return this.sampler.sample(pids, this.now());
+  /** A pass of the stats sampler (shared with every watcher; reused when younger than a second). */
+  private sampleStats(procs: ManagedProcess[], options: InfoOptions): ReadonlyMap<string, ProcessSample> | null {
+    if (options.stats === false || procs.every((p) => p.pid === 0)) return null;
+    return this.stats.fresh(STATS_MAX_AGE_MS);
   }
 
-  private info(proc: ManagedProcess, stats: Map<number, TreeStats> | null): ProcessInfo {
+  private info(proc: ManagedProcess, stats: ReadonlyMap<string, ProcessSample> | null): ProcessInfo {
     const m = proc.machine;
     const cap = (ms: number): number => Math.min(Math.trunc(ms / 1000), MAX_XMLRPC_INT);
     const start = cap(m.laststart);
@@ -351,7 +389,8 @@ export class Supervisor {
     const spawnerr = m.spawnerr ?? "";
     const stdoutLogfile = proc.sink.stdoutLogfile ?? "";
     const stderrLogfile = proc.sink.stderrLogfile ?? "";
-    const tree = m.pid !== 0 ? stats?.get(m.pid) : undefined;
+    const sample = m.pid !== 0 ? stats?.get(`${proc.groupName}:${proc.name}`) : undefined;
+    const tree = sample?.root === m.pid ? sample : undefined;
     return {
       name: proc.name,
       group: proc.groupName,
@@ -369,6 +408,10 @@ export class Supervisor {
       pid: m.pid,
       cpuPercent: tree?.cpuPercent ?? null,
       rssBytes: tree?.rssBytes ?? null,
+      restarts: Math.max(0, proc.spawnCount - 1),
+      cpuSeconds: tree?.cpuSeconds ?? null,
+      fds: tree?.fds ?? null,
+      treeProcesses: tree?.members.length ?? null,
     };
   }
 
@@ -543,6 +586,8 @@ export class Supervisor {
     if (swept > 0) this.logger.info(`ended leftover processes in ${swept} process group(s)`);
     this.groups.clear();
     await Promise.all(groups.map((g) => this.closeGroup(g)));
+    this.stats.dispose();
+    await this.governor.dispose();
   }
 
   /** ProcessGroup.stop_all(): descending priority; RUNNING/STARTING stop, BACKOFF gives up. */

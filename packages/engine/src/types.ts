@@ -19,6 +19,8 @@ export interface SupervisorOptions {
   now?: () => number;
   /** The environment children inherit (default process.env), SPN-12. */
   env?: Record<string, string | undefined>;
+  /** Issue 17: `off` never creates cgroups (default: the config's `[supervisord] cgroups`, else auto). */
+  cgroups?: "auto" | "off";
   /** Per-subscriber event queue bound (default 10000); see `subscribe()`. */
   eventQueueLimit?: number;
 }
@@ -49,6 +51,14 @@ export interface ProcessInfo {
   cpuPercent: number | null;
   /** Resident memory of the process and all its descendants in bytes; null when not running. */
   rssBytes: number | null;
+  /** Spawns after the first since the daemon started. */
+  restarts: number;
+  /** CPU seconds (user + system) of the process tree; null when not sampled. */
+  cpuSeconds: number | null;
+  /** Open file descriptors of the process tree; null when not sampled or not readable. */
+  fds: number | null;
+  /** Processes in the tree (the cgroup's members where the program has one); null when not sampled. */
+  treeProcesses: number | null;
 }
 
 /** Per-process result of group/all operations (spec §5.3): status SUCCESS with description `OK`, or the fault. */

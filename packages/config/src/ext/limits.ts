@@ -162,15 +162,16 @@ export function readProgramLimits(
   }
   // `max` parses to null, which is also "absent" for `read`: present-and-max is kept as an explicit null.
   const memoryMax = read("memory_max", (v) => ({ v: memoryLimit(v) }));
-  if (memoryMax !== null) ((limits.memoryMax = memoryMax.v), (any = true));
+  if (memoryMax !== null) limits.memoryMax = memoryMax.v;
   const memoryHigh = read("memory_high", (v) => ({ v: memoryLimit(v) }));
-  if (memoryHigh !== null) ((limits.memoryHigh = memoryHigh.v), (any = true));
+  if (memoryHigh !== null) limits.memoryHigh = memoryHigh.v;
   const cpuMax = read("cpu_max", cpuLimit);
-  if (cpuMax !== null) ((limits.cpuMax = cpuMax), (any = true));
+  if (cpuMax !== null) limits.cpuMax = cpuMax;
   const pidsMax = read("pids_max", (v) => ({ v: pidsLimit(v) }));
-  if (pidsMax !== null) ((limits.pidsMax = pidsMax.v), (any = true));
+  if (pidsMax !== null) limits.pidsMax = pidsMax.v;
   const watchdog = read("restart_if_rss_over", rssWatchdog);
-  if (watchdog !== null) ((limits.restartIfRssOver = watchdog), (any = true));
+  if (watchdog !== null) limits.restartIfRssOver = watchdog;
+  any ||= [memoryMax, memoryHigh, cpuMax, pidsMax, watchdog].some((x) => x !== null);
   return any ? limits : undefined;
 }
 
