@@ -74,6 +74,8 @@ export class ManagedProcess {
   private processing = false;
   /** Epoch ms of the last "waiting for x to stop" line (STP-07 throttle). */
   lastStopReport = 0;
+  /** The last exit as Node reported it (exactly one of code/signal set); null before the first. */
+  lastExit: { code: number | null; signal: string | null } | null = null;
   /** Successful spawns since the daemon started; `restarts` is every one after the first. */
   spawnCount = 0;
   /** Incremented per spawn so a late exit of an old child can never reach a newer one. */
@@ -278,6 +280,7 @@ export class ManagedProcess {
       onExit: (code, signal) => {
         if (serial === this.spawnSerial) {
           this.child = null;
+          this.lastExit = { code, signal };
           this.env.governor?.exited(this, this.machine.state === "STOPPING");
           this.dispatch({ type: "exited", code, signal });
           this.listenerHooks?.onExit();

@@ -408,6 +408,7 @@ export class Supervisor {
       pid: m.pid,
       cpuPercent: tree?.cpuPercent ?? null,
       rssBytes: tree?.rssBytes ?? null,
+      lastExit: proc.lastExit,
       restarts: Math.max(0, proc.spawnCount - 1),
       cpuSeconds: tree?.cpuSeconds ?? null,
       fds: tree?.fds ?? null,

@@ -51,6 +51,8 @@ export interface ProcessInfo {
   cpuPercent: number | null;
   /** Resident memory of the process and all its descendants in bytes; null when not running. */
   rssBytes: number | null;
+  /** The last exit of the child (exactly one of code/signal set); null before the first exit. */
+  lastExit: { code: number | null; signal: string | null } | null;
   /** Spawns after the first since the daemon started. */
   restarts: number;
   /** CPU seconds (user + system) of the process tree; null when not sampled. */

@@ -30,6 +30,8 @@ export async function openServers(
   log: ActivityLog,
   warnOnTerminal: (line: string) => void,
   xmlrpc: SupervisorRpcBackend,
+  /** `GET /metrics` on every listener, behind its auth (issue 17). */
+  metrics?: () => string,
 ): Promise<OpenServers> {
   const opened: Array<{ listener: OpenListener; grpc: SupervisorGrpcServer; http1: Http1ConnectionHandler }> = [];
   const closeAll = async (): Promise<void> => {
@@ -54,7 +56,7 @@ export async function openServers(
       onUnexpectedError: (err, method) => log.critical(`unexpected error in ${method}: ${(err as Error).stack ?? String(err)}`),
     });
   const http1For = (auth: { username: string; password: string } | null): Http1ConnectionHandler =>
-    createHttp1Handler({ backend: xmlrpc, auth, logger: log });
+    createHttp1Handler({ backend: xmlrpc, auth, logger: log, ...(metrics !== undefined ? { metrics } : {}) });
   try {
     for (const server of config.inetHttpServers) {
       if (server.auth === null && process.env[ALLOW_UNAUTHENTICATED_TCP_ENV] !== "1") {

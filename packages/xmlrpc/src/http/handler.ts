@@ -12,6 +12,7 @@ import type { RpcLogger } from "./logger.js";
 import { sendError } from "./responses.js";
 import { handleWebUi, isWebUiPath } from "./webui.js";
 import { handleRpc } from "./rpc-route.js";
+import { handleMetrics } from "./metrics-route.js";
 
 /** Resolves once the request body has been read and discarded. */
 function drained(req: IncomingMessage): Promise<void> {
@@ -30,6 +31,8 @@ export interface Http1HandlerOptions {
   auth: BasicAuthCredentials | null;
   logger?: RpcLogger;
   dispatcher?: RpcDispatcherOptions;
+  /** `GET /metrics` (Prometheus text) when set; 404 otherwise, as supervisord answers. */
+  metrics?: () => string | Promise<string>;
 }
 
 /**
@@ -46,7 +49,8 @@ export interface Http1ConnectionHandler {
 /**
  * supervisord's HTTP side on sockets the daemon already accepted (design "The wire"): HTTP/1.0 and 1.1
  * keep-alive (RPC-01/02), Basic auth on every path (RPC-04), POST `/RPC2…`, `/logtail/…`, `/mainlogtail`,
- * the web UI (`/`, `/index.html`, `/tail.html`, `/ok.html`), else 404 (D-HTTP-06).
+ * the web UI (`/`, `/index.html`, `/tail.html`, `/ok.html`), `/metrics` when the daemon serves it (issue 17),
+ * else 404 (D-HTTP-06).
  */
 export function createHttp1Handler(options: Http1HandlerOptions): Http1ConnectionHandler {
   const logger = options.logger ?? {};
@@ -81,6 +85,7 @@ export function createHttp1Handler(options: Http1HandlerOptions): Http1Connectio
     if (uri.startsWith("/mainlogtail")) {
       return handleLogtail(req, res, (signal) => options.backend.followMainLog(signal), false, logger);
     }
+    if (pathname === "/metrics" && options.metrics !== undefined) return handleMetrics(req, res, options.metrics);
     if (isWebUiPath(pathname) && (req.method === "GET" || req.method === "POST" || req.method === "HEAD")) {
       return handleWebUi(req, res, dispatcher);
     }

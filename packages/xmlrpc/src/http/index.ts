@@ -5,3 +5,4 @@ export type { AuthVerdict, BasicAuthCredentials } from "./auth.js";
 export { errorBody } from "./responses.js";
 export { parseLogtailPath } from "./logtail-route.js";
 export type { RpcLogger } from "./logger.js";
+export { METRICS_CONTENT_TYPE } from "./metrics-route.js";
