@@ -413,6 +413,8 @@ export class Supervisor {
       cpuSeconds: tree?.cpuSeconds ?? null,
       fds: tree?.fds ?? null,
       treeProcesses: tree?.members.length ?? null,
+      governance: this.governor.info(`${proc.groupName}:${proc.name}`),
+      ...(proc.config.limits !== undefined ? { limits: proc.config.limits } : {}),
     };
   }
 

@@ -1,5 +1,6 @@
 /** Public data shapes of the engine API (what the daemon maps onto gRPC and XML-RPC). */
-import type { Config } from "@tsupervisord/config";
+import type { Config, ProgramLimits } from "@tsupervisord/config";
+import type { GovernanceInfo } from "./limits/governor.js";
 import type { ErrorCode } from "@tsupervisord/errors";
 import type { AnyEventName, SupervisorEvent } from "./events.js";
 import type { EngineLogger } from "./logger.js";
@@ -61,6 +62,10 @@ export interface ProcessInfo {
   fds: number | null;
   /** Processes in the tree (the cgroup's members where the program has one); null when not sampled. */
   treeProcesses: number | null;
+  /** Restarts by restart_if_rss_over, descendants ended after stops, the cgroup directory (issue 17). */
+  governance: GovernanceInfo;
+  /** The program's configured limits (extension keys), absent when none. */
+  limits?: ProgramLimits;
 }
 
 /** Per-process result of group/all operations (spec §5.3): status SUCCESS with description `OK`, or the fault. */

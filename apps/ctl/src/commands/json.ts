@@ -19,6 +19,7 @@ export function processInfoJson(info: ProcessInfo): Record<string, unknown> {
     spawnerr: info.spawnerr,
     stdout_logfile: info.stdoutLogfile,
     stderr_logfile: info.stderrLogfile,
+    ...(info.resources !== undefined ? { resources: info.resources } : {}),
   };
 }
 

@@ -34,7 +34,8 @@ export async function doStatus(ctl: Controller, arg: string): Promise<void> {
     return;
   }
   const { words, json } = takeJsonFlag(splitWords(arg));
-  const all = await ctl.backend().getAllProcessInfo();
+  // --json also carries each tree's CPU/RSS/fds, restarts and limits (issue 17); plain output stays supervisorctl's.
+  const all = await ctl.backend().getAllProcessInfo(json ? { stats: true } : undefined);
   const { matches, errors } = selectProcesses(all, words);
   for (const error of errors) {
     if (json) ctl.term.writeError(`${error}\n`);

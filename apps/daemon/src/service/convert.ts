@@ -1,7 +1,8 @@
 import type { Config, ProcessConfig } from "@tsupervisord/config";
 import type { ProcessInfo as EngineProcessInfo, ProcessResult as EngineProcessResult } from "@tsupervisord/engine";
+import { describeRlimits } from "@tsupervisord/engine";
 import { ErrorCodes } from "@tsupervisord/errors";
-import type { ConfigInfo, ProcessInfo, ProcessResult } from "@tsupervisord/protocol";
+import type { ConfigInfo, ProcessInfo, ProcessLimits, ProcessResult } from "@tsupervisord/protocol";
 
 /** Engine shapes -> wire shapes. Kept apart from the handlers so the mapping is one screen. */
 export function processInfoToWire(info: EngineProcessInfo): ProcessInfo {
@@ -22,8 +23,47 @@ export function processInfoToWire(info: EngineProcessInfo): ProcessInfo {
     pid: info.pid,
     cpuPercent: info.cpuPercent ?? 0,
     rssBytes: info.rssBytes ?? 0,
+    ...governanceToWire(info),
   };
 }
+
+/** Issue 17: tree stats, restarts, watchdog/sweep counters, cgroup and limits (proto numbers 30-49, 55). */
+function governanceToWire(info: EngineProcessInfo): Omit<ProcessInfo, keyof ProcessInfoBase> {
+  const l = info.limits;
+  const limits: ProcessLimits | undefined =
+    l === undefined
+      ? undefined
+      : {
+          rlimits: describeRlimits(l),
+          cpuMax: l.cpuMax === undefined ? "" : `${l.cpuMax.quotaUs ?? "max"} ${l.cpuMax.periodUs}`,
+          rssRestartBytes: l.restartIfRssOver?.bytes ?? 0,
+          rssRestartForMs: l.restartIfRssOver?.forMs ?? 0,
+        };
+  if (limits !== undefined && l !== undefined) {
+    if (l.memoryMax !== undefined) limits.memoryMaxBytes = l.memoryMax ?? -1;
+    if (l.memoryHigh !== undefined) limits.memoryHighBytes = l.memoryHigh ?? -1;
+    if (l.pidsMax !== undefined) limits.pidsMax = l.pidsMax ?? -1;
+  }
+  const out: Omit<ProcessInfo, keyof ProcessInfoBase> = {
+    cpuSeconds: info.cpuSeconds ?? 0,
+    treeProcesses: info.treeProcesses ?? 0,
+    rssRestarts: info.governance.rssRestarts,
+    descendantsKilled: info.governance.descendantsKilled,
+    lastExitSignal: info.lastExit?.signal ?? "",
+    cgroup: info.governance.cgroup ?? "",
+    restarts: info.restarts,
+    limits,
+  };
+  if (info.fds !== null) out.fds = info.fds;
+  return out;
+}
+
+/** The fields supervisord's ProcessInfo has (everything else is issue 17's). */
+type ProcessInfoBase = Pick<
+  ProcessInfo,
+  | "name" | "group" | "description" | "start" | "stop" | "now" | "state" | "statename" | "spawnerr" | "exitstatus"
+  | "logfile" | "stdoutLogfile" | "stderrLogfile" | "pid" | "cpuPercent" | "rssBytes"
+>;
 
 export function processResultToWire(result: EngineProcessResult): ProcessResult {
   return {

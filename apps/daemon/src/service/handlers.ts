@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { ProcessStates, type Supervisor, type SupervisorEvent } from "@tsupervisord/engine";
+import { ProcessStates, type StatsLease, type Supervisor, type SupervisorEvent } from "@tsupervisord/engine";
 import { SupervisorError } from "@tsupervisord/errors";
 import { followLog, readLogRangeBytes, tailLog, TRUNCATED_MARKER } from "@tsupervisord/logs";
 import { LogChannel, type ProcessStat, type SupervisorHandlers, type WatchResponse } from "@tsupervisord/protocol";
@@ -165,6 +165,7 @@ async function* watchEvents(
   const events = snapshot.events;
   const onAbort = (): void => events.close();
   signal.addEventListener("abort", onAbort, { once: true });
+  let stats: StatsSampler | null = null;
   try {
     yield {
       event: {
@@ -181,7 +182,7 @@ async function* watchEvents(
         },
       },
     };
-    const stats = includeStats ? new StatsSampler(supervisor) : null;
+    stats = includeStats ? new StatsSampler(supervisor) : null;
     let pending = events.next();
     let tick = stats?.tick() ?? null;
     for (;;) {
@@ -205,6 +206,7 @@ async function* watchEvents(
   } finally {
     signal.removeEventListener("abort", onAbort);
     events.close();
+    stats?.close();
   }
 }
 
@@ -260,15 +262,40 @@ const STATS_TICK = Symbol("stats tick");
 /** How often a Watch with include_stats samples CPU/RSS (only while such a stream is open). */
 const STATS_INTERVAL_MS = 2000;
 
-/** CPU%/RSS of running processes for Watch(include_stats): sampled on a timer, sent only when changed. */
+/**
+ * CPU%/RSS/fds of running processes for Watch(include_stats): a lease on the engine's stats sampler (one timer
+ * for every watcher, only while one is open; issue 17), sent only when changed.
+ */
 class StatsSampler {
   /** What each client was last sent, per process: changes are measured against that, so drift adds up. */
   private sent = new Map<string, ProcessStat>();
+  private readonly lease: StatsLease;
+  private passed = false;
+  private wake: (() => void) | null = null;
 
-  constructor(private readonly supervisor: Supervisor) {}
+  constructor(private readonly supervisor: Supervisor) {
+    this.lease = supervisor.stats.watch(STATS_INTERVAL_MS, () => {
+      this.passed = true;
+      this.wake?.();
+    });
+  }
 
+  /** Resolves after the sampler's next pass. */
   tick(): Promise<typeof STATS_TICK> {
-    return new Promise((resolve) => setTimeout(() => resolve(STATS_TICK), STATS_INTERVAL_MS).unref());
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.wake = null;
+        this.passed = false;
+        resolve(STATS_TICK);
+      };
+      if (this.passed) done();
+      else this.wake = done;
+    });
+  }
+
+  close(): void {
+    this.lease.close();
+    this.wake = null;
   }
 
   changed(): ProcessStat[] {
@@ -282,6 +309,8 @@ class StatsSampler {
         pid: p.pid,
         cpuPercent: Math.round((p.cpuPercent ?? 0) * 10) / 10,
         rssBytes: p.rssBytes ?? 0,
+        cpuSeconds: p.cpuSeconds ?? 0,
+        ...(p.fds !== null ? { fds: p.fds } : {}),
       };
       const key = `${p.group}:${p.name}`;
       const previous = this.sent.get(key);

@@ -135,7 +135,7 @@ function strings(list: Array<string | undefined> | undefined): string[] {
   return (list ?? []).filter((x): x is string => x !== undefined);
 }
 
-function processInfoStruct(info: Partial<ProcessInfo> | undefined): ProcessInfoStruct {
+function processInfoStruct(info: (Partial<Omit<ProcessInfo, "limits">> & { limits?: unknown }) | undefined): ProcessInfoStruct {
   if (info === undefined) throw new SupervisorError("FAILED", "no process info");
   return {
     name: info.name ?? "",
