@@ -326,9 +326,10 @@ class StatsSampler {
   }
 }
 
-/** A new pid, CPU moved by at least half a point, or RSS by at least 1% (and 64 KiB): worth a message. */
+/** A new pid, another fd count, CPU moved by at least half a point, or RSS by at least 1% (and 64 KiB). */
 export function statChangedMeaningfully(before: ProcessStat, after: ProcessStat): boolean {
   if (before.pid !== after.pid) return true;
+  if (before.fds !== after.fds) return true;
   if (Math.abs(before.cpuPercent - after.cpuPercent) >= 0.5) return true;
   const rssDelta = Math.abs(before.rssBytes - after.rssBytes);
   return rssDelta >= 64 * 1024 && rssDelta >= before.rssBytes * 0.01;
