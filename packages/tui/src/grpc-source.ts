@@ -6,6 +6,7 @@
 import type { DaemonInfo, LogChannel, ProcessInfo, ProcessStateName, TopDataSource, WatchEvent } from "./model.js";
 import { PROCESS_STATES, processKey, stateFromCode } from "./model.js";
 import type { TopOptions } from "./run-top.js";
+import { formatBytes, formatDuration } from "./format.js";
 
 export interface WireProcessInfo {
   name: string;
@@ -21,6 +22,19 @@ export interface WireProcessInfo {
   pid: number;
   cpuPercent: number;
   rssBytes: number;
+  /** Issue 17 (absent from older daemons). */
+  fds?: number | undefined;
+  limits?: WireLimits | undefined;
+}
+
+/** Issue 17: the program's configured limits. */
+export interface WireLimits {
+  rlimits: string;
+  memoryMaxBytes?: number | undefined;
+  cpuMax: string;
+  pidsMax?: number | undefined;
+  rssRestartBytes: number;
+  rssRestartForMs: number;
 }
 
 export interface WireSnapshot {
@@ -49,7 +63,7 @@ export interface WireWatchResponse {
     | {
         $case: "processStats";
         processStats: {
-          processes: Array<{ name: string; group: string; pid: number; cpuPercent: number; rssBytes: number }>;
+          processes: Array<{ name: string; group: string; pid: number; cpuPercent: number; rssBytes: number; fds?: number | undefined }>;
         };
       }
     | undefined;
@@ -104,6 +118,8 @@ export function mapProcess(p: WireProcessInfo): ProcessInfo {
     cpuPercent: alive && p.rssBytes > 0 ? p.cpuPercent : null,
     rssBytes: alive && p.rssBytes > 0 ? p.rssBytes : null,
     restarts: null,
+    ...(alive && p.fds !== undefined ? { fds: p.fds } : {}),
+    ...(p.limits !== undefined ? { limits: limitsText(p.limits) } : {}),
   };
 }
 
@@ -148,6 +164,7 @@ export class WatchMapper {
               key: processKey(s),
               cpuPercent: s.cpuPercent,
               rssBytes: s.rssBytes,
+              ...(s.fds !== undefined ? { fds: s.fds } : {}),
             })),
           },
         ];
@@ -249,4 +266,19 @@ export async function createGrpcSource(options: TopOptions): Promise<TopDataSour
   // protocol's client satisfies the structural WireClient above; the assignment is the compile-time check.
   const client: WireClient = connect(options.serverUrl, { username: options.username, password: options.password });
   return new GrpcSource(client, options.serverUrl);
+}
+
+/** Issue 17: the program's limits in a few characters for the table (null when it has none). */
+export function limitsText(l: WireLimits | undefined): string | null {
+  if (l === undefined) return null;
+  const parts: string[] = [];
+  if (l.rlimits !== "") parts.push(l.rlimits);
+  if (l.memoryMaxBytes !== undefined && l.memoryMaxBytes >= 0) parts.push(`mem≤${formatBytes(l.memoryMaxBytes)}`);
+  if (l.cpuMax !== "" && !l.cpuMax.startsWith("max")) {
+    const [quota, period] = l.cpuMax.split(" ").map(Number);
+    if (quota !== undefined && period !== undefined && period > 0) parts.push(`cpu≤${Math.round((quota / period) * 100)}%`);
+  }
+  if (l.pidsMax !== undefined && l.pidsMax >= 0) parts.push(`pids≤${l.pidsMax}`);
+  if (l.rssRestartBytes > 0) parts.push(`rss>${formatBytes(l.rssRestartBytes)}/${formatDuration(l.rssRestartForMs / 1000)}`);
+  return parts.length > 0 ? parts.join(" ") : null;
 }

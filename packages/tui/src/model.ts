@@ -66,6 +66,10 @@ export interface ProcessInfo {
   rssBytes: number | null;
   /** Restart count if the daemon reports one; otherwise the store counts spawns it has seen. */
   restarts: number | null;
+  /** Open fds of the process tree, or null when not sampled (issue 17). */
+  fds?: number | null;
+  /** The program's limits as one short text (`nofile=512:1024 mem≤512M rss>1.5G/2m`), null when none. */
+  limits?: string | null;
 }
 
 /** The daemon itself, for the header. */
@@ -86,6 +90,8 @@ export interface ProcessStats {
   key: string;
   cpuPercent: number | null;
   rssBytes: number | null;
+  /** Open fds of the tree (issue 17), null when not readable. */
+  fds?: number | null;
 }
 
 /**
