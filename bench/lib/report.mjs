@@ -153,4 +153,8 @@ const METHOD = [
   '  (PM2: 50 apps with `max_restarts` = startretries, `min_uptime` 1 s, until all errored).',
   '- **shutdown**: with all RUNNING, the user\'s way of stopping (SIGTERM to the daemon; `pm2 kill`) until the daemon',
   '  and every child are gone.',
+  '- **metrics** (tsupervisord only: the peers have no `/metrics`): N sleeps; daemon CPU over an idle window with',
+  '  nobody scraping (`idle_cpu`, must match **idle**), then sequential `GET /metrics` on the unix socket: median',
+  '  and p95 latency, daemon CPU per scrape, body size; `idle_cpu_after`: the next idle window (the event-loop',
+  '  delay monitor runs until scrapes stop for 5 minutes).',
 ];
