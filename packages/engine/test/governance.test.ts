@@ -182,6 +182,41 @@ describe("no leaked descendants", () => {
   });
 });
 
+describe("cgroup v2 limits", () => {
+  const probe = CgroupManager.detect(true);
+  const controllers = probe.support.controllers;
+  const reason = probe.support.mode === "none" ? probe.support.reason : probe.support.reason ?? null;
+  void probe.close();
+  if (!controllers.has("memory") || !controllers.has("pids")) console.log(`[skip] memory_max/pids_max applied: ${reason ?? "controllers not delegated"}`);
+
+  it.skipIf(!controllers.has("memory") || !controllers.has("pids"))("memory_max and pids_max are written to the program's own cgroup", async () => {
+    const { sup, rec } = h.make([program("capped", "/bin/sleep 1000", { startsecs: 0, limits: limits({ memoryMax: 64 * 1024 * 1024, pidsMax: 16 }) })]);
+    sup.start();
+    await rec.waitFor(isState("capped", "RUNNING"));
+    const dir = sup.governor.info("capped:capped").cgroup as string;
+    expect(readFileSync(path.join(dir, "memory.max"), "utf8").trim()).toBe(String(64 * 1024 * 1024));
+    expect(readFileSync(path.join(dir, "pids.max"), "utf8").trim()).toBe("16");
+  });
+
+  it.skipIf(controllers.has("memory") && controllers.has("pids"))("where the controllers are missing the daemon says so once, naming the program, and rlimits still apply", async () => {
+    const file = script('echo "nofile=$(ulimit -Sn)"; exec sleep 1000');
+    const { sup, rec, port, logger } = h.make([
+      program("capped", file, { startsecs: 0, limits: limits({ memoryMax: 64 * 1024 * 1024, rlimits: { nofile: { soft: 200, hard: 200 } } }) }),
+    ]);
+    sup.start();
+    await rec.waitFor(isState("capped", "RUNNING"));
+    await until(() => stdoutOf(port, "capped").stdoutText.includes("nofile="), 10_000, "child output");
+    expect(stdoutOf(port, "capped").stdoutText.trim()).toBe("nofile=200");
+    await sup.stopProcess("capped");
+    await sup.startProcess("capped");
+    const warnings = logger.lines.filter((l) => l.startsWith("WARN") && l.includes("may not apply"));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain("memory_max/memory_high/cpu_max/pids_max of capped may not apply");
+    // …and the per-program line for the limit itself, once, not at every spawn.
+    expect(logger.lines.filter((l) => l.includes("memory.max not applied"))).toHaveLength(sup.governor.cgroupSupport?.mode === "none" ? 0 : 1);
+  });
+});
+
 describe("restart_if_rss_over", () => {
   it("restarts a program whose tree RSS stays over the limit, through the normal stop, and counts it", async () => {
     const { sup, rec, logger } = h.make(
