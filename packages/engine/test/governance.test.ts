@@ -173,7 +173,7 @@ describe("no leaked descendants", () => {
     const master = sup.getProcessInfo("web").pid;
     const cgroup = sup.governor.info("web:web").cgroup;
     expect(cgroup).not.toBeNull();
-    for (const pid of [master, ...workers]) expect(readFileSync(`/proc/${pid}/cgroup`, "utf8")).toContain(`/tsupervisord-${process.pid}/web.web`);
+    for (const pid of [master, ...workers]) expect(readFileSync(`/proc/${pid}/cgroup`, "utf8")).toMatch(new RegExp(`/tsupervisord-${process.pid}\\.\\d+/web\\.web\\n`));
     expect(sup.getProcessInfo("web", { stats: true }).treeProcesses).toBe(3);
     await sup.stopProcess("web");
     await until(() => workers.every(isGone), 10_000, "workers gone");

@@ -76,15 +76,9 @@ export function collectMetrics(ctx: MetricsContext): string {
       if (sample.fds !== null) f.fds.samples.push({ labels: base, value: sample.fds });
       f.tree.samples.push({ labels: base, value: sample.members.length });
     }
-    const gov = sup.governor.info(key);
-    f.rssRestarts.samples.push({ labels: base, value: gov.rssRestarts });
-    f.swept.samples.push({ labels: base, value: gov.descendantsKilled });
-    let limits;
-    try {
-      limits = sup.getProcessConfig(key).limits;
-    } catch {
-      limits = undefined; // removed between the two calls
-    }
+    f.rssRestarts.samples.push({ labels: base, value: p.governance.rssRestarts });
+    f.swept.samples.push({ labels: base, value: p.governance.descendantsKilled });
+    const limits = p.limits;
     for (const [resource, v] of Object.entries(limits?.rlimits ?? {})) {
       f.rlimit.samples.push({ labels: { ...base, resource, kind: "soft" }, value: v.soft ?? -1 });
       f.rlimit.samples.push({ labels: { ...base, resource, kind: "hard" }, value: v.hard ?? -1 });

@@ -4,7 +4,8 @@
  * with one write to `cgroup.kill`; and `memory.max`, `memory.high`, `cpu.max`, `pids.max` apply where the
  * controllers are delegated to us.
  *
- * Layout: <v2 mount><daemon's cgroup>/tsupervisord-<pid>/<group>.<name>. When the daemon's own cgroup is not the
+ * Layout: <v2 mount><daemon's cgroup>/tsupervisord-<pid>.<n>/<group>.<name> (n: one per engine instance, so a
+ * restart generation, or several engines in one test process, never remove each other's cgroups). When the daemon's own cgroup is not the
  * root and controllers must be enabled, the daemon first moves itself into a leaf `<daemon's cgroup>/supervisord`
  * (cgroup v2's no-internal-process rule), as a systemd unit with `Delegate=yes` expects.
  *
@@ -19,6 +20,7 @@ import type { ProgramLimits } from "@tsupervisord/config";
 
 const WANTED_CONTROLLERS = ["memory", "cpu", "pids"] as const;
 const PREFIX = "tsupervisord-";
+let instances = 0;
 
 export interface CgroupSupport {
   /** `full`: per-program cgroups with controllers; `kill-only`: cgroups for membership and cgroup.kill only;
@@ -124,7 +126,7 @@ export class CgroupManager {
     // Left behind by daemons that were killed: empty cgroups of dead pids.
     try {
       for (const name of readdirSync(base)) {
-        const pid = Number(name.slice(PREFIX.length));
+        const pid = Number(name.slice(PREFIX.length).split(".")[0]);
         if (name.startsWith(PREFIX) && Number.isInteger(pid) && pid !== process.pid && !pidAlive(pid)) {
           removeTree(path.join(base, name));
         }
@@ -161,7 +163,7 @@ export class CgroupManager {
         }
       }
     }
-    const root = path.join(base, `${PREFIX}${process.pid}`);
+    const root = path.join(base, `${PREFIX}${process.pid}.${++instances}`);
     try {
       mkdirSync(root, { recursive: true });
       if (controllers.size > 0) {
