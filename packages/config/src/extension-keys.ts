@@ -19,5 +19,5 @@ export const EXTENSION_KEYS: readonly ExtensionKey[] = [
   { section: "program", key: "pids_max", summary: "cgroup v2 pids.max of the program's cgroup: N or max" },
   { section: "program", key: "restart_if_rss_over", summary: "restart when the tree's RSS stays over SIZE for DURATION: '1.5GB for 2m'" },
   { section: "program", key: "kill_descendants", summary: "a stop also ends descendants that left the process group (default true)" },
-  { section: "supervisord", key: "cgroups", summary: "auto (default): each program in its own cgroup v2 where writable; off: never" },
+  { section: "supervisord", key: "cgroups", summary: "auto (default): a program with a cgroup limit gets its own cgroup v2; all: every program; off: never" },
 ];

@@ -61,6 +61,7 @@ export {
   sizeInBytes,
   wantsCgroupControllers,
   RLIMIT_NAMES,
+  type CgroupMode,
   type ProgramLimits,
   type RlimitName,
   type RlimitValue,

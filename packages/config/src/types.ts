@@ -125,8 +125,8 @@ export interface SupervisordSettings {
   stripAnsi: boolean;
   environment: Record<string, string>;
   identifier: string;
-  /** Extension key `cgroups` (issue 17): auto (default) or off; absent = auto. */
-  cgroups?: "auto" | "off";
+  /** Extension key `cgroups` (issue 17): auto (default), all or off; absent = auto. */
+  cgroups?: "auto" | "all" | "off";
 }
 
 export interface HttpAuth {

@@ -20,8 +20,8 @@ export interface SupervisorOptions {
   now?: () => number;
   /** The environment children inherit (default process.env), SPN-12. */
   env?: Record<string, string | undefined>;
-  /** Issue 17: `off` never creates cgroups (default: the config's `[supervisord] cgroups`, else auto). */
-  cgroups?: "auto" | "off";
+  /** Issue 17: cgroup mode (default: the config's `[supervisord] cgroups`, else auto); see CgroupMode. */
+  cgroups?: "auto" | "all" | "off";
   /** Per-subscriber event queue bound (default 10000); see `subscribe()`. */
   eventQueueLimit?: number;
 }

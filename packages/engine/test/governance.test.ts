@@ -138,7 +138,7 @@ describe("no leaked descendants", () => {
   const gunicorn = (overrides: Record<string, unknown> = {}) =>
     program("web", `${PY} ${path.join(FIXTURES, "gunicorn_like.py")} 2`, { startsecs: 0, stopasgroup: true, stopwaitsecs: 5, ...overrides });
 
-  async function startWorkers(cgroups: "auto" | "off", killDescendants = true) {
+  async function startWorkers(cgroups: "all" | "off", killDescendants = true) {
     const made = h.make([gunicorn({ limits: limits({ killDescendants }) })], { cgroups });
     made.sup.start();
     await made.rec.waitFor(isState("web", "RUNNING"));
@@ -169,7 +169,7 @@ describe("no leaked descendants", () => {
   });
 
   it.skipIf(cgroupSkip !== null)("with cgroups: the program runs in its own cgroup and the stop ends every member", async () => {
-    const { sup, workers } = await startWorkers("auto");
+    const { sup, workers } = await startWorkers("all");
     const master = sup.getProcessInfo("web").pid;
     const cgroup = sup.governor.info("web:web").cgroup;
     expect(cgroup).not.toBeNull();

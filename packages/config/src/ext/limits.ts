@@ -186,9 +186,15 @@ export function wantsCgroupControllers(limits: ProgramLimits | undefined): boole
   );
 }
 
-/** `[supervisord] cgroups = auto | off`: put each program in its own cgroup v2 where the daemon may. */
-export function cgroupMode(value: string): "auto" | "off" {
+/**
+ * `[supervisord] cgroups`: `auto` (default) gives a program its own cgroup v2 when it sets a cgroup limit
+ * (memory_max, memory_high, cpu_max, pids_max); `all` gives every program one (exact tree membership and
+ * cgroup.kill for all, at the price of one cgroup migration per spawn); `off` never touches cgroups.
+ */
+export type CgroupMode = "auto" | "all" | "off";
+
+export function cgroupMode(value: string): CgroupMode {
   const v = pyStrip(value).toLowerCase();
-  if (v === "auto" || v === "off") return v;
-  throw new ValueError(`cgroups must be auto or off: ${pyRepr(value)}`);
+  if (v === "auto" || v === "all" || v === "off") return v;
+  throw new ValueError(`cgroups must be auto, all or off: ${pyRepr(value)}`);
 }

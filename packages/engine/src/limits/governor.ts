@@ -24,8 +24,8 @@ export interface GovernorOptions {
   logger: EngineLogger;
   /** Graceful stop + start of `group:name` (the watchdog's restart). */
   restart: (key: string) => void;
-  /** `off` never touches cgroups (default: the config's `[supervisord] cgroups`, else auto). */
-  cgroups?: "auto" | "off";
+  /** auto / all / off (default: the config's `[supervisord] cgroups`, else auto); see CgroupMode in config. */
+  cgroups?: "auto" | "all" | "off";
 }
 
 /** What metrics, status and top show of a process's governance. */
@@ -56,10 +56,20 @@ export class ResourceGovernor {
     return this.manager?.support ?? null;
   }
 
+  private mode(): "auto" | "all" | "off" {
+    return this.options.cgroups ?? this.options.config().supervisord.cgroups ?? "auto";
+  }
+
+  /** Whether this process gets a cgroup: every one with `all`, those with a cgroup limit with `auto`. */
+  private wantsCgroup(proc: GovernedProcess): boolean {
+    const mode = this.mode();
+    return mode === "all" || (mode === "auto" && wantsCgroupControllers(proc.config.limits));
+  }
+
   private cgroupManager(): CgroupManager {
     if (this.manager !== null) return this.manager;
     const config = this.options.config();
-    const mode = this.options.cgroups ?? config.supervisord.cgroups ?? "auto";
+    const mode = this.mode();
     const programs = config.groups.flatMap((g) => g.processes);
     const wanting = programs.filter((p) => wantsCgroupControllers(p.limits)).map((p) => p.name);
     this.manager = mode === "off" ? CgroupManager.disabled("cgroups = off") : CgroupManager.detect(wanting.length > 0);
@@ -83,6 +93,7 @@ export class ResourceGovernor {
    * Returns the way back, to call right after the spawn returned.
    */
   beforeSpawn(proc: GovernedProcess): () => void {
+    if (!this.wantsCgroup(proc)) return () => {};
     const key = keyOf(proc);
     const { cgroup, problems } = this.cgroupManager().forProcess(key, proc.config.limits);
     this.pendingProblems.set(key, problems);
@@ -93,6 +104,12 @@ export class ResourceGovernor {
 
   spawned(proc: GovernedProcess, pid: number): void {
     const key = keyOf(proc);
+    const watchdog = proc.config.limits?.restartIfRssOver;
+    if (watchdog !== undefined) this.watchdog.track(key, proc.name, watchdog);
+    if (!this.wantsCgroup(proc)) {
+      this.cgroups.delete(key);
+      return;
+    }
     const { cgroup, problems: latest } = this.cgroupManager().forProcess(key, proc.config.limits);
     const problems = this.pendingProblems.get(key) ?? latest;
     this.pendingProblems.delete(key);
@@ -106,8 +123,6 @@ export class ResourceGovernor {
     }
     if (cgroup !== null && attachProblem === null) this.cgroups.set(key, cgroup);
     else this.cgroups.delete(key);
-    const watchdog = proc.config.limits?.restartIfRssOver;
-    if (watchdog !== undefined) this.watchdog.track(key, proc.name, watchdog);
   }
 
   stopping(proc: GovernedProcess, pid: number): void {
