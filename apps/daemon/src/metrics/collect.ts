@@ -6,7 +6,7 @@
 import type { Supervisor } from "@tsupervisord/engine";
 import { ProcessStates, type ProcessStateName } from "@tsupervisord/engine";
 import type { DaemonStatsSource } from "./daemon-stats.js";
-import { family, render, type Family } from "./exposition.js";
+import { family, labelText, render, type Family } from "./exposition.js";
 
 /** Every scrape reads /proc afresh (a watcher's pass may predate what the scraper wants to see). */
 const SCRAPE_MAX_AGE_MS = 0;
@@ -58,8 +58,8 @@ export function collectMetrics(ctx: MetricsContext): string {
 
   for (const p of infos) {
     const key = `${p.group}:${p.name}`;
-    const base = { group: p.group, name: p.name };
-    for (const state of STATE_NAMES) f.state.samples.push({ labels: { ...base, state }, value: p.statename === state ? 1 : 0 });
+    const base = labelText({ group: p.group, name: p.name });
+    for (const state of STATE_NAMES) f.state.samples.push({ labels: `${base},state="${state}"`, value: p.statename === state ? 1 : 0 });
     const running = p.pid !== 0;
     f.up.samples.push({ labels: base, value: running && p.start > 0 ? Math.max(0, nowSeconds - p.start) : 0 });
     f.start.samples.push({ labels: base, value: p.start });
@@ -80,8 +80,8 @@ export function collectMetrics(ctx: MetricsContext): string {
     f.swept.samples.push({ labels: base, value: p.governance.descendantsKilled });
     const limits = p.limits;
     for (const [resource, v] of Object.entries(limits?.rlimits ?? {})) {
-      f.rlimit.samples.push({ labels: { ...base, resource, kind: "soft" }, value: v.soft ?? -1 });
-      f.rlimit.samples.push({ labels: { ...base, resource, kind: "hard" }, value: v.hard ?? -1 });
+      f.rlimit.samples.push({ labels: `${base},resource="${resource}",kind="soft"`, value: v.soft ?? -1 });
+      f.rlimit.samples.push({ labels: `${base},resource="${resource}",kind="hard"`, value: v.hard ?? -1 });
     }
     if (limits?.memoryMax !== undefined) f.memoryMax.samples.push({ labels: base, value: limits.memoryMax ?? -1 });
     if (limits?.restartIfRssOver !== undefined) f.rssLimit.samples.push({ labels: base, value: limits.restartIfRssOver.bytes });
@@ -94,7 +94,7 @@ export function collectMetrics(ctx: MetricsContext): string {
     for (const channel of ["stdout", "stderr"] as const) {
       const c = counters?.[channel];
       if (c === null || c === undefined) continue;
-      const labels = { ...base, channel };
+      const labels = `${base},channel="${channel}"`;
       f.logBytes.samples.push({ labels, value: c.bytesWritten });
       f.logRotated.samples.push({ labels, value: c.bytesRotatedAway });
       f.logRotations.samples.push({ labels, value: c.rotations });
@@ -103,21 +103,21 @@ export function collectMetrics(ctx: MetricsContext): string {
   }
 
   const d = ctx.daemon.read();
-  const one = (name: string, type: "gauge" | "counter", help: string, value: number | null, labels = {}): Family => {
+  const one = (name: string, type: "gauge" | "counter", help: string, value: number | null, labels: Record<string, string> = {}): Family => {
     const fam = family(name, type, help);
-    if (value !== null) fam.samples.push({ labels, value });
+    if (value !== null) fam.samples.push({ labels: labelText(labels), value });
     return fam;
   };
   const cpu = family("tsupervisord_daemon_cpu_seconds_total", "counter", "CPU seconds of the daemon itself.");
-  cpu.samples.push({ labels: { mode: "user" }, value: d.cpuUserSeconds }, { labels: { mode: "system" }, value: d.cpuSystemSeconds });
+  cpu.samples.push({ labels: 'mode="user"', value: d.cpuUserSeconds }, { labels: 'mode="system"', value: d.cpuSystemSeconds });
   const lag = family("tsupervisord_daemon_eventloop_delay_seconds", "gauge", "Event-loop delay since the previous scrape (monitored only while scraped).");
   if (d.eventLoopDelay !== null) {
     const e = d.eventLoopDelay;
     lag.samples.push(
-      { labels: { quantile: "0.5" }, value: e.p50 },
-      { labels: { quantile: "0.9" }, value: e.p90 },
-      { labels: { quantile: "0.99" }, value: e.p99 },
-      { labels: { quantile: "1" }, value: e.max },
+      { labels: 'quantile="0.5"', value: e.p50 },
+      { labels: 'quantile="0.9"', value: e.p90 },
+      { labels: 'quantile="0.99"', value: e.p99 },
+      { labels: 'quantile="1"', value: e.max },
     );
   }
   const cg = sup.governor.cgroupSupport;

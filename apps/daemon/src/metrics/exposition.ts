@@ -11,7 +11,8 @@ export interface Family {
   name: string;
   help: string;
   type: MetricType;
-  samples: Array<{ labels: Labels; value: number }>;
+  /** `labels`: the text between the braces, from `labelText()` (built once per process, reused per family). */
+  samples: Array<{ labels: string; value: number }>;
 }
 
 export function family(name: string, type: MetricType, help: string): Family {
@@ -30,6 +31,13 @@ function formatValue(v: number): string {
   return String(v);
 }
 
+/** `k1="v1",k2="v2"` with the values escaped; join two with a comma. */
+export function labelText(labels: Labels): string {
+  return Object.keys(labels)
+    .map((k) => `${k}="${escapeLabel(labels[k] as string)}"`)
+    .join(",");
+}
+
 /** Families with no sample are left out (a family of absent programs says nothing). */
 export function render(families: readonly Family[]): string {
   const out: string[] = [];
@@ -37,10 +45,7 @@ export function render(families: readonly Family[]): string {
     if (f.samples.length === 0) continue;
     out.push(`# HELP ${f.name} ${escapeHelp(f.help)}\n# TYPE ${f.name} ${f.type}\n`);
     for (const s of f.samples) {
-      const keys = Object.keys(s.labels);
-      const labels =
-        keys.length === 0 ? "" : `{${keys.map((k) => `${k}="${escapeLabel(s.labels[k] as string)}"`).join(",")}}`;
-      out.push(`${f.name}${labels} ${formatValue(s.value)}\n`);
+      out.push(s.labels === "" ? `${f.name} ${formatValue(s.value)}\n` : `${f.name}{${s.labels}} ${formatValue(s.value)}\n`);
     }
   }
   return out.join("");
