@@ -88,13 +88,13 @@ if (existsSync(ENGINE) && existsSync(CONFIG)) {
     const sup = new Supervisor({ config, output });
     sup.start();
     const info = () => sup.getAllProcessInfo({ stats: false })[0];
-    while (info().state !== 20) await new Promise((r) => setTimeout(r, 20));
+    while (info().state !== "RUNNING") await new Promise((r) => setTimeout(r, 20));
     await new Promise((r) => setTimeout(r, 300));
     fullGcs = 0;
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     process.kill(info().pid, 'SIGUSR2');
-    while (info().pid !== 0) await new Promise((r) => setTimeout(r, 20));
+    while (info().pid !== null) await new Promise((r) => setTimeout(r, 20));
     const c = process.cpuUsage(c0);
     const s = (performance.now() - t0) / 1000;
     const gib = bytes / (1 << 30);

@@ -10,9 +10,14 @@ export type {
   Snapshot,
   SubscribeOptions,
   Subscription,
+  SupervisorHooks,
   SupervisorOptions,
+  ProcessView,
+  Target,
   UpdateOutcome,
 } from "./types.js";
+export type { FcgiSocketPort, ProcessTreePort } from "./ports.js";
+export { procTreePort, realFcgiSockets } from "./ports.js";
 export type { ProcessOutputPort, ProcessOutputSink, SinkCounters } from "./output-port.js";
 export type { EngineLogger, EngineLogLevel } from "./logger.js";
 export { nullLogger } from "./logger.js";
@@ -41,7 +46,8 @@ export type {
   TickEvent,
 } from "./events.js";
 export { makeNamespec, splitNamespec } from "./namespec.js";
-export { describeExit, parseSignal, signame } from "./signals.js";
+export { describeExit, exitStatusOf, parseSignal, signame } from "./signals.js";
+export type { ExitRecord } from "./signals.js";
 export { initialState, transition, EXITED_TOO_QUICKLY } from "./machine.js";
 export type { Effect, MachineConfig, MachineEvent, MachineState, StateChange, TimerKind, TransitionResult } from "./machine.js";
 // The reread diff lives in @tsupervisord/config (one definition of EQ-01/EQ-02); re-exported for convenience.

@@ -7,6 +7,7 @@
 import type { AutoRestart } from "@tsupervisord/config";
 import type { EngineLogLevel } from "./logger.js";
 import { describeExit, signame } from "./signals.js";
+import type { ExitRecord } from "./signals.js";
 import type { ProcessStateName } from "./states.js";
 
 export const EXITED_TOO_QUICKLY = "Exited too quickly (process log may have details)";
@@ -41,6 +42,8 @@ export interface MachineState {
   readonly killing: boolean;
   /** Last exit status; -1 for signal deaths; null while unknown. */
   readonly exitstatus: number | null;
+  /** The last exit as Node reported it (set on every exit; `exitstatus` is supervisord's reading of it). */
+  readonly lastExit: ExitRecord | null;
   readonly spawnerr: string | null;
   /** Automatic spawns (T1, T3, T4) are allowed only while the daemon is RUNNING (LIF-06). */
   readonly daemonRunning: boolean;
@@ -103,6 +106,7 @@ export function initialState(config: MachineConfig, daemonRunning = true): Machi
     backoff: 0,
     killing: false,
     exitstatus: null,
+    lastExit: null,
     spawnerr: null,
     daemonRunning,
     timerGeneration: 0,
@@ -323,6 +327,7 @@ function exited(step: Step, code: number | null, signal: string | null): void {
   const pid = s.pid;
   const now = step.now;
   s.laststop = now;
+  s.lastExit = { code: signal === null ? code ?? 0 : null, signal };
   step.disarm();
 
   if (s.state === "UNKNOWN") {

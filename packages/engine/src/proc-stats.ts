@@ -3,6 +3,7 @@
  * since the previous query for the same root pid (or since the process started, on the first query).
  */
 import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync } from "node:fs";
+import { parseProcStat } from "@tsupervisord/reaper/proc-stat";
 
 /** USER_HZ: /proc reports times in 1/100 s on every mainstream Linux architecture. */
 export const CLOCK_TICKS = 100;
@@ -41,20 +42,17 @@ export interface ProcEntry {
   state: string;
 }
 
+/** One /proc/<pid>/stat, through the parser the reaper uses too. */
 function parseStat(text: string): ProcEntry | null {
-  // The command name is in parentheses and may contain spaces: split after the last ')'.
-  const close = text.lastIndexOf(")");
-  if (close < 0) return null;
-  const fields = text.slice(close + 2).split(" ");
-  // fields[0] is field 3 (state); field n is fields[n - 3].
-  const num = (n: number): number => Number(fields[n - 3] ?? 0);
+  const stat = parseProcStat(text);
+  if (stat === undefined) return null;
   return {
-    ppid: num(4),
-    ticks: num(14) + num(15) + num(16) + num(17),
-    rssPages: num(24),
-    starttime: num(22),
-    threads: num(20),
-    state: fields[0] ?? "?",
+    ppid: stat.ppid,
+    ticks: stat.utime + stat.stime + stat.cutime + stat.cstime,
+    rssPages: stat.rssPages,
+    starttime: stat.starttime,
+    threads: stat.numThreads,
+    state: stat.state,
   };
 }
 

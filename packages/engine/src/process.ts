@@ -14,6 +14,7 @@ import type { ProcessOutputSink } from "./output-port.js";
 import { signame } from "./signals.js";
 import type { RunningChild, SpawnResult } from "./spawn.js";
 import { spawnChild } from "./spawn.js";
+import type { ProcessView } from "./types.js";
 
 export interface ProcessEnvironment {
   bus: EventBus;
@@ -74,8 +75,6 @@ export class ManagedProcess {
   private processing = false;
   /** Epoch ms of the last "waiting for x to stop" line (STP-07 throttle). */
   lastStopReport = 0;
-  /** The last exit as Node reported it (exactly one of code/signal set); null before the first. */
-  lastExit: { code: number | null; signal: string | null } | null = null;
   /** Successful spawns since the daemon started; `restarts` is every one after the first. */
   spawnCount = 0;
   /** Incremented per spawn so a late exit of an old child can never reach a newer one. */
@@ -93,6 +92,9 @@ export class ManagedProcess {
   get name(): string {
     return this.config.name;
   }
+
+  /** The read-only face handed to lifecycle hooks (SupervisorHooks). */
+  readonly view: ProcessView = viewOf(this);
 
   get groupName(): string {
     return this.config.groupName;
@@ -280,7 +282,6 @@ export class ManagedProcess {
       onExit: (code, signal) => {
         if (serial === this.spawnSerial) {
           this.child = null;
-          this.lastExit = { code, signal };
           this.env.governor?.exited(this, this.machine.state === "STOPPING");
           this.dispatch({ type: "exited", code, signal });
           this.listenerHooks?.onExit();
@@ -339,4 +340,24 @@ function releaseOnFailure(result: SpawnResult, lease: FcgiLease): SpawnResult {
   if (result.kind === "failed") lease.release();
   if (result.kind !== "deferred") return result;
   return { kind: "deferred", outcome: result.outcome.then((outcome) => releaseOnFailure(outcome, lease)) };
+}
+
+function viewOf(p: ManagedProcess): ProcessView {
+  return {
+    get name() {
+      return p.config.name;
+    },
+    get group() {
+      return p.config.groupName;
+    },
+    get config() {
+      return p.config;
+    },
+    get state() {
+      return p.machine.state;
+    },
+    get pid() {
+      return p.machine.pid;
+    },
+  };
 }

@@ -37,3 +37,15 @@ export function describeExit(code: number | null, signal: string | null): { exit
   const status = code ?? 0;
   return { exitstatus: status, how: `exit status ${status}` };
 }
+
+/** One exit of a child as Node (and execa) report it: an exit code, or the name of the signal that ended it. */
+export interface ExitRecord {
+  readonly code: number | null;
+  readonly signal: string | null;
+}
+
+/** supervisord's `exitstatus` reading of an exit (spec §5.3): the code, -1 for a signal death, 0 when unknown. */
+export function exitStatusOf(exit: ExitRecord | null): number {
+  if (exit === null) return 0;
+  return exit.signal !== null ? -1 : (exit.code ?? 0);
+}

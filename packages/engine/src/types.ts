@@ -1,10 +1,12 @@
 /** Public data shapes of the engine API (what the daemon maps onto gRPC and XML-RPC). */
-import type { Config, ProgramLimits } from "@tsupervisord/config";
+import type { Config, ProcessConfig, ProgramLimits } from "@tsupervisord/config";
 import type { GovernanceInfo } from "./limits/governor.js";
 import type { ErrorCode } from "@tsupervisord/errors";
 import type { AnyEventName, SupervisorEvent } from "./events.js";
 import type { EngineLogger } from "./logger.js";
 import type { ProcessOutputPort } from "./output-port.js";
+import type { FcgiSocketPort, ProcessTreePort } from "./ports.js";
+import type { ExitRecord } from "./signals.js";
 import type { ProcessStateName, SupervisorStateName } from "./states.js";
 
 export interface SupervisorOptions {
@@ -24,36 +26,45 @@ export interface SupervisorOptions {
   cgroups?: "auto" | "all" | "off";
   /** Per-subscriber event queue bound (default 10000); see `subscribe()`. */
   eventQueueLimit?: number;
+  /** Reads process trees for the stats sampler (default: /proc and the programs' cgroups). */
+  stats?: ProcessTreePort;
+  /** `[fcgi-program:x]` sockets (default: real sockets through a helper process). */
+  fcgiSockets?: FcgiSocketPort;
+  /** Lifecycle hooks of features that follow processes (see SupervisorHooks). */
+  hooks?: SupervisorHooks[];
 }
 
-/** supervisord's ProcessInfo struct (spec §5.3) plus live resource use of the process tree. */
+/**
+ * One process as the engine sees it: camelCase, epoch milliseconds, `null` for "none". Wire faces (gRPC, XML-RPC)
+ * derive supervisord's struct from it (seconds, int32 clamping, `exitstatus`, the `logfile` alias) in their own
+ * layer. New per-process facts (readiness, restart counts, limits…) are added HERE as fields and filled in
+ * `process-info.ts`, the one place a record is built.
+ */
 export interface ProcessInfo {
   name: string;
   group: string;
+  state: ProcessStateName;
   /** CMD-STATUS-4 text: `pid 123, uptime 0:00:05`, `Nov 23 07:40 PM`, `Not started`, spawn error, … */
   description: string;
-  /** Epoch seconds of the last spawn attempt, 0 if never. */
-  start: number;
-  /** Epoch seconds of the last exit, 0 if never. */
-  stop: number;
-  /** Current epoch seconds. */
-  now: number;
-  state: number;
-  statename: ProcessStateName;
-  spawnerr: string;
-  /** Last exit status; 0 when unknown; -1 for signal deaths. */
-  exitstatus: number;
-  logfile: string;
-  stdout_logfile: string;
-  stderr_logfile: string;
-  pid: number;
+  /** The running child's pid, null when there is none. */
+  pid: number | null;
+  /** Epoch ms of the last spawn attempt, null if never. */
+  startedAt: number | null;
+  /** Epoch ms of the last exit, null if never. */
+  stoppedAt: number | null;
+  /** Epoch ms at which this record was taken (the engine's clock). */
+  observedAt: number;
+  /** Why the last spawn failed (or `Exited too quickly…`, `Bad exit code n`), null when nothing to say. */
+  spawnError: string | null;
+  /** The last exit supervisord counts (null while unknown, e.g. after a too-quick exit); see `exitStatusOf`. */
+  exit: ExitRecord | null;
+  stdoutLogfile: string | null;
+  stderrLogfile: string | null;
   /** CPU use of the process and all its descendants, percent of one core, since the previous query (or since
-   * start on the first query); null when not running or not measurable. */
+   * start on the first query); null when not running, not measured or not measurable. */
   cpuPercent: number | null;
-  /** Resident memory of the process and all its descendants in bytes; null when not running. */
+  /** Resident memory of the process and all its descendants in bytes; null when not running or not measured. */
   rssBytes: number | null;
-  /** The last exit of the child (exactly one of code/signal set); null before the first exit. */
-  lastExit: { code: number | null; signal: string | null } | null;
   /** Spawns after the first since the daemon started. */
   restarts: number;
   /** CPU seconds (user + system) of the process tree; null when not sampled. */
@@ -75,6 +86,37 @@ export interface ProcessResult {
   status: ErrorCode;
   /** `OK` or the fault string, e.g. `SPAWN_ERROR: web`. */
   description: string;
+}
+
+/**
+ * A namespec resolved against the active groups (the one place: `Supervisor.resolve`): `name` and `group:name`
+ * name a process, `group:` and `group:*` the whole group.
+ */
+export type Target =
+  | { kind: "process"; group: string; name: string; namespec: string }
+  | { kind: "group"; group: string };
+
+/** A read-only view of one process handed to lifecycle hooks. */
+export interface ProcessView {
+  readonly name: string;
+  readonly group: string;
+  readonly config: ProcessConfig;
+  readonly state: ProcessStateName;
+  /** 0 when there is no child. */
+  readonly pid: number;
+}
+
+/**
+ * Lifecycle hooks: the place for features that follow processes (readiness probes, restart counters, limits,
+ * metrics). Every hook is optional and synchronous; an exception in a hook is logged and never reaches the engine.
+ */
+export interface SupervisorHooks {
+  /** A process object was created (its group was activated). */
+  processCreated?(proc: ProcessView): void;
+  /** A process finished handling a batch of events (state, pid or spawn error may have changed). */
+  processSettled?(proc: ProcessView): void;
+  /** A process object is gone (its group was removed, or the daemon shut down). */
+  processDisposed?(proc: ProcessView): void;
 }
 
 /** `reloadConfig` result: group names (spec §5.4). */

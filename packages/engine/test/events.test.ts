@@ -105,7 +105,7 @@ describe("event bus", () => {
     sup.start();
     const snap = sup.subscribeWithSnapshot({ events: ["PROCESS_STATE"] });
     expect(snap.state).toBe("RUNNING");
-    expect(snap.processes.map((p) => `${p.name}:${p.statename}`)).toEqual(["web:STARTING"]);
+    expect(snap.processes.map((p) => `${p.name}:${p.state}`)).toEqual(["web:STARTING"]);
     const next = await snap.events.next();
     expect(next && isState("web", "RUNNING")(next)).toBe(true);
     expect(next?.payload).toMatch(/^processname:web groupname:web from_state:STARTING pid:\d+$/);

@@ -285,7 +285,7 @@ describe("fcgi-program sockets (§1.5.8, SPN-10)", () => {
     await expect(sup.startProcess("late")).rejects.toMatchObject({ code: "SPAWN_ERROR" });
     const backoff = (await rec.waitFor(isState("late", "BACKOFF"))) as ProcessStateEvent;
     expect(backoff.payload).toContain("from_state:STARTING");
-    expect(sup.getProcessInfo("late").spawnerr).toBe(`Could not create FastCGI socket ${url}: [Errno 98] Address already in use`);
+    expect(sup.getProcessInfo("late").spawnError).toBe(`Could not create FastCGI socket ${url}: [Errno 98] Address already in use`);
     await sup.stopProcess("late");
   });
 
@@ -299,7 +299,7 @@ describe("fcgi-program sockets (§1.5.8, SPN-10)", () => {
     rmSync(dir, { recursive: true });
     await expect(sup.startProcess("vanish")).rejects.toMatchObject({ code: "SPAWN_ERROR" });
     await rec.waitFor(isState("vanish", "BACKOFF"));
-    expect(sup.getProcessInfo("vanish").spawnerr).toBe(`Could not create FastCGI socket ${url}: [Errno 2] No such file or directory`);
+    expect(sup.getProcessInfo("vanish").spawnError).toBe(`Could not create FastCGI socket ${url}: [Errno 2] No such file or directory`);
     await sup.stopProcess("vanish");
   });
 
@@ -316,7 +316,7 @@ describe("fcgi-program sockets (§1.5.8, SPN-10)", () => {
     const { sup, rec } = h.make([group("mixed", [member])]);
     sup.start();
     await rec.waitFor(isState("fg", "FATAL"));
-    expect(sup.getProcessInfo("mixed:fg").spawnerr).toContain("is listed in [group:mixed]");
+    expect(sup.getProcessInfo("mixed:fg").spawnError).toContain("is listed in [group:mixed]");
   });
 
   it("§1.5.8: the early check reports chmod/unlink problems with supervisord's wording", () => {

@@ -151,7 +151,7 @@ describe("no leaked descendants", () => {
 
   it("without cgroups: workers that called setsid are ended after the stop (found through /proc)", async () => {
     const { sup, workers, logger } = await startWorkers("off");
-    const master = sup.getProcessInfo("web").pid;
+    const master = sup.getProcessInfo("web").pid ?? 0;
     await sup.stopProcess("web");
     expect(isGone(master)).toBe(true);
     await until(() => workers.every(isGone), 10_000, "workers gone");
@@ -170,7 +170,7 @@ describe("no leaked descendants", () => {
 
   it.skipIf(cgroupSkip !== null)("with cgroups: the program runs in its own cgroup and the stop ends every member", async () => {
     const { sup, workers } = await startWorkers("all");
-    const master = sup.getProcessInfo("web").pid;
+    const master = sup.getProcessInfo("web").pid ?? 0;
     const cgroup = sup.governor.info("web:web").cgroup;
     expect(cgroup).not.toBeNull();
     for (const pid of [master, ...workers]) expect(readFileSync(`/proc/${pid}/cgroup`, "utf8")).toMatch(new RegExp(`/tsupervisord-${process.pid}\\.\\d+/web\\.web\\n`));

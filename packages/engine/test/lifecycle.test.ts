@@ -33,9 +33,9 @@ describe("lifecycle with real processes", () => {
     expect(logger.lines.filter((l) => l === "WARN exited: crash (exit status 1; not expected)")).toHaveLength(3);
     expect(logger.lines).toContain("INFO gave up: crash entered FATAL state, too many start retries too quickly");
     const info = sup.getProcessInfo("crash");
-    expect(info.statename).toBe("FATAL");
+    expect(info.state).toBe("FATAL");
     expect(info.description).toBe("Exited too quickly (process log may have details)");
-    expect(info.pid).toBe(0);
+    expect(info.pid).toBeNull();
   });
 
   it("T6: startsecs elapsed -> RUNNING with the success line; SPN-08 spawned line names the pid", async () => {
@@ -60,11 +60,11 @@ describe("lifecycle with real processes", () => {
     sup.start();
     const running = (await rec.waitFor(isState("stubborn", "RUNNING"))) as ProcessStateEvent;
     await until(() => port.sink("stubborn").stdoutText === "ready\n", 10_000, "the trap to be set");
-    await expect(sup.stopProcess("stubborn")).resolves.toBe(true);
+    await expect(sup.stopProcess("stubborn")).resolves.toBeUndefined();
     expect(logger.lines).toContain(`WARN killing 'stubborn' (${running.pid}) with SIGKILL`);
     expect(logger.lines).toContain("WARN stopped: stubborn (terminated by SIGKILL)");
     expect(logger.lines).toContain("INFO waiting for stubborn to stop");
-    expect(sup.getProcessInfo("stubborn").exitstatus).toBe(-1);
+    expect(sup.getProcessInfo("stubborn").exit).toEqual({ code: null, signal: "SIGKILL" });
     expect(isGone(running.pid as number)).toBe(true);
   });
 
@@ -136,7 +136,7 @@ describe("lifecycle with real processes", () => {
     sup.start();
     await rec.waitFor((e) => isState("flaky", "EXITED")(e) && (e as ProcessStateEvent).expected === true);
     expect(rec.statesOf("flaky")).toEqual(["STARTING", "RUNNING", "EXITED", "STARTING", "RUNNING", "EXITED"]);
-    expect(sup.getProcessInfo("flaky").statename).toBe("EXITED");
+    expect(sup.getProcessInfo("flaky").state).toBe("EXITED");
     expect(logger.lines).toContain("WARN exited: flaky (exit status 4; not expected)");
     expect(logger.lines).toContain("INFO exited: flaky (exit status 3; expected)");
     const exits = rec.events.filter(isState("flaky", "EXITED")) as ProcessStateEvent[];

@@ -37,8 +37,8 @@ export interface CallContext {
   readonly method: MethodName;
   /** Aborted when the client cancels the call or goes away: long waits (start with wait, follow) stop on it. */
   readonly signal: AbortSignal;
-  /** The request metadata. */
-  readonly metadata: Metadata;
+  /** The request metadata; absent when the call did not come over gRPC (the daemon's XML-RPC face). */
+  readonly metadata?: Metadata;
   /** grpc-js's peer string (for the daemon's log). */
   readonly peer: string;
 }

@@ -7,5 +7,6 @@ export type { OrphanReaper, OrphanReaperOptions } from "./orphan-reaper.js";
 export { nativeReaper, unavailableReason } from "./native.js";
 export type { NativeReaper, ReapedChild } from "./native.js";
 export { describeWaitStatus, signalName } from "./wait-status.js";
-export { listZombieChildren, parseProcStat } from "./proc.js";
-export type { ProcStat } from "./proc.js";
+export { listZombieChildren } from "./proc.js";
+export { parseProcStat } from "./proc-stat.js";
+export type { ProcStat } from "./proc-stat.js";

@@ -5,28 +5,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 
-/** The fields of /proc/<pid>/stat we need. */
-export interface ProcStat {
-  pid: number;
-  state: string;
-  ppid: number;
-}
-
-/**
- * Parses /proc/<pid>/stat. The command name (field 2) is in parentheses and may itself contain spaces and
- * parentheses, so the fixed fields are read after the LAST `)`.
- */
-export function parseProcStat(text: string): ProcStat | undefined {
-  const open = text.indexOf("(");
-  const close = text.lastIndexOf(")");
-  if (open < 0 || close < open) return undefined;
-  const pid = Number.parseInt(text.slice(0, open), 10);
-  const rest = text.slice(close + 2).split(" ");
-  const state = rest[0];
-  const ppid = Number.parseInt(rest[1] ?? "", 10);
-  if (!Number.isInteger(pid) || state === undefined || !Number.isInteger(ppid)) return undefined;
-  return { pid, state, ppid };
-}
+import { parseProcStat } from "./proc-stat.js";
 
 /**
  * Pids of processes in state Z whose parent is `parentPid`. A full /proc walk rather than

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -12,9 +12,18 @@ describe("/proc scanning", () => {
   });
 
   it("parses stat lines whose command name holds spaces and parentheses", () => {
-    expect(parseProcStat("42 (sleep) Z 7 42 42 0 -1 4194560")).toEqual({ pid: 42, state: "Z", ppid: 7 });
-    expect(parseProcStat("43 (a) Z 9 (b)) S 1 43 43 0")).toEqual({ pid: 43, state: "S", ppid: 1 });
+    expect(parseProcStat("42 (sleep) Z 7 42 42 0 -1 4194560")).toMatchObject({ pid: 42, state: "Z", ppid: 7, utime: 0 });
+    expect(parseProcStat("43 (a) Z 9 (b)) S 1 43 43 0")).toMatchObject({ pid: 43, state: "S", ppid: 1 });
     expect(parseProcStat("garbage")).toBeUndefined();
+  });
+
+  it("reads the CPU, thread, start-time and RSS fields the engine's stats use from a real stat line", () => {
+    const stat = parseProcStat(readFileSync("/proc/self/stat", "latin1"));
+    expect(stat).toMatchObject({ pid: process.pid, ppid: process.ppid, state: "R" });
+    expect(stat?.numThreads).toBeGreaterThanOrEqual(1);
+    expect(stat?.rssPages).toBeGreaterThan(0);
+    expect(stat?.starttime).toBeGreaterThan(0);
+    expect((stat?.utime ?? 0) + (stat?.stime ?? 0)).toBeGreaterThan(0);
   });
 
   it("lists only zombies whose parent is the given pid (real files laid out like /proc)", () => {

@@ -59,15 +59,15 @@ export function collectMetrics(ctx: MetricsContext): string {
   for (const p of infos) {
     const key = `${p.group}:${p.name}`;
     const base = labelText({ group: p.group, name: p.name });
-    for (const state of STATE_NAMES) f.state.samples.push({ labels: `${base},state="${state}"`, value: p.statename === state ? 1 : 0 });
-    const running = p.pid !== 0;
-    f.up.samples.push({ labels: base, value: running && p.start > 0 ? Math.max(0, nowSeconds - p.start) : 0 });
-    f.start.samples.push({ labels: base, value: p.start });
-    f.pid.samples.push({ labels: base, value: p.pid });
+    for (const state of STATE_NAMES) f.state.samples.push({ labels: `${base},state="${state}"`, value: p.state === state ? 1 : 0 });
+    const running = p.pid !== null;
+    f.up.samples.push({ labels: base, value: running && p.startedAt !== null ? Math.max(0, nowSeconds - p.startedAt / 1000) : 0 });
+    f.start.samples.push({ labels: base, value: p.startedAt === null ? 0 : p.startedAt / 1000 });
+    f.pid.samples.push({ labels: base, value: p.pid ?? 0 });
     f.restarts.samples.push({ labels: base, value: p.restarts });
-    if (p.lastExit !== null) {
-      f.exitCode.samples.push({ labels: base, value: p.lastExit.code ?? -1 });
-      f.exitSignal.samples.push({ labels: base, value: p.lastExit.signal === null ? 0 : (SIGNAL_NUMBERS[p.lastExit.signal] ?? -1) });
+    if (p.exit !== null) {
+      f.exitCode.samples.push({ labels: base, value: p.exit.code ?? -1 });
+      f.exitSignal.samples.push({ labels: base, value: p.exit.signal === null ? 0 : (SIGNAL_NUMBERS[p.exit.signal] ?? -1) });
     }
     const sample = running ? samples.get(key) : undefined;
     if (sample !== undefined && sample.root === p.pid) {

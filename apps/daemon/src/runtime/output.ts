@@ -29,7 +29,7 @@ export function createOutputPort(
           if (engine === null) return;
           let pid = 0;
           try {
-            pid = engine.getProcessInfo(`${process.groupName}:${process.name}`, { stats: false }).pid;
+            pid = engine.getProcessInfo(`${process.groupName}:${process.name}`, { stats: false }).pid ?? 0;
           } catch {
             // Group removed meanwhile: report pid 0.
           }

@@ -1,26 +1,35 @@
 import type { Config, ProcessConfig } from "@tsupervisord/config";
+import { describeRlimits, exitStatusOf, ProcessStates } from "@tsupervisord/engine";
 import type { ProcessInfo as EngineProcessInfo, ProcessResult as EngineProcessResult } from "@tsupervisord/engine";
-import { describeRlimits } from "@tsupervisord/engine";
 import { ErrorCodes } from "@tsupervisord/errors";
 import type { ConfigInfo, ProcessInfo, ProcessLimits, ProcessResult } from "@tsupervisord/protocol";
+import { clampInt32 } from "@tsupervisord/xmlrpc";
 
-/** Engine shapes -> wire shapes. Kept apart from the handlers so the mapping is one screen. */
+/** Epoch ms (null = never) -> supervisord's epoch seconds, 0 for never, capped into XML-RPC's int range (RPC-08). */
+export function wireSeconds(ms: number | null): number {
+  return ms === null ? 0 : clampInt32(Math.trunc(ms / 1000));
+}
+
+/**
+ * Engine record -> supervisord's ProcessInfo (spec §5.3) on the gRPC wire: seconds, the state code, `exitstatus`,
+ * "" for none, and the legacy `logfile` alias. The XML-RPC face builds its struct from this same message.
+ */
 export function processInfoToWire(info: EngineProcessInfo): ProcessInfo {
   return {
     name: info.name,
     group: info.group,
     description: info.description,
-    start: info.start,
-    stop: info.stop,
-    now: info.now,
-    state: info.state,
-    statename: info.statename,
-    spawnerr: info.spawnerr,
-    exitstatus: info.exitstatus,
-    logfile: info.logfile,
-    stdoutLogfile: info.stdout_logfile,
-    stderrLogfile: info.stderr_logfile,
-    pid: info.pid,
+    start: wireSeconds(info.startedAt),
+    stop: wireSeconds(info.stoppedAt),
+    now: wireSeconds(info.observedAt),
+    state: ProcessStates[info.state],
+    statename: info.state,
+    spawnerr: info.spawnError ?? "",
+    exitstatus: exitStatusOf(info.exit),
+    logfile: info.stdoutLogfile ?? "",
+    stdoutLogfile: info.stdoutLogfile ?? "",
+    stderrLogfile: info.stderrLogfile ?? "",
+    pid: info.pid ?? 0,
     cpuPercent: info.cpuPercent ?? 0,
     rssBytes: info.rssBytes ?? 0,
     ...governanceToWire(info),
@@ -49,7 +58,7 @@ function governanceToWire(info: EngineProcessInfo): Omit<ProcessInfo, keyof Proc
     treeProcesses: info.treeProcesses ?? 0,
     rssRestarts: info.governance.rssRestarts,
     descendantsKilled: info.governance.descendantsKilled,
-    lastExitSignal: info.lastExit?.signal ?? "",
+    lastExitSignal: info.exit?.signal ?? "",
     cgroup: info.governance.cgroup ?? "",
     restarts: info.restarts,
     limits,

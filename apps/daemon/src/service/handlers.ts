@@ -64,21 +64,40 @@ export function createHandlers(ctx: ServiceContext): SupervisorHandlers {
     addProcessGroup: (req) => (engine().addProcessGroup(req.name), {}),
     removeProcessGroup: (req) => (engine().removeProcessGroup(req.name), {}),
 
-    startProcess: async (req) => (await engine().startProcess(req.name, wait(req.wait)), {}),
+    // A group selector (`g:`, `g:*`) runs the group operation; the gRPC reply carries no per-process results.
+    startProcess: async (req) => {
+      const supervisor = engine();
+      const target = supervisor.resolve(req.name);
+      if (target.kind === "group") await supervisor.startProcessGroup(target.group, wait(req.wait));
+      else await supervisor.startProcess(req.name, wait(req.wait));
+      return {};
+    },
     startProcessGroup: async (req) => ({
       results: (await engine().startProcessGroup(req.name, wait(req.wait))).map(processResultToWire),
     }),
     startAllProcesses: async (req) => ({
       results: (await engine().startAllProcesses(wait(req.wait))).map(processResultToWire),
     }),
-    stopProcess: async (req) => (await engine().stopProcess(req.name, wait(req.wait)), {}),
+    stopProcess: async (req) => {
+      const supervisor = engine();
+      const target = supervisor.resolve(req.name);
+      if (target.kind === "group") await supervisor.stopProcessGroup(target.group, wait(req.wait));
+      else await supervisor.stopProcess(req.name, wait(req.wait));
+      return {};
+    },
     stopProcessGroup: async (req) => ({
       results: (await engine().stopProcessGroup(req.name, wait(req.wait))).map(processResultToWire),
     }),
     stopAllProcesses: async (req) => ({
       results: (await engine().stopAllProcesses(wait(req.wait))).map(processResultToWire),
     }),
-    signalProcess: (req) => (engine().signalProcess(req.name, req.signal), {}),
+    signalProcess: (req) => {
+      const supervisor = engine();
+      const target = supervisor.resolve(req.name);
+      if (target.kind === "group") supervisor.signalProcessGroup(target.group, req.signal);
+      else supervisor.signalProcess(req.name, req.signal);
+      return {};
+    },
     signalProcessGroup: (req) => ({
       results: engine().signalProcessGroup(req.name, req.signal).map(processResultToWire),
     }),
@@ -302,7 +321,7 @@ class StatsSampler {
     const out: ProcessStat[] = [];
     const sent = new Map<string, ProcessStat>();
     for (const p of this.supervisor.getAllProcessInfo({ stats: true })) {
-      if (p.pid === 0) continue;
+      if (p.pid === null) continue;
       const stat: ProcessStat = {
         name: p.name,
         group: p.group,

@@ -22,7 +22,8 @@ import type {
 import { DAEMON_STATE_CODES, type ServiceContext } from "./context.js";
 import { followFile, mainLogfileOf, processLogfile } from "./handlers.js";
 
-type Partial<T> = { [K in keyof T]?: T[K] | undefined };
+/** A handler's reply as the protocol types it (every field optional, ts-proto's DeepPartial, one level deep). */
+type WireReply<T> = { [K in keyof T]?: T[K] | undefined };
 
 /**
  * supervisord's XML-RPC face (`SupervisorRpcBackend` of @tsupervisord/xmlrpc) over the very handlers the gRPC
@@ -33,11 +34,10 @@ export function createXmlRpcBackend(handlers: SupervisorHandlers, ctx: ServiceCo
   const call = (method: MethodName, signal?: AbortSignal): CallContext => ({
     method,
     signal: signal ?? new AbortController().signal,
-    // No handler reads gRPC metadata; XML-RPC authentication happened in the HTTP layer already.
-    metadata: undefined as unknown as CallContext["metadata"],
+    // No gRPC metadata: XML-RPC authentication happened in the HTTP layer already.
     peer: "xml-rpc",
   });
-  const results = (list: Array<Partial<ProcessResult> | undefined> | undefined): ProcessResultStruct[] =>
+  const results = (list: Array<WireReply<ProcessResult> | undefined> | undefined): ProcessResultStruct[] =>
     (list ?? []).map((r) => ({
       name: r?.name ?? "",
       group: r?.group ?? "",
@@ -135,7 +135,7 @@ function strings(list: Array<string | undefined> | undefined): string[] {
   return (list ?? []).filter((x): x is string => x !== undefined);
 }
 
-function processInfoStruct(info: (Partial<Omit<ProcessInfo, "limits">> & { limits?: unknown }) | undefined): ProcessInfoStruct {
+function processInfoStruct(info: (WireReply<Omit<ProcessInfo, "limits">> & { limits?: unknown }) | undefined): ProcessInfoStruct {
   if (info === undefined) throw new SupervisorError("FAILED", "no process info");
   return {
     name: info.name ?? "",
@@ -156,7 +156,7 @@ function processInfoStruct(info: (Partial<Omit<ProcessInfo, "limits">> & { limit
 }
 
 /** The keys supervisord 4.2.5 sends (see ConfigInfoStruct); the wire form's extras (autorestart…) are dropped. */
-function configInfoStruct(c: Partial<ConfigInfo> | undefined): ConfigInfoStruct {
+function configInfoStruct(c: WireReply<ConfigInfo> | undefined): ConfigInfoStruct {
   if (c === undefined) return {};
   const uid = c.uid === undefined || c.uid === "none" ? "none" : Number(c.uid);
   return {

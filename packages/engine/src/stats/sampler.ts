@@ -12,7 +12,8 @@
  */
 import { performance } from "node:perf_hooks";
 import { CLOCK_TICKS, readUptimeSeconds } from "../proc-stats.js";
-import { readGroupMembers, readTree, type TreeReading } from "./tree.js";
+import type { ProcessTreePort } from "../ports.js";
+import type { TreeReading } from "./tree.js";
 
 export interface StatsTarget {
   /** `group:name` */
@@ -56,7 +57,8 @@ export class StatsSampler {
 
   constructor(
     private readonly targets: () => StatsTarget[],
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number,
+    private readonly trees: ProcessTreePort,
   ) {}
 
   /** True while a sampling timer is armed (someone watches). */
@@ -141,7 +143,7 @@ export class StatsSampler {
     for (const target of this.targets()) {
       if (target.pid === 0) continue;
       const cgroup = target.cgroupPids?.() ?? null;
-      const reading = cgroup === null ? readTree(target.pid) : readGroupMembers(target.pid, cgroup);
+      const reading = cgroup === null ? this.trees.readTree(target.pid) : this.trees.readMembers(target.pid, cgroup);
       if (reading === null) continue;
       const previous = this.current.get(target.key);
       let cpuPercent: number | null = null;

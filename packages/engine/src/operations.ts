@@ -1,0 +1,166 @@
+/**
+ * The operations on one process (spec §5.5) with supervisord's checks, faults and waits, and make_allfunc(): the
+ * same operation over many processes, as per-process results. Group/all selection happens in the Supervisor.
+ */
+import { SupervisorError, isSupervisorError } from "@tsupervisord/errors";
+import { CommandError, resolveCommand, searchPath } from "./command.js";
+import type { EngineLogger } from "./logger.js";
+import { makeNamespec } from "./namespec.js";
+import type { ManagedProcess } from "./process.js";
+import { parseSignal } from "./signals.js";
+import { RUNNING_STATES, SIGNALLABLE_STATES, STOPPED_STATES } from "./states.js";
+import type { ProcessResult } from "./types.js";
+import type { ProcessWaiters } from "./waiters.js";
+
+const STOP_REPORT_EVERY_MS = 2000;
+
+export interface OperationDeps {
+  waiters: ProcessWaiters;
+  logger: EngineLogger;
+  now: () => number;
+  /** The daemon's environment (PATH for the NO_FILE precheck). */
+  daemonEnv: Record<string, string | undefined>;
+}
+
+export class ProcessOperations {
+  constructor(private readonly deps: OperationDeps) {}
+
+  /** §5.5 startProcess for one process; resolves once RUNNING (wait) or once the spawn was attempted. */
+  async start(proc: ManagedProcess, name: string, wait: boolean): Promise<void> {
+    this.precheckCommand(proc);
+    if (RUNNING_STATES.has(proc.state)) throw new SupervisorError("ALREADY_STARTED", name);
+    if (proc.state === "UNKNOWN") throw new SupervisorError("FAILED", `${name} is in an unknown process state`);
+    proc.dispatch({ type: "start" });
+    if (proc.machine.spawnerr !== null) throw new SupervisorError("SPAWN_ERROR", name);
+    if (!wait || proc.state === "RUNNING") return;
+    await this.deps.waiters.waitFor(proc, () => {
+      if (proc.machine.spawnerr !== null) throw new SupervisorError("SPAWN_ERROR", name);
+      if (proc.state !== "STARTING" && proc.state !== "RUNNING") {
+        throw new SupervisorError("ABNORMAL_TERMINATION", name);
+      }
+      return proc.state === "RUNNING" ? true : undefined;
+    });
+  }
+
+  async stop(proc: ManagedProcess, name: string, wait: boolean): Promise<void> {
+    if (!RUNNING_STATES.has(proc.state)) throw new SupervisorError("NOT_RUNNING", name);
+    const result = proc.dispatch({ type: "stop" });
+    if (result?.refused !== undefined) throw new SupervisorError("FAILED", result.refused);
+    proc.lastStopReport = 0;
+    if (!wait || STOPPED_STATES.has(proc.state)) return;
+    const report = (): void => this.stopReport(proc);
+    report();
+    await this.deps.waiters.waitFor(proc, () => (STOPPED_STATES.has(proc.state) ? true : undefined), {
+      everyMs: STOP_REPORT_EVERY_MS,
+      run: report,
+    });
+  }
+
+  /** STP-06: the pid only. */
+  signal(proc: ManagedProcess, name: string, signal: string | number): void {
+    const sig = parseSignal(signal);
+    if (sig === undefined) throw new SupervisorError("BAD_SIGNAL", String(signal));
+    if (!SIGNALLABLE_STATES.has(proc.state)) throw new SupervisorError("NOT_RUNNING", name);
+    const message = proc.signal(sig);
+    if (message !== null) throw new SupervisorError("FAILED", message);
+  }
+
+  /**
+   * supervisord's removelogs() walks the process's dispatchers, and a process without a child has none: clearing
+   * a never-started or stopped process succeeds and leaves its files alone (the 4.2.5 transcript keeps a stopped
+   * program's last line). So the sink is only cleared while there is a child.
+   */
+  async clearLogs(proc: ManagedProcess, name: string): Promise<void> {
+    if (proc.pid === 0) return;
+    try {
+      await proc.sink.clear();
+    } catch (err) {
+      throw new SupervisorError("FAILED", name, { cause: err });
+    }
+  }
+
+  /** Strings are written as UTF-8. */
+  sendStdin(proc: ManagedProcess, name: string, chars: string | Uint8Array): void {
+    if (proc.pid === 0 || proc.machine.killing) throw new SupervisorError("NOT_RUNNING", name);
+    if (!proc.stdinOpen) throw new SupervisorError("NO_FILE", name);
+    proc.writeStdin(chars);
+  }
+
+  /** STP-07: `waiting for <name> to stop`, at most every 2 s per process. */
+  private stopReport(proc: ManagedProcess): void {
+    if (proc.state !== "STOPPING") return;
+    const now = this.deps.now();
+    if (now > proc.lastStopReport + STOP_REPORT_EVERY_MS) {
+      this.deps.logger.info(`waiting for ${proc.name} to stop`);
+      proc.lastStopReport = now;
+    }
+  }
+
+  /** §5.5 step 2: NO_FILE / NOT_EXECUTABLE before any state check. */
+  private precheckCommand(proc: ManagedProcess): void {
+    try {
+      resolveCommand(proc.config.command, searchPath(proc.config.environment, this.deps.daemonEnv));
+    } catch (err) {
+      if (err instanceof CommandError) {
+        throw new SupervisorError(err.kind === "missing" ? "NO_FILE" : "NOT_EXECUTABLE", err.message);
+      }
+      throw err;
+    }
+  }
+}
+
+/** make_allfunc(): per-process results in completion order (synchronous faults first). */
+export async function forEachProcess(
+  procs: readonly ManagedProcess[],
+  predicate: (p: ManagedProcess) => boolean,
+  run: (namespec: string, p: ManagedProcess) => Promise<unknown>,
+): Promise<ProcessResult[]> {
+  const results: ProcessResult[] = [];
+  const pending: Array<Promise<void>> = [];
+  for (const proc of procs) {
+    if (!predicate(proc)) continue;
+    pending.push(
+      run(makeNamespec(proc.groupName, proc.name), proc).then(
+        () => {
+          results.push(ok(proc));
+        },
+        (err: unknown) => {
+          results.push(failure(proc, err));
+        },
+      ),
+    );
+  }
+  await Promise.all(pending);
+  return results;
+}
+
+/** The synchronous make_allfunc() (signals): results in call order. */
+export function forEachProcessSync(
+  procs: readonly ManagedProcess[],
+  predicate: (p: ManagedProcess) => boolean,
+  run: (namespec: string, p: ManagedProcess) => unknown,
+): ProcessResult[] {
+  const results: ProcessResult[] = [];
+  for (const proc of procs) {
+    if (!predicate(proc)) continue;
+    try {
+      run(makeNamespec(proc.groupName, proc.name), proc);
+      results.push(ok(proc));
+    } catch (err) {
+      results.push(failure(proc, err));
+    }
+  }
+  return results;
+}
+
+function ok(proc: ManagedProcess): ProcessResult {
+  return { name: proc.name, group: proc.groupName, status: "SUCCESS", description: "OK" };
+}
+
+function failure(proc: ManagedProcess, err: unknown): ProcessResult {
+  if (isSupervisorError(err)) {
+    return { name: proc.name, group: proc.groupName, status: err.code, description: err.message };
+  }
+  const message = err instanceof Error ? `${err.name}:${err.message}` : String(err);
+  return { name: proc.name, group: proc.groupName, status: "FAILED", description: `FAILED: ${message}` };
+}
