@@ -55,10 +55,13 @@ function sum(root: number, entries: Map<number, ProcEntry>, withFds: boolean): T
   return { root, members, cpuSeconds: ticks / CLOCK_TICKS, rssBytes: rss, fds, rootStarttime: rootEntry.starttime };
 }
 
-/** The tree under `root` by walking children files (or one scan of /proc where they are missing). */
-export function readTree(root: number, withFds = true): TreeReading | null {
+/**
+ * The tree under `root`: `walk` follows the children files down from it (a few reads per member; the default
+ * where the kernel has them), `scan` reads the whole process table (the fallback).
+ */
+export function readTree(root: number, withFds = true, mode: "walk" | "scan" = hasChildrenFile() ? "walk" : "scan"): TreeReading | null {
   const entries = new Map<number, ProcEntry>();
-  if (hasChildrenFile()) {
+  if (mode === "walk") {
     const stack = [root];
     while (stack.length > 0) {
       const pid = stack.pop() as number;
