@@ -43,6 +43,7 @@ export function buildProcessInfo(
     stderrLogfile: proc.sink.stderrLogfile,
     cpuPercent: tree?.cpuPercent ?? null,
     rssBytes: tree?.rssBytes ?? null,
+    lastExit: m.lastExit,
     restarts: Math.max(0, proc.spawnCount - 1),
     cpuSeconds: tree?.cpuSeconds ?? null,
     fds: tree?.fds ?? null,

@@ -65,9 +65,9 @@ export function collectMetrics(ctx: MetricsContext): string {
     f.start.samples.push({ labels: base, value: p.startedAt === null ? 0 : p.startedAt / 1000 });
     f.pid.samples.push({ labels: base, value: p.pid ?? 0 });
     f.restarts.samples.push({ labels: base, value: p.restarts });
-    if (p.exit !== null) {
-      f.exitCode.samples.push({ labels: base, value: p.exit.code ?? -1 });
-      f.exitSignal.samples.push({ labels: base, value: p.exit.signal === null ? 0 : (SIGNAL_NUMBERS[p.exit.signal] ?? -1) });
+    if (p.lastExit !== null) {
+      f.exitCode.samples.push({ labels: base, value: p.lastExit.code ?? -1 });
+      f.exitSignal.samples.push({ labels: base, value: p.lastExit.signal === null ? 0 : (SIGNAL_NUMBERS[p.lastExit.signal] ?? -1) });
     }
     const sample = running ? samples.get(key) : undefined;
     if (sample !== undefined && sample.root === p.pid) {

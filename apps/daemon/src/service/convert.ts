@@ -58,7 +58,7 @@ function governanceToWire(info: EngineProcessInfo): Omit<ProcessInfo, keyof Proc
     treeProcesses: info.treeProcesses ?? 0,
     rssRestarts: info.governance.rssRestarts,
     descendantsKilled: info.governance.descendantsKilled,
-    lastExitSignal: info.exit?.signal ?? "",
+    lastExitSignal: info.lastExit?.signal ?? "",
     cgroup: info.governance.cgroup ?? "",
     restarts: info.restarts,
     limits,
