@@ -142,6 +142,9 @@ describe.skipIf(process.platform !== "linux")("/metrics (issue 17)", () => {
     const fds = members.reduce((n, pid) => n + fs.readdirSync(`/proc/${pid}/fd`).length, 0);
     expect(value(m, "tsupervisord_process_open_fds", alloc)).toBe(fds);
     expect(value(m, "tsupervisord_process_cpu_seconds_total", alloc)).toBeGreaterThan(0);
+    // rlimit_nofile=512:1024 reached the child itself (through prlimit or the sh wrapper), pid unchanged.
+    expect(fs.readFileSync(`/proc/${allocPid}/limits`, "utf8")).toMatch(/^Max open files\s+512\s+1024\s+files\s*$/m);
+    expect(fs.readFileSync(`/proc/${allocPid}/cmdline`, "utf8").split("\0")).toContain(path.join(SCRIPTS, "alloc.py"));
     expect(value(m, "tsupervisord_process_rlimit", { ...alloc, resource: "nofile", kind: "soft" })).toBe(512);
     expect(value(m, "tsupervisord_process_rlimit", { ...alloc, resource: "nofile", kind: "hard" })).toBe(1024);
     expect(value(m, "tsupervisord_process_rss_restart_threshold_bytes", alloc)).toBe(8 * 1024 ** 3);
