@@ -1,5 +1,8 @@
 // Bundles tsctl into dist/ after `tsc` has typechecked it: one main.js that starts fast, with the gRPC client
-// split into a chunk loaded on the first call, and the TUI (ink, react) left external and imported only by `top`.
+// split into a chunk loaded on the first call, and the TUI (ink, react, yoga) in chunks of their own that only
+// `top` imports. The TUI is bundled rather than left in node_modules so that React's production build is chosen
+// at build time (NODE_ENV below; the development build doubles a repaint's CPU and memory) and only what is
+// used is loaded: an idle `tsctl top` stays small (bench/top-idle.mjs).
 import { build } from "esbuild";
 import { rmSync } from "node:fs";
 
@@ -13,7 +16,9 @@ await build({
   platform: "node",
   target: "node20",
   sourcemap: "linked",
-  external: ["@tsupervisord/tui", "ink", "react"],
+  // Ink's React DevTools bridge is loaded only with DEV=true, and the package is not installed.
+  external: ["react-devtools-core"],
+  define: { "process.env.NODE_ENV": '"production"' },
   // grpc-js is CommonJS and requires node builtins: give the ESM bundle a `require`.
   banner: { js: 'import { createRequire as __tsctlCreateRequire } from "node:module"; const require = __tsctlCreateRequire(import.meta.url);' },
   minify: false,

@@ -9,6 +9,7 @@ import { cpuSeconds, memory, signal, alive } from './proc.mjs';
 import { waitFor, sleep } from './poll.mjs';
 import { sleepers, allProcessNames } from './programs.mjs';
 import { LINE, finalLineWritten, verify } from './logstream.mjs';
+import * as xmlrpc from './xmlrpc.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const MiB = 1 << 20;
@@ -284,6 +285,42 @@ function shutdownScenario(n) {
   };
 }
 
+/**
+ * Issue 21 #12: `attackers` XML-RPC requests nested `depth` deep sent at once while one client calls getState
+ * back to back: the longest getState wait during the attack, the time until every attack is answered, and
+ * the daemon's RSS after it (and its growth). Only for systems that speak XML-RPC on their socket.
+ */
+function nestedScenario(attackers, depth) {
+  return async (sys, dir) => {
+    const programs = sleepers(1);
+    await sys.start(dir, programs);
+    await waitAll(sys, allProcessNames(programs), ['RUNNING'], { timeoutMs: 60_000 });
+    const body = xmlrpc.nestedCallBody(depth);
+    await xmlrpc.call(sys.socket, 'supervisor.getState');
+    const before = memory(sys.pid).rssMiB;
+    const t0 = performance.now();
+    let done = false;
+    const attacks = Promise.all(Array.from({ length: attackers }, () => xmlrpc.postRaw(sys.socket, body))).finally(() => (done = true));
+    const waits = [];
+    while (!done) {
+      const t = performance.now();
+      await xmlrpc.call(sys.socket, 'supervisor.getState', [], 120_000);
+      waits.push(performance.now() - t);
+    }
+    await attacks;
+    const answered = performance.now() - t0;
+    const after = memory(sys.pid).rssMiB;
+    return [
+      { metric: 'rpc_wait_max', value: Math.max(0, ...waits), unit: 'ms' },
+      { metric: 'answered', value: answered, unit: 'ms' },
+      { metric: 'rss_after', value: after, unit: 'MiB' },
+      { metric: 'rss_growth', value: after - before, unit: 'MiB' },
+    ];
+  };
+}
+
+const XMLRPC_SYSTEMS = ['supervisord', 'tsupervisord'];
+
 /** Scenario name -> { variant, run } for a full run or a smoke run (each once at small N). */
 export function scenarios({ smoke }) {
   return smoke
@@ -295,6 +332,7 @@ export function scenarios({ smoke }) {
         { name: 'restart', variant: 'n=2, 1 kill, startsecs=0', run: restartScenario(2, 1, 0) },
         { name: 'fanout', variant: 'numprocs=5, startretries=1', run: fanoutScenario(5, 1) },
         { name: 'shutdown', variant: 'n=5', run: shutdownScenario(5) },
+        { name: 'nested', variant: '1 x depth 1,000', run: nestedScenario(1, 1000), systems: XMLRPC_SYSTEMS },
         { name: 'metrics', variant: 'n=5, 2 s, 3 scrapes', systems: ['tsupervisord'], run: metricsScenario(5, 2, 3) },
       ]
     : [
@@ -307,6 +345,7 @@ export function scenarios({ smoke }) {
         { name: 'restart', variant: 'n=10, 5 kills, startsecs=0', run: restartScenario(10, 5, 0) },
         { name: 'fanout', variant: 'numprocs=50, startretries=3', run: fanoutScenario(50, 3) },
         { name: 'shutdown', variant: 'n=100', run: shutdownScenario(100) },
+        { name: 'nested', variant: '8 x depth 100,000 (6.6 MB)', run: nestedScenario(8, 100_000), systems: XMLRPC_SYSTEMS },
         { name: 'metrics', variant: 'n=500, 20 s, 50 scrapes', systems: ['tsupervisord'], run: metricsScenario(500, 20, 50) },
       ];
 }

@@ -67,3 +67,29 @@ export function call(socketPath, method, params = [], timeoutMs = 10_000) {
     req.end(body);
   });
 }
+
+/** POSTs a raw body to `/RPC2` and resolves with the HTTP status once the answer is read (any status). */
+export function postRaw(socketPath, body, timeoutMs = 120_000) {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { socketPath, path: '/RPC2', method: 'POST', headers: { 'Content-Type': 'text/xml', 'Content-Length': body.length }, agent: false, timeout: timeoutMs },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('raw XML-RPC POST: timeout')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Issue 21 #12's attack: one getState call whose argument is a struct nested `depth` levels deep (66 B a level). */
+export function nestedCallBody(depth) {
+  return Buffer.from(
+    '<?xml version="1.0"?><methodCall><methodName>supervisor.getState</methodName><params><param>' +
+      '<value><struct>\n<member>\n<name>a</name>\n'.repeat(depth) + '<value><int>1</int></value>' +
+      '</member>\n</struct></value>\n'.repeat(depth) + '</param></params></methodCall>',
+  );
+}

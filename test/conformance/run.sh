@@ -1,24 +1,27 @@
 #!/usr/bin/env bash
-# Conformance of tsupervisord/tsctl against supervisord 4.2.5 transcripts.
+# Conformance of tsupervisord/tsctl against supervisord 4.2.5 transcripts, with the runner in this repository
+# (test/conformance/runner, Python 3 standard library only).
 #
-#   test/conformance/run.sh [RUNNER-OPTIONS] [CASE-GLOB...]   compare tsupervisord (built in this repo)
-#                                                            over the shared cases and the project's cases
+#   test/conformance/run.sh [RUNNER-OPTIONS] [CASE-GLOB...]   compare tsupervisord (built in this repo) over the
+#                                                            project's cases, and the shared sample when present
 #   test/conformance/run.sh record [CASE...]                 (re-)record project cases from real supervisord
 #   test/conformance/run.sh selfcheck [-j N]                 re-run supervisord against the project's cases
 #
-# Environment: CONF_SHARED (default /work/shared/conformance: runner.py + the 15 shared cases),
-# CONF_ONLY=shared|project (run one set), TSUP_REPO (default: this repo), CONF_RESULTS (results dir),
-# CONF_JOBS (parallel cases, default 2). Exit status 0 only if every case passed.
+# The project's cases (test/conformance/cases) always run. The shared sample (CONF_SHARED, default
+# ../shared/conformance beside the checkout, as CI lays it out) is an extra: its cases run too when its cases/
+# folder exists, and are reported as skipped when it does not.
+# Environment: CONF_SHARED, CONF_ONLY=shared|project (run one set), TSUP_REPO (default: this repo), CONF_RESULTS
+# (results dir), CONF_JOBS (parallel cases, default 2). Exit status 0 only if every case that ran passed.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-shared="${CONF_SHARED:-/work/shared/conformance}"
-runner="$shared/runner.py"
+shared="${CONF_SHARED:-$repo/../shared/conformance}"
+runner="$here/runner"
 results="${CONF_RESULTS:-/tmp/tsconf-results-$(id -u)}"
 export CONF_JOBS="${CONF_JOBS:-2}"
 export TSUP_REPO="${TSUP_REPO:-$repo}"
-if [ ! -f "$runner" ]; then
-  echo "conformance: runner not found at $runner (set CONF_SHARED)" >&2
+if ! command -v python3 >/dev/null 2>&1; then
+  echo "conformance: python3 is needed to run the cases (apt-get install -y python3)" >&2
   exit 2
 fi
 
@@ -46,7 +49,7 @@ case "${1:-}" in
   record)
     shift
     staged_cases="$(stage_project_cases supervisord)"
-    CONF_CASES="$staged_cases" python3 "$runner" record --results "$results/record" "$@"
+    python3 "$runner" record --cases-dir "$staged_cases" --results "$results/record" "$@"
     st=$?
     # Bring the recorded transcripts back into the project's cases.
     for recorded in "$staged_cases"/*/expected.txt; do
@@ -58,29 +61,55 @@ case "${1:-}" in
   selfcheck)
     shift
     staged_cases="$(stage_project_cases supervisord)"
-    CONF_CASES="$staged_cases" python3 "$runner" compare --system supervisord --results "$results/selfcheck" "$@"
+    python3 "$runner" compare --system supervisord --cases-dir "$staged_cases" --results "$results/selfcheck" "$@"
     st=$?
     rm -rf "$staged_cases"
     exit $st ;;
 esac
 
+# A case glob may match in either set, but must match somewhere: a typo is an error, not an empty run.
+skip_value=0
+for arg in "$@"; do
+  if [ "$skip_value" = 1 ]; then skip_value=0; continue; fi
+  case "$arg" in
+    -j|--jobs|--results|--system) skip_value=1; continue ;;
+    -*) continue ;;
+  esac
+  found=0
+  for dir in "$here/cases" "$shared/cases"; do
+    for match in "$dir"/$arg; do
+      [ -f "$match/case.json" ] && found=1
+    done
+  done
+  if [ "$found" = 0 ]; then
+    echo "conformance: no case matches '$arg'" >&2
+    exit 2
+  fi
+done
+
 rc=0
 summary=()
-run_set() { # name cases-dir
+run_set() { # name cases-dir [runner args...]
   local out
   echo "== $1 cases ($2)"
   out="$(mktemp)"
-  CONF_CASES="$2" python3 "$runner" compare --results "$results/$1" "${@:3}" | tee "$out"
+  python3 "$runner" compare --skip-unmatched --cases-dir "$2" --results "$results/$1" "${@:3}" | tee "$out"
   local st=${PIPESTATUS[0]}
   [ "$st" = 0 ] || rc=1
   summary+=("$1: $(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" || echo "runner exited with status $st")")
   rm -f "$out"
 }
-[ "${CONF_ONLY:-}" = project ] || run_set shared "$shared/cases" "$@"
 if [ "${CONF_ONLY:-}" != shared ]; then
   staged_cases="$(stage_project_cases compare)"
   run_set project "$staged_cases" "$@"
   rm -rf "$staged_cases"
+fi
+if [ "${CONF_ONLY:-}" != project ]; then
+  if [ -d "$shared/cases" ]; then
+    run_set shared "$shared/cases" "$@"
+  else
+    summary+=("shared: skipped (no $shared/cases; the project's cases ran)")
+  fi
 fi
 echo "== summary"
 printf '%s\n' "${summary[@]}"

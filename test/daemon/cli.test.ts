@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { DAEMON_MAIN, runDaemonOnce, TestDir } from "./lib/daemon.js";
+import { runDaemonOnce, TestDir } from "./lib/daemon.js";
 
 let dirs: TestDir[] = [];
 function tempDir(): TestDir {
@@ -14,24 +14,36 @@ afterEach(() => {
 });
 
 describe("tsupervisord command line (§7.1)", () => {
-  it("D-CLI-03 -h prints supervisord's usage and exits 0", async () => {
+  it("D-CLI-03 -h prints supervisord's usage under tsupervisord's name and exits 0", async () => {
     const r = await runDaemonOnce(["-h"]);
     expect(r.status).toBe(0);
-    expect(r.stdout.startsWith("supervisord -- run a set of applications as daemons.")).toBe(true);
-    expect(r.stdout).toContain(`Usage: ${DAEMON_MAIN} [options]`);
+    // supervisord's first line is still there (test_issue_1251 looks for it), after our `t`.
+    expect(r.stdout.startsWith("tsupervisord -- run a set of applications as daemons.\n")).toBe(true);
+    // The program is the command, not node's script path (…/dist/main.js).
+    expect(r.stdout).toContain("Usage: tsupervisord [options]");
+    expect(r.stdout).not.toContain("main.js");
+    // supervisord's option texts, kept.
+    expect(r.stdout).toContain("-c/--configuration FILENAME -- configuration file path (searches if not given)\n");
     expect(r.stdout).toContain("-t/--test-config");
+    expect(r.stdout).toContain("--version -- print tsupervisord's version");
   });
 
-  it("-v prints a version and exits 0", async () => {
+  it("-v prints supervisord's version (for scripts); --version prints ours and theirs", async () => {
     const r = await runDaemonOnce(["-v"]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect(r.stdout).toBe("4.2.5\n");
+    const own = JSON.parse(fs.readFileSync(new URL("../../apps/daemon/package.json", import.meta.url), "utf8")) as {
+      version: string;
+    };
+    const long = await runDaemonOnce(["--version"]);
+    expect(long.status).toBe(0);
+    expect(long.stdout).toBe(`tsupervisord ${own.version} (supervisord 4.2.5 compatible)\n`);
   });
 
-  it("D-CLI-01 getopt errors: Error: line, help hint, exit 2", async () => {
+  it("D-CLI-01 getopt errors: Error: line, help hint naming tsupervisord, exit 2", async () => {
     const r = await runDaemonOnce(["-x"]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe(`Error: option -x not recognized\nFor help, use ${DAEMON_MAIN} -h\n`);
+    expect(r.stderr).toBe("Error: option -x not recognized\nFor help, use tsupervisord -h\n");
   });
 
   it("positional arguments are rejected", async () => {

@@ -233,7 +233,7 @@ describe("sockets (D-HTTP-01)", () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(
       "Error: Another program is already listening on a port that one of our HTTP servers is configured to use.  " +
-        `Shut this program down first before starting supervisord.\nFor help, use ${DAEMON_MAIN} -h\n`,
+        "Shut this program down first before starting supervisord.\nFor help, use tsupervisord -h\n",
     );
     // The first one is unharmed and still serving.
     expect(await socketAccepts(dir.socket)).toBe(true);

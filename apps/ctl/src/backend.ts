@@ -22,6 +22,9 @@ export interface ProcessInfo {
   stdoutLogfile: string;
   stderrLogfile: string;
   pid: number;
+  /** Spawns after the first since the daemon started; a tsupervisord extra (gRPC only: undefined over XML-RPC,
+   * as supervisord has no such counter). Shown only by `--json`. */
+  restarts?: number;
   /** Tree stats, restarts and limits (issue 17); only when asked with `{ stats: true }` (status --json, top). */
   resources?: ProcessResources;
 }

@@ -51,7 +51,8 @@ _tsctl() {
   esac
   compadd -a names
 }
-compdef _tsctl tsctl
+# Autoloaded from fpath (scripts/install.sh puts it in site-functions as _tsctl): complete now; eval'd: register.
+if [[ \${zsh_eval_context[-1]} == loadautofunc ]]; then _tsctl "$@"; else compdef _tsctl tsctl; fi
 `;
 
 const FISH = `# tsctl fish completion: tsctl completion fish | source

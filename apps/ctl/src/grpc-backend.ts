@@ -99,6 +99,7 @@ function toProcessInfo(info: {
   stdoutLogfile: string;
   stderrLogfile: string;
   pid: number;
+  restarts: number;
 }): ProcessInfo {
   return {
     name: info.name,
@@ -114,6 +115,7 @@ function toProcessInfo(info: {
     stdoutLogfile: info.stdoutLogfile,
     stderrLogfile: info.stderrLogfile,
     pid: info.pid,
+    restarts: info.restarts,
   };
 }
 

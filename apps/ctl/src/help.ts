@@ -81,17 +81,44 @@ export const HELP_TEXTS: Readonly<Record<string, readonly string[]>> = {
 /** The actions `help` lists: every documented one, sorted. */
 export const ACTIONS: readonly string[] = Object.keys(HELP_TEXTS).sort();
 
+/**
+ * tsctl's own commands, listed by `help` in a section of their own after supervisorctl's, as supervisorctl lists
+ * the commands of a ctlplugin: its default section stays byte for byte. They run from the command line
+ * (`tsctl top`, `tsctl completion bash`), not inside the interactive shell.
+ */
+export const TSCTL_HELP_TEXTS: Readonly<Record<string, readonly string[]>> = {
+  completion: [
+    "completion bash|zsh|fish\tPrint a shell completion script for tsctl",
+    "\t\t\t(from the command line: tsctl completion bash)",
+  ],
+  top: [
+    "top\t\t\tA live full-screen view of every process: state, pid,",
+    "\t\t\tuptime, restarts, CPU, memory and logs; start, stop,",
+    "\t\t\trestart and signal with a key (from the command line:",
+    "\t\t\ttsctl top; ? in the view lists the keys)",
+  ],
+};
+
+export const TSCTL_ACTIONS: readonly string[] = Object.keys(TSCTL_HELP_TEXTS).sort();
+
 export const HELP_HELP: readonly string[] = ["help\t\tPrint a list of available actions", "help <action>\tPrint help for <action>"];
 
-/** `help` with no topic: Python cmd's print_topics(header, cmds, 15, 80). */
+/** One plugin's part of `help` with no topic: a newline, then Python cmd's print_topics(header, cmds, 15, 80). */
+function topics(plugin: string, actions: readonly string[]): string[] {
+  const header = `${plugin} commands (type help <topic>):`;
+  return ["", header, "=".repeat(header.length), ...columnize(actions, 79), ""];
+}
+
+/** `help` with no topic: supervisorctl's default commands, then tsctl's own (top, completion). */
 export function helpIndex(): string[] {
-  const header = "default commands (type help <topic>):";
-  return ["", header, "=".repeat(header.length), ...columnize(ACTIONS, 79), ""];
+  return [...topics("default", ACTIONS), ...topics("tsctl", TSCTL_ACTIONS)];
 }
 
 /** `help <topic>` (CMD-HELP-1); unknown topics get cmd's `*** No help on <topic>`. */
 export function helpFor(topic: string): string[] {
   if (topic === "help") return [...HELP_HELP];
-  const text = Object.prototype.hasOwnProperty.call(HELP_TEXTS, topic) ? HELP_TEXTS[topic] : undefined;
+  const own = (table: Readonly<Record<string, readonly string[]>>): readonly string[] | undefined =>
+    Object.prototype.hasOwnProperty.call(table, topic) ? table[topic] : undefined;
+  const text = own(HELP_TEXTS) ?? own(TSCTL_HELP_TEXTS);
   return text !== undefined ? [...text] : [`*** No help on ${topic}`];
 }

@@ -11,6 +11,7 @@ import { COMPLETION_SCRIPTS } from "./completion-scripts.js";
 import { Controller } from "./controller.js";
 import { lazyGrpcBackend } from "./lazy-backend.js";
 import { PROGNAME, parseCommandLine, type CtlOptions } from "./options.js";
+import { CTL_VERSION, SUPERVISOR_COMPAT_VERSION } from "./version.js";
 import { CompletionCache, loadHistory, runShell, saveHistory } from "./shell.js";
 import { ProcessTerminal } from "./tty-terminal.js";
 
@@ -57,6 +58,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   const parsed = parseCommandLine(argv, { argv0: process.argv[1] ?? PROGNAME, cwd: process.cwd(), vars: process.env });
   if (parsed.kind === "help") {
     process.stdout.write(`${parsed.text}\n`);
+    return 0;
+  }
+  if (parsed.kind === "version") {
+    process.stdout.write(`${PROGNAME} ${CTL_VERSION} (supervisorctl ${SUPERVISOR_COMPAT_VERSION} compatible)\n`);
     return 0;
   }
   if (parsed.kind === "usage") {

@@ -29,8 +29,9 @@ specified on the command line, a "shell" interpreting actions typed
 interactively is started.  Use the action "help" to find out about available
 actions.
 
-tsctl also has: "status --json", "avail --json", "pid --json", "top" (a live
-dashboard) and "completion bash|zsh|fish" (prints a shell completion script).
+tsctl also has: "status --json", "avail --json", "pid --json" (also as
+"tsctl --json status"), "top" (a live dashboard), "completion bash|zsh|fish"
+(prints a shell completion script) and "--version" (prints tsctl's version).
 `;
 
 export interface CtlOptions {
@@ -47,15 +48,33 @@ export interface CtlOptions {
 
 export type ParseOutcome =
   | { kind: "help"; text: string }
+  | { kind: "version" }
   | { kind: "usage"; message: string }
   | { kind: "run"; options: CtlOptions };
 
 const SHORT = "h?c:is:u:p:r:";
-const LONG = ["help", "configuration=", "interactive", "serverurl=", "username=", "password=", "history_file="];
+// `--version` and `--json` are tsctl's (supervisorctl has neither): its own version, and `--json` given before
+// the command instead of after it.
+const LONG = [
+  "help",
+  "configuration=",
+  "interactive",
+  "serverurl=",
+  "username=",
+  "password=",
+  "history_file=",
+  "version",
+  "json",
+];
+
+/** The commands that answer in JSON with `--json`. */
+export const JSON_COMMANDS: readonly string[] = ["status", "avail", "pid"];
 
 type Name = "configfile" | "interactive" | "serverurl" | "username" | "password" | "historyFile";
 
-const OPTION_NAMES: Readonly<Record<string, Name | "help">> = {
+const OPTION_NAMES: Readonly<Record<string, Name | "help" | "version" | "json">> = {
+  "--version": "version",
+  "--json": "json",
   "-h": "help",
   "--help": "help",
   "-?": "help",
@@ -101,9 +120,15 @@ export function parseCommandLine(
     throw err;
   }
   const given: Partial<Record<Name, string | true>> = {};
+  let json = false;
   for (const [opt, value] of parsed.options) {
-    const name = OPTION_NAMES[opt] as Name | "help";
+    const name = OPTION_NAMES[opt] as Name | "help" | "version" | "json";
     if (name === "help") return { kind: "help", text: USAGE.replace("%s", PROGNAME) };
+    if (name === "version") return { kind: "version" };
+    if (name === "json") {
+      json = true;
+      continue;
+    }
     if (name === "serverurl" && !isUrl(value)) {
       return {
         kind: "usage",
@@ -112,6 +137,16 @@ export function parseCommandLine(
     }
     if (given[name] !== undefined) return { kind: "usage", message: `conflicting command line option ${pythonRepr(opt)}` };
     given[name] = name === "interactive" ? true : value;
+  }
+
+  let args = parsed.args;
+  if (json) {
+    // `tsctl --json status web` is `tsctl status --json web`.
+    const [command, ...rest] = args;
+    if (command === undefined || !JSON_COMMANDS.includes(command)) {
+      return { kind: "usage", message: `--json needs one of the commands ${JSON_COMMANDS.join(", ")}` };
+    }
+    args = [command, "--json", ...rest];
   }
 
   const str = (name: Name): string | null => {
@@ -137,8 +172,8 @@ export function parseCommandLine(
       password: str("password") ?? fromFile?.password ?? null,
       prompt: fromFile?.prompt ?? "supervisor",
       historyFile: str("historyFile") ?? fromFile?.historyFile ?? null,
-      interactive: given.interactive === true || parsed.args.length === 0,
-      args: parsed.args,
+      interactive: given.interactive === true || args.length === 0,
+      args,
     },
   };
 }

@@ -15,10 +15,16 @@ const GOLDEN_INDEX = [
   "avail  fg        pid   remove  shutdown  status  update ",
   "clear  maintail  quit  reread  signal    stop    version",
   "",
+  // tsctl's own commands, as supervisorctl lists a ctlplugin's (checked against it below).
+  "",
+  "tsctl commands (type help <topic>):",
+  "===================================",
+  "completion  top",
+  "",
 ].join("\n");
 
 describe("help (CMD-HELP-1)", () => {
-  it("the index as supervisorctl 4.2.5 prints it", async () => {
+  it("the index as supervisorctl 4.2.5 prints it, then tsctl's own commands (top, completion)", async () => {
     expect(helpIndex().join("\n")).toBe(GOLDEN_INDEX);
     const r = await run(new FakeBackend([]), "help");
     expect(r).toEqual({ out: `${GOLDEN_INDEX}\n`, err: "", exit: 0 });
@@ -30,6 +36,8 @@ describe("help (CMD-HELP-1)", () => {
     );
     expect((await run(new FakeBackend([]), "help EOF")).out).toBe("*** No help on EOF\n");
     expect((await run(new FakeBackend([]), "help nosuch")).out).toBe("*** No help on nosuch\n");
+    expect((await run(new FakeBackend([]), "help top")).out).toMatch(/^top\t\t\tA live full-screen view/);
+    expect((await run(new FakeBackend([]), "help completion")).out).toMatch(/^completion bash\|zsh\|fish\t/);
   });
   it("maintail's text ends with an empty line, tail's keeps its tabs", () => {
     expect(helpFor("maintail").join("\n")).toBe(
@@ -57,10 +65,37 @@ describe.skipIf(!existsSync(SUPERVISORCTL))("help texts byte for byte against su
   writeFileSync(conf, `[supervisorctl]\nserverurl=unix://${dir}/none.sock\n`);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it.each([...Object.keys(HELP_TEXTS), "help", ""])("help %s", async (topic) => {
-    const expected = execFileSync(SUPERVISORCTL, ["-c", conf, "help", ...(topic === "" ? [] : [topic])], {
-      encoding: "utf8",
-    });
+  it.each([...Object.keys(HELP_TEXTS), "help"])("help %s", async (topic) => {
+    const expected = execFileSync(SUPERVISORCTL, ["-c", conf, "help", topic], { encoding: "utf8" });
     expect((await run(new FakeBackend([]), `help ${topic}`)).out).toBe(expected);
+  });
+
+  it("help: supervisorctl's index byte for byte, as supervisorctl prints it with a ctlplugin named tsctl", async () => {
+    // A ctlplugin with tsctl's two commands: supervisorctl's own layout for commands beyond its default set.
+    writeFileSync(
+      join(dir, "tsplug.py"),
+      [
+        "from supervisor.supervisorctl import ControllerPluginBase",
+        "class TsctlPlugin(ControllerPluginBase):",
+        "    name = 'tsctl'",
+        "    def do_top(self, arg): pass",
+        "    def help_top(self): pass",
+        "    def do_completion(self, arg): pass",
+        "    def help_completion(self): pass",
+        "def make(controller, **config):",
+        "    return TsctlPlugin(controller)",
+        "",
+      ].join("\n"),
+    );
+    const plugged = join(dir, "plugged.conf");
+    writeFileSync(plugged, `[supervisorctl]\nserverurl=unix://${dir}/none.sock\n[ctlplugin:tsctl]\nsupervisor.ctl_factory = tsplug:make\n`);
+    const expected = execFileSync(SUPERVISORCTL, ["-c", plugged, "help"], {
+      encoding: "utf8",
+      env: { ...process.env, PYTHONPATH: dir },
+    });
+    expect((await run(new FakeBackend([]), "help")).out).toBe(expected);
+    // Without the plugin, supervisorctl's index is exactly our first section.
+    const plain = execFileSync(SUPERVISORCTL, ["-c", conf, "help"], { encoding: "utf8" });
+    expect(expected.startsWith(plain)).toBe(true);
   });
 });

@@ -140,6 +140,22 @@ describe("config file (CFG-04/05/07) and precedence (CTL-01)", () => {
   });
 });
 
+describe("tsctl's own options: --version and --json before the command", () => {
+  it("--version ends parsing, as -h does", () => {
+    expect(parse(["--version"])).toEqual({ kind: "version" });
+    expect(parse(["-c", "/nonexistent.conf", "--version"])).toEqual({ kind: "version" });
+  });
+  it("`--json status web` is `status --json web` (and so for avail and pid)", () => {
+    expect(run(["--json", "status", "web"]).args).toEqual(["status", "--json", "web"]);
+    expect(run(["-s", "unix:///x.sock", "--json", "avail"]).args).toEqual(["avail", "--json"]);
+    expect(run(["--json", "pid", "all"]).args).toEqual(["pid", "--json", "all"]);
+  });
+  it("--json with a command that has no JSON form, or with none, says which have it", () => {
+    expect(usage(["--json", "start", "web"])).toBe("--json needs one of the commands status, avail, pid");
+    expect(usage(["--json"])).toBe("--json needs one of the commands status, avail, pid");
+  });
+});
+
 describe("configparser line rules", () => {
   it("comments, inline comments after whitespace, continuation lines, last duplicate wins", () => {
     const ini = parseIni(

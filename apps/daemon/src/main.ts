@@ -4,7 +4,7 @@ import { CliUsageError, parseCommandLine, type CliOptions } from "./cli/options.
 import { usageText } from "./cli/usage.js";
 import { programName, usageError, UsageExit } from "./cli/terminal.js";
 import { applyCommandLine, loadConfig } from "./cli/load-config.js";
-import { daemonVersion } from "./version.js";
+import { daemonVersion, longVersion } from "./version.js";
 import { guardStdio } from "./runtime/terminal-echo.js";
 import { consumeDaemonMarker, isDaemonChild, ParentChannel, spawnDaemonChild } from "./runtime/daemonize.js";
 
@@ -36,6 +36,9 @@ async function main(argv: readonly string[]): Promise<number> {
         return 0;
       case "version":
         process.stdout.write(`${daemonVersion()}\n`);
+        return 0;
+      case "long-version":
+        process.stdout.write(`${longVersion()}\n`);
         return 0;
       case "print-sample-config":
         process.stdout.write(renderSampleConfig());

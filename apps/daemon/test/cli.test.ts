@@ -63,7 +63,9 @@ describe("D-CLI-01 getopt-style parsing", () => {
   it("-h/-? and -v end parsing in order", () => {
     expect(parseCommandLine(["-h", "-e", "loud"]).action).toBe("help");
     expect(parseCommandLine(["-?"]).action).toBe("help");
-    expect(parseCommandLine(["--version"]).action).toBe("version");
+    expect(parseCommandLine(["-v", "-e", "loud"]).action).toBe("version");
+    // --version is tsupervisord's own (both releases); -v stays supervisord's number.
+    expect(parseCommandLine(["--version"]).action).toBe("long-version");
     expect(usageError(["-e", "loud", "-h"])).toMatch(/bad logging level/);
   });
 

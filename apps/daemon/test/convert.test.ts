@@ -41,7 +41,12 @@ describe("engine record -> supervisord's ProcessInfo (spec §5.3)", () => {
       stderrLogfile: "",
       cpuPercent: 0,
       rssBytes: 0,
+      restarts: 0,
     });
+  });
+
+  it("restarts (proto field 55) goes on the gRPC wire as the engine counts it", () => {
+    expect(processInfoToWire({ ...base, restarts: 4 }).restarts).toBe(4);
   });
 
   it("exitstatus: the code, -1 for a signal death (RAP-03)", () => {

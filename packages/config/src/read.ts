@@ -381,7 +381,8 @@ function readSupervisordSection(ctx: ReadContext, envr: ResolvedEnvironment): Su
     stripAnsi,
     environment,
     identifier,
-    cgroups,
+    // Only when written: a config without extension keys reads exactly as before.
+    ...(r.has("cgroups") ? { cgroups } : {}),
   };
 }
 

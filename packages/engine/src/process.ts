@@ -75,7 +75,7 @@ export class ManagedProcess {
   private processing = false;
   /** Epoch ms of the last "waiting for x to stop" line (STP-07 throttle). */
   lastStopReport = 0;
-  /** Successful spawns since the daemon started; `restarts` is every one after the first. */
+  /** Successful spawns since the daemon started (the descendant sweep: a respawned cgroup is never killed late). */
   spawnCount = 0;
   /** Incremented per spawn so a late exit of an old child can never reach a newer one. */
   private spawnSerial = 0;
@@ -218,6 +218,11 @@ export class ManagedProcess {
         this.kill(effect.signal, effect.group);
         break;
     }
+  }
+
+  /** Spawns after the first (each spawn attempt counts, as each is a start of the program). */
+  get restarts(): number {
+    return Math.max(0, this.spawnSerial - 1);
   }
 
   private spawn(): void {

@@ -65,10 +65,11 @@ export interface ProcessInfo {
   cpuPercent: number | null;
   /** Resident memory of the process and all its descendants in bytes; null when not running or not measured. */
   rssBytes: number | null;
+  /** Spawns after the first since the daemon started (autorestart, BACKOFF retries, restarts by hand): a
+   * tsupervisord extra that supervisord does not have, so never sent over XML-RPC. */
+  restarts: number;
   /** The child's last exit as the OS reported it, kept across respawns (metrics); `exit` is supervisord's view. */
   lastExit: ExitRecord | null;
-  /** Spawns after the first since the daemon started. */
-  restarts: number;
   /** CPU seconds (user + system) of the process tree; null when not sampled. */
   cpuSeconds: number | null;
   /** Open file descriptors of the process tree; null when not sampled or not readable. */

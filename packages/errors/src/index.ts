@@ -112,3 +112,5 @@ export class ConfigError extends Error {
 export function isConfigError(err: unknown): err is ConfigError {
   return err instanceof ConfigError;
 }
+
+export { resultLine, resultReason, type ResultVerb } from "./ctl-results.js";

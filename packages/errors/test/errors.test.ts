@@ -7,6 +7,8 @@ import {
   errorCodeFromFault,
   formatConfigIssue,
   isErrorCode,
+  resultLine,
+  resultReason,
 } from "../src/index.js";
 
 describe("ErrorCodes (spec §0 fault codes)", () => {
@@ -54,5 +56,22 @@ describe("ConfigError", () => {
   });
   it("refuses to be empty", () => {
     expect(() => new ConfigError([])).toThrow(TypeError);
+  });
+});
+
+describe("supervisorctl's result lines", () => {
+  it("word each fault as supervisorctl's _startresult/_stopresult/_signalresult/_clearresult do", () => {
+    expect(resultLine("start", "web:web_00", "SPAWN_ERROR", "SPAWN_ERROR: web:web_00")).toBe("web:web_00: ERROR (spawn error)");
+    expect(resultLine("start", "a", "ABNORMAL_TERMINATION")).toBe("a: ERROR (abnormal termination)");
+    expect(resultLine("start", "a", "NOT_EXECUTABLE")).toBe("a: ERROR (file is not executable)");
+    expect(resultLine("start", "a", "SUCCESS")).toBe("a: started");
+    expect(resultLine("stop", "a", "NOT_RUNNING")).toBe("a: ERROR (not running)");
+    expect(resultLine("signal", "a", "BAD_SIGNAL")).toBe("a: ERROR (bad signal name)");
+    expect(resultLine("clear", "a", "FAILED")).toBe("a: ERROR (failed)");
+    // supervisorctl prints a stop/signal FAILED as the fault string alone.
+    expect(resultLine("stop", "a", "FAILED", "FAILED: a couldn't be stopped")).toBe("FAILED: a couldn't be stopped");
+    // No words for it in supervisorctl: the fault string is kept, never dropped.
+    expect(resultLine("start", "a", "SHUTDOWN_STATE", "SHUTDOWN_STATE")).toBe("a: ERROR (SHUTDOWN_STATE)");
+    expect(resultReason("start", "BAD_SIGNAL")).toBeUndefined();
   });
 });

@@ -23,7 +23,7 @@ export function processInfo(name: string, group = name): ProcessInfo {
     cpuPercent: 12.5,
     // Past 2^32, to prove int64 survives as a JS number.
     rssBytes: 6_000_000_000,
-    // Issue 17 fields (30-37, 55): an optional fds and a nested limits message make the round trip too.
+    // Issue 17 fields (30-37): an optional fds and a nested limits message make the round trip too.
     cpuSeconds: 81.25,
     fds: 12,
     treeProcesses: 3,
@@ -32,7 +32,8 @@ export function processInfo(name: string, group = name): ProcessInfo {
     limits: { rlimits: "nofile=1024:4096", memoryMaxBytes: 512 * 1024 * 1024, cpuMax: "50000 100000", rssRestartBytes: 1_610_612_736, rssRestartForMs: 120_000 },
     lastExitSignal: "SIGTERM",
     cgroup: "/sys/fs/cgroup/tsupervisord-1/web.web",
-    restarts: 4,
+    // Field 55, far from the others: proves a high field number round-trips.
+    restarts: 7,
   };
 }
 

@@ -1,14 +1,32 @@
 // Short, fixed-width-friendly renderings of durations, sizes and percentages for table cells.
 
-/** `12s`, `3m05s`, `4h02m`, `3d04h`. Negative or non-finite input renders as `0s`. */
+/**
+ * `7s`, `20s`, `3m`, `4h02m`, `3d04h`, always rounded down. Negative or non-finite input renders as `0s`. The text
+ * is only as fine as it needs to be, so a screen of uptimes rarely needs a repaint (see `durationChangesIn`):
+ * every second for the first 10 s (a start in progress), then every 10 s up to a minute, then once a minute, and
+ * past a day once an hour.
+ */
 export function formatDuration(seconds: number): string {
-  const s = Number.isFinite(seconds) && seconds > 0 ? Math.floor(seconds) : 0;
-  if (s < 60) return `${s}s`;
+  const s = wholeSeconds(seconds);
+  if (s < 10) return `${s}s`;
+  if (s < 60) return `${s - (s % 10)}s`;
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${pad2(s % 60)}s`;
+  if (m < 60) return `${m}m`;
   const h = Math.floor(m / 60);
   if (h < 24) return `${h}h${pad2(m % 60)}m`;
   return `${Math.floor(h / 24)}d${pad2(h % 24)}h`;
+}
+
+/** Seconds from `seconds` until `formatDuration` renders a different text (always > 0). */
+export function durationChangesIn(seconds: number): number {
+  const exact = Number.isFinite(seconds) && seconds > 0 ? seconds : 0;
+  // Each step divides the next threshold (10, 60, 86 400), so stepping never skips a change of unit.
+  const step = exact < 10 ? 1 : exact < 60 ? 10 : exact < 86_400 ? 60 : 3600;
+  return step - (exact % step);
+}
+
+function wholeSeconds(seconds: number): number {
+  return Number.isFinite(seconds) && seconds > 0 ? Math.floor(seconds) : 0;
 }
 
 /** `512B`, `12.0K`, `340M`, `1.5G`; `-` when unknown. */

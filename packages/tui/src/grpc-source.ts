@@ -4,7 +4,8 @@
 // nothing here.
 
 import type { DaemonInfo, LogChannel, ProcessInfo, ProcessStateName, TopDataSource, WatchEvent } from "./model.js";
-import { PROCESS_STATES, processKey, stateFromCode } from "./model.js";
+import { errorCodeFromFault, resultLine, type ResultVerb } from "@tsupervisord/errors";
+import { OpFailure, PROCESS_STATES, processKey, stateFromCode } from "./model.js";
 import type { TopOptions } from "./run-top.js";
 import { formatBytes, formatDuration } from "./format.js";
 
@@ -22,6 +23,8 @@ export interface WireProcessInfo {
   pid: number;
   cpuPercent: number;
   rssBytes: number;
+  /** Spawns after the first since the daemon started (proto field 55). */
+  restarts: number;
   /** Issue 17 (absent from older daemons). */
   fds?: number | undefined;
   limits?: WireLimits | undefined;
@@ -117,7 +120,7 @@ export function mapProcess(p: WireProcessInfo): ProcessInfo {
     // some resident memory, so RSS 0 means no sample yet (a pid just spawned).
     cpuPercent: alive && p.rssBytes > 0 ? p.cpuPercent : null,
     rssBytes: alive && p.rssBytes > 0 ? p.rssBytes : null,
-    restarts: null,
+    restarts: p.restarts,
     ...(alive && p.fds !== undefined ? { fds: p.fds } : {}),
     ...(p.limits !== undefined ? { limits: limitsText(p.limits) } : {}),
   };
@@ -177,13 +180,16 @@ function groupOf(target: string): string | null {
   return target.endsWith(":*") ? target.slice(0, -2) : null;
 }
 
-/** A group call answers with one result per process: fail with the first fault, ignoring the tolerated ones. */
-function checkResults(results: WireProcessResult[], tolerated: number[] = []): void {
+/**
+ * A group call answers with one result per process: fail with supervisorctl's line for each fault, ignoring the
+ * tolerated ones.
+ */
+function checkResults(verb: ResultVerb, results: WireProcessResult[], tolerated: number[] = []): void {
   const failed = results.filter((r) => r.status !== SUCCESS && !tolerated.includes(r.status));
   if (failed.length === 0) return;
-  const first = failed[0];
-  const more = failed.length > 1 ? ` (+${failed.length - 1} more)` : "";
-  throw new Error(`${first?.description ?? "FAILED"}${more}`);
+  throw new OpFailure(
+    failed.map((r) => resultLine(verb, `${r.group}:${r.name}`, errorCodeFromFault(r.status) ?? "FAILED", r.description)),
+  );
 }
 
 function hasCode(error: unknown, code: string): boolean {
@@ -220,13 +226,13 @@ export class GrpcSource implements TopDataSource {
   async start(target: string): Promise<void> {
     const group = groupOf(target);
     if (group === null) await this.client.startProcess({ name: target, wait: true });
-    else checkResults((await this.client.startProcessGroup({ name: group, wait: true })).results);
+    else checkResults("start", (await this.client.startProcessGroup({ name: group, wait: true })).results);
   }
 
   async stop(target: string): Promise<void> {
     const group = groupOf(target);
     if (group === null) await this.client.stopProcess({ name: target, wait: true });
-    else checkResults((await this.client.stopProcessGroup({ name: group, wait: true })).results);
+    else checkResults("stop", (await this.client.stopProcessGroup({ name: group, wait: true })).results);
   }
 
   /** supervisorctl's restart: stop (a process that is not running is fine), then start. */
@@ -241,14 +247,14 @@ export class GrpcSource implements TopDataSource {
       await this.client.startProcess({ name: target, wait: true });
       return;
     }
-    checkResults((await this.client.stopProcessGroup({ name: group, wait: true })).results, [NOT_RUNNING]);
-    checkResults((await this.client.startProcessGroup({ name: group, wait: true })).results);
+    checkResults("stop", (await this.client.stopProcessGroup({ name: group, wait: true })).results, [NOT_RUNNING]);
+    checkResults("start", (await this.client.startProcessGroup({ name: group, wait: true })).results);
   }
 
   async signal(target: string, signal: string): Promise<void> {
     const group = groupOf(target);
     if (group === null) await this.client.signalProcess({ name: target, signal });
-    else checkResults((await this.client.signalProcessGroup({ name: group, signal })).results);
+    else checkResults("signal", (await this.client.signalProcessGroup({ name: group, signal })).results);
   }
 
   async clearLogs(target: string): Promise<void> {

@@ -79,6 +79,8 @@ function normalKey(input: string, key: KeyInfo): Command | null {
   if (key.end) return { type: "moveTo", where: "last" };
   if (key.return) return { type: "toggleLogPane" };
   if (key.escape) return { type: "clearMarks" };
+  // Ink quits on a Ctrl-C of its own; this one came inside a chunk of several keys (controller.ts).
+  if (key.ctrl && input === "c") return { type: "quit" };
   if (key.ctrl || key.meta) return null;
   switch (input) {
     case "k":

@@ -64,7 +64,8 @@ export interface ProcessInfo {
   cpuPercent: number | null;
   /** Resident set size in bytes, or null when not sampled (yet). */
   rssBytes: number | null;
-  /** Restart count if the daemon reports one; otherwise the store counts spawns it has seen. */
+  /** Spawns after the first since the daemon started, as the daemon counts them; null when the server has no
+   * such counter (shown as `-`: a count of what this session happened to see would be wrong after a reconnect). */
   restarts: number | null;
   /** Open fds of the process tree, or null when not sampled (issue 17). */
   fds?: number | null;
@@ -115,9 +116,21 @@ export function processKey(p: { group: string; name: string }): string {
 }
 
 /**
+ * A group op that failed for some of its processes, in supervisorctl's words: one line per process that failed
+ * (`web:web_00: ERROR (spawn error)`).
+ */
+export class OpFailure extends Error {
+  constructor(readonly lines: readonly string[]) {
+    super(lines.join("; "));
+    this.name = "OpFailure";
+  }
+}
+
+/**
  * Everything the TUI needs from a daemon. The real one speaks gRPC (grpc-source.ts); tests use an in-memory one.
- * `target` is a supervisorctl selector: `group:name` or `group:*`. Every method rejects with an Error whose message
- * is fit for the status line; none of them is expected to throw synchronously.
+ * `target` is a supervisorctl selector: `group:name` or `group:*`. A call on one process rejects with the daemon's
+ * fault (an Error with the fault's `code`, e.g. `SPAWN_ERROR`) or a transport error; a call on a group rejects with
+ * an OpFailure. The controller turns each into supervisorctl's line. None is expected to throw synchronously.
  */
 export interface TopDataSource {
   /** Snapshot then live events; ends or throws when the connection is lost. Stops when `signal` aborts. */

@@ -2,6 +2,7 @@
 // chunks, connection changes) and the user's UI actions are both actions here; nothing in this file does I/O or
 // reads a clock (times come in on the actions), so every behaviour is a plain unit test.
 
+import { formatBytes, formatCpu } from "./format.js";
 import { computeLayout, type Viewport } from "./layout.js";
 import { appendLog, DEFAULT_LOG_LIMITS, EMPTY_LOG, type LogLimits, type LogLines } from "./log-lines.js";
 import { processKey, type DaemonInfo, type LogChannel, type ProcessInfo, type WatchEvent } from "./model.js";
@@ -258,15 +259,8 @@ function apply(state: TopState, action: Action): TopState {
 function applyWatch(state: TopState, event: WatchEvent, at: number): TopState {
   switch (event.kind) {
     case "snapshot": {
-      // Counted restarts survive a reconnect to the same daemon, not a daemon restart (new process objects).
-      const sameDaemon =
-        state.daemon !== null && state.daemon.pid === event.daemon.pid && state.daemon.startedAt === event.daemon.startedAt;
       const processes = new Map<string, ProcessRecord>();
-      for (const info of event.processes) {
-        const key = processKey(info);
-        const old = sameDaemon ? state.processes.get(key) : undefined;
-        processes.set(key, { ...info, restarts: info.restarts ?? old?.restarts ?? 0, receivedAt: at });
-      }
+      for (const info of event.processes) processes.set(processKey(info), { ...info, receivedAt: at });
       const marked = new Set([...state.marked].filter((k) => processes.has(k)));
       return {
         ...state,
@@ -281,15 +275,11 @@ function applyWatch(state: TopState, event: WatchEvent, at: number): TopState {
     case "process": {
       const key = processKey(event.info);
       const old = state.processes.get(key);
-      // No restart count from the daemon: count the spawns seen since we connected.
-      const spawned = old !== undefined && old.state !== "STARTING" && event.info.state === "STARTING";
-      const restarts = event.info.restarts ?? (old?.restarts ?? 0) + (spawned ? 1 : 0);
       const record: ProcessRecord = {
         ...event.info,
         cpuPercent: event.info.cpuPercent ?? (event.info.pid === old?.pid ? old.cpuPercent : null),
         rssBytes: event.info.rssBytes ?? (event.info.pid === old?.pid ? old.rssBytes : null),
         fds: event.info.fds ?? (event.info.pid === old?.pid ? (old.fds ?? null) : null),
-        restarts,
         receivedAt: at,
       };
       const processes = new Map(state.processes);
@@ -316,11 +306,13 @@ function applyWatch(state: TopState, event: WatchEvent, at: number): TopState {
       return { ...state, processes, marked };
     }
     case "stats": {
+      // Coalesced to what the screen shows: a sample that changes no figure on screen (RSS 3.1M → 3.1M) changes no
+      // state, so it costs no repaint.
       let processes: Map<string, ProcessRecord> | null = null;
       for (const s of event.stats) {
         const old = (processes ?? state.processes).get(s.key);
         const fds = s.fds ?? null;
-        if (!old || (old.cpuPercent === s.cpuPercent && old.rssBytes === s.rssBytes && (old.fds ?? null) === fds)) continue;
+        if (!old || (sameFigures(old, s) && (old.fds ?? null) === fds)) continue;
         processes ??= new Map(state.processes);
         processes.set(s.key, { ...old, cpuPercent: s.cpuPercent, rssBytes: s.rssBytes, fds });
       }
@@ -329,6 +321,10 @@ function applyWatch(state: TopState, event: WatchEvent, at: number): TopState {
     case "daemon":
       return { ...state, daemon: event.daemon, daemonReceivedAt: at };
   }
+}
+
+function sameFigures(a: { cpuPercent: number | null; rssBytes: number | null }, b: typeof a): boolean {
+  return formatCpu(a.cpuPercent) === formatCpu(b.cpuPercent) && formatBytes(a.rssBytes) === formatBytes(b.rssBytes);
 }
 
 function applyUi(state: TopState, action: UiAction): TopState {

@@ -106,15 +106,24 @@ export async function runTop(options: TopOptions): Promise<number> {
 /**
  * Loads ink and the views. ink decides once, at import, whether it runs under CI (is-in-ci reads CI and
  * CONTINUOUS_INTEGRATION) and then renders only the last frame; on a real terminal (checked above) that is
- * never what `top` wants, so hide those variables for the duration of the import.
+ * never what `top` wants, so hide those variables for the duration of the import. React and its reconciler pick
+ * their development or production build once, at import, from NODE_ENV: unset means development, which checks
+ * and records every render (about twice the CPU and memory of a repaint), so `top` imports the production build
+ * unless NODE_ENV says otherwise.
  */
 async function loadMount(): Promise<MountModule> {
-  const saved = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION };
-  delete process.env.CI;
-  delete process.env.CONTINUOUS_INTEGRATION;
+  // Through a variable: a bundler that defines `process.env.NODE_ENV` (apps/ctl does) must not rewrite this.
+  const env = process.env;
+  const saved = { CI: env.CI, CONTINUOUS_INTEGRATION: env.CONTINUOUS_INTEGRATION, NODE_ENV: env.NODE_ENV };
+  delete env.CI;
+  delete env.CONTINUOUS_INTEGRATION;
+  env.NODE_ENV = saved.NODE_ENV ?? "production";
   try {
     return await import("./mount.js");
   } finally {
-    for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete env[k];
+      else env[k] = v;
+    }
   }
 }

@@ -1,12 +1,17 @@
 // Holds the state and publishes it to the views. The reducer runs on every action, but what the views see is
 // published at most every `minIntervalMs` for data (a burst of 500 state changes, or a child flooding its log,
 // costs one repaint per interval), and at once for the user's own keys so the view never lags behind a keypress.
+// CPU/RSS samples are the one thing that changes while nothing happens (a shell that forks a `sleep` every two
+// seconds moves between 0.0 and 0.6 % CPU): a change made only of samples waits up to `statsIntervalMs`, so an
+// idle screen repaints for them at most that often; anything else published meanwhile carries them along.
 
 import { reduce, type Action, type TopState } from "./reducer.js";
 
 export interface StoreOptions {
   /** Shortest time between two publishes caused by data from the daemon. @default 100 (≤ 10 repaints/s) */
   minIntervalMs?: number;
+  /** Shortest time between two publishes caused only by CPU/RSS samples. @default 5000 */
+  statsIntervalMs?: number;
   /** Clock, for tests. @default Date.now */
   now?: () => number;
 }
@@ -18,14 +23,18 @@ export class TopStore {
   private published: TopState;
   private readonly listeners = new Set<() => void>();
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private statsTimer: ReturnType<typeof setTimeout> | null = null;
   private lastPublish = 0;
+  private lastStatsPublish = -Infinity;
   private readonly minIntervalMs: number;
+  private readonly statsIntervalMs: number;
   private readonly now: () => number;
 
   constructor(initial: TopState, options: StoreOptions = {}) {
     this.state = initial;
     this.published = initial;
     this.minIntervalMs = options.minIntervalMs ?? 100;
+    this.statsIntervalMs = options.statsIntervalMs ?? 5000;
     this.now = options.now ?? Date.now;
   }
 
@@ -47,19 +56,35 @@ export class TopStore {
     if (next === this.state) return;
     this.state = next;
     if (!DATA_ACTIONS.has(action.type) || action.type === "resize") this.flush();
+    else if (action.type === "watch" && action.event.kind === "stats" && this.timer === null) this.scheduleStats();
     else this.schedule();
   }
 
   /** Publish now (used for keypresses, and on the trailing edge of a data burst). */
   flush(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
+    this.clearTimers();
     this.lastPublish = this.now();
+    this.lastStatsPublish = this.lastPublish;
     if (this.published === this.state) return;
     this.published = this.state;
     for (const l of [...this.listeners]) l();
+  }
+
+  private clearTimers(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.statsTimer) clearTimeout(this.statsTimer);
+    this.timer = null;
+    this.statsTimer = null;
+  }
+
+  private scheduleStats(): void {
+    if (this.statsTimer) return;
+    const wait = Math.max(0, this.lastStatsPublish + this.statsIntervalMs - this.now());
+    this.statsTimer = setTimeout(() => {
+      this.statsTimer = null;
+      this.schedule();
+    }, wait);
+    this.statsTimer.unref?.();
   }
 
   private schedule(): void {
@@ -77,8 +102,7 @@ export class TopStore {
   }
 
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.clearTimers();
     this.listeners.clear();
   }
 }

@@ -1,3 +1,4 @@
+import { SupervisorError } from "@tsupervisord/errors";
 import { render } from "ink-testing-library";
 import { afterEach, describe, expect, it } from "vitest";
 import { TopController } from "../src/controller.js";
@@ -20,7 +21,7 @@ function mount(rows = 24) {
   const store = new TopStore(initialState({ viewport: { columns: 100, rows }, now: 10_000 }), { minIntervalMs: 0 });
   const controller = new TopController(store, source);
   const follower = new LogFollower(source, store, { flushIntervalMs: 1 });
-  const view = render(<App store={store} controller={controller} label="unix:///tmp/test.sock" clockMs={0} />);
+  const view = render(<App store={store} controller={controller} label="unix:///tmp/test.sock" clock={false} />);
   cleanups.push(() => {
     view.unmount();
     follower.dispose();
@@ -33,7 +34,7 @@ function mount(rows = 24) {
 }
 
 const world = [
-  proc("api", "api", { pid: 4211, cpuPercent: 12.5, rssBytes: 42 * 1024 * 1024 }),
+  proc("api", "api", { pid: 4211, cpuPercent: 12.5, rssBytes: 42 * 1024 * 1024, restarts: 3 }),
   proc("web", "web_00", { pid: 4300 }),
   proc("web", "web_01", { state: "FATAL", pid: 0, start: 0, spawnerr: "Exited too quickly (process log may have details)", stop: 1005, exitstatus: 1 }),
   proc("worker", "worker", { state: "STOPPED", pid: 0, start: 0 }),
@@ -49,7 +50,9 @@ describe("App frames", () => {
     const f = t.frame();
     expect(f).toContain("tsupervisord  supervisor  4.2.5  up 10s  pid 42");
     expect(f).toContain("4 processes  STOPPED 1  RUNNING 2  FATAL 1");
-    expect(f).toMatch(/api\s+api\s+RUNNING\s+4211\s+up 10s\s+0\s+12\.5\s+42\.0M\s+-/);
+    // RST is the daemon's count; `-` where the daemon gave none.
+    expect(f).toMatch(/api\s+api\s+RUNNING\s+4211\s+up 10s\s+3\s+12\.5\s+42\.0M\s+-/);
+    expect(f).toMatch(/web\s+web_00\s+RUNNING\s+4300\s+up 10s\s+-\s+/);
     expect(f).toContain("▾ web (2)");
     expect(f).toMatch(/web\s+web_01\s+FATAL\s+-\s+Exited too quickly/);
     expect(f).toMatch(/worker\s+worker\s+STOPPED/);
@@ -98,9 +101,9 @@ describe("App frames", () => {
     const t = mount();
     t.store.dispatch({ type: "watch", event: snapshot(world), at: 10_000 });
     await t.waitFor("connected");
-    t.source.failures.set("api:api", "ALREADY_STARTED: api:api");
+    t.source.failures.set("api:api", new SupervisorError("ALREADY_STARTED", "api:api"));
     t.view.stdin.write("s");
-    await t.waitFor("start failed: api:api: ALREADY_STARTED: api:api");
+    await t.waitFor("api:api: ERROR (already started)");
     t.view.stdin.write("j");
     t.view.stdin.write("j");
     t.view.stdin.write("x");

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { SupervisorError } from "@tsupervisord/errors";
 import { TopController } from "../src/controller.js";
+import { OpFailure } from "../src/model.js";
 import { initialState } from "../src/reducer.js";
 import { TopStore } from "../src/store.js";
 import { FakeSource, proc, snapshot, until } from "./helpers/fake-source.js";
@@ -23,12 +25,30 @@ describe("controller: keys to daemon calls", () => {
     await until(() => store.getState().status?.text === "restarted api:api", "the status");
   });
 
-  it("an error from the daemon lands in the status line, never as an exception", async () => {
+  it("a fault from the daemon lands in the status line in supervisorctl's words, never as an exception", async () => {
     const { source, store, controller } = setup();
-    source.failures.set("api:api", "ALREADY_STARTED: api:api");
+    source.failures.set("api:api", new SupervisorError("SPAWN_ERROR", "api:api"));
     controller.handleKey("s", {});
     await until(() => store.getState().status?.level === "error", "the error");
-    expect(store.getState().status?.text).toBe("start failed: api:api: ALREADY_STARTED: api:api");
+    // supervisorctl start: `api:api: ERROR (spawn error)`, not the raw fault string `SPAWN_ERROR: api:api`.
+    expect(store.getState().status?.text).toBe("api:api: ERROR (spawn error)");
+    source.failures.set("api:api", new SupervisorError("NOT_RUNNING", "api:api"));
+    controller.handleKey("x", {});
+    await until(() => store.getState().status?.text === "api:api: ERROR (not running)", "stop's words");
+    // restart fails in its start half: start's words.
+    source.failures.set("api:api", new SupervisorError("ABNORMAL_TERMINATION", "api:api"));
+    controller.handleKey("r", {});
+    await until(() => store.getState().status?.text === "api:api: ERROR (abnormal termination)", "restart's words");
+  });
+
+  it("a group op reports each failed process's line; a lost connection reads as an ERROR too", async () => {
+    const { source, store, controller } = setup();
+    source.failures.set("api:api", new OpFailure(["web:w1: ERROR (spawn error)", "web:w2: ERROR (spawn error)"]));
+    controller.handleKey("s", {});
+    await until(() => store.getState().status?.text === "web:w1: ERROR (spawn error) (+1 more)", "the group's lines");
+    source.failures.set("api:api", "No connection established");
+    controller.handleKey("s", {});
+    await until(() => store.getState().status?.text === "api:api: ERROR (No connection established)", "the transport error");
   });
 
   it("R asks first, n cancels, and R then y restarts the whole group", async () => {
@@ -86,5 +106,23 @@ describe("controller: keys to daemon calls", () => {
       { verb: "clearLogs", target: "web:w1" },
       { verb: "clearLogs", target: "web:w2" },
     ]);
+  });
+
+  it("handles every key of a chunk, control characters included (Enter, Backspace, Ctrl-C)", () => {
+    const { source, store, controller } = setup();
+    // "j" then "r" as one chunk: the selection moves to the web group's header, and r on it asks first.
+    controller.handleKey("jr", {});
+    expect(source.calls).toEqual([]);
+    expect(store.getState().modal).toMatchObject({ kind: "confirm" });
+    // "n" closes that; then "jr" again: the next row is web:w1, restarted at once.
+    controller.handleKey("njr", {});
+    expect(source.calls).toEqual([{ verb: "restart", target: "web:w1" }]);
+    // Enter inside a chunk opens the log pane; a filter typed with its Enter is applied.
+    controller.handleKey("k\r", {});
+    expect(store.getState().logPane.open).toBe(true);
+    controller.handleKey("/w2x\x7f\r", {});
+    expect(store.getState()).toMatchObject({ filter: "w2", filterDraft: null });
+    controller.handleKey("j\x03", {});
+    expect(store.getState().quitting).toBe(true);
   });
 });

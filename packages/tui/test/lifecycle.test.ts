@@ -61,7 +61,7 @@ describe.skipIf(noTmux !== "")(`runTop on a real terminal (tmux)${noTmux}`, { ti
     t.send("Enter");
     await t.waitFor((s) => s.includes("first line of app:app stdout"), "the log pane");
     t.send("c");
-    await t.waitFor((s) => s.includes("clearLogs failed: app:app: NO_FILE: fixture"), "the error in the status line");
+    await t.waitFor((s) => s.includes("app:app: ERROR (failed)"), "the error in the status line");
     t.send("q");
     await expectRestored(t, 0);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ProcessInfo } from "../src/model.js";
 import { initialState, reduce, selectedRow, selectRows, type Action, type TopState } from "../src/reducer.js";
-import { DAEMON, proc, snapshot } from "./helpers/fake-source.js";
+import { proc, snapshot } from "./helpers/fake-source.js";
 
 const viewport = { columns: 120, rows: 30 };
 
@@ -29,7 +29,7 @@ describe("reducer: data from the daemon", () => {
     expect(selectedRow(s1)).toMatchObject({ key: "a:a" });
   });
 
-  it("replaces one process on a process event and counts the spawns it sees when the daemon gives no count", () => {
+  it("replaces one process on a process event; the restart count is the daemon's, never counted here", () => {
     let s = connected(three);
     s = run(
       s,
@@ -37,24 +37,12 @@ describe("reducer: data from the daemon", () => {
       { type: "watch", event: { kind: "process", info: proc("a", "a", { state: "STOPPED" }) }, at: 2 },
       { type: "watch", event: { kind: "process", info: proc("a", "a", { state: "STARTING", pid: 101 }) }, at: 3 },
     );
-    expect(s.processes.get("a:a")).toMatchObject({ state: "STARTING", pid: 101, restarts: 1, receivedAt: 3 });
+    // The daemon said nothing about restarts (a server without the counter): unknown, not "1 seen here".
+    expect(s.processes.get("a:a")).toMatchObject({ state: "STARTING", pid: 101, restarts: null, receivedAt: 3 });
     s = run(s, { type: "watch", event: { kind: "process", info: proc("a", "a", { restarts: 7 }) }, at: 4 });
     expect(s.processes.get("a:a")?.restarts).toBe(7);
-  });
-
-  it("keeps counted restarts across a reconnect to the same daemon, not across a daemon restart", () => {
-    const bump = (s: TopState, at: number): TopState =>
-      run(
-        s,
-        { type: "watch", event: { kind: "process", info: proc("a", "a", { state: "STOPPED", pid: 0 }) }, at },
-        { type: "watch", event: { kind: "process", info: proc("a", "a", { state: "STARTING" }) }, at },
-      );
-    let s = bump(connected(three), 1);
-    expect(s.processes.get("a:a")?.restarts).toBe(1);
-    s = run(s, { type: "watch", event: snapshot(three), at: 2 });
-    expect(s.processes.get("a:a")?.restarts).toBe(1);
-    s = run(s, { type: "watch", event: snapshot(three, { ...DAEMON, pid: 4242 }), at: 3 });
-    expect(s.processes.get("a:a")?.restarts).toBe(0);
+    s = run(s, { type: "watch", event: snapshot([proc("a", "a", { restarts: 9 })]), at: 5 });
+    expect(s.processes.get("a:a")?.restarts).toBe(9);
   });
 
   it("applies CPU/RSS samples and keeps them across state events of the same pid", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { initialState } from "../src/reducer.js";
 import { TopStore } from "../src/store.js";
-import { proc, snapshot } from "./helpers/fake-source.js";
+import { proc, snapshot, until } from "./helpers/fake-source.js";
 
 function makeStore() {
   return new TopStore(initialState({ viewport: { columns: 100, rows: 30 }, now: 0 }), { minIntervalMs: 20 });
@@ -49,6 +49,52 @@ describe("store: coalesced publishing", () => {
     store.subscribe(() => publishes++);
     store.dispatch({ type: "closeModal" });
     expect(publishes).toBe(0);
+    store.dispose();
+  });
+
+  it("holds a change made only of CPU/RSS samples for statsIntervalMs; other changes carry it along at once", async () => {
+    let clock = 0;
+    const store = new TopStore(initialState({ viewport: { columns: 100, rows: 30 }, now: 0 }), {
+      minIntervalMs: 0,
+      statsIntervalMs: 60_000,
+      now: () => clock,
+    });
+    let publishes = 0;
+    store.subscribe(() => publishes++);
+    store.dispatch({ type: "watch", event: snapshot([proc("a", "a", { cpuPercent: 0, rssBytes: 1 << 20 })]), at: 0 });
+    expect(publishes).toBe(1);
+    clock = 10;
+    const sample = (cpuPercent: number): void =>
+      store.dispatch({ type: "watch", event: { kind: "stats", stats: [{ key: "a:a", cpuPercent, rssBytes: 1 << 20 }] }, at: clock });
+    sample(0.6);
+    sample(1.2);
+    // Held: the published view still has the old figure; the latest state has the new one.
+    expect(publishes).toBe(1);
+    expect(store.getSnapshot().processes.get("a:a")?.cpuPercent).toBe(0);
+    expect(store.getState().processes.get("a:a")?.cpuPercent).toBe(1.2);
+    // A sample that changes no figure on screen changes no state at all.
+    const before = store.getState();
+    store.dispatch({ type: "watch", event: { kind: "stats", stats: [{ key: "a:a", cpuPercent: 1.24, rssBytes: (1 << 20) + 10 }] }, at: clock });
+    expect(store.getState()).toBe(before);
+    // A state change is published at once, with the held samples.
+    store.dispatch({ type: "watch", event: { kind: "process", info: proc("a", "a", { state: "STOPPING" }) }, at: clock });
+    await until(() => publishes === 2, "the state change");
+    expect(store.getSnapshot().processes.get("a:a")).toMatchObject({ state: "STOPPING", cpuPercent: 1.2 });
+    store.dispose();
+  });
+
+  it("publishes held samples once statsIntervalMs has passed since the last publish", async () => {
+    const store = new TopStore(initialState({ viewport: { columns: 100, rows: 30 }, now: 0 }), {
+      minIntervalMs: 0,
+      statsIntervalMs: 30,
+    });
+    let publishes = 0;
+    store.subscribe(() => publishes++);
+    store.dispatch({ type: "watch", event: snapshot([proc("a", "a", { cpuPercent: 0, rssBytes: 1 << 20 })]), at: 0 });
+    store.dispatch({ type: "watch", event: { kind: "stats", stats: [{ key: "a:a", cpuPercent: 50, rssBytes: 1 << 20 }] }, at: 0 });
+    expect(publishes).toBe(1);
+    await until(() => publishes === 2, "the held sample");
+    expect(store.getSnapshot().processes.get("a:a")?.cpuPercent).toBe(50);
     store.dispose();
   });
 });

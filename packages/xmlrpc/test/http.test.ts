@@ -440,7 +440,13 @@ describe("§8 web UI (WEB-01…06)", () => {
     expect(page.body).toContain('href="logtail/web%3Aweb_1/stderr"');
     const rows = page.body.match(/<tr[ >]/g) ?? [];
     expect(rows).toHaveLength(5); // header + four processes
-    expect(page.body.match(/<tr class="shade">/g)).toHaveLength(2);
+    expect(page.body.match(/<tr [^>]*class="shade">/g)).toHaveLength(2);
+    // Issue 21 #7: our own page — our stylesheet, images and script, our name in the footer, not supervisord's.
+    expect(page.body).toContain('<link rel="stylesheet" type="text/css" href="stylesheets/supervisor.css">');
+    expect(page.body).toContain('<img class="logo" src="images/supervisor.gif"');
+    expect(page.body).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    expect(page.body).toContain('<div class="left"><a href="index.html">tsupervisord</a></div>');
+    expect(page.body).not.toMatch(/Agendaless|supervisord\.org/);
     await get("/index.html?processname=web%3Aweb_1&action=stop");
   });
 

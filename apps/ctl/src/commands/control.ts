@@ -1,5 +1,5 @@
 /** start, stop, restart, signal (CMD-START-*, CMD-STOP-*, CMD-RESTART-1, CMD-SIGNAL-*). */
-import { ErrorCodes, isSupervisorError } from "@tsupervisord/errors";
+import { ErrorCodes, errorCodeFromFault, isSupervisorError, resultReason } from "@tsupervisord/errors";
 import type { ProcessResult } from "../backend.js";
 import type { Controller } from "../controller.js";
 import { HELP_TEXTS } from "../help.js";
@@ -16,16 +16,9 @@ function printHelp(ctl: Controller, action: string): void {
 /** supervisorctl's `_startresult`; an unexpected code is an error, as the Python client's ValueError. */
 export function startResultLine(result: ProcessResult): string {
   const name = makeNamespec(result.group, result.name);
-  const reasons: Record<number, string> = {
-    [F.BAD_NAME]: "no such process",
-    [F.NO_FILE]: "no such file",
-    [F.NOT_EXECUTABLE]: "file is not executable",
-    [F.ALREADY_STARTED]: "already started",
-    [F.SPAWN_ERROR]: "spawn error",
-    [F.ABNORMAL_TERMINATION]: "abnormal termination",
-  };
   if (result.status === F.SUCCESS) return `${name}: started`;
-  const reason = reasons[result.status];
+  const code = errorCodeFromFault(result.status);
+  const reason = code === undefined ? undefined : resultReason("start", code);
   if (reason === undefined) throw new Error(`Unknown result code ${result.status} for ${name}`);
   return `${name}: ERROR (${reason})`;
 }

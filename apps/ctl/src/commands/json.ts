@@ -19,6 +19,8 @@ export function processInfoJson(info: ProcessInfo): Record<string, unknown> {
     spawnerr: info.spawnerr,
     stdout_logfile: info.stdoutLogfile,
     stderr_logfile: info.stderrLogfile,
+    // tsupervisord's own counter (absent when the server is a supervisord, which has none).
+    ...(info.restarts !== undefined ? { restarts: info.restarts } : {}),
     ...(info.resources !== undefined ? { resources: info.resources } : {}),
   };
 }

@@ -18,7 +18,8 @@ export class CliUsageError extends Error {
   override readonly name = "CliUsageError";
 }
 
-export type CliAction = "run" | "help" | "version" | "test-config" | "print-sample-config";
+/** `version` is `-v` (supervisord's number, for scripts); `long-version` is `--version` (ours and theirs). */
+export type CliAction = "run" | "help" | "version" | "long-version" | "test-config" | "print-sample-config";
 
 export interface CliOptions {
   action: CliAction;
@@ -60,7 +61,8 @@ const OPTION_TABLE: readonly OptionDef[] = [
   { short: "s", long: "silent", kind: { flag: "silent" } },
   { short: "h", long: "help", kind: { action: "help" } },
   { short: "?", long: "", kind: { action: "help" } },
-  { short: "v", long: "version", kind: { action: "version" } },
+  { short: "v", long: "", kind: { action: "version" } },
+  { long: "version", kind: { action: "long-version" } },
   { short: "u", long: "user", kind: { value: "user", convert: (v) => v } },
   { short: "m", long: "umask", kind: { value: "umask", convert: octalType } },
   { short: "d", long: "directory", kind: { value: "directory", convert: existingDirectory } },

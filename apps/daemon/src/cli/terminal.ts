@@ -18,6 +18,10 @@ export function usageError(messages: string | readonly string[], progname: strin
   return new UsageExit([...list.map((m) => `Error: ${m}`), `For help, use ${progname} -h`]);
 }
 
+/**
+ * The name for `Usage: %s` and `For help, use %s -h`. supervisord prints its argv[0], the command the user typed;
+ * ours is node's script path (`…/apps/daemon/dist/main.js`), which is no command at all, so the name is ours.
+ */
 export function programName(): string {
-  return process.argv[1] ?? "tsupervisord";
+  return "tsupervisord";
 }

@@ -1,8 +1,10 @@
 /**
- * supervisord's usage text (D-CLI-03: it must begin `supervisord -- run a set of applications as daemons.`),
- * with the tsupervisord additions at the end. `%s` is replaced by the program name, as supervisord does.
+ * supervisord's usage text with its name made ours (D-CLI-03: supervisord's first line,
+ * `supervisord -- run a set of applications as daemons.`, is still there, after the `t`), its option texts as
+ * they are except where ours differs (-v/--version), and the tsupervisord additions at the end. `%s` is
+ * replaced by the program name, as supervisord does.
  */
-const USAGE = `supervisord -- run a set of applications as daemons.
+const USAGE = `tsupervisord -- run a set of applications as daemons.
 
 Usage: %s [options]
 
@@ -11,7 +13,8 @@ Options:
 -n/--nodaemon -- run in the foreground (same as 'nodaemon=true' in config file)
 -s/--silent -- no logs to stdout (maps to 'silent=true' in config file)
 -h/--help -- print this usage message and exit
--v/--version -- print supervisord version number and exit
+-v -- print supervisord version number and exit (the supervisord release
+      tsupervisord behaves as: 4.2.5)
 -u/--user USER -- run supervisord as this user (or numeric uid)
 -m/--umask UMASK -- use this umask for daemon subprocess (default is 022)
 -d/--directory DIRECTORY -- directory to chdir to when daemonized
@@ -31,6 +34,9 @@ Options:
                              no Python profiler in tsupervisord)
 
 tsupervisord additions:
+--version -- print tsupervisord's version and the supervisord version it
+             is compatible with, e.g. 'tsupervisord 0.1.0 (supervisord 4.2.5
+             compatible)', and exit
 -t/--test-config -- read and validate the configuration, print 'config OK' and
                     the processes it defines, and exit (0 if valid, 2 if not).
                     Note: supervisord's -t (strip_ansi) is --strip_ansi here.

@@ -5,6 +5,7 @@ import { ListenerError } from "../listeners/errors.js";
 import { listenInet } from "../listeners/inet-socket.js";
 import { listenUnix, type OpenListener } from "../listeners/unix-socket.js";
 import { createHttp1Handler, type Http1ConnectionHandler, type SupervisorRpcBackend } from "@tsupervisord/xmlrpc";
+import { productIdentity } from "./product.js";
 import { loadTlsFromEnvironment } from "./tls.js";
 
 export interface OpenServers {
@@ -50,13 +51,14 @@ export async function openServers(
     }
     opened.length = 0;
   };
+  const identity = productIdentity();
   const grpcFor = (auth: { username: string; password: string } | null): SupervisorGrpcServer =>
     createGrpcServer(handlers, {
       auth,
-      onUnexpectedError: (err, method) => log.critical(`unexpected error in ${method}: ${(err as Error).stack ?? String(err)}`),
+      onUnexpectedError: (err, method) => log.critical(`unexpected error in ${method}: ${boundedStack(err)}`),
     });
   const http1For = (auth: { username: string; password: string } | null): Http1ConnectionHandler =>
-    createHttp1Handler({ backend: xmlrpc, auth, logger: log, ...(metrics !== undefined ? { metrics } : {}) });
+    createHttp1Handler({ backend: xmlrpc, auth, logger: log, identity, ...(metrics !== undefined ? { metrics } : {}) });
   try {
     for (const server of config.inetHttpServers) {
       if (server.auth === null && process.env[ALLOW_UNAUTHENTICATED_TCP_ENV] !== "1") {
@@ -95,6 +97,13 @@ export async function openServers(
     throw err;
   }
   return { close: closeAll };
+}
+
+/** A stack trace for the log, cut if an error message quotes a whole request (issue 21 #14). */
+function boundedStack(err: unknown): string {
+  const text = err instanceof Error ? (err.stack ?? String(err)) : String(err);
+  const limit = 8 * 1024;
+  return text.length <= limit ? text : `${text.slice(0, limit)}... (${text.length} characters)`;
 }
 
 function announce(log: ActivityLog, section: string, authenticated: boolean): void {

@@ -1,6 +1,7 @@
 import { isSupervisorError } from "@tsupervisord/errors";
 import type { ActivityLog } from "@tsupervisord/logs";
 import type { SupervisorHandlers } from "@tsupervisord/protocol";
+import { boundedLogText } from "@tsupervisord/xmlrpc";
 
 /**
  * MLG-05: at loglevel trace supervisord logs every RPC (`XML-RPC method called: supervisor.getState()`, then
@@ -13,8 +14,9 @@ export function withCallLog(handlers: SupervisorHandlers, log: ActivityLog): Sup
   for (const [name, handler] of Object.entries(handlers) as Array<[string, (...args: unknown[]) => unknown]>) {
     const call = `gRPC method called: supervisor.${name}()`;
     const failed = (err: unknown): void => {
-      if (isSupervisorError(err)) log.trace(`gRPC method supervisor.${name}() returned fault: [${err.fault}] ${err.message}`);
-      else log.trace(`gRPC method supervisor.${name}() failed: ${String(err)}`);
+      // Fault texts quote client data (a name, a signal): bounded, never the whole request (issue 21 #14).
+      if (isSupervisorError(err)) log.trace(`gRPC method supervisor.${name}() returned fault: [${err.fault}] ${boundedLogText(err.message)}`);
+      else log.trace(`gRPC method supervisor.${name}() failed: ${boundedLogText(String(err))}`);
     };
     out[name] = (...args: unknown[]): unknown => {
       log.trace(call);

@@ -14,6 +14,7 @@ import type {
   ConfigInfoStruct,
   FollowedLog,
   LogChannel as RpcChannel,
+  ProcessFeedEvent,
   ProcessInfoStruct,
   ProcessResultStruct,
   SupervisorRpcBackend,
@@ -111,7 +112,34 @@ export function createXmlRpcBackend(handlers: SupervisorHandlers, ctx: ServiceCo
       return Promise.resolve(followed(processLogfile(ctx.supervisor, name, channelOf(channel)), signal, ctx));
     },
     followMainLog: (signal) => Promise.resolve(followed(mainLogfileOf(ctx), signal, ctx)),
+    watchProcesses: (signal) => processFeed(handlers, call("watch", signal)),
   };
+}
+
+/**
+ * The web UI's live feed over the same Watch stream the TUI reads (the engine's event bus): the snapshot,
+ * then each process state change; a group added or removed sends the whole list again.
+ */
+async function* processFeed(handlers: SupervisorHandlers, context: CallContext): AsyncGenerator<ProcessFeedEvent> {
+  for await (const message of handlers.watch({ includeStats: false }, context)) {
+    const event = message.event;
+    switch (event?.$case) {
+      case "snapshot":
+        yield { kind: "snapshot", processes: (event.snapshot?.processes ?? []).map(processInfoStruct) };
+        break;
+      case "processStateChanged":
+        yield { kind: "process", process: processInfoStruct(event.processStateChanged?.process) };
+        break;
+      case "groupAdded":
+      case "groupRemoved": {
+        const all = await handlers.getAllProcessInfo({ includeStats: false }, { ...context, method: "getAllProcessInfo" });
+        yield { kind: "snapshot", processes: (all.processes ?? []).map(processInfoStruct) };
+        break;
+      }
+      default:
+        break;
+    }
+  }
 }
 
 /** /logtail and /mainlogtail: NO_FILE (404) up front, then the same follower the gRPC stream uses. */

@@ -1,4 +1,5 @@
 import { Box, Text } from "ink";
+import { daemonUptime } from "../clock.js";
 import { fit, formatDuration } from "../format.js";
 import type { TopState } from "../reducer.js";
 import { countByState } from "../rows.js";
@@ -15,7 +16,7 @@ export function Header({ state, label }: { state: TopState; label: string }) {
   // One column short of the terminal: a line that fills the last column makes some terminals wrap.
   const width = state.viewport.columns - 1;
   const d = state.daemon;
-  const uptime = d && d.startedAt > 0 ? d.now - d.startedAt + (state.now - state.daemonReceivedAt) / 1000 : null;
+  const uptime = daemonUptime(state, state.now);
   const ident = d
     ? `tsupervisord  ${d.identification}  ${d.version}${d.state === "RUNNING" ? "" : `  ${d.state}`}` +
       `${uptime === null ? "" : `  up ${formatDuration(uptime)}`}  pid ${d.pid}`

@@ -1,4 +1,5 @@
 import { Box, Text } from "ink";
+import { processUptime } from "../clock.js";
 import { fit, formatBytes, formatCpu, formatDuration } from "../format.js";
 import type { ProcessRecord, TopState } from "../reducer.js";
 import type { GroupRow, ProcessRow, Row } from "../rows.js";
@@ -112,8 +113,8 @@ function ProcessLine(props: { row: ProcessRow; cols: Columns; state: TopState; s
   const name = row.nested ? `  ${p.name}` : p.name;
   const before = `${mark}${fit(p.group, cols.group)} ${fit(name, cols.name)} `;
   const after =
-    ` ${fit(p.pid > 0 ? String(p.pid) : "-", 7)} ${fit(infoText(p, state.now), cols.info)} ` +
-    `${fit(String(p.restarts ?? 0), 4, true)} ${fit(formatCpu(p.cpuPercent), 6, true)} ` +
+    ` ${fit(p.pid > 0 ? String(p.pid) : "-", 7)} ${fit(infoText(state, p, state.now), cols.info)} ` +
+    `${fit(p.restarts === null ? "-" : String(p.restarts), 4, true)} ${fit(formatCpu(p.cpuPercent), 6, true)} ` +
     `${fit(formatBytes(p.rssBytes), 7, true)} ${fit(p.fds === null || p.fds === undefined ? "-" : String(p.fds), 5, true)} ` +
     `${fit(exitText(p), 5, true)}`;
   return (
@@ -163,11 +164,9 @@ function sumOrNull(values: Array<number | null>): number | null {
 }
 
 /** Uptime for live processes (aged locally since the last event), else the daemon's own description. */
-export function infoText(p: ProcessRecord, now: number): string {
-  if ((p.state === "RUNNING" || p.state === "STOPPING" || p.state === "STARTING") && p.start > 0) {
-    const up = `up ${formatDuration(p.now - p.start + Math.max(0, now - p.receivedAt) / 1000)}`;
-    return p.limits ? `${up}  ${p.limits}` : up;
-  }
+export function infoText(state: TopState, p: ProcessRecord, now: number): string {
+  const uptime = processUptime(state, p, now);
+  if (uptime !== null) return p.limits ? `up ${formatDuration(uptime)}  ${p.limits}` : `up ${formatDuration(uptime)}`;
   if ((p.state === "BACKOFF" || p.state === "FATAL") && p.spawnerr !== "") return p.spawnerr;
   return p.description;
 }

@@ -93,8 +93,8 @@ export class FakeSource implements TopDataSource {
   readonly watches: Array<Channel<WatchEvent>> = [];
   readonly follows: Array<{ key: string; channel: LogChannel; stream: Channel<string> }> = [];
   readonly calls: Call[] = [];
-  /** Targets whose calls reject with this message. */
-  readonly failures = new Map<string, string>();
+  /** Targets whose calls reject: with an Error of this message, or with this error itself. */
+  readonly failures = new Map<string, string | Error>();
   private watchWaiters: Array<() => void> = [];
   private followWaiters: Array<() => void> = [];
   closed = false;
@@ -127,7 +127,8 @@ export class FakeSource implements TopDataSource {
   private record(verb: string, target: string, signal?: string): Promise<void> {
     this.calls.push(signal === undefined ? { verb, target } : { verb, target, signal });
     const failure = this.failures.get(target);
-    return failure === undefined ? Promise.resolve() : Promise.reject(new Error(failure));
+    if (failure === undefined) return Promise.resolve();
+    return Promise.reject(typeof failure === "string" ? new Error(failure) : failure);
   }
 
   start(target: string): Promise<void> {

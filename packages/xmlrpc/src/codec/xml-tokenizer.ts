@@ -1,8 +1,9 @@
 /**
- * A small, tolerant XML tokenizer: enough XML to read any methodCall a real client sends (declaration,
- * comments, DOCTYPE, CDATA, attributes, character and the five predefined entity references) while refusing
- * what expat refuses in practice (unbalanced tags, unknown entities, junk outside the root), so that
- * "unmarshallable" requests get the 400 supervisord gives them (RPC-06).
+ * A small, tolerant XML tokenizer into an element tree (declaration, comments, DOCTYPE, CDATA, attributes,
+ * character and the five predefined entity references; unbalanced tags, unknown entities and junk outside the
+ * root refused). Kept for clients reading whole, modest documents (e.g. a methodResponse). Request bodies from
+ * the network do NOT go through it: it needs the whole text and builds the whole tree, so the server reads
+ * requests with the streaming, bounded MethodCallReader (method-call-reader.ts, issue 21 #12).
  */
 export class XmlSyntaxError extends Error {
   override readonly name = "XmlSyntaxError";

@@ -96,6 +96,14 @@ export interface FollowedLog {
   chunks: AsyncIterable<Uint8Array>;
 }
 
+/**
+ * What the web UI's live view is told (`/events`): a full list first and whenever groups come or go, then
+ * one process each time its state changes. Pushed by the daemon from its event bus, never polled.
+ */
+export type ProcessFeedEvent =
+  | { kind: "snapshot"; processes: ProcessInfoStruct[] }
+  | { kind: "process"; process: ProcessInfoStruct };
+
 export interface SupervisorRpcBackend {
   // --- status and control of the daemon ---
   /** Package version, e.g. "4.2.5" (getSupervisorVersion). */
@@ -150,6 +158,10 @@ export interface SupervisorRpcBackend {
   followProcessLog(name: string, channel: LogChannel, signal: AbortSignal): Promise<FollowedLog>;
   /** `/mainlogtail`: NO_FILE (→ 404) when the activity log is absent. */
   followMainLog(signal: AbortSignal): Promise<FollowedLog>;
+
+  // --- the web UI's live feed (not an XML-RPC method; optional: without it the pages are static) ---
+  /** Ends when the signal aborts or the daemon stops serving; may throw SHUTDOWN_STATE before the first event. */
+  watchProcesses?(signal: AbortSignal): AsyncIterable<ProcessFeedEvent>;
 }
 
 /**

@@ -2,6 +2,7 @@ export type {
   ConfigInfoStruct,
   FollowedLog,
   LogChannel,
+  ProcessFeedEvent,
   ProcessInfoStruct,
   ProcessResultStruct,
   ReloadResult,

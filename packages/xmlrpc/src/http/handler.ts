@@ -8,9 +8,13 @@ import type { RpcDispatcherOptions } from "../handlers/dispatcher.js";
 import { checkBasicAuth } from "./auth.js";
 import type { BasicAuthCredentials } from "./auth.js";
 import { handleLogtail, openProcessTail, parseLogtailPath } from "./logtail-route.js";
+import { isClientGone } from "./client-gone.js";
+import { boundedLogText } from "./logger.js";
 import type { RpcLogger } from "./logger.js";
 import { sendError } from "./responses.js";
 import { handleWebUi, isWebUiPath } from "./webui.js";
+import type { WebUiIdentity } from "./webui.js";
+import { EVENTS_PATH, handleEvents } from "./webui-events.js";
 import { handleRpc } from "./rpc-route.js";
 import { handleMetrics } from "./metrics-route.js";
 
@@ -31,6 +35,8 @@ export interface Http1HandlerOptions {
   auth: BasicAuthCredentials | null;
   logger?: RpcLogger;
   dispatcher?: RpcDispatcherOptions;
+  /** Our name and version for the web UI's footer (the XML-RPC API keeps reporting supervisord's version). */
+  identity?: WebUiIdentity;
   /** `GET /metrics` (Prometheus text) when set; 404 otherwise, as supervisord answers. */
   metrics?: () => string | Promise<string>;
 }
@@ -49,8 +55,8 @@ export interface Http1ConnectionHandler {
 /**
  * supervisord's HTTP side on sockets the daemon already accepted (design "The wire"): HTTP/1.0 and 1.1
  * keep-alive (RPC-01/02), Basic auth on every path (RPC-04), POST `/RPC2…`, `/logtail/…`, `/mainlogtail`,
- * the web UI (`/`, `/index.html`, `/tail.html`, `/ok.html`), `/metrics` when the daemon serves it (issue 17),
- * else 404 (D-HTTP-06).
+ * the web UI (`/`, `/index.html`, `/tail.html`, `/ok.html`, its stylesheet, images and script, and the live
+ * feed `/events`), `/metrics` when the daemon serves it (issue 17), else 404 (D-HTTP-06).
  */
 export function createHttp1Handler(options: Http1HandlerOptions): Http1ConnectionHandler {
   const logger = options.logger ?? {};
@@ -85,15 +91,24 @@ export function createHttp1Handler(options: Http1HandlerOptions): Http1Connectio
     if (uri.startsWith("/mainlogtail")) {
       return handleLogtail(req, res, (signal) => options.backend.followMainLog(signal), false, logger);
     }
+    if (pathname === EVENTS_PATH) return handleEvents(req, res, options.backend, logger);
     if (pathname === "/metrics" && options.metrics !== undefined) return handleMetrics(req, res, options.metrics);
     if (isWebUiPath(pathname) && (req.method === "GET" || req.method === "POST" || req.method === "HEAD")) {
-      return handleWebUi(req, res, dispatcher);
+      // The UI reads nothing from a body: drop it first, so the answer does not race a client still sending.
+      await drained(req);
+      return handleWebUi(req, res, dispatcher, options.identity);
     }
     return sendError(res, 404);
   };
 
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     route(req, res).catch((err: unknown) => {
+      // A client that hung up mid-request (`Error: aborted`) is routine, not a crash (13).
+      if (isClientGone(err, req)) {
+        logger.debug?.(`HTTP client went away during ${req.method ?? "?"} ${boundedLogText(req.url ?? "")}`);
+        res.destroy();
+        return;
+      }
       logger.critical?.(err instanceof Error ? (err.stack ?? String(err)) : String(err));
       sendError(res, 500);
     });

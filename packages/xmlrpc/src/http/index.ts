@@ -1,8 +1,12 @@
 export { createHttp1Handler } from "./handler.js";
+export { DEFAULT_IDENTITY, renderProcesses, renderRow, rowId } from "./webui.js";
+export type { WebUiIdentity } from "./webui.js";
+export { EVENTS_PATH } from "./webui-events.js";
 export type { Http1ConnectionHandler, Http1HandlerOptions } from "./handler.js";
 export { checkBasicAuth, passwordMatches } from "./auth.js";
 export type { AuthVerdict, BasicAuthCredentials } from "./auth.js";
 export { errorBody } from "./responses.js";
 export { parseLogtailPath } from "./logtail-route.js";
+export { boundedLogText, logExcerpt, LOG_EXCERPT_BYTES, pythonStrRepr } from "./logger.js";
 export type { RpcLogger } from "./logger.js";
 export { METRICS_CONTENT_TYPE } from "./metrics-route.js";

@@ -3,12 +3,14 @@ import { isSupervisorError } from "@tsupervisord/errors";
 import type { RpcDispatcher } from "../handlers/dispatcher.js";
 import type { ProcessInfoStruct } from "../handlers/backend.js";
 import { SERVER_HEADER } from "./responses.js";
+import { isAssetPath, sendAsset } from "./webui-assets.js";
 
 /**
  * supervisord's web UI (§8, WEB-01…07): the status page with its actions, tail.html and ok.html. It talks to
  * the daemon only through the same XML-RPC dispatcher the remote clients use, so it sees exactly what they see.
- * The markup is ours (supervisord's meld3 templates and images are not shipped); the titles, texts, links, CSS
- * classes and redirects are supervisord's.
+ * The markup, stylesheet, images and script are tsupervisord's own (nothing of supervisord's meld3 templates or
+ * images is shipped); the URLs, query actions, titles, texts, links, CSS classes and redirects are supervisord's,
+ * so tools and bookmarks keep working. Live updates (webui-events.ts) push rows rendered by `renderRow`.
  */
 
 const UI_HEADERS = {
@@ -132,60 +134,111 @@ function actionCells(info: ProcessInfoStruct): string {
   return hidden + hidden + clear + tails;
 }
 
-const STYLE = `body{font-family:Verdana,Arial,sans-serif;font-size:12px}table{border-collapse:collapse}
-td,th{padding:4px 8px;text-align:left}tr.shade{background:#eee}.statusrunning{color:#080}.statuserror{color:#c00}
-.statusnominal{color:#444}.hidden{visibility:hidden}ul.actions{list-style:none;margin:0;padding:0}
-ul.actions li{display:inline;margin-right:6px}#status_msg{border:1px solid #9c9;background:#efe;padding:6px;margin:8px 0}`;
+/** The status table's order (WEB-01): by group, then process name. */
+export function sortProcesses(infos: readonly ProcessInfoStruct[]): ProcessInfoStruct[] {
+  return infos.slice().sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
 
-async function statusPage(rpc: RpcDispatcher, message: string | null): Promise<string> {
-  const infos = ((await rpc.call("supervisor.getAllProcessInfo", [])) as unknown as ProcessInfoStruct[]).slice();
-  infos.sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const version = String(await rpc.call("supervisor.getSupervisorVersion", []));
-  const rows = infos.map((info, index) => {
-    const ns = namespec(info);
-    return `<tr${index % 2 === 1 ? ' class="shade"' : ""}>` +
-      `<td class="status"><span class="${stateClass(info.statename)}">${escapeHtml(info.statename.toLowerCase())}</span></td>` +
-      `<td><span>${escapeHtml(info.description)}</span></td>` +
-      `<td><a href="tail.html?processname=${pyQuote(ns)}" target="_blank">${escapeHtml(ns)}</a></td>` +
-      `<td class="action"><ul class="actions">${actionCells(info)}</ul></td></tr>`;
-  });
-  const table = infos.length === 0
-    ? "<p>No programs to manage</p>"
-    : `<table cellspacing="0"><thead><tr><th class="state">State</th><th class="desc">Description</th><th class="name">Name</th><th class="action">Action</th></tr></thead>\n<tbody>\n${rows.join("\n")}\n</tbody></table>`;
+/** The id of a process's row, which live updates address. */
+export function rowId(info: { group: string; name: string }): string {
+  return `proc-${namespec(info)}`;
+}
+
+/**
+ * One process's row (WEB-02/03). `data-*` carry the state and the start/server times, so the page's script
+ * can advance the uptime and count states between pushed updates; `shade` alternates as supervisord's does.
+ */
+export function renderRow(info: ProcessInfoStruct, shade = false): string {
+  const ns = namespec(info);
+  return `<tr id="${escapeHtml(rowId(info))}" data-state="${escapeHtml(info.statename)}" data-start="${info.start}" data-now="${info.now}"${shade ? ' class="shade"' : ""}>` +
+    `<td class="status"><span class="${stateClass(info.statename)}">${escapeHtml(info.statename.toLowerCase())}</span></td>` +
+    `<td class="desc"><span>${escapeHtml(info.description)}</span></td>` +
+    `<td class="name"><a href="tail.html?processname=${pyQuote(ns)}" target="_blank">${escapeHtml(ns)}</a></td>` +
+    `<td class="action"><ul class="actions">${actionCells(info)}</ul></td></tr>`;
+}
+
+/** The process table (or supervisord's "No programs to manage"), the part live updates replace whole. */
+export function renderProcesses(infos: readonly ProcessInfoStruct[]): string {
+  const sorted = sortProcesses(infos);
+  if (sorted.length === 0) return `<p class="empty">No programs to manage</p>`;
+  const rows = sorted.map((info, index) => renderRow(info, index % 2 === 1));
+  return `<div class="card"><table cellspacing="0"><thead><tr><th class="state">State</th><th class="desc">Description</th>` +
+    `<th class="name">Name</th><th class="action">Action</th></tr></thead>\n<tbody>\n${rows.join("\n")}\n</tbody></table></div>`;
+}
+
+/** What the pages say about the server: our name and version, and the daemon's identifier. */
+export interface WebUiIdentity {
+  /** e.g. "tsupervisord". */
+  productName: string;
+  /** tsupervisord's own version (not the supervisord version it reports over XML-RPC). */
+  productVersion: string;
+}
+
+export const DEFAULT_IDENTITY: WebUiIdentity = { productName: "tsupervisord", productVersion: "" };
+
+/** The frame both pages share: head with our stylesheet and icon, header, content, footer. */
+function layout(title: string, heading: string, identity: WebUiIdentity, identification: string, content: string): string {
+  const product = escapeHtml(identity.productName);
+  const version = identity.productVersion === "" ? "" : ` <span class="version">${escapeHtml(identity.productVersion)}</span>`;
   return `<!DOCTYPE html>
-<html>
+<html lang="en">
 <head>
-<title>Supervisor Status</title>
+<title>${escapeHtml(title)}</title>
 <meta http-equiv="Content-Type" content="text/html; charset=utf-8">
-<style>${STYLE}</style>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="${product}">
+<link rel="stylesheet" type="text/css" href="stylesheets/supervisor.css">
+<link rel="icon" type="image/png" href="images/icon.png">
+<script src="javascripts/live.js" defer></script>
 </head>
 <body>
 <div id="wrapper">
-<div id="header"><h1>Supervisor Status</h1></div>
-<div id="content">
-${message === null ? "" : `<div class="status_msg" id="status_msg">${escapeHtml(message)}</div>\n`}<ul class="clr" id="buttons">
-<li class="action-button"><a href="index.html?action=refresh">Refresh</a></li>
-<li class="action-button"><a href="index.html?action=restartall">Restart All</a></li>
-<li class="action-button"><a href="index.html?action=stopall">Stop All</a></li>
-</ul>
-${table}
+<div id="header">
+<img class="logo" src="images/supervisor.gif" alt="" width="40" height="40">
+<div class="brand"><strong>${product}</strong><span>${escapeHtml(identification)}</span></div>
+<span id="live" class="live" role="status">static</span>
+<h1>${escapeHtml(heading)}</h1>
 </div>
-<div class="push"></div>
+<div id="content">
+${content}
+</div>
 </div>
 <div id="footer" class="clr">
-<div class="left"><a href="http://supervisord.org">Supervisor</a> <span>${escapeHtml(version)}</span></div>
-<div class="right">&#169; 2006-<span>${new Date().getFullYear()}</span> <strong><a href="http://www.agendaless.com/">Agendaless Consulting and Contributors</a></strong></div>
+<div class="left"><a href="index.html">${product}</a>${version}</div>
+<div class="right">Speaks supervisord's XML-RPC API and web UI URLs</div>
 </div>
 </body>
 </html>
 `;
 }
 
-async function tailPage(rpc: RpcDispatcher, query: URLSearchParams): Promise<string> {
+async function identificationOf(rpc: RpcDispatcher): Promise<string> {
+  try {
+    return String(await rpc.call("supervisor.getIdentification", []));
+  } catch (err) {
+    if (!isSupervisorError(err)) throw err;
+    return "";
+  }
+}
+
+async function statusPage(rpc: RpcDispatcher, message: string | null, identity: WebUiIdentity): Promise<string> {
+  const infos = (await rpc.call("supervisor.getAllProcessInfo", [])) as unknown as ProcessInfoStruct[];
+  const content = `${message === null ? "" : `<div class="status_msg" id="status_msg">${escapeHtml(message)}</div>\n`}` +
+    `<div class="toolbar"><ul class="clr" id="buttons">
+<li class="action-button"><a href="index.html?action=refresh">Refresh</a></li>
+<li class="action-button"><a href="index.html?action=restartall">Restart All</a></li>
+<li class="action-button"><a href="index.html?action=stopall">Stop All</a></li>
+</ul><span id="summary" aria-live="polite"></span></div>
+<div id="processes">${renderProcesses(infos)}</div>`;
+  return layout("Supervisor Status", "Process status", identity, await identificationOf(rpc), content);
+}
+
+async function tailPage(rpc: RpcDispatcher, query: URLSearchParams, identity: WebUiIdentity): Promise<string> {
   let selfUrl = "tail.html";
   const name = query.get("processname");
   let body: string;
   let title = "Supervisor tail of process";
+  let follow = "";
   if (name === null) {
     body = "No process name found";
   } else {
@@ -195,40 +248,34 @@ async function tailPage(rpc: RpcDispatcher, query: URLSearchParams): Promise<str
     selfUrl = `tail.html?processname=${pyQuote(name)}&limit=${limit}`;
     try {
       body = String(await rpc.call("supervisor.readProcessStdoutLog", [name, -limit, 0]));
+      follow = `logtail/${pyQuote(name)}`;
     } catch (err) {
       if (!isSupervisorError(err)) throw err;
       body = err.code === "NO_FILE" ? `No file for ${name}` : `ERROR: unexpected rpc fault [${err.fault}] ${err.faultString}`;
     }
   }
-  return `<!DOCTYPE html>
-<html>
-<head>
-<title>${escapeHtml(title)}</title>
-<meta http-equiv="Content-Type" content="text/html; charset=utf-8">
-<style>${STYLE}</style>
-</head>
-<body>
-<div id="wrapper">
-<div id="header"><h1>${escapeHtml(title)}</h1></div>
-<div id="content">
-<ul class="clr" id="buttons"><li class="action-button"><a href="${escapeHtml(selfUrl)}">Refresh</a></li></ul>
-<pre id="tailbody">${escapeHtml(body)}</pre>
-</div>
-</div>
-</body>
-</html>
-`;
+  const content = `<div class="toolbar"><ul class="clr" id="buttons"><li class="action-button"><a href="${escapeHtml(selfUrl)}">Refresh</a></li>` +
+    `<li class="action-button"><a href="index.html">All processes</a></li></ul></div>
+<pre id="tailbody"${follow === "" ? "" : ` data-follow="${escapeHtml(follow)}"`}>${escapeHtml(body)}</pre>`;
+  return layout(title, name === null ? "Tail" : `Tail of ${name}`, identity, await identificationOf(rpc), content);
 }
 
-/** True for the paths the web UI serves (D-HTTP-06). */
+/** True for the paths the web UI serves (D-HTTP-06), its static files included. */
 export function isWebUiPath(pathname: string): boolean {
-  return pathname === "/" || pathname === "/index.html" || pathname === "/tail.html" || pathname === "/ok.html";
+  return pathname === "/" || pathname === "/index.html" || pathname === "/tail.html" || pathname === "/ok.html" ||
+    isAssetPath(pathname);
 }
 
-export async function handleWebUi(req: IncomingMessage, res: ServerResponse, rpc: RpcDispatcher): Promise<void> {
+export async function handleWebUi(
+  req: IncomingMessage,
+  res: ServerResponse,
+  rpc: RpcDispatcher,
+  identity: WebUiIdentity = DEFAULT_IDENTITY,
+): Promise<void> {
   const url = new URL(req.url ?? "/", "http://localhost");
+  if (isAssetPath(url.pathname)) return sendAsset(res, url.pathname, req.method === "HEAD");
   if (url.pathname === "/ok.html") return send(res, 200, "OK");
-  if (url.pathname === "/tail.html") return send(res, 200, await tailPage(rpc, url.searchParams));
+  if (url.pathname === "/tail.html") return send(res, 200, await tailPage(rpc, url.searchParams, identity));
   const action = url.searchParams.get("action");
   if (action !== null) {
     const message = await runAction(rpc, action, url.searchParams.get("processname"));
@@ -236,5 +283,5 @@ export async function handleWebUi(req: IncomingMessage, res: ServerResponse, rpc
     const host = req.headers.host ?? "localhost";
     return send(res, 301, "", { Location: `http://${host}/?message=${pyQuote(message)}` });
   }
-  return send(res, 200, await statusPage(rpc, url.searchParams.get("message")));
+  return send(res, 200, await statusPage(rpc, url.searchParams.get("message"), identity));
 }

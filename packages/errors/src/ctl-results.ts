@@ -1,0 +1,48 @@
+/**
+ * supervisorctl's words for the outcome of start, stop, signal and clear on one process (its `_startresult`,
+ * `_stopresult`, `_signalresult`, `_clearresult`): `web:web_00: ERROR (spawn error)`, `web:web_00: stopped`. Here so
+ * that tsctl's commands and `tsctl top`'s status line say the same thing in the same words.
+ */
+import type { ErrorCode } from "./index.js";
+
+export type ResultVerb = "start" | "stop" | "signal" | "clear";
+
+const STOP_SIGNAL_REASONS: Partial<Record<ErrorCode, string>> = {
+  BAD_NAME: "no such process",
+  BAD_SIGNAL: "bad signal name",
+  NOT_RUNNING: "not running",
+};
+
+const REASONS: Record<ResultVerb, Partial<Record<ErrorCode, string>>> = {
+  start: {
+    BAD_NAME: "no such process",
+    NO_FILE: "no such file",
+    NOT_EXECUTABLE: "file is not executable",
+    ALREADY_STARTED: "already started",
+    SPAWN_ERROR: "spawn error",
+    ABNORMAL_TERMINATION: "abnormal termination",
+  },
+  stop: STOP_SIGNAL_REASONS,
+  signal: STOP_SIGNAL_REASONS,
+  clear: { BAD_NAME: "no such process", FAILED: "failed" },
+};
+
+const SUCCESS_WORD: Record<ResultVerb, string> = { start: "started", stop: "stopped", signal: "signalled", clear: "cleared" };
+
+/** The words in `ERROR (…)` for `code`, or undefined where supervisorctl has none (it then raises). */
+export function resultReason(verb: ResultVerb, code: ErrorCode): string | undefined {
+  return REASONS[verb][code];
+}
+
+/**
+ * The whole line for one process, `namespec: started` or `namespec: ERROR (reason)`. Where supervisorctl has no
+ * words (FAILED on stop/signal: it prints the fault string alone; a code it does not expect: it raises), the
+ * line carries the fault string, so nothing is lost.
+ */
+export function resultLine(verb: ResultVerb, namespec: string, code: ErrorCode, faultString: string = code): string {
+  if (code === "SUCCESS") return `${namespec}: ${SUCCESS_WORD[verb]}`;
+  const reason = resultReason(verb, code);
+  if (reason !== undefined) return `${namespec}: ERROR (${reason})`;
+  if (code === "FAILED" && verb !== "start") return faultString;
+  return `${namespec}: ERROR (${faultString})`;
+}

@@ -1,0 +1,47 @@
+import { readFileSync } from "node:fs";
+import type { ServerResponse } from "node:http";
+import { SERVER_HEADER } from "./responses.js";
+
+/**
+ * The web UI's static files, at the paths supervisord's pages use (`stylesheets/supervisor.css`,
+ * `images/supervisor.gif`, `images/icon.png`) plus our script. They are tsupervisord's own (drawn from
+ * `assets/logo.svg`; nothing of supervisord's is shipped) and live in the package's `assets/` folder, next to
+ * `src/` and `dist/`, read once on first use.
+ */
+const ASSETS: Record<string, { file: string; type: string }> = {
+  "/stylesheets/supervisor.css": { file: "supervisor.css", type: "text/css; charset=utf-8" },
+  "/images/supervisor.gif": { file: "supervisor.gif", type: "image/gif" },
+  "/images/icon.png": { file: "icon.png", type: "image/png" },
+  "/images/logo.svg": { file: "logo.svg", type: "image/svg+xml" },
+  "/javascripts/live.js": { file: "live.js", type: "text/javascript; charset=utf-8" },
+};
+
+const cache = new Map<string, Buffer>();
+
+function load(file: string): Buffer {
+  let bytes = cache.get(file);
+  if (bytes === undefined) {
+    // src/http/ and dist/http/ are both two levels below the package root.
+    bytes = readFileSync(new URL(`../../assets/${file}`, import.meta.url));
+    cache.set(file, bytes);
+  }
+  return bytes;
+}
+
+export function isAssetPath(pathname: string): boolean {
+  return Object.hasOwn(ASSETS, pathname);
+}
+
+export function sendAsset(res: ServerResponse, pathname: string, headOnly: boolean): void {
+  const asset = ASSETS[pathname];
+  if (asset === undefined) throw new Error(`not an asset: ${pathname}`);
+  const bytes = load(asset.file);
+  res.writeHead(200, {
+    Server: SERVER_HEADER,
+    "Content-Type": asset.type,
+    "Content-Length": String(bytes.length),
+    // Short: a daemon upgrade brings new files under the same names.
+    "Cache-Control": "max-age=300",
+  });
+  res.end(headOnly ? undefined : bytes);
+}
