@@ -36,7 +36,6 @@ export interface ProcessResources {
   rss_bytes: number;
   fds: number | null;
   tree_processes: number;
-  restarts: number;
   rss_restarts: number;
   descendants_killed: number;
   last_exit_signal: string;

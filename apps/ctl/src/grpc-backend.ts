@@ -65,7 +65,6 @@ function resourcesOf(p: {
     rss_bytes: p.rssBytes,
     fds: p.fds ?? null,
     tree_processes: p.treeProcesses,
-    restarts: p.restarts,
     rss_restarts: p.rssRestarts,
     descendants_killed: p.descendantsKilled,
     last_exit_signal: p.lastExitSignal,
