@@ -6,7 +6,8 @@
 //   node bench/top-idle.mjs [--seconds 20] [--warmup 5] [--cols 160] [--rows 45] [--log]
 //
 // It runs bin/tsctl (the launcher, with the V8 flags it gives `top`); with TSUP_TOP_NODE_FLAGS set it runs
-// apps/ctl/dist/main.js under `node $TSUP_TOP_NODE_FLAGS` instead (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
+// apps/ctl/dist/main.js under `node $TSUP_TOP_NODE_FLAGS` instead (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`), with
+// TSUP_TOP_ENV (`NAME=value …`) added to its environment.
 // `--log` opens the log pane (enter) first, following the selected process. Prints one JSON line:
 // { cpuPercent, rssMiB, hwmMiB, seconds, wakeups } where wakeups counts voluntary context switches (how often the
 // process slept and was woken) during the window. Needs `pnpm build` and tmux. Ends what it started by pid.
@@ -55,7 +56,9 @@ const daemon = spawn(join(root, 'bin/tsupervisord'), ['-n', '-c', conf], { stdio
 try {
   await waitFor('the daemon socket', () => existsSync(join(dir, 'run/supervisor.sock')));
   execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', String(cols), '-y', String(rows),
-    process.env.TSUP_TOP_NODE_FLAGS === undefined ? `exec ${join(root, 'bin/tsctl')} -c ${conf} top` : `exec node ${process.env.TSUP_TOP_NODE_FLAGS} ${join(root, 'apps/ctl/dist/main.js')} -c ${conf} top`]);
+    process.env.TSUP_TOP_NODE_FLAGS === undefined
+      ? `exec ${join(root, 'bin/tsctl')} -c ${conf} top`
+      : `exec env ${process.env.TSUP_TOP_ENV ?? ''} node ${process.env.TSUP_TOP_NODE_FLAGS} ${join(root, 'apps/ctl/dist/main.js')} -c ${conf} top`]);
   const pid = await waitFor('tsctl top', () => {
     const out = execFileSync('tmux', ['list-panes', '-t', session, '-F', '#{pane_pid}'], { encoding: 'utf8' }).trim();
     const screen = execFileSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' });

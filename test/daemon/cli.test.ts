@@ -132,12 +132,14 @@ describe("tsupervisord command line (§7.1)", () => {
     expect(fs.existsSync(d.socket)).toBe(false);
   });
 
-  it("D-HTTP-07 a TCP listener without credentials is refused at start", async () => {
+  it("D-HTTP-07 a non-loopback TCP listener without credentials is refused at start (loopback: inet-auth.test.ts)", async () => {
     const d = tempDir();
-    d.writeConfig("[inet_http_server]\nport=127.0.0.1:39871\n\n[program:a]\ncommand=/bin/sleep 100\n");
-    const r = await runDaemonOnce(["-n", "-c", d.conf]);
+    d.writeConfig("[inet_http_server]\nport=0.0.0.0:39871\n\n[program:a]\ncommand=/bin/sleep 100\n");
+    const env = { ...process.env };
+    delete env["TSUPERVISORD_ALLOW_UNAUTHENTICATED_TCP"];
+    const r = await runDaemonOnce(["-n", "-c", d.conf], { env });
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/refuses to serve its control API over TCP without authentication/);
+    expect(r.stderr).toMatch(/has no username\/password, and is not a loopback address/);
     expect(fs.existsSync(d.socket)).toBe(false);
   });
 });

@@ -123,6 +123,9 @@ function smoke(transport: Transport): void {
         `logfile=${join(dir, "supervisord.log")}`,
         `pidfile=${join(dir, "supervisord.pid")}`,
         `childlogdir=${dir}`,
+        // Without it there is no supervisor namespace (issue 21 defect 11), as under supervisord.
+        "[rpcinterface:supervisor]",
+        "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface",
         "[supervisorctl]",
         ...client,
         "[program:alpha]",

@@ -1,18 +1,52 @@
 import type { BackendFactory, CtlBackend, ServerTarget } from "./backend.js";
+import { isBackendConnectionError } from "./backend.js";
 
-/** A backend whose gRPC implementation (and grpc-js) is imported on the first call. */
+/**
+ * The server answered the gRPC connection attempt with something that is not HTTP/2 (a real supervisord's
+ * medusa answers HTTP/1.1): grpc-js reports it as a protocol error on connect.
+ */
+export function speaksOnlyHttp1(err: unknown): boolean {
+  return isBackendConnectionError(err) && /Protocol error/i.test(err.message);
+}
+
+/**
+ * A backend whose gRPC implementation (and grpc-js) is imported on the first call. When the server does not
+ * speak gRPC (a real supervisord, issue 21 defect 6), the call is made again over XML-RPC, and so is every
+ * later one: the XML-RPC client is imported only then.
+ */
 export const lazyGrpcBackend: BackendFactory = (target: ServerTarget): CtlBackend => {
   let loaded: Promise<CtlBackend> | null = null;
+  let fallback: Promise<CtlBackend> | null = null;
   const load = (): Promise<CtlBackend> =>
-    (loaded ??= import("./grpc-backend.js").then((m) => m.createGrpcBackend(target)));
+    fallback ?? (loaded ??= import("./grpc-backend.js").then((m) => m.createGrpcBackend(target)));
+  const loadFallback = (): Promise<CtlBackend> => {
+    if (fallback === null) {
+      void loaded?.then((b) => b.close());
+      fallback = import("./xmlrpc-backend.js").then((m) => m.createXmlRpcBackend(target));
+    }
+    return fallback;
+  };
+  const invoke = async (backend: CtlBackend, prop: string, args: unknown[]): Promise<unknown> => {
+    const method = backend[prop as keyof CtlBackend] as (...a: unknown[]) => unknown;
+    return method.apply(backend, args);
+  };
   return new Proxy({} as CtlBackend, {
     get(_target, prop: string) {
-      if (prop === "close") return () => void loaded?.then((b) => b.close());
+      if (prop === "close") {
+        return () => {
+          void loaded?.then((b) => b.close());
+          void fallback?.then((b) => b.close());
+        };
+      }
       if (prop === "then") return undefined;
       return async (...args: unknown[]) => {
         const backend = await load();
-        const method = backend[prop as keyof CtlBackend] as (...a: unknown[]) => unknown;
-        return method.apply(backend, args);
+        try {
+          return await invoke(backend, prop, args);
+        } catch (err) {
+          if (!speaksOnlyHttp1(err)) throw err;
+          return invoke(await loadFallback(), prop, args);
+        }
       };
     },
   });

@@ -9,7 +9,7 @@ import { wantsColor } from "./color.js";
 import { COMMANDS } from "./commands/index.js";
 import { COMPLETION_SCRIPTS } from "./completion-scripts.js";
 import { Controller } from "./controller.js";
-import { lazyGrpcBackend } from "./lazy-backend.js";
+import { lazyGrpcBackend, speaksOnlyHttp1 as speaksOnlyHttp1Error } from "./lazy-backend.js";
 import { PROGNAME, parseCommandLine, type CtlOptions } from "./options.js";
 import { CTL_VERSION, SUPERVISOR_COMPAT_VERSION } from "./version.js";
 import { CompletionCache, loadHistory, runShell, saveHistory } from "./shell.js";
@@ -27,6 +27,20 @@ async function runTop(options: CtlOptions): Promise<number> {
   } catch (err) {
     process.stderr.write(`Error: tsctl top is not available: ${(err as Error).message}\n`);
     return 1;
+  }
+  // A real supervisord speaks XML-RPC only: the live view needs tsupervisord's Watch stream (issue 21 defect 6).
+  const { createGrpcBackend } = await import("./grpc-backend.js");
+  const probe = createGrpcBackend({ serverurl: options.serverurl, username: options.username, password: options.password });
+  try {
+    await probe.getAPIVersion();
+  } catch (err) {
+    if (speaksOnlyHttp1Error(err)) {
+      process.stderr.write(`${options.serverurl}: this server speaks XML-RPC only; the live view needs tsupervisord\n`);
+      return 1;
+    }
+    // Anything else (daemon not up yet, credentials): the view shows it and keeps trying, as before.
+  } finally {
+    probe.close();
   }
   return tui.runTop({
     serverUrl: options.serverurl,

@@ -13,6 +13,7 @@ import { openServers, serverUrlFor, type OpenServers } from "./runtime/listeners
 import { createOutputPort } from "./runtime/output.js";
 import { terminalEcho } from "./runtime/terminal-echo.js";
 import { ensureOrphanReaper } from "./runtime/orphan-reaper.js";
+import { withoutSupervisorNamespace } from "./service/namespace.js";
 import { createHandlers } from "./service/handlers.js";
 import { createXmlRpcBackend } from "./service/xmlrpc-backend.js";
 import { rereadFault } from "./service/reread-fault.js";
@@ -194,7 +195,8 @@ class Daemon {
     let servers: OpenServers;
     try {
       const service = createHandlers(context);
-      const handlers = withCallLog(withBoundedFaults(service), log);
+      const bounded = withBoundedFaults(service);
+      const handlers = withCallLog(config.standardRpcInterface ? bounded : withoutSupervisorNamespace(bounded), log);
       // XML-RPC logs its own calls (MLG-05) and has no trailer limit: it gets the bare service.
       const metrics = (): string =>
         collectMetrics({

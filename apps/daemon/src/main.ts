@@ -1,5 +1,5 @@
 #!/usr/bin/env -S node --initial-heap-size=64 --max-semi-space-size=1
-import { describeConfig, readConfig, renderSampleConfig } from "@tsupervisord/config";
+import { describeConfig, readConfig, renderSampleConfig, serverAuthVerdict } from "@tsupervisord/config";
 import { CliUsageError, parseCommandLine, type CliOptions } from "./cli/options.js";
 import { usageText } from "./cli/usage.js";
 import { programName, usageError, UsageExit } from "./cli/terminal.js";
@@ -45,6 +45,11 @@ async function main(argv: readonly string[]): Promise<number> {
         return 0;
       case "test-config": {
         const config = loadConfig(cli, progname);
+        // Exactly what the daemon will do with its HTTP servers (issue 21 defect 2): a refusal is an error,
+        // supervisord's CRIT line for a TCP server without credentials is shown as it will be logged.
+        const verdict = serverAuthVerdict(config, process.env);
+        if (verdict.refusals.length > 0) throw usageError(verdict.refusals, progname);
+        for (const line of verdict.warnings) toTerminal(`CRIT ${line}`);
         process.stdout.write(describeConfig(config));
         return 0;
       }

@@ -1,14 +1,19 @@
 /**
- * Every key tsupervisord reads beyond supervisord 4.2.5's (supervisord ignores unknown keys, so one file runs
- * under both). A flat table on purpose: each feature adds its rows; merges are unions.
+ * Every key tsupervisord reads that supervisord 4.2.5 does not (supervisord ignores unknown keys, so one file
+ * runs under both). A flat list: rows from different features are simply appended.
  */
 export interface ExtensionKey {
-  section: "program" | "supervisord" | "inet_http_server" | "unix_http_server" | "tsupervisord" | "eventlistener" | "fcgi-program" | "group";
+  section: "program" | "eventlistener" | "fcgi-program" | "group" | "supervisord" | "inet_http_server" | "unix_http_server" | "supervisorctl" | "tsupervisord";
   key: string;
   summary: string;
 }
 
 export const EXTENSION_KEYS: readonly ExtensionKey[] = [
+  {
+    section: "inet_http_server",
+    key: "allow_unauthenticated",
+    summary: "true: serve a non-loopback address without username/password (refused otherwise; loopback is always served, with supervisord's CRIT line)",
+  },
   { section: "program", key: "rlimit_nofile", summary: "RLIMIT_NOFILE of the child only: N, unlimited, or SOFT:HARD" },
   { section: "program", key: "rlimit_nproc", summary: "RLIMIT_NPROC of the child only: N, unlimited, or SOFT:HARD" },
   { section: "program", key: "rlimit_core", summary: "RLIMIT_CORE of the child only: a size (0, 1GB), unlimited, or SOFT:HARD" },

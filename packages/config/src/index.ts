@@ -51,6 +51,10 @@ export {
   type PasswdEntry,
   type GroupEntry,
 } from "./users.js";
+export { ALLOW_UNAUTHENTICATED_TCP_ENV, isLoopbackHost, serverAuthVerdict, unauthenticatedServerLine } from "./server-auth.js";
+export type { ServerAuthVerdict } from "./server-auth.js";
+export { EXTENSION_KEYS } from "./extension-keys.js";
+export type { ExtensionKey } from "./extension-keys.js";
 export {
   cpuLimit,
   durationMs,
@@ -66,4 +70,3 @@ export {
   type RlimitName,
   type RlimitValue,
 } from "./ext/limits.js";
-export { EXTENSION_KEYS, type ExtensionKey } from "./extension-keys.js";

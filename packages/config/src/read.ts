@@ -217,7 +217,9 @@ function readServers(ctx: ReadContext): { inet: InetHttpServerConfig[]; unix: Un
       continue;
     }
     const addr = r.soft("port", () => inetAddress(port), null);
-    if (addr && !r.failed) inet.push({ section, host: addr.host, port: addr.port, auth });
+    // Extension key (issue 21): supervisord ignores it, so one file runs under both.
+    const allowUnauthenticated = r.soft("allow_unauthenticated", () => boolean(r.get("allow_unauthenticated", "false", envOnly)), false);
+    if (addr && !r.failed) inet.push({ section, host: addr.host, port: addr.port, auth, allowUnauthenticated });
   }
   for (const section of ctx.parser.sectionNames()) {
     if (!section.startsWith("unix_http_server")) continue;

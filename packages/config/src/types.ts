@@ -151,6 +151,8 @@ export interface InetHttpServerConfig {
   host: string;
   port: number;
   auth: HttpAuth | null;
+  /** Extension key `allow_unauthenticated`: serve a non-loopback address without username/password. */
+  allowUnauthenticated: boolean;
 }
 
 export interface SupervisorctlConfig {

@@ -130,6 +130,10 @@ describe("describeConfig (tsupervisord -t)", () => {
     const c = read(BASE + "[program:w]\ncommand=/bin/w\n  --flag\nprocess_name=w%(process_num)d\nnumprocs=2\n[program:a]\ncommand=/bin/a\npriority=1\n");
     expect(describeConfig(c)).toBe("config OK\na\ta\t/bin/a\nw\tw0\t/bin/w --flag\nw\tw1\t/bin/w --flag\n");
   });
+  it("of a [program:x] and an [eventlistener:x] only the listener, the one that runs, is listed (issue 21 defect 4)", () => {
+    const c = read(BASE + "[program:x]\ncommand=/bin/p\n[eventlistener:x]\ncommand=/bin/l\nevents=TICK_60\n");
+    expect(describeConfig(c)).toBe("config OK\nx\tx\t/bin/l\n");
+  });
 });
 
 describe("renderSampleConfig (echo_supervisord_conf)", () => {

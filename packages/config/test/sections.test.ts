@@ -102,7 +102,7 @@ describe("§1.5.3 [inet_http_server]", () => {
     ["LOCALHOST:9001", "localhost"],
   ])("port=%s", (port, host) => {
     const c = read(BASE + `[inet_http_server]\nport=${port}\nusername=a\npassword=b\n`);
-    expect(c.inetHttpServers).toEqual([{ section: "inet_http_server", host, port: 9001, auth: { username: "a", password: "b" } }]);
+    expect(c.inetHttpServers).toEqual([{ section: "inet_http_server", host, port: 9001, auth: { username: "a", password: "b" }, allowUnauthenticated: false }]);
   });
   it("port from the environment", () => {
     const c = read(BASE + "[inet_http_server]\nport=127.0.0.1:%(ENV_CONF_PORT)s\n", { env: { CONF_PORT: "9123" } });
@@ -310,5 +310,13 @@ describe("§1.5.10 [rpcinterface:x]", () => {
   it("PLG-02 under another namespace it does not enable supervisor.*", () => {
     const c = readWithBase("[rpcinterface:other]\nsupervisor.rpcinterface_factory=supervisor.rpcinterface:make_main_rpcinterface\n");
     expect(c.standardRpcInterface).toBe(false);
+  });
+});
+
+describe("server auth verdict (issue 21 defect 2)", () => {
+  it("loopback hosts are served with the CRIT line; others refused unless opted in", async () => {
+    const { isLoopbackHost } = await import("../src/index.js");
+    for (const h of ["127.0.0.1", "127.1.2.3", "::1", "localhost", "LOCALHOST"]) expect(isLoopbackHost(h), h).toBe(true);
+    for (const h of ["", "0.0.0.0", "10.0.0.1", "::", "example.com", "128.0.0.1"]) expect(isLoopbackHost(h), h).toBe(false);
   });
 });

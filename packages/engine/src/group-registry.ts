@@ -117,6 +117,14 @@ export class GroupRegistry {
     return this.sorted().flatMap((g) => g.processes);
   }
 
+  /**
+   * `_getAllProcesses()`: groups by priority, each group's processes sorted stably by priority alone over its
+   * config order: the order supervisord calls (and lists) the processes of the `*All*` operations in.
+   */
+  processesInCallOrder(): ManagedProcess[] {
+    return this.sorted().flatMap((g) => g.processesInConfigOrder);
+  }
+
   /** Every process sorted by group name, then process name (getAllProcessInfo's order). */
   processesByName(): ManagedProcess[] {
     return this.all()

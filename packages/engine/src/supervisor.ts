@@ -131,7 +131,9 @@ export class Supervisor {
     this.started = true;
     this.currentState = "RUNNING";
     this.shutdownPromise = null;
-    for (const group of this.active.groups) this.registry.activate(group);
+    // supervisord's add_process_group: the first group of a name in (priority, name) order wins, so an
+    // [eventlistener:x] (priority -1) runs instead of a [program:x] (999) of the same name (issue 21 defect 4).
+    for (const group of this.active.groups) if (!this.registry.has(group.name)) this.registry.activate(group);
     this.bus.publish({ name: "SUPERVISOR_STATE_CHANGE_RUNNING" });
     for (const proc of this.registry.processesByPriority()) proc.dispatch({ type: "autostart" });
   }
@@ -156,14 +158,14 @@ export class Supervisor {
 
   async startProcessGroup(name: string, wait = true): Promise<ProcessResult[]> {
     this.assertRunning();
-    const procs = this.registry.group(name).processes;
-    return forEachProcess(procs, (p) => !RUNNING_STATES.has(p.state), (ns, p) => this.ops.start(p, ns, wait));
+    const procs = this.registry.group(name).processesInConfigOrder;
+    return forEachProcess(procs, (p) => !RUNNING_STATES.has(p.state), (ns, p) => this.ops.start(p, ns, wait), wait);
   }
 
   async startAllProcesses(wait = true): Promise<ProcessResult[]> {
     this.assertRunning();
-    const procs = this.registry.processesByPriority();
-    return forEachProcess(procs, (p) => !RUNNING_STATES.has(p.state), (ns, p) => this.ops.start(p, ns, wait));
+    const procs = this.registry.processesInCallOrder();
+    return forEachProcess(procs, (p) => !RUNNING_STATES.has(p.state), (ns, p) => this.ops.start(p, ns, wait), wait);
   }
 
   async stopProcess(name: string, wait = true): Promise<void> {
@@ -173,15 +175,15 @@ export class Supervisor {
 
   async stopProcessGroup(name: string, wait = true): Promise<ProcessResult[]> {
     this.assertRunning();
-    const procs = this.registry.group(name).processes;
-    return forEachProcess(procs, (p) => RUNNING_STATES.has(p.state), (ns, p) => this.ops.stop(p, ns, wait));
+    const procs = this.registry.group(name).processesInConfigOrder;
+    return forEachProcess(procs, (p) => RUNNING_STATES.has(p.state), (ns, p) => this.ops.stop(p, ns, wait), wait);
   }
 
   /** ORD-05: every process is signalled at once (ascending priority order of the calls), then all are awaited. */
   async stopAllProcesses(wait = true): Promise<ProcessResult[]> {
     this.assertRunning();
-    const procs = this.registry.processesByPriority();
-    return forEachProcess(procs, (p) => RUNNING_STATES.has(p.state), (ns, p) => this.ops.stop(p, ns, wait));
+    const procs = this.registry.processesInCallOrder();
+    return forEachProcess(procs, (p) => RUNNING_STATES.has(p.state), (ns, p) => this.ops.stop(p, ns, wait), wait);
   }
 
   /** STP-06: the pid only. `signal` is a name (`HUP`, `SIGHUP`, any case) or a number. */
@@ -192,13 +194,13 @@ export class Supervisor {
 
   signalProcessGroup(name: string, signal: string | number): ProcessResult[] {
     this.assertRunning();
-    const procs = this.registry.group(name).processes;
+    const procs = this.registry.group(name).processesInConfigOrder;
     return forEachProcessSync(procs, (p) => SIGNALLABLE_STATES.has(p.state), (ns, p) => this.ops.signal(p, ns, signal));
   }
 
   signalAllProcesses(signal: string | number): ProcessResult[] {
     this.assertRunning();
-    const procs = this.registry.processesByPriority();
+    const procs = this.registry.processesInCallOrder();
     return forEachProcessSync(procs, (p) => SIGNALLABLE_STATES.has(p.state), (ns, p) => this.ops.signal(p, ns, signal));
   }
 
@@ -351,7 +353,7 @@ export class Supervisor {
   async clearAllProcessLogs(): Promise<ProcessResult[]> {
     this.assertRunning();
     const procs = this.registry.sorted().flatMap((g) => g.processesInConfigOrder);
-    const results = await forEachProcess(procs, () => true, (ns, p) => this.ops.clearLogs(p, ns));
+    const results = await forEachProcess(procs, () => true, (ns, p) => this.ops.clearLogs(p, ns), false);
     // Each clear finishes at its own pace; supervisord answers in priority order (spec §5.4).
     const rank = new Map(procs.map((p, i) => [makeNamespec(p.groupName, p.name), i]));
     const rankOf = (r: ProcessResult): number => rank.get(makeNamespec(r.group, r.name)) ?? 0;

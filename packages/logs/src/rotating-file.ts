@@ -1,6 +1,9 @@
 import { Writable } from "node:stream";
 import * as fs from "node:fs";
+import * as nodePath from "node:path";
+import type { FileHandle } from "node:fs/promises";
 import { asError, errnoCode } from "./errors.js";
+import { registerWriter, unregisterWriter, type LogWriterLink, type WriterFollower } from "./log-registry.js";
 import type { WriteCounters } from "./types.js";
 
 export interface RotatingFileOptions {
@@ -15,6 +18,55 @@ export interface RotatingFileOptions {
   highWaterMark?: number;
   /** Faults (open failures, ENOSPC, ...) are reported here, never thrown or emitted as 'error'. */
   onError?: (err: Error) => void;
+}
+
+/**
+ * Generations a follower may fall behind by before the oldest are dropped (each queued one is an open fd that
+ * keeps a rotated-away file readable, even once deleted): at most 16 files and about 256 MiB of them, at least
+ * 2, so a stalled follower bounds the daemon's fds and disk whatever it does.
+ */
+export const MAX_PENDING_GENERATIONS = 16;
+const MAX_PENDING_BYTES = 256 * 1024 * 1024;
+
+function pendingLimit(maxbytes: number): number {
+  return Math.max(2, Math.min(MAX_PENDING_GENERATIONS, Math.floor(MAX_PENDING_BYTES / Math.max(1, maxbytes))));
+}
+
+class Follower implements WriterFollower {
+  onChange: (() => void) | null = null;
+  readonly pending: FileHandle[] = [];
+  lost = false;
+  ended = false;
+
+  constructor(
+    readonly first: FileHandle,
+    readonly firstSize: number,
+    private readonly limit: number,
+    private readonly detachFrom: (f: Follower) => void,
+  ) {}
+
+  notify(): void {
+    this.onChange?.();
+  }
+
+  push(handle: FileHandle): void {
+    this.pending.push(handle);
+    while (this.pending.length > this.limit) {
+      this.lost = true;
+      void this.pending.shift()?.close();
+    }
+    this.notify();
+  }
+
+  end(): void {
+    this.ended = true;
+    this.notify();
+  }
+
+  detach(): void {
+    this.detachFrom(this);
+    for (const h of this.pending.splice(0)) void h.close();
+  }
 }
 
 /** Linux IOV_MAX: one writev takes at most this many buffers. */
@@ -95,7 +147,7 @@ function totalLength(bufs: readonly Buffer[]): number {
  * a fault never rejects a write: the bytes are dropped, counted and reported once through `onError`, and the
  * writer keeps accepting data (and tries again on `reopen()`/`clear()`).
  */
-export class RotatingFile extends Writable {
+export class RotatingFile extends Writable implements LogWriterLink {
   readonly path: string;
   readonly maxbytes: number;
   readonly backups: number;
@@ -115,6 +167,8 @@ export class RotatingFile extends Writable {
   private shutDown = false;
   private chain: Promise<void> = Promise.resolve();
   private readonly stats: WriteCounters = { bytesWritten: 0, bytesDropped: 0, bytesRotatedAway: 0, rotations: 0 };
+  private readonly followers = new Set<Follower>();
+  private registered = true;
 
   constructor(options: RotatingFileOptions) {
     super({ highWaterMark: options.highWaterMark ?? 1024 * 1024, decodeStrings: true });
@@ -124,6 +178,22 @@ export class RotatingFile extends Writable {
     this.mode = options.mode ?? 0o666;
     this.onErrorCallback = options.onError;
     this.ready = this.exclusive(() => this.openFile("a"));
+    registerWriter(this.path, this);
+  }
+
+  /**
+   * TLF-01/02 keyed on the logical log: a follower starts on the file being written now and is handed every
+   * later file at the moment the writer switches, so it never sees the path mid-rotation and never skips one.
+   */
+  attachFollower(): Promise<WriterFollower | null> {
+    let result: WriterFollower | null = null;
+    return this.exclusive(async () => {
+      if (this.fd === null || this.shutDown || !this.seekable) return;
+      const handle = await fs.promises.open(this.path, "r");
+      const follower: Follower = new Follower(handle, this.position, pendingLimit(this.maxbytes), (f) => this.followers.delete(f));
+      this.followers.add(follower);
+      result = follower;
+    }).then(() => result);
   }
 
   get counters(): Readonly<WriteCounters> {
@@ -149,6 +219,7 @@ export class RotatingFile extends Writable {
       if (this.shutDown) return;
       await this.closeFile();
       await this.openFile("a");
+      await this.announceGeneration();
     });
   }
 
@@ -163,12 +234,14 @@ export class RotatingFile extends Writable {
         this.report(err);
       }
       await this.openFile("a");
+      await this.announceGeneration();
     });
   }
 
   /** Flush buffered data and close the file. The writer is not used again. */
   close(): Promise<void> {
     this.shutDown = true;
+    this.retire();
     if (this.writableFinished || this.destroyed) return this.exclusive(() => this.closeFile());
     return new Promise((resolve) => {
       this.once("finish", () => resolve());
@@ -197,12 +270,39 @@ export class RotatingFile extends Writable {
 
   override _final(callback: (error?: Error | null) => void): void {
     this.shutDown = true;
+    this.retire();
     void this.exclusive(() => this.closeFile()).then(() => callback());
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.shutDown = true;
+    this.retire();
     void this.exclusive(() => this.closeFile()).then(() => callback(error));
+  }
+
+  /** No more writes: leave the registry; followers end once everything queued before this reached the file. */
+  private retire(): void {
+    if (!this.registered) return;
+    this.registered = false;
+    unregisterWriter(this.path, this);
+    void this.exclusive(async () => {
+      for (const f of this.followers) f.end();
+      this.followers.clear();
+    });
+  }
+
+  /** Hand every follower the file just opened (rotation, reopen, clear), before a byte is written to it. */
+  private async announceGeneration(): Promise<void> {
+    if (this.followers.size === 0 || this.fd === null) return;
+    for (const f of this.followers) {
+      try {
+        f.push(await fs.promises.open(this.path, "r"));
+      } catch (err) {
+        f.lost = true;
+        f.notify();
+        this.report(err);
+      }
+    }
   }
 
   /** Serialise writes, rotations, reopen/clear/close: each runs after the previous one settled. */
@@ -286,6 +386,7 @@ export class RotatingFile extends Writable {
       this.position += bytes;
       this.stats.bytesWritten += bytes;
       this.failing = false;
+      for (const f of this.followers) f.notify();
     } catch (err) {
       // Bytes that made it before the failure count as written; the rest are dropped.
       const written = err instanceof PartialWriteError ? err.written : 0;
@@ -299,11 +400,17 @@ export class RotatingFile extends Writable {
     }
   }
 
-  /** ROT-02/ROT-03: shift backups (`.1` newest), move the file to `.1`, reopen it truncated. */
+  /**
+   * ROT-02/ROT-03: shift backups (`.1` newest), move the file to `.1`, reopen it truncated. The path never goes
+   * missing on the way (a reader that looks in between would see NO_FILE / a 404 / an empty tail): the current
+   * file is hard-linked to `.1` and a new empty file is renamed over the path, both atomic. Where hard links are
+   * not possible the classic rename-then-create is used.
+   */
   private async rotate(): Promise<void> {
     const size = this.position;
     await this.closeFile();
     this.stats.rotations += 1;
+    let replaced = false;
     try {
       if (this.backups > 0) {
         const oldest = `${this.path}.${this.backups}`;
@@ -315,19 +422,55 @@ export class RotatingFile extends Writable {
         for (let i = this.backups - 1; i >= 1; i -= 1) {
           await ignoreEnoent(fs.promises.rename(`${this.path}.${i}`, `${this.path}.${i + 1}`));
         }
-        try {
-          await fs.promises.rename(this.path, `${this.path}.1`);
-        } catch (err) {
-          if (errnoCode(err) !== "ENOENT") throw err;
-          // ROT-04: the file was deleted while open; what went to it since is gone. Recreate it, say so.
-          this.report(new Error(`log file ${this.path} was removed while open; recreating it`));
-        }
+        replaced = await this.moveToFirstBackup();
       } else {
         this.stats.bytesRotatedAway += size;
       }
     } catch (err) {
       this.report(err);
     }
-    await this.openFile("w");
+    if (!replaced) await this.openFile("w");
+    await this.announceGeneration();
+  }
+
+  /** The current file becomes `.1` and a new empty file takes its path; true when the new file is open. */
+  private async moveToFirstBackup(): Promise<boolean> {
+    const first = `${this.path}.1`;
+    await ignoreEnoent(fs.promises.unlink(first)); // only left over when a shift above failed
+    try {
+      await fs.promises.link(this.path, first);
+    } catch (err) {
+      const code = errnoCode(err);
+      if (code === "ENOENT") {
+        // ROT-04: the file was deleted while open; what went to it since is gone. Recreate it, say so.
+        this.report(new Error(`log file ${this.path} was removed while open; recreating it`));
+        return false;
+      }
+      // No hard links here (some network or FUSE filesystems): the classic rename, then create.
+      await fs.promises.rename(this.path, first);
+      return false;
+    }
+    const fresh = nodePath.join(nodePath.dirname(this.path), `.${nodePath.basename(this.path)}.rotating`);
+    try {
+      const fd = await openAsync(fresh, "w", this.mode);
+      try {
+        await fs.promises.rename(fresh, this.path);
+      } catch (err) {
+        await closeAsync(fd);
+        await ignoreEnoent(fs.promises.unlink(fresh));
+        throw err;
+      }
+      this.fd = fd;
+      this.seekable = true;
+      this.position = 0;
+      this.failing = false;
+      return true;
+    } catch (err) {
+      // The old file is safe at `.1`, and the path is the same inode: unlink it (never truncate the backup),
+      // the caller creates a new one.
+      this.report(err);
+      await ignoreEnoent(fs.promises.unlink(this.path));
+      return false;
+    }
   }
 }

@@ -121,3 +121,58 @@ describe("followLog", () => {
     await expect(followLog(path.join(dir, "missing.log")).next()).rejects.toMatchObject({ code: "ENOENT" });
   });
 });
+
+/** `count` numbered lines `000000\n`.. of 7 bytes each, as one string. */
+function numbered(from: number, count: number): string {
+  let s = "";
+  for (let i = from; i < from + count; i += 1) s += `${String(i).padStart(6, "0")}\n`;
+  return s;
+}
+
+describe("followLog keyed on the logical log (issue 21 defect 1)", () => {
+  it("TLF-02: a follower that falls 12 rotations behind (backups=2) still gets every byte once, in order", { timeout: 10_000 }, async () => {
+    const f = path.join(tempDir(), "r.log");
+    const w = new RotatingFile({ path: f, maxbytes: 70, backups: 2 });
+    await w.ready;
+    const controller = new AbortController();
+    const it = followLog(f, { signal: controller.signal, initialBytes: 0 })[Symbol.asyncIterator]();
+    // The first next() attaches the follower; the writer has nothing yet, so it waits for data.
+    const firstChunk = it.next();
+    // 10 lines per file: 12 full files, rotated 12 times, while the follower reads nothing more than one chunk.
+    await writeEach(w, numbered(0, 120).match(/.{7}/gs) ?? []);
+    await w.flush();
+    expect(fs.existsSync(`${f}.3`), "only 2 backups are on disk").toBe(false);
+    let text = "";
+    let r = await firstChunk;
+    while (!r.done) {
+      text += (r.value).toString();
+      if (text.length >= 120 * 7) break;
+      r = await it.next();
+    }
+    controller.abort();
+    await it.return?.();
+    expect(text).toBe(numbered(0, 120));
+    await w.close();
+  });
+
+  it("ROT-02: the path exists at every moment of a rotation (hard link to .1, new file renamed over the path)", async () => {
+    const dir = tempDir();
+    const f = path.join(dir, "p.log");
+    const w = new RotatingFile({ path: f, maxbytes: 7, backups: 3 });
+    await w.ready;
+    // Every rename/unlink of the log's own name is seen by inotify: the name must never be reported gone.
+    const missing: string[] = [];
+    const watcher = fs.watch(dir, (_event, name) => {
+      if (name === "p.log" && !fs.existsSync(f)) missing.push("gone");
+    });
+    await writeEach(w, numbered(0, 50).match(/.{7}/gs) ?? []);
+    await w.flush();
+    watcher.close();
+    expect(missing).toEqual([]);
+    expect(fs.readFileSync(`${f}.1`, "utf8")).toBe(numbered(49, 1));
+    expect(fs.readFileSync(`${f}.3`, "utf8")).toBe(numbered(47, 1));
+    expect(fs.readFileSync(f, "utf8")).toBe("");
+    expect(fs.readdirSync(dir).sort()).toEqual(["p.log", "p.log.1", "p.log.2", "p.log.3"]);
+    await w.close();
+  });
+});

@@ -305,6 +305,9 @@ describe("createProcessLogs: backpressure", () => {
     await new Promise((resolve) => child.stdout.once("data", resolve));
     await logs.close();
     const closed = new Promise((resolve) => child.on("close", resolve));
+    // A write after the close makes the pipe unpipe and leave the child's stdout paused: its EOF would then
+    // never be read and 'close' never come (the test hung about one run in six). Keep it flowing.
+    child.stdout.resume();
     child.kill();
     await closed;
     expect(fs.statSync(logs.stdoutLogfile!).size).toBeGreaterThan(0);

@@ -2,10 +2,12 @@
 // published at most every `minIntervalMs` for data (a burst of 500 state changes, or a child flooding its log,
 // costs one repaint per interval), and at once for the user's own keys so the view never lags behind a keypress.
 // CPU/RSS samples are the one thing that changes while nothing happens (a shell that forks a `sleep` every two
-// seconds moves between 0.0 and 0.6 % CPU): a change made only of samples waits up to `statsIntervalMs`, so an
-// idle screen repaints for them at most that often; anything else published meanwhile carries them along.
+// seconds moves between 0.0 and 0.6 % CPU): a change made only of samples causes a repaint only when some figure
+// moved noticeably since it was last shown (stats-significance.ts), and then waits up to `statsIntervalMs`; small
+// moves and anything held meanwhile ride along with the next repaint for any other reason.
 
 import { reduce, type Action, type TopState } from "./reducer.js";
+import { significantStatsChange } from "./stats-significance.js";
 
 export interface StoreOptions {
   /** Shortest time between two publishes caused by data from the daemon. @default 100 (≤ 10 repaints/s) */
@@ -56,8 +58,10 @@ export class TopStore {
     if (next === this.state) return;
     this.state = next;
     if (!DATA_ACTIONS.has(action.type) || action.type === "resize") this.flush();
-    else if (action.type === "watch" && action.event.kind === "stats" && this.timer === null) this.scheduleStats();
-    else this.schedule();
+    else if (action.type === "watch" && action.event.kind === "stats" && this.timer === null) {
+      // Small moves ride along with the next repaint; only a visible move schedules one (stats-significance.ts).
+      if (significantStatsChange(this.published.processes, next.processes)) this.scheduleStats();
+    } else this.schedule();
   }
 
   /** Publish now (used for keypresses, and on the trailing edge of a data burst). */

@@ -97,4 +97,24 @@ describe("store: coalesced publishing", () => {
     expect(store.getSnapshot().processes.get("a:a")?.cpuPercent).toBe(50);
     store.dispose();
   });
+
+  it("a small move of a figure (0.0 → 0.6 % CPU, RSS +1 %) causes no repaint, but shows with the next one", async () => {
+    const store = new TopStore(initialState({ viewport: { columns: 100, rows: 30 }, now: 0 }), {
+      minIntervalMs: 0,
+      statsIntervalMs: 10,
+    });
+    let publishes = 0;
+    store.subscribe(() => publishes++);
+    store.dispatch({ type: "watch", event: snapshot([proc("a", "a", { cpuPercent: 0, rssBytes: 100 << 20 })]), at: 0 });
+    store.dispatch({ type: "watch", event: { kind: "stats", stats: [{ key: "a:a", cpuPercent: 0.6, rssBytes: 101 << 20 }] }, at: 0 });
+    expect(store.getState().processes.get("a:a")?.cpuPercent).toBe(0.6);
+    // Well past statsIntervalMs: still nothing published for it.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(publishes).toBe(1);
+    // Small moves that add up are a big one: 0.0 shown, now 1.1.
+    store.dispatch({ type: "watch", event: { kind: "stats", stats: [{ key: "a:a", cpuPercent: 1.1, rssBytes: 101 << 20 }] }, at: 0 });
+    await until(() => publishes === 2, "the accumulated move");
+    expect(store.getSnapshot().processes.get("a:a")).toMatchObject({ cpuPercent: 1.1, rssBytes: 101 << 20 });
+    store.dispose();
+  });
 });

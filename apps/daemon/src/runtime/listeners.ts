@@ -1,11 +1,11 @@
-import type { Config } from "@tsupervisord/config";
+import { serverAuthVerdict, type Config } from "@tsupervisord/config";
 import type { ActivityLog } from "@tsupervisord/logs";
 import { createGrpcServer, handleConnection, type SupervisorGrpcServer, type SupervisorHandlers } from "@tsupervisord/protocol";
 import { ListenerError } from "../listeners/errors.js";
 import { listenInet } from "../listeners/inet-socket.js";
 import { listenUnix, type OpenListener } from "../listeners/unix-socket.js";
 import { createHttp1Handler, type Http1ConnectionHandler, type SupervisorRpcBackend } from "@tsupervisord/xmlrpc";
-import { productIdentity } from "./product.js";
+import { ownVersion } from "../version.js";
 import { loadTlsFromEnvironment } from "./tls.js";
 
 export interface OpenServers {
@@ -13,11 +13,10 @@ export interface OpenServers {
 }
 
 /**
- * D-HTTP-07 (stricter than supervisord): a TCP listener without username/password is refused, because every
- * operation of this API (start/stop/stdin/shutdown) would be open to the network. Set this variable to "1" to
- * accept it anyway (the CRIT line of D-HTTP-05 is still logged).
+ * D-HTTP-07 (stricter than supervisord for non-loopback TCP only): see @tsupervisord/config's server-auth.ts;
+ * `tsupervisord -t` reports the same verdict.
  */
-export const ALLOW_UNAUTHENTICATED_TCP_ENV = "TSUPERVISORD_ALLOW_UNAUTHENTICATED_TCP";
+export { ALLOW_UNAUTHENTICATED_TCP_ENV } from "@tsupervisord/config";
 
 /**
  * §7.2 step 7: one listener per `[unix_http_server]` / `[inet_http_server]`, each with its own grpc-js server
@@ -44,6 +43,10 @@ export async function openServers(
       // Kept-alive XML-RPC connections and running /logtail responses end here (they would hold the close).
       http1.close();
       await grpc.close(1000);
+      // Clients whose calls completed close their connections once they have the last frames (the trailers of
+      // a `shutdown` reply are written after grpc-js counts the call as done: cut at once, the client never got
+      // them and retried into the removed socket, issue 21 defect 3). Give them up to a second to do so.
+      await settlesWithin(listenerClosed, 1000);
       // Whatever grpc-js did not end (an injected connection may survive its forced shutdown) is cut here, so
       // a client reconnects to the next generation instead of talking to this one's handlers.
       listener.destroyConnections();
@@ -51,23 +54,26 @@ export async function openServers(
     }
     opened.length = 0;
   };
-  const identity = productIdentity();
+  // The web UI's footer names us and our own release (the API keeps reporting supervisord's version).
+  const identity = { productName: "tsupervisord", productVersion: ownVersion() };
   const grpcFor = (auth: { username: string; password: string } | null): SupervisorGrpcServer =>
     createGrpcServer(handlers, {
       auth,
       onUnexpectedError: (err, method) => log.critical(`unexpected error in ${method}: ${boundedStack(err)}`),
     });
   const http1For = (auth: { username: string; password: string } | null): Http1ConnectionHandler =>
-    createHttp1Handler({ backend: xmlrpc, auth, logger: log, identity, ...(metrics !== undefined ? { metrics } : {}) });
+    createHttp1Handler({
+      backend: xmlrpc,
+      auth,
+      logger: log,
+      identity,
+      dispatcher: { supervisorNamespace: config.standardRpcInterface },
+      ...(metrics !== undefined ? { metrics } : {}),
+    });
   try {
+    const { refusals } = serverAuthVerdict(config, process.env);
+    if (refusals.length > 0) throw new ListenerError(refusals.join("\n"));
     for (const server of config.inetHttpServers) {
-      if (server.auth === null && process.env[ALLOW_UNAUTHENTICATED_TCP_ENV] !== "1") {
-        throw new ListenerError(
-          `[${server.section}] port=${server.host === "" ? "*" : server.host}:${server.port} has no username/password: ` +
-            "tsupervisord refuses to serve its control API over TCP without authentication. Set username= and " +
-            `password= in [${server.section}] (or ${ALLOW_UNAUTHENTICATED_TCP_ENV}=1 to accept the risk).`,
-        );
-      }
       const grpc = grpcFor(server.auth);
       const http1 = http1For(server.auth);
       const tls = loadTlsFromEnvironment();
@@ -77,7 +83,7 @@ export async function openServers(
         onConnection: (socket) => handleConnection(socket, { grpc: grpc.injector, tls, http1 }),
       });
       opened.push({ listener, grpc, http1 });
-      announce(log, server.section, server.auth !== null);
+      announce(log, config, server.section, server.auth !== null);
     }
     for (const server of config.unixHttpServers) {
       const grpc = grpcFor(server.auth);
@@ -90,7 +96,7 @@ export async function openServers(
         onConnection: (socket) => handleConnection(socket, { grpc: grpc.injector, http1 }),
       });
       opened.push({ listener, grpc, http1 });
-      announce(log, server.section, server.auth !== null);
+      announce(log, config, server.section, server.auth !== null);
     }
   } catch (err) {
     await closeAll();
@@ -106,8 +112,9 @@ function boundedStack(err: unknown): string {
   return text.length <= limit ? text : `${text.slice(0, limit)}... (${text.length} characters)`;
 }
 
-function announce(log: ActivityLog, section: string, authenticated: boolean): void {
-  log.info("RPC interface 'supervisor' initialized");
+function announce(log: ActivityLog, config: Config, section: string, authenticated: boolean): void {
+  // One line per [rpcinterface:x] section, none without (issue 21 defect 11: no namespace is served then).
+  for (const iface of config.rpcInterfaces) log.info(`RPC interface '${iface.name}' initialized`);
   if (!authenticated) log.critical(`Server '${section}' running without any HTTP authentication checking`);
 }
 
@@ -118,4 +125,16 @@ export function serverUrlFor(config: Config): string | null {
   const unix = config.unixHttpServers[0];
   if (unix !== undefined) return `unix://${unix.file}`;
   return null;
+}
+
+/** Resolves when `promise` settles or after `ms`, whichever is first (the timer does not hold the process). */
+function settlesWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    void promise.finally(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }

@@ -11,6 +11,11 @@ export type RpcOutcome = { ok: true; value: XmlRpcValue } | { ok: false; faultCo
 export interface RpcDispatcherOptions {
   /** Extra namespaces' methods (`[rpcinterface:x]` plugins), published by listMethods too (SYS-01). */
   extraMethods?: readonly MethodSpec[];
+  /**
+   * False without `[rpcinterface:supervisor]`: no `supervisor.*` methods, as supervisord (UNKNOWN_METHOD, and
+   * listMethods shows system.* only). Default true.
+   */
+  supervisorNamespace?: boolean;
 }
 
 /**
@@ -25,7 +30,8 @@ export class RpcDispatcher {
     private readonly backend: SupervisorRpcBackend,
     options: RpcDispatcherOptions = {},
   ) {
-    for (const spec of [...supervisorMethods(backend), ...this.systemMethods(), ...(options.extraMethods ?? [])]) {
+    const own = options.supervisorNamespace === false ? [] : supervisorMethods(backend);
+    for (const spec of [...own, ...this.systemMethods(), ...(options.extraMethods ?? [])]) {
       this.methods.set(spec.name, spec);
     }
   }

@@ -61,6 +61,11 @@ export interface Http1ConnectionHandler {
 export function createHttp1Handler(options: Http1HandlerOptions): Http1ConnectionHandler {
   const logger = options.logger ?? {};
   const dispatcher = new RpcDispatcher(options.backend, options.dispatcher);
+  // The web UI works without [rpcinterface:supervisor], as supervisord's builds its own interface.
+  const uiDispatcher =
+    options.dispatcher?.supervisorNamespace === false
+      ? new RpcDispatcher(options.backend, { ...options.dispatcher, supervisorNamespace: true })
+      : dispatcher;
   const sockets = new Set<Duplex>();
   const server = new Server({ keepAlive: true });
   // Python clients hold one connection for a whole interactive session and do not retry a request on a
@@ -96,7 +101,7 @@ export function createHttp1Handler(options: Http1HandlerOptions): Http1Connectio
     if (isWebUiPath(pathname) && (req.method === "GET" || req.method === "POST" || req.method === "HEAD")) {
       // The UI reads nothing from a body: drop it first, so the answer does not race a client still sending.
       await drained(req);
-      return handleWebUi(req, res, dispatcher, options.identity);
+      return handleWebUi(req, res, uiDispatcher, options.identity);
     }
     return sendError(res, 404);
   };
