@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     projects: [
       "packages/errors",
+      "packages/pycompat",
       "packages/config",
       "packages/logs",
       "packages/engine",

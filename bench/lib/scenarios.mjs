@@ -9,6 +9,7 @@ import { cpuSeconds, memory, signal, alive } from './proc.mjs';
 import { waitFor, sleep } from './poll.mjs';
 import { sleepers, allProcessNames } from './programs.mjs';
 import { LINE, finalLineWritten, verify } from './logstream.mjs';
+import { logFormatsScenario } from './logformats.mjs';
 import * as xmlrpc from './xmlrpc.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -285,6 +286,22 @@ function shutdownScenario(n) {
   };
 }
 
+/** issue 15: plain files next to JSON framing, gzip on rotation, and both (tsupervisord only). */
+function logFormatVariants(bytes, maxbytes, label) {
+  const combos = [
+    ['raw', 'none', 'plain'],
+    ['json', 'none', 'json'],
+    ['raw', 'gzip', 'gzip'],
+    ['json', 'gzip', 'json+gzip'],
+  ];
+  return combos.map(([format, compress, name]) => ({
+    name: 'logformats',
+    variant: `${name}, ${label}`,
+    systems: ['tsupervisord'],
+    run: logFormatsScenario(bytes, maxbytes, { format, compress }),
+  }));
+}
+
 /**
  * Issue 21 #12: `attackers` XML-RPC requests nested `depth` deep sent at once while one client calls getState
  * back to back: the longest getState wait during the attack, the time until every attack is answered, and
@@ -328,6 +345,7 @@ export function scenarios({ smoke }) {
         { name: 'spawn', variant: 'n=5', run: spawnScenario(5) },
         { name: 'idle', variant: 'n=5, 2 s', run: idleScenario(5, 2) },
         { name: 'logs', variant: '8 MiB, maxbytes 1 MiB x 10', run: logsScenario(8 * MiB, MiB, 10) },
+        ...logFormatVariants(8 * MiB, MiB, '8 MiB, maxbytes 1 MiB'),
         { name: 'ctl', variant: 'n=5, 2 calls', run: ctlScenario(5, 2) },
         { name: 'restart', variant: 'n=2, 1 kill, startsecs=0', run: restartScenario(2, 1, 0) },
         { name: 'fanout', variant: 'numprocs=5, startretries=1', run: fanoutScenario(5, 1) },
@@ -340,6 +358,7 @@ export function scenarios({ smoke }) {
         { name: 'spawn', variant: 'n=500', run: spawnScenario(500) },
         { name: 'idle', variant: 'n=100, 30 s', run: idleScenario(100, 30) },
         { name: 'logs', variant: '1 GiB, maxbytes 50MB x 10 backups', run: logsScenario(GiB, 50 * MiB, 10) },
+        ...logFormatVariants(256 * MiB, 50 * MiB, '256 MiB, maxbytes 50MB'),
         { name: 'ctl', variant: 'n=100, 20 calls', run: ctlScenario(100, 20) },
         { name: 'restart', variant: 'n=10, 5 kills, startsecs=1', run: restartScenario(10, 5, 1) },
         { name: 'restart', variant: 'n=10, 5 kills, startsecs=0', run: restartScenario(10, 5, 0) },

@@ -52,6 +52,7 @@ describe.skipIf(unavailable !== null)("conformance transcripts through tsctl (CM
         actual.push({ args: step.args, output: normalizeCtl(step.args, r.output, paths), exit: String(r.code) });
       } else if (step.kind === "wait") {
         await waitFor(
+          `${step.args} until ${step.until.join(" & ")}`,
           async () => {
             const r = await d.ctl(shlexSplit(step.args));
             return (
@@ -59,7 +60,6 @@ describe.skipIf(unavailable !== null)("conformance transcripts through tsctl (CM
               !step.absent.some((a) => new RegExp(a, "m").test(r.output))
             );
           },
-          `${step.args} until ${step.until.join(" & ")}`,
           step.timeout * 1000,
           500,
         );

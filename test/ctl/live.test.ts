@@ -56,7 +56,7 @@ afterEach(async () => {
 async function start(): Promise<RunningDaemon> {
   daemon = await startDaemon(prepareCase({ confText: CONF, files: { "echo.sh": ECHO } }));
   const d = daemon;
-  await waitFor(async () => /echo +RUNNING/.test((await d.ctl(["status", "echo"])).stdout), "echo RUNNING");
+  await waitFor("echo RUNNING", async () => /echo +RUNNING/.test((await d.ctl(["status", "echo"])).stdout));
   return d;
 }
 
@@ -67,7 +67,7 @@ describe.skipIf(unavailable !== null)("live: streams and terminals", () => {
     let out = "";
     child.stdout.on("data", (b: Buffer) => (out += b.toString()));
     const exit = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
-    await waitFor(() => out.includes("echo ready"), "the log tail");
+    await waitFor("the log tail", () => out.includes("echo ready"));
     child.kill("SIGINT");
     expect(await exit).toBe(0);
     expect(out).toBe("==> Press Ctrl-C to exit <==\necho ready\n\n");
@@ -79,7 +79,7 @@ describe.skipIf(unavailable !== null)("live: streams and terminals", () => {
     let out = "";
     child.stdout.on("data", (b: Buffer) => (out += b.toString()));
     const exit = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
-    await waitFor(() => /echo/.test(out.split("\n").slice(1).join("\n")), "the main log");
+    await waitFor("the main log", () => /echo/.test(out.split("\n").slice(1).join("\n")));
     child.kill("SIGINT");
     expect(await exit).toBe(0);
     expect(out.startsWith("==> Press Ctrl-C to exit <==\n")).toBe(true);

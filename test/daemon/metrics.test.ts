@@ -104,9 +104,10 @@ describe.skipIf(process.platform !== "linux")("/metrics (issue 17)", () => {
     dir.writeConfig(
       [
         `[inet_http_server]\nport=127.0.0.1:${port}\nusername=prom\npassword=s3cret\n`,
-        `[program:alloc]\ncommand=${PY} ${path.join(SCRIPTS, "alloc.py")} 64 16\nstartsecs=0\nstdout_logfile=${dir.file("alloc.log")}\nrlimit_nofile=512:1024\nrestart_if_rss_over=8GB for 1h\n`,
+        `[program:alloc]\ncommand=${PY} ${path.join(SCRIPTS, "alloc.py")} 64 16\nstartsecs=0\nstdout_logfile=${dir.file("alloc.log")}\nrlimit_nofile=512:1024\nrestart_if_rss_over=8GB for 1h\nready_check=log:/ready/\n`,
         `[program:talker]\ncommand=/bin/sh -c "printf 12345678; exec /bin/sleep 1000"\nstartsecs=0\nstdout_logfile=${dir.file("talker.log")}\n`,
-        `[program:idle]\ncommand=/bin/sleep 1000\nautostart=false\n`,
+        // A ready_check on a process with no child: readiness `pending` (never probed, so the port does not matter).
+        `[program:idle]\ncommand=/bin/sleep 1000\nautostart=false\nready_check=tcp:127.0.0.1:${port}\n`,
       ].join("\n"),
     );
     daemon = await startDaemon(dir);
@@ -114,6 +115,8 @@ describe.skipIf(process.platform !== "linux")("/metrics (issue 17)", () => {
     const allocPid = await waitForState(client, "alloc", "RUNNING");
     await waitFor("alloc ready", () => fs.readFileSync(dir?.file("alloc.log") ?? "", "utf8").includes("ready") || undefined);
     await waitFor("talker output", () => fs.readFileSync(dir?.file("talker.log") ?? "", "utf8") === "12345678" || undefined);
+    const ready = await tsctl(dir.conf, "wait", "alloc", "--for", "ready", "--timeout", "30");
+    expect(ready.code, ready.stderr).toBe(0);
 
     // The watchdog of `alloc` (8GB for 1h) holds the one lease; nothing else samples.
     expect((await get({ port }, "/metrics")).status).toBe(401);
@@ -128,6 +131,12 @@ describe.skipIf(process.platform !== "linux")("/metrics (issue 17)", () => {
       const states = m.get("tsupervisord_process_state")?.metrics.filter((s) => s.labels?.name === name) ?? [];
       expect(states).toHaveLength(8);
       expect(states.filter((s) => s.value === "1").map((s) => s.labels?.state)).toEqual([name === "idle" ? "STOPPED" : "RUNNING"]);
+    }
+    // Readiness (issue 14), one-hot too: alloc's log check passed, talker has no ready_check, idle has no child.
+    for (const [name, expected] of [["alloc", "ready"], ["talker", "none"], ["idle", "pending"]] as const) {
+      const readiness = m.get("tsupervisord_process_readiness")?.metrics.filter((s) => s.labels?.name === name) ?? [];
+      expect(readiness.map((s) => s.labels?.readiness).sort()).toEqual(["checking", "failing", "none", "pending", "ready"]);
+      expect(readiness.filter((s) => s.value === "1").map((s) => s.labels?.readiness)).toEqual([expected]);
     }
     const alloc = { group: "alloc", name: "alloc" };
     expect(value(m, "tsupervisord_process_pid", alloc)).toBe(allocPid);

@@ -254,8 +254,36 @@ describe("events", () => {
     expect(sleeper?.rssBytes).toBeGreaterThan(0);
   });
 
-  it("SendRemoteCommEvent is accepted", async () => {
-    await client.sendRemoteCommEvent({ type: "test", data: "payload" });
+});
+
+describe("SendRemoteCommEvent (EVT REMOTE_COMMUNICATION)", () => {
+  it("reaches an event listener subscribed to REMOTE_COMMUNICATION, type header and data as sent", async () => {
+    using own = new TestDir();
+    const received = own.file("received.txt");
+    const listener = own.file("listener.py");
+    // A minimal listener (spec §6.2): READY, read one envelope, append its body, RESULT 2 OK, READY again.
+    fs.writeFileSync(
+      listener,
+      [
+        "import sys",
+        "out = open(sys.argv[1], 'a')",
+        "while True:",
+        "    sys.stdout.write('READY\\n'); sys.stdout.flush()",
+        "    header = dict(field.split(':', 1) for field in sys.stdin.readline().split())",
+        "    out.write(sys.stdin.read(int(header['len'])) + '\\n'); out.flush()",
+        "    sys.stdout.write('RESULT 2\\nOK'); sys.stdout.flush()",
+        "",
+      ].join("\n"),
+    );
+    own.writeConfig(`[eventlistener:remote]\ncommand=python3 -u ${listener} ${received}\nevents=REMOTE_COMMUNICATION\n`);
+    await using d = await startDaemon(own);
+    const c = d.client();
+    await waitForState(c, "remote", "RUNNING");
+    await c.sendRemoteCommEvent({ type: "test", data: "payload" });
+    const text = await waitFor("the listener to record the event", () =>
+      fs.existsSync(received) && fs.readFileSync(received, "utf8").includes("payload") ? fs.readFileSync(received, "utf8") : undefined,
+    );
+    expect(text).toBe("type:test\npayload\n");
   });
 });
 

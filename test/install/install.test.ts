@@ -84,6 +84,9 @@ describe.skipIf(!built)(`scripts/install.sh${built ? "" : " — skipped: run pnp
         `logfile=${join(work, "supervisord.log")}`,
         `pidfile=${join(work, "supervisord.pid")}`,
         `childlogdir=${work}`,
+        // Without it there is no supervisor namespace (issue 21 defect 11), as under supervisord.
+        "[rpcinterface:supervisor]",
+        "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface",
         "[supervisorctl]",
         `serverurl=unix://${socket}`,
         "[program:sleeper]",

@@ -79,6 +79,9 @@ describe.skipIf(reason !== null)(
           `logfile=${join(dir, "supervisord.log")}`,
           `pidfile=${join(dir, "supervisord.pid")}`,
           `childlogdir=${dir}`,
+          // Without it there is no supervisor namespace (issue 21 defect 11), as under supervisord.
+          "[rpcinterface:supervisor]",
+          "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface",
           "[supervisorctl]",
           `serverurl=unix://${socket}`,
           // Fails its first run, then stays up: exactly one restart, before `top` connects.

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "../lib/wait.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const daemonMain = process.env.TSD_TOP_SMOKE_DAEMON ?? join(root, "apps/daemon/dist/main.js");
@@ -48,15 +49,6 @@ function portOpen(port: number): boolean {
   return spawnSync(process.execPath, ["-e", probe], { timeout: 5_000 }).status === 0;
 }
 
-async function until<T>(probe: () => T | null | undefined | false, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 type Transport = "unix" | "tcp";
 
@@ -90,10 +82,10 @@ function smoke(transport: Transport): void {
   const waitScreen = async (test: (s: string) => boolean, what: string): Promise<string> => {
     let last = "";
     try {
-      return await until(() => {
+      return await waitFor(what, () => {
         last = screen();
         return test(last) ? last : null;
-      }, what);
+      }, 20_000);
     } catch (error) {
       throw new Error(`${(error as Error).message}\n--- screen ---\n${last}\n--- daemon ---\n${daemonOutput}`);
     }
@@ -147,10 +139,10 @@ function smoke(transport: Transport): void {
     daemon = spawn(process.execPath, [daemonMain, "-n", "-c", conf], { stdio: ["ignore", "pipe", "pipe"] });
     daemon.stdout?.on("data", (d: Buffer) => (daemonOutput += d.toString()));
     daemon.stderr?.on("data", (d: Buffer) => (daemonOutput += d.toString()));
-    await until(() => {
+    await waitFor("the daemon's listener", () => {
       if (daemon?.exitCode !== null) throw new Error(`the daemon exited early:\n${daemonOutput}`);
       return transport === "unix" ? existsSync(socket) : portOpen(port);
-    }, "the daemon's listener");
+    }, 20_000);
 
     // `tsctl top` when tsctl is built; the TUI package directly otherwise.
     const command = answers(ctlMain, "-h")

@@ -22,6 +22,14 @@ export interface ProcessInfo {
   stdoutLogfile: string;
   stderrLogfile: string;
   pid: number;
+  // issue 14 (gRPC only; absent from XML-RPC-shaped sources): readiness beside the state, depends_on.
+  readiness?: string;
+  readinessStatus?: string;
+  liveness?: string;
+  livenessStatus?: string;
+  waitingFor?: string;
+  dependsOn?: string[];
+  program?: string;
   /** Spawns after the first since the daemon started; a tsupervisord extra (gRPC only: undefined over XML-RPC,
    * as supervisord has no such counter). Shown only by `--json`. */
   restarts?: number;
@@ -50,6 +58,14 @@ export interface ProcessResources {
     restart_if_rss_over_for_ms: number;
   } | null;
 }
+
+/** issue 14: one message of the daemon's Watch stream, as `tsctl wait` needs it. */
+export type WatchUpdate =
+  | { kind: "snapshot"; processes: ProcessInfo[] }
+  /** A process changed (state or readiness); `process` is its info after the change. */
+  | { kind: "process"; process: ProcessInfo }
+  | { kind: "group-added"; processes: ProcessInfo[] }
+  | { kind: "group-removed"; group: string };
 
 /** The outcome for one process of a group/all operation: `status` is a fault number (80 = SUCCESS). */
 export interface ProcessResult {
@@ -107,12 +123,19 @@ export interface CtlBackend {
   clearProcessLogs(name: string): Promise<void>;
   clearAllProcessLogs(): Promise<ProcessResult[]>;
   sendProcessStdin(name: string, data: string): Promise<void>;
+  /** issue 15 (tsctl only): reopen, or with `now` rotate, log files; [] names = all and the activity log. */
+  rotateLogs?(names: string[], now: boolean): Promise<ProcessResult[]>;
+  /** issue 15 (tsctl only): a log from `sinceMs` on across rotated files, chunk by chunk into `sink`. */
+  readProcessLogSince?(name: string, channel: LogChannel, sinceMs: number, sink: (data: Uint8Array) => void): Promise<void>;
 
   reloadConfig(): Promise<ConfigChanges>;
   addProcessGroup(name: string): Promise<void>;
   removeProcessGroup(name: string): Promise<void>;
   shutdown(): Promise<void>;
   restart(): Promise<void>;
+
+  /** issue 14: the Watch stream (a snapshot, then every change) until `signal` aborts or the daemon ends it. */
+  watch?(signal: AbortSignal): AsyncIterable<WatchUpdate>;
 
   /** Releases the connection so the process can exit. */
   close(): void;

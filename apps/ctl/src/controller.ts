@@ -6,6 +6,7 @@ import { SupervisorError, isSupervisorError } from "@tsupervisord/errors";
 import type { BackendFactory, CtlBackend, ServerTarget } from "./backend.js";
 import { isBackendConnectionError } from "./backend.js";
 import type { CommandTable } from "./commands/types.js";
+import { exitStatusForFault } from "./faults.js";
 import { ExitStatus } from "./states.js";
 import type { Terminal } from "./terminal.js";
 
@@ -63,10 +64,10 @@ export class Controller {
     this.term.write(`${line}\n`);
   }
 
-  /** EXIT-01: SUCCESS and the command's ignored fault leave the status alone; 40/50/70 → 7; others → 1. */
+  /** EXIT-01 (FAULT_EXIT_STATUS): the command's ignored fault leaves the status alone, as SUCCESS does. */
   setExitFromFault(status: number, ignored?: number): void {
-    if (status === ignored || status === 80) return;
-    this.exitstatus = status === 40 || status === 50 || status === 70 ? ExitStatus.NOT_RUNNING : ExitStatus.GENERIC;
+    if (status === ignored) return;
+    this.exitstatus = exitStatusForFault(status) ?? this.exitstatus;
   }
 
   /**

@@ -1,50 +1,17 @@
 /** Text layouts that must match supervisorctl byte for byte. */
 import type { ConfigChanges, ConfigInfo, ProcessInfo } from "./backend.js";
-import { makeNamespec } from "./namespec.js";
-import { ProcessStates } from "./states.js";
+import { describeProcess as describeProcessInfo, makeNamespec, processStateName } from "@tsupervisord/pycompat";
 
 /** Python `str.ljust` / `%-Ns`. */
 export function ljust(text: string, width: number): string {
   return text.length >= width ? text : text + " ".repeat(width - text.length);
 }
 
-/** Python `str(datetime.timedelta(seconds=n))` for whole, non-negative seconds: `0:00:05`, `1 day, 1:00:05`. */
-export function formatTimedelta(totalSeconds: number): string {
-  const secs = Math.max(0, Math.floor(totalSeconds));
-  const days = Math.floor(secs / 86400);
-  const rest = secs % 86400;
-  const h = Math.floor(rest / 3600);
-  const m = Math.floor((rest % 3600) / 60);
-  const s = rest % 60;
-  const clock = `${h}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}`;
-  return days === 0 ? clock : `${days} day${days === 1 ? "" : "s"}, ${clock}`;
-}
+export { formatTimedelta, formatLocalStopTime as formatStopDate } from "@tsupervisord/pycompat";
 
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-/** `time.strftime('%b %d %I:%M %p', time.localtime(epoch))` in the C locale: `Nov 23 07:40 PM`. */
-export function formatStopDate(epochSeconds: number): string {
-  const d = new Date(epochSeconds * 1000);
-  const hour24 = d.getHours();
-  const hour12 = hour24 % 12 === 0 ? 12 : hour24 % 12;
-  const two = (n: number): string => String(n).padStart(2, "0");
-  return `${MONTHS[d.getMonth()]} ${two(d.getDate())} ${two(hour12)}:${two(d.getMinutes())} ${hour24 < 12 ? "AM" : "PM"}`;
-}
-
-/** supervisord's `_interpretProcessInfo` (CMD-STATUS-4, SHP-01). */
+/** supervisord's `_interpretProcessInfo` (CMD-STATUS-4, SHP-01) of a wire ProcessInfo. */
 export function describeProcess(info: ProcessInfo): string {
-  switch (info.state) {
-    case ProcessStates.RUNNING:
-      return `pid ${info.pid}, uptime ${formatTimedelta(info.now - info.start)}`;
-    case ProcessStates.FATAL:
-    case ProcessStates.BACKOFF:
-      return info.spawnerr !== "" ? info.spawnerr : `unknown error (try "tail ${info.name}")`;
-    case ProcessStates.STOPPED:
-    case ProcessStates.EXITED:
-      return info.start !== 0 ? formatStopDate(info.stop) : "Not started";
-    default:
-      return "";
-  }
+  return describeProcessInfo({ ...info, state: processStateName(info.state) });
 }
 
 /** The server's description when it sent one, else ours. */

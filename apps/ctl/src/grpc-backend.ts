@@ -4,7 +4,16 @@
  */
 import { ConnectionError, LogChannel as WireChannel, connect } from "@tsupervisord/protocol";
 import type { SupervisorClient } from "@tsupervisord/protocol";
-import type { ConnectionFailure, CtlBackend, LogChannel, LogSink, ProcessInfo, ProcessResources, ServerTarget } from "./backend.js";
+import type {
+  ConnectionFailure,
+  CtlBackend,
+  LogChannel,
+  LogSink,
+  ProcessInfo,
+  ProcessResources,
+  ServerTarget,
+  WatchUpdate,
+} from "./backend.js";
 import { BackendConnectionError } from "./backend.js";
 
 const REASONS: Readonly<Record<string, ConnectionFailure>> = {
@@ -98,6 +107,13 @@ function toProcessInfo(info: {
   stdoutLogfile: string;
   stderrLogfile: string;
   pid: number;
+  readiness?: string;
+  readinessStatus?: string;
+  liveness?: string;
+  livenessStatus?: string;
+  waitingFor?: string;
+  dependsOn?: string[];
+  program?: string;
   restarts: number;
 }): ProcessInfo {
   return {
@@ -114,6 +130,14 @@ function toProcessInfo(info: {
     stdoutLogfile: info.stdoutLogfile,
     stderrLogfile: info.stderrLogfile,
     pid: info.pid,
+    // issue 14
+    readiness: info.readiness ?? "",
+    readinessStatus: info.readinessStatus ?? "",
+    liveness: info.liveness ?? "",
+    livenessStatus: info.livenessStatus ?? "",
+    waitingFor: info.waitingFor ?? "",
+    dependsOn: info.dependsOn ?? [],
+    program: info.program ?? "",
     restarts: info.restarts,
   };
 }
@@ -185,6 +209,14 @@ export function createGrpcBackend(target: ServerTarget): CtlBackend {
     followMainLog: (sink, signal) => pump(client.tailMainLogFollow({}, { signal }), sink, signal),
     clearProcessLogs: async (name) => void (await call(client.clearProcessLogs({ name }))),
     clearAllProcessLogs: async () => (await call(client.clearAllProcessLogs({}))).results,
+    rotateLogs: async (names, now) => (await call(client.rotateLogs({ names, now }))).results,
+    readProcessLogSince: async (name, channel, sinceMs, sink) => {
+      try {
+        for await (const chunk of client.readProcessLogSince({ name, channel: wireChannel(channel), sinceMs })) sink(chunk.data);
+      } catch (err) {
+        throw translate(err);
+      }
+    },
     sendProcessStdin: async (name, data) =>
       void (await call(client.sendProcessStdin({ name, data: Buffer.from(data, "utf8") }))),
     reloadConfig: async () => {
@@ -195,6 +227,41 @@ export function createGrpcBackend(target: ServerTarget): CtlBackend {
     removeProcessGroup: async (name) => void (await call(client.removeProcessGroup({ name }))),
     shutdown: async () => void (await call(client.shutdown({}))),
     restart: async () => void (await call(client.restart({}))),
+    watch: (signal) => watchUpdates(client, signal), // issue 14
     close: () => client.close(),
   };
+}
+
+/** issue 14: the Watch stream as WatchUpdates (stats are not asked for). */
+async function* watchUpdates(client: SupervisorClient, signal: AbortSignal): AsyncGenerator<WatchUpdate> {
+  try {
+    for await (const message of client.watch({ includeStats: false }, { signal })) {
+      const e = message.event;
+      if (e === undefined) continue;
+      switch (e.$case) {
+        case "snapshot":
+          yield { kind: "snapshot", processes: e.snapshot.processes.map(toProcessInfo) };
+          break;
+        case "processStateChanged":
+          if (e.processStateChanged.process !== undefined) yield { kind: "process", process: toProcessInfo(e.processStateChanged.process) };
+          break;
+        case "processReadinessChanged":
+          if (e.processReadinessChanged.process !== undefined) {
+            yield { kind: "process", process: toProcessInfo(e.processReadinessChanged.process) };
+          }
+          break;
+        case "groupAdded":
+          yield { kind: "group-added", processes: e.groupAdded.processes.map(toProcessInfo) };
+          break;
+        case "groupRemoved":
+          yield { kind: "group-removed", group: e.groupRemoved.name };
+          break;
+        default:
+          break;
+      }
+    }
+  } catch (err) {
+    if (signal.aborted) return;
+    throw translate(err);
+  }
 }

@@ -78,15 +78,43 @@ export const HELP_TEXTS: Readonly<Record<string, readonly string[]>> = {
   version: ["version\t\t\tShow the version of the remote supervisord process"],
 };
 
+/**
+ * issue 14: `graph` and `wait` (tsctl's own, they run in the shell too). `help <topic>` explains them; the `help`
+ * index is left as it is (supervisorctl's section, then top/completion, compared side by side with a ctlplugin).
+ */
+export const READINESS_HELP_TEXTS: Readonly<Record<string, readonly string[]>> = {
+  graph: [
+    "graph			Print the depends_on graph: programs in start order, what each needs",
+    "graph <name>		Only <name>, what it needs and what needs it",
+    "graph --json | --dot	As JSON, or as Graphviz DOT",
+  ],
+  wait: [
+    "wait <name> [...] --for ready|running|stopped [--timeout S]",
+    "			Wait until every named process (or group:*, all) gets there.",
+    "			Exit 0 done, 1 timed out, 2 bad name or usage, 3 cannot get there (FATAL).",
+  ],
+};
+
 /** The actions `help` lists: every documented one, sorted. */
 export const ACTIONS: readonly string[] = Object.keys(HELP_TEXTS).sort();
 
 /**
  * tsctl's own commands, listed by `help` in a section of their own after supervisorctl's, as supervisorctl lists
- * the commands of a ctlplugin: its default section stays byte for byte. They run from the command line
- * (`tsctl top`, `tsctl completion bash`), not inside the interactive shell.
+ * the commands of a ctlplugin: its default section stays byte for byte. `top` and `completion` run from the
+ * command line (`tsctl top`, `tsctl completion bash`), not inside the interactive shell; `logrotate` and `logs`
+ * run in both.
  */
 export const TSCTL_HELP_TEXTS: Readonly<Record<string, readonly string[]>> = {
+  // issue 15 (these two also run inside the shell)
+  logrotate: [
+    "logrotate\t\t\tReopen all log files (processes and supervisord's), as SIGUSR2",
+    "logrotate <name> [...]\t\tReopen the log files of processes (after an external logrotate)",
+    "logrotate --now [<name>...]\tRotate log files now, as their configured triggers would",
+  ],
+  logs: [
+    "logs <name> [stdout|stderr]\t\tPrint a process log across its rotated (and gzipped) files",
+    "logs <name> [...] --since 2h\t\tOnly what was logged since (30m, 2h, 7d, or 2026-12-04T15:00)",
+  ],
   completion: [
     "completion bash|zsh|fish\tPrint a shell completion script for tsctl",
     "\t\t\t(from the command line: tsctl completion bash)",
@@ -119,6 +147,6 @@ export function helpFor(topic: string): string[] {
   if (topic === "help") return [...HELP_HELP];
   const own = (table: Readonly<Record<string, readonly string[]>>): readonly string[] | undefined =>
     Object.prototype.hasOwnProperty.call(table, topic) ? table[topic] : undefined;
-  const text = own(HELP_TEXTS) ?? own(TSCTL_HELP_TEXTS);
+  const text = own(HELP_TEXTS) ?? own(TSCTL_HELP_TEXTS) ?? own(READINESS_HELP_TEXTS);
   return text !== undefined ? [...text] : [`*** No help on ${topic}`];
 }

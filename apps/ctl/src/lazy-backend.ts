@@ -39,6 +39,14 @@ export const lazyGrpcBackend: BackendFactory = (target: ServerTarget): CtlBacken
         };
       }
       if (prop === "then") return undefined;
+      // issue 14: a stream, not a promise: load, then delegate item by item.
+      if (prop === "watch") {
+        return async function* (signal: AbortSignal) {
+          const backend = await load();
+          if (backend.watch === undefined) throw new Error("this backend has no Watch stream");
+          yield* backend.watch(signal);
+        };
+      }
       return async (...args: unknown[]) => {
         const backend = await load();
         try {

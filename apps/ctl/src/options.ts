@@ -2,9 +2,9 @@
  * supervisorctl's command line (spec §4.1): getopt parsing with Python's messages (CTL-02), the config file
  * lookup (CFG-02/04/05) and the precedence command line > `[supervisorctl]` > defaults (CTL-01).
  */
-import { CtlConfigError, findConfigFile, readCtlConfig } from "./ctl-config.js";
-import { GetoptError, getopt } from "./getopt.js";
-import { pythonRepr } from "./python.js";
+import { findConfigFile, readCtlConfig } from "@tsupervisord/config/ctl";
+import { ConfigError } from "@tsupervisord/errors";
+import { GetoptError, getopt, pyRepr } from "@tsupervisord/pycompat";
 
 export const PROGNAME = "tsctl";
 
@@ -112,9 +112,9 @@ export function parseCommandLine(
     searchPaths?: readonly string[];
   },
 ): ParseOutcome {
-  let parsed: { options: [string, string][]; args: string[] };
+  let parsed: { options: [string, string][]; rest: string[] };
   try {
-    parsed = getopt(argv, SHORT, LONG);
+    parsed = getopt(argv, { short: SHORT, long: LONG });
   } catch (err) {
     if (err instanceof GetoptError) return { kind: "usage", message: err.message };
     throw err;
@@ -132,14 +132,14 @@ export function parseCommandLine(
     if (name === "serverurl" && !isUrl(value)) {
       return {
         kind: "usage",
-        message: `invalid value for ${opt} ${pythonRepr(value)}: value ${pythonRepr(value)} is not a URL`,
+        message: `invalid value for ${opt} ${pyRepr(value)}: value ${pyRepr(value)} is not a URL`,
       };
     }
-    if (given[name] !== undefined) return { kind: "usage", message: `conflicting command line option ${pythonRepr(opt)}` };
+    if (given[name] !== undefined) return { kind: "usage", message: `conflicting command line option ${pyRepr(opt)}` };
     given[name] = name === "interactive" ? true : value;
   }
 
-  let args = parsed.args;
+  let args = parsed.rest;
   if (json) {
     // `tsctl --json status web` is `tsctl status --json web`.
     const [command, ...rest] = args;
@@ -159,7 +159,8 @@ export function parseCommandLine(
     try {
       fromFile = readCtlConfig(configfile, { cwd: env.cwd, env: env.vars });
     } catch (err) {
-      if (err instanceof CtlConfigError) return { kind: "usage", message: err.message };
+      // supervisorctl prints the ValueError's own text (no file/line prefix), and stops at the first problem.
+      if (err instanceof ConfigError) return { kind: "usage", message: err.issues[0]?.message ?? err.message };
       throw err;
     }
   }

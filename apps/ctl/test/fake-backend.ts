@@ -13,7 +13,7 @@ import type {
   ProcessResult,
 } from "../src/backend.js";
 import { BackendConnectionError } from "../src/backend.js";
-import { ProcessStates } from "../src/states.js";
+import { ProcessStates } from "@tsupervisord/pycompat";
 
 export interface FakeProcess {
   name: string;

@@ -10,7 +10,7 @@ import {
   formatTimedelta,
   statusRows,
 } from "../src/format.js";
-import { makeNamespec, splitNamespec } from "../src/namespec.js";
+import { makeNamespec, splitNamespec } from "@tsupervisord/pycompat";
 import { paintState, wantsColor } from "../src/color.js";
 
 const base: ProcessInfo = {
@@ -117,10 +117,10 @@ describe("colour policy", () => {
 
 describe("namespecs (SEL-01, SEL-02)", () => {
   it("splits and joins as supervisorctl", () => {
-    expect(splitNamespec("web")).toEqual(["web", "web"]);
-    expect(splitNamespec("grp:g1")).toEqual(["grp", "g1"]);
-    expect(splitNamespec("grp:*")).toEqual(["grp", null]);
-    expect(splitNamespec("grp:")).toEqual(["grp", null]);
+    expect(splitNamespec("web")).toEqual({ group: "web", process: "web" });
+    expect(splitNamespec("grp:g1")).toEqual({ group: "grp", process: "g1" });
+    expect(splitNamespec("grp:*")).toEqual({ group: "grp", process: null });
+    expect(splitNamespec("grp:")).toEqual({ group: "grp", process: null });
     expect(makeNamespec("web", "web")).toBe("web");
     expect(makeNamespec("grp", "g1")).toBe("grp:g1");
     expect(makeNamespec("g", null)).toBe("g:None");

@@ -19,7 +19,7 @@ const GOLDEN_INDEX = [
   "",
   "tsctl commands (type help <topic>):",
   "===================================",
-  "completion  top",
+  "completion  logrotate  logs  top",
   "",
 ].join("\n");
 
@@ -82,6 +82,10 @@ describe.skipIf(!existsSync(SUPERVISORCTL))("help texts byte for byte against su
         "    def help_top(self): pass",
         "    def do_completion(self, arg): pass",
         "    def help_completion(self): pass",
+        "    def do_logrotate(self, arg): pass",
+        "    def help_logrotate(self): pass",
+        "    def do_logs(self, arg): pass",
+        "    def help_logs(self): pass",
         "def make(controller, **config):",
         "    return TsctlPlugin(controller)",
         "",

@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { getopt } from "../src/getopt.js";
+import { getopt } from "@tsupervisord/pycompat";
 import { isUrl, parseCommandLine, type ParseOutcome } from "../src/options.js";
-import { parseIni, readCtlConfig, searchPaths } from "../src/ctl-config.js";
+import { configSearchPaths as searchPaths, readCtlConfig } from "@tsupervisord/config/ctl";
 
 let dir: string;
 beforeEach(() => {
@@ -33,13 +33,13 @@ function run(argv: string[], vars: Record<string, string> = {}) {
 
 describe("Python getopt", () => {
   it("stops at the first non-option; -- ends options", () => {
-    expect(getopt(["-s", "x", "status", "-s"], "s:", [])).toEqual({ options: [["-s", "x"]], args: ["status", "-s"] });
-    expect(getopt(["--", "-s"], "s:", [])).toEqual({ options: [], args: ["-s"] });
-    expect(getopt(["-sfoo", "-i"], "s:i", [])).toEqual({ options: [["-s", "foo"], ["-i", ""]], args: [] });
+    expect(getopt(["-s", "x", "status", "-s"], { short: "s:", long: [] })).toEqual({ options: [["-s", "x"]], rest: ["status", "-s"] });
+    expect(getopt(["--", "-s"], { short: "s:", long: [] })).toEqual({ options: [], rest: ["-s"] });
+    expect(getopt(["-sfoo", "-i"], { short: "s:i", long: [] })).toEqual({ options: [["-s", "foo"], ["-i", ""]], rest: [] });
   });
   it("long options: =value, next word, unique prefixes", () => {
-    expect(getopt(["--serverurl=u"], "", ["serverurl="]).options).toEqual([["--serverurl", "u"]]);
-    expect(getopt(["--server", "u"], "", ["serverurl="]).options).toEqual([["--serverurl", "u"]]);
+    expect(getopt(["--serverurl=u"], { short: "", long: ["serverurl="] }).options).toEqual([["--serverurl", "u"]]);
+    expect(getopt(["--server", "u"], { short: "", long: ["serverurl="] }).options).toEqual([["--serverurl", "u"]]);
   });
 });
 
@@ -158,11 +158,20 @@ describe("tsctl's own options: --version and --json before the command", () => {
 
 describe("configparser line rules", () => {
   it("comments, inline comments after whitespace, continuation lines, last duplicate wins", () => {
-    const ini = parseIni(
-      ["; top", "[a]", "x = 1 ;c", "y = a;b", "z = first", "  second", "x = 2", "# c", "[b]", "k:v"].join("\n"),
+    const conf = join(dir, "c.conf");
+    writeFileSync(
+      conf,
+      ["; top", "[supervisorctl]", "prompt = 1 ;c", "username = a;b", "password = first", "  second", "prompt = 2", "# c"].join("\n"),
     );
-    expect(Object.fromEntries(ini.get("a") ?? [])).toEqual({ x: "2", y: "a;b", z: "first\nsecond" });
-    expect(ini.get("b")?.get("k")).toBe("v");
+    expect(readCtlConfig(conf, { cwd: dir, env: {} })).toMatchObject({ prompt: "2", username: "a;b", password: "first\nsecond" });
+  });
+  it("tsctl reads with the config package's reader: supervisorctl's texts for broken values (no location prefix)", () => {
+    const conf = join(dir, "c.conf");
+    writeFileSync(conf, "[supervisorctl]\nprompt=100%\n");
+    expect(usage(["-c", conf])).toBe("Format string '100%' for 'supervisorctl.prompt' is badly formatted: incomplete format");
+    writeFileSync(conf, "[supervisord]\n");
+    expect(usage(["-c", conf])).toBe(".ini file does not include supervisorctl section");
+    expect(usage(["-c", join(dir, "nope.conf")])).toBe(`could not find config file ${join(dir, "nope.conf")}`);
   });
   it("the defaults when the section is empty", () => {
     const conf = join(dir, "c.conf");

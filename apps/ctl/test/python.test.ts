@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parsePythonInt, pythonRepr } from "../src/python.js";
+import { pyInt as parsePythonInt, pyRepr as pythonRepr } from "@tsupervisord/pycompat";
 
 describe("Python behaviours in messages", () => {
   it("repr of a str picks its quotes and escapes as Python does", () => {

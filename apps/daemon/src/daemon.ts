@@ -1,6 +1,6 @@
-import type { Config } from "@tsupervisord/config";
-import { Supervisor } from "@tsupervisord/engine";
-import { cleanupAutoLogs, createActivityLog, type ActivityLog } from "@tsupervisord/logs";
+import { DEFAULT_CONTAINER_SETTINGS, STOP_DEADLINE_ENV, type Config } from "@tsupervisord/config";
+import { CONTAINER_EXIT, Supervisor, type ProcessOutputPort } from "@tsupervisord/engine";
+import { cleanupAutoLogs, createActivityLog, createProcessOutputPort, type ActivityLog } from "@tsupervisord/logs";
 import { SupervisorError } from "@tsupervisord/errors";
 import type { CliOptions } from "./cli/options.js";
 import { usageError, UsageExit } from "./cli/terminal.js";
@@ -10,9 +10,11 @@ import { checkLimits } from "./runtime/rlimits.js";
 import { dropPrivileges, ROOT_WARNING } from "./runtime/privileges.js";
 import { SignalQueue, type HandledSignal } from "./runtime/signal-queue.js";
 import { openServers, serverUrlFor, type OpenServers } from "./runtime/listeners.js";
-import { createOutputPort } from "./runtime/output.js";
+import { activityLogExtensions } from "./runtime/activity-log-ext.js";
 import { terminalEcho } from "./runtime/terminal-echo.js";
 import { ensureOrphanReaper } from "./runtime/orphan-reaper.js";
+import { ContainerWatch, type ContainerEnd } from "./container/watch.js";
+import { createNotifySocketFactory, type NotifySocketFactory } from "@tsupervisord/reaper";
 import { withoutSupervisorNamespace } from "./service/namespace.js";
 import { createHandlers } from "./service/handlers.js";
 import { createXmlRpcBackend } from "./service/xmlrpc-backend.js";
@@ -44,6 +46,10 @@ interface Generation {
   supervisor: Supervisor;
   servers: OpenServers;
   closing: AbortController;
+  /** Container mode: essential programs, exit_when, the health probes. */
+  container: ContainerWatch;
+  /** False once the log is being closed: late writers (an orphan reaped at the very end) must not touch it. */
+  logOpen: boolean;
 }
 
 type StopReason = "shutdown" | "restart";
@@ -73,6 +79,12 @@ class Daemon {
   /** Issue 17: the daemon's own stats for /metrics (its event-loop monitor runs only while scraped). */
   private readonly daemonStats = new DaemonStatsSource();
   private readonly scrapes = { count: 0 };
+  /** The status the daemon exits with after a shutdown (container mode: why it stopped, README exit codes). */
+  private exitCode: number = CONTAINER_EXIT.OK;
+  /** When the current shutdown was asked for (the stop deadline counts from here). */
+  private shutdownRequestedAt: number | null = null;
+  /** issue 14: sd_notify sockets of this generation's children (their private directory goes with it). */
+  private notifyFactory: NotifySocketFactory | null = null;
 
   constructor(private readonly opts: RunDaemonOptions) {}
 
@@ -96,7 +108,7 @@ class Daemon {
         this.firstStart = false;
         await stopped;
         await this.stopGeneration(generation);
-        if (this.state === "SHUTDOWN") return 0;
+        if (this.state === "SHUTDOWN") return this.exitCode;
         config = this.nextConfig ?? config;
         this.nextConfig = null;
         this.state = "RUNNING";
@@ -127,6 +139,11 @@ class Daemon {
       // Between generations nothing runs that we could keep supervising: fail loudly.
       this.opts.toTerminal(`Error: ${err.stack ?? String(err)}`);
       process.exit(2);
+    }
+    if (this.generation?.logOpen !== true) {
+      // The generation is closing its log: say it where someone may see it, and let the shutdown finish.
+      this.opts.toTerminal(`uncaptured exception while stopping: ${err.stack ?? String(err)}`);
+      return;
     }
     // supervisord logs unexpected exceptions at CRIT and keeps supervising (MLG-05).
     log.critical(`uncaptured exception: ${err.stack ?? String(err)}`);
@@ -167,12 +184,27 @@ class Daemon {
       silent: s.silent,
       stdout: terminalEcho,
       onError: (err) => this.opts.toTerminal(`activity log: ${err.message}`),
+      ...activityLogExtensions(s),
     });
     log.addSecrets(passwordsOf(config));
     for (const m of config.messages.filter((x) => x.level === "critical")) criticals.push(m.message);
     for (const m of criticals) log.critical(m);
     for (const m of config.messages.filter((x) => x.level === "warn")) log.warn(m.message);
     for (const m of [...config.messages.filter((x) => x.level === "info").map((x) => x.message), ...infos]) log.info(m);
+
+    // RAP-01: before the first spawn, so no orphan of a program can slip past. Logs go to the current generation.
+    // As PID 1 (a container) a missing reaper would pile up zombies for the container's whole life: refuse to
+    // start, loudly, instead of a warning nobody reads.
+    const reaperProblem = ensureOrphanReaper(() => this.generation?.logOpen === true ? this.generation.log : undefined);
+    if (reaperProblem !== null) {
+      if (process.pid === 1) {
+        const message = `running as PID 1 but ${reaperProblem}; refusing to start (build the native addon: the Dockerfile's build stage does)`;
+        log.critical(message);
+        await log.close();
+        throw usageError(message, progname);
+      }
+      log.warn(reaperProblem);
+    }
 
     // Step 5: old AUTO logs (LOG-08).
     if (!s.nocleanup) {
@@ -185,10 +217,19 @@ class Daemon {
     const closing = new AbortController();
     supervisor = new Supervisor({
       config,
-      output: createOutputPort(config, log, () => supervisor),
+      output: processOutput(config, log, () => supervisor),
       logger: log,
       serverUrl: serverUrlFor(config),
+      notify: this.notifySockets(log), // issue 14
     });
+
+    // Container mode: subscribed before the first spawn, so no transition of an essential program is missed.
+    const container = new ContainerWatch(
+      supervisor,
+      config.supervisord.container ?? DEFAULT_CONTAINER_SETTINGS,
+      () => !closing.signal.aborted && this.state === "RUNNING",
+      (end) => this.endContainer(end),
+    );
 
     // Step 7: the servers.
     const context = this.serviceContext(config, log, supervisor, closing.signal);
@@ -206,7 +247,10 @@ class Daemon {
           identifier: config.supervisord.identifier,
           scrapes: this.scrapes,
         });
-      servers = await openServers(config, handlers, log, this.opts.toTerminal, createXmlRpcBackend(service, context), metrics);
+      servers = await openServers(config, handlers, log, this.opts.toTerminal, createXmlRpcBackend(service, context), {
+        health: container,
+        metrics,
+      });
     } catch (err) {
       // Also in the log: after a restart (or in daemon mode) nobody may be watching the terminal.
       log.critical(err instanceof ListenerError ? err.message : `cannot open the servers: ${String(err)}`);
@@ -246,11 +290,9 @@ class Daemon {
     }
 
     // Step 11: RUNNING, autostart.
-    const generation: Generation = { config, log, supervisor, servers, closing };
+    const generation: Generation = { config, log, supervisor, servers, closing, container, logOpen: true };
     this.generation = generation;
-    // RAP-01: before the first spawn, so no orphan of a program can slip past. Logs go to the current generation.
-    const reaperProblem = ensureOrphanReaper(() => this.generation?.log);
-    if (reaperProblem !== null) log.warn(reaperProblem);
+    container.start();
     try {
       supervisor.start();
     } catch (err) {
@@ -260,6 +302,7 @@ class Daemon {
       if (!(err instanceof SupervisorError)) throw err;
       const message = err.detail ?? err.message;
       if (!this.firstStart) log.critical(message);
+      container.stop();
       this.generation = null;
       await servers.close();
       await log.close();
@@ -272,11 +315,53 @@ class Daemon {
     const restart = this.state === "RESTARTING";
     // The reason is the state this generation's handlers report from now on, even after the next one runs.
     generation.closing.abort(this.state);
+    generation.container.stop();
+    const deadline = restart ? null : shutdownDeadline(generation.config, this.shutdownRequestedAt ?? Date.now());
+    // Past the deadline the orchestrator SIGKILLs us anyway; leave first, with the status that says so.
+    const safety =
+      deadline === null
+        ? null
+        : setTimeout(() => {
+            generation.log.critical("stop deadline reached before the shutdown finished; exiting now");
+            process.exit(this.exitCode === CONTAINER_EXIT.OK ? CONTAINER_EXIT.STOP_DEADLINE_KILLED : this.exitCode);
+          }, Math.max(0, deadline.at - Date.now())).unref();
     // The engine also ends what is left in the programs' process groups (engine leftovers.ts): one mechanism.
-    await generation.supervisor.shutdown({ restart });
+    await generation.supervisor.shutdown(deadline === null ? { restart } : { restart, deadlineAt: deadline.at });
+    const killed = generation.supervisor.stopDeadlineKills;
+    if (deadline !== null && killed.length > 0) {
+      generation.log.warn(`stop deadline (${deadline.label}): SIGKILLed ${killed.join(", ")}`);
+      if (this.exitCode === CONTAINER_EXIT.OK) this.exitCode = CONTAINER_EXIT.STOP_DEADLINE_KILLED;
+    }
+    if (this.state === "SHUTDOWN" && (this.exitCode !== CONTAINER_EXIT.OK || deadline !== null)) {
+      generation.log.info(`exiting with status ${this.exitCode}`);
+    }
+    this.notifyFactory?.dispose(); // issue 14
+    this.notifyFactory = null;
     await generation.servers.close();
+    if (safety !== null) clearTimeout(safety);
+    generation.logOpen = false;
     await generation.log.close();
     this.generation = null;
+  }
+
+  /** Container mode decided the daemon must leave (an essential program ended, or all-exited). */
+  private endContainer(end: ContainerEnd): void {
+    if (this.state !== "RUNNING") return;
+    this.exitCode = end.code;
+    const line = `${end.reason}; stopping everything, then exiting with status ${end.code}`;
+    // A batch container whose programs all finished well is not an emergency.
+    if (end.code === CONTAINER_EXIT.OK) this.generation?.log.info(line);
+    else this.generation?.log.critical(line);
+    this.requestShutdown();
+  }
+
+  /** issue 14: the engine's NotifyPort; the first use logs which mechanism (loudly when it is the python3 helper). */
+  private notifySockets(log: ActivityLog): NotifySocketFactory {
+    this.notifyFactory?.dispose();
+    this.notifyFactory = createNotifySocketFactory({
+      onFirstUse: (mechanism, note) => (mechanism === "native" ? log.debug(`sd_notify: ${note}`) : log.warn(note)),
+    });
+    return this.notifyFactory;
   }
 
   private serviceContext(config: Config, log: ActivityLog, supervisor: Supervisor, closing: AbortSignal): ServiceContext {
@@ -304,6 +389,7 @@ class Daemon {
   }
 
   private requestShutdown(): void {
+    this.shutdownRequestedAt ??= Date.now();
     this.state = "SHUTDOWN";
     this.resolveStop?.("shutdown");
   }
@@ -358,6 +444,14 @@ class Daemon {
   }
 }
 
+/** `[supervisord] stop_deadline` (or TSUPERVISORD_STOP_DEADLINE) as an absolute time, or null without one. */
+function shutdownDeadline(config: Config, requestedAt: number): { at: number; label: string } | null {
+  const settings = config.supervisord.container;
+  if (settings === undefined || settings.stopDeadlineMs === null) return null;
+  const source = settings.stopDeadlineSource === "env" ? ` from ${STOP_DEADLINE_ENV}` : "";
+  return { at: requestedAt + settings.stopDeadlineMs, label: `${settings.stopDeadlineMs / 1000}s${source}` };
+}
+
 function passwordsOf(config: Config): string[] {
   const out: string[] = [];
   for (const server of [...config.unixHttpServers, ...config.inetHttpServers]) {
@@ -365,4 +459,37 @@ function passwordsOf(config: Config): string[] {
   }
   if (config.supervisorctl?.password != null) out.push(config.supervisorctl.password);
   return out;
+}
+
+/**
+ * The engine's output port, served by `@tsupervisord/logs` (AUTO names under childlogdir, rotation, capture mode
+ * but never for an event listener's stdout (CAP-06), strip_ansi, LOG-02 debug lines). PROCESS_LOG_* /
+ * PROCESS_COMMUNICATION_* events the logs detect are published on the engine's bus with the process's pid.
+ */
+function processOutput(config: Config, log: ActivityLog, supervisor: () => Supervisor | null): ProcessOutputPort {
+  const s = config.supervisord;
+  return createProcessOutputPort({
+    childlogdir: s.childlogdir,
+    identifier: s.identifier,
+    stripAnsi: s.stripAnsi,
+    activityLog: log,
+    onEvent: (process, event) => {
+      const engine = supervisor();
+      if (engine === null) return;
+      const base = {
+        processName: process.name,
+        groupName: process.groupName,
+        pid: engine.pidOf(process.groupName, process.name),
+        data: event.data.toString("utf8"),
+      };
+      if (event.type === "PROCESS_LOG_STDOUT" || event.type === "PROCESS_LOG_STDERR") {
+        engine.emit({ name: event.type, channel: event.channel, ...base });
+      } else {
+        engine.emit({ name: event.type, ...base });
+      }
+    },
+    onError: (process, err, channel) => log.error(`${process.name} ${channel} log: ${err.message}`),
+    onWarn: (process, message, channel) => log.warn(`${process.name} ${channel} log: ${message}`),
+    pidOf: (process) => supervisor()?.pidOf(process.groupName, process.name) ?? 0,
+  });
 }

@@ -53,6 +53,12 @@ async function main(argv: readonly string[]): Promise<number> {
         process.stdout.write(describeConfig(config));
         return 0;
       }
+      case "health":
+      case "ready": {
+        const config = loadConfig(cli, progname);
+        const { probeDaemon } = await import("./container/health-client.js");
+        return await probeDaemon(config, cli.action === "health" ? "/healthz" : "/readyz", toTerminal);
+      }
       case "run":
         break;
     }

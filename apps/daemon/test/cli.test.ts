@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CliUsageError, parseCommandLine } from "../src/cli/options.js";
-import { pyRepr } from "../src/cli/python-repr.js";
+import { pyRepr } from "@tsupervisord/pycompat";
 
 function usageError(argv: string[]): string {
   try {

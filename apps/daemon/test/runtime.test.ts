@@ -78,7 +78,7 @@ describe("D-SIG-01 signal queue", () => {
     queue.push("SIGTERM");
     expect(handled).toEqual(["SIGHUP"]);
     release();
-    await new Promise((r) => setTimeout(r, 10));
+    await queue.idle();
     expect(handled).toEqual(["SIGHUP", "SIGUSR2", "SIGTERM"]);
   });
 });

@@ -35,6 +35,8 @@ export function supervisordConf(dir, programs) {
     if (p.stderrLogfile) lines.push(`stderr_logfile=${p.stderrLogfile}`);
     if (p.maxbytes !== undefined) lines.push(`stdout_logfile_maxbytes=${p.maxbytes}`);
     if (p.backups !== undefined) lines.push(`stdout_logfile_backups=${p.backups}`);
+    // tsupervisord extension keys (supervisord ignores them), e.g. the logformats scenario's
+    for (const kv of p.extraKeys ?? []) lines.push(kv);
     lines.push('');
   }
   mkdirSync(join(dir, 'childlogs'), { recursive: true });

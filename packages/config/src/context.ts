@@ -6,7 +6,7 @@ import type { ConfigIssue } from "@tsupervisord/errors";
 import { ValueError } from "./errors.js";
 import { expand, type ExpansionValue, type Expansions } from "./expand.js";
 import type { IniEntry, IniParser } from "./ini.js";
-import { pyRepr } from "./pyrepr.js";
+import { pyRepr } from "@tsupervisord/pycompat";
 import type { UserDb } from "./users.js";
 import type { ConfigMessage } from "./types.js";
 

@@ -6,9 +6,7 @@ import { statSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import { ValueError } from "./errors.js";
-import { pyRepr } from "./pyrepr.js";
-import { pyStrip } from "./ini.js";
-import { pyInt } from "./signals.js";
+import { byteSize, intLiteralMessage, octalType, pyInt, pyRepr, pyStrip } from "@tsupervisord/pycompat";
 import type { AutoRestart, LogLevelName } from "./types.js";
 
 /** Python `int(v)` with its error message. */
@@ -16,7 +14,7 @@ export function integer(value: string | number): number {
   if (typeof value === "number") return value;
   const n = pyInt(value);
   // CPython formats this with `%.200R`: the repr, cut after 200 characters
-  if (n === null) throw new ValueError(`invalid literal for int() with base 10: ${[...pyRepr(value)].slice(0, 200).join("")}`);
+  if (n === null) throw new ValueError(intLiteralMessage(value));
   return n;
 }
 
@@ -31,27 +29,9 @@ export function boolean(value: string | boolean): boolean {
   throw new ValueError(`not a valid boolean value: ${pyRepr(value)}`);
 }
 
-/** `byte_size`: `kb`/`mb`/`gb` suffixes (case-insensitive) on a Python int, else a plain int. */
-export function byteSize(value: string): number {
-  const v = value.toLowerCase();
-  const multipliers: [string, number][] = [
-    ["kb", 1024],
-    ["mb", 1024 * 1024],
-    ["gb", 1024 * 1024 * 1024],
-  ];
-  for (const [suffix, m] of multipliers) {
-    if (v.slice(-2) === suffix) return integer(v.slice(0, -2)) * m;
-  }
-  return integer(v);
-}
-
-/** `octal_type`: Python `int(v, 8)` (`022`, `22`, `0o22`). */
-export function octal(value: string): number {
-  const m = /^([+-]?)(?:0[oO]_?)?([0-7]+(?:_[0-7]+)*)$/u.exec(pyStrip(value));
-  if (!m) throw new ValueError(`${value} can not be converted to an octal type`);
-  const n = parseInt((m[2] ?? "").replace(/_/g, ""), 8);
-  return m[1] === "-" && n !== 0 ? -n : n;
-}
+/** `byte_size` and `octal_type` (one copy, in @tsupervisord/pycompat). */
+export { byteSize };
+export const octal = octalType;
 
 /** `list_of_strings`: split on `,`, strip each; empty → []. */
 export function listOfStrings(value: string | null): string[] {

@@ -17,5 +17,7 @@ export function describeConfig(config: Config): string {
     seen.add(group.name);
     for (const p of group.processes) lines.push(`${group.name}\t${p.name}\t${p.command.replace(/\n/g, " ")}`);
   }
+  // Extension keys (tsupervisord only; supervisord ignores them): `extension\t<file>:<line>\t[section]\tkey`.
+  for (const use of config.extensionKeys ?? []) lines.push(`extension\t${use.file}:${use.line}\t[${use.section}]\t${use.key}`);
   return lines.join("\n") + "\n";
 }

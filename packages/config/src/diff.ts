@@ -24,7 +24,9 @@ function sameChannel(a: LogChannelConfig, b: LogChannelConfig): boolean {
     a.backups === b.backups &&
     a.captureMaxbytes === b.captureMaxbytes &&
     a.eventsEnabled === b.eventsEnabled &&
-    a.syslog === b.syslog
+    a.syslog === b.syslog &&
+    // issue 15 extension keys: plain data, built in one fixed key order.
+    JSON.stringify(a.ext ?? null) === JSON.stringify(b.ext ?? null)
   );
 }
 
@@ -52,7 +54,9 @@ export function processConfigEquals(a: ProcessConfig, b: ProcessConfig): boolean
     sameJson(a.exitcodes, b.exitcodes) &&
     a.redirectStderr === b.redirectStderr &&
     sameEnvironment(a.environment, b.environment) &&
-    a.serverurl === b.serverurl
+    a.serverurl === b.serverurl &&
+    (a.essential ?? false) === (b.essential ?? false) &&
+    sameJson(a.readiness ?? null, b.readiness ?? null) // issue 14 extension keys
   );
 }
 

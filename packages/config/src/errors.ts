@@ -2,6 +2,4 @@
  * The internal error a converter or expansion throws: Python's `ValueError` text, before supervisord's
  * section suffix (ERR-02). The reader catches it and turns it into a ConfigIssue with a location.
  */
-export class ValueError extends Error {
-  override readonly name = "ValueError";
-}
+export { ValueError } from "@tsupervisord/pycompat";

@@ -1,4 +1,4 @@
-import { pyRepr } from "./pyrepr.js";
+import { pyRepr } from "@tsupervisord/pycompat";
 
 /** Event type names a listener may subscribe to (`events=`), as supervisor's `EventTypes` has them (§6.1). */
 export const EVENT_TYPE_NAMES: readonly string[] = [

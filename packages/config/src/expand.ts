@@ -3,7 +3,7 @@
  * supervisord's `expand()` wrapper that turns them into its `Format string … for …` messages.
  */
 import { ValueError } from "./errors.js";
-import { pyRepr } from "./pyrepr.js";
+import { pyRepr } from "@tsupervisord/pycompat";
 
 export type ExpansionValue = string | number;
 /** The names a %-expansion may use (a Map, or a chained view over several). */

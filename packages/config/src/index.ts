@@ -36,9 +36,9 @@ export {
 } from "./converters.js";
 export { dictOfKeyValuePairs, shlexNonPosix } from "./shlex.js";
 export { pyGlob } from "./glob.js";
-export { pyRepr } from "./pyrepr.js";
+export { pyRepr } from "@tsupervisord/pycompat";
 export { ValueError } from "./errors.js";
-export { makeNamespec, splitNamespec } from "./namespec.js";
+export { makeNamespec, splitNamespec } from "@tsupervisord/pycompat";
 export {
   loadUserDb,
   parsePasswd,
@@ -51,10 +51,28 @@ export {
   type PasswdEntry,
   type GroupEntry,
 } from "./users.js";
+// issue 14: readiness, liveness, depends_on
+export {
+  parseProbe,
+  parseDependsOn,
+  DEPENDENCY_CONDITIONS,
+  type ProbeSpec,
+  type CheckConfig,
+  type Dependency,
+  type DependencyCondition,
+  type ReadinessConfig,
+} from "./ext/readiness.js";
+export {
+  topologicalOrder,
+  dependenciesOf,
+  dependentsOf,
+  type GraphNode,
+  type GraphEdge,
+  type OrderResult,
+} from "./ext/dependency-graph.js";
+export { EXTENSION_KEYS, extensionKeysUsed, type ExtensionKey, type ExtensionKeyUse } from "./extension-keys.js";
 export { ALLOW_UNAUTHENTICATED_TCP_ENV, isLoopbackHost, serverAuthVerdict, unauthenticatedServerLine } from "./server-auth.js";
 export type { ServerAuthVerdict } from "./server-auth.js";
-export { EXTENSION_KEYS } from "./extension-keys.js";
-export type { ExtensionKey } from "./extension-keys.js";
 export {
   cpuLimit,
   durationMs,
@@ -70,3 +88,6 @@ export {
   type RlimitName,
   type RlimitValue,
 } from "./ext/limits.js";
+export { splitDestinations, isStreamTarget } from "./ext/logs.js";
+export { DEFAULT_CONTAINER_SETTINGS, STOP_DEADLINE_ENV, parseDuration } from "./ext/container.js";
+export { parseEnvFile, type ParsedEnvFile } from "./ext/env-file.js";

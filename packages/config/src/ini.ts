@@ -10,7 +10,7 @@
  * error, and keeps no line numbers. Each of these changes the meaning of real configs, so this is a
  * line-by-line port of `RawConfigParser._read` that also records file and line for every value.
  */
-import { PY_WHITESPACE, pyRepr } from "./pyrepr.js";
+import { PY_WHITESPACE, pyRepr, pyStrip } from "@tsupervisord/pycompat";
 
 /** One option value and where its (first) line is. */
 export interface IniEntry {
@@ -48,7 +48,6 @@ const SECTION_RE = /^\[(.+)\]/su;
 /** `(?P<option>.*?)\s*(?P<vi>=|:)\s*(?P<value>.*)$`: split at the first `=` or `:`. */
 const OPTION_RE = new RegExp(`^(.*?)[${PY_WHITESPACE}]*(=|:)[${PY_WHITESPACE}]*(.*)$`, "su");
 const SPACE_RE = new RegExp(`^[${PY_WHITESPACE}]$`, "u");
-const STRIP_RE = new RegExp(`^[${PY_WHITESPACE}]+|[${PY_WHITESPACE}]+$`, "gu");
 const RSTRIP_RE = new RegExp(`[${PY_WHITESPACE}]+$`, "u");
 const NONSPACE_RE = new RegExp(`[^${PY_WHITESPACE}]`, "u");
 
@@ -57,10 +56,7 @@ function isSpace(ch: string | undefined): boolean {
   return ch !== undefined && SPACE_RE.test(ch);
 }
 
-/** Python's `str.strip()` without arguments (a BOM is not whitespace to Python, unlike to JS's `\s`). */
-export function pyStrip(s: string): string {
-  return s.replace(STRIP_RE, "");
-}
+export { pyStrip };
 
 /** Python text-mode reading: universal newlines, each line keeps its `\n` terminator. */
 export function splitPythonLines(text: string): string[] {

@@ -34,9 +34,12 @@ function pyJoin(...parts: string[]): string {
   return out;
 }
 
-/** CFG-02: the first search path that exists (relative ones against `cwd`), as written in the list, or null. */
-export function findConfigFile(argv0: string, cwd: string): string | null {
-  for (const p of configSearchPaths(argv0)) {
+/**
+ * CFG-02: the first search path that exists (relative ones against `cwd`), as written in the list, or null. `paths`
+ * replaces the list (tests keep the machine's own /etc/supervisor out).
+ */
+export function findConfigFile(argv0: string, cwd: string, paths: readonly string[] = configSearchPaths(argv0)): string | null {
+  for (const p of paths) {
     if (existsSync(path.resolve(cwd, p))) return p;
   }
   return null;

@@ -14,6 +14,7 @@ import {
   autoRestart,
   boolean,
   byteSize,
+  existingDirpath,
   exitCodes,
   integer,
   listOfStrings,
@@ -23,6 +24,8 @@ import {
   processOrGroupName,
 } from "./converters.js";
 import { ValueError } from "./errors.js";
+import { splitDestinations } from "./ext/logs.js";
+import { readEnvironmentFiles, readEssential } from "./ext/container.js";
 import { DEFAULT_RESULT_HANDLER, EVENT_TYPE_NAMES, badEntryPointMessage, normaliseEntryPoint } from "./events.js";
 import { expand, pyCompare, type ExpansionValue, type Expansions } from "./expand.js";
 import { pyStrip } from "./ini.js";
@@ -37,6 +40,8 @@ import type {
 } from "./types.js";
 import { colonSeparatedUserGroup, gidForUid, nameToUid, resolveUser } from "./users.js";
 import { readProgramLimits } from "./ext/limits.js";
+import { readChannelExtensions } from "./ext/channel.js";
+import { readReadinessOptions } from "./ext/readiness.js";
 
 /** Python's `Config.__lt__`: by priority, then name. */
 export function byPriorityThenName<T extends { priority: number; name: string }>(a: T, b: T): number {
@@ -115,6 +120,11 @@ export function processesFromSection(
     );
   }
   if (stopasgroup && !killasgroup) r.record("killasgroup", "Cannot set stopasgroup=true and killasgroup=false");
+  // Container keys (ext/container.ts), read once per section: `%(process_num)s` is not known yet here.
+  const essential = readEssential(r, names());
+  const envFiles = readEnvironmentFiles(r, names(), ctx.cwd, ctx.home);
+  // issue 14 extension keys (ready_check*, live_check*, depends_on): [program:x] sections only.
+  const readiness = section.startsWith("program:") ? readReadinessOptions(r, names) : undefined;
 
   const sec = ctx.parser.sections.get(section);
   const source = { file: ctx.absolute(sec?.file ?? ctx.mainFileAsGiven), line: sec?.line ?? 0 };
@@ -124,23 +134,30 @@ export function processesFromSection(
     expansions.set("numprocs", numprocs);
     for (const [k, v] of ctx.envExpansions) expansions.set(k, v);
 
-    const environment = r.soft(
+    const ownEnvironment = r.soft(
       "environment",
       () => dictOfKeyValuePairs(expand(environmentStr, expansions, "environment")),
       {} as Record<string, string>,
     );
-    for (const [k, v] of Object.entries(environment)) expansions.set(`ENV_${k}`, v);
+    // `environment=` wins over the section's own environment_file (documented in packages/config/README.md).
+    const environment = { ...envFiles.values, ...ownEnvironment };
+    for (const [k, v] of Object.entries(ownEnvironment)) expansions.set(`ENV_${k}`, v);
 
     const directory = optOrNull("directory", (v) => v);
 
     const channel = (name: "stdout" | "stderr", capture: number, events: boolean): LogChannelConfig => {
       const lfKey = `${name}_logfile`;
+      // issue 15: `a, b` (absolute paths) is a list of destinations; the first is the log tail/read use.
+      let listed: string[] = [];
       const logfile = r.soft<LogfileSetting | "syslog">(
         lfKey,
         () => {
           const raw = r.get(lfKey, null, names());
           if (raw === null) return { kind: "auto" };
-          const lf = logfileName(expand(raw, expansions, lfKey), ctx.cwd, ctx.home);
+          const value = expand(raw, expansions, lfKey);
+          const list = splitDestinations(value);
+          if (list !== null) listed = list.slice(1).map((p) => existingDirpath(p, ctx.cwd, ctx.home));
+          const lf = logfileName(list?.[0] ?? value, ctx.cwd, ctx.home);
           return lf.kind === "syslog" ? "syslog" : lf;
         },
         { kind: "auto" },
@@ -163,7 +180,16 @@ export function processesFromSection(
             `set maxbytes > 0 to avoid filling up filesystem unintentionally`,
         );
       }
-      return { logfile: setting, maxbytes, backups, captureMaxbytes: capture, eventsEnabled: events, syslog };
+      const ext = readChannelExtensions(r, name, (option) => r.get(option, null, names()), listed, setting, ctx);
+      return {
+        logfile: setting,
+        maxbytes,
+        backups,
+        captureMaxbytes: capture,
+        eventsEnabled: events,
+        syslog,
+        ...(ext !== undefined ? { ext } : {}),
+      };
     };
     const stdout = channel("stdout", stdoutCapture, stdoutEvents);
     const stderr = channel("stderr", stderrCapture, stderrEvents);
@@ -213,6 +239,9 @@ export function processesFromSection(
       section,
       source,
       ...(limits !== undefined ? { limits } : {}),
+      ...(essential ? { essential } : {}),
+      ...(envFiles.files.length > 0 ? { environmentFiles: envFiles.files } : {}),
+      ...(readiness !== undefined ? { readiness } : {}),
     });
   }
   if (r.failed) return [];

@@ -3,9 +3,11 @@
  * Unlike supervisord it does not stop at the first problem: every issue it can find is collected and
  * thrown at once as a ConfigError, each with file, line, section and option, keeping supervisord's wording.
  */
+import { readActivityLogExtensions } from "./ext/activity-log.js";
 import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { isDefaultContainer, readContainerSettings } from "./ext/container.js";
 import { ConfigError, type ConfigIssue } from "@tsupervisord/errors";
 import { cgroupMode } from "./ext/limits.js";
 import { SectionReader, collectMessages, mergeNames, type ReadContext } from "./context.js";
@@ -24,11 +26,13 @@ import { ValueError } from "./errors.js";
 import { MAIN_RPCINTERFACE_FACTORY, badEntryPointMessage, normaliseEntryPoint } from "./events.js";
 import { expand, pySorted, type ExpansionValue, type Expansions } from "./expand.js";
 import { pyGlob } from "./glob.js";
-import { PY_WHITESPACE, pyRepr } from "./pyrepr.js";
+import { PY_WHITESPACE, pyRepr } from "@tsupervisord/pycompat";
 
 const PY_SPLIT = new RegExp(`[${PY_WHITESPACE}]+`, "u");
 import { IniParser, IniSyntaxError, pyStrip } from "./ini.js";
 import { groupsFromParser } from "./programs.js";
+import { validateDependencies } from "./ext/dependencies.js";
+import { extensionKeysUsed } from "./extension-keys.js";
 import { dictOfKeyValuePairs } from "./shlex.js";
 import type {
   Config,
@@ -350,6 +354,7 @@ function readSupervisordSection(ctx: ReadContext, envr: ResolvedEnvironment): Su
   const nocleanup = opt("nocleanup", "false", boolean, false);
   const stripAnsi = opt("strip_ansi", "false", boolean, false);
   const cgroups = opt("cgroups", "auto", cgroupMode, "auto" as const);
+  const logfileExt = readActivityLogExtensions(r, (option) => r.get(option, null, names()), logfile, ctx);
   // [4.2.5] expanded twice: once as `supervisord.environment` (here + ENV_*), then as `environment`
   const environment = r.soft(
     "environment",
@@ -361,7 +366,9 @@ function readSupervisordSection(ctx: ReadContext, envr: ResolvedEnvironment): Su
     {} as Record<string, string>,
   );
   for (const [k, v] of Object.entries(environment)) ctx.envExpansions.set(`ENV_${k}`, v);
-  ctx.globalEnvironment = environment;
+  // Container keys (ext/container.ts): `environment=` wins over the section's own environment_file.
+  const container = readContainerSettings(r, names(), envr.env, ctx.cwd, ctx.home);
+  ctx.globalEnvironment = { ...container.environment, ...environment };
 
   // `realize()` resolves `user` after the whole file was read (see resolveSupervisordUser)
   const user = userRaw === null ? null : { name: userRaw, uid: -1, gid: -1 };
@@ -381,10 +388,12 @@ function readSupervisordSection(ctx: ReadContext, envr: ResolvedEnvironment): Su
     user,
     directory,
     stripAnsi,
-    environment,
+    environment: ctx.globalEnvironment,
     identifier,
     // Only when written: a config without extension keys reads exactly as before.
     ...(r.has("cgroups") ? { cgroups } : {}),
+    ...(logfileExt !== undefined ? { logfileExt } : {}),
+    ...(isDefaultContainer(container.settings) ? {} : { container: container.settings }),
   };
 }
 
@@ -440,6 +449,7 @@ export function readConfig(file: string, opts: ReadConfigOptions = {}): Config {
   const supervisord = readSupervisordSection(ctx, envr);
   const rpc = readRpcInterfaces(ctx);
   const groups = groupsFromParser(ctx);
+  validateDependencies(ctx, groups); // issue 14: depends_on across programs
   const servers = readServers(ctx);
   if (servers.unix.length + servers.inet.length > 0) checkRpcFactoryArguments(ctx, rpc);
   let supervisorctl: SupervisorctlConfig | null = null;
@@ -466,5 +476,11 @@ export function readConfig(file: string, opts: ReadConfigOptions = {}): Config {
     standardRpcInterface: rpc.some((x) => x.name === "supervisor"),
     rpcInterfaces: rpc,
     messages: collectMessages(ctx),
+    ...extensionKeysField(ctx),
   };
+}
+
+function extensionKeysField(ctx: ReadContext): Pick<Config, "extensionKeys"> {
+  const used = extensionKeysUsed(ctx.parser, (f) => ctx.absolute(f));
+  return used.length > 0 ? { extensionKeys: used } : {};
 }

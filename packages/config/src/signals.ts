@@ -3,8 +3,7 @@
  * the config reader (`stopsignal=`), the engine (kills, `signame()` in log lines) and tsctl (`signal` command).
  */
 import { ValueError } from "./errors.js";
-import { pyStrip } from "./ini.js";
-import { pyRepr } from "./pyrepr.js";
+import { pyInt, pyRepr, pyStrip } from "@tsupervisord/pycompat";
 
 /** Every `SIG*` attribute of Python's `signal` module on Linux, with its number (aliases included). */
 export const PYTHON_SIGNAL_ATTRIBUTES: Readonly<Record<string, number>> = {
@@ -30,14 +29,6 @@ export const VALID_SIGNAL_NUMBERS: ReadonlySet<number> = new Set(Object.values(P
 /** supervisord's `signame(n)`: `SIGTERM`, or `signal 99` for a number without a name. */
 export function signame(num: number): string {
   return SIGNAL_NAMES[num] ?? `signal ${num}`;
-}
-
-/** Python `int()` of a string, or null when it is not an integer literal. */
-export function pyInt(value: string): number | null {
-  const m = /^([+-]?)(\d+(?:_\d+)*)$/u.exec(pyStrip(value));
-  if (!m) return null;
-  const n = Number((m[2] ?? "").replace(/_/g, ""));
-  return m[1] === "-" && n !== 0 ? -n : n;
 }
 
 export interface ParsedSignal {

@@ -5,6 +5,8 @@ import type { ProgramLimits } from "./ext/limits.js";
  * order (spec §1.7). The engine, the daemon and tsctl consume only these types.
  */
 import type { UserDb } from "./users.js";
+import type { ReadinessConfig } from "./ext/readiness.js";
+import type { ExtensionKeyUse } from "./extension-keys.js";
 
 export type LogLevelName = "critical" | "error" | "warn" | "info" | "debug" | "trace" | "blather";
 
@@ -22,6 +24,8 @@ export interface LogChannelConfig {
   captureMaxbytes: number;
   eventsEnabled: boolean;
   syslog: boolean;
+  /** Extension keys of the log pipeline (issue 15); absent when none is used: supervisord's behaviour. */
+  ext?: LogChannelExtensions;
 }
 
 /** `autorestart=`: true (always), false (never) or "unexpected" (exit status not in exitcodes). */
@@ -80,6 +84,15 @@ export interface ProcessConfig {
   source: SourceLocation;
   /** Extension keys (issue 17): rlimits, cgroup limits, RSS watchdog; absent when none is set. */
   limits?: ProgramLimits;
+  /**
+   * `essential = true` (extension key, container mode): when this process goes FATAL or exits for good, the
+   * daemon stops everything and exits non-zero. Absent = false.
+   */
+  essential?: boolean;
+  /** `environment_file=` (extension key): absolute paths, already merged into `environment`. */
+  environmentFiles?: string[];
+  /** Extension keys (issue 14): readiness/liveness probes and depends_on; absent when none is set. */
+  readiness?: ReadinessConfig;
 }
 
 /** Event listener pool options (spec §1.5.7); present on eventlistener groups only. */
@@ -127,6 +140,22 @@ export interface SupervisordSettings {
   identifier: string;
   /** Extension key `cgroups` (issue 17): auto (default), all or off; absent = auto. */
   cgroups?: "auto" | "all" | "off";
+  /** Extension keys of the activity log (issue 15); absent when none is used. */
+  logfileExt?: ActivityLogExtensions;
+  /** Container-mode extension keys (exit_when, stop_deadline, environment_file); absent = defaults. */
+  container?: ContainerSettings;
+}
+
+/** `[supervisord] exit_when`: when the daemon leaves by itself (besides a shutdown request). */
+export type ExitWhen = "any-essential-failed" | "all-exited";
+
+export interface ContainerSettings {
+  exitWhen: ExitWhen;
+  /** `stop_deadline` or TSUPERVISORD_STOP_DEADLINE in milliseconds; null = no deadline (supervisord's stop). */
+  stopDeadlineMs: number | null;
+  stopDeadlineSource: "config" | "env" | null;
+  /** `[supervisord] environment_file=`, absolute paths, already merged into `environment`. */
+  environmentFiles: string[];
 }
 
 export interface HttpAuth {
@@ -188,6 +217,8 @@ export interface Config {
   messages: ConfigMessage[];
   /** Every `[rpcinterface:x]` section (only supervisor's own factory is accepted, PLG-02). */
   rpcInterfaces: RpcInterfaceConfig[];
+  /** tsupervisord extension keys the files set (for `tsupervisord -t`); absent when none. */
+  extensionKeys?: ExtensionKeyUse[];
 }
 
 /** One `[rpcinterface:x]` section. */
@@ -217,4 +248,36 @@ export interface ReadConfigOptions {
   uid?: number;
   /** Default `childlogdir` (default: Python's `tempfile.gettempdir()`: $TMPDIR, $TEMP, $TMP, /tmp). */
   tempDir?: string;
+}
+
+/** issue 15 log-pipeline extensions; structurally the same as `@tsupervisord/logs`' types of the same names. */
+export type LogFormat = "raw" | "line" | "json";
+export type RotateTime = { kind: "daily" } | { kind: "hourly" } | { kind: "at"; hour: number; minute: number };
+export interface RotateSpec {
+  size: boolean;
+  time: RotateTime | null;
+}
+export interface RateLimit {
+  bytesPerSecond: number;
+  burstBytes: number;
+  action: "block" | "drop";
+}
+export interface LogChannelExtensions {
+  /** Destinations after the first (`stdout_logfile = /var/log/app.log, /dev/stdout`), absolute paths. */
+  destinations: string[];
+  rotate: RotateSpec;
+  suffix: "number" | "date";
+  compress: "none" | "gzip";
+  maxageMs: number;
+  format: LogFormat;
+  maxLineBytes: number;
+  rateLimit: RateLimit | null;
+}
+/** `[supervisord] logfile_rotate`, `_rotate_suffix`, `_compress`, `_maxage`, `logfile_format`. */
+export interface ActivityLogExtensions {
+  rotate: RotateSpec;
+  suffix: "number" | "date";
+  compress: "none" | "gzip";
+  maxageMs: number;
+  format: "text" | "json";
 }

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { ValueError } from "./errors.js";
-import { pyInt } from "./signals.js";
+import { pyInt } from "@tsupervisord/pycompat";
 
 export interface PasswdEntry {
   name: string;

@@ -6,7 +6,7 @@
  */
 import { accessSync, constants, statSync } from "node:fs";
 import type { Stats } from "node:fs";
-import { pyRepr } from "./pyrepr.js";
+import { pyRepr } from "@tsupervisord/pycompat";
 
 export class ShlexError extends Error {}
 

@@ -3,7 +3,7 @@
  * carries its `payload` already formatted, so event-listener pools, gRPC streams and the TUI pass it through
  * unchanged.
  */
-import type { ProcessStateName } from "./states.js";
+import type { ProcessStateName } from "@tsupervisord/pycompat";
 
 export type ProcessStateEventName = `PROCESS_STATE_${ProcessStateName}`;
 
@@ -20,7 +20,9 @@ export type EventName =
   | "TICK_60"
   | "TICK_3600"
   | "PROCESS_GROUP_ADDED"
-  | "PROCESS_GROUP_REMOVED";
+  | "PROCESS_GROUP_REMOVED"
+  /** tsupervisord's own (issue 14): not under EVENT, so supervisord event listeners never receive it. */
+  | "PROCESS_READINESS_CHANGED";
 
 /** Abstract names: valid in subscriptions (they select a subtree), never emitted. */
 export type AbstractEventName =
@@ -63,6 +65,7 @@ export const EVENT_PARENTS: Readonly<Record<AnyEventName, AbstractEventName | nu
   PROCESS_GROUP: "EVENT",
   PROCESS_GROUP_ADDED: "PROCESS_GROUP",
   PROCESS_GROUP_REMOVED: "PROCESS_GROUP",
+  PROCESS_READINESS_CHANGED: null,
 };
 
 export function isEventName(value: string): value is AnyEventName {
@@ -138,6 +141,17 @@ export interface ProcessGroupEvent extends EventBase {
   groupName: string;
 }
 
+/** issue 14: a process's readiness or liveness (or their status text) changed. */
+export interface ProcessReadinessEvent extends EventBase {
+  name: "PROCESS_READINESS_CHANGED";
+  processName: string;
+  groupName: string;
+  readiness: string;
+  readinessStatus: string;
+  liveness: string;
+  livenessStatus: string;
+}
+
 export type SupervisorEvent =
   | ProcessStateEvent
   | ProcessLogEvent
@@ -145,7 +159,8 @@ export type SupervisorEvent =
   | RemoteCommunicationEvent
   | SupervisorStateChangeEvent
   | TickEvent
-  | ProcessGroupEvent;
+  | ProcessGroupEvent
+  | ProcessReadinessEvent;
 
 /** An event before the bus stamps it (`seq`, `at`, `payload` are filled in by the bus). */
 export type EventInput =
@@ -155,7 +170,8 @@ export type EventInput =
   | Omit<RemoteCommunicationEvent, "seq" | "at" | "payload">
   | Omit<SupervisorStateChangeEvent, "seq" | "at" | "payload">
   | Omit<TickEvent, "seq" | "at" | "payload">
-  | Omit<ProcessGroupEvent, "seq" | "at" | "payload">;
+  | Omit<ProcessGroupEvent, "seq" | "at" | "payload">
+  | Omit<ProcessReadinessEvent, "seq" | "at" | "payload">;
 
 /** The exact §6.3 payload text of an event (token sets have no trailing newline; group events do). */
 export function formatPayload(event: EventInput): string {
@@ -193,6 +209,10 @@ export function formatPayload(event: EventInput): string {
     case "PROCESS_GROUP_ADDED":
     case "PROCESS_GROUP_REMOVED":
       return `groupname:${(event as Omit<ProcessGroupEvent, "seq" | "at" | "payload">).groupName}\n`;
+    case "PROCESS_READINESS_CHANGED": {
+      const e = event as Omit<ProcessReadinessEvent, "seq" | "at" | "payload">;
+      return `processname:${e.processName} groupname:${e.groupName} readiness:${e.readiness} liveness:${e.liveness}\n${e.readinessStatus}`;
+    }
   }
 }
 

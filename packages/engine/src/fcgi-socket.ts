@@ -94,6 +94,10 @@ function withUmask<T>(mask: number, run: () => T): T {
  */
 export function checkFcgiSocket(config: FcgiSocketConfig, logger: EngineLogger): void {
   const url = config.socket;
+  // PRIVATE NODE INTERNAL: net._createServerHandle (what the cluster module uses) is the only way to bind and
+  // listen synchronously without libuv starting to accept. Should a Node release drop or change it, the check is
+  // skipped (logged at debug) and the spawn-time creation still reports the failure; the loud signal is
+  // packages/engine/test/node-internals.test.ts, which fails on such a Node.
   const create = (net as unknown as { _createServerHandle?: CreateServerHandle })._createServerHandle;
   if (typeof create !== "function") {
     logger.debug(`cannot check FastCGI socket ${url} early: net._createServerHandle is missing`);

@@ -10,7 +10,7 @@ import { FcgiSocketError } from "./fcgi-errors.js";
 import type { FcgiSocket } from "./fcgi-socket.js";
 import { EventListenerPool } from "./listener-pool.js";
 import type { EngineLogger } from "./logger.js";
-import { splitNamespec } from "./namespec.js";
+import { splitNamespec } from "@tsupervisord/pycompat";
 import type { ProcessOutputPort } from "./output-port.js";
 import type { FcgiSocketPort } from "./ports.js";
 import { ManagedProcess } from "./process.js";
@@ -100,6 +100,11 @@ export class GroupRegistry {
     const { proc } = this.resolve(namespec);
     if (proc === null) throw new SupervisorError("BAD_NAME", namespec);
     return proc;
+  }
+
+  /** A process by group and process name, or undefined (no fault: for lookups that may miss). */
+  find(group: string, name: string): ManagedProcess | undefined {
+    return this.groups.get(group)?.byName.get(name);
   }
 
   /** Active groups in insertion order. */

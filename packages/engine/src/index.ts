@@ -10,6 +10,7 @@ export type {
   Snapshot,
   SubscribeOptions,
   Subscription,
+  ShutdownOptions,
   SupervisorHooks,
   SupervisorOptions,
   ProcessView,
@@ -27,8 +28,8 @@ export {
   SIGNALLABLE_STATES,
   STOPPED_STATES,
   SupervisorStates,
-} from "./states.js";
-export type { ProcessStateCode, ProcessStateName, SupervisorStateName } from "./states.js";
+} from "@tsupervisord/pycompat";
+export type { ProcessStateCode, ProcessStateName, SupervisorStateName } from "@tsupervisord/pycompat";
 export { EVENT_PARENTS, eventMatches, formatPayload, isEventName } from "./events.js";
 export type {
   AbstractEventName,
@@ -37,6 +38,7 @@ export type {
   EventName,
   ProcessCommunicationEvent,
   ProcessGroupEvent,
+  ProcessReadinessEvent,
   ProcessLogEvent,
   ProcessStateEvent,
   ProcessStateEventName,
@@ -45,7 +47,7 @@ export type {
   SupervisorStateChangeEvent,
   TickEvent,
 } from "./events.js";
-export { makeNamespec, splitNamespec } from "./namespec.js";
+export { makeNamespec, splitNamespec } from "@tsupervisord/pycompat";
 export { describeExit, exitStatusOf, parseSignal, signame } from "./signals.js";
 export type { ExitRecord } from "./signals.js";
 export { initialState, transition, EXITED_TOO_QUICKLY } from "./machine.js";
@@ -58,7 +60,7 @@ export {
 } from "@tsupervisord/config";
 export { CommandError, resolveCommand, searchPath, shlexSplit } from "./command.js";
 export type { CommandProblemKind, ResolvedCommand } from "./command.js";
-export { describeProcess, formatLocalStopTime, formatTimedelta } from "./describe.js";
+export { describeProcess, formatLocalStopTime, formatTimedelta } from "@tsupervisord/pycompat";
 export { childEnvironment } from "./spawn.js";
 export type { ListenerStateName } from "./listener-pool.js";
 export { StatsSampler } from "./stats/sampler.js";
@@ -67,3 +69,28 @@ export type { TreeMember, TreeReading } from "./stats/tree.js";
 export type { GovernanceInfo } from "./limits/governor.js";
 export type { CgroupSupport } from "./limits/cgroups.js";
 export { describeRlimits, findPrlimit } from "./limits/rlimits.js";
+export {
+  CONTAINER_EXIT,
+  allExitedCode,
+  essentialEnded,
+  essentialExitCode,
+  processReady,
+} from "./essential.js";
+export type { EssentialConfig, ProcessEndView, StateChangeView } from "./essential.js";
+export { groupShareMs, reserveMs } from "./stop-deadline.js";
+// issue 14: readiness, liveness, depends_on
+export type { NotifyPort, NotifyReceiver } from "./readiness/notify-port.js";
+export { parseNotifyMessage } from "./readiness/notify-port.js";
+export {
+  checkTransition,
+  initialCheckState,
+  readinessOf,
+  checkStatusText,
+  type CheckState,
+  type CheckEvent,
+  type CheckEffect,
+  type CheckRole,
+  type CheckPhase,
+  type ReadinessName,
+} from "./readiness/check-machine.js";
+export { runProbe, LineMatcher, HTTP_READ_LIMIT, EXEC_OUTPUT_LIMIT } from "./readiness/probes.js";

@@ -31,11 +31,11 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): void {
  * SIGTERM every group that still has members, wait up to a short grace for them to go, then SIGKILL the rest.
  * Returns how many groups had leftovers. Runs once, at shutdown: the short wait is bounded, not a polling loop.
  */
-export async function endLeftoverGroupMembers(pgids: Iterable<number>): Promise<number> {
+export async function endLeftoverGroupMembers(pgids: Iterable<number>, graceMs = GRACE_MS): Promise<number> {
   const alive = [...new Set(pgids)].filter((pgid) => pgid > 1 && pgid !== process.pid && groupAlive(pgid));
   if (alive.length === 0) return 0;
   for (const pgid of alive) signalGroup(pgid, "SIGTERM");
-  const deadline = Date.now() + GRACE_MS;
+  const deadline = Date.now() + graceMs;
   let remaining = alive;
   while (remaining.length > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, CHECK_EVERY_MS));

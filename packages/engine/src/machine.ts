@@ -8,7 +8,7 @@ import type { AutoRestart } from "@tsupervisord/config";
 import type { EngineLogLevel } from "./logger.js";
 import { describeExit, signame } from "./signals.js";
 import type { ExitRecord } from "./signals.js";
-import type { ProcessStateName } from "./states.js";
+import type { ProcessStateName } from "@tsupervisord/pycompat";
 
 export const EXITED_TOO_QUICKLY = "Exited too quickly (process log may have details)";
 

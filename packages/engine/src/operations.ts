@@ -5,10 +5,10 @@
 import { SupervisorError, isSupervisorError } from "@tsupervisord/errors";
 import { CommandError, resolveCommand, searchPath } from "./command.js";
 import type { EngineLogger } from "./logger.js";
-import { makeNamespec } from "./namespec.js";
+import { makeNamespec } from "@tsupervisord/pycompat";
 import type { ManagedProcess } from "./process.js";
 import { parseSignal } from "./signals.js";
-import { RUNNING_STATES, SIGNALLABLE_STATES, STOPPED_STATES } from "./states.js";
+import { RUNNING_STATES, SIGNALLABLE_STATES, STOPPED_STATES } from "@tsupervisord/pycompat";
 import type { ProcessResult } from "./types.js";
 import type { ProcessWaiters } from "./waiters.js";
 
@@ -27,9 +27,7 @@ export class ProcessOperations {
 
   /** §5.5 startProcess for one process; resolves once RUNNING (wait) or once the spawn was attempted. */
   async start(proc: ManagedProcess, name: string, wait: boolean): Promise<void> {
-    this.precheckCommand(proc);
-    if (RUNNING_STATES.has(proc.state)) throw new SupervisorError("ALREADY_STARTED", name);
-    if (proc.state === "UNKNOWN") throw new SupervisorError("FAILED", `${name} is in an unknown process state`);
+    this.precheck(proc, name);
     proc.dispatch({ type: "start" });
     if (proc.machine.spawnerr !== null) throw new SupervisorError("SPAWN_ERROR", name);
     if (!wait || proc.state === "RUNNING") return;
@@ -94,6 +92,13 @@ export class ProcessOperations {
       this.deps.logger.info(`waiting for ${proc.name} to stop`);
       proc.lastStopReport = now;
     }
+  }
+
+  /** start's checks before anything moves (also run by issue 14's gated starts): §5.5 step 2, then the state. */
+  precheck(proc: ManagedProcess, name: string): void {
+    this.precheckCommand(proc);
+    if (RUNNING_STATES.has(proc.state)) throw new SupervisorError("ALREADY_STARTED", name);
+    if (proc.state === "UNKNOWN") throw new SupervisorError("FAILED", `${name} is in an unknown process state`);
   }
 
   /** §5.5 step 2: NO_FILE / NOT_EXECUTABLE before any state check. */

@@ -36,3 +36,7 @@ export const realFcgiSockets: FcgiSocketPort = {
   check: checkFcgiSocket,
   open: (config, logger) => new FcgiSocket(config, logger),
 };
+
+// issue 14: the sd_notify port (declared with its parser in readiness/notify-port.ts; the daemon plugs in
+// @tsupervisord/reaper's datagram sockets through SupervisorOptions.notify).
+export type { NotifyPort, NotifyReceiver } from "./readiness/notify-port.js";

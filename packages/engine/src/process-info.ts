@@ -2,17 +2,22 @@
  * The one place a ProcessInfo record is built from a live process. A feature that adds a per-process field adds it
  * to `ProcessInfo` (types.ts) and fills it here.
  */
-import { describeProcess } from "./describe.js";
+import { describeProcess } from "@tsupervisord/pycompat";
 import type { ManagedProcess } from "./process.js";
 import type { GovernanceInfo } from "./limits/governor.js";
 import type { ProcessSample } from "./stats/sampler.js";
 import type { ProcessInfo } from "./types.js";
+import type { ReadinessFields } from "./dependencies/feature.js";
 
-/** `stats`: the sampler's last pass by `group:name` (null: not asked for); `governance`: issue 17's counters. */
+/**
+ * `stats`: the sampler's last pass by `group:name` (null: not asked for); `readiness`: issue 14's fields, built by
+ * the ReadinessFeature (it knows the depends_on waits); `governance`: issue 17's counters.
+ */
 export function buildProcessInfo(
   proc: ManagedProcess,
   stats: ReadonlyMap<string, ProcessSample> | null,
   now: number,
+  readiness: ReadinessFields,
   governance: (key: string) => GovernanceInfo,
 ): ProcessInfo {
   const m = proc.machine;
@@ -43,6 +48,7 @@ export function buildProcessInfo(
     stderrLogfile: proc.sink.stderrLogfile,
     cpuPercent: tree?.cpuPercent ?? null,
     rssBytes: tree?.rssBytes ?? null,
+    ...readiness,
     restarts: proc.restarts,
     lastExit: m.lastExit,
     cpuSeconds: tree?.cpuSeconds ?? null,

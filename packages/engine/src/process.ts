@@ -13,7 +13,9 @@ import { initialState, transition } from "./machine.js";
 import type { ProcessOutputSink } from "./output-port.js";
 import { signame } from "./signals.js";
 import type { RunningChild, SpawnResult } from "./spawn.js";
-import { spawnChild } from "./spawn.js";
+import { childEnvironment, spawnChild } from "./spawn.js";
+import type { NotifyPort } from "./readiness/notify-port.js";
+import { ProcessChecks } from "./readiness/process-checks.js";
 import type { ProcessView } from "./types.js";
 
 export interface ProcessEnvironment {
@@ -26,6 +28,10 @@ export interface ProcessEnvironment {
   onSettled: (process: ManagedProcess) => void;
   /** Issue 17: cgroups, descendant sweep, RSS watchdog (absent in unit tests of the runner alone). */
   governor?: ResourceGovernor;
+  /** issue 14: the sd_notify port (null: notify checks report it unavailable). */
+  notify?: NotifyPort | null;
+  /** issue 14: readiness/liveness of a process changed (publish it, re-check dependency gates). */
+  onChecksChanged?: (process: ManagedProcess) => void;
 }
 
 export function machineConfigOf(config: ProcessConfig): MachineConfig {
@@ -79,6 +85,10 @@ export class ManagedProcess {
   spawnCount = 0;
   /** Incremented per spawn so a late exit of an old child can never reach a newer one. */
   private spawnSerial = 0;
+  /** issue 14: readiness/liveness checks (null when the program has none). */
+  readonly checks: ProcessChecks | null;
+  /** issue 14: a liveness failure asked for stop-then-start; the start follows once STOPPED. */
+  private restartAfterStop = false;
 
   constructor(
     readonly config: ProcessConfig,
@@ -87,6 +97,42 @@ export class ManagedProcess {
     daemonRunning: boolean,
   ) {
     this.machine = initialState(machineConfigOf(config), daemonRunning);
+    this.checks = this.makeChecks();
+  }
+
+  // ---- issue 14: readiness and liveness checks --------------------------------------------------------
+  private makeChecks(): ProcessChecks | null {
+    const r = this.config.readiness;
+    if (r === undefined || (r.readyCheck === null && r.liveCheck === null)) return null;
+    return new ProcessChecks(r, {
+      name: this.config.name,
+      logger: this.env.logger,
+      notify: this.env.notify ?? null,
+      probeContext: () => ({
+        env: childEnvironment(this.config, this.env.daemonEnv, this.env.serverUrl),
+        cwd: this.config.directory,
+      }),
+      changed: () => this.env.onChecksChanged?.(this),
+      restart: () => {
+        if (this.machine.state !== "RUNNING" && this.machine.state !== "STARTING") return;
+        this.restartAfterStop = true;
+        this.dispatch({ type: "stop" });
+      },
+    });
+  }
+
+  /** A stop by hand wins over a liveness restart still in progress (the program stays stopped). */
+  cancelLivenessRestart(): void {
+    this.restartAfterStop = false;
+  }
+
+  /** After a batch: finish a liveness restart once the stop completed (a new stop/start by hand cancels it). */
+  private continueRestart(): void {
+    if (!this.restartAfterStop || this.processing) return;
+    const state = this.machine.state;
+    if (state === "STOPPING") return;
+    this.restartAfterStop = false;
+    if (state === "STOPPED" && this.machine.daemonRunning) this.dispatch({ type: "start" });
   }
 
   get name(): string {
@@ -146,6 +192,7 @@ export class ManagedProcess {
       this.processing = false;
     }
     this.env.onSettled(this);
+    this.continueRestart(); // issue 14
     return first;
   }
 
@@ -176,6 +223,7 @@ export class ManagedProcess {
   dispose(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    this.checks?.dispose(); // issue 14
   }
 
   private apply(effect: Effect): void {
@@ -228,7 +276,14 @@ export class ManagedProcess {
   private spawn(): void {
     const serial = ++this.spawnSerial;
     if (this.config.kind !== "fcgi-program") {
-      this.handleSpawnResult(this.spawnWith(serial, null), serial);
+      // issue 14: a notify check opens the child's socket first (asynchronously), then spawns with NOTIFY_SOCKET.
+      const extraEnv = this.checks?.prepareSpawn() ?? {};
+      if (extraEnv instanceof Promise) {
+        const outcome = extraEnv.then((env): SpawnResult =>
+          serial === this.spawnSerial ? this.spawnWith(serial, null, undefined, env) : { kind: "failed", message: "superseded" },
+        );
+        this.handleSpawnResult({ kind: "deferred", outcome }, serial);
+      } else this.handleSpawnResult(this.spawnWith(serial, null, undefined, extraEnv), serial);
       return;
     }
     const socket = this.fcgiSocket;
@@ -266,28 +321,32 @@ export class ManagedProcess {
    * None) or after the child's exit was processed — after, so an immediate autorestart re-acquires first and the
    * socket stays open across it.
    */
-  private spawnWith(serial: number, lease: FcgiLease | null, stdinFd?: number): SpawnResult {
+  private spawnWith(serial: number, lease: FcgiLease | null, stdinFd?: number, extraEnv?: Record<string, string>): SpawnResult {
     // Issue 17: the child is born in the program's cgroup (the daemon steps in around the synchronous fork).
     const leaveCgroup = this.env.governor?.beforeSpawn(this);
     let result: SpawnResult;
     try {
-      result = this.spawnChildNow(serial, lease, stdinFd);
+      result = this.spawnChildNow(serial, lease, stdinFd, extraEnv);
     } finally {
       leaveCgroup?.();
     }
     return lease === null ? result : releaseOnFailure(result, lease);
   }
 
-  private spawnChildNow(serial: number, lease: FcgiLease | null, stdinFd?: number): SpawnResult {
+  private spawnChildNow(serial: number, lease: FcgiLease | null, stdinFd?: number, extraEnv?: Record<string, string>): SpawnResult {
+    const checks = this.checks;
     return spawnChild({
       config: this.config,
       daemonEnv: this.env.daemonEnv,
       serverUrl: this.env.serverUrl,
       sink: this.sink,
+      ...(extraEnv !== undefined && Object.keys(extraEnv).length > 0 ? { extraEnv } : {}),
+      ...(checks !== null ? { onOutput: (chunk: Buffer) => checks.output(chunk) } : {}), // issue 14: log checks
       onExit: (code, signal) => {
         if (serial === this.spawnSerial) {
           this.child = null;
           this.env.governor?.exited(this, this.machine.state === "STOPPING");
+          checks?.exited(); // issue 14
           this.dispatch({ type: "exited", code, signal });
           this.listenerHooks?.onExit();
         }
@@ -310,6 +369,7 @@ export class ManagedProcess {
         if (this.processGroups.length > RECENT_PROCESS_GROUPS) this.processGroups.shift();
         this.listenerHooks?.onSpawn();
         this.dispatch({ type: "spawned", pid: result.child.pid });
+        this.checks?.spawned(); // issue 14
         break;
       case "failed":
         this.dispatch({ type: "spawn-failed", message: result.message });

@@ -8,12 +8,17 @@ import type { ActiveGroup, GroupRegistry } from "./group-registry.js";
 import { endLeftoverGroupMembers } from "./leftovers.js";
 import type { EngineLogger } from "./logger.js";
 import type { ManagedProcess } from "./process.js";
-import { STOPPED_STATES } from "./states.js";
+import { STOPPED_STATES } from "@tsupervisord/pycompat";
 import type { ProcessWaiters } from "./waiters.js";
+import { StopDeadline, groupWeight } from "./stop-deadline.js";
 
 const SHUTDOWN_REPORT_EVERY_MS = 3000;
 
 export interface ShutdownDeps {
+  /** Container mode's stop deadline (epoch ms, stop-deadline.ts), or null for supervisord's unbounded stop. */
+  deadlineAt: number | null;
+  /** Filled with `name (pid N)` of each process the deadline SIGKILLs. */
+  deadlineKills: string[];
   bus: EventBus;
   registry: GroupRegistry;
   waiters: ProcessWaiters;
@@ -21,10 +26,17 @@ export interface ShutdownDeps {
   now: () => number;
   /** Called for each process object that goes away with its group. */
   onProcessGone: (proc: ManagedProcess) => void;
+  /** issue 14: the start order (depends_on, then priority); groups stop from its end. Default: priority order. */
+  stopOrder?: () => ActiveGroup[];
 }
 
 export async function runShutdown(deps: ShutdownDeps): Promise<void> {
   const { bus, registry, waiters, logger } = deps;
+  const deadline =
+    deps.deadlineAt === null
+      ? null
+      : new StopDeadline(deps.deadlineAt, deps.now, logger, () => registry.processesByPriority(), deps.deadlineKills);
+  deadline?.start();
   bus.publish({ name: "SUPERVISOR_STATE_CHANGE_STOPPING" });
   for (const proc of registry.processesByPriority()) proc.dispatch({ type: "daemon-state", running: false });
   let lastReport = 0;
@@ -40,23 +52,27 @@ export async function runShutdown(deps: ShutdownDeps): Promise<void> {
   };
   const interval = setInterval(report, SHUTDOWN_REPORT_EVERY_MS);
   try {
-    const stopGroups = registry.sorted();
+    const stopGroups = deps.stopOrder?.() ?? registry.sorted();
     while (stopGroups.length > 0) {
       const group = stopGroups[stopGroups.length - 1] as ActiveGroup;
       stopGroupForShutdown(group);
       report();
+      // This group's share of the deadline (its weight, then those of the groups stopped after it).
+      const endShare = deadline?.startGroup(group.processes, stopGroups.map((g) => groupWeight(g.processes)).reverse());
       await waiters.waitAll(group.processes, () => {
         // Like supervisord's loop, keep applying stop_all() so a process that got its pid late is stopped too.
         stopGroupForShutdown(group);
         return group.processes.every((p) => STOPPED_STATES.has(p.state));
       });
+      endShare?.();
       stopGroups.pop();
     }
   } finally {
     clearInterval(interval);
+    deadline?.stop();
   }
   const leaders = registry.all().flatMap((g) => g.processes.flatMap((p) => p.recentProcessGroups));
-  const swept = await endLeftoverGroupMembers(leaders);
+  const swept = await endLeftoverGroupMembers(leaders, deadline === null ? undefined : Math.min(500, deadline.remainingMs() / 2));
   if (swept > 0) logger.info(`ended leftover processes in ${swept} process group(s)`);
   await registry.clear(deps.onProcessGone);
 }

@@ -39,6 +39,10 @@ export interface SpawnSpec {
   onExit: (code: number | null, signal: NodeJS.Signals | null) => void;
   /** Also hand every stdout chunk here (event listeners: the protocol channel), besides the sink. */
   onStdout?: (chunk: Buffer) => void;
+  /** issue 14: every stdout and stderr chunk, as written (log checks). */
+  onOutput?: (chunk: Buffer) => void;
+  /** issue 14: variables set last (NOTIFY_SOCKET, WATCHDOG_USEC). */
+  extraEnv?: Record<string, string>;
   /**
    * fcgi programs (SPN-10): the group's listening socket becomes the child's fd 0 instead of a stdin pipe, so the
    * process has no stdin channel (sendProcessStdin answers NO_FILE, as supervisord's write hits EPIPE).
@@ -99,6 +103,7 @@ const EXEC_ERRNOS = new Set(["ENOENT", "EACCES", "ENOEXEC", "ENOTDIR", "ELOOP", 
 export function spawnChild(spec: SpawnSpec): SpawnResult {
   const { config, sink } = spec;
   const env = childEnvironment(config, spec.daemonEnv, spec.serverUrl);
+  if (spec.extraEnv !== undefined) Object.assign(env, spec.extraEnv);
 
   let resolved;
   try {
@@ -167,7 +172,7 @@ export function spawnChild(spec: SpawnSpec): SpawnResult {
     });
     return { kind: "deferred", outcome };
   }
-  return { kind: "spawned", child: attach(child, sink, config.redirectStderr, spec.onExit, spec.onStdout) };
+  return { kind: "spawned", child: attach(child, sink, config.redirectStderr, spec.onExit, spec.onStdout, spec.onOutput) };
 }
 
 /** SPN-06 texts for pipe/fork failures. */
@@ -218,10 +223,16 @@ function attach(
   redirectStderr: boolean,
   onExit: SpawnSpec["onExit"],
   onStdout?: (chunk: Buffer) => void,
+  onOutput?: (chunk: Buffer) => void,
 ): RunningChild {
   const pid = child.pid as number;
   child.stdout?.pipe(sink.stdout, { end: false });
   if (onStdout !== undefined) child.stdout?.on("data", onStdout);
+  if (onOutput !== undefined) {
+    // issue 14: log checks see the output as written; a second "data" listener does not change the pipe's flow.
+    child.stdout?.on("data", onOutput);
+    child.stderr?.on("data", onOutput);
+  }
   if (!redirectStderr) child.stderr?.pipe(sink.stderr, { end: false });
   let stdinOpen = child.stdin !== null;
   child.stdin?.on("error", () => {
@@ -252,11 +263,24 @@ function attach(
     child.stdin?.destroy();
     onExit(exit.code, exit.signal);
   };
+  // A pipe paused by the sink's backpressure (slow disk, `*_rate_limit`) still holds the child's last output:
+  // the grace period starts over once the sink takes data again, so those bytes are never cut off.
+  const finishUnlessBackpressured = (): void => {
+    const paused = [child.stdout, child.stderr].find((s) => s !== null && !s.readableEnded && s.readableFlowing === false);
+    if (paused === undefined || paused === null) {
+      finish();
+      return;
+    }
+    paused.once("resume", () => {
+      if (grace !== null) clearTimeout(grace);
+      grace = setTimeout(finishUnlessBackpressured, DRAIN_GRACE_MS);
+    });
+  };
   child.once("exit", (code, signal) => {
     exit = { code, signal };
     // Usually 'close' follows at once (both pipes at EOF). If a grandchild keeps them open, stop waiting: like
     // supervisord, read what is there and close our ends.
-    grace = setTimeout(finish, DRAIN_GRACE_MS);
+    grace = setTimeout(finishUnlessBackpressured, DRAIN_GRACE_MS);
   });
   child.once("close", finish);
 

@@ -8,11 +8,12 @@ import { diffGroups } from "@tsupervisord/config";
 import type { Config, GroupConfig, ProcessConfig } from "@tsupervisord/config";
 import { SupervisorError, isSupervisorError } from "@tsupervisord/errors";
 import { EventBus } from "./event-bus.js";
+import type { ExitRecord } from "./signals.js";
 import type { EventInput, SupervisorEvent } from "./events.js";
 import { GroupRegistry } from "./group-registry.js";
 import type { EngineLogger } from "./logger.js";
 import { nullLogger } from "./logger.js";
-import { makeNamespec } from "./namespec.js";
+import { makeNamespec } from "@tsupervisord/pycompat";
 import { ProcessOperations, forEachProcess, forEachProcessSync } from "./operations.js";
 import type { ProcessOutputSink } from "./output-port.js";
 import { procTreePort, realFcgiSockets } from "./ports.js";
@@ -22,13 +23,14 @@ import type { ProcessSample, StatsTarget } from "./stats/sampler.js";
 import type { ManagedProcess, ProcessEnvironment } from "./process.js";
 import { buildProcessInfo } from "./process-info.js";
 import { runShutdown } from "./shutdown.js";
-import { RUNNING_STATES, SIGNALLABLE_STATES, STOPPED_STATES } from "./states.js";
-import type { SupervisorStateName } from "./states.js";
+import { RUNNING_STATES, SIGNALLABLE_STATES, STOPPED_STATES } from "@tsupervisord/pycompat";
+import type { SupervisorStateName } from "@tsupervisord/pycompat";
 import type {
   InfoOptions,
   ProcessInfo,
   ProcessResult,
   ReloadResult,
+  ShutdownOptions,
   Snapshot,
   SubscribeOptions,
   Subscription,
@@ -37,6 +39,7 @@ import type {
   UpdateOutcome,
 } from "./types.js";
 import { ProcessWaiters } from "./waiters.js";
+import { ReadinessFeature } from "./dependencies/feature.js";
 
 /** getProcessInfo(stats) reuses a sampler pass younger than this (a burst of status calls reads /proc once). */
 const STATS_MAX_AGE_MS = 1000;
@@ -52,10 +55,13 @@ export class Supervisor {
   private readonly waiters = new ProcessWaiters();
   private readonly registry: GroupRegistry;
   private readonly ops: ProcessOperations;
+  /** issue 14: depends_on gating and orders, readiness fields and events. */
+  private readonly readiness: ReadinessFeature;
   private currentState: SupervisorStateName = "RUNNING";
   private active: Config;
   private pending: Config;
   private shutdownPromise: Promise<void> | null = null;
+  private deadlineKills: string[] = [];
   private started = false;
 
   constructor(readonly options: SupervisorOptions) {
@@ -81,6 +87,8 @@ export class Supervisor {
       serverUrl: options.serverUrl ?? null,
       onSettled: (proc) => this.settled(proc),
       governor: this.governor,
+      notify: options.notify ?? null, // issue 14
+      onChecksChanged: (proc) => this.checksChanged(proc), // issue 14
     };
     this.registry = new GroupRegistry({
       bus: this.bus,
@@ -93,6 +101,14 @@ export class Supervisor {
       daemonRunning: () => this.currentState === "RUNNING",
     });
     this.ops = new ProcessOperations({ waiters: this.waiters, logger: this.logger, now: this.now, daemonEnv });
+    this.readiness = new ReadinessFeature({
+      ops: this.ops,
+      registry: this.registry,
+      waiters: this.waiters,
+      bus: this.bus,
+      logger: this.logger,
+      daemonRunning: () => this.currentState === "RUNNING",
+    });
   }
 
   /** RUNNING, or SHUTDOWN / RESTARTING once shutdown() began. */
@@ -135,7 +151,10 @@ export class Supervisor {
     // [eventlistener:x] (priority -1) runs instead of a [program:x] (999) of the same name (issue 21 defect 4).
     for (const group of this.active.groups) if (!this.registry.has(group.name)) this.registry.activate(group);
     this.bus.publish({ name: "SUPERVISOR_STATE_CHANGE_RUNNING" });
-    for (const proc of this.registry.processesByPriority()) proc.dispatch({ type: "autostart" });
+    // issue 14: depends_on order (priority breaks ties; without depends_on this is priority order), gated starts.
+    for (const group of this.readiness.groupsInStartOrder()) {
+      for (const proc of group.processes) this.readiness.autostart(proc);
+    }
   }
 
   /**
@@ -153,37 +172,38 @@ export class Supervisor {
   /** §5.5 startProcess: resolves once RUNNING (wait) or once spawned; SupervisorError faults. */
   async startProcess(name: string, wait = true): Promise<void> {
     this.assertRunning();
-    await this.ops.start(this.registry.process(name), name, wait);
+    await this.startOne(this.registry.process(name), name, wait);
   }
 
   async startProcessGroup(name: string, wait = true): Promise<ProcessResult[]> {
     this.assertRunning();
     const procs = this.registry.group(name).processesInConfigOrder;
-    return forEachProcess(procs, (p) => !RUNNING_STATES.has(p.state), (ns, p) => this.ops.start(p, ns, wait), wait);
+    return forEachProcess(procs, (p) => !RUNNING_STATES.has(p.state), (ns, p) => this.startOne(p, ns, wait), wait);
   }
 
   async startAllProcesses(wait = true): Promise<ProcessResult[]> {
     this.assertRunning();
     const procs = this.registry.processesInCallOrder();
-    return forEachProcess(procs, (p) => !RUNNING_STATES.has(p.state), (ns, p) => this.ops.start(p, ns, wait), wait);
+    return forEachProcess(procs, (p) => !RUNNING_STATES.has(p.state), (ns, p) => this.startOne(p, ns, wait), wait);
   }
 
   async stopProcess(name: string, wait = true): Promise<void> {
     this.assertRunning();
-    await this.ops.stop(this.registry.process(name), name, wait);
+    await this.stopOne(this.registry.process(name), name, wait);
   }
 
   async stopProcessGroup(name: string, wait = true): Promise<ProcessResult[]> {
     this.assertRunning();
     const procs = this.registry.group(name).processesInConfigOrder;
-    return forEachProcess(procs, (p) => RUNNING_STATES.has(p.state), (ns, p) => this.ops.stop(p, ns, wait), wait);
+    return forEachProcess(procs, (p) => RUNNING_STATES.has(p.state), (ns, p) => this.stopOne(p, ns, wait), wait);
   }
 
   /** ORD-05: every process is signalled at once (ascending priority order of the calls), then all are awaited. */
   async stopAllProcesses(wait = true): Promise<ProcessResult[]> {
     this.assertRunning();
+    if (wait && this.readiness.hasDependencies()) return this.readiness.stopAllInDependencyOrder(); // issue 14
     const procs = this.registry.processesInCallOrder();
-    return forEachProcess(procs, (p) => RUNNING_STATES.has(p.state), (ns, p) => this.ops.stop(p, ns, wait), wait);
+    return forEachProcess(procs, (p) => RUNNING_STATES.has(p.state), (ns, p) => this.stopOne(p, ns, wait), wait);
   }
 
   /** STP-06: the pid only. `signal` is a name (`HUP`, `SIGHUP`, any case) or a number. */
@@ -219,7 +239,9 @@ export class Supervisor {
    */
   getProcessInfo(name: string, options: InfoOptions = {}): ProcessInfo {
     const proc = this.registry.process(name);
-    return buildProcessInfo(proc, this.sampleStats([proc], options), this.now(), (key) => this.governor.info(key));
+    return buildProcessInfo(proc, this.sampleStats([proc], options), this.now(), this.readiness.info(proc), (key) =>
+      this.governor.info(key),
+    );
   }
 
   /** Sorted by group name, then process name (lexical, like supervisord). */
@@ -227,12 +249,28 @@ export class Supervisor {
     const procs = this.registry.processesByName();
     const stats = this.sampleStats(procs, options);
     const now = this.now();
-    return procs.map((p) => buildProcessInfo(p, stats, now, (key) => this.governor.info(key)));
+    return procs.map((p) => buildProcessInfo(p, stats, now, this.readiness.info(p), (key) => this.governor.info(key)));
+  }
+
+  /**
+   * The pid of a process's current child, 0 when it has none or is gone: for events produced outside the engine
+   * about a process (log and capture events), without building a whole ProcessInfo.
+   */
+  pidOf(group: string, name: string): number {
+    return this.registry.find(group, name)?.pid ?? 0;
   }
 
   /** The output sink of a process (log file paths, clear/reopen) for the daemon's log RPCs. */
   getProcessSink(name: string): ProcessOutputSink {
     return this.registry.process(name).sink;
+  }
+
+  /**
+   * How the process's last child ended (code or signal), null if none has ended yet. Unlike `ProcessInfo.exit`
+   * it is kept after an exit "too quickly" (container mode passes an essential program's last status on).
+   */
+  getLastExit(name: string): ExitRecord | null {
+    return this.registry.process(name).machine.lastExit;
   }
 
   /** The config of an active process. */
@@ -288,14 +326,17 @@ export class Supervisor {
     if (this.registry.has(name)) throw new SupervisorError("ALREADY_ADDED", name);
     this.registry.checkSockets(config);
     const group = this.registry.activate(config);
-    for (const proc of group.processes) proc.dispatch({ type: "autostart" });
+    for (const proc of group.processes) this.readiness.autostart(proc);
   }
 
   removeProcessGroup(name: string): void {
     this.assertRunning();
     const group = this.registry.group(name);
     if (group.processes.some((p) => !STOPPED_STATES.has(p.state))) throw new SupervisorError("STILL_RUNNING", name);
-    this.registry.remove(group, (proc) => this.waiters.forget(proc));
+    this.registry.remove(group, (proc) => {
+      this.waiters.forget(proc);
+      this.readiness.forget(proc);
+    });
     this.bus.publish({ name: "PROCESS_GROUP_REMOVED", groupName: name });
   }
 
@@ -371,22 +412,32 @@ export class Supervisor {
    * Daemon shutdown or restart (§7.9, ORD-04), see shutdown.ts. Resolves when every child is gone and every sink
    * is closed; the groups are then dropped, and start(config) may run again.
    */
-  shutdown(options: { restart?: boolean } = {}): Promise<void> {
+  shutdown(options: ShutdownOptions = {}): Promise<void> {
     if (this.shutdownPromise !== null) return this.shutdownPromise;
     this.currentState = options.restart === true ? "RESTARTING" : "SHUTDOWN";
+    this.deadlineKills = [];
+    this.readiness.clear();
     this.shutdownPromise = runShutdown({
+      deadlineAt: options.deadlineAt ?? null,
+      deadlineKills: this.deadlineKills,
       bus: this.bus,
       registry: this.registry,
       waiters: this.waiters,
       logger: this.logger,
       now: this.now,
       onProcessGone: (proc) => this.waiters.forget(proc),
+      stopOrder: () => this.readiness.groupsInStartOrder(), // issue 14: stopped from the end, dependents first
     }).then(async () => {
       // Issue 17: no sampling after shutdown; pending descendant SIGKILLs now; cgroups killed and removed.
       this.stats.dispose();
       await this.governor.dispose();
     });
     return this.shutdownPromise;
+  }
+
+  /** `name (pid N)` of every process the last shutdown's stop deadline had to SIGKILL. */
+  get stopDeadlineKills(): readonly string[] {
+    return this.deadlineKills;
   }
 
   // ---- events ---------------------------------------------------------------------------------------------
@@ -416,6 +467,21 @@ export class Supervisor {
     // A listener that just became RUNNING may take buffered events (LSN-03).
     if (proc.state === "RUNNING") this.registry.poolOf(proc)?.dispatch();
     this.registry.runHook("processSettled", proc);
+    this.readiness.release(); // issue 14: a state change may meet someone's depends_on
     this.waiters.notify(proc);
+  }
+
+  // ---- issue 14: starts and stops go through the ReadinessFeature (depends_on gating, orders) ---------------
+  private startOne(proc: ManagedProcess, name: string, wait: boolean): Promise<void> {
+    return this.readiness.startOne(proc, name, wait);
+  }
+
+  private stopOne(proc: ManagedProcess, name: string, wait: boolean): Promise<void> {
+    return this.readiness.stopOne(proc, name, wait);
+  }
+
+  private checksChanged(proc: ManagedProcess): void {
+    this.readiness.publish(proc);
+    this.settled(proc);
   }
 }

@@ -5,9 +5,10 @@ import type { ErrorCode } from "@tsupervisord/errors";
 import type { AnyEventName, SupervisorEvent } from "./events.js";
 import type { EngineLogger } from "./logger.js";
 import type { ProcessOutputPort } from "./output-port.js";
+import type { NotifyPort } from "./readiness/notify-port.js";
 import type { FcgiSocketPort, ProcessTreePort } from "./ports.js";
 import type { ExitRecord } from "./signals.js";
-import type { ProcessStateName, SupervisorStateName } from "./states.js";
+import type { ProcessStateName, SupervisorStateName } from "@tsupervisord/pycompat";
 
 export interface SupervisorOptions {
   config: Config;
@@ -26,6 +27,8 @@ export interface SupervisorOptions {
   cgroups?: "auto" | "all" | "off";
   /** Per-subscriber event queue bound (default 10000); see `subscribe()`. */
   eventQueueLimit?: number;
+  /** issue 14: sd_notify sockets for `ready_check = notify` / `live_check = notify` (the daemon plugs reaper's in). */
+  notify?: NotifyPort | null;
   /** Reads process trees for the stats sampler (default: /proc and the programs' cgroups). */
   stats?: ProcessTreePort;
   /** `[fcgi-program:x]` sockets (default: real sockets through a helper process). */
@@ -65,6 +68,20 @@ export interface ProcessInfo {
   cpuPercent: number | null;
   /** Resident memory of the process and all its descendants in bytes; null when not running or not measured. */
   rssBytes: number | null;
+  // ---- issue 14 (beside supervisord's state, never instead of it; not on XML-RPC) ----
+  /** `none` (no ready_check), `pending` (no child), `checking`, `failing` (retries used up, still probing), `ready`. */
+  readiness: string;
+  /** Why (not) ready, e.g. `tcp:127.0.0.1:6379 failed 3 times: connect ECONNREFUSED …`; "" without a check. */
+  readinessStatus: string;
+  /** Same values for live_check (`ready` = passing). */
+  liveness: string;
+  livenessStatus: string;
+  /** Set while a start is held back by depends_on: `waiting for redis:ready (RUNNING, checking …)`. */
+  waitingFor: string;
+  /** The depends_on entries, `program:condition`. */
+  dependsOn: string[];
+  /** The program (`[program:NAME]`) the process belongs to: what depends_on names. */
+  program: string;
   /** Spawns after the first since the daemon started (autorestart, BACKOFF retries, restarts by hand): a
    * tsupervisord extra that supervisord does not have, so never sent over XML-RPC. */
   restarts: number;
@@ -173,4 +190,15 @@ export interface Snapshot {
 export interface InfoOptions {
   /** Read /proc for cpuPercent/rssBytes (default true). */
   stats?: boolean;
+}
+
+/** `Supervisor.shutdown()` options. */
+export interface ShutdownOptions {
+  /** A restart (SIGHUP, Restart RPC): state RESTARTING instead of SHUTDOWN. */
+  restart?: boolean;
+  /**
+   * Container mode's stop deadline (epoch ms): groups get shares of the time left, and whatever is still alive
+   * shortly before it is SIGKILLed and logged (stop-deadline.ts). Absent: supervisord's unbounded stop.
+   */
+  deadlineAt?: number;
 }

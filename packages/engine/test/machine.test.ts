@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Effect, MachineConfig, MachineEvent, MachineState } from "../src/machine.js";
 import { EXITED_TOO_QUICKLY, initialState, transition } from "../src/machine.js";
-import type { ProcessStateName } from "../src/states.js";
+import type { ProcessStateName } from "@tsupervisord/pycompat";
 
 const NOW = 1_700_000_000_000;
 

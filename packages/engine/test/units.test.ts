@@ -6,9 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { CommandError} from "../src/command.js";
 import { resolveCommand, searchPath, shlexSplit } from "../src/command.js";
 import { diffGroups } from "@tsupervisord/config";
-import { describeProcess, formatLocalStopTime, formatTimedelta } from "../src/describe.js";
-import { makeNamespec, splitNamespec } from "../src/namespec.js";
-import { pyRepr } from "../src/pyrepr.js";
+import { describeProcess, formatLocalStopTime, formatTimedelta, makeNamespec, pyRepr, splitNamespec } from "@tsupervisord/pycompat";
 import { describeExit, parseSignal, signame } from "../src/signals.js";
 import { group, proc, program } from "./helpers.js";
 

@@ -7,31 +7,56 @@ import type { ErrorCode } from "./index.js";
 
 export type ResultVerb = "start" | "stop" | "signal" | "clear";
 
-const STOP_SIGNAL_REASONS: Partial<Record<ErrorCode, string>> = {
+/** No words: supervisorctl raises for such a code (start), or prints the fault string (FAILED on stop/signal). */
+const NO_WORDS = {
+  UNKNOWN_METHOD: null,
+  INCORRECT_PARAMETERS: null,
+  BAD_ARGUMENTS: null,
+  SIGNATURE_UNSUPPORTED: null,
+  SHUTDOWN_STATE: null,
+  BAD_NAME: null,
+  BAD_SIGNAL: null,
+  NO_FILE: null,
+  NOT_EXECUTABLE: null,
+  FAILED: null,
+  ABNORMAL_TERMINATION: null,
+  SPAWN_ERROR: null,
+  ALREADY_STARTED: null,
+  NOT_RUNNING: null,
+  SUCCESS: null,
+  ALREADY_ADDED: null,
+  STILL_RUNNING: null,
+  CANT_REREAD: null,
+} as const satisfies Record<ErrorCode, string | null>;
+
+// Total over ErrorCode (spread from NO_WORDS): a new code cannot compile without a decision here.
+const STOP_SIGNAL_REASONS = {
+  ...NO_WORDS,
   BAD_NAME: "no such process",
   BAD_SIGNAL: "bad signal name",
   NOT_RUNNING: "not running",
-};
+} as const satisfies Record<ErrorCode, string | null>;
 
-const REASONS: Record<ResultVerb, Partial<Record<ErrorCode, string>>> = {
+const REASONS: Record<ResultVerb, Readonly<Record<ErrorCode, string | null>>> = {
   start: {
+    ...NO_WORDS,
     BAD_NAME: "no such process",
     NO_FILE: "no such file",
     NOT_EXECUTABLE: "file is not executable",
     ALREADY_STARTED: "already started",
     SPAWN_ERROR: "spawn error",
     ABNORMAL_TERMINATION: "abnormal termination",
-  },
+  } satisfies Record<ErrorCode, string | null>,
   stop: STOP_SIGNAL_REASONS,
   signal: STOP_SIGNAL_REASONS,
-  clear: { BAD_NAME: "no such process", FAILED: "failed" },
+  clear: { ...NO_WORDS, BAD_NAME: "no such process", FAILED: "failed" } satisfies Record<ErrorCode, string | null>,
 };
 
 const SUCCESS_WORD: Record<ResultVerb, string> = { start: "started", stop: "stopped", signal: "signalled", clear: "cleared" };
 
 /** The words in `ERROR (…)` for `code`, or undefined where supervisorctl has none (it then raises). */
 export function resultReason(verb: ResultVerb, code: ErrorCode): string | undefined {
-  return REASONS[verb][code];
+  return REASONS[verb][code] ?? undefined;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import * as fs from "node:fs/promises";
 import { SupervisorError } from "@tsupervisord/errors";
 import { RotatingFile } from "./rotating-file.js";
+import type { RotationPolicy } from "./rotating-file.js";
 import { createSyslogSender } from "./syslog.js";
 import type { SyslogSender } from "./syslog.js";
 import type { ActivityLogger } from "./types.js";
@@ -39,6 +40,8 @@ export interface ActivityLogSettings {
   syslog?: SyslogSender;
   /** Faults of the log file itself (the log never throws). */
   onError?: (err: Error) => void;
+  /** `[supervisord] logfile_rotate`, `_rotate_suffix`, `_compress`, `_maxage` (issue 15). */
+  policy?: RotationPolicy;
 }
 
 export interface ActivityLog extends ActivityLogger {
@@ -53,6 +56,8 @@ export interface ActivityLog extends ActivityLogger {
   readonly file: RotatingFile | null;
   /** CLR-01 (SIGUSR2): close and reopen the file by name. */
   reopen(): Promise<void>;
+  /** `tsctl logrotate --now`: rotate the file at once (no-op for syslog or an empty file). */
+  rotateNow(): Promise<void>;
   /** CLR-03 (`clearLog`): NO_FILE if absent, delete (FAILED on error), reopen with INFO `reopening log file`. */
   clear(): Promise<void>;
   flush(): Promise<void>;
@@ -119,6 +124,7 @@ export function createActivityLog(settings: ActivityLogSettings): ActivityLog {
         maxbytes: settings.logfileMaxbytes,
         backups: settings.logfileBackups,
         ...(settings.onError !== undefined ? { onError: settings.onError } : {}),
+        ...(settings.policy !== undefined ? { policy: settings.policy } : {}),
       });
   const syslog = toSyslog ? (settings.syslog ?? createSyslogSender({ ident: "tsupervisord" })) : null;
   const stdout = settings.nodaemon && !settings.silent ? (settings.stdout ?? process.stdout) : null;
@@ -188,6 +194,9 @@ export function createActivityLog(settings: ActivityLogSettings): ActivityLog {
     },
     file,
     reopen,
+    async rotateNow() {
+      await file?.rotateNow();
+    },
     async clear() {
       if (file === null) throw new SupervisorError("NO_FILE");
       try {

@@ -6,6 +6,7 @@ import type { LogChannelConfig, OutputChannel, ProcessLogEvent } from "./types.j
 /** The part of `@tsupervisord/config`'s `ProcessConfig` the logs need (a ProcessConfig is assignable to it). */
 export interface OutputProcessConfig {
   name: string;
+  groupName?: string;
   kind?: string;
   redirectStderr: boolean;
   stdout: LogChannelConfig;
@@ -22,6 +23,21 @@ export interface ProcessOutputPortOptions<P extends OutputProcessConfig> {
   /** LOG-02: child output goes to the activity log at DEBG when its level is debug or lower. */
   activityLog?: { debug(message: string): void; isLevelEnabled(level: "debug"): boolean };
   syslog?: SyslogSender;
+  /** Framed records (line/json formats, issue 15) carry the child's pid: looked up once per chunk. */
+  pidOf?: (process: P) => number;
+  /** Warnings of the log pipeline (rate-limit drops, ...). */
+  onWarn?: (process: P, message: string, channel: OutputChannel) => void;
+}
+
+/**
+ * The ProcessLogs behind each sink a port created, for what the engine's port does not carry (issue 15:
+ * `tsctl logrotate --now`, rate-limit counters). Weak: a removed group's logs go with its sink.
+ */
+const logsBySink = new WeakMap<object, ProcessLogs>();
+
+/** The ProcessLogs of a sink created by `createProcessOutputPort`, or null. */
+export function processLogsOf(sink: object): ProcessLogs | null {
+  return logsBySink.get(sink) ?? null;
 }
 
 /**
@@ -36,8 +52,13 @@ export function createProcessOutputPort<P extends OutputProcessConfig>(
       const activityLog = options.activityLog;
       const onEvent = options.onEvent;
       const onError = options.onError;
-      return createProcessLogs({
+      const pidOf = options.pidOf;
+      const onWarn = options.onWarn;
+      const logs = createProcessLogs({
         processName: process.name,
+        ...(process.groupName !== undefined ? { groupName: process.groupName } : {}),
+        ...(pidOf !== undefined ? { pid: () => pidOf(process) } : {}),
+        ...(onWarn !== undefined ? { onWarn: (m: string, ch: OutputChannel) => onWarn(process, m, ch) } : {}),
         // CAP-06: an event listener's stdout is its protocol channel, never captured.
         stdout: process.kind === "eventlistener" ? { ...process.stdout, captureMaxbytes: 0 } : process.stdout,
         stderr: process.stderr,
@@ -50,6 +71,8 @@ export function createProcessOutputPort<P extends OutputProcessConfig>(
         ...(activityLog?.isLevelEnabled("debug") ? { debugLog: (m: string) => activityLog.debug(m) } : {}),
         ...(options.syslog !== undefined ? { syslog: options.syslog } : {}),
       });
+      logsBySink.set(logs, logs);
+      return logs;
     },
   };
 }

@@ -7,7 +7,11 @@ import { stripAnsi } from "./strip-ansi.js";
 import { formatOutputForActivityLog } from "./python-repr.js";
 import { sharedSyslog } from "./syslog.js";
 import type { SyslogSender } from "./syslog.js";
-import type { LogChannelConfig, OutputChannel, ProcessLogEvent, WriteCounters } from "./types.js";
+import type { LogChannelConfig, OutputChannel, ProcessLogEvent, RateLimit, WriteCounters } from "./types.js";
+import { LineFramer } from "./pipeline/framing.js";
+import { formatRate, TokenBucket } from "./pipeline/rate-limit.js";
+import { systemClock } from "./rotation/time-trigger.js";
+import type { Clock } from "./rotation/time-trigger.js";
 
 export interface ProcessLogsOptions {
   processName: string;
@@ -32,6 +36,23 @@ export interface ProcessLogsOptions {
   syslog?: SyslogSender;
   /** Buffer bound of each log file writer (default 1 MiB). */
   highWaterMark?: number;
+  /** Group name and current pid, for framed (`line`/`json`) records. */
+  groupName?: string;
+  pid?: () => number;
+  /** Time source for framing, time rotation and rate limits (a fake one in tests). */
+  clock?: Clock;
+  /** Framed formats: a partial line is written (marked) after waiting this long for its newline. Default 1000. */
+  partialFlushMs?: number;
+  /** Rate-limit notices (drops start/stop). */
+  onWarn?: (message: string, channel: OutputChannel) => void;
+}
+
+/** What a channel's rate limit did so far. */
+export interface RateLimitCounters {
+  /** Times the channel waited for tokens (block mode: the child's pipe was paused). */
+  pauses: number;
+  /** Bytes discarded over the limit (drop mode only). */
+  bytesDropped: number;
 }
 
 /** Structurally the engine's `ProcessOutputSink` (engine/src/output-port.ts), plus counters and helpers. */
@@ -48,6 +69,12 @@ export interface ProcessLogs {
   prepare(): void;
   /** Bytes written/dropped/rotated away per channel (null when the channel has no file). */
   counters(): { stdout: WriteCounters | null; stderr: WriteCounters | null };
+  /** Rate-limit counters per channel (null without `*_rate_limit`). */
+  rateLimits(): { stdout: RateLimitCounters | null; stderr: RateLimitCounters | null };
+  /** `tsctl logrotate --now`: rotate the current files at once (regular, non-empty files only). */
+  rotateNow(): Promise<void>;
+  /** Every file path written per channel (the first is the primary log; extra destinations follow). */
+  readonly destinations: { stdout: string[]; stderr: string[] };
   /** CAP-04 (fixed): release bytes held back as a possible partial capture token; call when the child exits. */
   flushPending(): void;
   /** Resolves when everything accepted so far has reached the files. */
@@ -68,12 +95,19 @@ const EVENT_TYPES = {
 /** One output channel: ANSI stripping, capture splitting, events, file, syslog, debug log. */
 class ChannelPipeline {
   readonly logfile: string | null;
-  private current: RotatingFile | null = null;
-  private readonly makeFile: (() => RotatingFile) | null;
+  /** The primary log and any extra destinations (`stdout_logfile = a, b`). */
+  readonly paths: string[];
+  private current: RotatingFile[] | null = null;
+  private readonly makeFiles: (() => RotatingFile[]) | null;
+  private readonly framer: LineFramer | null;
+  private partialTimer: unknown = null;
+  /** When the partial line now held began to wait for its newline. */
+  private partialSince = 0;
+  private readonly clock: Clock;
+  /** Files that asked the writer to wait for 'drain' during the current feed. */
+  private full: RotatingFile[] = [];
   private readonly capture: { splitter: CaptureSplitter; buffer: BoundedBuffer } | null;
   private readonly emitStep: (step: CaptureStep) => void;
-  /** Set during a feed when the file asked the writer to wait for 'drain'. */
-  private mustWait = false;
 
   constructor(
     private readonly channel: OutputChannel,
@@ -87,20 +121,45 @@ class ChannelPipeline {
         : logfile.kind === "file"
           ? logfile.path
           : null;
-    const path = this.logfile;
-    this.makeFile =
-      path === null
+    const ext = config.ext;
+    this.clock = options.clock ?? systemClock;
+    // `*_logfile=NONE` with `*_logfile_also=/dev/stdout`: only the extra destinations (tail has no file).
+    this.paths = [...(this.logfile === null ? [] : [this.logfile]), ...(ext?.destinations ?? [])];
+    const clock = this.clock;
+    const policy =
+      ext === undefined
+        ? undefined
+        : { rotate: ext.rotate, suffix: ext.suffix, compress: ext.compress, maxageMs: ext.maxageMs, clock };
+    const paths = this.paths;
+    this.makeFiles =
+      paths.length === 0
         ? null
         : () =>
-            new RotatingFile({
-              path,
-              maxbytes: config.maxbytes,
-              backups: config.backups,
-              // LOG-07: AUTO logs are private to the daemon's user; explicit ones follow the umask (LOG-09).
-              mode: logfile.kind === "auto" ? 0o600 : 0o666,
-              ...(options.highWaterMark !== undefined ? { highWaterMark: options.highWaterMark } : {}),
-              onError: (err) => options.onError?.(err, channel),
-            });
+            paths.map(
+              (path) =>
+                new RotatingFile({
+                  path,
+                  maxbytes: config.maxbytes,
+                  backups: config.backups,
+                  // LOG-07: AUTO logs are private to the daemon's user; explicit ones follow the umask (LOG-09).
+                  mode: logfile.kind === "auto" ? 0o600 : 0o666,
+                  ...(options.highWaterMark !== undefined ? { highWaterMark: options.highWaterMark } : {}),
+                  onError: (err) => options.onError?.(err, channel),
+                  ...(policy !== undefined ? { policy } : {}),
+                }),
+            );
+    this.framer =
+      ext === undefined || ext.format === "raw"
+        ? null
+        : new LineFramer({
+            format: ext.format,
+            name: options.processName,
+            group: options.groupName ?? options.processName,
+            stream: channel,
+            pid: options.pid ?? (() => 0),
+            now: () => clock.now(),
+            maxLineBytes: ext.maxLineBytes,
+          });
     // LOG-07: AUTO files are created with the group; explicit ones at the first spawn (`open()`), as supervisord
     // creates them with the process's dispatchers.
     if (logfile.kind === "auto") this.open();
@@ -112,27 +171,56 @@ class ChannelPipeline {
     this.emitStep = (step) => this.handleStep(step);
   }
 
-  /** The log file once it exists (null before the first spawn for an explicit file, or with NONE). */
+  /** The primary log file once it exists (null before the first spawn for an explicit file, or with NONE). */
   get file(): RotatingFile | null {
-    return this.current;
+    return this.current?.[0] ?? null;
   }
 
-  /** Create the log file if it does not exist yet; returns it (null with NONE). */
+  /** Every file of the channel (primary first), [] before they exist. */
+  get files(): RotatingFile[] {
+    return this.current ?? [];
+  }
+
+  /** Create the log files if they do not exist yet; returns the primary one (null with NONE). */
   open(): RotatingFile | null {
-    if (this.current === null && this.makeFile !== null) this.current = this.makeFile();
-    return this.current;
+    if (this.current === null && this.makeFiles !== null) this.current = this.makeFiles();
+    return this.file;
   }
 
-  /** Process one chunk; returns true when the caller must wait for the file's 'drain' before the next one. */
-  feed(chunk: Buffer): boolean {
-    this.mustWait = false;
+  /** Process one chunk; returns the files the caller must wait on ('drain') before the next one. */
+  feed(chunk: Buffer): RotatingFile[] {
+    this.full = [];
     if (this.capture === null) this.log(chunk, false);
     else this.capture.splitter.feed(chunk, this.emitStep);
-    return this.mustWait;
+    return this.full;
   }
 
   flushPending(): void {
     this.capture?.splitter.flushHeld(this.emitStep);
+    // The output ended: a framed partial line is written now (marked), not lost.
+    this.cancelPartialTimer();
+    if (this.framer !== null) this.writeOut(this.framer.flushAll());
+  }
+
+  /** Stop the partial-line timer (close). */
+  stop(): void {
+    this.cancelPartialTimer();
+  }
+
+  private cancelPartialTimer(): void {
+    if (this.partialTimer !== null) this.clock.clearTimeout(this.partialTimer);
+    this.partialTimer = null;
+  }
+
+  /** Write bytes (framed records or raw) to every destination, noting the ones that are full. */
+  private writeOut(bufs: Buffer[]): void {
+    if (bufs.length === 0) return;
+    this.open();
+    for (const file of this.files) {
+      let ok = true;
+      for (const b of bufs) ok = file.write(b) && ok;
+      if (!ok && !this.full.includes(file)) this.full.push(file);
+    }
   }
 
   clearCapture(): void {
@@ -158,8 +246,15 @@ class ChannelPipeline {
       this.capture?.buffer.write(data);
     } else {
       // The file writer keeps a reference to the chunk until written: hand it a buffer nobody else reuses.
-      const file = this.open();
-      if (file !== null && !file.write(data)) this.mustWait = true;
+      if (this.framer === null) this.writeOut([data]);
+      else {
+        const waitingBefore = this.framer.pendingBytes;
+        const records = this.framer.push(data);
+        // Any record written means the held bytes (if any) are a new partial line: its wait starts now.
+        if (records.length > 0 || waitingBefore === 0) this.partialSince = this.clock.now();
+        this.writeOut(records);
+        this.armPartialTimer();
+      }
       if (this.config.syslog) this.sendToSyslog(data);
     }
     this.options.debugLog?.(formatOutputForActivityLog(this.options.processName, this.channel, data));
@@ -167,6 +262,26 @@ class ChannelPipeline {
     if (this.config.eventsEnabled) {
       this.options.onEvent?.({ type: EVENT_TYPES[this.channel].log, channel: this.channel, data });
     }
+  }
+
+  /**
+   * A partial line waits at most partialFlushMs for its newline: one timer while one is held (no tick). When it
+   * fires for a partial that began later than the one it was armed for, it is armed again for the rest.
+   */
+  private armPartialTimer(): void {
+    const framer = this.framer;
+    if (framer === null || framer.pendingBytes === 0 || this.partialTimer !== null) return;
+    const limit = this.options.partialFlushMs ?? 1000;
+    const due = this.partialSince + limit - this.clock.now();
+    this.partialTimer = this.clock.setTimeout(() => {
+      this.partialTimer = null;
+      if (framer.pendingBytes === 0) return;
+      if (this.clock.now() - this.partialSince < limit) {
+        this.armPartialTimer();
+        return;
+      }
+      this.writeOut(framer.flushPartial());
+    }, Math.max(0, due));
   }
 
   /** LOG-10: one syslog message per line, `<process name> <line>`, the trailing newline removed. */
@@ -179,19 +294,58 @@ class ChannelPipeline {
 
 /** The Writable the engine pipes a child pipe into: waits for the file's drain, so the pipe gets paused. */
 class ChannelWriter extends Writable {
-  constructor(private readonly pipeline: ChannelPipeline | null) {
+  readonly limitCounters: RateLimitCounters | null;
+  private readonly bucket: TokenBucket | null;
+  private dropping = 0;
+
+  constructor(
+    private readonly pipeline: ChannelPipeline | null,
+    private readonly channel: OutputChannel,
+    private readonly limit: RateLimit | null,
+    private readonly clock: Clock,
+    private readonly onWarn: ((message: string, channel: OutputChannel) => void) | undefined,
+  ) {
     super({ highWaterMark: 64 * 1024 });
     // Never crash the daemon (e.g. a write after close() from a late pipe): faults are reported elsewhere.
     this.on("error", () => {});
+    this.bucket = limit === null || limit === undefined ? null : new TokenBucket(limit, clock);
+    this.limitCounters = this.bucket === null ? null : { pauses: 0, bytesDropped: 0 };
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+  override _write(chunk: Buffer, encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     const pipeline = this.pipeline;
-    if (pipeline === null || !pipeline.feed(chunk) || pipeline.file === null) {
+    if (pipeline === null) {
       callback();
       return;
     }
-    pipeline.file.once("drain", () => callback());
+    // Empty writes are flush markers, not output: they never wait for nor spend tokens.
+    if (chunk.length > 0 && this.bucket !== null && this.limit !== null && this.limitCounters !== null) {
+      const wait = this.bucket.take(chunk.length);
+      if (wait > 0 && this.limit.action === "drop") {
+        if (this.dropping === 0) this.onWarn?.(`output over ${formatRate(this.limit.bytesPerSecond)}: dropping (rate_limit_action=drop)`, this.channel);
+        this.dropping += chunk.length;
+        this.limitCounters.bytesDropped += chunk.length;
+        callback();
+        return;
+      }
+      if (wait > 0) {
+        // Not accepting the chunk yet is the backpressure: the pipe fills and the child blocks in write().
+        this.limitCounters.pauses += 1;
+        this.clock.setTimeout(() => this._write(chunk, encoding, callback), wait);
+        return;
+      }
+      if (this.dropping > 0) {
+        this.onWarn?.(`dropped ${this.dropping} bytes over ${formatRate(this.limit.bytesPerSecond)}`, this.channel);
+        this.dropping = 0;
+      }
+    }
+    const full = pipeline.feed(chunk);
+    if (full.length === 0) {
+      callback();
+      return;
+    }
+    let waiting = full.length;
+    for (const file of full) file.once("drain", () => (--waiting === 0 ? callback() : undefined));
   }
 }
 
@@ -204,9 +358,16 @@ export function createProcessLogs(options: ProcessLogsOptions): ProcessLogs {
   // LOG-04: with redirect_stderr there is no stderr log; the stderr writer only discards.
   const stderrPipeline = options.redirectStderr ? null : new ChannelPipeline("stderr", options.stderr, options);
   const pipelines = [stdoutPipeline, stderrPipeline].filter((p): p is ChannelPipeline => p !== null);
-  const files = (): RotatingFile[] => pipelines.map((p) => p.file).filter((f): f is RotatingFile => f !== null);
-  const stdout = new ChannelWriter(stdoutPipeline);
-  const stderr = new ChannelWriter(stderrPipeline);
+  const files = (): RotatingFile[] => pipelines.flatMap((p) => p.files);
+  const clock = options.clock ?? systemClock;
+  const stdout = new ChannelWriter(stdoutPipeline, "stdout", options.stdout.ext?.rateLimit ?? null, clock, options.onWarn);
+  const stderr = new ChannelWriter(
+    stderrPipeline,
+    "stderr",
+    stderrPipeline === null ? null : (options.stderr.ext?.rateLimit ?? null),
+    clock,
+    options.onWarn,
+  );
 
   const flushWriter = (w: Writable) =>
     new Promise<void>((resolve) => {
@@ -231,6 +392,11 @@ export function createProcessLogs(options: ProcessLogsOptions): ProcessLogs {
       stdout: stdoutPipeline.file?.counters ?? null,
       stderr: stderrPipeline?.file?.counters ?? null,
     }),
+    rateLimits: () => ({ stdout: stdout.limitCounters, stderr: stderr.limitCounters }),
+    destinations: { stdout: stdoutPipeline.paths, stderr: stderrPipeline?.paths ?? [] },
+    async rotateNow() {
+      await Promise.all(files().map((f) => f.rotateNow()));
+    },
     flushPending: () => {
       for (const p of pipelines) p.flushPending();
     },
@@ -243,6 +409,7 @@ export function createProcessLogs(options: ProcessLogsOptions): ProcessLogs {
       await Promise.all(files().map((f) => f.reopen()));
     },
     async close() {
+      for (const p of pipelines) p.stop();
       await flush();
       stdout.end();
       stderr.end();

@@ -4,7 +4,21 @@ import * as nodePath from "node:path";
 import type { FileHandle } from "node:fs/promises";
 import { asError, errnoCode } from "./errors.js";
 import { registerWriter, unregisterWriter, type LogWriterLink, type WriterFollower } from "./log-registry.js";
-import type { WriteCounters } from "./types.js";
+import type { RotateSpec, WriteCounters } from "./types.js";
+import { Archiver } from "./rotation/archive.js";
+import { systemClock, TimeTrigger } from "./rotation/time-trigger.js";
+import { daemonStdStream, writeToStream } from "./pipeline/std-stream.js";
+import type { Clock } from "./rotation/time-trigger.js";
+
+/** Extension rotation options (`*_logfile_rotate`, `_rotate_suffix`, `_compress`, `_maxage`); absent = supervisord's. */
+export interface RotationPolicy {
+  rotate: RotateSpec;
+  suffix: "number" | "date";
+  compress: "none" | "gzip";
+  maxageMs: number;
+  /** Injected in tests (a fake clock drives time rotation and date names). */
+  clock?: Clock;
+}
 
 export interface RotatingFileOptions {
   path: string;
@@ -18,6 +32,8 @@ export interface RotatingFileOptions {
   highWaterMark?: number;
   /** Faults (open failures, ENOSPC, ...) are reported here, never thrown or emitted as 'error'. */
   onError?: (err: Error) => void;
+  /** Time rotation, date names, compression, retention (see rotation/). */
+  policy?: RotationPolicy;
 }
 
 /**
@@ -157,6 +173,8 @@ export class RotatingFile extends Writable implements LogWriterLink {
   private readonly mode: number;
   private readonly onErrorCallback: ((err: Error) => void) | undefined;
   private fd: number | null = null;
+  /** `/dev/stdout` when the daemon's stdout is a socket (cannot be opened by name): its own stream. */
+  private stream: NodeJS.WritableStream | null = null;
   /** Current size of the open file (the append position). */
   private position = 0;
   /** Regular files rotate; character devices and pipes (ROT-05) are written without seeking or rotating. */
@@ -167,6 +185,13 @@ export class RotatingFile extends Writable implements LogWriterLink {
   private shutDown = false;
   private chain: Promise<void> = Promise.resolve();
   private readonly stats: WriteCounters = { bytesWritten: 0, bytesDropped: 0, bytesRotatedAway: 0, rotations: 0 };
+  /** False when `*_logfile_rotate` names only a time trigger: maxbytes is then not a trigger. */
+  private readonly sizeTrigger: boolean;
+  private readonly archiver: Archiver | null;
+  private readonly timeTrigger: TimeTrigger | null;
+  private readonly clock: Clock;
+  /** When the current file was opened: a size rotation names the file after the period it started in. */
+  private openedAt = 0;
   private readonly followers = new Set<Follower>();
   private registered = true;
 
@@ -177,8 +202,29 @@ export class RotatingFile extends Writable implements LogWriterLink {
     this.backups = Math.max(0, options.backups);
     this.mode = options.mode ?? 0o666;
     this.onErrorCallback = options.onError;
+    const policy = options.policy;
+    this.sizeTrigger = policy?.rotate.size ?? true;
+    const clock = policy?.clock ?? systemClock;
+    this.clock = clock;
+    this.archiver =
+      policy === undefined
+        ? null
+        : new Archiver({
+            path: this.path,
+            backups: this.backups,
+            suffix: policy.suffix,
+            compress: policy.compress,
+            maxageMs: policy.maxageMs,
+            time: policy.rotate.time,
+            clock,
+            report: (err) => this.report(err),
+          });
+    const time = policy?.rotate.time ?? null;
+    this.timeTrigger =
+      time === null ? null : new TimeTrigger(time, clock, (ended) => void this.exclusive(() => this.rotateIfUsed(ended)));
     this.ready = this.exclusive(() => this.openFile("a"));
     registerWriter(this.path, this);
+    this.timeTrigger?.start();
   }
 
   /**
@@ -197,7 +243,25 @@ export class RotatingFile extends Writable implements LogWriterLink {
   }
 
   get counters(): Readonly<WriteCounters> {
-    return { ...this.stats };
+    return { ...this.stats, bytesRotatedAway: this.stats.bytesRotatedAway + (this.archiver?.bytesRotatedAway ?? 0) };
+  }
+
+  /** When the next time rotation is due (ms since the epoch), or null without a time trigger. */
+  get nextRotationAt(): number | null {
+    return this.timeTrigger?.nextAt ?? null;
+  }
+
+  /**
+   * `tsctl logrotate --now`: rotate at once as the configured triggers would (a regular, non-empty file only;
+   * devices and pipes never rotate). Resolves once the file is renamed and reopened.
+   */
+  rotateNow(): Promise<void> {
+    return this.exclusive(() => this.rotateIfUsed(null));
+  }
+
+  /** Settles when queued compression and retention jobs are done (tests, shutdown). */
+  archived(): Promise<void> {
+    return this.archiver?.idle() ?? Promise.resolve();
   }
 
   get bytesWritten(): number {
@@ -210,13 +274,15 @@ export class RotatingFile extends Writable implements LogWriterLink {
 
   /** True while the file is open (false after an open failure, until a successful reopen). */
   get isOpen(): boolean {
-    return this.fd !== null;
+    return this.fd !== null || this.stream !== null;
   }
 
   /** CLR-01: close and reopen the file by name (after an external logrotate, or to retry after a fault). */
   reopen(): Promise<void> {
     return this.exclusive(async () => {
       if (this.shutDown) return;
+      // An open device or pipe is the same after a reopen; a FIFO whose reader went away would block the open.
+      if ((this.fd !== null || this.stream !== null) && !this.seekable) return;
       await this.closeFile();
       await this.openFile("a");
       await this.announceGeneration();
@@ -227,6 +293,9 @@ export class RotatingFile extends Writable implements LogWriterLink {
   clear(): Promise<void> {
     return this.exclusive(async () => {
       if (this.shutDown) return;
+      // A device or pipe (`/dev/stdout`) has nothing to clear, and is never deleted (as root that would remove
+      // /dev/stdout itself) nor reopened (a FIFO without a reader would block the open).
+      if ((this.fd !== null || this.stream !== null) && !this.seekable) return;
       await this.closeFile();
       try {
         await ignoreEnoent(fs.promises.unlink(this.path));
@@ -242,12 +311,14 @@ export class RotatingFile extends Writable implements LogWriterLink {
   close(): Promise<void> {
     this.shutDown = true;
     this.retire();
-    if (this.writableFinished || this.destroyed) return this.exclusive(() => this.closeFile());
-    return new Promise((resolve) => {
+    this.timeTrigger?.stop();
+    // Compression and retention already queued finish before the writer counts as closed.
+    if (this.writableFinished || this.destroyed) return this.exclusive(() => this.closeFile()).then(() => this.archived());
+    return new Promise<void>((resolve) => {
       this.once("finish", () => resolve());
       this.once("close", () => resolve());
       if (!this.writableEnded) this.end();
-    });
+    }).then(() => this.archived());
   }
 
   /** Resolves when everything written so far has reached the file (or been dropped and counted). */
@@ -271,12 +342,14 @@ export class RotatingFile extends Writable implements LogWriterLink {
   override _final(callback: (error?: Error | null) => void): void {
     this.shutDown = true;
     this.retire();
+    this.timeTrigger?.stop();
     void this.exclusive(() => this.closeFile()).then(() => callback());
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.shutDown = true;
     this.retire();
+    this.timeTrigger?.stop();
     void this.exclusive(() => this.closeFile()).then(() => callback(error));
   }
 
@@ -334,9 +407,18 @@ export class RotatingFile extends Writable implements LogWriterLink {
         this.position = 0;
       }
       this.fd = fd;
+      this.openedAt = this.clock.now();
       this.failing = false;
     } catch (err) {
       this.fd = null;
+      const std = errnoCode(err) === "ENXIO" ? daemonStdStream(this.path) : null;
+      if (std !== null) {
+        this.stream = std;
+        this.seekable = false;
+        this.position = 0;
+        this.failing = false;
+        return;
+      }
       this.report(err);
     }
   }
@@ -344,6 +426,7 @@ export class RotatingFile extends Writable implements LogWriterLink {
   private async closeFile(): Promise<void> {
     const fd = this.fd;
     this.fd = null;
+    this.stream = null;
     if (fd !== null) await closeAsync(fd);
   }
 
@@ -352,7 +435,7 @@ export class RotatingFile extends Writable implements LogWriterLink {
   }
 
   private async writeChunks(bufs: Buffer[]): Promise<void> {
-    if (!this.seekable || this.maxbytes === 0) {
+    if (!this.seekable || this.maxbytes === 0 || !this.sizeTrigger) {
       await this.writeGroup(bufs);
       return;
     }
@@ -377,6 +460,20 @@ export class RotatingFile extends Writable implements LogWriterLink {
     const bytes = totalLength(bufs);
     if (bytes === 0) return;
     const fd = this.fd;
+    if (fd === null && this.stream !== null) {
+      const err = await writeToStream(this.stream, bufs);
+      if (err === null) {
+        this.stats.bytesWritten += bytes;
+        this.failing = false;
+      } else {
+        this.drop(bytes);
+        if (!this.failing) {
+          this.failing = true;
+          this.report(err);
+        }
+      }
+      return;
+    }
     if (fd === null) {
       this.drop(bytes);
       return;
@@ -400,16 +497,35 @@ export class RotatingFile extends Writable implements LogWriterLink {
     }
   }
 
+  /** Time trigger / on demand: rotate a regular file that has content (an empty period leaves no file). */
+  private async rotateIfUsed(endedLabel: string | null): Promise<void> {
+    if (this.shutDown || this.fd === null || !this.seekable || this.position === 0) return;
+    await this.rotate(endedLabel);
+  }
+
   /**
    * ROT-02/ROT-03: shift backups (`.1` newest), move the file to `.1`, reopen it truncated. The path never goes
    * missing on the way (a reader that looks in between would see NO_FILE / a 404 / an empty tail): the current
    * file is hard-linked to `.1` and a new empty file is renamed over the path, both atomic. Where hard links are
    * not possible the classic rename-then-create is used.
+   * With date names or gzip (issue 15) the file is renamed aside by the archiver instead (the path is missing
+   * for the moment between that rename and the new file's creation; followers are handed the new file).
    */
-  private async rotate(): Promise<void> {
+  private async rotate(endedLabel: string | null = null): Promise<void> {
     const size = this.position;
     await this.closeFile();
     this.stats.rotations += 1;
+    if (this.archiver?.replacesClassicRotation === true) {
+      try {
+        await this.archiver.moveAside(endedLabel, this.openedAt);
+      } catch (err) {
+        if (errnoCode(err) === "ENOENT") this.report(new Error(`log file ${this.path} was removed while open; recreating it`));
+        else this.report(err);
+      }
+      await this.openFile("w");
+      await this.announceGeneration();
+      return;
+    }
     let replaced = false;
     try {
       if (this.backups > 0) {
@@ -431,6 +547,7 @@ export class RotatingFile extends Writable implements LogWriterLink {
     }
     if (!replaced) await this.openFile("w");
     await this.announceGeneration();
+    this.archiver?.afterClassicRotation();
   }
 
   /** The current file becomes `.1` and a new empty file takes its path; true when the new file is open. */

@@ -13,6 +13,45 @@ export interface LogChannelConfig {
   captureMaxbytes: number;
   eventsEnabled: boolean;
   syslog: boolean;
+  /**
+   * Extension keys (`*_logfile_rotate`, `*_log_format`, several destinations, ...). Absent means supervisord's
+   * behaviour exactly: size rotation to `.1…N`, raw bytes, one file.
+   */
+  ext?: LogChannelExtensions;
+}
+
+/** `*_log_format`: raw bytes (supervisord), or one framed record per line. */
+export type LogFormat = "raw" | "line" | "json";
+
+/** The time part of `*_logfile_rotate`: midnight, every hour, or every day at HH:MM (local time). */
+export type RotateTime = { kind: "daily" } | { kind: "hourly" } | { kind: "at"; hour: number; minute: number };
+
+/** `*_logfile_rotate`: which triggers rotate the file (`size` = supervisord's maxbytes rule). */
+export interface RotateSpec {
+  size: boolean;
+  time: RotateTime | null;
+}
+
+/** `*_rate_limit`: a token bucket per channel; `block` pauses the child's pipe, `drop` discards and counts. */
+export interface RateLimit {
+  bytesPerSecond: number;
+  burstBytes: number;
+  action: "block" | "drop";
+}
+
+export interface LogChannelExtensions {
+  /** Further destinations after the first (`stdout_logfile = /var/log/app.log, /dev/stdout`), absolute paths. */
+  destinations: string[];
+  rotate: RotateSpec;
+  /** Rotated names: supervisord's `.1…N`, or the period's date (`app.log.2026-12-04`). */
+  suffix: "number" | "date";
+  compress: "none" | "gzip";
+  /** Rotated files older than this are deleted (0 = kept). */
+  maxageMs: number;
+  format: LogFormat;
+  /** Framed formats: a line longer than this is split into marked pieces. */
+  maxLineBytes: number;
+  rateLimit: RateLimit | null;
 }
 
 export type OutputChannel = "stdout" | "stderr";

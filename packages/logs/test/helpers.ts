@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -37,5 +38,20 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, timeo
 export async function writeEach(w: NodeJS.WritableStream, chunks: Array<string | Buffer>): Promise<void> {
   for (const chunk of chunks) {
     await new Promise<void>((resolve, reject) => w.write(chunk, (err) => (err ? reject(err) : resolve())));
+  }
+}
+
+/** Whether this process may mount a small tmpfs (root with CAP_SYS_ADMIN): the full-disk tests need one. */
+export function canMountTmpfs(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsup-mount-probe-"));
+  try {
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=16k", "tmpfs", dir], { stdio: "ignore" });
+    execFileSync("umount", [dir], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -23,6 +23,14 @@ export function processInfo(name: string, group = name): ProcessInfo {
     cpuPercent: 12.5,
     // Past 2^32, to prove int64 survives as a JS number.
     rssBytes: 6_000_000_000,
+    // issue 14's fields (20-26), so their round trip is proven too
+    readiness: "ready",
+    readinessStatus: "tcp:127.0.0.1:6379 passed",
+    liveness: "none",
+    livenessStatus: "",
+    waitingFor: "",
+    dependsOn: ["redis:ready", "migrate:completed"],
+    program: name,
     // Issue 17 fields (30-37): an optional fds and a nested limits message make the round trip too.
     cpuSeconds: 81.25,
     fds: 12,
@@ -94,6 +102,11 @@ export function echoService(calls: Set<MethodName> = new Set()): SupervisorHandl
       calls.add("tailProcessLogFollow");
       yield { data: Buffer.from(`${req.name} ${req.channel} ${req.tailBytes ?? "default"}`) };
       yield { data: Buffer.from("==> File truncated <==\n"), truncated: true };
+    },
+    rotateLogs: (req) => seen("rotateLogs", { results: results(req.names.join(","), req.now) }),
+    async *readProcessLogSince(req) {
+      calls.add("readProcessLogSince");
+      yield { data: Buffer.from(`${req.name} ${req.channel} ${req.sinceMs}`) };
     },
     async *tailMainLogFollow(req) {
       calls.add("tailMainLogFollow");

@@ -70,6 +70,10 @@ async function exerciseEveryMethod(client: SupervisorClient): Promise<void> {
     ["==> File truncated <==\n", true],
   ]);
   expect((await collect(client.tailMainLogFollow())).map((c) => c.data.toString())).toEqual(["main default"]);
+  const rotated = await client.rotateLogs({ names: ["a", "g:*"], now: true });
+  expect(rotated.results.map((r) => r.group)).toEqual(["a,g:*", "a,g:*"]);
+  const since = await collect(client.readProcessLogSince({ name: "a", channel: 1, sinceMs: 1_764_860_400_000 }));
+  expect(since.map((c) => c.data.toString())).toEqual(["a 1 1764860400000"]);
   const events = await collect(client.watch({ includeStats: true }));
   expect(events.map((e) => e.event?.$case)).toEqual([
     "snapshot",
@@ -106,6 +110,6 @@ describe("every RPC round-trips (RPC-API shapes, spec §5.3/§5.4)", () => {
 
   it("reached every method of the service", () => {
     expect([...calls].sort()).toEqual([...CLIENT_METHODS].sort());
-    expect(CLIENT_METHODS.filter(isStreamMethod).sort()).toEqual(["tailMainLogFollow", "tailProcessLogFollow", "watch"]);
+    expect(CLIENT_METHODS.filter(isStreamMethod).sort()).toEqual(["readProcessLogSince", "tailMainLogFollow", "tailProcessLogFollow", "watch"]);
   });
 });

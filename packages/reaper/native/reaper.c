@@ -111,6 +111,9 @@ static napi_value is_child_subreaper(napi_env env, napi_callback_info info) {
   return v;
 }
 
+/* notify.c (issue 14): the sd_notify datagram receiver. */
+napi_value notify_register(napi_env env, napi_value exports);
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"reap", NULL, reap, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -118,7 +121,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"isChildSubreaper", NULL, is_child_subreaper, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
-  return exports;
+  return notify_register(env, exports);
 }
 
 NAPI_MODULE_INIT() { return init(env, exports); }

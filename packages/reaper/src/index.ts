@@ -7,6 +7,8 @@ export type { OrphanReaper, OrphanReaperOptions } from "./orphan-reaper.js";
 export { nativeReaper, unavailableReason } from "./native.js";
 export type { NativeReaper, ReapedChild } from "./native.js";
 export { describeWaitStatus, signalName } from "./wait-status.js";
+export { createNotifySocketFactory, notifyMechanism } from "./notify.js";
+export type { NotifySocket, NotifySocketFactory, NotifyMechanism, NotifyPortOptions } from "./notify.js";
 export { listZombieChildren } from "./proc.js";
 export { parseProcStat } from "./proc-stat.js";
 export type { ProcStat } from "./proc-stat.js";

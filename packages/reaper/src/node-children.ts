@@ -35,6 +35,9 @@ export function trackNodeChildren(): NodeChildTracker {
 
   // Children spawned before we subscribed: best effort through the (undocumented) active handle list, which
   // holds every referenced ChildProcess. Unreferenced ones must be covered by the caller's isManaged().
+  // PRIVATE NODE INTERNAL: process._getActiveHandles has no public replacement that returns the handles
+  // themselves (process.getActiveResourcesInfo() gives only type names). Without it only children spawned after
+  // start-up are known; packages/reaper/test/node-internals.test.ts fails loudly on a Node that drops or changes it.
   const activeHandles = (process as unknown as { _getActiveHandles?: () => unknown[] })._getActiveHandles;
   for (const handle of activeHandles?.call(process) ?? []) {
     if (handle instanceof ChildProcess && !exitRecorded(handle)) add(handle);

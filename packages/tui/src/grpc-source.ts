@@ -23,6 +23,10 @@ export interface WireProcessInfo {
   pid: number;
   cpuPercent: number;
   rssBytes: number;
+  // issue 14 (absent from older daemons)
+  readiness?: string;
+  readinessStatus?: string;
+  waitingFor?: string;
   /** Spawns after the first since the daemon started (proto field 55). */
   restarts: number;
   /** Issue 17 (absent from older daemons). */
@@ -60,6 +64,7 @@ export interface WireWatchResponse {
   event:
     | { $case: "snapshot"; snapshot: WireSnapshot }
     | { $case: "processStateChanged"; processStateChanged: { process?: WireProcessInfo | undefined } }
+    | { $case: "processReadinessChanged"; processReadinessChanged: { process?: WireProcessInfo | undefined } }
     | { $case: "groupAdded"; groupAdded: { name: string; processes: WireProcessInfo[] } }
     | { $case: "groupRemoved"; groupRemoved: { name: string } }
     | { $case: "supervisorStateChanged"; supervisorStateChanged: { statename: string } }
@@ -123,6 +128,9 @@ export function mapProcess(p: WireProcessInfo): ProcessInfo {
     restarts: p.restarts,
     ...(alive && p.fds !== undefined ? { fds: p.fds } : {}),
     ...(p.limits !== undefined ? { limits: limitsText(p.limits) } : {}),
+    ...(p.readiness !== undefined && p.readiness !== "" ? { readiness: p.readiness } : {}),
+    ...(p.readinessStatus ? { readinessStatus: p.readinessStatus } : {}),
+    ...(p.waitingFor ? { waitingFor: p.waitingFor } : {}),
   };
 }
 
@@ -149,6 +157,11 @@ export class WatchMapper {
       }
       case "processStateChanged": {
         const p = event.processStateChanged.process;
+        return p ? [{ kind: "process", info: mapProcess(p) }] : [];
+      }
+      case "processReadinessChanged": {
+        // issue 14: same process, new readiness (the state is unchanged, so no restart is counted).
+        const p = event.processReadinessChanged.process;
         return p ? [{ kind: "process", info: mapProcess(p) }] : [];
       }
       case "groupAdded":

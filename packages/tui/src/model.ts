@@ -2,47 +2,30 @@
 // and the events of the `Watch` stream. The gRPC adapter (grpc-source.ts) maps the generated protocol types onto
 // these, so the store, keymap and views never depend on generated code.
 
-/** Process states, spec §2.1, in the order supervisord numbers them. */
-export const PROCESS_STATES = [
-  "STOPPED",
-  "STARTING",
-  "RUNNING",
-  "BACKOFF",
-  "STOPPING",
-  "EXITED",
-  "FATAL",
-  "UNKNOWN",
-] as const;
-export type ProcessStateName = (typeof PROCESS_STATES)[number];
+import { PROCESS_STATE_NAMES, ProcessStates, RUNNING_STATES, SIGNALLABLE_STATES, processStateName } from "@tsupervisord/pycompat";
+import type { ProcessStateName } from "@tsupervisord/pycompat";
 
-const STATE_CODES: Record<ProcessStateName, number> = {
-  STOPPED: 0,
-  STARTING: 10,
-  RUNNING: 20,
-  BACKOFF: 30,
-  STOPPING: 40,
-  EXITED: 100,
-  FATAL: 200,
-  UNKNOWN: 1000,
-};
+export type { ProcessStateName };
+
+/** Process states, spec §2.1, in the order supervisord numbers them (the one table, in @tsupervisord/pycompat). */
+export const PROCESS_STATES: readonly ProcessStateName[] = PROCESS_STATE_NAMES;
 
 export function stateCode(name: ProcessStateName): number {
-  return STATE_CODES[name];
+  return ProcessStates[name];
 }
 
 export function stateFromCode(code: number): ProcessStateName {
-  for (const name of PROCESS_STATES) if (STATE_CODES[name] === code) return name;
-  return "UNKNOWN";
+  return processStateName(code);
 }
 
 /** Spec §2.1: the states a signal can be sent to. */
 export function isSignallable(state: ProcessStateName): boolean {
-  return state === "STARTING" || state === "RUNNING" || state === "STOPPING";
+  return SIGNALLABLE_STATES.has(state);
 }
 
 /** Spec §2.1 RUNNING_STATES: states where the process is alive (or about to be). */
 export function isRunningState(state: ProcessStateName): boolean {
-  return state === "STARTING" || state === "RUNNING" || state === "BACKOFF";
+  return RUNNING_STATES.has(state);
 }
 
 /** One process, as spec §5.3 `ProcessInfo` plus resource usage. Times are epoch seconds (0 = never). */
@@ -71,6 +54,10 @@ export interface ProcessInfo {
   fds?: number | null;
   /** The program's limits as one short text (`nofile=512:1024 mem≤512M rss>1.5G/2m`), null when none. */
   limits?: string | null;
+  /** issue 14: readiness beside the state (`none` without a ready_check), its reason, a depends_on wait. */
+  readiness?: string;
+  readinessStatus?: string;
+  waitingFor?: string;
 }
 
 /** The daemon itself, for the header. */

@@ -13,7 +13,7 @@ import type {
   SupervisorStateStruct,
   TailResult,
 } from "../src/index.js";
-import { splitNamespec } from "../src/index.js";
+import { splitNamespec } from "@tsupervisord/pycompat";
 
 /**
  * The port's other side for tests: a small but real implementation holding a few fake processes (no
@@ -68,7 +68,7 @@ export class FakeBackend implements SupervisorRpcBackend {
   }
 
   private find(namespec: string): FakeProcess {
-    const [group, name] = splitNamespec(namespec);
+    const { group, process: name } = splitNamespec(namespec);
     const found = this.processes.find((p) => p.group === group && p.name === name);
     if (found === undefined) throw new SupervisorError("BAD_NAME", namespec);
     return found;
@@ -169,7 +169,7 @@ export class FakeBackend implements SupervisorRpcBackend {
     return this.each(this.processes.filter((p) => RUNNING_STATES.has(p.state)), (p) => this.signalProcess(`${p.group}:${p.name}`, signal));
   }
   async getProcessInfo(name: string): Promise<ProcessInfoStruct> {
-    if (splitNamespec(name)[1] === null) throw new SupervisorError("BAD_NAME", name);
+    if (splitNamespec(name).process === null) throw new SupervisorError("BAD_NAME", name);
     return this.info(this.find(name));
   }
   async getAllProcessInfo(): Promise<ProcessInfoStruct[]> {
@@ -192,7 +192,7 @@ export class FakeBackend implements SupervisorRpcBackend {
     return ["", 0, false];
   }
   async clearProcessLogs(name: string): Promise<void> {
-    if (splitNamespec(name)[1] === null) throw new SupervisorError("BAD_NAME", name);
+    if (splitNamespec(name).process === null) throw new SupervisorError("BAD_NAME", name);
     fs.writeFileSync(this.find(name).stdout, "");
   }
   async clearAllProcessLogs(): Promise<ProcessResultStruct[]> {

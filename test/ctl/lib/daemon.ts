@@ -17,22 +17,12 @@ export interface RunningDaemon {
   /** tsctl -c <conf> <args…> in the case dir, with the case environment. */
   ctl(args: readonly string[], opts?: { input?: string; timeoutMs?: number }): Promise<RunResult>;
   stop(): Promise<void>;
+  /** `await using d = await startDaemon(dir)`: stopped (and its dir removed) when the block ends. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** Resolves when `check` is true, polling every `intervalMs`; rejects with `what` after `timeoutMs`. */
-export async function waitFor(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 15_000,
-  intervalMs = 100,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
+export { waitFor } from "../../lib/wait.js";
+import { waitFor } from "../../lib/wait.js";
 
 function socketAccepts(path: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -82,7 +72,7 @@ export async function startDaemon(dir: string, opts: { readyTimeoutMs?: number }
   const stop = async (): Promise<void> => {
     if (!exited) {
       child.kill("SIGTERM");
-      await waitFor(() => exited, "the daemon to exit", 20_000).catch(() => {
+      await waitFor("the daemon to exit", () => exited, 20_000).catch(() => {
         try {
           process.kill(-(child.pid as number), "SIGKILL");
         } catch {
@@ -101,11 +91,11 @@ export async function startDaemon(dir: string, opts: { readyTimeoutMs?: number }
 
   try {
     await waitFor(
+      `the daemon's socket ${socket}`,
       async () => {
         if (exited) throw new Error(`the daemon exited at start:\n${log}`);
         return existsSync(socket) && (await socketAccepts(socket));
       },
-      `the daemon's socket ${socket}`,
       opts.readyTimeoutMs ?? 15_000,
     );
   } catch (err) {
@@ -119,6 +109,7 @@ export async function startDaemon(dir: string, opts: { readyTimeoutMs?: number }
     ctl: (args, o = {}) =>
       runCommand([process.execPath, TSCTL, "-c", conf, ...args], { cwd: dir, env, ...o }),
     stop,
+    [Symbol.asyncDispose]: stop,
   };
 }
 

@@ -76,7 +76,7 @@ export async function runScenario(system: "supervisord" | "tsupervisord", scenar
   daemon.on("exit", () => (exited = true));
   const transcript: string[] = [];
   try {
-    await waitFor(async () => existsSync(join(dir, "supervisor.sock")) && (await accepts(join(dir, "supervisor.sock"))), "the socket");
+    await waitFor("the socket", async () => existsSync(join(dir, "supervisor.sock")) && (await accepts(join(dir, "supervisor.sock"))));
     for (const step of scenario.steps) {
       if (typeof step === "string") {
         const r = await runCommand([...ctlArgv, ...step.split(" ")], { cwd: dir, env, timeoutMs: 60_000 });
@@ -87,8 +87,8 @@ export async function runScenario(system: "supervisord" | "tsupervisord", scenar
         await runCommand(["bash", "-c", step.sh], { cwd: dir, env });
       } else {
         await waitFor(
-          async () => step.until.test((await runCommand([...ctlArgv, ...step.wait.split(" ")], { cwd: dir, env })).output),
           `${step.wait} to match ${step.until}`,
+          async () => step.until.test((await runCommand([...ctlArgv, ...step.wait.split(" ")], { cwd: dir, env })).output),
           step.timeoutMs ?? 15_000,
           200,
         );
@@ -96,7 +96,7 @@ export async function runScenario(system: "supervisord" | "tsupervisord", scenar
     }
   } finally {
     if (!exited) daemon.kill("SIGTERM");
-    await waitFor(() => exited, "the daemon to exit", 20_000).catch(() => undefined);
+    await waitFor("the daemon to exit", () => exited, 20_000).catch(() => undefined);
     try {
       process.kill(-(daemon.pid as number), "SIGKILL");
     } catch {

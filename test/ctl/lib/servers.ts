@@ -62,7 +62,7 @@ export async function startServer(kind: ServerKind, body: string, opts: { head?:
   child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
   const exit = new Promise<void>((resolve) => child.once("exit", () => ((exited = true), resolve())));
-  await waitFor(async () => exited || (await socketAccepts(socket)), `${kind} to listen`, 20_000);
+  await waitFor(`${kind} to listen`, async () => exited || (await socketAccepts(socket)), 20_000);
   if (exited) throw new Error(`${kind} exited at start: ${out}`);
   const run = (cli: readonly string[], args: readonly string[], o: { input?: string; timeoutMs?: number } = {}): Promise<RunResult> =>
     runCommand([...cli, "-c", conf, ...args], { cwd: dir, env: caseEnv(), ...o });

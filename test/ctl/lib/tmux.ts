@@ -41,8 +41,8 @@ export class TmuxPane {
   async waitFor(pattern: RegExp, timeoutMs = 10_000): Promise<string> {
     let last = "";
     await waitFor(
-      () => pattern.test((last = this.screen())),
       `${pattern} on the screen`,
+      () => pattern.test((last = this.screen())),
       timeoutMs,
     ).catch((err: Error) => {
       throw new Error(`${err.message}; screen was:\n${last}`);

@@ -9,31 +9,13 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { connect, type ConnectOptions, type SupervisorClient } from "@tsupervisord/protocol";
+import { parseProcStat } from "@tsupervisord/reaper/proc-stat";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 export const DAEMON_MAIN = path.join(REPO_ROOT, "apps/daemon/dist/main.js");
 
-/** Poll `check` until it returns a value other than undefined/false, or fail after `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}${lastError === undefined ? "" : `: ${String(lastError)}`}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { waitFor, waitForState } from "../../lib/wait.js";
+import { waitFor } from "../../lib/wait.js";
 
 export function isAlive(pid: number): boolean {
   try {
@@ -80,6 +62,10 @@ export class TestDir {
   }
   cleanup(): void {
     fs.rmSync(this.root, { recursive: true, force: true });
+  }
+  /** `using dir = new TestDir()`: removed when the block ends. */
+  [Symbol.dispose](): void {
+    this.cleanup();
   }
 }
 
@@ -167,6 +153,11 @@ export class RunningDaemon {
     }, timeoutMs);
   }
 
+  /** `await using daemon = await startDaemon(dir)`: stopped when the block ends, whatever happened in it. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
   /** SIGTERM and wait for the exit; SIGKILL if it does not come (the test then fails on the status). */
   async stop(timeoutMs = 30_000): Promise<{ status: number | null; signal: NodeJS.Signals | null }> {
     for (const c of this.clients) c.close();
@@ -209,9 +200,8 @@ export function childPids(pid: number): number[] {
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[1]) === pid) out.push(Number(entry));
+      const stat = parseProcStat(fs.readFileSync(`/proc/${entry}/stat`, "latin1"));
+      if (stat?.ppid === pid) out.push(stat.pid);
     } catch {
       // Gone meanwhile.
     }
@@ -219,11 +209,3 @@ export function childPids(pid: number): number[] {
   return out;
 }
 
-/** Wait until a process reaches a state (by name: `group:name`). */
-export async function waitForState(client: SupervisorClient, name: string, statename: string, timeoutMs = 15_000): Promise<number> {
-  return waitFor(`${name} to be ${statename}`, async () => {
-    // A deadline per call: a call stuck on a connection that went away must not outlast the wait.
-    const { info } = await client.getProcessInfo({ name }, { deadline: Date.now() + 3000 });
-    return info?.statename === statename ? info.pid : undefined;
-  }, timeoutMs);
-}

@@ -1,11 +1,13 @@
 /** start, stop, restart, signal (CMD-START-*, CMD-STOP-*, CMD-RESTART-1, CMD-SIGNAL-*). */
-import { ErrorCodes, errorCodeFromFault, isSupervisorError, resultReason } from "@tsupervisord/errors";
+import { ErrorCodes, isSupervisorError } from "@tsupervisord/errors";
 import type { ProcessResult } from "../backend.js";
 import type { Controller } from "../controller.js";
 import { HELP_TEXTS } from "../help.js";
-import { makeNamespec, splitNamespec } from "../namespec.js";
+import { makeNamespec, splitNamespec } from "@tsupervisord/pycompat";
 import { ExitStatus } from "../states.js";
+import { resultLine } from "../faults.js";
 import { splitWords } from "./types.js";
+import { noteRunningDependents, runningDependents, takeWithDependents } from "./readiness.js";
 
 const F = ErrorCodes;
 
@@ -15,31 +17,18 @@ function printHelp(ctl: Controller, action: string): void {
 
 /** supervisorctl's `_startresult`; an unexpected code is an error, as the Python client's ValueError. */
 export function startResultLine(result: ProcessResult): string {
-  const name = makeNamespec(result.group, result.name);
-  if (result.status === F.SUCCESS) return `${name}: started`;
-  const code = errorCodeFromFault(result.status);
-  const reason = code === undefined ? undefined : resultReason("start", code);
-  if (reason === undefined) throw new Error(`Unknown result code ${result.status} for ${name}`);
-  return `${name}: ERROR (${reason})`;
+  // issue 14: a depends_on that can no longer be met (supervisord never answers startProcess so; any other FAILED
+  // stays supervisorctl's "Unknown result code" error).
+  const unmet = /^(?:FAILED: )?(dependency not met: .*)$/su.exec(result.description);
+  if (result.status === F.FAILED && unmet !== null) {
+    return `${makeNamespec(result.group, result.name)}: ERROR (${unmet[1] ?? ""})`;
+  }
+  return resultLine("start", result, makeNamespec(result.group, result.name));
 }
 
 /** supervisorctl's `_signalresult` (also `_stopresult` with success word `stopped`). */
 export function signalResultLine(result: ProcessResult, success = "signalled"): string {
-  const name = makeNamespec(result.group, result.name);
-  switch (result.status) {
-    case F.BAD_NAME:
-      return `${name}: ERROR (no such process)`;
-    case F.BAD_SIGNAL:
-      return `${name}: ERROR (bad signal name)`;
-    case F.NOT_RUNNING:
-      return `${name}: ERROR (not running)`;
-    case F.SUCCESS:
-      return `${name}: ${success}`;
-    case F.FAILED:
-      return result.description;
-    default:
-      throw new Error(`Unknown result code ${result.status} for ${name}`);
-  }
+  return resultLine(success === "stopped" ? "stop" : "signal", result, makeNamespec(result.group, result.name));
 }
 
 /** A fault on a single-process call, as the result struct supervisorctl builds from it. */
@@ -70,7 +59,7 @@ async function runVerb(ctl: Controller, names: readonly string[], verb: Verb): P
     return;
   }
   for (const name of names) {
-    const [group, process] = splitNamespec(name);
+    const { group, process } = splitNamespec(name);
     if (process === null) {
       try {
         for (const result of await verb.group(group)) report(result);
@@ -117,7 +106,8 @@ export async function doStart(ctl: Controller, arg: string): Promise<void> {
 
 export async function doStop(ctl: Controller, arg: string): Promise<void> {
   if (!(await ctl.upcheck())) return;
-  const names = splitWords(arg);
+  // issue 14: --with-dependents stops what depends on the targets first; without it a note names them.
+  const { words: names, withDependents } = takeWithDependents(splitWords(arg));
   if (names.length === 0) {
     ctl.output("Error: stop requires a process name");
     ctl.exitstatus = ExitStatus.GENERIC;
@@ -125,14 +115,20 @@ export async function doStop(ctl: Controller, arg: string): Promise<void> {
     return;
   }
   const b = ctl.backend();
-  await runVerb(ctl, names, {
+  const verb: Verb = {
     one: (n) => b.stopProcess(n),
     group: (g) => b.stopProcessGroup(g),
     all: () => b.stopAllProcesses(),
     line: (r) => signalResultLine(r, "stopped"),
     ignored: F.NOT_RUNNING,
     badGroupStatus: ExitStatus.GENERIC,
-  });
+  };
+  if (withDependents && !names.includes("all")) {
+    const first = runningDependents(await b.getAllProcessInfo(), names).map((p) => makeNamespec(p.group, p.name));
+    await runVerb(ctl, first, verb);
+  }
+  await runVerb(ctl, names, verb);
+  if (!withDependents && !names.includes("all")) await noteRunningDependents(ctl, names);
 }
 
 export async function doRestart(ctl: Controller, arg: string): Promise<void> {

@@ -5,7 +5,9 @@ import { doAdd, doAvail, doRemove, doReread, doUpdate } from "./config.js";
 import { doStart, doStop, doRestart, doSignal } from "./control.js";
 import { doOpen, doReload, doShutdown, doVersion } from "./daemon.js";
 import { doClear, doFg, doMaintail, doTail } from "./logs.js";
+import { doLogrotate, doLogs } from "./log-pipeline.js";
 import { doPid, doStatus } from "./status.js";
+import { doGraph, doWait } from "./readiness.js";
 import type { Command, CommandTable } from "./types.js";
 
 async function doHelp(ctl: Controller, arg: string): Promise<void> {
@@ -25,6 +27,10 @@ export const COMMANDS: CommandTable = {
   clear: doClear,
   exit: leave,
   fg: doFg,
+  // tsctl's own (issue 15): not in supervisorctl's help index, whose text stays byte-identical.
+  logrotate: doLogrotate,
+  logs: doLogs,
+  graph: doGraph, // issue 14 (tsctl only)
   maintail: doMaintail,
   open: doOpen,
   pid: doPid,
@@ -41,6 +47,7 @@ export const COMMANDS: CommandTable = {
   tail: doTail,
   update: doUpdate,
   version: doVersion,
+  wait: doWait, // issue 14 (tsctl only)
   help: doHelp,
   EOF: leave,
 };

@@ -1,7 +1,7 @@
 /** The `--json` shapes: supervisord's field names (spec §5.3), one document per command. */
 import type { ConfigInfo, ProcessInfo } from "../backend.js";
 import { descriptionOf } from "../format.js";
-import { makeNamespec } from "../namespec.js";
+import { makeNamespec } from "@tsupervisord/pycompat";
 
 export function processInfoJson(info: ProcessInfo): Record<string, unknown> {
   return {

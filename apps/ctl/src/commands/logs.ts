@@ -3,9 +3,10 @@ import { ErrorCodes, isSupervisorError } from "@tsupervisord/errors";
 import type { LogChannel, ProcessResult } from "../backend.js";
 import type { Controller } from "../controller.js";
 import { HELP_TEXTS } from "../help.js";
-import { makeNamespec, splitNamespec } from "../namespec.js";
-import { ExitStatus, ProcessStates } from "../states.js";
-import { parsePythonInt, pythonRepr } from "../python.js";
+import { makeNamespec, splitNamespec } from "@tsupervisord/pycompat";
+import { ProcessStates, pyInt, pyRepr } from "@tsupervisord/pycompat";
+import { ExitStatus } from "../states.js";
+import { resultLine } from "../faults.js";
 import { splitWords } from "./types.js";
 
 function printHelp(ctl: Controller, action: string): void {
@@ -66,7 +67,7 @@ export async function doTail(ctl: Controller, arg: string): Promise<void> {
     name = args[0] as string;
     channel = (args[args.length - 1] as string).toLowerCase();
     if (channel !== "stdout" && channel !== "stderr") {
-      ctl.output(`Error: bad channel ${pythonRepr(channel)}`);
+      ctl.output(`Error: bad channel ${pyRepr(channel)}`);
       ctl.exitstatus = ExitStatus.GENERIC;
       return;
     }
@@ -80,7 +81,7 @@ export async function doTail(ctl: Controller, arg: string): Promise<void> {
     const what = modifier.slice(1);
     if (what === "f") bytes = null;
     else {
-      bytes = parsePythonInt(what);
+      bytes = pyInt(what);
       if (bytes === null) {
         ctl.output(`Error: bad argument ${modifier}`);
         ctl.exitstatus = ExitStatus.GENERIC;
@@ -133,7 +134,7 @@ export async function doMaintail(ctl: Controller, arg: string): Promise<void> {
       await follow(ctl, "/mainlogtail", (sink, signal) => backend.followMainLog(sink, signal));
       return;
     }
-    const n = parsePythonInt(what);
+    const n = pyInt(what);
     if (n === null) {
       ctl.output(`Error: bad argument ${only}`);
       ctl.exitstatus = ExitStatus.GENERIC;
@@ -157,11 +158,7 @@ export async function doMaintail(ctl: Controller, arg: string): Promise<void> {
 }
 
 export function clearResultLine(result: ProcessResult): string {
-  const name = makeNamespec(result.group, result.name);
-  if (result.status === ErrorCodes.BAD_NAME) return `${name}: ERROR (no such process)`;
-  if (result.status === ErrorCodes.FAILED) return `${name}: ERROR (failed)`;
-  if (result.status === ErrorCodes.SUCCESS) return `${name}: cleared`;
-  throw new Error(`Unknown result code ${result.status} for ${name}`);
+  return resultLine("clear", result, makeNamespec(result.group, result.name));
 }
 
 export async function doClear(ctl: Controller, arg: string): Promise<void> {
@@ -184,7 +181,7 @@ export async function doClear(ctl: Controller, arg: string): Promise<void> {
   }
   for (const name of names) {
     // `g:*` is not a selector here: it prints `g:None: ERROR (no such process)`, as observed.
-    const [group, process] = splitNamespec(name);
+    const { group, process } = splitNamespec(name);
     try {
       await backend.clearProcessLogs(name);
     } catch (err) {

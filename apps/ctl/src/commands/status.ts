@@ -4,9 +4,11 @@ import type { ProcessInfo } from "../backend.js";
 import { paintState } from "../color.js";
 import type { Controller } from "../controller.js";
 import { formatStatusLines, statusRows } from "../format.js";
-import { splitNamespec } from "../namespec.js";
-import { ExitStatus, STOPPED_STATES, StatusExitStatus } from "../states.js";
+import { splitNamespec } from "@tsupervisord/pycompat";
+import { processStateName, STOPPED_STATES } from "@tsupervisord/pycompat";
+import { ExitStatus, StatusExitStatus } from "../states.js";
 import { processInfoJson, toJson } from "./json.js";
+import { readinessColumn, readinessJson } from "./readiness.js";
 import { splitWords, takeJsonFlag } from "./types.js";
 
 /** CMD-STATUS-2: the processes the names select, in argument order, and the error line of each bad name. */
@@ -18,7 +20,7 @@ export function selectProcesses(
   const matches: ProcessInfo[] = [];
   const errors: string[] = [];
   for (const name of names) {
-    const [group, process] = splitNamespec(name);
+    const { group, process } = splitNamespec(name);
     const found = all.filter((info) => info.group === group && (process === null || info.name === process));
     matches.push(...found);
     if (found.length === 0) {
@@ -33,7 +35,10 @@ export async function doStatus(ctl: Controller, arg: string): Promise<void> {
     ctl.exitstatus = StatusExitStatus.UNKNOWN;
     return;
   }
-  const { words, json } = takeJsonFlag(splitWords(arg));
+  const { words: flagged, json } = takeJsonFlag(splitWords(arg));
+  // issue 14: --verbose adds the readiness column; --json carries the readiness fields.
+  const words = flagged.filter((w) => w !== "--verbose" && w !== "-v");
+  const verbose = words.length !== flagged.length;
   // --json also carries each tree's CPU/RSS/fds, restarts and limits (issue 17); plain output stays supervisorctl's.
   const all = await ctl.backend().getAllProcessInfo(json ? { stats: true } : undefined);
   const { matches, errors } = selectProcesses(all, words);
@@ -43,13 +48,14 @@ export async function doStatus(ctl: Controller, arg: string): Promise<void> {
     ctl.exitstatus = StatusExitStatus.UNKNOWN;
   }
   if (json) {
-    ctl.output(toJson(matches.map(processInfoJson)));
+    ctl.output(toJson(matches.map((info) => ({ ...processInfoJson(info), ...readinessJson(info) }))));
   } else {
     const paint = ctl.term.color ? paintState : undefined;
-    for (const line of formatStatusLines(statusRows(matches), paint)) ctl.output(line);
+    const lines = formatStatusLines(statusRows(matches), paint);
+    lines.forEach((line, i) => ctl.output(verbose ? line + readinessColumn(matches[i] as ProcessInfo) : line));
   }
   // Evaluated last, so a stopped process (3) wins over a bad name (4).
-  if (matches.some((info) => STOPPED_STATES.includes(info.state))) ctl.exitstatus = StatusExitStatus.NOT_RUNNING;
+  if (matches.some((info) => STOPPED_STATES.has(processStateName(info.state)))) ctl.exitstatus = StatusExitStatus.NOT_RUNNING;
 }
 
 export async function doPid(ctl: Controller, arg: string): Promise<void> {

@@ -1,7 +1,6 @@
 import type { LogLevelName } from "@tsupervisord/config";
-import { getopt, GetoptError } from "./getopt.js";
+import { getopt, GetoptError, pyListRepr, pyRepr } from "@tsupervisord/pycompat";
 import { byteSize, existingDirectory, existingDirpath, loggingLevel, octalType, pyInt } from "./converters.js";
-import { pyListRepr, pyRepr } from "./python-repr.js";
 
 /**
  * The command line of supervisord (spec §7.1), plus three tsupervisord additions: `--test-config`,
@@ -19,7 +18,15 @@ export class CliUsageError extends Error {
 }
 
 /** `version` is `-v` (supervisord's number, for scripts); `long-version` is `--version` (ours and theirs). */
-export type CliAction = "run" | "help" | "version" | "long-version" | "test-config" | "print-sample-config";
+export type CliAction =
+  | "run"
+  | "help"
+  | "version"
+  | "long-version"
+  | "test-config"
+  | "print-sample-config"
+  | "health"
+  | "ready";
 
 export interface CliOptions {
   action: CliAction;
@@ -46,7 +53,7 @@ export interface CliOptions {
 
 type ValueKey = "configFile" | "user" | "umask" | "directory" | "logfile" | "logfileMaxbytes" | "logfileBackups"
   | "loglevel" | "pidfile" | "identifier" | "childlogdir" | "minfds" | "minprocs" | "profileOptions";
-type FlagKey = "nodaemon" | "silent" | "nocleanup" | "stripAnsi" | "testConfig";
+type FlagKey = "nodaemon" | "silent" | "nocleanup" | "stripAnsi" | "testConfig" | "health" | "ready";
 
 interface OptionDef {
   short?: string;
@@ -81,6 +88,9 @@ const OPTION_TABLE: readonly OptionDef[] = [
   { long: "profile_options", kind: { value: "profileOptions", convert: (v) => v } },
   { short: "t", long: "test-config", kind: { flag: "testConfig" } },
   { long: "print-sample-config", kind: { action: "print-sample-config" } },
+  // Container mode: ask the running daemon (Docker HEALTHCHECK, exec probes). Flags, so -c may follow them.
+  { long: "health", kind: { flag: "health" } },
+  { long: "ready", kind: { flag: "ready" } },
 ];
 
 const SHORT_SPEC = OPTION_TABLE.map((d) => (d.short === undefined ? "" : d.short + ("value" in d.kind ? ":" : ""))).join("");
@@ -131,6 +141,8 @@ export function parseCommandLine(argv: readonly string[]): CliOptions {
   }
 
   if (action === "run" && flags.has("testConfig")) action = "test-config";
+  if (action === "run" && flags.has("health")) action = "health";
+  if (action === "run" && flags.has("ready")) action = "ready";
   const notes: string[] = [];
   if (action === "test-config" && (flags.has("nodaemon") || flags.has("silent"))) {
     notes.push(

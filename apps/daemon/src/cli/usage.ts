@@ -41,6 +41,9 @@ tsupervisord additions:
                     the processes it defines, and exit (0 if valid, 2 if not).
                     Note: supervisord's -t (strip_ansi) is --strip_ansi here.
 --print-sample-config -- print a sample configuration file and exit
+--health -- ask the running daemon's /healthz (container health checks): exit
+            0 if it is healthy, 1 if not (or not running)
+--ready -- the same with /readyz (every essential program ready)
 `;
 
 export function usageText(progname: string): string {

@@ -1,10 +1,10 @@
 /**
- * What `/metrics` says (issue 17): per process state (one-hot), uptime, restarts, last exit, tree CPU/RSS/fds,
+ * What `/metrics` says (issue 17): per process state (one-hot), readiness (one-hot, issue 14), uptime, restarts, last exit, tree CPU/RSS/fds,
  * watchdog restarts, descendants ended, limits, log bytes; the daemon's own CPU/RSS/fds/event-loop delay and
  * the sampler's own cost. One scrape = one sampler pass, no timer.
  */
 import type { Supervisor } from "@tsupervisord/engine";
-import { ProcessStates, type ProcessStateName } from "@tsupervisord/engine";
+import { ProcessStates, type ProcessStateName, type ReadinessName } from "@tsupervisord/engine";
 import type { DaemonStatsSource } from "./daemon-stats.js";
 import { family, labelText, render, type Family } from "./exposition.js";
 
@@ -12,6 +12,9 @@ import { family, labelText, render, type Family } from "./exposition.js";
 const SCRAPE_MAX_AGE_MS = 0;
 
 const STATE_NAMES = Object.keys(ProcessStates) as ProcessStateName[];
+/** Issue 14's readiness values (`none`: no ready_check); the series exist for every process, so a query never
+ * has to tell "not ready" from "no series". */
+const READINESS_NAMES: readonly ReadinessName[] = ["none", "pending", "checking", "failing", "ready"];
 const SIGNAL_NUMBERS: Record<string, number> = {
   SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9,
   SIGUSR1: 10, SIGSEGV: 11, SIGUSR2: 12, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15, SIGCHLD: 17, SIGCONT: 18,
@@ -35,6 +38,11 @@ export function collectMetrics(ctx: MetricsContext): string {
 
   const f = {
     state: family("tsupervisord_process_state", "gauge", "1 for the state the process is in (supervisord's states), 0 for the others."),
+    readiness: family(
+      "tsupervisord_process_readiness",
+      "gauge",
+      "1 for the process's readiness (ready_check: none, pending, checking, failing, ready), 0 for the others.",
+    ),
     up: family("tsupervisord_process_uptime_seconds", "gauge", "Seconds since the running process was spawned; 0 when not running."),
     start: family("tsupervisord_process_start_time_seconds", "gauge", "Epoch seconds of the last spawn attempt; 0 if never."),
     pid: family("tsupervisord_process_pid", "gauge", "Pid of the process; 0 when not running."),
@@ -60,6 +68,7 @@ export function collectMetrics(ctx: MetricsContext): string {
     const key = `${p.group}:${p.name}`;
     const base = labelText({ group: p.group, name: p.name });
     for (const state of STATE_NAMES) f.state.samples.push({ labels: `${base},state="${state}"`, value: p.state === state ? 1 : 0 });
+    for (const r of READINESS_NAMES) f.readiness.samples.push({ labels: `${base},readiness="${r}"`, value: p.readiness === r ? 1 : 0 });
     const running = p.pid !== null;
     f.up.samples.push({ labels: base, value: running && p.startedAt !== null ? Math.max(0, nowSeconds - p.startedAt / 1000) : 0 });
     f.start.samples.push({ labels: base, value: p.startedAt === null ? 0 : p.startedAt / 1000 });

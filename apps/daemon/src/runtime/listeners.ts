@@ -4,7 +4,7 @@ import { createGrpcServer, handleConnection, type SupervisorGrpcServer, type Sup
 import { ListenerError } from "../listeners/errors.js";
 import { listenInet } from "../listeners/inet-socket.js";
 import { listenUnix, type OpenListener } from "../listeners/unix-socket.js";
-import { createHttp1Handler, type Http1ConnectionHandler, type SupervisorRpcBackend } from "@tsupervisord/xmlrpc";
+import { createHttp1Handler, type HealthProbes, type Http1ConnectionHandler, type SupervisorRpcBackend } from "@tsupervisord/xmlrpc";
 import { ownVersion } from "../version.js";
 import { loadTlsFromEnvironment } from "./tls.js";
 
@@ -30,8 +30,12 @@ export async function openServers(
   log: ActivityLog,
   warnOnTerminal: (line: string) => void,
   xmlrpc: SupervisorRpcBackend,
-  /** `GET /metrics` on every listener, behind its auth (issue 17). */
-  metrics?: () => string,
+  routes: {
+    /** `/healthz` and `/readyz` (container mode), answered without credentials on every listener. */
+    health?: HealthProbes;
+    /** `GET /metrics` on every listener, behind its auth (issue 17). */
+    metrics?: () => string;
+  } = {},
 ): Promise<OpenServers> {
   const opened: Array<{ listener: OpenListener; grpc: SupervisorGrpcServer; http1: Http1ConnectionHandler }> = [];
   const closeAll = async (): Promise<void> => {
@@ -68,7 +72,8 @@ export async function openServers(
       logger: log,
       identity,
       dispatcher: { supervisorNamespace: config.standardRpcInterface },
-      ...(metrics !== undefined ? { metrics } : {}),
+      ...(routes.health === undefined ? {} : { health: routes.health }),
+      ...(routes.metrics === undefined ? {} : { metrics: routes.metrics }),
     });
   try {
     const { refusals } = serverAuthVerdict(config, process.env);

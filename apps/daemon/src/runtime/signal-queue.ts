@@ -8,7 +8,7 @@ export type HandledSignal = (typeof HANDLED_SIGNALS)[number];
 
 export class SignalQueue {
   private readonly pending: HandledSignal[] = [];
-  private running = false;
+  private running: Promise<void> | null = null;
   private readonly listeners = new Map<HandledSignal, () => void>();
 
   constructor(private readonly handle: (signal: HandledSignal) => Promise<void>) {}
@@ -32,15 +32,23 @@ export class SignalQueue {
     void this.drain();
   }
 
-  private async drain(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      for (let signal = this.pending.shift(); signal !== undefined; signal = this.pending.shift()) {
-        await this.handle(signal);
+  /** Resolves once every queued signal has been handled (at once when nothing is pending). */
+  idle(): Promise<void> {
+    return this.running ?? Promise.resolve();
+  }
+
+  private drain(): Promise<void> {
+    if (this.running !== null) return this.running;
+    const run = async (): Promise<void> => {
+      try {
+        for (let signal = this.pending.shift(); signal !== undefined; signal = this.pending.shift()) {
+          await this.handle(signal);
+        }
+      } finally {
+        this.running = null;
       }
-    } finally {
-      this.running = false;
-    }
+    };
+    this.running = run();
+    return this.running;
   }
 }

@@ -32,12 +32,20 @@ export function processInfoToWire(info: EngineProcessInfo): ProcessInfo {
     pid: info.pid ?? 0,
     cpuPercent: info.cpuPercent ?? 0,
     rssBytes: info.rssBytes ?? 0,
+    // issue 14 (gRPC only; XML-RPC maps its own fields)
+    readiness: info.readiness,
+    readinessStatus: info.readinessStatus,
+    liveness: info.liveness,
+    livenessStatus: info.livenessStatus,
+    waitingFor: info.waitingFor,
+    dependsOn: info.dependsOn,
+    program: info.program,
     ...governanceToWire(info),
   };
 }
 
 /** Issue 17: tree stats, restarts, watchdog/sweep counters, cgroup and limits (proto numbers 30-49, 55). */
-function governanceToWire(info: EngineProcessInfo): Omit<ProcessInfo, keyof ProcessInfoBase> {
+function governanceToWire(info: EngineProcessInfo): GovernanceWire {
   const l = info.limits;
   const limits: ProcessLimits | undefined =
     l === undefined
@@ -53,7 +61,7 @@ function governanceToWire(info: EngineProcessInfo): Omit<ProcessInfo, keyof Proc
     if (l.memoryHigh !== undefined) limits.memoryHighBytes = l.memoryHigh ?? -1;
     if (l.pidsMax !== undefined) limits.pidsMax = l.pidsMax ?? -1;
   }
-  const out: Omit<ProcessInfo, keyof ProcessInfoBase> = {
+  const out: GovernanceWire = {
     cpuSeconds: info.cpuSeconds ?? 0,
     treeProcesses: info.treeProcesses ?? 0,
     rssRestarts: info.governance.rssRestarts,
@@ -67,11 +75,10 @@ function governanceToWire(info: EngineProcessInfo): Omit<ProcessInfo, keyof Proc
   return out;
 }
 
-/** The fields supervisord's ProcessInfo has (everything else is issue 17's). */
-type ProcessInfoBase = Pick<
+/** Issue 17's fields of the wire ProcessInfo (and `restarts`, 55). */
+type GovernanceWire = Pick<
   ProcessInfo,
-  | "name" | "group" | "description" | "start" | "stop" | "now" | "state" | "statename" | "spawnerr" | "exitstatus"
-  | "logfile" | "stdoutLogfile" | "stderrLogfile" | "pid" | "cpuPercent" | "rssBytes"
+  "cpuSeconds" | "fds" | "treeProcesses" | "rssRestarts" | "descendantsKilled" | "lastExitSignal" | "cgroup" | "restarts" | "limits"
 >;
 
 export function processResultToWire(result: EngineProcessResult): ProcessResult {

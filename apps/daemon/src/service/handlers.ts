@@ -5,6 +5,7 @@ import { followLog, readLogRangeBytes, tailLog, TRUNCATED_MARKER } from "@tsuper
 import { LogChannel, type ProcessStat, type SupervisorHandlers, type WatchResponse } from "@tsupervisord/protocol";
 import { configInfosToWire, processInfoToWire, processResultToWire } from "./convert.js";
 import { DAEMON_STATE_CODES, type ServiceContext } from "./context.js";
+import { readSince, rotateLogs, withLogStats } from "./log-pipeline.js";
 
 /** supervisorctl's upcheck insists on this (UPC-01). */
 export const API_VERSION = "3.0";
@@ -104,10 +105,12 @@ export function createHandlers(ctx: ServiceContext): SupervisorHandlers {
     signalAllProcesses: (req) => ({ results: engine().signalAllProcesses(req.signal).map(processResultToWire) }),
 
     getProcessInfo: (req) => ({
-      info: processInfoToWire(engine().getProcessInfo(req.name, { stats: req.includeStats === true })),
+      info: withLogStats(engine(), processInfoToWire(engine().getProcessInfo(req.name, { stats: req.includeStats === true }))),
     }),
     getAllProcessInfo: (req) => ({
-      processes: engine().getAllProcessInfo({ stats: req.includeStats === true }).map(processInfoToWire),
+      processes: engine()
+        .getAllProcessInfo({ stats: req.includeStats === true })
+        .map((p) => withLogStats(ctx.supervisor, processInfoToWire(p))),
     }),
     getAllConfigInfo: () => {
       const supervisor = engine();
@@ -140,6 +143,8 @@ export function createHandlers(ctx: ServiceContext): SupervisorHandlers {
       running();
       return followFile(mainLogfile(), req.tailBytes, anySignal(call.signal, ctx.closing));
     },
+    rotateLogs: async (req) => ({ results: await rotateLogs(engine(), ctx, req.names, req.now) }),
+    readProcessLogSince: (req) => readSince(logfileOf(req.name, req.channel), Number(req.sinceMs)),
     watch: (req, call) => watchEvents(engine(), ctx, anySignal(call.signal, ctx.closing), req.includeStats),
   };
 }
@@ -178,9 +183,11 @@ async function* watchEvents(
   signal: AbortSignal,
   includeStats: boolean,
 ): AsyncGenerator<WatchResponse> {
-  const snapshot = supervisor.subscribeWithSnapshot({
-    events: ["PROCESS_STATE", "PROCESS_GROUP", "SUPERVISOR_STATE_CHANGE"],
-  });
+  // The snapshot reads /proc only when stats were asked for (a plain Watch, e.g. `tsctl wait`, costs no pass).
+  const snapshot = supervisor.subscribeWithSnapshot(
+    { events: ["PROCESS_STATE", "PROCESS_GROUP", "SUPERVISOR_STATE_CHANGE", "PROCESS_READINESS_CHANGED"] },
+    { stats: includeStats },
+  );
   const events = snapshot.events;
   const onAbort = (): void => events.close();
   signal.addEventListener("abort", onAbort, { once: true });
@@ -249,6 +256,15 @@ function toWatchMessage(supervisor: Supervisor, event: SupervisorEvent, ctx: Ser
           supervisorStateChanged: { statecode: DAEMON_STATE_CODES[name], statename: name },
         },
       };
+    }
+    case "PROCESS_READINESS_CHANGED": {
+      // issue 14: the process as it is now; its readiness fields carry the change.
+      try {
+        const info = supervisor.getProcessInfo(`${event.groupName}:${event.processName}`, { stats: false });
+        return { event: { $case: "processReadinessChanged", processReadinessChanged: { process: processInfoToWire(info) } } };
+      } catch {
+        return null;
+      }
     }
     default:
       break;

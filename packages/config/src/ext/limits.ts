@@ -6,7 +6,7 @@
 import { integer } from "../converters.js";
 import { ValueError } from "../errors.js";
 import { pyStrip } from "../ini.js";
-import { pyRepr } from "../pyrepr.js";
+import { pyRepr } from "@tsupervisord/pycompat";
 
 /** One rlimit: soft and hard, `null` = unlimited (RLIM_INFINITY). */
 export interface RlimitValue {

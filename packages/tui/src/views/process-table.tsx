@@ -52,6 +52,25 @@ interface Columns {
   group: number;
   name: number;
   info: number;
+  /** issue 14: width of the READY column; 0 (no column) when no process has a ready_check. */
+  ready: number;
+}
+
+/** issue 14: the READY cell: readiness beside the state. */
+const READY_WIDTH = 8;
+export function readyCell(readiness: string | undefined): string {
+  switch (readiness) {
+    case "ready":
+      return "ready";
+    case "checking":
+      return "checking";
+    case "failing":
+      return "FAILING";
+    case "pending":
+      return "-";
+    default:
+      return "";
+  }
 }
 
 /** Fixed cells: mark(2) state(9) pid(8) restarts(4) cpu(6) mem(7) fds(5) exit(5) and the spaces between. */
@@ -70,9 +89,12 @@ export function columnWidths(total: number, rows: readonly Row[]): Columns {
     longestGroup = Math.max(longestGroup, r.info.group.length);
     longestName = Math.max(longestName, r.info.name.length + (r.nested ? 2 : 0));
   }
+  const readyCol = rows.some((r) => r.kind === "process" && r.info.readiness !== undefined && r.info.readiness !== "none")
+    ? READY_WIDTH + 1
+    : 0;
   const name = Math.max(0, Math.min(longestName, 28, flexible - 4));
   const group = Math.max(0, Math.min(longestGroup, 16, flexible - name));
-  return { group, name, info: Math.max(0, flexible - name - group) };
+  return { group, name, info: Math.max(0, flexible - name - group - readyCol), ready: readyCol };
 }
 
 function headerLine(c: Columns): string {
@@ -84,6 +106,7 @@ function headerLine(c: Columns): string {
     " " +
     fit("STATE", 9) +
     " " +
+    (c.ready > 0 ? fit("READY", READY_WIDTH) + " " : "") +
     fit("PID", 7) +
     " " +
     fit("UPTIME / INFO", c.info) +
@@ -112,8 +135,9 @@ function ProcessLine(props: { row: ProcessRow; cols: Columns; state: TopState; s
   const mark = state.marked.has(row.key) ? "* " : "  ";
   const name = row.nested ? `  ${p.name}` : p.name;
   const before = `${mark}${fit(p.group, cols.group)} ${fit(name, cols.name)} `;
+  const ready = cols.ready > 0 ? ` ${fit(readyCell(p.readiness), READY_WIDTH)}` : "";
   const after =
-    ` ${fit(p.pid > 0 ? String(p.pid) : "-", 7)} ${fit(infoText(state, p, state.now), cols.info)} ` +
+    `${ready} ${fit(p.pid > 0 ? String(p.pid) : "-", 7)} ${fit(infoText(state, p, state.now), cols.info)} ` +
     `${fit(p.restarts === null ? "-" : String(p.restarts), 4, true)} ${fit(formatCpu(p.cpuPercent), 6, true)} ` +
     `${fit(formatBytes(p.rssBytes), 7, true)} ${fit(p.fds === null || p.fds === undefined ? "-" : String(p.fds), 5, true)} ` +
     `${fit(exitText(p), 5, true)}`;
@@ -168,6 +192,7 @@ export function infoText(state: TopState, p: ProcessRecord, now: number): string
   const uptime = processUptime(state, p, now);
   if (uptime !== null) return p.limits ? `up ${formatDuration(uptime)}  ${p.limits}` : `up ${formatDuration(uptime)}`;
   if ((p.state === "BACKOFF" || p.state === "FATAL") && p.spawnerr !== "") return p.spawnerr;
+  if (p.waitingFor) return p.waitingFor; // issue 14: a start held back by depends_on says why
   return p.description;
 }
 

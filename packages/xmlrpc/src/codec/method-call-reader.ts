@@ -1,3 +1,4 @@
+import { pyInt } from "@tsupervisord/pycompat";
 import { SaxesParser } from "saxes";
 import { decodeBase64Lenient, decodeUtf8Strict } from "./base64.js";
 import type { XmlRpcValue } from "./values.js";
@@ -205,10 +206,11 @@ export function parseMethodCall(body: Uint8Array | string, limits?: MethodCallLi
   return reader.end();
 }
 
+/** xmlrpc.client's `int(data)`. */
 function parsePythonInt(text: string | null): number {
-  const trimmed = (text ?? "").trim();
-  if (!/^[+-]?\d+(_\d+)*$/.test(trimmed)) throw new MethodCallParseError("unmarshallable");
-  return Number(trimmed.replace(/_/g, ""));
+  const value = pyInt(text ?? "");
+  if (value === null) throw new MethodCallParseError("unmarshallable");
+  return value;
 }
 
 function parsePythonFloat(text: string | null): number {

@@ -13,5 +13,5 @@ export type {
 export { processResult, withConfigPlaceholders } from "./backend.js";
 export { RpcDispatcher } from "./dispatcher.js";
 export type { RpcDispatcherOptions, RpcOutcome } from "./dispatcher.js";
-export { processInfoToWire, pythonTruthy, splitNamespec, supervisorMethods } from "./methods.js";
+export { processInfoToWire, pythonTruthy, supervisorMethods } from "./methods.js";
 export type { MethodSpec } from "./methods.js";

@@ -1,4 +1,5 @@
 import { SupervisorError } from "@tsupervisord/errors";
+import { splitNamespec } from "@tsupervisord/pycompat";
 import { pythonFloatRepr } from "../codec/serialize.js";
 import { clampInt32 } from "../codec/values.js";
 import type { XmlRpcValue } from "../codec/values.js";
@@ -35,14 +36,6 @@ export function pythonTruthy(value: XmlRpcValue | undefined): boolean {
   if (value instanceof Uint8Array) return value.length > 0;
   if (typeof value === "object") return Object.keys(value).length > 0;
   return true;
-}
-
-/** Python `split_namespec`: `g:` and `g:*` name the group (process part null); `x` is `x:x`. */
-export function splitNamespec(namespec: string): [group: string, process: string | null] {
-  const colon = namespec.indexOf(":");
-  if (colon < 0) return [namespec, namespec];
-  const process = namespec.slice(colon + 1);
-  return [namespec.slice(0, colon), process === "" || process === "*" ? null : process];
 }
 
 /** Python's `str()` of a scalar argument, for fault details (`INCORRECT_PARAMETERS: True`). */
@@ -177,7 +170,7 @@ export function supervisorMethods(backend: SupervisorRpcBackend): MethodSpec[] {
     async (a) => {
       const name = str(a[0]);
       const wait = a.length < 2 || pythonTruthy(a[1]);
-      const [group, process] = splitNamespec(name);
+      const { group, process } = splitNamespec(name);
       if (process === null) return viaGroup(name, () => backend.startProcessGroup(group, wait));
       return done(backend.startProcess(name, wait));
     }, { optional: 1 });
@@ -189,7 +182,7 @@ export function supervisorMethods(backend: SupervisorRpcBackend): MethodSpec[] {
     async (a) => {
       const name = str(a[0]);
       const wait = a.length < 2 || pythonTruthy(a[1]);
-      const [group, process] = splitNamespec(name);
+      const { group, process } = splitNamespec(name);
       if (process === null) return viaGroup(name, () => backend.stopProcessGroup(group, wait));
       return done(backend.stopProcess(name, wait));
     }, { optional: 1 });
@@ -200,7 +193,7 @@ export function supervisorMethods(backend: SupervisorRpcBackend): MethodSpec[] {
   def("signalProcess", "Send an arbitrary UNIX signal to the process named by name",
     [NAME, ["string", "signal", "Signal to send, as name ('HUP') or number ('1')"]], TRUE, async (a) => {
       const name = str(a[0]);
-      const [group, process] = splitNamespec(name);
+      const { group, process } = splitNamespec(name);
       if (process === null) return viaGroup(name, () => backend.signalProcessGroup(group, signalArg(a[1])));
       return done(backend.signalProcess(name, signalArg(a[1])));
     });

@@ -17,6 +17,7 @@ import type { WebUiIdentity } from "./webui.js";
 import { EVENTS_PATH, handleEvents } from "./webui-events.js";
 import { handleRpc } from "./rpc-route.js";
 import { handleMetrics } from "./metrics-route.js";
+import { handleHealth, isHealthPath, type HealthProbes } from "./health-route.js";
 
 /** Resolves once the request body has been read and discarded. */
 function drained(req: IncomingMessage): Promise<void> {
@@ -39,6 +40,8 @@ export interface Http1HandlerOptions {
   identity?: WebUiIdentity;
   /** `GET /metrics` (Prometheus text) when set; 404 otherwise, as supervisord answers. */
   metrics?: () => string | Promise<string>;
+  /** `/healthz` and `/readyz`, answered before (and without) auth; absent = 404 like any unknown path. */
+  health?: HealthProbes;
 }
 
 /**
@@ -56,7 +59,8 @@ export interface Http1ConnectionHandler {
  * supervisord's HTTP side on sockets the daemon already accepted (design "The wire"): HTTP/1.0 and 1.1
  * keep-alive (RPC-01/02), Basic auth on every path (RPC-04), POST `/RPC2…`, `/logtail/…`, `/mainlogtail`,
  * the web UI (`/`, `/index.html`, `/tail.html`, `/ok.html`, its stylesheet, images and script, and the live
- * feed `/events`), `/metrics` when the daemon serves it (issue 17), else 404 (D-HTTP-06).
+ * feed `/events`), `/metrics` when the daemon serves it (issue 17), else 404 (D-HTTP-06). `/healthz` and `/readyz`
+ * (issue 16, when the daemon serves them) are answered before auth.
  */
 export function createHttp1Handler(options: Http1HandlerOptions): Http1ConnectionHandler {
   const logger = options.logger ?? {};
@@ -74,6 +78,11 @@ export function createHttp1Handler(options: Http1HandlerOptions): Http1Connectio
   server.requestTimeout = 0;
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const health = options.health;
+    if (health !== undefined) {
+      const probePath = (req.url ?? "/").split(/[?#]/, 1)[0] ?? "";
+      if (isHealthPath(probePath)) return handleHealth(req, res, probePath, health);
+    }
     if (options.auth !== null) {
       const verdict = checkBasicAuth(req.headers.authorization, options.auth);
       if (verdict === "malformed") return sendError(res, 400);

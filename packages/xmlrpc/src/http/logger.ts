@@ -1,3 +1,4 @@
+import { pyRepr } from "@tsupervisord/pycompat";
 /** Where the HTTP layer reports what supervisord would log (levels as supervisord names them). All optional. */
 export interface RpcLogger {
   trace?(message: string): void;
@@ -6,23 +7,6 @@ export interface RpcLogger {
   warn?(message: string): void;
   error?(message: string): void;
   critical?(message: string): void;
-}
-
-/** Python's `repr()` of a str, for log lines that quote request data as supervisord does (`%r`). */
-export function pythonStrRepr(text: string): string {
-  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (ch === "\\") out += "\\\\";
-    else if (ch === quote) out += `\\${quote}`;
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\t") out += "\\t";
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
-    else out += ch;
-  }
-  return out + quote;
 }
 
 /**
@@ -39,9 +23,9 @@ export const LOG_EXCERPT_BYTES = 256;
 export function logExcerpt(data: Uint8Array | string, size?: number): string {
   const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const total = size ?? bytes.length;
-  if (total <= LOG_EXCERPT_BYTES && bytes.length === total) return pythonStrRepr(bytes.toString("utf8"));
+  if (total <= LOG_EXCERPT_BYTES && bytes.length === total) return pyRepr(bytes.toString("utf8"));
   // A cut multi-byte character decodes as U+FFFD: harmless in a log line.
-  return `${pythonStrRepr(bytes.subarray(0, LOG_EXCERPT_BYTES).toString("utf8"))}... (${total} bytes)`;
+  return `${pyRepr(bytes.subarray(0, LOG_EXCERPT_BYTES).toString("utf8"))}... (${total} bytes)`;
 }
 
 /** Keeps the first LOG_EXCERPT_BYTES of a streamed body (for log lines) without holding the rest. */
@@ -81,7 +65,7 @@ function hasControl(text: string): boolean {
  * printable, as supervisord writes it; else escaped and cut at LOG_EXCERPT_BYTES with its size.
  */
 export function boundedLogText(text: string): string {
-  const escape = (s: string): string => (hasControl(s) ? pythonStrRepr(s).slice(1, -1) : s);
+  const escape = (s: string): string => (hasControl(s) ? pyRepr(s).slice(1, -1) : s);
   const size = Buffer.byteLength(text, "utf8");
   if (size <= LOG_EXCERPT_BYTES) return escape(text);
   return `${escape(Buffer.from(text, "utf8").subarray(0, LOG_EXCERPT_BYTES).toString("utf8"))}... (${size} bytes)`;
