@@ -156,4 +156,8 @@ const METHOD = [
   '- **nested** (XML-RPC systems only; issue 21 #12): requests of a struct nested 100,000 deep (6.6 MB) sent at once',
   '  while one client calls `getState` back to back: `rpc_wait_max` is the longest getState during the attack,',
   '  `answered` the time until every attack has its answer, `rss_after`/`rss_growth` the daemon\'s RSS after it.',
+  '- **metrics** (tsupervisord only: the peers have no `/metrics`): N sleeps; daemon CPU over an idle window with',
+  '  nobody scraping (`idle_cpu`, must match **idle**), then sequential `GET /metrics` on the unix socket: median',
+  '  and p95 latency, daemon CPU per scrape, body size; `idle_cpu_after`: the next idle window (the event-loop',
+  '  delay monitor runs until scrapes stop for 5 minutes).',
 ];

@@ -1,6 +1,7 @@
 // The scenarios. Each takes a started-nothing system adapter and a fresh temp dir, starts the system with
 // the programs it needs, measures, and returns [{ metric, value, unit }]. The runner tears down after.
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,6 +71,57 @@ function idleScenario(n, windowS) {
     const st = daemonStats(sys);
     return [
       { metric: 'cpu', value: ((st.cpu - c0) / windowS) * 100, unit: '% of a core' },
+      { metric: 'rss', value: st.rssMiB, unit: 'MiB' },
+    ];
+  };
+}
+
+/** GET /metrics over the daemon's unix socket (tsupervisord only). */
+function scrape(socketPath) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const req = http.request({ socketPath, path: '/metrics' }, (res) => {
+      let bytes = 0;
+      res.on('data', (c) => (bytes += c.length));
+      res.on('end', () => (res.statusCode === 200 ? resolve({ ms: performance.now() - t0, bytes }) : reject(new Error(`/metrics answered ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/**
+ * Issue 17: N running sleeps; the daemon's CPU over an idle window with nobody scraping (must match `idle`),
+ * then `scrapes` sequential scrapes of /metrics: latency and daemon CPU per scrape; then idle again (the
+ * event-loop monitor now runs until scrapes stop for 5 minutes).
+ */
+function metricsScenario(n, windowS, scrapes) {
+  return async (sys, dir) => {
+    const programs = sleepers(n);
+    await sys.start(dir, programs);
+    await waitAll(sys, allProcessNames(programs), ['RUNNING'], { timeoutMs: 60_000 + n * 500 });
+    await sleep(2000);
+    const c0 = daemonStats(sys).cpu;
+    await sleep(windowS * 1000);
+    const c1 = daemonStats(sys).cpu;
+    const times = [];
+    let bytes = 0;
+    for (let i = 0; i < scrapes; i++) {
+      const r = await scrape(sys.socket);
+      times.push(r.ms);
+      bytes = r.bytes;
+    }
+    const c2 = daemonStats(sys).cpu;
+    await sleep(windowS * 1000);
+    const st = daemonStats(sys);
+    const sorted = [...times].sort((a, b) => a - b);
+    return [
+      { metric: 'idle_cpu', value: ((c1 - c0) / windowS) * 100, unit: '% of a core' },
+      { metric: 'scrape_ms', value: median(times), unit: 'ms' },
+      { metric: 'scrape_p95_ms', value: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))], unit: 'ms' },
+      { metric: 'cpu_per_scrape', value: ((c2 - c1) / scrapes) * 1000, unit: 'ms' },
+      { metric: 'body', value: bytes / 1024, unit: 'KiB' },
+      { metric: 'idle_cpu_after', value: ((st.cpu - c2) / windowS) * 100, unit: '% of a core' },
       { metric: 'rss', value: st.rssMiB, unit: 'MiB' },
     ];
   };
@@ -299,6 +351,7 @@ export function scenarios({ smoke }) {
         { name: 'fanout', variant: 'numprocs=5, startretries=1', run: fanoutScenario(5, 1) },
         { name: 'shutdown', variant: 'n=5', run: shutdownScenario(5) },
         { name: 'nested', variant: '1 x depth 1,000', run: nestedScenario(1, 1000), systems: XMLRPC_SYSTEMS },
+        { name: 'metrics', variant: 'n=5, 2 s, 3 scrapes', systems: ['tsupervisord'], run: metricsScenario(5, 2, 3) },
       ]
     : [
         { name: 'spawn', variant: 'n=100', run: spawnScenario(100) },
@@ -312,6 +365,7 @@ export function scenarios({ smoke }) {
         { name: 'fanout', variant: 'numprocs=50, startretries=3', run: fanoutScenario(50, 3) },
         { name: 'shutdown', variant: 'n=100', run: shutdownScenario(100) },
         { name: 'nested', variant: '8 x depth 100,000 (6.6 MB)', run: nestedScenario(8, 100_000), systems: XMLRPC_SYSTEMS },
+        { name: 'metrics', variant: 'n=500, 20 s, 50 scrapes', systems: ['tsupervisord'], run: metricsScenario(500, 20, 50) },
       ];
 }
 

@@ -61,8 +61,9 @@ describe.skipIf(reason !== null)(
       const r = spawnSync(process.execPath, [ctlMain, "-c", conf, ...args], { encoding: "utf8", timeout: 30_000 });
       return { stdout: r.stdout, status: r.status };
     };
+    // … RST, then CPU%, MEM, FDS (issue 17: the tree's open fds) and EXIT.
     const row = (s: string, name: string): RegExpExecArray | null =>
-      new RegExp(`^\\s*${name}\\s+${name}\\s+(\\w+)\\s+(\\d+|-)\\s+.*?\\s(\\d+|-)\\s+\\S+\\s+\\S+\\s+\\S+\\s*$`, "m").exec(s);
+      new RegExp(`^\\s*${name}\\s+${name}\\s+(\\w+)\\s+(\\d+|-)\\s+.*?\\s(\\d+|-)\\s+\\S+\\s+\\S+\\s+\\S+\\s+\\S+\\s*$`, "m").exec(s);
     const pidOf = (s: string, name: string): string | undefined => row(s, name)?.[2];
 
     beforeAll(async () => {

@@ -33,6 +33,30 @@ export interface ProcessInfo {
   /** Spawns after the first since the daemon started; a tsupervisord extra (gRPC only: undefined over XML-RPC,
    * as supervisord has no such counter). Shown only by `--json`. */
   restarts?: number;
+  /** Tree stats, restarts and limits (issue 17); only when asked with `{ stats: true }` (status --json, top). */
+  resources?: ProcessResources;
+}
+
+/** Issue 17: what `tsctl status --json` adds under `resources` (snake_case like supervisord's fields). */
+export interface ProcessResources {
+  cpu_percent: number;
+  cpu_seconds: number;
+  rss_bytes: number;
+  fds: number | null;
+  tree_processes: number;
+  rss_restarts: number;
+  descendants_killed: number;
+  last_exit_signal: string;
+  cgroup: string;
+  limits: {
+    rlimits: string;
+    memory_max_bytes: number | null;
+    memory_high_bytes: number | null;
+    cpu_max: string;
+    pids_max: number | null;
+    restart_if_rss_over_bytes: number;
+    restart_if_rss_over_for_ms: number;
+  } | null;
 }
 
 /** issue 14: one message of the daemon's Watch stream, as `tsctl wait` needs it. */
@@ -76,7 +100,8 @@ export interface CtlBackend {
   getSupervisorVersion(): Promise<string>;
   getPID(): Promise<number>;
   getProcessInfo(name: string): Promise<ProcessInfo>;
-  getAllProcessInfo(): Promise<ProcessInfo[]>;
+  /** `stats`: also read the process trees' resources (issue 17). */
+  getAllProcessInfo(options?: { stats?: boolean }): Promise<ProcessInfo[]>;
   getAllConfigInfo(): Promise<ConfigInfo[]>;
 
   startProcess(name: string): Promise<void>;

@@ -4,7 +4,16 @@
  */
 import { ConnectionError, LogChannel as WireChannel, connect } from "@tsupervisord/protocol";
 import type { SupervisorClient } from "@tsupervisord/protocol";
-import type { ConnectionFailure, CtlBackend, LogChannel, LogSink, ProcessInfo, ServerTarget, WatchUpdate } from "./backend.js";
+import type {
+  ConnectionFailure,
+  CtlBackend,
+  LogChannel,
+  LogSink,
+  ProcessInfo,
+  ProcessResources,
+  ServerTarget,
+  WatchUpdate,
+} from "./backend.js";
 import { BackendConnectionError } from "./backend.js";
 
 const REASONS: Readonly<Record<string, ConnectionFailure>> = {
@@ -32,6 +41,56 @@ async function call<T>(promise: Promise<T>): Promise<T> {
 
 function wireChannel(channel: LogChannel): WireChannel {
   return channel === "stderr" ? WireChannel.STDERR : WireChannel.STDOUT;
+}
+
+/** Issue 17's fields of the wire ProcessInfo, as `status --json` shows them. */
+function resourcesOf(p: {
+  cpuPercent: number;
+  cpuSeconds: number;
+  rssBytes: number;
+  fds?: number | undefined;
+  treeProcesses: number;
+  restarts: number;
+  rssRestarts: number;
+  descendantsKilled: number;
+  lastExitSignal: string;
+  cgroup: string;
+  limits?:
+    | {
+        rlimits: string;
+        memoryMaxBytes?: number | undefined;
+        memoryHighBytes?: number | undefined;
+        cpuMax: string;
+        pidsMax?: number | undefined;
+        rssRestartBytes: number;
+        rssRestartForMs: number;
+      }
+    | undefined;
+}): ProcessResources {
+  const l = p.limits;
+  return {
+    cpu_percent: p.cpuPercent,
+    cpu_seconds: p.cpuSeconds,
+    rss_bytes: p.rssBytes,
+    fds: p.fds ?? null,
+    tree_processes: p.treeProcesses,
+    rss_restarts: p.rssRestarts,
+    descendants_killed: p.descendantsKilled,
+    last_exit_signal: p.lastExitSignal,
+    cgroup: p.cgroup,
+    limits:
+      l === undefined
+        ? null
+        : {
+            rlimits: l.rlimits,
+            memory_max_bytes: l.memoryMaxBytes ?? null,
+            memory_high_bytes: l.memoryHighBytes ?? null,
+            cpu_max: l.cpuMax,
+            pids_max: l.pidsMax ?? null,
+            restart_if_rss_over_bytes: l.rssRestartBytes,
+            restart_if_rss_over_for_ms: l.rssRestartForMs,
+          },
+  };
 }
 
 function toProcessInfo(info: {
@@ -120,7 +179,10 @@ export function createGrpcBackend(target: ServerTarget): CtlBackend {
       if (info === undefined) throw new Error(`no process info for ${name}`);
       return toProcessInfo(info);
     },
-    getAllProcessInfo: async () => (await call(client.getAllProcessInfo({}))).processes.map(toProcessInfo),
+    getAllProcessInfo: async (options) => {
+      const { processes } = await call(client.getAllProcessInfo(options?.stats === true ? { includeStats: true } : {}));
+      return processes.map((p) => (options?.stats === true ? { ...toProcessInfo(p), resources: resourcesOf(p) } : toProcessInfo(p)));
+    },
     getAllConfigInfo: async () =>
       (await call(client.getAllConfigInfo({}))).configs.map((c) => ({
         name: c.name,

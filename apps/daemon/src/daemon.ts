@@ -23,6 +23,8 @@ import { withBoundedFaults } from "./service/bounded-faults.js";
 import { withCallLog } from "./service/call-log.js";
 import type { DaemonStateName, ServiceContext } from "./service/context.js";
 import { daemonVersion } from "./version.js";
+import { collectMetrics } from "./metrics/collect.js";
+import { DaemonStatsSource } from "./metrics/daemon-stats.js";
 
 export interface RunDaemonOptions {
   cli: CliOptions;
@@ -74,6 +76,9 @@ class Daemon {
   private readonly startedAt = Math.floor(Date.now() / 1000);
   private readonly version = daemonVersion();
   private resolveStop: ((reason: StopReason) => void) | null = null;
+  /** Issue 17: the daemon's own stats for /metrics (its event-loop monitor runs only while scraped). */
+  private readonly daemonStats = new DaemonStatsSource();
+  private readonly scrapes = { count: 0 };
   /** The status the daemon exits with after a shutdown (container mode: why it stopped, README exit codes). */
   private exitCode: number = CONTAINER_EXIT.OK;
   /** When the current shutdown was asked for (the stop deadline counts from here). */
@@ -110,6 +115,7 @@ class Daemon {
       }
     } finally {
       signals.uninstall();
+      this.daemonStats.stop();
       process.off("uncaughtException", this.onUncaught);
       this.pidfile?.remove();
     }
@@ -233,7 +239,18 @@ class Daemon {
       const bounded = withBoundedFaults(service);
       const handlers = withCallLog(config.standardRpcInterface ? bounded : withoutSupervisorNamespace(bounded), log);
       // XML-RPC logs its own calls (MLG-05) and has no trailer limit: it gets the bare service.
-      servers = await openServers(config, handlers, log, this.opts.toTerminal, createXmlRpcBackend(service, context), container);
+      const metrics = (): string =>
+        collectMetrics({
+          supervisor: () => supervisor as Supervisor,
+          daemon: this.daemonStats,
+          version: this.version,
+          identifier: config.supervisord.identifier,
+          scrapes: this.scrapes,
+        });
+      servers = await openServers(config, handlers, log, this.opts.toTerminal, createXmlRpcBackend(service, context), {
+        health: container,
+        metrics,
+      });
     } catch (err) {
       // Also in the log: after a restart (or in daemon mode) nobody may be watching the terminal.
       log.critical(err instanceof ListenerError ? err.message : `cannot open the servers: ${String(err)}`);

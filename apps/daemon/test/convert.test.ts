@@ -25,7 +25,12 @@ const base: ProcessInfo = {
   waitingFor: "",
   dependsOn: [],
   program: "web",
+  lastExit: null,
   restarts: 0,
+  cpuSeconds: null,
+  fds: null,
+  treeProcesses: null,
+  governance: { rssRestarts: 0, descendantsKilled: 0, cgroup: null },
 };
 
 describe("engine record -> supervisord's ProcessInfo (spec §5.3)", () => {
@@ -55,6 +60,34 @@ describe("engine record -> supervisord's ProcessInfo (spec §5.3)", () => {
   it("exitstatus: the code, -1 for a signal death (RAP-03)", () => {
     expect(processInfoToWire({ ...base, state: "EXITED", exit: { code: 3, signal: null } })).toMatchObject({ state: 100, exitstatus: 3 });
     expect(processInfoToWire({ ...base, exit: { code: null, signal: "SIGTERM" } }).exitstatus).toBe(-1);
+  });
+
+  it("issue 17: tree stats, counters, limits (proto 30-37) and restarts (55); fds unset when unknown", () => {
+    const wire = processInfoToWire({
+      ...base,
+      state: "RUNNING",
+      pid: 42,
+      lastExit: { code: null, signal: "SIGKILL" },
+      restarts: 3,
+      cpuSeconds: 1.25,
+      fds: 9,
+      treeProcesses: 2,
+      governance: { rssRestarts: 1, descendantsKilled: 2, cgroup: "/sys/fs/cgroup/x/web.web" },
+      limits: { rlimits: { nofile: { soft: 512, hard: 1024 } }, memoryMax: null, pidsMax: 64, restartIfRssOver: { bytes: 1024, forMs: 60_000 }, killDescendants: true },
+    });
+    expect(wire).toMatchObject({
+      restarts: 3,
+      cpuSeconds: 1.25,
+      fds: 9,
+      treeProcesses: 2,
+      rssRestarts: 1,
+      descendantsKilled: 2,
+      lastExitSignal: "SIGKILL",
+      cgroup: "/sys/fs/cgroup/x/web.web",
+      limits: { rlimits: "nofile=512:1024", memoryMaxBytes: -1, pidsMax: 64, cpuMax: "", rssRestartBytes: 1024, rssRestartForMs: 60_000 },
+    });
+    expect(processInfoToWire(base).fds).toBeUndefined();
+    expect(processInfoToWire(base).limits).toBeUndefined();
   });
 
   it("RPC-08: seconds are truncated and capped to XML-RPC's int32 (2038+ clocks)", () => {

@@ -37,6 +37,7 @@ export function processConfigEquals(a: ProcessConfig, b: ProcessConfig): boolean
     a.name === b.name &&
     (a.user?.uid ?? null) === (b.user?.uid ?? null) &&
     a.command === b.command &&
+    sameJson(a.limits ?? null, b.limits ?? null) &&
     a.directory === b.directory &&
     a.umask === b.umask &&
     a.priority === b.priority &&

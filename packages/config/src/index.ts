@@ -73,6 +73,21 @@ export {
 export { EXTENSION_KEYS, extensionKeysUsed, type ExtensionKey, type ExtensionKeyUse } from "./extension-keys.js";
 export { ALLOW_UNAUTHENTICATED_TCP_ENV, isLoopbackHost, serverAuthVerdict, unauthenticatedServerLine } from "./server-auth.js";
 export type { ServerAuthVerdict } from "./server-auth.js";
+export {
+  cpuLimit,
+  durationMs,
+  memoryLimit,
+  pidsLimit,
+  rlimitValue,
+  rssWatchdog,
+  sizeInBytes,
+  wantsCgroupControllers,
+  RLIMIT_NAMES,
+  type CgroupMode,
+  type ProgramLimits,
+  type RlimitName,
+  type RlimitValue,
+} from "./ext/limits.js";
 export { splitDestinations, isStreamTarget } from "./ext/logs.js";
 export { DEFAULT_CONTAINER_SETTINGS, STOP_DEADLINE_ENV, parseDuration } from "./ext/container.js";
 export { parseEnvFile, type ParsedEnvFile } from "./ext/env-file.js";

@@ -39,6 +39,7 @@ import type {
   ProgramKind,
 } from "./types.js";
 import { colonSeparatedUserGroup, gidForUid, nameToUid, resolveUser } from "./users.js";
+import { readProgramLimits } from "./ext/limits.js";
 import { readChannelExtensions } from "./ext/channel.js";
 import { readReadinessOptions } from "./ext/readiness.js";
 
@@ -108,6 +109,8 @@ export function processesFromSection(
   if (serverurl && pyStrip(serverurl).toUpperCase() === "AUTO") serverurl = null;
   const user = optOrNull("user", (v) => resolveUser(ctx.userDb, v));
   const umask = optOrNull("umask", octal);
+  // Extension keys (issue 17): rlimits, cgroup limits, descendant sweep, RSS watchdog.
+  const limits = readProgramLimits(optOrNull, (option, def) => opt(option, String(def), boolean, def));
   const processName = r.soft("process_name", () => processOrGroupName(r.get("process_name", "%(program_name)s", null)), null);
 
   if (processName !== null && numprocs > 1 && !processName.includes("%(process_num)")) {
@@ -235,6 +238,7 @@ export function processesFromSection(
       numprocs,
       section,
       source,
+      ...(limits !== undefined ? { limits } : {}),
       ...(essential ? { essential } : {}),
       ...(envFiles.files.length > 0 ? { environmentFiles: envFiles.files } : {}),
       ...(readiness !== undefined ? { readiness } : {}),

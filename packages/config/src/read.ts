@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { isDefaultContainer, readContainerSettings } from "./ext/container.js";
 import { ConfigError, type ConfigIssue } from "@tsupervisord/errors";
+import { cgroupMode } from "./ext/limits.js";
 import { SectionReader, collectMessages, mergeNames, type ReadContext } from "./context.js";
 import {
   boolean,
@@ -352,6 +353,7 @@ function readSupervisordSection(ctx: ReadContext, envr: ResolvedEnvironment): Su
   const childlogdir = opt("childlogdir", envr.tempDir, (v) => existingDirectory(v, ctx.cwd, ctx.home), envr.tempDir);
   const nocleanup = opt("nocleanup", "false", boolean, false);
   const stripAnsi = opt("strip_ansi", "false", boolean, false);
+  const cgroups = opt("cgroups", "auto", cgroupMode, "auto" as const);
   const logfileExt = readActivityLogExtensions(r, (option) => r.get(option, null, names()), logfile, ctx);
   // [4.2.5] expanded twice: once as `supervisord.environment` (here + ENV_*), then as `environment`
   const environment = r.soft(
@@ -388,6 +390,8 @@ function readSupervisordSection(ctx: ReadContext, envr: ResolvedEnvironment): Su
     stripAnsi,
     environment: ctx.globalEnvironment,
     identifier,
+    // Only when written: a config without extension keys reads exactly as before.
+    ...(r.has("cgroups") ? { cgroups } : {}),
     ...(logfileExt !== undefined ? { logfileExt } : {}),
     ...(isDefaultContainer(container.settings) ? {} : { container: container.settings }),
   };

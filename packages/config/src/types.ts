@@ -1,3 +1,4 @@
+import type { ProgramLimits } from "./ext/limits.js";
 /**
  * The typed result of reading a supervisord.conf: plain data, every default applied (spec §1.5), every
  * `%(...)s` expanded, programs expanded into their processes (spec §1.6), groups built in supervisord's
@@ -81,6 +82,8 @@ export interface ProcessConfig {
   /** The section that defined this program and where. */
   section: string;
   source: SourceLocation;
+  /** Extension keys (issue 17): rlimits, cgroup limits, RSS watchdog; absent when none is set. */
+  limits?: ProgramLimits;
   /**
    * `essential = true` (extension key, container mode): when this process goes FATAL or exits for good, the
    * daemon stops everything and exits non-zero. Absent = false.
@@ -135,6 +138,8 @@ export interface SupervisordSettings {
   stripAnsi: boolean;
   environment: Record<string, string>;
   identifier: string;
+  /** Extension key `cgroups` (issue 17): auto (default), all or off; absent = auto. */
+  cgroups?: "auto" | "all" | "off";
   /** Extension keys of the activity log (issue 15); absent when none is used. */
   logfileExt?: ActivityLogExtensions;
   /** Container-mode extension keys (exit_when, stop_deadline, environment_file); absent = defaults. */

@@ -17,9 +17,9 @@ export type {
   Target,
   UpdateOutcome,
 } from "./types.js";
-export type { FcgiSocketPort, ProcessStatsPort, TreeStats } from "./ports.js";
-export { procStatsPort, realFcgiSockets } from "./ports.js";
-export type { ProcessOutputPort, ProcessOutputSink } from "./output-port.js";
+export type { FcgiSocketPort, ProcessTreePort } from "./ports.js";
+export { procTreePort, realFcgiSockets } from "./ports.js";
+export type { ProcessOutputPort, ProcessOutputSink, SinkCounters } from "./output-port.js";
 export type { EngineLogger, EngineLogLevel } from "./logger.js";
 export { nullLogger } from "./logger.js";
 export {
@@ -63,6 +63,12 @@ export type { CommandProblemKind, ResolvedCommand } from "./command.js";
 export { describeProcess, formatLocalStopTime, formatTimedelta } from "@tsupervisord/pycompat";
 export { childEnvironment } from "./spawn.js";
 export type { ListenerStateName } from "./listener-pool.js";
+export { StatsSampler } from "./stats/sampler.js";
+export type { ProcessSample, StatsLease, StatsTarget } from "./stats/sampler.js";
+export type { TreeMember, TreeReading } from "./stats/tree.js";
+export type { GovernanceInfo } from "./limits/governor.js";
+export type { CgroupSupport } from "./limits/cgroups.js";
+export { describeRlimits, findPrlimit } from "./limits/rlimits.js";
 export {
   CONTAINER_EXIT,
   allExitedCode,

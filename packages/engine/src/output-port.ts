@@ -32,6 +32,15 @@ export interface ProcessOutputSink {
   reopen(): Promise<void>;
   /** Flush and close; the sink is not used again. */
   close(): Promise<void>;
+  /** Bytes written / rotated away per channel (metrics, issue 17); null for a channel without a file. */
+  counters?(): { stdout: SinkCounters | null; stderr: SinkCounters | null };
+}
+
+export interface SinkCounters {
+  bytesWritten: number;
+  bytesDropped: number;
+  bytesRotatedAway: number;
+  rotations: number;
 }
 
 export interface ProcessOutputPort {

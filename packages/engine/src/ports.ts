@@ -5,15 +5,17 @@
 import type { EngineLogger } from "./logger.js";
 import { FcgiSocket, checkFcgiSocket } from "./fcgi-socket.js";
 import type { FcgiSocketConfig } from "./fcgi-socket.js";
-import { ProcessTreeSampler } from "./proc-stats.js";
-import type { TreeStats } from "./proc-stats.js";
+import { readGroupMembers, readTree, type TreeReading } from "./stats/tree.js";
 
-export type { TreeStats };
-
-/** CPU/RSS of process trees, read on request only (never polled). */
-export interface ProcessStatsPort {
-  /** Stats of each root pid's tree that could be read; CPU is a rate since the previous sample of that root. */
-  sample(rootPids: number[], nowMs: number): Map<number, TreeStats>;
+/**
+ * Reads one program's process tree (issue 17): the stats sampler (stats/sampler.ts) reads through this, only while
+ * someone watches; CPU rates are the sampler's, between two of its passes.
+ */
+export interface ProcessTreePort {
+  /** The tree under `root` (members, CPU seconds, RSS, fds), null when `root` is gone. */
+  readTree(root: number): TreeReading | null;
+  /** The same for a cgroup's member list (descendants re-parented away included). */
+  readMembers(root: number, pids: readonly number[]): TreeReading | null;
 }
 
 /** `[fcgi-program:x]` sockets (spec §1.5.8). */
@@ -24,9 +26,9 @@ export interface FcgiSocketPort {
   open(config: FcgiSocketConfig, logger: EngineLogger): FcgiSocket;
 }
 
-/** /proc, walked from the supervised pids down (see proc-stats.ts). */
-export function procStatsPort(): ProcessStatsPort {
-  return new ProcessTreeSampler();
+/** /proc, walked from the supervised pids down (stats/tree.ts, on proc-stats.ts's readers). */
+export function procTreePort(): ProcessTreePort {
+  return { readTree: (root) => readTree(root), readMembers: (root, pids) => readGroupMembers(root, pids) };
 }
 
 /** Real sockets: the in-process check and the socket-creating helper process (see fcgi-socket.ts). */

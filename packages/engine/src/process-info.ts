@@ -4,18 +4,27 @@
  */
 import { describeProcess } from "@tsupervisord/pycompat";
 import type { ManagedProcess } from "./process.js";
-import type { TreeStats } from "./ports.js";
+import type { GovernanceInfo } from "./limits/governor.js";
+import type { ProcessSample } from "./stats/sampler.js";
 import type { ProcessInfo } from "./types.js";
 import type { ReadinessFields } from "./dependencies/feature.js";
 
+/**
+ * `stats`: the sampler's last pass by `group:name` (null: not asked for); `readiness`: issue 14's fields, built by
+ * the ReadinessFeature (it knows the depends_on waits); `governance`: issue 17's counters.
+ */
 export function buildProcessInfo(
   proc: ManagedProcess,
-  stats: ReadonlyMap<number, TreeStats> | null,
+  stats: ReadonlyMap<string, ProcessSample> | null,
   now: number,
-  readiness: ReadinessFields, // issue 14: built by the ReadinessFeature (it knows the depends_on waits)
+  readiness: ReadinessFields,
+  governance: (key: string) => GovernanceInfo,
 ): ProcessInfo {
   const m = proc.machine;
-  const tree = m.pid !== 0 ? stats?.get(m.pid) : undefined;
+  const key = `${proc.groupName}:${proc.name}`;
+  const sample = m.pid !== 0 ? stats?.get(key) : undefined;
+  // A pass taken before a respawn describes the previous child: not this one.
+  const tree = sample?.root === m.pid ? sample : undefined;
   return {
     name: proc.name,
     group: proc.groupName,
@@ -41,5 +50,11 @@ export function buildProcessInfo(
     rssBytes: tree?.rssBytes ?? null,
     ...readiness,
     restarts: proc.restarts,
+    lastExit: m.lastExit,
+    cpuSeconds: tree?.cpuSeconds ?? null,
+    fds: tree?.fds ?? null,
+    treeProcesses: tree?.members.length ?? null,
+    governance: governance(key),
+    ...(proc.config.limits !== undefined ? { limits: proc.config.limits } : {}),
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { ProcessConfig } from "@tsupervisord/config";
 import type { EventBus } from "./event-bus.js";
+import type { ResourceGovernor } from "./limits/governor.js";
 import type { FcgiLease, FcgiSocket } from "./fcgi-socket.js";
 import type { EngineLogger } from "./logger.js";
 import type { Effect, MachineConfig, MachineEvent, MachineState, TimerKind, TransitionResult } from "./machine.js";
@@ -25,6 +26,8 @@ export interface ProcessEnvironment {
   serverUrl: string | null;
   /** Called after every drained batch of events (the supervisor's waiters re-check their conditions). */
   onSettled: (process: ManagedProcess) => void;
+  /** Issue 17: cgroups, descendant sweep, RSS watchdog (absent in unit tests of the runner alone). */
+  governor?: ResourceGovernor;
   /** issue 14: the sd_notify port (null: notify checks report it unavailable). */
   notify?: NotifyPort | null;
   /** issue 14: readiness/liveness of a process changed (publish it, re-check dependency gates). */
@@ -78,6 +81,8 @@ export class ManagedProcess {
   private processing = false;
   /** Epoch ms of the last "waiting for x to stop" line (STP-07 throttle). */
   lastStopReport = 0;
+  /** Successful spawns since the daemon started (the descendant sweep: a respawned cgroup is never killed late). */
+  spawnCount = 0;
   /** Incremented per spawn so a late exit of an old child can never reach a newer one. */
   private spawnSerial = 0;
   /** issue 14: readiness/liveness checks (null when the program has none). */
@@ -317,8 +322,20 @@ export class ManagedProcess {
    * socket stays open across it.
    */
   private spawnWith(serial: number, lease: FcgiLease | null, stdinFd?: number, extraEnv?: Record<string, string>): SpawnResult {
+    // Issue 17: the child is born in the program's cgroup (the daemon steps in around the synchronous fork).
+    const leaveCgroup = this.env.governor?.beforeSpawn(this);
+    let result: SpawnResult;
+    try {
+      result = this.spawnChildNow(serial, lease, stdinFd, extraEnv);
+    } finally {
+      leaveCgroup?.();
+    }
+    return lease === null ? result : releaseOnFailure(result, lease);
+  }
+
+  private spawnChildNow(serial: number, lease: FcgiLease | null, stdinFd?: number, extraEnv?: Record<string, string>): SpawnResult {
     const checks = this.checks;
-    const result = spawnChild({
+    return spawnChild({
       config: this.config,
       daemonEnv: this.env.daemonEnv,
       serverUrl: this.env.serverUrl,
@@ -328,6 +345,7 @@ export class ManagedProcess {
       onExit: (code, signal) => {
         if (serial === this.spawnSerial) {
           this.child = null;
+          this.env.governor?.exited(this, this.machine.state === "STOPPING");
           checks?.exited(); // issue 14
           this.dispatch({ type: "exited", code, signal });
           this.listenerHooks?.onExit();
@@ -339,13 +357,14 @@ export class ManagedProcess {
         : {}),
       ...(stdinFd !== undefined ? { stdinFd } : {}),
     });
-    return lease === null ? result : releaseOnFailure(result, lease);
   }
 
   private handleSpawnResult(result: SpawnResult, serial: number): void {
     switch (result.kind) {
       case "spawned":
         this.child = result.child;
+        this.spawnCount++;
+        this.env.governor?.spawned(this, result.child.pid);
         this.processGroups.push(result.child.pid);
         if (this.processGroups.length > RECENT_PROCESS_GROUPS) this.processGroups.shift();
         this.listenerHooks?.onSpawn();
@@ -366,6 +385,8 @@ export class ManagedProcess {
   private kill(signal: number, group: boolean): void {
     const pid = this.machine.pid;
     if (this.child === null || pid === 0) return;
+    // Issue 17: remember the tree before the stop signal, so descendants that left the group can be ended too.
+    if (this.machine.state === "STOPPING") this.env.governor?.stopping(this, pid);
     try {
       this.child.kill(signal, group);
     } catch (err) {

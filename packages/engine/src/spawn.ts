@@ -24,6 +24,7 @@ import type { ChildProcess, SpawnOptions } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
 import type { ProcessConfig } from "@tsupervisord/config";
 import { CommandError, resolveCommand, searchPath } from "./command.js";
+import { withRlimits } from "./limits/rlimits.js";
 import type { ProcessOutputSink } from "./output-port.js";
 
 /** How long to wait for the pipes to reach EOF after the child exited (a grandchild may hold them open). */
@@ -141,6 +142,13 @@ export function spawnChild(spec: SpawnSpec): SpawnResult {
     options.stdio = [stdin, "pipe", "ignore"];
   } else {
     options.argv0 = resolved.argv[0] as string;
+  }
+
+  // Issue 17: rlimit_* through prlimit (or a sh ulimit wrapper) that execs the program: the pid stays its own.
+  const limited = withRlimits(config.limits, file, args);
+  if (limited.wrapped) {
+    ({ file, args } = limited);
+    delete options.argv0;
   }
 
   const argv0 = resolved.argv[0] as string;

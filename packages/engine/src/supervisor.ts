@@ -16,8 +16,10 @@ import { nullLogger } from "./logger.js";
 import { makeNamespec } from "@tsupervisord/pycompat";
 import { ProcessOperations, forEachProcess, forEachProcessSync } from "./operations.js";
 import type { ProcessOutputSink } from "./output-port.js";
-import { procStatsPort, realFcgiSockets } from "./ports.js";
-import type { ProcessStatsPort, TreeStats } from "./ports.js";
+import { procTreePort, realFcgiSockets } from "./ports.js";
+import { ResourceGovernor } from "./limits/governor.js";
+import { StatsSampler } from "./stats/sampler.js";
+import type { ProcessSample, StatsTarget } from "./stats/sampler.js";
 import type { ManagedProcess, ProcessEnvironment } from "./process.js";
 import { buildProcessInfo } from "./process-info.js";
 import { runShutdown } from "./shutdown.js";
@@ -39,11 +41,17 @@ import type {
 import { ProcessWaiters } from "./waiters.js";
 import { ReadinessFeature } from "./dependencies/feature.js";
 
+/** getProcessInfo(stats) reuses a sampler pass younger than this (a burst of status calls reads /proc once). */
+const STATS_MAX_AGE_MS = 1000;
+
 export class Supervisor {
   private readonly bus: EventBus;
   private readonly logger: EngineLogger;
   private readonly now: () => number;
-  private readonly stats: ProcessStatsPort;
+  /** Issue 17: process-tree stats, read only while someone watches (see stats/sampler.ts). */
+  readonly stats: StatsSampler;
+  /** Issue 17: cgroups, descendant sweep, RSS watchdog (see limits/governor.ts). */
+  readonly governor: ResourceGovernor;
   private readonly waiters = new ProcessWaiters();
   private readonly registry: GroupRegistry;
   private readonly ops: ProcessOperations;
@@ -61,7 +69,14 @@ export class Supervisor {
     this.now = options.now ?? Date.now;
     this.active = options.config;
     this.pending = options.config;
-    this.stats = options.stats ?? procStatsPort();
+    this.stats = new StatsSampler(() => this.statsTargets(), this.now, options.stats ?? procTreePort());
+    this.governor = new ResourceGovernor({
+      config: () => this.active,
+      sampler: this.stats,
+      logger: this.logger,
+      restart: (key) => void this.restartForWatchdog(key),
+      ...(options.cgroups !== undefined ? { cgroups: options.cgroups } : {}),
+    });
     this.bus = new EventBus(this.now, options.eventQueueLimit ?? 10000);
     const daemonEnv = options.env ?? process.env;
     const processEnv: ProcessEnvironment = {
@@ -71,6 +86,7 @@ export class Supervisor {
       daemonEnv,
       serverUrl: options.serverUrl ?? null,
       onSettled: (proc) => this.settled(proc),
+      governor: this.governor,
       notify: options.notify ?? null, // issue 14
       onChecksChanged: (proc) => this.checksChanged(proc), // issue 14
     };
@@ -223,7 +239,9 @@ export class Supervisor {
    */
   getProcessInfo(name: string, options: InfoOptions = {}): ProcessInfo {
     const proc = this.registry.process(name);
-    return buildProcessInfo(proc, this.sampleStats([proc], options), this.now(), this.readiness.info(proc));
+    return buildProcessInfo(proc, this.sampleStats([proc], options), this.now(), this.readiness.info(proc), (key) =>
+      this.governor.info(key),
+    );
   }
 
   /** Sorted by group name, then process name (lexical, like supervisord). */
@@ -231,7 +249,7 @@ export class Supervisor {
     const procs = this.registry.processesByName();
     const stats = this.sampleStats(procs, options);
     const now = this.now();
-    return procs.map((p) => buildProcessInfo(p, stats, now, this.readiness.info(p)));
+    return procs.map((p) => buildProcessInfo(p, stats, now, this.readiness.info(p), (key) => this.governor.info(key)));
   }
 
   /**
@@ -260,10 +278,31 @@ export class Supervisor {
     return this.registry.process(name).config;
   }
 
-  private sampleStats(procs: ManagedProcess[], options: InfoOptions): Map<number, TreeStats> | null {
-    if (options.stats === false) return null;
-    const pids = procs.map((p) => p.pid).filter((pid) => pid !== 0);
-    return this.stats.sample(pids, this.now());
+  /** A pass of the stats sampler (shared with every watcher; reused when younger than a second). */
+  private sampleStats(procs: ManagedProcess[], options: InfoOptions): ReadonlyMap<string, ProcessSample> | null {
+    if (options.stats === false || procs.every((p) => p.pid === 0)) return null;
+    return this.stats.fresh(STATS_MAX_AGE_MS);
+  }
+
+  /** Running processes for the stats sampler (their cgroup members where they have one). */
+  private statsTargets(): StatsTarget[] {
+    const out: StatsTarget[] = [];
+    for (const proc of this.registry.processesByName()) {
+      if (proc.pid === 0) continue;
+      const key = `${proc.groupName}:${proc.name}`;
+      out.push({ key, pid: proc.pid, cgroupPids: () => this.governor.cgroupPids(key) });
+    }
+    return out;
+  }
+
+  /** The RSS watchdog's restart: the normal graceful stop, then a start (skipped if someone stopped it meanwhile). */
+  private async restartForWatchdog(key: string): Promise<void> {
+    try {
+      await this.stopProcess(key, true);
+      await this.startProcess(key, true);
+    } catch (err) {
+      this.logger.warn(`restart of ${key} by restart_if_rss_over failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   // ---- config: reread, add, remove, update -----------------------------------------------------------------
@@ -388,6 +427,10 @@ export class Supervisor {
       now: this.now,
       onProcessGone: (proc) => this.waiters.forget(proc),
       stopOrder: () => this.readiness.groupsInStartOrder(), // issue 14: stopped from the end, dependents first
+    }).then(async () => {
+      // Issue 17: no sampling after shutdown; pending descendant SIGKILLs now; cgroups killed and removed.
+      this.stats.dispose();
+      await this.governor.dispose();
     });
     return this.shutdownPromise;
   }

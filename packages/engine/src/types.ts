@@ -1,11 +1,12 @@
 /** Public data shapes of the engine API (what the daemon maps onto gRPC and XML-RPC). */
-import type { Config, ProcessConfig } from "@tsupervisord/config";
+import type { Config, ProcessConfig, ProgramLimits } from "@tsupervisord/config";
+import type { GovernanceInfo } from "./limits/governor.js";
 import type { ErrorCode } from "@tsupervisord/errors";
 import type { AnyEventName, SupervisorEvent } from "./events.js";
 import type { EngineLogger } from "./logger.js";
 import type { ProcessOutputPort } from "./output-port.js";
 import type { NotifyPort } from "./readiness/notify-port.js";
-import type { FcgiSocketPort, ProcessStatsPort } from "./ports.js";
+import type { FcgiSocketPort, ProcessTreePort } from "./ports.js";
 import type { ExitRecord } from "./signals.js";
 import type { ProcessStateName, SupervisorStateName } from "@tsupervisord/pycompat";
 
@@ -22,12 +23,14 @@ export interface SupervisorOptions {
   now?: () => number;
   /** The environment children inherit (default process.env), SPN-12. */
   env?: Record<string, string | undefined>;
+  /** Issue 17: cgroup mode (default: the config's `[supervisord] cgroups`, else auto); see CgroupMode. */
+  cgroups?: "auto" | "all" | "off";
   /** Per-subscriber event queue bound (default 10000); see `subscribe()`. */
   eventQueueLimit?: number;
   /** issue 14: sd_notify sockets for `ready_check = notify` / `live_check = notify` (the daemon plugs reaper's in). */
   notify?: NotifyPort | null;
-  /** CPU/RSS of process trees (default: read from /proc). */
-  stats?: ProcessStatsPort;
+  /** Reads process trees for the stats sampler (default: /proc and the programs' cgroups). */
+  stats?: ProcessTreePort;
   /** `[fcgi-program:x]` sockets (default: real sockets through a helper process). */
   fcgiSockets?: FcgiSocketPort;
   /** Lifecycle hooks of features that follow processes (see SupervisorHooks). */
@@ -82,6 +85,18 @@ export interface ProcessInfo {
   /** Spawns after the first since the daemon started (autorestart, BACKOFF retries, restarts by hand): a
    * tsupervisord extra that supervisord does not have, so never sent over XML-RPC. */
   restarts: number;
+  /** The child's last exit as the OS reported it, kept across respawns (metrics); `exit` is supervisord's view. */
+  lastExit: ExitRecord | null;
+  /** CPU seconds (user + system) of the process tree; null when not sampled. */
+  cpuSeconds: number | null;
+  /** Open file descriptors of the process tree; null when not sampled or not readable. */
+  fds: number | null;
+  /** Processes in the tree (the cgroup's members where the program has one); null when not sampled. */
+  treeProcesses: number | null;
+  /** Restarts by restart_if_rss_over, descendants ended after stops, the cgroup directory (issue 17). */
+  governance: GovernanceInfo;
+  /** The program's configured limits (extension keys), absent when none. */
+  limits?: ProgramLimits;
 }
 
 /** Per-process result of group/all operations (spec §5.3): status SUCCESS with description `OK`, or the fault. */

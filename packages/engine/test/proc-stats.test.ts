@@ -1,9 +1,9 @@
-/** The CPU/RSS sampler behind getProcessInfo({ stats: true }) and Watch's include_stats. */
+/** Reading a process tree from /proc (stats/tree.ts), behind the stats sampler of getProcessInfo, Watch and /metrics. */
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { ProcessTreeSampler } from "../src/proc-stats.js";
+import { readTree } from "../src/stats/tree.js";
 
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -39,54 +39,37 @@ async function shellWithTwoChildren(): Promise<{ root: number; kids: number[] }>
   }
 }
 
-describe("ProcessTreeSampler", () => {
-  // RSS moves while the forked shells exec sleep and load it: sample between two identical readings of the three.
-  async function steadySample(sample: () => Map<number, { rssBytes: number }>, pids: number[]) {
+describe("readTree", () => {
+  // RSS moves while the forked shells exec sleep and load it: read between two identical readings of the three.
+  async function steady<T>(read: () => T, pids: number[]): Promise<T> {
     const deadline = Date.now() + 10_000;
     for (;;) {
       const before = pids.map(rssPagesOf).join(",");
-      const stats = sample();
-      if (pids.map(rssPagesOf).join(",") === before) return stats;
+      const result = read();
+      if (pids.map(rssPagesOf).join(",") === before) return result;
       if (Date.now() > deadline) throw new Error("RSS never settled");
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
 
-  it.each(["walk", "scan"] as const)("%s: a tree's RSS is its root's plus every descendant's", async (mode) => {
+  it.each(["walk", "scan"] as const)("%s: a tree's RSS is its root's plus every descendant's; members are the three", async (mode) => {
     const { root, kids } = await shellWithTwoChildren();
     const [k1, k2] = kids as [number, number];
-    const sampler = new ProcessTreeSampler(mode);
-    const stats = await steadySample(() => sampler.sample([root, k1, k2], Date.now()), [root, k1, k2]);
-    const tree = stats.get(root)?.rssBytes ?? 0;
-    const leaf1 = stats.get(k1)?.rssBytes ?? 0;
-    const leaf2 = stats.get(k2)?.rssBytes ?? 0;
+    const r = await steady(() => ({ tree: readTree(root, true, mode), leaf1: readTree(k1, true, mode), leaf2: readTree(k2, true, mode) }), [root, k1, k2]);
+    const leaf1 = r.leaf1?.rssBytes ?? 0;
     expect(leaf1).toBeGreaterThan(0);
     const page = leaf1 / rssPagesOf(k1);
-    expect(tree).toBe(rssPagesOf(root) * page + leaf1 + leaf2);
+    expect(r.tree?.rssBytes).toBe(rssPagesOf(root) * page + leaf1 + (r.leaf2?.rssBytes ?? 0));
+    expect(r.tree?.members.map((m) => m.pid).sort((a, b) => a - b)).toEqual([root, k1, k2].sort((a, b) => a - b));
   });
 
   it("walk and scan agree on the tree", async () => {
     const { root, kids } = await shellWithTwoChildren();
-    const both = () => {
-      const now = Date.now();
-      const walk = new ProcessTreeSampler("walk").sample([root], now).get(root)?.rssBytes ?? -1;
-      const scan = new ProcessTreeSampler("scan").sample([root], now).get(root)?.rssBytes ?? -2;
-      return new Map([[root, { rssBytes: walk }], [0, { rssBytes: scan }]]);
-    };
-    const stats = await steadySample(both, [root, ...kids]);
-    expect(stats.get(root)?.rssBytes).toBe(stats.get(0)?.rssBytes);
+    const both = await steady(() => [readTree(root, false, "walk")?.rssBytes, readTree(root, false, "scan")?.rssBytes], [root, ...kids]);
+    expect(both[0]).toBe(both[1]);
   });
 
-  it("the first sample of a pid has a CPU share since its start; later ones a rate", async () => {
-    const { root } = await shellWithTwoChildren();
-    const sampler = new ProcessTreeSampler();
-    const now = Date.now();
-    expect(sampler.sample([root], now).get(root)?.cpuPercent).toBeGreaterThanOrEqual(0);
-    expect(sampler.sample([root], now + 1000).get(root)?.cpuPercent).toBeGreaterThanOrEqual(0);
-  });
-
-  it("a pid that is gone has no entry", () => {
-    const sampler = new ProcessTreeSampler();
-    expect(sampler.sample([2 ** 22 + 1], Date.now()).size).toBe(0);
+  it("a pid that is gone has no reading", () => {
+    expect(readTree(2 ** 22 + 1)).toBeNull();
   });
 });

@@ -31,6 +31,15 @@ export function processInfo(name: string, group = name): ProcessInfo {
     waitingFor: "",
     dependsOn: ["redis:ready", "migrate:completed"],
     program: name,
+    // Issue 17 fields (30-37): an optional fds and a nested limits message make the round trip too.
+    cpuSeconds: 81.25,
+    fds: 12,
+    treeProcesses: 3,
+    rssRestarts: 1,
+    descendantsKilled: 2,
+    limits: { rlimits: "nofile=1024:4096", memoryMaxBytes: 512 * 1024 * 1024, cpuMax: "50000 100000", rssRestartBytes: 1_610_612_736, rssRestartForMs: 120_000 },
+    lastExitSignal: "SIGTERM",
+    cgroup: "/sys/fs/cgroup/tsupervisord-1/web.web",
     // Field 55, far from the others: proves a high field number round-trips.
     restarts: 7,
   };
@@ -116,7 +125,7 @@ export function echoService(calls: Set<MethodName> = new Set()): SupervisorHandl
       yield { event: { $case: "groupRemoved", groupRemoved: { name: "g" } } };
       yield { event: { $case: "supervisorStateChanged", supervisorStateChanged: { statecode: -1, statename: "SHUTDOWN" } } };
       if (req.includeStats) {
-        yield { event: { $case: "processStats", processStats: { processes: [{ name: "a", group: "a", pid: 4242, cpuPercent: 3.25, rssBytes: 1024 }] } } };
+        yield { event: { $case: "processStats", processStats: { processes: [{ name: "a", group: "a", pid: 4242, cpuPercent: 3.25, rssBytes: 1024, cpuSeconds: 9.5, fds: 4 }] } } };
       }
     },
   };

@@ -7,6 +7,7 @@ import type { DaemonInfo, LogChannel, ProcessInfo, ProcessStateName, TopDataSour
 import { errorCodeFromFault, resultLine, type ResultVerb } from "@tsupervisord/errors";
 import { OpFailure, PROCESS_STATES, processKey, stateFromCode } from "./model.js";
 import type { TopOptions } from "./run-top.js";
+import { formatBytes, formatDuration } from "./format.js";
 
 export interface WireProcessInfo {
   name: string;
@@ -28,6 +29,19 @@ export interface WireProcessInfo {
   waitingFor?: string;
   /** Spawns after the first since the daemon started (proto field 55). */
   restarts: number;
+  /** Issue 17 (absent from older daemons). */
+  fds?: number | undefined;
+  limits?: WireLimits | undefined;
+}
+
+/** Issue 17: the program's configured limits. */
+export interface WireLimits {
+  rlimits: string;
+  memoryMaxBytes?: number | undefined;
+  cpuMax: string;
+  pidsMax?: number | undefined;
+  rssRestartBytes: number;
+  rssRestartForMs: number;
 }
 
 export interface WireSnapshot {
@@ -57,7 +71,7 @@ export interface WireWatchResponse {
     | {
         $case: "processStats";
         processStats: {
-          processes: Array<{ name: string; group: string; pid: number; cpuPercent: number; rssBytes: number }>;
+          processes: Array<{ name: string; group: string; pid: number; cpuPercent: number; rssBytes: number; fds?: number | undefined }>;
         };
       }
     | undefined;
@@ -112,6 +126,8 @@ export function mapProcess(p: WireProcessInfo): ProcessInfo {
     cpuPercent: alive && p.rssBytes > 0 ? p.cpuPercent : null,
     rssBytes: alive && p.rssBytes > 0 ? p.rssBytes : null,
     restarts: p.restarts,
+    ...(alive && p.fds !== undefined ? { fds: p.fds } : {}),
+    ...(p.limits !== undefined ? { limits: limitsText(p.limits) } : {}),
     ...(p.readiness !== undefined && p.readiness !== "" ? { readiness: p.readiness } : {}),
     ...(p.readinessStatus ? { readinessStatus: p.readinessStatus } : {}),
     ...(p.waitingFor ? { waitingFor: p.waitingFor } : {}),
@@ -164,6 +180,7 @@ export class WatchMapper {
               key: processKey(s),
               cpuPercent: s.cpuPercent,
               rssBytes: s.rssBytes,
+              ...(s.fds !== undefined ? { fds: s.fds } : {}),
             })),
           },
         ];
@@ -268,4 +285,19 @@ export async function createGrpcSource(options: TopOptions): Promise<TopDataSour
   // protocol's client satisfies the structural WireClient above; the assignment is the compile-time check.
   const client: WireClient = connect(options.serverUrl, { username: options.username, password: options.password });
   return new GrpcSource(client, options.serverUrl);
+}
+
+/** Issue 17: the program's limits in a few characters for the table (null when it has none). */
+export function limitsText(l: WireLimits | undefined): string | null {
+  if (l === undefined) return null;
+  const parts: string[] = [];
+  if (l.rlimits !== "") parts.push(l.rlimits);
+  if (l.memoryMaxBytes !== undefined && l.memoryMaxBytes >= 0) parts.push(`mem≤${formatBytes(l.memoryMaxBytes)}`);
+  if (l.cpuMax !== "" && !l.cpuMax.startsWith("max")) {
+    const [quota, period] = l.cpuMax.split(" ").map(Number);
+    if (quota !== undefined && period !== undefined && period > 0) parts.push(`cpu≤${Math.round((quota / period) * 100)}%`);
+  }
+  if (l.pidsMax !== undefined && l.pidsMax >= 0) parts.push(`pids≤${l.pidsMax}`);
+  if (l.rssRestartBytes > 0) parts.push(`rss>${formatBytes(l.rssRestartBytes)}/${formatDuration(l.rssRestartForMs / 1000)}`);
+  return parts.length > 0 ? parts.join(" ") : null;
 }

@@ -50,6 +50,10 @@ export interface ProcessInfo {
   /** Spawns after the first since the daemon started, as the daemon counts them; null when the server has no
    * such counter (shown as `-`: a count of what this session happened to see would be wrong after a reconnect). */
   restarts: number | null;
+  /** Open fds of the process tree, or null when not sampled (issue 17). */
+  fds?: number | null;
+  /** The program's limits as one short text (`nofile=512:1024 mem≤512M rss>1.5G/2m`), null when none. */
+  limits?: string | null;
   /** issue 14: readiness beside the state (`none` without a ready_check), its reason, a depends_on wait. */
   readiness?: string;
   readinessStatus?: string;
@@ -74,6 +78,8 @@ export interface ProcessStats {
   key: string;
   cpuPercent: number | null;
   rssBytes: number | null;
+  /** Open fds of the tree (issue 17), null when not readable. */
+  fds?: number | null;
 }
 
 /**

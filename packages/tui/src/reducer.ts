@@ -279,6 +279,7 @@ function applyWatch(state: TopState, event: WatchEvent, at: number): TopState {
         ...event.info,
         cpuPercent: event.info.cpuPercent ?? (event.info.pid === old?.pid ? old.cpuPercent : null),
         rssBytes: event.info.rssBytes ?? (event.info.pid === old?.pid ? old.rssBytes : null),
+        fds: event.info.fds ?? (event.info.pid === old?.pid ? (old.fds ?? null) : null),
         receivedAt: at,
       };
       const processes = new Map(state.processes);
@@ -310,9 +311,10 @@ function applyWatch(state: TopState, event: WatchEvent, at: number): TopState {
       let processes: Map<string, ProcessRecord> | null = null;
       for (const s of event.stats) {
         const old = (processes ?? state.processes).get(s.key);
-        if (!old || sameFigures(old, s)) continue;
+        const fds = s.fds ?? null;
+        if (!old || (sameFigures(old, s) && (old.fds ?? null) === fds)) continue;
         processes ??= new Map(state.processes);
-        processes.set(s.key, { ...old, cpuPercent: s.cpuPercent, rssBytes: s.rssBytes });
+        processes.set(s.key, { ...old, cpuPercent: s.cpuPercent, rssBytes: s.rssBytes, fds });
       }
       return processes ? { ...state, processes } : state;
     }

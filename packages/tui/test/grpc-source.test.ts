@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { mapProcess, WatchMapper, type WireProcessInfo } from "../src/grpc-source.js";
+import { limitsText, mapProcess, WatchMapper, type WireProcessInfo } from "../src/grpc-source.js";
+import { initialState } from "../src/reducer.js";
+import { infoText } from "../src/views/process-table.js";
 
 function wire(extra: Partial<WireProcessInfo> = {}): WireProcessInfo {
   return {
@@ -32,6 +34,16 @@ describe("gRPC mapping (protocol messages → TUI model)", () => {
     expect(mapProcess(wire({ state: 30, statename: "" })).state).toBe("BACKOFF");
     // Just spawned, not sampled yet.
     expect(mapProcess(wire({ cpuPercent: 0, rssBytes: 0 }))).toMatchObject({ cpuPercent: null, rssBytes: null });
+  });
+
+  it("issue 17: tree fds and the program's limits reach the model; limits follow the uptime in the table", () => {
+    const limits = { rlimits: "nofile=512:1024", memoryMaxBytes: 512 * 1024 * 1024, cpuMax: "50000 100000", pidsMax: 64, rssRestartBytes: 1.5 * 1024 ** 3, rssRestartForMs: 120_000 };
+    const p = mapProcess(wire({ fds: 12, limits }));
+    expect(p).toMatchObject({ fds: 12, limits: "nofile=512:1024 mem≤512M cpu≤50% pids≤64 rss>1.5G/2m" });
+    expect(mapProcess(wire({ pid: 0, state: 0, statename: "STOPPED", fds: 3 })).fds).toBeUndefined();
+    expect(limitsText({ rlimits: "", cpuMax: "", rssRestartBytes: 0, rssRestartForMs: 0 })).toBeNull();
+    const state = initialState({ viewport: { columns: 120, rows: 30 }, now: 0 });
+    expect(infoText(state, { ...p, receivedAt: 0 }, 0)).toBe("up 5s  nofile=512:1024 mem≤512M cpu≤50% pids≤64 rss>1.5G/2m");
   });
 
   it("maps the Watch stream: snapshot with daemon info, changes, groups, daemon state, stats", () => {

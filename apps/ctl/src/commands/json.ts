@@ -21,6 +21,7 @@ export function processInfoJson(info: ProcessInfo): Record<string, unknown> {
     stderr_logfile: info.stderrLogfile,
     // tsupervisord's own counter (absent when the server is a supervisord, which has none).
     ...(info.restarts !== undefined ? { restarts: info.restarts } : {}),
+    ...(info.resources !== undefined ? { resources: info.resources } : {}),
   };
 }
 

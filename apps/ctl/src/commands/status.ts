@@ -39,7 +39,8 @@ export async function doStatus(ctl: Controller, arg: string): Promise<void> {
   // issue 14: --verbose adds the readiness column; --json carries the readiness fields.
   const words = flagged.filter((w) => w !== "--verbose" && w !== "-v");
   const verbose = words.length !== flagged.length;
-  const all = await ctl.backend().getAllProcessInfo();
+  // --json also carries each tree's CPU/RSS/fds, restarts and limits (issue 17); plain output stays supervisorctl's.
+  const all = await ctl.backend().getAllProcessInfo(json ? { stats: true } : undefined);
   const { matches, errors } = selectProcesses(all, words);
   for (const error of errors) {
     if (json) ctl.term.writeError(`${error}\n`);

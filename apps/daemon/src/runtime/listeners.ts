@@ -30,8 +30,12 @@ export async function openServers(
   log: ActivityLog,
   warnOnTerminal: (line: string) => void,
   xmlrpc: SupervisorRpcBackend,
-  /** `/healthz` and `/readyz` (container mode), answered without credentials on every listener. */
-  health?: HealthProbes,
+  routes: {
+    /** `/healthz` and `/readyz` (container mode), answered without credentials on every listener. */
+    health?: HealthProbes;
+    /** `GET /metrics` on every listener, behind its auth (issue 17). */
+    metrics?: () => string;
+  } = {},
 ): Promise<OpenServers> {
   const opened: Array<{ listener: OpenListener; grpc: SupervisorGrpcServer; http1: Http1ConnectionHandler }> = [];
   const closeAll = async (): Promise<void> => {
@@ -68,7 +72,8 @@ export async function openServers(
       logger: log,
       identity,
       dispatcher: { supervisorNamespace: config.standardRpcInterface },
-      ...(health === undefined ? {} : { health }),
+      ...(routes.health === undefined ? {} : { health: routes.health }),
+      ...(routes.metrics === undefined ? {} : { metrics: routes.metrics }),
     });
   try {
     const { refusals } = serverAuthVerdict(config, process.env);

@@ -1,8 +1,8 @@
 import type { Config, ProcessConfig } from "@tsupervisord/config";
-import { exitStatusOf, ProcessStates } from "@tsupervisord/engine";
+import { describeRlimits, exitStatusOf, ProcessStates } from "@tsupervisord/engine";
 import type { ProcessInfo as EngineProcessInfo, ProcessResult as EngineProcessResult } from "@tsupervisord/engine";
 import { ErrorCodes } from "@tsupervisord/errors";
-import type { ConfigInfo, ProcessInfo, ProcessResult } from "@tsupervisord/protocol";
+import type { ConfigInfo, ProcessInfo, ProcessLimits, ProcessResult } from "@tsupervisord/protocol";
 import { clampInt32 } from "@tsupervisord/xmlrpc";
 
 /** Epoch ms (null = never) -> supervisord's epoch seconds, 0 for never, capped into XML-RPC's int range (RPC-08). */
@@ -40,9 +40,46 @@ export function processInfoToWire(info: EngineProcessInfo): ProcessInfo {
     waitingFor: info.waitingFor,
     dependsOn: info.dependsOn,
     program: info.program,
-    restarts: info.restarts,
+    ...governanceToWire(info),
   };
 }
+
+/** Issue 17: tree stats, restarts, watchdog/sweep counters, cgroup and limits (proto numbers 30-49, 55). */
+function governanceToWire(info: EngineProcessInfo): GovernanceWire {
+  const l = info.limits;
+  const limits: ProcessLimits | undefined =
+    l === undefined
+      ? undefined
+      : {
+          rlimits: describeRlimits(l),
+          cpuMax: l.cpuMax === undefined ? "" : `${l.cpuMax.quotaUs ?? "max"} ${l.cpuMax.periodUs}`,
+          rssRestartBytes: l.restartIfRssOver?.bytes ?? 0,
+          rssRestartForMs: l.restartIfRssOver?.forMs ?? 0,
+        };
+  if (limits !== undefined && l !== undefined) {
+    if (l.memoryMax !== undefined) limits.memoryMaxBytes = l.memoryMax ?? -1;
+    if (l.memoryHigh !== undefined) limits.memoryHighBytes = l.memoryHigh ?? -1;
+    if (l.pidsMax !== undefined) limits.pidsMax = l.pidsMax ?? -1;
+  }
+  const out: GovernanceWire = {
+    cpuSeconds: info.cpuSeconds ?? 0,
+    treeProcesses: info.treeProcesses ?? 0,
+    rssRestarts: info.governance.rssRestarts,
+    descendantsKilled: info.governance.descendantsKilled,
+    lastExitSignal: info.lastExit?.signal ?? "",
+    cgroup: info.governance.cgroup ?? "",
+    restarts: info.restarts,
+    limits,
+  };
+  if (info.fds !== null) out.fds = info.fds;
+  return out;
+}
+
+/** Issue 17's fields of the wire ProcessInfo (and `restarts`, 55). */
+type GovernanceWire = Pick<
+  ProcessInfo,
+  "cpuSeconds" | "fds" | "treeProcesses" | "rssRestarts" | "descendantsKilled" | "lastExitSignal" | "cgroup" | "restarts" | "limits"
+>;
 
 export function processResultToWire(result: EngineProcessResult): ProcessResult {
   return {

@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { ProcessStates, type Supervisor, type SupervisorEvent } from "@tsupervisord/engine";
+import { ProcessStates, type StatsLease, type Supervisor, type SupervisorEvent } from "@tsupervisord/engine";
 import { SupervisorError } from "@tsupervisord/errors";
 import { followLog, readLogRangeBytes, tailLog, TRUNCATED_MARKER } from "@tsupervisord/logs";
 import { LogChannel, type ProcessStat, type SupervisorHandlers, type WatchResponse } from "@tsupervisord/protocol";
@@ -183,12 +183,15 @@ async function* watchEvents(
   signal: AbortSignal,
   includeStats: boolean,
 ): AsyncGenerator<WatchResponse> {
-  const snapshot = supervisor.subscribeWithSnapshot({
-    events: ["PROCESS_STATE", "PROCESS_GROUP", "SUPERVISOR_STATE_CHANGE", "PROCESS_READINESS_CHANGED"],
-  });
+  // The snapshot reads /proc only when stats were asked for (a plain Watch, e.g. `tsctl wait`, costs no pass).
+  const snapshot = supervisor.subscribeWithSnapshot(
+    { events: ["PROCESS_STATE", "PROCESS_GROUP", "SUPERVISOR_STATE_CHANGE", "PROCESS_READINESS_CHANGED"] },
+    { stats: includeStats },
+  );
   const events = snapshot.events;
   const onAbort = (): void => events.close();
   signal.addEventListener("abort", onAbort, { once: true });
+  let stats: StatsSampler | null = null;
   try {
     yield {
       event: {
@@ -205,7 +208,7 @@ async function* watchEvents(
         },
       },
     };
-    const stats = includeStats ? new StatsSampler(supervisor) : null;
+    stats = includeStats ? new StatsSampler(supervisor) : null;
     let pending = events.next();
     let tick = stats?.tick() ?? null;
     for (;;) {
@@ -229,6 +232,7 @@ async function* watchEvents(
   } finally {
     signal.removeEventListener("abort", onAbort);
     events.close();
+    stats?.close();
   }
 }
 
@@ -293,15 +297,40 @@ const STATS_TICK = Symbol("stats tick");
 /** How often a Watch with include_stats samples CPU/RSS (only while such a stream is open). */
 const STATS_INTERVAL_MS = 2000;
 
-/** CPU%/RSS of running processes for Watch(include_stats): sampled on a timer, sent only when changed. */
+/**
+ * CPU%/RSS/fds of running processes for Watch(include_stats): a lease on the engine's stats sampler (one timer
+ * for every watcher, only while one is open; issue 17), sent only when changed.
+ */
 class StatsSampler {
   /** What each client was last sent, per process: changes are measured against that, so drift adds up. */
   private sent = new Map<string, ProcessStat>();
+  private readonly lease: StatsLease;
+  private passed = false;
+  private wake: (() => void) | null = null;
 
-  constructor(private readonly supervisor: Supervisor) {}
+  constructor(private readonly supervisor: Supervisor) {
+    this.lease = supervisor.stats.watch(STATS_INTERVAL_MS, () => {
+      this.passed = true;
+      this.wake?.();
+    });
+  }
 
+  /** Resolves after the sampler's next pass. */
   tick(): Promise<typeof STATS_TICK> {
-    return new Promise((resolve) => setTimeout(() => resolve(STATS_TICK), STATS_INTERVAL_MS).unref());
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.wake = null;
+        this.passed = false;
+        resolve(STATS_TICK);
+      };
+      if (this.passed) done();
+      else this.wake = done;
+    });
+  }
+
+  close(): void {
+    this.lease.close();
+    this.wake = null;
   }
 
   changed(): ProcessStat[] {
@@ -315,6 +344,8 @@ class StatsSampler {
         pid: p.pid,
         cpuPercent: Math.round((p.cpuPercent ?? 0) * 10) / 10,
         rssBytes: p.rssBytes ?? 0,
+        cpuSeconds: p.cpuSeconds ?? 0,
+        ...(p.fds !== null ? { fds: p.fds } : {}),
       };
       const key = `${p.group}:${p.name}`;
       const previous = this.sent.get(key);
@@ -330,9 +361,10 @@ class StatsSampler {
   }
 }
 
-/** A new pid, CPU moved by at least half a point, or RSS by at least 1% (and 64 KiB): worth a message. */
+/** A new pid, another fd count, CPU moved by at least half a point, or RSS by at least 1% (and 64 KiB). */
 export function statChangedMeaningfully(before: ProcessStat, after: ProcessStat): boolean {
   if (before.pid !== after.pid) return true;
+  if (before.fds !== after.fds) return true;
   if (Math.abs(before.cpuPercent - after.cpuPercent) >= 0.5) return true;
   const rssDelta = Math.abs(before.rssBytes - after.rssBytes);
   return rssDelta >= 64 * 1024 && rssDelta >= before.rssBytes * 0.01;

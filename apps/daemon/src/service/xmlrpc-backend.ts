@@ -163,8 +163,10 @@ function strings(list: Array<string | undefined> | undefined): string[] {
   return (list ?? []).filter((x): x is string => x !== undefined);
 }
 
-// `logStats` (issue 15) is a tsupervisord addition XML-RPC does not carry.
-function processInfoStruct(info: (WireReply<Omit<ProcessInfo, "logStats">> & { logStats?: unknown }) | undefined): ProcessInfoStruct {
+// `limits` (issue 17) and `logStats` (issue 15) are tsupervisord additions XML-RPC does not carry.
+function processInfoStruct(
+  info: (WireReply<Omit<ProcessInfo, "limits" | "logStats">> & { limits?: unknown; logStats?: unknown }) | undefined,
+): ProcessInfoStruct {
   if (info === undefined) throw new SupervisorError("FAILED", "no process info");
   return {
     name: info.name ?? "",

@@ -9,10 +9,12 @@ import { STATE_COLOR } from "./theme.js";
  * The process table, virtualised: only the `height` rows from `top` are rendered, so 500 processes cost what 30
  * do. The selected row is drawn inverse; marked rows carry a `*`.
  *
- *     GROUP    NAME       STATE     PID     UPTIME / INFO              RST  CPU%   MEM   EXIT
- *   ▾ web (3)             RUNNING 3                                           12.5  128M
- *     web      web_00     RUNNING   4211    up 3m05s                     0   4.1   42M      -
- *   * worker   worker     FATAL     -       Exited too quickly (pro…     3     -     -      1
+ *     GROUP    NAME       STATE     PID     UPTIME / INFO              RST  CPU%   MEM   FDS  EXIT
+ *   ▾ web (3)             RUNNING 3                                           12.5  128M    36
+ *     web      web_00     RUNNING   4211    up 3m05s  nofile=4096        0   4.1   42M    12     -
+ *   * worker   worker     FATAL     -       Exited too quickly (pro…     3     -     -     -     1
+ *
+ * CPU%, MEM and FDS are the whole process tree's (issue 17); a program's limits follow its uptime.
  */
 export function ProcessTable(props: {
   state: TopState;
@@ -71,8 +73,8 @@ export function readyCell(readiness: string | undefined): string {
   }
 }
 
-/** Fixed cells: mark(2) state(9) pid(8) restarts(4) cpu(6) mem(7) exit(5) and the spaces between. */
-const FIXED = 2 + 10 + 8 + 5 + 7 + 8 + 6;
+/** Fixed cells: mark(2) state(9) pid(8) restarts(4) cpu(6) mem(7) fds(5) exit(5) and the spaces between. */
+const FIXED = 2 + 10 + 8 + 5 + 7 + 8 + 6 + 6;
 
 /**
  * Sizes the group and name columns to their content (capped), name first when space is short: the name is what
@@ -115,6 +117,8 @@ function headerLine(c: Columns): string {
     " " +
     fit("MEM", 7, true) +
     " " +
+    fit("FDS", 5, true) +
+    " " +
     fit("EXIT", 5, true)
   );
 }
@@ -135,7 +139,8 @@ function ProcessLine(props: { row: ProcessRow; cols: Columns; state: TopState; s
   const after =
     `${ready} ${fit(p.pid > 0 ? String(p.pid) : "-", 7)} ${fit(infoText(state, p, state.now), cols.info)} ` +
     `${fit(p.restarts === null ? "-" : String(p.restarts), 4, true)} ${fit(formatCpu(p.cpuPercent), 6, true)} ` +
-    `${fit(formatBytes(p.rssBytes), 7, true)} ${fit(exitText(p), 5, true)}`;
+    `${fit(formatBytes(p.rssBytes), 7, true)} ${fit(p.fds === null || p.fds === undefined ? "-" : String(p.fds), 5, true)} ` +
+    `${fit(exitText(p), 5, true)}`;
   return (
     <Text wrap="truncate" inverse={selected} dimColor={isStale(state)}>
       {before}
@@ -157,7 +162,10 @@ function GroupLine(props: { row: GroupRow; cols: Columns; state: TopState; selec
   const cpu = sumOrNull(row.members.map((m) => m.cpuPercent));
   const rss = sumOrNull(row.members.map((m) => m.rssBytes));
   const title = `${mark}${arrow} ${row.group} (${row.members.length})  `;
-  const totals = `${fit(formatCpu(cpu), 6, true)} ${fit(formatBytes(rss), 7, true)} ${" ".repeat(5)}`;
+  const fds = sumOrNull(row.members.map((m) => m.fds ?? null));
+  const totals =
+    `${fit(formatCpu(cpu), 6, true)} ${fit(formatBytes(rss), 7, true)} ` +
+    `${fit(fds === null ? "" : String(fds), 5, true)} ${" ".repeat(5)}`;
   const countsText = [...counts].map(([s, n]) => `${s} ${n}`).join("  ");
   const middle = Math.max(0, state.viewport.columns - 1 - title.length - totals.length - 1);
   return (
@@ -182,7 +190,7 @@ function sumOrNull(values: Array<number | null>): number | null {
 /** Uptime for live processes (aged locally since the last event), else the daemon's own description. */
 export function infoText(state: TopState, p: ProcessRecord, now: number): string {
   const uptime = processUptime(state, p, now);
-  if (uptime !== null) return `up ${formatDuration(uptime)}`;
+  if (uptime !== null) return p.limits ? `up ${formatDuration(uptime)}  ${p.limits}` : `up ${formatDuration(uptime)}`;
   if ((p.state === "BACKOFF" || p.state === "FATAL") && p.spawnerr !== "") return p.spawnerr;
   if (p.waitingFor) return p.waitingFor; // issue 14: a start held back by depends_on says why
   return p.description;

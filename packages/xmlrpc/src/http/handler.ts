@@ -16,6 +16,7 @@ import { handleWebUi, isWebUiPath } from "./webui.js";
 import type { WebUiIdentity } from "./webui.js";
 import { EVENTS_PATH, handleEvents } from "./webui-events.js";
 import { handleRpc } from "./rpc-route.js";
+import { handleMetrics } from "./metrics-route.js";
 import { handleHealth, isHealthPath, type HealthProbes } from "./health-route.js";
 
 /** Resolves once the request body has been read and discarded. */
@@ -37,6 +38,8 @@ export interface Http1HandlerOptions {
   dispatcher?: RpcDispatcherOptions;
   /** Our name and version for the web UI's footer (the XML-RPC API keeps reporting supervisord's version). */
   identity?: WebUiIdentity;
+  /** `GET /metrics` (Prometheus text) when set; 404 otherwise, as supervisord answers. */
+  metrics?: () => string | Promise<string>;
   /** `/healthz` and `/readyz`, answered before (and without) auth; absent = 404 like any unknown path. */
   health?: HealthProbes;
 }
@@ -56,7 +59,8 @@ export interface Http1ConnectionHandler {
  * supervisord's HTTP side on sockets the daemon already accepted (design "The wire"): HTTP/1.0 and 1.1
  * keep-alive (RPC-01/02), Basic auth on every path (RPC-04), POST `/RPC2…`, `/logtail/…`, `/mainlogtail`,
  * the web UI (`/`, `/index.html`, `/tail.html`, `/ok.html`, its stylesheet, images and script, and the live
- * feed `/events`), else 404 (D-HTTP-06).
+ * feed `/events`), `/metrics` when the daemon serves it (issue 17), else 404 (D-HTTP-06). `/healthz` and `/readyz`
+ * (issue 16, when the daemon serves them) are answered before auth.
  */
 export function createHttp1Handler(options: Http1HandlerOptions): Http1ConnectionHandler {
   const logger = options.logger ?? {};
@@ -102,6 +106,7 @@ export function createHttp1Handler(options: Http1HandlerOptions): Http1Connectio
       return handleLogtail(req, res, (signal) => options.backend.followMainLog(signal), false, logger);
     }
     if (pathname === EVENTS_PATH) return handleEvents(req, res, options.backend, logger);
+    if (pathname === "/metrics" && options.metrics !== undefined) return handleMetrics(req, res, options.metrics);
     if (isWebUiPath(pathname) && (req.method === "GET" || req.method === "POST" || req.method === "HEAD")) {
       // The UI reads nothing from a body: drop it first, so the answer does not race a client still sending.
       await drained(req);

@@ -9,5 +9,6 @@ export { errorBody } from "./responses.js";
 export { parseLogtailPath } from "./logtail-route.js";
 export { boundedLogText, logExcerpt, LOG_EXCERPT_BYTES } from "./logger.js";
 export type { RpcLogger } from "./logger.js";
+export { METRICS_CONTENT_TYPE } from "./metrics-route.js";
 export { HEALTH_PATHS, isHealthPath } from "./health-route.js";
 export type { HealthProbes } from "./health-route.js";
