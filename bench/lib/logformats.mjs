@@ -13,11 +13,18 @@ const MiB = 1 << 20;
 const GiB = 1 << 30;
 const DIGITS = 15;
 
-/** The newest non-empty log file ends with the stream's last line (raw) or its record (json). */
+/**
+ * The newest non-empty log file ends with the stream's last line (raw) or its record (json). When the stream's
+ * end fell exactly on a rotation the current file is empty and the newest file is `.1` or, archived, `.1.gz`
+ * (only then is an archive read).
+ */
 function lastWritten(logfile, bytes, format) {
-  if (format === 'raw') return finalLineWritten(logfile, bytes);
-  if (!existsSync(logfile) || statSync(logfile).size === 0) return false;
-  const tail = readFileSync(logfile).subarray(-2 * LINE).toString('latin1');
+  const newest = [logfile, `${logfile}.1`, `${logfile}.1.gz`].find((f) => existsSync(f) && statSync(f).size > 0);
+  if (newest === undefined) return false;
+  if (format === 'raw' && !newest.endsWith('.gz')) return finalLineWritten(logfile, bytes);
+  const data = newest.endsWith('.gz') ? gunzipSync(readFileSync(newest)) : readFileSync(newest);
+  if (format === 'raw') return data.subarray(-LINE).equals(lineAt(bytes / LINE - 1));
+  const tail = data.subarray(-2 * LINE).toString('latin1');
   const seq = String(bytes / LINE - 1).padStart(DIGITS, '0');
   return tail.includes(`"line":"${seq} `) && tail.endsWith('}\n');
 }
