@@ -77,6 +77,8 @@ export const EXTENSION_KEYS: readonly ExtensionKey[] = [
   { section: "program", key: "live_check_retries", summary: "consecutive liveness failures that restart the program (default 3)" },
   { section: "program", key: "live_check_start_period", summary: "seconds after ready (or spawn) before the first liveness probe (default 0)" },
   { section: "program", key: "depends_on", summary: "NAME:CONDITION, ... (started, running, ready, completed): start order and gating" },
+  // issue 18: desired state persisted (packages/config/src/read.ts statefilePath; apps/daemon/src/state/)
+  { section: "supervisord", key: "statefile", summary: "file keeping programs stopped/started by hand (and tsctl enable/disable) across daemon restarts" },
 ];
 
 /** One extension key found in a file. */

@@ -10,6 +10,7 @@ import path from "node:path";
 import { isDefaultContainer, readContainerSettings } from "./ext/container.js";
 import { ConfigError, type ConfigIssue } from "@tsupervisord/errors";
 import { cgroupMode } from "./ext/limits.js";
+import { statefilePath } from "./ext/statefile.js";
 import { SectionReader, collectMessages, mergeNames, type ReadContext } from "./context.js";
 import {
   boolean,
@@ -354,6 +355,8 @@ function readSupervisordSection(ctx: ReadContext, envr: ResolvedEnvironment): Su
   const nocleanup = opt("nocleanup", "false", boolean, false);
   const stripAnsi = opt("strip_ansi", "false", boolean, false);
   const cgroups = opt("cgroups", "auto", cgroupMode, "auto" as const);
+  // issue 18: desired state persisted across restarts; a path like pidfile's (%(here)s, ~, existing directory).
+  const statefile = r.has("statefile") ? opt("statefile", "", (v) => statefilePath(v, ctx.cwd, ctx.home), null) : null;
   const logfileExt = readActivityLogExtensions(r, (option) => r.get(option, null, names()), logfile, ctx);
   // [4.2.5] expanded twice: once as `supervisord.environment` (here + ENV_*), then as `environment`
   const environment = r.soft(
@@ -392,6 +395,7 @@ function readSupervisordSection(ctx: ReadContext, envr: ResolvedEnvironment): Su
     identifier,
     // Only when written: a config without extension keys reads exactly as before.
     ...(r.has("cgroups") ? { cgroups } : {}),
+    ...(statefile !== null ? { statefile: normalizePath(statefile, ctx.cwd, ctx.home) } : {}),
     ...(logfileExt !== undefined ? { logfileExt } : {}),
     ...(isDefaultContainer(container.settings) ? {} : { container: container.settings }),
   };

@@ -140,6 +140,8 @@ export interface SupervisordSettings {
   identifier: string;
   /** Extension key `cgroups` (issue 17): auto (default), all or off; absent = auto. */
   cgroups?: "auto" | "all" | "off";
+  /** Extension key `statefile` (issue 18): absolute path of the desired-state file; absent = not persisted. */
+  statefile?: string;
   /** Extension keys of the activity log (issue 15); absent when none is used. */
   logfileExt?: ActivityLogExtensions;
   /** Container-mode extension keys (exit_when, stop_deadline, environment_file); absent = defaults. */
