@@ -113,6 +113,9 @@ function randomCalls(c: SupervisorClient): Record<string, Call> {
     rotateLogs: () => c.rotateLogs({ names: [pick([badName(), "alpha", "beta:*"])], now: pick([true, false]) }),
     readProcessLogSince: () =>
       firstOf((o) => c.readProcessLogSince({ name: pick([badName(), "alpha"]), channel: channel(), sinceMs: anyInt() }, o)),
+    // issue 18: this daemon has no statefile (FAILED), and names are mostly bad (BAD_NAME).
+    enableProcess: () => c.enableProcess({ name: pick([badName(), "alpha"]), wait: false }),
+    disableProcess: () => c.disableProcess({ name: badName(), wait: false }),
   };
 }
 

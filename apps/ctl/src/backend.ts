@@ -33,6 +33,8 @@ export interface ProcessInfo {
   /** Spawns after the first since the daemon started; a tsupervisord extra (gRPC only: undefined over XML-RPC,
    * as supervisord has no such counter). Shown only by `--json`. */
   restarts?: number;
+  /** issue 18 (gRPC only): the wish recorded in the daemon's statefile, "started" / "stopped" / "" (none). */
+  desiredState?: string;
   /** Tree stats, restarts and limits (issue 17); only when asked with `{ stats: true }` (status --json, top). */
   resources?: ProcessResources;
 }
@@ -127,6 +129,10 @@ export interface CtlBackend {
   rotateLogs?(names: string[], now: boolean): Promise<ProcessResult[]>;
   /** issue 15 (tsctl only): a log from `sinceMs` on across rotated files, chunk by chunk into `sink`. */
   readProcessLogSince?(name: string, channel: LogChannel, sinceMs: number, sink: (data: Uint8Array) => void): Promise<void>;
+  /** issue 18 (tsctl only): record `started` in the daemon's statefile, then start what does not run. */
+  enableProcess?(name: string): Promise<ProcessResult[]>;
+  /** issue 18 (tsctl only): record `stopped` in the daemon's statefile, then stop what runs. */
+  disableProcess?(name: string): Promise<ProcessResult[]>;
 
   reloadConfig(): Promise<ConfigChanges>;
   addProcessGroup(name: string): Promise<void>;

@@ -115,6 +115,7 @@ function toProcessInfo(info: {
   dependsOn?: string[];
   program?: string;
   restarts: number;
+  desiredState?: string;
 }): ProcessInfo {
   return {
     name: info.name,
@@ -139,6 +140,7 @@ function toProcessInfo(info: {
     dependsOn: info.dependsOn ?? [],
     program: info.program ?? "",
     restarts: info.restarts,
+    desiredState: info.desiredState ?? "", // issue 18
   };
 }
 
@@ -210,6 +212,8 @@ export function createGrpcBackend(target: ServerTarget): CtlBackend {
     clearProcessLogs: async (name) => void (await call(client.clearProcessLogs({ name }))),
     clearAllProcessLogs: async () => (await call(client.clearAllProcessLogs({}))).results,
     rotateLogs: async (names, now) => (await call(client.rotateLogs({ names, now }))).results,
+    enableProcess: async (name) => (await call(client.enableProcess({ name }))).results, // issue 18
+    disableProcess: async (name) => (await call(client.disableProcess({ name }))).results, // issue 18
     readProcessLogSince: async (name, channel, sinceMs, sink) => {
       try {
         for await (const chunk of client.readProcessLogSince({ name, channel: wireChannel(channel), sinceMs })) sink(chunk.data);

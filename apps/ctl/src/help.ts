@@ -115,6 +115,20 @@ export const TSCTL_HELP_TEXTS: Readonly<Record<string, readonly string[]>> = {
     "logs <name> [stdout|stderr]\t\tPrint a process log across its rotated (and gzipped) files",
     "logs <name> [...] --since 2h\t\tOnly what was logged since (30m, 2h, 7d, or 2026-12-04T15:00)",
   ],
+  // issue 18 (run in the shell too; need [supervisord] statefile in the daemon's config)
+  disable: [
+    "disable <name>\t\tStop a process and keep it stopped across daemon restarts",
+    "disable <gname>:*\t\tDisable all processes in a group",
+    "disable <name> <name>\tDisable multiple processes or groups",
+    "disable all\t\tDisable all processes",
+  ],
+  enable: [
+    "enable <name>\t\tStart a process and start it at every daemon start",
+    "\t\t\t(even with autostart=false; undoes disable)",
+    "enable <gname>:*\t\tEnable all processes in a group",
+    "enable <name> <name>\tEnable multiple processes or groups",
+    "enable all\t\tEnable all processes",
+  ],
   completion: [
     "completion bash|zsh|fish\tPrint a shell completion script for tsctl",
     "\t\t\t(from the command line: tsctl completion bash)",

@@ -19,7 +19,7 @@ const GOLDEN_INDEX = [
   "",
   "tsctl commands (type help <topic>):",
   "===================================",
-  "completion  logrotate  logs  top",
+  "completion  disable  enable  logrotate  logs  top",
   "",
 ].join("\n");
 
@@ -86,6 +86,10 @@ describe.skipIf(!existsSync(SUPERVISORCTL))("help texts byte for byte against su
         "    def help_logrotate(self): pass",
         "    def do_logs(self, arg): pass",
         "    def help_logs(self): pass",
+        "    def do_enable(self, arg): pass",
+        "    def help_enable(self): pass",
+        "    def do_disable(self, arg): pass",
+        "    def help_disable(self): pass",
         "def make(controller, **config):",
         "    return TsctlPlugin(controller)",
         "",

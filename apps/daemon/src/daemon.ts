@@ -25,6 +25,7 @@ import type { DaemonStateName, ServiceContext } from "./service/context.js";
 import { daemonVersion } from "./version.js";
 import { collectMetrics } from "./metrics/collect.js";
 import { DaemonStatsSource } from "./metrics/daemon-stats.js";
+import { GenerationState } from "./state/index.js";
 
 export interface RunDaemonOptions {
   cli: CliOptions;
@@ -50,6 +51,8 @@ interface Generation {
   container: ContainerWatch;
   /** False once the log is being closed: late writers (an orphan reaped at the very end) must not touch it. */
   logOpen: boolean;
+  /** issue 18: desired state and the children file. */
+  state: GenerationState;
 }
 
 type StopReason = "shutdown" | "restart";
@@ -212,6 +215,10 @@ class Daemon {
       for (const w of cleanup.warnings) log.warn(w);
     }
 
+    // issue 18: before any spawn, the survivors of a crashed predecessor are ended and the wishes loaded.
+    const state = new GenerationState(config, log);
+    await state.prepare();
+
     // Step 6: the engine with every group of the config.
     let supervisor: Supervisor | null = null;
     const closing = new AbortController();
@@ -221,6 +228,7 @@ class Daemon {
       logger: log,
       serverUrl: serverUrlFor(config),
       notify: this.notifySockets(log), // issue 14
+      ...state.engineOptions(), // issue 18
     });
 
     // Container mode: subscribed before the first spawn, so no transition of an essential program is missed.
@@ -232,7 +240,7 @@ class Daemon {
     );
 
     // Step 7: the servers.
-    const context = this.serviceContext(config, log, supervisor, closing.signal);
+    const context = { ...this.serviceContext(config, log, supervisor, closing.signal), desired: state.desired };
     let servers: OpenServers;
     try {
       const service = createHandlers(context);
@@ -290,7 +298,7 @@ class Daemon {
     }
 
     // Step 11: RUNNING, autostart.
-    const generation: Generation = { config, log, supervisor, servers, closing, container, logOpen: true };
+    const generation: Generation = { config, log, supervisor, servers, closing, container, logOpen: true, state };
     this.generation = generation;
     container.start();
     try {
@@ -327,6 +335,7 @@ class Daemon {
           }, Math.max(0, deadline.at - Date.now())).unref();
     // The engine also ends what is left in the programs' process groups (engine leftovers.ts): one mechanism.
     await generation.supervisor.shutdown(deadline === null ? { restart } : { restart, deadlineAt: deadline.at });
+    generation.state.finish(); // issue 18
     const killed = generation.supervisor.stopDeadlineKills;
     if (deadline !== null && killed.length > 0) {
       generation.log.warn(`stop deadline (${deadline.label}): SIGKILLed ${killed.join(", ")}`);

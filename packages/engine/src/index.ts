@@ -94,3 +94,5 @@ export {
   type ReadinessName,
 } from "./readiness/check-machine.js";
 export { runProbe, LineMatcher, HTTP_READ_LIMIT, EXEC_OUTPUT_LIMIT } from "./readiness/probes.js";
+// issue 18: desired state (the daemon records it; the engine only reads it at autostart)
+export type { DesiredState, DesiredStatePort } from "./desired-state.js";

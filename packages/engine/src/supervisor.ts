@@ -40,6 +40,7 @@ import type {
 } from "./types.js";
 import { ProcessWaiters } from "./waiters.js";
 import { ReadinessFeature } from "./dependencies/feature.js";
+import { autostartAsDesired } from "./desired-state.js";
 
 /** getProcessInfo(stats) reuses a sampler pass younger than this (a burst of status calls reads /proc once). */
 const STATS_MAX_AGE_MS = 1000;
@@ -153,7 +154,7 @@ export class Supervisor {
     this.bus.publish({ name: "SUPERVISOR_STATE_CHANGE_RUNNING" });
     // issue 14: depends_on order (priority breaks ties; without depends_on this is priority order), gated starts.
     for (const group of this.readiness.groupsInStartOrder()) {
-      for (const proc of group.processes) this.readiness.autostart(proc);
+      for (const proc of group.processes) autostartAsDesired(proc, this.options.desiredState, this.readiness, this.logger);
     }
   }
 
@@ -326,7 +327,7 @@ export class Supervisor {
     if (this.registry.has(name)) throw new SupervisorError("ALREADY_ADDED", name);
     this.registry.checkSockets(config);
     const group = this.registry.activate(config);
-    for (const proc of group.processes) this.readiness.autostart(proc);
+    for (const proc of group.processes) autostartAsDesired(proc, this.options.desiredState, this.readiness, this.logger);
   }
 
   removeProcessGroup(name: string): void {

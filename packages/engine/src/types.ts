@@ -8,6 +8,7 @@ import type { ProcessOutputPort } from "./output-port.js";
 import type { NotifyPort } from "./readiness/notify-port.js";
 import type { FcgiSocketPort, ProcessTreePort } from "./ports.js";
 import type { ExitRecord } from "./signals.js";
+import type { DesiredStatePort } from "./desired-state.js";
 import type { ProcessStateName, SupervisorStateName } from "@tsupervisord/pycompat";
 
 export interface SupervisorOptions {
@@ -35,6 +36,8 @@ export interface SupervisorOptions {
   fcgiSockets?: FcgiSocketPort;
   /** Lifecycle hooks of features that follow processes (see SupervisorHooks). */
   hooks?: SupervisorHooks[];
+  /** issue 18: wishes recorded by hand (statefile) that override `autostart` when a group is activated. */
+  desiredState?: DesiredStatePort;
 }
 
 /**

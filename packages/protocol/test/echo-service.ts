@@ -31,6 +31,7 @@ export function processInfo(name: string, group = name): ProcessInfo {
     waitingFor: "",
     dependsOn: ["redis:ready", "migrate:completed"],
     program: name,
+    desiredState: "",
     // Issue 17 fields (30-37): an optional fds and a nested limits message make the round trip too.
     cpuSeconds: 81.25,
     fds: 12,
@@ -104,6 +105,8 @@ export function echoService(calls: Set<MethodName> = new Set()): SupervisorHandl
       yield { data: Buffer.from("==> File truncated <==\n"), truncated: true };
     },
     rotateLogs: (req) => seen("rotateLogs", { results: results(req.names.join(","), req.now) }),
+    enableProcess: (req) => seen("enableProcess", { results: results(req.name, req.wait) }),
+    disableProcess: (req) => seen("disableProcess", { results: results(req.name, req.wait) }),
     async *readProcessLogSince(req) {
       calls.add("readProcessLogSince");
       yield { data: Buffer.from(`${req.name} ${req.channel} ${req.sinceMs}`) };

@@ -12,6 +12,8 @@ export interface ProcStat {
   state: string;
   /** (4) */
   ppid: number;
+  /** (5) process group id. */
+  pgrp: number;
   /** (14)–(17) CPU time in clock ticks: own user/system, and reaped children's user/system. */
   utime: number;
   stime: number;
@@ -45,6 +47,7 @@ export function parseProcStat(text: string): ProcStat | undefined {
     pid,
     state,
     ppid,
+    pgrp: field(5),
     utime: field(14),
     stime: field(15),
     cutime: field(16),

@@ -12,7 +12,7 @@ describe("/proc scanning", () => {
   });
 
   it("parses stat lines whose command name holds spaces and parentheses", () => {
-    expect(parseProcStat("42 (sleep) Z 7 42 42 0 -1 4194560")).toMatchObject({ pid: 42, state: "Z", ppid: 7, utime: 0 });
+    expect(parseProcStat("42 (sleep) Z 7 42 42 0 -1 4194560")).toMatchObject({ pid: 42, state: "Z", ppid: 7, pgrp: 42, utime: 0 });
     expect(parseProcStat("43 (a) Z 9 (b)) S 1 43 43 0")).toMatchObject({ pid: 43, state: "S", ppid: 1 });
     expect(parseProcStat("garbage")).toBeUndefined();
   });

@@ -8,6 +8,7 @@ import { doClear, doFg, doMaintail, doTail } from "./logs.js";
 import { doLogrotate, doLogs } from "./log-pipeline.js";
 import { doPid, doStatus } from "./status.js";
 import { doGraph, doWait } from "./readiness.js";
+import { doDisable, doEnable } from "./desired.js";
 import type { Command, CommandTable } from "./types.js";
 
 async function doHelp(ctl: Controller, arg: string): Promise<void> {
@@ -48,6 +49,8 @@ export const COMMANDS: CommandTable = {
   update: doUpdate,
   version: doVersion,
   wait: doWait, // issue 14 (tsctl only)
+  enable: doEnable, // issue 18 (tsctl only)
+  disable: doDisable, // issue 18 (tsctl only)
   help: doHelp,
   EOF: leave,
 };

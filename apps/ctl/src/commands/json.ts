@@ -21,6 +21,8 @@ export function processInfoJson(info: ProcessInfo): Record<string, unknown> {
     stderr_logfile: info.stderrLogfile,
     // tsupervisord's own counter (absent when the server is a supervisord, which has none).
     ...(info.restarts !== undefined ? { restarts: info.restarts } : {}),
+    // issue 18: the wish kept in the daemon's statefile ("started", "stopped", "" = follows autostart).
+    ...(info.desiredState !== undefined ? { desired_state: info.desiredState } : {}),
     ...(info.resources !== undefined ? { resources: info.resources } : {}),
   };
 }

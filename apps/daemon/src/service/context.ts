@@ -1,6 +1,7 @@
 import type { Config } from "@tsupervisord/config";
 import type { Supervisor } from "@tsupervisord/engine";
 import type { ActivityLog } from "@tsupervisord/logs";
+import type { DesiredStore } from "../state/desired-store.js";
 
 export type DaemonStateName = "RUNNING" | "RESTARTING" | "SHUTDOWN";
 
@@ -30,4 +31,6 @@ export interface ServiceContext {
   requestRestart(): Promise<void>;
   /** Parse the config file again, with the command line laid over it. Throws CANT_REREAD (supervisord wording). */
   rereadConfig(): Promise<Config>;
+  /** issue 18: hand starts and stops are recorded here (null without `[supervisord] statefile`). */
+  readonly desired?: DesiredStore | null;
 }

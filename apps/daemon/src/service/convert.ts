@@ -40,6 +40,7 @@ export function processInfoToWire(info: EngineProcessInfo): ProcessInfo {
     waitingFor: info.waitingFor,
     dependsOn: info.dependsOn,
     program: info.program,
+    desiredState: "", // issue 18: set by the handlers from the statefile (desired-state.ts withDesiredState)
     ...governanceToWire(info),
   };
 }

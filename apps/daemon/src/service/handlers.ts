@@ -6,6 +6,7 @@ import { LogChannel, type ProcessStat, type SupervisorHandlers, type WatchRespon
 import { configInfosToWire, processInfoToWire, processResultToWire } from "./convert.js";
 import { DAEMON_STATE_CODES, type ServiceContext } from "./context.js";
 import { readSince, rotateLogs, withLogStats } from "./log-pipeline.js";
+import { forgetGroup, recordByHand, setDesiredState, withDesiredState } from "./desired-state.js";
 
 /** supervisorctl's upcheck insists on this (UPC-01). */
 export const API_VERSION = "3.0";
@@ -63,35 +64,47 @@ export function createHandlers(ctx: ServiceContext): SupervisorHandlers {
       return { added: result.added, changed: result.changed, removed: result.removed };
     },
     addProcessGroup: (req) => (engine().addProcessGroup(req.name), {}),
-    removeProcessGroup: (req) => (engine().removeProcessGroup(req.name), {}),
+    removeProcessGroup: async (req) => {
+      const supervisor = engine();
+      const forget = forgetGroup(ctx, req.name); // issue 18: its wishes go with the group
+      supervisor.removeProcessGroup(req.name);
+      await forget();
+      return {};
+    },
 
     // A group selector (`g:`, `g:*`) runs the group operation; the gRPC reply carries no per-process results.
     startProcess: async (req) => {
       const supervisor = engine();
       const target = supervisor.resolve(req.name);
+      await recordByHand(ctx, { kind: "name", name: req.name }, "started"); // issue 18
       if (target.kind === "group") await supervisor.startProcessGroup(target.group, wait(req.wait));
       else await supervisor.startProcess(req.name, wait(req.wait));
       return {};
     },
-    startProcessGroup: async (req) => ({
-      results: (await engine().startProcessGroup(req.name, wait(req.wait))).map(processResultToWire),
-    }),
-    startAllProcesses: async (req) => ({
-      results: (await engine().startAllProcesses(wait(req.wait))).map(processResultToWire),
-    }),
+    startProcessGroup: async (req) => {
+      await recordByHand(ctx, { kind: "group", name: req.name }, "started"); // issue 18
+      return { results: (await engine().startProcessGroup(req.name, wait(req.wait))).map(processResultToWire) };
+    },
+    startAllProcesses: async (req) => {
+      await recordByHand(ctx, { kind: "all" }, "started"); // issue 18
+      return { results: (await engine().startAllProcesses(wait(req.wait))).map(processResultToWire) };
+    },
     stopProcess: async (req) => {
       const supervisor = engine();
       const target = supervisor.resolve(req.name);
+      await recordByHand(ctx, { kind: "name", name: req.name }, "stopped"); // issue 18
       if (target.kind === "group") await supervisor.stopProcessGroup(target.group, wait(req.wait));
       else await supervisor.stopProcess(req.name, wait(req.wait));
       return {};
     },
-    stopProcessGroup: async (req) => ({
-      results: (await engine().stopProcessGroup(req.name, wait(req.wait))).map(processResultToWire),
-    }),
-    stopAllProcesses: async (req) => ({
-      results: (await engine().stopAllProcesses(wait(req.wait))).map(processResultToWire),
-    }),
+    stopProcessGroup: async (req) => {
+      await recordByHand(ctx, { kind: "group", name: req.name }, "stopped"); // issue 18
+      return { results: (await engine().stopProcessGroup(req.name, wait(req.wait))).map(processResultToWire) };
+    },
+    stopAllProcesses: async (req) => {
+      await recordByHand(ctx, { kind: "all" }, "stopped"); // issue 18
+      return { results: (await engine().stopAllProcesses(wait(req.wait))).map(processResultToWire) };
+    },
     signalProcess: (req) => {
       const supervisor = engine();
       const target = supervisor.resolve(req.name);
@@ -105,12 +118,12 @@ export function createHandlers(ctx: ServiceContext): SupervisorHandlers {
     signalAllProcesses: (req) => ({ results: engine().signalAllProcesses(req.signal).map(processResultToWire) }),
 
     getProcessInfo: (req) => ({
-      info: withLogStats(engine(), processInfoToWire(engine().getProcessInfo(req.name, { stats: req.includeStats === true }))),
+      info: withDesiredState(ctx, withLogStats(engine(), processInfoToWire(engine().getProcessInfo(req.name, { stats: req.includeStats === true })))),
     }),
     getAllProcessInfo: (req) => ({
       processes: engine()
         .getAllProcessInfo({ stats: req.includeStats === true })
-        .map((p) => withLogStats(ctx.supervisor, processInfoToWire(p))),
+        .map((p) => withDesiredState(ctx, withLogStats(ctx.supervisor, processInfoToWire(p)))),
     }),
     getAllConfigInfo: () => {
       const supervisor = engine();
@@ -145,6 +158,13 @@ export function createHandlers(ctx: ServiceContext): SupervisorHandlers {
     },
     rotateLogs: async (req) => ({ results: await rotateLogs(engine(), ctx, req.names, req.now) }),
     readProcessLogSince: (req) => readSince(logfileOf(req.name, req.channel), Number(req.sinceMs)),
+    // issue 18: tsctl enable / disable
+    enableProcess: async (req) => ({
+      results: (await setDesiredState(ctx, engine(), req.name, "started", wait(req.wait))).map(processResultToWire),
+    }),
+    disableProcess: async (req) => ({
+      results: (await setDesiredState(ctx, engine(), req.name, "stopped", wait(req.wait))).map(processResultToWire),
+    }),
     watch: (req, call) => watchEvents(engine(), ctx, anySignal(call.signal, ctx.closing), req.includeStats),
   };
 }

@@ -1,0 +1,125 @@
+/**
+ * issue 18: a record of every child the daemon has running, so that the next daemon can end what a crashed
+ * one (`kill -9`, OOM) left behind instead of starting copies beside it (engine children lead their own process
+ * groups, so they outlive the daemon). One JSON file next to the pidfile (`<pidfile>.children`: runtime state,
+ * like the pid itself), rewritten on every spawn and exit through the engine's lifecycle hooks.
+ *
+ * Each child is recorded with its start time (/proc/PID/stat field 22): the pid alone could have been reused
+ * by an unrelated process by the time the next daemon looks, and that one must never be signalled.
+ */
+import fs from "node:fs";
+import type { ProcessView, SupervisorHooks } from "@tsupervisord/engine";
+import { writeFileAtomicSync } from "./atomic-file.js";
+import { keyOf, type StateLog } from "./desired-store.js";
+import { readProcStat } from "./proc.js";
+
+export interface ChildRecord {
+  /** `group:name` */
+  key: string;
+  /** `[program:x]` name. */
+  program: string;
+  pid: number;
+  /** Field 22 of /proc/PID/stat (clock ticks after boot). */
+  starttime: number;
+  /** The child's process group (its own pid: children are spawned detached). */
+  pgid: number;
+}
+
+export interface ChildRecordsFile {
+  version: 1;
+  /** The daemon that wrote the file: a live one owns these children, the next daemon must leave them alone. */
+  daemon: { pid: number; starttime: number };
+  children: ChildRecord[];
+}
+
+export function childRecordsPath(pidfile: string): string {
+  return `${pidfile}.children`;
+}
+
+/** Parses the file's text; a string says why it cannot be used. */
+export function parseChildRecords(text: string): ChildRecordsFile | string {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    return `not JSON (${(err as Error).message})`;
+  }
+  const file = data as Partial<ChildRecordsFile> | null;
+  if (file === null || typeof file !== "object" || file.version !== 1 || !Array.isArray(file.children)) {
+    return "not a version 1 children file";
+  }
+  const int = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) > 0;
+  if (typeof file.daemon !== "object" || file.daemon === null || !int(file.daemon.pid)) return "no daemon pid";
+  for (const c of file.children as unknown[]) {
+    const r = c as Partial<ChildRecord> | null;
+    if (r === null || typeof r !== "object" || typeof r.key !== "string" || typeof r.program !== "string") return "bad child entry";
+    if (!int(r.pid) || !int(r.pgid) || !Number.isSafeInteger(r.starttime)) return `bad child entry for ${r.key}`;
+  }
+  return file as ChildRecordsFile;
+}
+
+export class ChildRecords {
+  private readonly children = new Map<string, ChildRecord>();
+  private readonly self: { pid: number; starttime: number };
+  private failing = false;
+
+  constructor(
+    readonly file: string,
+    private readonly log: StateLog,
+  ) {
+    this.self = { pid: process.pid, starttime: readProcStat(process.pid)?.starttime ?? 0 };
+  }
+
+  /** The engine hooks: a pid appearing or going away rewrites the file. */
+  hooks(): SupervisorHooks {
+    return {
+      processSettled: (view) => this.follow(view, view.pid),
+      processDisposed: (view) => this.follow(view, 0),
+    };
+  }
+
+  /** Starts the file afresh for this daemon (after the previous instance's survivors were dealt with). */
+  begin(): void {
+    this.children.clear();
+    this.write();
+  }
+
+  /** Clean exit: every child is gone, so is the file. */
+  end(): void {
+    if (this.children.size > 0) return;
+    try {
+      fs.rmSync(this.file, { force: true });
+    } catch {
+      // Left behind: the next daemon finds it empty of live children.
+    }
+  }
+
+  private follow(view: ProcessView, pid: number): void {
+    const key = keyOf(view.group, view.name);
+    const current = this.children.get(key);
+    if (pid === 0) {
+      if (current === undefined) return;
+      this.children.delete(key);
+    } else {
+      if (current?.pid === pid) return;
+      const stat = readProcStat(pid);
+      // Gone before we looked (reaped already): nothing would be left to end.
+      if (stat === null) return;
+      this.children.set(key, { key, program: view.config.programName, pid, starttime: stat.starttime, pgid: stat.pgrp });
+    }
+    this.write();
+  }
+
+  private write(): void {
+    const data: ChildRecordsFile = { version: 1, daemon: this.self, children: [...this.children.values()] };
+    try {
+      writeFileAtomicSync(this.file, `${JSON.stringify(data)}\n`);
+      if (this.failing) this.log.info(`children file ${this.file} written again`);
+      this.failing = false;
+    } catch (err) {
+      // Said once, not on every spawn: the daemon supervises on; only crash recovery is weaker.
+      if (!this.failing) this.log.warn(`children file ${this.file} not written (${(err as Error).message}); after a crash, survivors cannot be ended`);
+      this.failing = true;
+    }
+  }
+}
