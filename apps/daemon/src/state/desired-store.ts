@@ -104,7 +104,8 @@ export class DesiredStore implements DesiredStatePort {
       this.wishes.set(key, desired);
       changed = true;
     }
-    if (changed) await this.persist();
+    // Unchanged: still wait for a write of the same wish that may be in flight (a concurrent identical call).
+    await (changed ? this.persist() : this.last);
   }
 
   /** Drops the wishes of these processes (their group left the active set). */

@@ -1,6 +1,6 @@
 /** One /proc/<pid>/stat through the shared parser (@tsupervisord/reaper/proc-stat); null once the pid is gone. */
 import fs from "node:fs";
-import { parseProcStat, type ProcStat } from "@tsupervisord/reaper/proc-stat";
+import { parseProcStat, type ProcStat } from "@tsupervisord/reaper";
 
 export function readProcStat(pid: number): ProcStat | null {
   try {
