@@ -74,6 +74,12 @@ async function exerciseEveryMethod(client: SupervisorClient): Promise<void> {
   expect(rotated.results.map((r) => r.group)).toEqual(["a,g:*", "a,g:*"]);
   const since = await collect(client.readProcessLogSince({ name: "a", channel: 1, sinceMs: 1_764_860_400_000 }));
   expect(since.map((c) => c.data.toString())).toEqual(["a 1 1764860400000"]);
+  // issue 18
+  expect((await client.enableProcess({ name: "web:*" })).results.map((r) => [r.group, r.status])).toEqual([
+    ["web:*", 80],
+    ["web:*", 60],
+  ]);
+  expect((await client.disableProcess({ name: "all", wait: false })).results.map((r) => r.status)).toEqual([80, 80]);
   const events = await collect(client.watch({ includeStats: true }));
   expect(events.map((e) => e.event?.$case)).toEqual([
     "snapshot",
