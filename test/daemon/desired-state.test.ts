@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { SupervisorClient } from "@tsupervisord/protocol";
 import { parseProcStat } from "@tsupervisord/reaper/proc-stat";
 import { runCommand } from "../ctl/lib/run.js";
-import { TSCTL } from "../ctl/lib/paths.js";
+import { HAVE_SUPERVISORCTL, SUPERVISORCTL, TSCTL } from "../ctl/lib/paths.js";
 import { startDaemon, TestDir, waitFor, waitForState, type RunningDaemon } from "./lib/daemon.js";
 
 const tsctl = (dir: TestDir, ...args: string[]) => runCommand([process.execPath, TSCTL, "-c", dir.conf, ...args]);
@@ -156,6 +156,19 @@ describe("desired state survives daemon restarts (statefile)", () => {
       ["manual", "started"],
     ]);
     expect((await tsctl(dir, "status", "auto")).stdout).toMatch(/^auto\s+STOPPED\s/);
+  });
+
+  it.skipIf(!HAVE_SUPERVISORCTL)("any face: Debian's supervisorctl (XML-RPC) stop/start are recorded the same way", async () => {
+    const dir = tempDir();
+    const statefile = dir.file("desired.json");
+    dir.writeConfig("[program:a]\ncommand=/bin/sleep 1000\nstartsecs=0\n\n[program:b]\ncommand=/bin/sleep 1000\nstartsecs=0\nautostart=false\n", {
+      supervisord: `statefile=${statefile}`,
+    });
+    const daemon = await daemonFor(dir);
+    await waitForState(daemon.client(), "a", "RUNNING");
+    expect((await runCommand([SUPERVISORCTL, "-c", dir.conf, "stop", "a"])).stdout).toBe("a: stopped\n");
+    expect((await runCommand([SUPERVISORCTL, "-c", dir.conf, "start", "b"])).stdout).toBe("b: started\n");
+    expect(JSON.parse(fs.readFileSync(statefile, "utf8"))).toEqual({ version: 1, processes: { "a:a": "stopped", "b:b": "started" } });
   });
 
   it("tsctl disable / enable: explicit, idempotent, persisted; enable undoes disable", async () => {
