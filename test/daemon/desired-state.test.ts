@@ -130,8 +130,10 @@ describe("desired state survives daemon restarts (statefile)", () => {
     // On disk before the calls returned.
     expect(JSON.parse(fs.readFileSync(statefile, "utf8"))).toEqual({ version: 1, processes: { "auto:auto": "stopped", "manual:manual": "started" } });
 
-    // A clean stop and a new daemon.
+    // A clean stop and a new daemon. The children file went with the children.
+    expect(fs.existsSync(`${dir.pidfile}.children`)).toBe(true);
     await daemon.stop();
+    expect(fs.existsSync(`${dir.pidfile}.children`)).toBe(false);
     daemon = await daemonFor(dir);
     client = daemon.client();
     const manualPid = await waitForState(client, "manual", "RUNNING");

@@ -62,6 +62,9 @@ export class ChildRecords {
   private readonly children = new Map<string, ChildRecord>();
   private readonly self: { pid: number; starttime: number };
   private failing = false;
+  private scheduled = false;
+  /** After a clean exit removed the file: nothing may write it again. */
+  private ended = false;
 
   constructor(
     readonly file: string,
@@ -87,6 +90,7 @@ export class ChildRecords {
   /** Clean exit: every child is gone, so is the file. */
   end(): void {
     if (this.children.size > 0) return;
+    this.ended = true;
     try {
       fs.rmSync(this.file, { force: true });
     } catch {
@@ -107,10 +111,24 @@ export class ChildRecords {
       if (stat === null) return;
       this.children.set(key, { key, program: view.config.programName, pid, starttime: stat.starttime, pgid: stat.pgrp });
     }
-    this.write();
+    this.schedule();
+  }
+
+  /**
+   * One write for every change of the current synchronous step (autostart spawns hundreds in one loop): as a
+   * microtask, it still lands before the daemon handles its next event.
+   */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      this.write();
+    });
   }
 
   private write(): void {
+    if (this.ended) return;
     const data: ChildRecordsFile = { version: 1, daemon: this.self, children: [...this.children.values()] };
     try {
       writeFileAtomicSync(this.file, `${JSON.stringify(data)}\n`);
