@@ -82,12 +82,14 @@ export function createHandlers(ctx: ServiceContext): SupervisorHandlers {
       return {};
     },
     startProcessGroup: async (req) => {
+      const supervisor = engine();
       await recordByHand(ctx, { kind: "group", name: req.name }, "started"); // issue 18
-      return { results: (await engine().startProcessGroup(req.name, wait(req.wait))).map(processResultToWire) };
+      return { results: (await supervisor.startProcessGroup(req.name, wait(req.wait))).map(processResultToWire) };
     },
     startAllProcesses: async (req) => {
+      const supervisor = engine();
       await recordByHand(ctx, { kind: "all" }, "started"); // issue 18
-      return { results: (await engine().startAllProcesses(wait(req.wait))).map(processResultToWire) };
+      return { results: (await supervisor.startAllProcesses(wait(req.wait))).map(processResultToWire) };
     },
     stopProcess: async (req) => {
       const supervisor = engine();
@@ -98,12 +100,14 @@ export function createHandlers(ctx: ServiceContext): SupervisorHandlers {
       return {};
     },
     stopProcessGroup: async (req) => {
+      const supervisor = engine();
       await recordByHand(ctx, { kind: "group", name: req.name }, "stopped"); // issue 18
-      return { results: (await engine().stopProcessGroup(req.name, wait(req.wait))).map(processResultToWire) };
+      return { results: (await supervisor.stopProcessGroup(req.name, wait(req.wait))).map(processResultToWire) };
     },
     stopAllProcesses: async (req) => {
+      const supervisor = engine();
       await recordByHand(ctx, { kind: "all" }, "stopped"); // issue 18
-      return { results: (await engine().stopAllProcesses(wait(req.wait))).map(processResultToWire) };
+      return { results: (await supervisor.stopAllProcesses(wait(req.wait))).map(processResultToWire) };
     },
     signalProcess: (req) => {
       const supervisor = engine();
