@@ -200,13 +200,16 @@ describe("desired state survives daemon restarts (statefile)", () => {
     expect((await state(client, "web:web_0")).statename).toBe("STOPPED");
     expect((await state(client, "web:web_1")).statename).toBe("STOPPED");
 
-    // enable undoes disable, for this daemon and the next.
+    // enable undoes disable, for this daemon and after a reload by SIGHUP.
     expect((await tsctl(dir, "enable", "web:web_1")).stdout).toBe("web:web_1: enabled\n");
-    await daemon.stop();
-    daemon = await daemonFor(dir);
-    client = daemon.client();
-    await waitForState(client, "web:web_1", "RUNNING");
+    const before = (await state(client, "web:web_1")).pid;
+    process.kill(daemon.pid, "SIGHUP");
+    await waitFor("web:web_1 running again after the reload", async () => {
+      const s = await state(client, "web:web_1");
+      return s.statename === "RUNNING" && s.pid !== before;
+    });
     expect((await state(client, "web:web_0")).statename).toBe("STOPPED");
+    expect((await state(client, "job")).statename).toBe("RUNNING");
   });
 
   it("without a statefile, enable/disable refuse (they exist to persist) and stop/start behave as supervisord's", async () => {
