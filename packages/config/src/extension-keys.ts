@@ -77,6 +77,9 @@ export const EXTENSION_KEYS: readonly ExtensionKey[] = [
   { section: "program", key: "live_check_retries", summary: "consecutive liveness failures that restart the program (default 3)" },
   { section: "program", key: "live_check_start_period", summary: "seconds after ready (or spawn) before the first liveness probe (default 0)" },
   { section: "program", key: "depends_on", summary: "NAME:CONDITION, ... (started, running, ready, completed): start order and gating" },
+  // issue 18: graceful reload (packages/config/src/programs.ts)
+  { section: "program", key: "restartsignal", summary: "a signal name (HUP): tsctl restart NAME / reload NAME send it instead of stop+start" },
+  { section: "fcgi-program", key: "restartsignal", summary: "as in [program:x]" },
 ];
 
 /** One extension key found in a file. */

@@ -94,3 +94,8 @@ export {
   type ReadinessName,
 } from "./readiness/check-machine.js";
 export { runProbe, LineMatcher, HTTP_READ_LIMIT, EXEC_OUTPUT_LIMIT } from "./readiness/probes.js";
+// issue 18: long operations (rolling restart, background start/stop/restart, graceful reload)
+export { ProcessControl } from "./control/process-control.js";
+export type { BackgroundVerb, RollingOptions, RollingWait } from "./control/process-control.js";
+export { OperationRegistry } from "./control/operation-registry.js";
+export type { OperationProgress, OperationState, OperationUpdate, OperationView } from "./control/operation-registry.js";
