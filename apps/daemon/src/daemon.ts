@@ -1,5 +1,5 @@
 import { DEFAULT_CONTAINER_SETTINGS, STOP_DEADLINE_ENV, type Config } from "@tsupervisord/config";
-import { CONTAINER_EXIT, Supervisor, type ProcessOutputPort } from "@tsupervisord/engine";
+import { CONTAINER_EXIT, ProcessControl, Supervisor, type ProcessOutputPort } from "@tsupervisord/engine";
 import { cleanupAutoLogs, createActivityLog, createProcessOutputPort, type ActivityLog } from "@tsupervisord/logs";
 import { SupervisorError } from "@tsupervisord/errors";
 import type { CliOptions } from "./cli/options.js";
@@ -367,6 +367,7 @@ class Daemon {
   private serviceContext(config: Config, log: ActivityLog, supervisor: Supervisor, closing: AbortSignal): ServiceContext {
     return {
       supervisor,
+      control: new ProcessControl(supervisor), // issue 18
       config,
       log,
       version: this.version,

@@ -76,6 +76,8 @@ export interface ProcessInfo {
   /** Same values for live_check (`ready` = passing). */
   liveness: string;
   livenessStatus: string;
+  /** issue 18: the `restartsignal=` name without SIG (`HUP`), "" when restart is stop+start. */
+  restartSignal?: string;
   /** Set while a start is held back by depends_on: `waiting for redis:ready (RUNNING, checking …)`. */
   waitingFor: string;
   /** The depends_on entries, `program:condition`. */

@@ -40,6 +40,7 @@ export function processInfoToWire(info: EngineProcessInfo): ProcessInfo {
     waitingFor: info.waitingFor,
     dependsOn: info.dependsOn,
     program: info.program,
+    restartSignal: info.restartSignal ?? "", // issue 18
     ...governanceToWire(info),
   };
 }
