@@ -15,6 +15,7 @@ import type {
   WatchUpdate,
 } from "./backend.js";
 import { BackendConnectionError } from "./backend.js";
+import { operationMethods } from "./grpc-operations.js";
 
 const REASONS: Readonly<Record<string, ConnectionFailure>> = {
   refused: "refused",
@@ -115,6 +116,7 @@ function toProcessInfo(info: {
   dependsOn?: string[];
   program?: string;
   restarts: number;
+  restartSignal?: string;
 }): ProcessInfo {
   return {
     name: info.name,
@@ -139,6 +141,7 @@ function toProcessInfo(info: {
     dependsOn: info.dependsOn ?? [],
     program: info.program ?? "",
     restarts: info.restarts,
+    restartSignal: info.restartSignal ?? "", // issue 18
   };
 }
 
@@ -228,6 +231,7 @@ export function createGrpcBackend(target: ServerTarget): CtlBackend {
     shutdown: async () => void (await call(client.shutdown({}))),
     restart: async () => void (await call(client.restart({}))),
     watch: (signal) => watchUpdates(client, signal), // issue 14
+    ...operationMethods(client, call), // issue 18
     close: () => client.close(),
   };
 }
