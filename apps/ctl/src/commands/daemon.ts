@@ -5,6 +5,7 @@ import type { Controller } from "../controller.js";
 import { HELP_TEXTS } from "../help.js";
 import { ExitStatus } from "../states.js";
 import { doStatus } from "./status.js";
+import { reloadProcesses } from "./operations.js";
 
 function rejectArguments(ctl: Controller, action: string, arg: string): boolean {
   if (arg === "") return false;
@@ -46,6 +47,8 @@ export async function doShutdown(ctl: Controller, arg: string): Promise<void> {
 }
 
 export async function doReload(ctl: Controller, arg: string): Promise<void> {
+  // issue 18: `reload NAME…` sends the processes their restartsignal (plain `reload` stays supervisorctl's).
+  if (arg.trim() !== "") return reloadNamed(ctl, arg);
   if (rejectArguments(ctl, "reload", arg)) return;
   if (!(await confirmed(ctl, "Really restart the remote supervisord process y/N? "))) return;
   try {
@@ -86,4 +89,9 @@ export async function doOpen(ctl: Controller, arg: string): Promise<void> {
   const before = ctl.exitstatus;
   await doStatus(ctl, "");
   ctl.exitstatus = before;
+}
+
+async function reloadNamed(ctl: Controller, arg: string): Promise<void> {
+  if (!(await ctl.upcheck())) return;
+  await reloadProcesses(ctl, arg.split(/\s+/u).filter((w) => w !== ""));
 }

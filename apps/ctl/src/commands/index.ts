@@ -9,6 +9,7 @@ import { doLogrotate, doLogs } from "./log-pipeline.js";
 import { doPid, doStatus } from "./status.js";
 import { doGraph, doWait } from "./readiness.js";
 import type { Command, CommandTable } from "./types.js";
+import { doCancel, doOperations } from "./operations.js";
 
 async function doHelp(ctl: Controller, arg: string): Promise<void> {
   const topic = arg.trim();
@@ -46,6 +47,8 @@ export const COMMANDS: CommandTable = {
   stop: doStop,
   tail: doTail,
   update: doUpdate,
+  operations: doOperations, // issue 18 (tsctl only)
+  cancel: doCancel, // issue 18 (tsctl only)
   version: doVersion,
   wait: doWait, // issue 14 (tsctl only)
   help: doHelp,
