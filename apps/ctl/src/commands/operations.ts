@@ -9,7 +9,7 @@ import type { Controller } from "../controller.js";
 import { resultLine } from "../faults.js";
 import { makeNamespec, splitNamespec } from "@tsupervisord/pycompat";
 import { ExitStatus } from "../states.js";
-import { errorCodeFromFault } from "@tsupervisord/errors";
+import { errorCodeFromFault, isSupervisorError } from "@tsupervisord/errors";
 
 /** `wait op` interrupted by Ctrl-C: the operation goes on; the wait ends as a SIGINT-ended command does. */
 export const WAIT_INTERRUPTED = 130;
@@ -98,12 +98,21 @@ export async function runOperationVerb(ctl: Controller, verb: "start" | "stop" |
   }
   const ops = operationsOf(ctl);
   if (ops === null) return;
-  const op = await ops.beginOperation({
-    action: flags.rolling ? "rolling-restart" : verb,
-    names: flags.names,
-    ...(flags.batch !== null ? { batch: flags.batch } : {}),
-    ...(flags.wait !== null ? { wait: flags.wait } : {}),
-  });
+  let op: OperationInfo;
+  try {
+    op = await ops.beginOperation({
+      action: flags.rolling ? "rolling-restart" : verb,
+      names: flags.names,
+      ...(flags.batch !== null ? { batch: flags.batch } : {}),
+      ...(flags.wait !== null ? { wait: flags.wait } : {}),
+    });
+  } catch (err) {
+    if (!isSupervisorError(err)) throw err;
+    // Nothing began (a bad name, bad arguments, shutting down).
+    ctl.output(`Error: ${err.message}`);
+    ctl.setExitFromFault(err.fault);
+    return;
+  }
   if (flags.noWait) {
     ctl.output(`operation ${op.id}: ${op.description} (tsctl wait op ${op.id} to follow it)`);
     return;
@@ -131,12 +140,19 @@ export async function doWaitOperation(ctl: Controller, words: readonly string[])
 async function followOperation(ctl: Controller, id: number): Promise<void> {
   const ops = operationsOf(ctl) as NonNullable<ReturnType<typeof operationsOf>>;
   let end: OperationInfo | null = null;
-  await ctl.interruptible(async (signal) => {
-    for await (const message of ops.followOperation(id, signal)) {
-      if (message.kind === "done") end = message.operation;
-      else ctl.output(stepLine(message));
-    }
-  });
+  try {
+    await ctl.interruptible(async (signal) => {
+      for await (const message of ops.followOperation(id, signal)) {
+        if (message.kind === "done") end = message.operation;
+        else ctl.output(stepLine(message));
+      }
+    });
+  } catch (err) {
+    if (!isSupervisorError(err) || err.code !== "BAD_NAME") throw err;
+    ctl.output(`Error: no such operation ${id} (only running and recently finished ones are kept)`);
+    ctl.exitstatus = ExitStatus.INVALID_ARGS;
+    return;
+  }
   const done = end as OperationInfo | null;
   if (done === null) {
     ctl.output(`operation ${id} continues in the daemon; tsctl wait op ${id} to follow it`);
