@@ -94,6 +94,7 @@ export {
   type ReadinessName,
 } from "./readiness/check-machine.js";
 export { runProbe, LineMatcher, HTTP_READ_LIMIT, EXEC_OUTPUT_LIMIT } from "./readiness/probes.js";
+export { monotonicNow } from "./clock.js"; // issue 18: the clock for deadlines
 // issue 18: long operations (rolling restart, background start/stop/restart, graceful reload)
 export { ProcessControl } from "./control/process-control.js";
 export type { BackgroundVerb, RollingOptions, RollingWait } from "./control/process-control.js";
