@@ -47,8 +47,9 @@ export async function doShutdown(ctl: Controller, arg: string): Promise<void> {
 }
 
 export async function doReload(ctl: Controller, arg: string): Promise<void> {
-  // issue 18: `reload NAME…` sends the processes their restartsignal (plain `reload` stays supervisorctl's).
-  if (arg.trim() !== "") return reloadNamed(ctl, arg);
+  // issue 18: `reload NAME…` sends the processes their restartsignal. Plain `reload`, and `reload NAME` without a
+  // tsupervisord to do it (unreachable, or a supervisord over XML-RPC), stay supervisorctl's.
+  if (arg.trim() !== "" && (await reloadNamed(ctl, arg))) return;
   if (rejectArguments(ctl, "reload", arg)) return;
   if (!(await confirmed(ctl, "Really restart the remote supervisord process y/N? "))) return;
   try {
@@ -91,7 +92,17 @@ export async function doOpen(ctl: Controller, arg: string): Promise<void> {
   ctl.exitstatus = before;
 }
 
-async function reloadNamed(ctl: Controller, arg: string): Promise<void> {
-  if (!(await ctl.upcheck())) return;
+/** False (nothing printed) when no tsupervisord answers over gRPC: the caller then says what supervisorctl says. */
+async function reloadNamed(ctl: Controller, arg: string): Promise<boolean> {
+  let infos;
+  try {
+    infos = await ctl.backend().getAllProcessInfo();
+  } catch (err) {
+    if (isBackendConnectionError(err)) return false;
+    throw err;
+  }
+  // Only tsupervisord's gRPC ProcessInfo carries restartSignal (XML-RPC structs have no such field).
+  if (!infos.some((i) => i.restartSignal !== undefined)) return false;
   await reloadProcesses(ctl, arg.split(/\s+/u).filter((w) => w !== ""));
+  return true;
 }
