@@ -138,6 +138,47 @@ describe("restart --rolling", () => {
     }
   });
 
+  it("--wait ready: a worker whose ready_check fails ends the rolling restart there", async () => {
+    const closed = await freePort(); // nothing listens here: the check fails every time
+    const { dir, daemon } = await daemonWith(
+      `[program:web]\ncommand=python3 -u ${WORKER} ${await freePort()} - $DIR/fail-%(process_num)d\nprocess_name=w%(process_num)d\n` +
+        `numprocs=3\nstartsecs=0\nready_check=tcp:127.0.0.1:${closed}\nready_check_interval=0.2\nready_check_retries=1\n`,
+    );
+    await waitFor("three RUNNING", async () => [...(await pids(daemon)).values()].filter((p) => p.state === "RUNNING").length === 3);
+    const before = await pids(daemon);
+
+    const r = await tsctl(dir, "restart", "--rolling", "--wait", "ready", "web:*");
+
+    expect(r.code, r.output).toBe(1);
+    expect(r.stdout).toMatch(/web:w0: ERROR \(FAILED: web:w0 never got ready: tcp:127\.0\.0\.1:\d+ failed/);
+    expect(r.stdout).toMatch(/failed; 0 restarted, 2 not restarted/);
+    const after = await pids(daemon);
+    expect(after.get("web:w0")?.pid).not.toBe(before.get("web:w0")?.pid);
+    for (const name of ["web:w1", "web:w2"]) expect(after.get(name)).toEqual(before.get(name));
+  });
+
+  it("cancel op stops a rolling restart before its next batch", async () => {
+    const port = await freePort();
+    const { dir, daemon } = await daemonWith(workers(port, "$DIR/gate"));
+    fs.writeFileSync(dir.file("gate"), "");
+    await allReady(dir);
+    const before = await pids(daemon);
+    fs.rmSync(dir.file("gate"));
+
+    const begun = await tsctl(dir, "restart", "--rolling", "--wait", "ready", "--no-wait", "web:*");
+    const id = /^operation (\d+):/m.exec(begun.stdout)?.[1] as string;
+    expect(id, begun.output).toBeDefined();
+    expect((await tsctl(dir, "cancel", "op", id)).stdout).toBe(`operation ${id}: cancelling\n`);
+    // w0 is waiting at its gate: a cancel does not abandon a batch half-way, it ends the wait for readiness.
+    const waited = await tsctl(dir, "wait", "op", id);
+    expect(waited.code, waited.output).toBe(1);
+    expect(waited.stdout).toContain(`operation ${id} cancelled`);
+    expect(waited.stdout).not.toContain("batch 2/6");
+    const after = await pids(daemon);
+    for (const name of ["web:w1", "web:w2", "web:w3", "web:w4", "web:w5"]) expect(after.get(name)).toEqual(before.get(name));
+    expect((await tsctl(dir, "cancel", "op", id)).stdout).toBe(`operation ${id}: already finished\n`);
+  });
+
   it("bad arguments and unknown names begin nothing", async () => {
     const port = await freePort();
     const { dir } = await daemonWith(workers(port, "-"));

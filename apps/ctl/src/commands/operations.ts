@@ -140,12 +140,14 @@ export async function doWaitOperation(ctl: Controller, words: readonly string[])
 async function followOperation(ctl: Controller, id: number): Promise<void> {
   const ops = operationsOf(ctl) as NonNullable<ReturnType<typeof operationsOf>>;
   let end: OperationInfo | null = null;
+  let interrupted = false;
   try {
     await ctl.interruptible(async (signal) => {
       for await (const message of ops.followOperation(id, signal)) {
         if (message.kind === "done") end = message.operation;
         else ctl.output(stepLine(message));
       }
+      interrupted = signal.aborted;
     });
   } catch (err) {
     if (!isSupervisorError(err) || err.code !== "BAD_NAME") throw err;
@@ -154,6 +156,11 @@ async function followOperation(ctl: Controller, id: number): Promise<void> {
     return;
   }
   const done = end as OperationInfo | null;
+  if (done === null && !interrupted) {
+    ctl.output(`Error: the daemon ended the stream before operation ${id} finished (shutting down or restarting)`);
+    ctl.exitstatus = ExitStatus.GENERIC;
+    return;
+  }
   if (done === null) {
     ctl.output(`operation ${id} continues in the daemon; tsctl wait op ${id} to follow it`);
     ctl.exitstatus = WAIT_INTERRUPTED;

@@ -33,7 +33,8 @@ export function operationHandlers(ctx: ServiceContext, engine: () => Supervisor)
       return { operation: operationToWire(c.background(req.action as BackgroundVerb, req.names)) };
     },
     reloadProcess: (req) => ({ results: control().reload(req.names).map(processResultToWire) }),
-    waitOperation: (req, call) => followOperation(control(), req.id, call.signal),
+    // Ends with the call or when this daemon generation stops serving (shutdown, restart).
+    waitOperation: (req, call) => followOperation(control(), req.id, AbortSignal.any([call.signal, ctx.closing])),
     cancelOperation: (req) => ({ cancelled: control().operations.cancel(req.id) }),
     listOperations: () => ({ operations: control().operations.list().map(operationToWire) }),
   };

@@ -17,9 +17,9 @@ export async function waitUntilReady(supervisor: Supervisor, namespec: string, s
       if (info.state !== "RUNNING") throw new SupervisorError("ABNORMAL_TERMINATION", `${namespec} went ${info.state} before it was ready`);
       if (info.readiness === "ready" || info.readiness === "none") return;
       if (info.readiness === "failing") throw new SupervisorError("FAILED", `${namespec} never got ready: ${info.readinessStatus}`);
-      if ((await events.next()) === undefined) {
-        throw new SupervisorError("FAILED", signal.aborted ? "cancelled while waiting for readiness" : "event stream ended");
-      }
+      // An abort listener added after the abort never runs: a cancel that came before this wait is seen here.
+      if (signal.aborted) throw new SupervisorError("FAILED", "cancelled while waiting for readiness");
+      if ((await events.next()) === undefined && !signal.aborted) throw new SupervisorError("FAILED", "event stream ended");
     }
   } finally {
     signal.removeEventListener("abort", onAbort);
