@@ -116,6 +116,18 @@ function randomCalls(c: SupervisorClient): Record<string, Call> {
     // issue 18: this daemon has no statefile (FAILED), and names are mostly bad (BAD_NAME).
     enableProcess: () => c.enableProcess({ name: pick([badName(), "alpha"]), wait: false }),
     disableProcess: () => c.disableProcess({ name: badName(), wait: false }),
+    // issue 18: operations only on bad names (a good one would restart our children); beta has no restartsignal.
+    restartRolling: () =>
+      c.restartRolling({
+        names: [badName()],
+        batch: pick([0, -1, 1, 2, -(2 ** 31), 2 ** 31 - 1]),
+        wait: pick(["", "ready", "running", "soon"]),
+        action: pick(["", "rolling-restart", "start", "stop", "restart", "explode"]),
+      }),
+    reloadProcess: () => c.reloadProcess({ names: [pick([badName(), "beta"])] }),
+    waitOperation: () => firstOf((o) => c.waitOperation({ id: pick([0, 1, 2 ** 32 - 1, 12345]) }, o)),
+    cancelOperation: () => c.cancelOperation({ id: pick([0, 1, 2 ** 32 - 1]) }),
+    listOperations: () => c.listOperations({}),
   };
 }
 

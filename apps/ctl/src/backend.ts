@@ -30,6 +30,8 @@ export interface ProcessInfo {
   waitingFor?: string;
   dependsOn?: string[];
   program?: string;
+  /** issue 18 (gRPC only): `restartsignal=` without SIG (`HUP`), "" when restart is stop+start. */
+  restartSignal?: string;
   /** Spawns after the first since the daemon started; a tsupervisord extra (gRPC only: undefined over XML-RPC,
    * as supervisord has no such counter). Shown only by `--json`. */
   restarts?: number;
@@ -143,6 +145,16 @@ export interface CtlBackend {
   /** issue 14: the Watch stream (a snapshot, then every change) until `signal` aborts or the daemon ends it. */
   watch?(signal: AbortSignal): AsyncIterable<WatchUpdate>;
 
+  // issue 18 (gRPC only): operations in the daemon (rolling restart, --no-wait verbs), graceful reload.
+  /** Begins an operation and answers at once with it. */
+  beginOperation?(request: OperationRequest): Promise<OperationInfo>;
+  /** The operation's progress so far, then as it comes, then its end; ends early when `signal` aborts. */
+  followOperation?(id: number, signal: AbortSignal): AsyncIterable<OperationMessage>;
+  cancelOperation?(id: number): Promise<boolean>;
+  listOperations?(): Promise<OperationInfo[]>;
+  /** Sends each named process its restartsignal. */
+  reloadProcesses?(names: string[]): Promise<ProcessResult[]>;
+
   /** Releases the connection so the process can exit. */
   close(): void;
 }
@@ -174,3 +186,28 @@ export interface ServerTarget {
 }
 
 export type BackendFactory = (target: ServerTarget) => CtlBackend;
+
+/** issue 18: what to begin. `rolling-restart` takes batch and wait; the verbs run supervisorctl's start/stop/restart. */
+export interface OperationRequest {
+  action: "rolling-restart" | "start" | "stop" | "restart";
+  names: string[];
+  batch?: number;
+  wait?: "running" | "ready";
+}
+
+/** issue 18: an operation as the daemon reports it. */
+export interface OperationInfo {
+  id: number;
+  kind: string;
+  description: string;
+  /** running, succeeded, failed, cancelled. */
+  state: string;
+  summary: string;
+  startedMs: number;
+  finishedMs: number;
+}
+
+/** issue 18: one message of a followed operation: a step (a note or one process's result), or the end. */
+export type OperationMessage =
+  | { kind: "step"; operation: OperationInfo; text: string; verb: string; result: ProcessResult | null }
+  | { kind: "done"; operation: OperationInfo };

@@ -15,6 +15,7 @@ import type {
   WatchUpdate,
 } from "./backend.js";
 import { BackendConnectionError } from "./backend.js";
+import { operationMethods } from "./grpc-operations.js";
 
 const REASONS: Readonly<Record<string, ConnectionFailure>> = {
   refused: "refused",
@@ -116,6 +117,7 @@ function toProcessInfo(info: {
   program?: string;
   restarts: number;
   desiredState?: string;
+  restartSignal?: string;
 }): ProcessInfo {
   return {
     name: info.name,
@@ -141,6 +143,7 @@ function toProcessInfo(info: {
     program: info.program ?? "",
     restarts: info.restarts,
     desiredState: info.desiredState ?? "", // issue 18
+    restartSignal: info.restartSignal ?? "", // issue 18
   };
 }
 
@@ -232,6 +235,7 @@ export function createGrpcBackend(target: ServerTarget): CtlBackend {
     shutdown: async () => void (await call(client.shutdown({}))),
     restart: async () => void (await call(client.restart({}))),
     watch: (signal) => watchUpdates(client, signal), // issue 14
+    ...operationMethods(client, call), // issue 18
     close: () => client.close(),
   };
 }

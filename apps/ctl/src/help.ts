@@ -95,6 +95,25 @@ export const READINESS_HELP_TEXTS: Readonly<Record<string, readonly string[]>> =
   ],
 };
 
+/**
+ * issue 18: operations (tsctl's own; `help operations`, `help cancel`). `help restart` stays supervisorctl's text,
+ * so the new flags are explained here.
+ */
+export const OPERATIONS_HELP_TEXTS: Readonly<Record<string, readonly string[]>> = {
+  operations: [
+    "operations		List running and recently finished operations",
+    "restart --rolling [--batch N] [--wait running|ready] <name>...",
+    "			Restart a batch at a time (default 1), each batch RUNNING (or ready)",
+    "			before the next; stops at the first failure, the rest keep running",
+    "start|stop|restart --no-wait <name>...",
+    "			Return at once with an operation id; it runs in the daemon",
+    "wait op <id>		Follow an operation to its end (exit 0 succeeded, 1 failed);",
+    "			Ctrl-C stops following, not the operation",
+    "reload <name>...	Send processes their restartsignal= (graceful reload)",
+  ],
+  cancel: ["cancel op <id>		Stop a running operation at its next safe point (between batches)"],
+};
+
 /** The actions `help` lists: every documented one, sorted. */
 export const ACTIONS: readonly string[] = Object.keys(HELP_TEXTS).sort();
 
@@ -161,6 +180,6 @@ export function helpFor(topic: string): string[] {
   if (topic === "help") return [...HELP_HELP];
   const own = (table: Readonly<Record<string, readonly string[]>>): readonly string[] | undefined =>
     Object.prototype.hasOwnProperty.call(table, topic) ? table[topic] : undefined;
-  const text = own(HELP_TEXTS) ?? own(TSCTL_HELP_TEXTS) ?? own(READINESS_HELP_TEXTS);
+  const text = own(HELP_TEXTS) ?? own(TSCTL_HELP_TEXTS) ?? own(READINESS_HELP_TEXTS) ?? own(OPERATIONS_HELP_TEXTS);
   return text !== undefined ? [...text] : [`*** No help on ${topic}`];
 }

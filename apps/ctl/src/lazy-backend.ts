@@ -27,7 +27,9 @@ export const lazyGrpcBackend: BackendFactory = (target: ServerTarget): CtlBacken
     return fallback;
   };
   const invoke = async (backend: CtlBackend, prop: string, args: unknown[]): Promise<unknown> => {
-    const method = backend[prop as keyof CtlBackend] as (...a: unknown[]) => unknown;
+    const method = backend[prop as keyof CtlBackend] as ((...a: unknown[]) => unknown) | undefined;
+    // issue 18: the optional gRPC-only methods are absent from the XML-RPC fallback.
+    if (typeof method !== "function") throw new Error(`${prop} needs tsupervisord's gRPC API (not available over XML-RPC)`);
     return method.apply(backend, args);
   };
   return new Proxy({} as CtlBackend, {
@@ -45,6 +47,14 @@ export const lazyGrpcBackend: BackendFactory = (target: ServerTarget): CtlBacken
           const backend = await load();
           if (backend.watch === undefined) throw new Error("this backend has no Watch stream");
           yield* backend.watch(signal);
+        };
+      }
+      // issue 18: also a stream.
+      if (prop === "followOperation") {
+        return async function* (id: number, signal: AbortSignal) {
+          const backend = await load();
+          if (backend.followOperation === undefined) throw new Error("followOperation needs tsupervisord's gRPC API");
+          yield* backend.followOperation(id, signal);
         };
       }
       return async (...args: unknown[]) => {

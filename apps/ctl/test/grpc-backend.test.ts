@@ -74,6 +74,12 @@ function handlersFor(fb: FakeBackend): SupervisorHandlers {
     readProcessLogSince: async function* () {},
     tailProcessLogFollow: (r, ctx) => follow((sink, s) => fb.followProcessLog(r.name, channel(r.channel), sink, s), ctx.signal),
     tailMainLogFollow: (_r, ctx) => follow((sink, s) => fb.followMainLog(sink, s), ctx.signal),
+    // issue 18: not exercised by these tests
+    restartRolling: () => Promise.reject(new Error("unused")),
+    reloadProcess: () => Promise.reject(new Error("unused")),
+    cancelOperation: () => Promise.reject(new Error("unused")),
+    listOperations: () => Promise.reject(new Error("unused")),
+    waitOperation: async function* () {},
     // eslint-disable-next-line require-yield
     watch: async function* (_r, ctx) {
       await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve, { once: true }));

@@ -1,5 +1,5 @@
 import { DEFAULT_CONTAINER_SETTINGS, STOP_DEADLINE_ENV, type Config } from "@tsupervisord/config";
-import { CONTAINER_EXIT, Supervisor, type ProcessOutputPort } from "@tsupervisord/engine";
+import { CONTAINER_EXIT, ProcessControl, Supervisor, monotonicNow, type ProcessOutputPort } from "@tsupervisord/engine";
 import { cleanupAutoLogs, createActivityLog, createProcessOutputPort, type ActivityLog } from "@tsupervisord/logs";
 import { SupervisorError } from "@tsupervisord/errors";
 import type { CliOptions } from "./cli/options.js";
@@ -85,6 +85,7 @@ class Daemon {
   /** The status the daemon exits with after a shutdown (container mode: why it stopped, README exit codes). */
   private exitCode: number = CONTAINER_EXIT.OK;
   /** When the current shutdown was asked for (the stop deadline counts from here). */
+  /** When shutdown was first asked for, on the monotonic clock (the stop deadline counts from it). */
   private shutdownRequestedAt: number | null = null;
   /** issue 14: sd_notify sockets of this generation's children (their private directory goes with it). */
   private notifyFactory: NotifySocketFactory | null = null;
@@ -324,7 +325,7 @@ class Daemon {
     // The reason is the state this generation's handlers report from now on, even after the next one runs.
     generation.closing.abort(this.state);
     generation.container.stop();
-    const deadline = restart ? null : shutdownDeadline(generation.config, this.shutdownRequestedAt ?? Date.now());
+    const deadline = restart ? null : shutdownDeadline(generation.config, this.shutdownRequestedAt ?? monotonicNow());
     // Past the deadline the orchestrator SIGKILLs us anyway; leave first, with the status that says so.
     const safety =
       deadline === null
@@ -332,7 +333,7 @@ class Daemon {
         : setTimeout(() => {
             generation.log.critical("stop deadline reached before the shutdown finished; exiting now");
             process.exit(this.exitCode === CONTAINER_EXIT.OK ? CONTAINER_EXIT.STOP_DEADLINE_KILLED : this.exitCode);
-          }, Math.max(0, deadline.at - Date.now())).unref();
+          }, Math.max(0, deadline.at - monotonicNow())).unref();
     // The engine also ends what is left in the programs' process groups (engine leftovers.ts): one mechanism.
     await generation.supervisor.shutdown(deadline === null ? { restart } : { restart, deadlineAt: deadline.at });
     generation.state.finish(); // issue 18
@@ -376,6 +377,7 @@ class Daemon {
   private serviceContext(config: Config, log: ActivityLog, supervisor: Supervisor, closing: AbortSignal): ServiceContext {
     return {
       supervisor,
+      control: new ProcessControl(supervisor), // issue 18
       config,
       log,
       version: this.version,
@@ -398,7 +400,7 @@ class Daemon {
   }
 
   private requestShutdown(): void {
-    this.shutdownRequestedAt ??= Date.now();
+    this.shutdownRequestedAt ??= monotonicNow(); // issue 18: deadlines on the monotonic clock
     this.state = "SHUTDOWN";
     this.resolveStop?.("shutdown");
   }
@@ -453,7 +455,7 @@ class Daemon {
   }
 }
 
-/** `[supervisord] stop_deadline` (or TSUPERVISORD_STOP_DEADLINE) as an absolute time, or null without one. */
+/** `[supervisord] stop_deadline` (or TSUPERVISORD_STOP_DEADLINE) as a monotonic-clock time, or null without one. */
 function shutdownDeadline(config: Config, requestedAt: number): { at: number; label: string } | null {
   const settings = config.supervisord.container;
   if (settings === undefined || settings.stopDeadlineMs === null) return null;

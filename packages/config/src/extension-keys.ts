@@ -79,6 +79,9 @@ export const EXTENSION_KEYS: readonly ExtensionKey[] = [
   { section: "program", key: "depends_on", summary: "NAME:CONDITION, ... (started, running, ready, completed): start order and gating" },
   // issue 18: desired state persisted (packages/config/src/read.ts statefilePath; apps/daemon/src/state/)
   { section: "supervisord", key: "statefile", summary: "file keeping programs stopped/started by hand (and tsctl enable/disable) across daemon restarts" },
+  // issue 18: graceful reload (packages/config/src/programs.ts)
+  { section: "program", key: "restartsignal", summary: "a signal name (HUP): tsctl restart NAME / reload NAME send it instead of stop+start" },
+  { section: "fcgi-program", key: "restartsignal", summary: "as in [program:x]" },
 ];
 
 /** One extension key found in a file. */

@@ -93,6 +93,8 @@ export function processesFromSection(
   const startsecs = opt("startsecs", "1", integer, 1);
   const startretries = opt("startretries", "3", integer, 3);
   const stopsignal = opt("stopsignal", "TERM", parseSignal, { name: "TERM", number: 15 });
+  // issue 18: `restartsignal = HUP` (extension key): restart / reload send it instead of stop+start.
+  const restartsignal = optOrNull("restartsignal", parseSignal);
   const stopwaitsecs = opt("stopwaitsecs", "10", integer, 10);
   const stopasgroup = opt("stopasgroup", "false", boolean, false);
   const killasgroup = r.has("killasgroup") ? opt("killasgroup", "false", boolean, stopasgroup) : stopasgroup;
@@ -242,6 +244,7 @@ export function processesFromSection(
       ...(essential ? { essential } : {}),
       ...(envFiles.files.length > 0 ? { environmentFiles: envFiles.files } : {}),
       ...(readiness !== undefined ? { readiness } : {}),
+      ...(restartsignal !== null ? { restartsignal } : {}),
     });
   }
   if (r.failed) return [];

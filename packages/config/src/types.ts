@@ -64,6 +64,11 @@ export interface ProcessConfig {
   exitcodes: number[];
   /** Signal name without the SIG prefix, e.g. `TERM`, and its number. */
   stopsignal: { name: string; number: number };
+  /**
+   * issue 18, `restartsignal = HUP` (extension key): `tsctl restart NAME` and `tsctl reload NAME` send this signal
+   * instead of stop+start (a graceful reload: gunicorn, nginx, uwsgi). Absent = supervisorctl's restart.
+   */
+  restartsignal?: { name: string; number: number };
   stopwaitsecs: number;
   stopasgroup: boolean;
   killasgroup: boolean;

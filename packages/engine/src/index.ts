@@ -96,3 +96,9 @@ export {
 export { runProbe, LineMatcher, HTTP_READ_LIMIT, EXEC_OUTPUT_LIMIT } from "./readiness/probes.js";
 // issue 18: desired state (the daemon records it; the engine only reads it at autostart)
 export type { DesiredState, DesiredStatePort } from "./desired-state.js";
+export { monotonicNow } from "./clock.js"; // issue 18: the clock for deadlines
+// issue 18: long operations (rolling restart, background start/stop/restart, graceful reload)
+export { ProcessControl } from "./control/process-control.js";
+export type { BackgroundVerb, RollingOptions, RollingWait } from "./control/process-control.js";
+export { OperationRegistry } from "./control/operation-registry.js";
+export type { OperationProgress, OperationState, OperationUpdate, OperationView } from "./control/operation-registry.js";

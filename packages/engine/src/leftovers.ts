@@ -7,6 +7,8 @@
  * while any member lives, so signalling `-pgid` reaches only that group's leftovers.
  */
 
+import { monotonicNow } from "./clock.js";
+
 const GRACE_MS = 500;
 const CHECK_EVERY_MS = 25;
 
@@ -35,9 +37,9 @@ export async function endLeftoverGroupMembers(pgids: Iterable<number>, graceMs =
   const alive = [...new Set(pgids)].filter((pgid) => pgid > 1 && pgid !== process.pid && groupAlive(pgid));
   if (alive.length === 0) return 0;
   for (const pgid of alive) signalGroup(pgid, "SIGTERM");
-  const deadline = Date.now() + graceMs;
+  const deadline = monotonicNow() + graceMs;
   let remaining = alive;
-  while (remaining.length > 0 && Date.now() < deadline) {
+  while (remaining.length > 0 && monotonicNow() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, CHECK_EVERY_MS));
     remaining = remaining.filter(groupAlive);
   }

@@ -56,5 +56,6 @@ export function buildProcessInfo(
     treeProcesses: tree?.members.length ?? null,
     governance: governance(key),
     ...(proc.config.limits !== undefined ? { limits: proc.config.limits } : {}),
+    restartSignal: proc.config.restartsignal?.name ?? "", // issue 18
   };
 }

@@ -3,6 +3,7 @@
  * down, each fully stopped before the next; BACKOFF gives up (T9); `waiting for a, b to die` every 3 s; then the
  * leftover members of our children's process groups are ended and every group is closed.
  */
+import { monotonicNow } from "./clock.js";
 import type { EventBus } from "./event-bus.js";
 import type { ActiveGroup, GroupRegistry } from "./group-registry.js";
 import { endLeftoverGroupMembers } from "./leftovers.js";
@@ -35,7 +36,7 @@ export async function runShutdown(deps: ShutdownDeps): Promise<void> {
   const deadline =
     deps.deadlineAt === null
       ? null
-      : new StopDeadline(deps.deadlineAt, deps.now, logger, () => registry.processesByPriority(), deps.deadlineKills);
+      : new StopDeadline(deps.deadlineAt, monotonicNow, logger, () => registry.processesByPriority(), deps.deadlineKills);
   deadline?.start();
   bus.publish({ name: "SUPERVISOR_STATE_CHANGE_STOPPING" });
   for (const proc of registry.processesByPriority()) proc.dispatch({ type: "daemon-state", running: false });

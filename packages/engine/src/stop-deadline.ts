@@ -61,7 +61,7 @@ export class StopDeadline {
   private readonly sentKill = new Set<ManagedProcess>();
 
   constructor(
-    /** Epoch ms by which the whole shutdown must be over. */
+    /** When the whole shutdown must be over, on the clock `now` reads (the monotonic clock in the daemon). */
     readonly deadlineAt: number,
     private readonly now: () => number,
     private readonly logger: EngineLogger,

@@ -79,6 +79,8 @@ export interface ProcessInfo {
   /** Same values for live_check (`ready` = passing). */
   liveness: string;
   livenessStatus: string;
+  /** issue 18: the `restartsignal=` name without SIG (`HUP`), "" when restart is stop+start. */
+  restartSignal?: string;
   /** Set while a start is held back by depends_on: `waiting for redis:ready (RUNNING, checking …)`. */
   waitingFor: string;
   /** The depends_on entries, `program:condition`. */
@@ -200,7 +202,8 @@ export interface ShutdownOptions {
   /** A restart (SIGHUP, Restart RPC): state RESTARTING instead of SHUTDOWN. */
   restart?: boolean;
   /**
-   * Container mode's stop deadline (epoch ms): groups get shares of the time left, and whatever is still alive
+   * Container mode's stop deadline, on the monotonic clock (`monotonicNow()`, i.e. performance.now(); issue 18: a
+   * wall-clock jump must not move it): groups get shares of the time left, and whatever is still alive
    * shortly before it is SIGKILLed and logged (stop-deadline.ts). Absent: supervisord's unbounded stop.
    */
   deadlineAt?: number;

@@ -106,7 +106,7 @@ describe("Supervisor.shutdown with a deadline (real children)", () => {
     // Only once its trap is set does it ignore SIGTERM.
     await until(() => port.sink("stubborn").stdoutText.includes("trapped"), 10_000, "stubborn's trap");
     const web = (await rec.waitFor(isState("web", "RUNNING"))) as ProcessStateEvent;
-    await sup.shutdown({ deadlineAt: Date.now() + 1_500 });
+    await sup.shutdown({ deadlineAt: performance.now() + 1_500 });
     expect(isGone(stubborn.pid as number)).toBe(true);
     expect(isGone(web.pid as number)).toBe(true);
     expect(logger.lines).toContainEqual(
@@ -128,7 +128,7 @@ describe("Supervisor.shutdown with a deadline (real children)", () => {
     // Only once its trap is set does it ignore SIGTERM.
     await until(() => port.sink("stubborn").stdoutText.includes("trapped"), 10_000, "stubborn's trap");
     await rec.waitFor(isState("polite", "RUNNING"));
-    await sup.shutdown({ deadlineAt: Date.now() + 4_000 });
+    await sup.shutdown({ deadlineAt: performance.now() + 4_000 });
     expect(logger.lines).toContain(
       `WARN stop deadline: killed stubborn (pid ${String(stubborn.pid)}) with SIGKILL: its share of the stop deadline is used up`,
     );

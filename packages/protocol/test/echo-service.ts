@@ -43,6 +43,7 @@ export function processInfo(name: string, group = name): ProcessInfo {
     cgroup: "/sys/fs/cgroup/tsupervisord-1/web.web",
     // Field 55, far from the others: proves a high field number round-trips.
     restarts: 7,
+    restartSignal: "HUP",
   };
 }
 
@@ -115,6 +116,17 @@ export function echoService(calls: Set<MethodName> = new Set()): SupervisorHandl
       calls.add("tailMainLogFollow");
       yield { data: Buffer.from(`main ${req.tailBytes ?? "default"}`) };
     },
+    // issue 18
+    restartRolling: (req) => seen("restartRolling", { operation: { ...OPERATION, description: `${req.action} ${req.names.join(" ")} ${req.batch} ${req.wait}` } }),
+    reloadProcess: (req) => seen("reloadProcess", { results: results(req.names.join(","), undefined) }),
+    cancelOperation: (req) => seen("cancelOperation", { cancelled: req.id === 7 }),
+    listOperations: () => seen("listOperations", { operations: [OPERATION] }),
+    async *waitOperation(req) {
+      calls.add("waitOperation");
+      yield { operation: { ...OPERATION, id: req.id }, step: { seq: 1, text: "batch 1/1: a", verb: "", } };
+      yield { operation: { ...OPERATION, id: req.id }, step: { seq: 2, text: "", verb: "restart", result: { name: "a", group: "a", status: 80, description: "OK" } } };
+      yield { operation: { ...OPERATION, id: req.id, state: "succeeded", summary: "1 restarted", finishedMs: 1_764_860_401_000 } };
+    },
     async *watch(req) {
       calls.add("watch");
       yield {
@@ -133,6 +145,8 @@ export function echoService(calls: Set<MethodName> = new Set()): SupervisorHandl
     },
   };
 }
+
+const OPERATION = { id: 7, kind: "rolling-restart", description: "restart --rolling web:*", state: "running", summary: "", startedMs: 1_764_860_400_000, finishedMs: 0 };
 
 function notNamed(): never {
   throw new Error("request did not carry what the test sent");

@@ -80,6 +80,18 @@ async function exerciseEveryMethod(client: SupervisorClient): Promise<void> {
     ["web:*", 60],
   ]);
   expect((await client.disableProcess({ name: "all", wait: false })).results.map((r) => r.status)).toEqual([80, 80]);
+  // issue 18: operations
+  const begun = await client.restartRolling({ names: ["web:*"], batch: 2, wait: "ready", action: "" });
+  expect(begun.operation?.description).toBe(" web:* 2 ready");
+  expect((await client.reloadProcess({ names: ["a"] })).results).toHaveLength(2);
+  expect((await client.cancelOperation({ id: 7 })).cancelled).toBe(true);
+  expect((await client.listOperations({})).operations.map((o) => [o.id, Number(o.startedMs)])).toEqual([[7, 1_764_860_400_000]]);
+  const steps = await collect(client.waitOperation({ id: 9 }));
+  expect(steps.map((m) => [m.operation?.id, m.operation?.state, m.step?.text, m.step?.result?.status])).toEqual([
+    [9, "running", "batch 1/1: a", undefined],
+    [9, "running", "", 80],
+    [9, "succeeded", undefined, undefined],
+  ]);
   const events = await collect(client.watch({ includeStats: true }));
   expect(events.map((e) => e.event?.$case)).toEqual([
     "snapshot",
@@ -116,6 +128,6 @@ describe("every RPC round-trips (RPC-API shapes, spec §5.3/§5.4)", () => {
 
   it("reached every method of the service", () => {
     expect([...calls].sort()).toEqual([...CLIENT_METHODS].sort());
-    expect(CLIENT_METHODS.filter(isStreamMethod).sort()).toEqual(["readProcessLogSince", "tailMainLogFollow", "tailProcessLogFollow", "watch"]);
+    expect(CLIENT_METHODS.filter(isStreamMethod).sort()).toEqual(["readProcessLogSince", "tailMainLogFollow", "tailProcessLogFollow", "waitOperation", "watch"]);
   });
 });

@@ -8,6 +8,7 @@ import { ExitStatus } from "../states.js";
 import { resultLine } from "../faults.js";
 import { splitWords } from "./types.js";
 import { noteRunningDependents, runningDependents, takeWithDependents } from "./readiness.js";
+import { operationFlagsOf, reloadProcesses, runOperationVerb, splitGraceful } from "./operations.js";
 
 const F = ErrorCodes;
 
@@ -85,7 +86,10 @@ async function runVerb(ctl: Controller, names: readonly string[], verb: Verb): P
 }
 
 export async function doStart(ctl: Controller, arg: string): Promise<void> {
+  const flags = operationFlagsOf(ctl, "start", arg); // issue 18: --no-wait
+  if (flags === "usage") return;
   if (!(await ctl.upcheck())) return;
+  if (flags !== null) return runOperationVerb(ctl, "start", flags);
   const names = splitWords(arg);
   if (names.length === 0) {
     ctl.output("Error: start requires a process name");
@@ -105,7 +109,10 @@ export async function doStart(ctl: Controller, arg: string): Promise<void> {
 }
 
 export async function doStop(ctl: Controller, arg: string): Promise<void> {
+  const flags = operationFlagsOf(ctl, "stop", arg); // issue 18: --no-wait
+  if (flags === "usage") return;
   if (!(await ctl.upcheck())) return;
+  if (flags !== null) return runOperationVerb(ctl, "stop", flags);
   // issue 14: --with-dependents stops what depends on the targets first; without it a note names them.
   const { words: names, withDependents } = takeWithDependents(splitWords(arg));
   if (names.length === 0) {
@@ -139,9 +146,16 @@ export async function doRestart(ctl: Controller, arg: string): Promise<void> {
     printHelp(ctl, "restart");
     return;
   }
+  // issue 18: --rolling / --no-wait run as a daemon operation; restartsignal= processes are reloaded instead.
+  const flags = operationFlagsOf(ctl, "restart", arg);
+  if (flags === "usage") return;
+  if (flags !== null) return runOperationVerb(ctl, "restart", flags);
+  const { graceful, plain } = await splitGraceful(ctl, splitWords(arg));
+  if (graceful.length > 0) await reloadProcesses(ctl, graceful);
+  if (plain.length === 0) return;
   // CMD-RESTART-1: exactly stop then start, two rounds; config is never reread.
-  await doStop(ctl, arg);
-  await doStart(ctl, arg);
+  await doStop(ctl, plain.join(" "));
+  await doStart(ctl, plain.join(" "));
 }
 
 export async function doSignal(ctl: Controller, arg: string): Promise<void> {

@@ -5,6 +5,7 @@ import type { Controller } from "../controller.js";
 import { HELP_TEXTS } from "../help.js";
 import { ExitStatus } from "../states.js";
 import { doStatus } from "./status.js";
+import { reloadProcesses } from "./operations.js";
 
 function rejectArguments(ctl: Controller, action: string, arg: string): boolean {
   if (arg === "") return false;
@@ -46,6 +47,9 @@ export async function doShutdown(ctl: Controller, arg: string): Promise<void> {
 }
 
 export async function doReload(ctl: Controller, arg: string): Promise<void> {
+  // issue 18: `reload NAME…` sends the processes their restartsignal. Plain `reload`, and `reload NAME` without a
+  // tsupervisord to do it (unreachable, or a supervisord over XML-RPC), stay supervisorctl's.
+  if (arg.trim() !== "" && (await reloadNamed(ctl, arg))) return;
   if (rejectArguments(ctl, "reload", arg)) return;
   if (!(await confirmed(ctl, "Really restart the remote supervisord process y/N? "))) return;
   try {
@@ -86,4 +90,19 @@ export async function doOpen(ctl: Controller, arg: string): Promise<void> {
   const before = ctl.exitstatus;
   await doStatus(ctl, "");
   ctl.exitstatus = before;
+}
+
+/** False (nothing printed) when no tsupervisord answers over gRPC: the caller then says what supervisorctl says. */
+async function reloadNamed(ctl: Controller, arg: string): Promise<boolean> {
+  let infos;
+  try {
+    infos = await ctl.backend().getAllProcessInfo();
+  } catch (err) {
+    if (isBackendConnectionError(err)) return false;
+    throw err;
+  }
+  // Only tsupervisord's gRPC ProcessInfo carries restartSignal (XML-RPC structs have no such field).
+  if (!infos.some((i) => i.restartSignal !== undefined)) return false;
+  await reloadProcesses(ctl, arg.split(/\s+/u).filter((w) => w !== ""));
+  return true;
 }

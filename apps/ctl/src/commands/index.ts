@@ -10,6 +10,7 @@ import { doPid, doStatus } from "./status.js";
 import { doGraph, doWait } from "./readiness.js";
 import { doDisable, doEnable } from "./desired.js";
 import type { Command, CommandTable } from "./types.js";
+import { doCancel, doOperations } from "./operations.js";
 
 async function doHelp(ctl: Controller, arg: string): Promise<void> {
   const topic = arg.trim();
@@ -47,6 +48,8 @@ export const COMMANDS: CommandTable = {
   stop: doStop,
   tail: doTail,
   update: doUpdate,
+  operations: doOperations, // issue 18 (tsctl only)
+  cancel: doCancel, // issue 18 (tsctl only)
   version: doVersion,
   wait: doWait, // issue 14 (tsctl only)
   enable: doEnable, // issue 18 (tsctl only)

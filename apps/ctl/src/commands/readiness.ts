@@ -10,6 +10,7 @@ import { makeNamespec, splitNamespec } from "@tsupervisord/pycompat";
 import { ExitStatus } from "../states.js";
 import { toJson } from "./json.js";
 import { splitWords } from "./types.js";
+import { doWaitOperation } from "./operations.js";
 
 // ---- the graph from the daemon's process infos ---------------------------------------------------------------
 
@@ -195,6 +196,7 @@ function matches(info: ProcessInfo, name: string): boolean {
 
 export async function doWait(ctl: Controller, arg: string): Promise<void> {
   const words = splitWords(arg);
+  if (words[0] === "op") return doWaitOperation(ctl, words.slice(1)); // issue 18
   let want: WaitFor | null = null;
   let timeoutMs: number | null = null;
   const names: string[] = [];

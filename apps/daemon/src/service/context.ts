@@ -1,5 +1,5 @@
 import type { Config } from "@tsupervisord/config";
-import type { Supervisor } from "@tsupervisord/engine";
+import type { ProcessControl, Supervisor } from "@tsupervisord/engine";
 import type { ActivityLog } from "@tsupervisord/logs";
 import type { DesiredStore } from "../state/desired-store.js";
 
@@ -16,6 +16,8 @@ export const DAEMON_STATE_CODES: Record<DaemonStateName | "FATAL", number> = {
 /** What the gRPC service needs from one running generation of the daemon (one config, one engine). */
 export interface ServiceContext {
   readonly supervisor: Supervisor;
+  /** issue 18: this generation's long operations (rolling restart, --no-wait verbs) and graceful reloads. */
+  readonly control: ProcessControl;
   /** The config this generation started from ([supervisord] settings, sockets). */
   readonly config: Config;
   readonly log: ActivityLog;

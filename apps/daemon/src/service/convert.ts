@@ -41,6 +41,7 @@ export function processInfoToWire(info: EngineProcessInfo): ProcessInfo {
     dependsOn: info.dependsOn,
     program: info.program,
     desiredState: "", // issue 18: set by the handlers from the statefile (desired-state.ts withDesiredState)
+    restartSignal: info.restartSignal ?? "", // issue 18
     ...governanceToWire(info),
   };
 }

@@ -7,6 +7,7 @@ import { configInfosToWire, processInfoToWire, processResultToWire } from "./con
 import { DAEMON_STATE_CODES, type ServiceContext } from "./context.js";
 import { readSince, rotateLogs, withLogStats } from "./log-pipeline.js";
 import { forgetGroup, recordByHand, setDesiredState, withDesiredState } from "./desired-state.js";
+import { operationHandlers } from "./operations.js";
 
 /** supervisorctl's upcheck insists on this (UPC-01). */
 export const API_VERSION = "3.0";
@@ -170,6 +171,7 @@ export function createHandlers(ctx: ServiceContext): SupervisorHandlers {
       results: (await setDesiredState(ctx, engine(), req.name, "stopped", wait(req.wait))).map(processResultToWire),
     }),
     watch: (req, call) => watchEvents(engine(), ctx, anySignal(call.signal, ctx.closing), req.includeStats),
+    ...operationHandlers(ctx, engine), // issue 18
   };
 }
 
