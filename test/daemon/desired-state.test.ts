@@ -173,6 +173,21 @@ describe("desired state survives daemon restarts (statefile)", () => {
     expect(JSON.parse(fs.readFileSync(statefile, "utf8"))).toEqual({ version: 1, processes: { "a:a": "stopped", "b:b": "started" } });
   });
 
+  it("background operations (--no-wait, restart --rolling) record the wish like their plain verbs", async () => {
+    const dir = tempDir();
+    const statefile = dir.file("desired.json");
+    dir.writeConfig("[program:a]\ncommand=/bin/sleep 1000\nstartsecs=0\n\n[program:b]\ncommand=/bin/sleep 1000\nstartsecs=0\nautostart=false\n", {
+      supervisord: `statefile=${statefile}`,
+    });
+    const daemon = await daemonFor(dir);
+    await waitForState(daemon.client(), "a", "RUNNING");
+    const op = /operation (\d+)/.exec((await tsctl(dir, "stop", "--no-wait", "a")).stdout)?.[1];
+    expect(op).toBeDefined();
+    expect((await tsctl(dir, "wait", "op", op as string)).code).toBe(0);
+    expect((await tsctl(dir, "restart", "--rolling", "b")).code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(statefile, "utf8"))).toEqual({ version: 1, processes: { "a:a": "stopped", "b:b": "started" } });
+  });
+
   it("tsctl disable / enable: explicit, idempotent, persisted; enable undoes disable", async () => {
     const dir = tempDir();
     dir.writeConfig(

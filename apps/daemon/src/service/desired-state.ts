@@ -56,6 +56,12 @@ function selectorOf(name: string): Selector {
   return { kind: "name", name };
 }
 
+/** recordByHand for a list of supervisorctl names (`name`, `group:*`, `all`), as the operation RPCs take them. */
+export async function recordNamesByHand(ctx: ServiceContext, names: readonly string[], desired: DesiredState): Promise<void> {
+  if (ctx.desired === null || ctx.desired === undefined) return;
+  await ctx.desired.record(names.flatMap((n) => keysFor(ctx.supervisor, selectorOf(n))), desired);
+}
+
 /**
  * `tsctl disable NAME…`: record `stopped`, then stop what runs; `tsctl enable NAME…`: record `started`, then
  * start what does not run. One result per process (already in the wanted state counts as SUCCESS). FAILED when

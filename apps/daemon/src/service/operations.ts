@@ -7,6 +7,7 @@ import { SupervisorError } from "@tsupervisord/errors";
 import type { Operation, OperationStep, SupervisorHandlers } from "@tsupervisord/protocol";
 import { processResultToWire } from "./convert.js";
 import type { ServiceContext } from "./context.js";
+import { recordNamesByHand } from "./desired-state.js";
 
 type OperationHandlers = Pick<
   SupervisorHandlers,
@@ -18,7 +19,7 @@ const VERBS: ReadonlySet<string> = new Set<BackgroundVerb>(["start", "stop", "re
 export function operationHandlers(ctx: ServiceContext, engine: () => Supervisor): OperationHandlers {
   const control = (): ServiceContext["control"] => (engine(), ctx.control);
   return {
-    restartRolling: (req) => {
+    restartRolling: async (req) => {
       const c = control();
       if (req.names.length === 0) throw new SupervisorError("BAD_ARGUMENTS", "no process names");
       if (req.action === "" || req.action === "rolling-restart") {
@@ -27,9 +28,11 @@ export function operationHandlers(ctx: ServiceContext, engine: () => Supervisor)
         }
         if (req.batch < 0) throw new SupervisorError("BAD_ARGUMENTS", `batch ${req.batch}: expected 1 or more`);
         const wait = req.wait === "ready" ? "ready" : "running";
+        await recordNamesByHand(ctx, req.names, "started"); // a restart by hand ends started (statefile)
         return { operation: operationToWire(c.rollingRestart(req.names, { batch: req.batch === 0 ? 1 : req.batch, wait })) };
       }
       if (!VERBS.has(req.action)) throw new SupervisorError("BAD_ARGUMENTS", `action ${req.action}: expected start, stop or restart`);
+      await recordNamesByHand(ctx, req.names, req.action === "stop" ? "stopped" : "started");
       return { operation: operationToWire(c.background(req.action as BackgroundVerb, req.names)) };
     },
     reloadProcess: (req) => ({ results: control().reload(req.names).map(processResultToWire) }),
