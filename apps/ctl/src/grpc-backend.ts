@@ -3,7 +3,7 @@
  * commands that never talk to the daemon (help, completion scripts, usage errors) never load grpc-js.
  */
 import { ConnectionError, LogChannel as WireChannel, connect } from "@tsupervisord/protocol";
-import type { SupervisorClient } from "@tsupervisord/protocol";
+import type { SupervisorClient, TlsClientOptions } from "@tsupervisord/protocol";
 import type {
   ConnectionFailure,
   CtlBackend,
@@ -15,6 +15,7 @@ import type {
   WatchUpdate,
 } from "./backend.js";
 import { BackendConnectionError } from "./backend.js";
+import { describeTlsFailure, isHttpsUrl, loadCtlTls, NO_TLS } from "./tls.js";
 
 const REASONS: Readonly<Record<string, ConnectionFailure>> = {
   refused: "refused",
@@ -26,9 +27,19 @@ const REASONS: Readonly<Record<string, ConnectionFailure>> = {
 /** The protocol's ConnectionError as ours; faults (SupervisorError) and the rest pass through unchanged. */
 function translate(err: unknown): unknown {
   if (err instanceof ConnectionError) {
-    return new BackendConnectionError(REASONS[err.reason] ?? "other", err.url, err.message, { cause: err });
+    // issue 19: a failed handshake said in words (grpc-js passes OpenSSL's text on in the status details).
+    const tls = err.reason === "unavailable" ? describeTlsFailure(err.message) : null;
+    const message = tls === null ? err.message : `${err.url}: ${tls}`;
+    return new BackendConnectionError(REASONS[err.reason] ?? "other", err.url, message, { cause: err });
   }
   return err;
+}
+
+/** issue 19: the client's TLS options for an https:// serverurl (files read now), or undefined for plain. */
+function tlsOptions(target: ServerTarget): TlsClientOptions | undefined {
+  if (!isHttpsUrl(target.serverurl)) return undefined;
+  const m = loadCtlTls(target.tls ?? NO_TLS);
+  return { ca: m.ca, cert: m.cert, key: m.key, insecure: m.insecure };
 }
 
 async function call<T>(promise: Promise<T>): Promise<T> {
@@ -162,6 +173,7 @@ export function createGrpcBackend(target: ServerTarget): CtlBackend {
     client = connect(target.serverurl, {
       username: target.username ?? undefined,
       password: target.password ?? undefined,
+      tls: tlsOptions(target),
     });
   } catch (err) {
     // An address the client cannot dial at all (e.g. `unix://relative`): every call fails the same way.
