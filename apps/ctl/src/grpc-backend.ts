@@ -15,7 +15,7 @@ import type {
   WatchUpdate,
 } from "./backend.js";
 import { BackendConnectionError } from "./backend.js";
-import { describeTlsFailure, isHttpsUrl, loadCtlTls, NO_TLS } from "./tls.js";
+import { describeTlsFailure, isHttpsUrl, loadCtlTls, NO_TLS, probeTlsFailure } from "./tls.js";
 
 const REASONS: Readonly<Record<string, ConnectionFailure>> = {
   refused: "refused",
@@ -167,6 +167,24 @@ async function pump(
   }
 }
 
+/**
+ * issue 19: over https://, a connection failure grpc-js could not put in words gets one diagnostic handshake
+ * (tls.ts probeTlsFailure) that names the TLS problem, if there is one.
+ */
+function withTlsDiagnosis(target: ServerTarget, client: SupervisorClient): <T>(promise: Promise<T>) => Promise<T> {
+  if (!isHttpsUrl(target.serverurl) || client.address.kind !== "tcp") return call;
+  const { host, port } = client.address;
+  return async (promise) => {
+    try {
+      return await call(promise);
+    } catch (err) {
+      if (!(err instanceof BackendConnectionError) || err.reason !== "other" || /certificate|TLS/.test(err.message)) throw err;
+      const found = await probeTlsFailure(host, port, loadCtlTls(target.tls ?? NO_TLS), "h2");
+      throw found === null ? err : new BackendConnectionError("other", target.serverurl, `${target.serverurl}: ${found}`, { cause: err });
+    }
+  };
+}
+
 export function createGrpcBackend(target: ServerTarget): CtlBackend {
   let client: SupervisorClient;
   try {
@@ -179,9 +197,11 @@ export function createGrpcBackend(target: ServerTarget): CtlBackend {
     // An address the client cannot dial at all (e.g. `unix://relative`): every call fails the same way.
     const failure = new BackendConnectionError("other", target.serverurl, (err as Error).message, { cause: err });
     return new Proxy({} as CtlBackend, {
-      get: (_t, prop) => (prop === "close" ? () => undefined : () => Promise.reject(failure)),
+      // Not a thenable ("then" undefined): the lazy loader resolves a promise with this object.
+      get: (_t, prop) => (prop === "then" ? undefined : prop === "close" ? () => undefined : () => Promise.reject(failure)),
     });
   }
+  const call = withTlsDiagnosis(target, client);
   return {
     getAPIVersion: async () => (await call(client.getApiVersion({}))).version,
     getSupervisorVersion: async () => (await call(client.getSupervisorVersion({}))).version,

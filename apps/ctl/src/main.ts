@@ -12,7 +12,7 @@ import { Controller } from "./controller.js";
 import { lazyGrpcBackend, speaksOnlyHttp1 as speaksOnlyHttp1Error } from "./lazy-backend.js";
 import { PROGNAME, parseCommandLine, type CtlOptions } from "./options.js";
 import { CTL_VERSION, SUPERVISOR_COMPAT_VERSION } from "./version.js";
-import { INSECURE_WARNING, isHttpsUrl, loadCtlTls } from "./tls.js";
+import { dropIpServernameWarning, INSECURE_WARNING, isHttpsUrl, loadCtlTls } from "./tls.js";
 import { CompletionCache, loadHistory, runShell, saveHistory } from "./shell.js";
 import { ProcessTerminal } from "./tty-terminal.js";
 
@@ -93,6 +93,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const options = parsed.options;
   if (options.tls.insecure) process.stderr.write(`${INSECURE_WARNING}\n`); // issue 19: said, never silent
+  if (isHttpsUrl(options.serverurl)) dropIpServernameWarning();
   if (options.args[0] === "top") return runTop(options);
   if (options.args[0] === "completion") return printCompletion(options.args.slice(1));
 

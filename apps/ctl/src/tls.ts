@@ -59,6 +59,16 @@ export function loadCtlTls(tls: CtlTls): CtlTlsMaterial {
 const HOW_TO_TRUST = "give the CA that signed it with --ca FILE or [supervisorctl] tls_ca";
 const HOW_TO_PRESENT = "give one with --cert FILE --key FILE or [supervisorctl] tls_cert/tls_key";
 
+/** Node's or OpenSSL's own words, without grpc-js's wrapping ("No connection established. Last error: …"). */
+function reasonOf(text: string): string {
+  let t = text;
+  const last = t.lastIndexOf("Last error: ");
+  if (last >= 0) t = t.slice(last + "Last error: ".length);
+  t = t.replace(/\s*\(\d{4}-\d\d-\d\dT[^)]*\)/g, "").replace(/\.?\s*Resolution note:.*$/s, "");
+  t = t.replace(/^(Error: )+/, "").replace(/^[^ ]*:error:[0-9A-F]+:SSL routines:[^:]*:/, "");
+  return t.replace(/:\.\.\/deps\/openssl\S*/, "").trim();
+}
+
 /**
  * One clear sentence for a TLS failure seen by either client (node's error code or OpenSSL's text, as grpc-js
  * passes it on in its status details), or null when `text` is not about TLS.
@@ -66,14 +76,15 @@ const HOW_TO_PRESENT = "give one with --cert FILE --key FILE or [supervisorctl] 
 export function describeTlsFailure(text: string): string | null {
   const t = text.toLowerCase();
   const has = (...needles: string[]): boolean => needles.some((n) => t.includes(n.toLowerCase()));
+  const reason = reasonOf(text);
   if (has("CERT_HAS_EXPIRED", "certificate has expired")) {
-    return `certificate verify failed: the server's certificate has expired (${text.trim()})`;
+    return `certificate verify failed (${reason}): the server's certificate has expired`;
   }
   if (has("CERT_NOT_YET_VALID", "certificate is not yet valid")) {
-    return `certificate verify failed: the server's certificate is not valid yet (${text.trim()})`;
+    return `certificate verify failed (${reason}): the server's certificate is not valid yet`;
   }
   if (has("ERR_TLS_CERT_ALTNAME_INVALID", "does not match certificate's altnames", "hostname/ip does not match")) {
-    return `certificate verify failed: hostname mismatch: the server's certificate is not for this host (${text.trim()})`;
+    return `certificate verify failed: hostname mismatch, the server's certificate is not for this host (${reason})`;
   }
   if (
     has(
@@ -86,17 +97,86 @@ export function describeTlsFailure(text: string): string | null {
       "certificate signature failure",
     )
   ) {
-    return `certificate verify failed: the server's certificate is not signed by a trusted CA (${text.trim()}); ${HOW_TO_TRUST}`;
+    return `certificate verify failed (${reason}): the server's certificate is not signed by a CA tsctl trusts; ${HOW_TO_TRUST}`;
   }
   if (has("alert certificate required", "peer did not return a certificate", "alert handshake failure")) {
-    return `the server requires a client certificate (mTLS) and refused the connection without one; ${HOW_TO_PRESENT}`;
+    return `the server requires a client certificate (mTLS) and refused the connection without one (${reason}); ${HOW_TO_PRESENT}`;
   }
   if (has("alert unknown ca", "alert bad certificate", "alert certificate unknown")) {
-    return `the server refused our client certificate: it is not signed by the CA the server trusts (its tls_client_ca)`;
+    return `the server refused our client certificate (${reason}): it is not signed by the CA the server trusts (its tls_client_ca)`;
   }
-  if (has("alert certificate expired")) return `the server refused our client certificate: it has expired`;
+  if (has("alert certificate expired")) return `the server refused our client certificate (${reason}): it has expired`;
   if (has("wrong version number", "packet length too long", "unknown protocol")) {
-    return `the server does not speak TLS here (${text.trim()}); use an http:// serverurl`;
+    return `the server does not speak TLS here (${reason}); use an http:// serverurl`;
   }
   return null;
+}
+
+/**
+ * grpc-js sets the TLS ServerName (SNI) to the host even when it is an IP address, which node flags with a
+ * deprecation warning (DEP0123) on stderr of every `tsctl -s https://127.0.0.1:…` run. Only that warning is
+ * dropped; every other warning is printed as before.
+ */
+export function dropIpServernameWarning(): void {
+  const emit = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const code = typeof rest[0] === "object" && rest[0] !== null ? (rest[0] as { code?: string }).code : rest[1];
+    if (code === "DEP0123") return;
+    emit(warning, ...rest);
+  }) as typeof process.emitWarning;
+}
+
+const CLIENT_CERT_REFUSED =
+  "the server closed the connection right after the TLS handshake: it refused our client certificate (is it signed by the CA in the server's tls_client_ca, and still valid?)";
+
+/** How long the diagnostic handshake may take (it runs only after a connection already failed). */
+const PROBE_TIMEOUT_MS = 3000;
+
+/**
+ * grpc-js reports some refused handshakes only as "Failed to connect" (a server rejecting our client certificate
+ * after a TLS 1.3 handshake, for one). After such a failure tsctl does one plain TLS handshake with the same
+ * settings to name the cause: the verification error, or the alert the server sends. Null when it succeeds
+ * (the failure was not TLS's) or says nothing within the probe's time.
+ */
+export async function probeTlsFailure(
+  host: string,
+  port: number,
+  m: CtlTlsMaterial,
+  protocol: "h2" | "http/1.1",
+): Promise<string | null> {
+  const tls = await import("node:tls");
+  const net = await import("node:net");
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (value: string | null): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(value);
+    };
+    const socket = tls.connect({
+      host,
+      port,
+      ALPNProtocols: [protocol],
+      ...(net.isIP(host) === 0 ? { servername: host } : {}),
+      ...(m.ca === undefined ? {} : { ca: m.ca }),
+      ...(m.cert === undefined ? {} : { cert: m.cert }),
+      ...(m.key === undefined ? {} : { key: m.key }),
+      ...(m.insecure ? { rejectUnauthorized: false, checkServerIdentity: () => undefined } : {}),
+    });
+    // TLS 1.3: the server judges our certificate after our Finished, so its alert arrives after secureConnect.
+    // Send a first request so the server reads (and answers or refuses) instead of waiting for us.
+    let secure = false;
+    socket.once("secureConnect", () => {
+      secure = true;
+      socket.write(protocol === "h2" ? "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" : `HEAD / HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+    });
+    socket.on("data", () => finish(null));
+    socket.once("error", (err: NodeJS.ErrnoException) => finish(describeTlsFailure(`${err.code ?? ""} ${err.message}`)));
+    // A node server checks a client certificate after the handshake and just closes when it refuses it.
+    socket.once("close", () => finish(secure && m.cert !== undefined ? CLIENT_CERT_REFUSED : null));
+    const timer = setTimeout(() => finish(null), PROBE_TIMEOUT_MS);
+    timer.unref();
+  });
 }

@@ -10,7 +10,7 @@ import { errorCodeFromFault, SupervisorError } from "@tsupervisord/errors";
 import { BackendConnectionError } from "./backend.js";
 import type { ConfigInfo, CtlBackend, LogChannel, LogSink, ProcessInfo, ProcessResult, ServerTarget } from "./backend.js";
 import { dumpCall, parseResponse, XmlRpcFault, type WireValue } from "./xmlrpc-wire.js";
-import { describeTlsFailure, isHttpsUrl, loadCtlTls, NO_TLS } from "./tls.js";
+import { describeTlsFailure, isHttpsUrl, loadCtlTls, NO_TLS, probeTlsFailure } from "./tls.js";
 
 type Struct = { [key: string]: WireValue };
 
@@ -110,6 +110,13 @@ const bytes = (v: WireValue): Uint8Array => (v instanceof Uint8Array ? v : Buffe
 export function createXmlRpcBackend(target: ServerTarget): CtlBackend {
   const endpoint = endpointOf(target.serverurl);
   const { request, get, agent } = transportOf(target);
+  /** issue 19: over https, a hang-up without words gets one diagnostic handshake (tls.ts probeTlsFailure). */
+  const failure = async (err: unknown): Promise<BackendConnectionError> => {
+    const plain = connectionFailure(err, target.serverurl);
+    if (!isHttpsUrl(target.serverurl) || plain.reason !== "other" || /certificate|TLS/.test(plain.message)) return plain;
+    const found = await probeTlsFailure(endpoint.host ?? "localhost", endpoint.port ?? 443, loadCtlTls(target.tls ?? NO_TLS), "http/1.1");
+    return found === null ? plain : new BackendConnectionError("other", target.serverurl, `${target.serverurl}: ${found}`, { cause: err });
+  };
   const headers = (): http.OutgoingHttpHeaders =>
     target.username !== null
       ? { Authorization: `Basic ${Buffer.from(`${target.username}:${target.password ?? ""}`).toString("base64")}` }
@@ -147,7 +154,7 @@ export function createXmlRpcBackend(target: ServerTarget): CtlBackend {
           });
         },
       );
-      req.on("error", (err) => reject(connectionFailure(err, target.serverurl)));
+      req.on("error", (err) => void failure(err).then(reject));
       req.end(body);
     });
   };
@@ -175,7 +182,7 @@ export function createXmlRpcBackend(target: ServerTarget): CtlBackend {
         resolve();
       };
       signal.addEventListener("abort", onAbort, { once: true });
-      req.on("error", (err) => (signal.aborted ? resolve() : reject(connectionFailure(err, target.serverurl))));
+      req.on("error", (err) => (signal.aborted ? resolve() : void failure(err).then(reject)));
       req.on("close", () => signal.removeEventListener("abort", onAbort));
     });
 

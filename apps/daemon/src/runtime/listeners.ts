@@ -13,7 +13,7 @@ import { listenInet } from "../listeners/inet-socket.js";
 import { listenUnix, type OpenListener } from "../listeners/unix-socket.js";
 import { createHttp1Handler, type HealthProbes, type Http1ConnectionHandler, type SupervisorRpcBackend } from "@tsupervisord/xmlrpc";
 import { ownVersion } from "../version.js";
-import { loadListenerTls, tlsFilesFor, tlsServerOptions } from "./tls.js";
+import { describeHandshakeFailure, loadListenerTls, tlsFilesFor, tlsServerOptions } from "./tls.js";
 import { createTlsReloader, type TlsReloader } from "./tls-reload.js";
 
 export interface OpenServers {
@@ -103,8 +103,7 @@ export async function openServers(
         const router = createTlsConnectionRouter(tlsServerOptions(material), {
           grpc: grpc.injector,
           http1,
-          onTlsClientError: (err, socket) =>
-            log.info(`${server.section}: TLS handshake with ${socket.remoteAddress ?? "?"}:${socket.remotePort ?? "?"} failed: ${err.message}`),
+          onTlsClientError: (err, socket) => log.info(`${server.section}: ${describeHandshakeFailure(err, socket)}`),
         });
         reloaders.push(createTlsReloader(server.section, tlsFiles, router, log));
         onConnection = router.route;

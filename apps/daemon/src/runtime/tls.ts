@@ -1,4 +1,4 @@
-import type { TlsOptions } from "node:tls";
+import type { TLSSocket, TlsOptions } from "node:tls";
 import { loadTlsMaterial, TlsMaterialError, type InetHttpServerConfig, type InetTlsFiles, type TlsMaterial } from "@tsupervisord/config";
 import { ListenerError } from "../listeners/errors.js";
 
@@ -47,4 +47,22 @@ export function secureContextOptions(material: TlsMaterial): TlsOptions {
   return material.clientCa === null
     ? { cert: material.cert, key: material.key }
     : { cert: material.cert, key: material.key, ca: material.clientCa };
+}
+
+/**
+ * The log line for a failed handshake: OpenSSL's short reason (not its file:line trail). A client that does not
+ * trust our certificate just hangs up, and by then its address is gone from the socket.
+ */
+export function describeHandshakeFailure(err: Error & { code?: string; reason?: string }, socket: TLSSocket): string {
+  const peer = socket.remoteAddress === undefined ? "a client" : `${socket.remoteAddress}:${socket.remotePort ?? "?"}`;
+  // mTLS: node checks the client's certificate after the handshake and closes without an alert; the socket
+  // keeps why (UNABLE_TO_VERIFY_LEAF_SIGNATURE, CERT_HAS_EXPIRED…).
+  const refused = (socket as TLSSocket & { authorizationError?: string | Error | null }).authorizationError;
+  if (refused !== undefined && refused !== null) {
+    return `TLS client certificate from ${peer} refused: ${refused instanceof Error ? refused.message : refused}`;
+  }
+  if (err.code === "ECONNRESET") {
+    return `TLS handshake with ${peer} failed: the client closed the connection (a client that does not trust this certificate does)`;
+  }
+  return `TLS handshake with ${peer} failed: ${err.reason ?? err.message.split("\n")[0] ?? err.message}${err.code === undefined ? "" : ` (${err.code})`}`;
 }
