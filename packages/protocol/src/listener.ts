@@ -6,7 +6,7 @@
  * before the hand-over, so whoever takes the socket reads it from its first byte.
  *
  * With `tls`, TLS is terminated here first and the same peek runs on the decrypted stream, so gRPC and
- * HTTP/1.1 can share a TLS port too (ALPN offers h2 and http/1.1).
+ * HTTP/1.1 can share a TLS port too (ALPN: h2 for clients that offer only h2, else http/1.1; see chooseAlpn).
  */
 import type { Socket } from "node:net";
 import { createServer as createTlsServer, type SecureContextOptions, type TLSSocket, type TlsOptions } from "node:tls";
@@ -60,9 +60,7 @@ export function createConnectionRouter(handlers: ConnectionHandlers): (socket: S
  * reloads replaced certificate files without closing its listener or any open connection.
  */
 export function createTlsConnectionRouter(tls: TlsOptions, handlers: ConnectionHandlers): TlsConnectionRouter {
-  const terminator = createTlsServer({ ALPNProtocols: ["h2", "http/1.1"], ...tls }, (tlsSocket) =>
-    classify(tlsSocket, handlers),
-  );
+  const terminator = createTlsServer({ ALPNCallback: chooseAlpn, ...tls }, (tlsSocket) => classify(tlsSocket, handlers));
   // A failed handshake concerns that connection only (tls destroys the socket).
   const onError = handlers.onTlsClientError;
   terminator.on("tlsClientError", (err: Error, socket: TLSSocket) => onError?.(err, socket));
@@ -70,6 +68,18 @@ export function createTlsConnectionRouter(tls: TlsOptions, handlers: ConnectionH
     route: (socket) => terminator.emit("connection", socket),
     setSecureContext: (options) => terminator.setSecureContext(options),
   };
+}
+
+/**
+ * ALPN decides which protocol a TLS client speaks, so it decides where the peek sends it. gRPC clients (grpc-js,
+ * grpc-go, grpc core) offer h2 only and get it; browsers, curl and Python offer http/1.1 as well and get that:
+ * the web UI, XML-RPC and /metrics are HTTP/1.1 services, and an h2 browser would reach gRPC instead (issue 19).
+ * A client offering neither is refused (no_application_protocol); one offering no ALPN at all is peeked as usual.
+ */
+export function chooseAlpn({ protocols }: { protocols: string[] }): string | undefined {
+  if (protocols.includes("http/1.1")) return "http/1.1";
+  if (protocols.includes("h2")) return "h2";
+  return undefined;
 }
 
 /** Routers for handleConnection's TLS case, one per (tls options, grpc target) pair. */
