@@ -73,8 +73,8 @@ function reasonOf(text: string): string {
  * One clear sentence for a TLS failure seen by either client (node's error code or OpenSSL's text, as grpc-js
  * passes it on in its status details), or null when `text` is not about TLS.
  */
-export function describeTlsFailure(text: string): string | null {
-  const t = text.toLowerCase();
+export function describeTlsFailure(text: string, code = ""): string | null {
+  const t = `${code} ${text}`.toLowerCase();
   const has = (...needles: string[]): boolean => needles.some((n) => t.includes(n.toLowerCase()));
   const reason = reasonOf(text);
   if (has("CERT_HAS_EXPIRED", "certificate has expired")) {
@@ -173,7 +173,7 @@ export async function probeTlsFailure(
       socket.write(protocol === "h2" ? "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" : `HEAD / HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
     });
     socket.on("data", () => finish(null));
-    socket.once("error", (err: NodeJS.ErrnoException) => finish(describeTlsFailure(`${err.code ?? ""} ${err.message}`)));
+    socket.once("error", (err: NodeJS.ErrnoException) => finish(describeTlsFailure(err.message, err.code)));
     // A node server checks a client certificate after the handshake and just closes when it refuses it.
     socket.once("close", () => finish(secure && m.cert !== undefined ? CLIENT_CERT_REFUSED : null));
     const timer = setTimeout(() => finish(null), PROBE_TIMEOUT_MS);

@@ -31,7 +31,7 @@ function connectionFailure(err: unknown, serverurl: string): BackendConnectionEr
   const code = (err as NodeJS.ErrnoException).code;
   const reason = code === "ENOENT" ? "no-such-file" : code === "ECONNREFUSED" ? "refused" : "other";
   // issue 19: a failed handshake in words (node's code carries the verification failure).
-  const tls = describeTlsFailure(`${code ?? ""} ${(err as Error).message}`);
+  const tls = describeTlsFailure((err as Error).message, code);
   const message = tls ?? (err as Error).message;
   return new BackendConnectionError(reason, serverurl, `${serverurl}: ${message}`, { cause: err });
 }
