@@ -208,8 +208,13 @@ describe.skipIf(!HAVE_OPENSSL)("issue 19: TLS from [inet_http_server]", () => {
     await (daemon as RunningDaemon).waitForLog(/inet_http_server: TLS handshake with .* failed: the client closed the connection/);
   });
 
-  it("the web UI and /metrics are behind the same TLS (XML-RPC: the Python test); ALPN gives h2 only to clients offering h2 alone", async () => {
-    const url = await startTls(`tls_cert=${pki.server.cert}\ntls_key=${pki.server.key}`);
+  it("the web UI and /metrics are behind the same TLS (XML-RPC: the Python test); ALPN gives h2 only to clients offering h2 alone; children get the unix socket", async () => {
+    // Children get the unix socket in SUPERVISOR_SERVER_URL: their clients (supervisor.childutils) speak no TLS.
+    const env = `[program:env]\ncommand=/bin/sh -c 'echo "$SUPERVISOR_SERVER_URL" > %(here)s/url.txt; exec sleep 1000'\nstartsecs=0\n`;
+    const url = await startTls(`tls_cert=${pki.server.cert}\ntls_key=${pki.server.key}\n\n${env}`);
+    const urlFile = (dir as TestDir).file("url.txt");
+    const childUrl = await waitFor("the child to write SUPERVISOR_SERVER_URL", () => fs.existsSync(urlFile) && fs.readFileSync(urlFile, "utf8").trim());
+    expect(childUrl).toBe(`unix://${(dir as TestDir).socket}`);
     const ca = fs.readFileSync(pki.caA.cert);
     const get = (path: string): Promise<{ status: number; body: string }> =>
       new Promise((resolve, reject) => {

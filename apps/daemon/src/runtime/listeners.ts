@@ -145,11 +145,17 @@ function announce(log: ActivityLog, config: Config, section: string, authenticat
   if (!authenticated) log.critical(`Server '${section}' running without any HTTP authentication checking`);
 }
 
-/** SPN-13: the URL children get in SUPERVISOR_SERVER_URL — supervisord takes the first server, TCP ones first. */
+/**
+ * SPN-13: the URL children get in SUPERVISOR_SERVER_URL — supervisord takes the first server, TCP ones first.
+ * issue 19: a TLS listener is not what children's clients (supervisor.childutils, supervisorctl) can speak, so
+ * then the unix socket comes first, and `https://` only when there is none.
+ */
 export function serverUrlFor(config: Config): string | null {
   const inet = config.inetHttpServers[0];
-  if (inet !== undefined) return `http://${inet.host === "" || inet.host === "*" ? "localhost" : inet.host}:${inet.port}`;
   const unix = config.unixHttpServers[0];
+  const tls = inet !== undefined && tlsFilesFor(inet) !== undefined;
+  if (tls && unix !== undefined) return `unix://${unix.file}`;
+  if (inet !== undefined) return `${tls ? "https" : "http"}://${inet.host === "" || inet.host === "*" ? "localhost" : inet.host}:${inet.port}`;
   if (unix !== undefined) return `unix://${unix.file}`;
   return null;
 }
