@@ -7,6 +7,8 @@
  * `BackendConnectionError`.
  */
 
+import type { CtlTls } from "./tls.js";
+
 export interface ProcessInfo {
   name: string;
   group: string;
@@ -183,6 +185,8 @@ export interface ServerTarget {
   serverurl: string;
   username: string | null;
   password: string | null;
+  /** issue 19: for an `https://` serverurl (absent: the system roots, no client certificate). */
+  tls?: CtlTls;
 }
 
 export type BackendFactory = (target: ServerTarget) => CtlBackend;

@@ -3,7 +3,7 @@
  * commands that never talk to the daemon (help, completion scripts, usage errors) never load grpc-js.
  */
 import { ConnectionError, LogChannel as WireChannel, connect } from "@tsupervisord/protocol";
-import type { SupervisorClient } from "@tsupervisord/protocol";
+import type { SupervisorClient, TlsClientOptions } from "@tsupervisord/protocol";
 import type {
   ConnectionFailure,
   CtlBackend,
@@ -16,6 +16,7 @@ import type {
 } from "./backend.js";
 import { BackendConnectionError } from "./backend.js";
 import { operationMethods } from "./grpc-operations.js";
+import { describeTlsFailure, isHttpsUrl, loadCtlTls, NO_TLS, probeTlsFailure } from "./tls.js";
 
 const REASONS: Readonly<Record<string, ConnectionFailure>> = {
   refused: "refused",
@@ -27,9 +28,19 @@ const REASONS: Readonly<Record<string, ConnectionFailure>> = {
 /** The protocol's ConnectionError as ours; faults (SupervisorError) and the rest pass through unchanged. */
 function translate(err: unknown): unknown {
   if (err instanceof ConnectionError) {
-    return new BackendConnectionError(REASONS[err.reason] ?? "other", err.url, err.message, { cause: err });
+    // issue 19: a failed handshake said in words (grpc-js passes OpenSSL's text on in the status details).
+    const tls = err.reason === "unavailable" ? describeTlsFailure(err.message) : null;
+    const message = tls === null ? err.message : `${err.url}: ${tls}`;
+    return new BackendConnectionError(REASONS[err.reason] ?? "other", err.url, message, { cause: err });
   }
   return err;
+}
+
+/** issue 19: the client's TLS options for an https:// serverurl (files read now), or undefined for plain. */
+function tlsOptions(target: ServerTarget): TlsClientOptions | undefined {
+  if (!isHttpsUrl(target.serverurl)) return undefined;
+  const m = loadCtlTls(target.tls ?? NO_TLS);
+  return { ca: m.ca, cert: m.cert, key: m.key, insecure: m.insecure };
 }
 
 async function call<T>(promise: Promise<T>): Promise<T> {
@@ -161,20 +172,41 @@ async function pump(
   }
 }
 
+/**
+ * issue 19: over https://, a connection failure grpc-js could not put in words gets one diagnostic handshake
+ * (tls.ts probeTlsFailure) that names the TLS problem, if there is one.
+ */
+function withTlsDiagnosis(target: ServerTarget, client: SupervisorClient): <T>(promise: Promise<T>) => Promise<T> {
+  if (!isHttpsUrl(target.serverurl) || client.address.kind !== "tcp") return call;
+  const { host, port } = client.address;
+  return async (promise) => {
+    try {
+      return await call(promise);
+    } catch (err) {
+      if (!(err instanceof BackendConnectionError) || err.reason !== "other" || /certificate|TLS/.test(err.message)) throw err;
+      const found = await probeTlsFailure(host, port, loadCtlTls(target.tls ?? NO_TLS), "h2");
+      throw found === null ? err : new BackendConnectionError("other", target.serverurl, `${target.serverurl}: ${found}`, { cause: err });
+    }
+  };
+}
+
 export function createGrpcBackend(target: ServerTarget): CtlBackend {
   let client: SupervisorClient;
   try {
     client = connect(target.serverurl, {
       username: target.username ?? undefined,
       password: target.password ?? undefined,
+      tls: tlsOptions(target),
     });
   } catch (err) {
     // An address the client cannot dial at all (e.g. `unix://relative`): every call fails the same way.
     const failure = new BackendConnectionError("other", target.serverurl, (err as Error).message, { cause: err });
     return new Proxy({} as CtlBackend, {
-      get: (_t, prop) => (prop === "close" ? () => undefined : () => Promise.reject(failure)),
+      // Not a thenable ("then" undefined): the lazy loader resolves a promise with this object.
+      get: (_t, prop) => (prop === "then" ? undefined : prop === "close" ? () => undefined : () => Promise.reject(failure)),
     });
   }
+  const call = withTlsDiagnosis(target, client);
   return {
     getAPIVersion: async () => (await call(client.getApiVersion({}))).version,
     getSupervisorVersion: async () => (await call(client.getSupervisorVersion({}))).version,

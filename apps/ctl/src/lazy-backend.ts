@@ -3,10 +3,12 @@ import { isBackendConnectionError } from "./backend.js";
 
 /**
  * The server answered the gRPC connection attempt with something that is not HTTP/2 (a real supervisord's
- * medusa answers HTTP/1.1): grpc-js reports it as a protocol error on connect.
+ * medusa answers HTTP/1.1): grpc-js reports it as a protocol error on connect. Over https (issue 19), a TLS
+ * front that offers only http/1.1 (nginx or stunnel before supervisord) refuses grpc-js's h2-only ALPN offer
+ * with a `no application protocol` alert instead.
  */
 export function speaksOnlyHttp1(err: unknown): boolean {
-  return isBackendConnectionError(err) && /Protocol error/i.test(err.message);
+  return isBackendConnectionError(err) && /Protocol error|alert no application protocol/i.test(err.message);
 }
 
 /**

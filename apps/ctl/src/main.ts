@@ -12,6 +12,7 @@ import { Controller } from "./controller.js";
 import { lazyGrpcBackend, speaksOnlyHttp1 as speaksOnlyHttp1Error } from "./lazy-backend.js";
 import { PROGNAME, parseCommandLine, type CtlOptions } from "./options.js";
 import { CTL_VERSION, SUPERVISOR_COMPAT_VERSION } from "./version.js";
+import { dropIpServernameWarning, INSECURE_WARNING, isHttpsUrl, loadCtlTls } from "./tls.js";
 import { CompletionCache, loadHistory, runShell, saveHistory } from "./shell.js";
 import { ProcessTerminal } from "./tty-terminal.js";
 
@@ -30,7 +31,7 @@ async function runTop(options: CtlOptions): Promise<number> {
   }
   // A real supervisord speaks XML-RPC only: the live view needs tsupervisord's Watch stream (issue 21 defect 6).
   const { createGrpcBackend } = await import("./grpc-backend.js");
-  const probe = createGrpcBackend({ serverurl: options.serverurl, username: options.username, password: options.password });
+  const probe = createGrpcBackend({ serverurl: options.serverurl, username: options.username, password: options.password, tls: options.tls });
   try {
     await probe.getAPIVersion();
   } catch (err) {
@@ -42,8 +43,16 @@ async function runTop(options: CtlOptions): Promise<number> {
   } finally {
     probe.close();
   }
+  let tls: ReturnType<typeof loadCtlTls> | undefined;
+  try {
+    tls = isHttpsUrl(options.serverurl) ? loadCtlTls(options.tls) : undefined;
+  } catch (err) {
+    process.stderr.write(`error: ${(err as Error).message}\n`);
+    return 2;
+  }
   return tui.runTop({
     serverUrl: options.serverurl,
+    ...(tls === undefined ? {} : { tls }),
     ...(options.username !== null ? { username: options.username } : {}),
     ...(options.password !== null ? { password: options.password } : {}),
   });
@@ -83,6 +92,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const options = parsed.options;
+  if (options.tls.insecure) process.stderr.write(`${INSECURE_WARNING}\n`); // issue 19: said, never silent
+  if (isHttpsUrl(options.serverurl)) dropIpServernameWarning();
   if (options.args[0] === "top") return runTop(options);
   if (options.args[0] === "completion") return printCompletion(options.args.slice(1));
 
@@ -113,7 +124,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   ctl = new Controller(
     {
-      target: { serverurl: options.serverurl, username: options.username, password: options.password },
+      target: { serverurl: options.serverurl, username: options.username, password: options.password, tls: options.tls },
       interactive: shell,
       prompt: options.prompt,
       historyFile: options.historyFile,

@@ -5,6 +5,7 @@
 import { findConfigFile, readCtlConfig } from "@tsupervisord/config/ctl";
 import { ConfigError } from "@tsupervisord/errors";
 import { GetoptError, getopt, pyRepr } from "@tsupervisord/pycompat";
+import { isHttpsUrl, type CtlTls } from "./tls.js";
 
 export const PROGNAME = "tsctl";
 
@@ -32,6 +33,11 @@ actions.
 tsctl also has: "status --json", "avail --json", "pid --json" (also as
 "tsctl --json status"), "top" (a live dashboard), "completion bash|zsh|fish"
 (prints a shell completion script) and "--version" (prints tsctl's version).
+
+TLS (an https:// serverurl; [supervisorctl] tls_ca, tls_cert, tls_key):
+--ca FILE -- PEM CA that signed the server's certificate (default: system roots)
+--cert FILE --key FILE -- client certificate and key (server with tls_client_ca)
+--insecure -- do not verify the server's certificate (prints a warning)
 `;
 
 export interface CtlOptions {
@@ -44,6 +50,8 @@ export interface CtlOptions {
   interactive: boolean;
   /** The action and its arguments (empty: start the shell). */
   args: string[];
+  /** issue 19: TLS for an https:// serverurl (command line > [supervisorctl]). */
+  tls: CtlTls;
 }
 
 export type ParseOutcome =
@@ -65,12 +73,18 @@ const LONG = [
   "history_file=",
   "version",
   "json",
+  // issue 19
+  "ca=",
+  "cert=",
+  "key=",
+  "insecure",
 ];
 
 /** The commands that answer in JSON with `--json`. */
 export const JSON_COMMANDS: readonly string[] = ["status", "avail", "pid"];
 
-type Name = "configfile" | "interactive" | "serverurl" | "username" | "password" | "historyFile";
+type Name = "configfile" | "interactive" | "serverurl" | "username" | "password" | "historyFile" | TlsName;
+type TlsName = "ca" | "cert" | "key" | "insecure";
 
 const OPTION_NAMES: Readonly<Record<string, Name | "help" | "version" | "json">> = {
   "--version": "version",
@@ -90,6 +104,10 @@ const OPTION_NAMES: Readonly<Record<string, Name | "help" | "version" | "json">>
   "--password": "password",
   "-r": "historyFile",
   "--history_file": "historyFile",
+  "--ca": "ca",
+  "--cert": "cert",
+  "--key": "key",
+  "--insecure": "insecure",
 };
 
 /** supervisor.datatypes.url: a scheme and something after it (`localhost:9001` passes, as in Python). */
@@ -136,7 +154,7 @@ export function parseCommandLine(
       };
     }
     if (given[name] !== undefined) return { kind: "usage", message: `conflicting command line option ${pyRepr(opt)}` };
-    given[name] = name === "interactive" ? true : value;
+    given[name] = name === "interactive" || name === "insecure" ? true : value;
   }
 
   let args = parsed.rest;
@@ -164,17 +182,29 @@ export function parseCommandLine(
       throw err;
     }
   }
+  const serverurl = str("serverurl") ?? fromFile?.serverurl ?? "http://localhost:9001";
+  const tlsGiven = (["ca", "cert", "key", "insecure"] as const).filter((n) => given[n] !== undefined);
+  if (tlsGiven.length > 0 && !isHttpsUrl(serverurl)) {
+    // Flags that suggest a verified connection must not quietly go out in clear text.
+    return { kind: "usage", message: `--${tlsGiven.join(", --")} need an https:// serverurl, not ${pyRepr(serverurl)}` };
+  }
   return {
     kind: "run",
     options: {
       configfile,
-      serverurl: str("serverurl") ?? fromFile?.serverurl ?? "http://localhost:9001",
+      serverurl,
       username: str("username") ?? fromFile?.username ?? null,
       password: str("password") ?? fromFile?.password ?? null,
       prompt: fromFile?.prompt ?? "supervisor",
       historyFile: str("historyFile") ?? fromFile?.historyFile ?? null,
       interactive: given.interactive === true || args.length === 0,
       args,
+      tls: {
+        ca: str("ca") ?? fromFile?.tlsCa ?? null,
+        cert: str("cert") ?? fromFile?.tlsCert ?? null,
+        key: str("key") ?? fromFile?.tlsKey ?? null,
+        insecure: given.insecure === true,
+      },
     },
   };
 }

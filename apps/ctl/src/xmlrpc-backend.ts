@@ -5,10 +5,12 @@
  * Loaded with `await import()` only on that fallback.
  */
 import http from "node:http";
+import https from "node:https";
 import { errorCodeFromFault, SupervisorError } from "@tsupervisord/errors";
 import { BackendConnectionError } from "./backend.js";
 import type { ConfigInfo, CtlBackend, LogChannel, LogSink, ProcessInfo, ProcessResult, ServerTarget } from "./backend.js";
 import { dumpCall, parseResponse, XmlRpcFault, type WireValue } from "./xmlrpc-wire.js";
+import { describeTlsFailure, isHttpsUrl, loadCtlTls, NO_TLS, probeTlsFailure } from "./tls.js";
 
 type Struct = { [key: string]: WireValue };
 
@@ -21,13 +23,34 @@ interface Endpoint {
 function endpointOf(serverurl: string): Endpoint {
   if (serverurl.startsWith("unix://")) return { socketPath: serverurl.slice("unix://".length) };
   const url = new URL(serverurl);
-  return { host: url.hostname.replace(/^\[|\]$/g, ""), port: url.port === "" ? 80 : Number(url.port) };
+  const defaultPort = url.protocol === "https:" ? 443 : 80;
+  return { host: url.hostname.replace(/^\[|\]$/g, ""), port: url.port === "" ? defaultPort : Number(url.port) };
 }
 
 function connectionFailure(err: unknown, serverurl: string): BackendConnectionError {
   const code = (err as NodeJS.ErrnoException).code;
   const reason = code === "ENOENT" ? "no-such-file" : code === "ECONNREFUSED" ? "refused" : "other";
-  return new BackendConnectionError(reason, serverurl, `${serverurl}: ${(err as Error).message}`, { cause: err });
+  // issue 19: a failed handshake in words (node's code carries the verification failure).
+  const tls = describeTlsFailure((err as Error).message, code);
+  const message = tls ?? (err as Error).message;
+  return new BackendConnectionError(reason, serverurl, `${serverurl}: ${message}`, { cause: err });
+}
+
+/** http, or https with tsctl's CA, client certificate and --insecure (issue 19). */
+function transportOf(target: ServerTarget): { request: typeof http.request; get: typeof http.get; agent: http.Agent } {
+  if (!isHttpsUrl(target.serverurl)) {
+    return { request: http.request, get: http.get, agent: new http.Agent({ keepAlive: true, maxSockets: 4 }) };
+  }
+  const m = loadCtlTls(target.tls ?? NO_TLS);
+  const agent = new https.Agent({
+    keepAlive: true,
+    maxSockets: 4,
+    ...(m.ca === undefined ? {} : { ca: m.ca }),
+    ...(m.cert === undefined ? {} : { cert: m.cert }),
+    ...(m.key === undefined ? {} : { key: m.key }),
+    ...(m.insecure ? { rejectUnauthorized: false, checkServerIdentity: () => undefined } : {}),
+  });
+  return { request: https.request, get: https.get, agent };
 }
 
 /** supervisord's fault as our SupervisorError: the fault string is `CODE` or `CODE: detail`. */
@@ -86,7 +109,14 @@ const bytes = (v: WireValue): Uint8Array => (v instanceof Uint8Array ? v : Buffe
 
 export function createXmlRpcBackend(target: ServerTarget): CtlBackend {
   const endpoint = endpointOf(target.serverurl);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+  const { request, get, agent } = transportOf(target);
+  /** issue 19: over https, a hang-up without words gets one diagnostic handshake (tls.ts probeTlsFailure). */
+  const failure = async (err: unknown): Promise<BackendConnectionError> => {
+    const plain = connectionFailure(err, target.serverurl);
+    if (!isHttpsUrl(target.serverurl) || plain.reason !== "other" || /certificate|TLS/.test(plain.message)) return plain;
+    const found = await probeTlsFailure(endpoint.host ?? "localhost", endpoint.port ?? 443, loadCtlTls(target.tls ?? NO_TLS), "http/1.1");
+    return found === null ? plain : new BackendConnectionError("other", target.serverurl, `${target.serverurl}: ${found}`, { cause: err });
+  };
   const headers = (): http.OutgoingHttpHeaders =>
     target.username !== null
       ? { Authorization: `Basic ${Buffer.from(`${target.username}:${target.password ?? ""}`).toString("base64")}` }
@@ -95,7 +125,7 @@ export function createXmlRpcBackend(target: ServerTarget): CtlBackend {
   const call = (method: string, ...params: Array<string | number | boolean>): Promise<WireValue> => {
     const body = dumpCall(method, params);
     return new Promise((resolve, reject) => {
-      const req = http.request(
+      const req = request(
         {
           ...endpoint,
           agent,
@@ -124,7 +154,7 @@ export function createXmlRpcBackend(target: ServerTarget): CtlBackend {
           });
         },
       );
-      req.on("error", (err) => reject(connectionFailure(err, target.serverurl)));
+      req.on("error", (err) => void failure(err).then(reject));
       req.end(body);
     });
   };
@@ -136,7 +166,8 @@ export function createXmlRpcBackend(target: ServerTarget): CtlBackend {
         resolve();
         return;
       }
-      const req = http.get({ ...endpoint, path, headers: headers() }, (res) => {
+      // Plain http keeps the global agent for streams; https needs ours (it carries the CA and client cert).
+      const req = get({ ...endpoint, ...(isHttpsUrl(target.serverurl) ? { agent } : {}), path, headers: headers() }, (res) => {
         if (res.statusCode !== 200) {
           res.resume();
           reject(new SupervisorError(res.statusCode === 404 ? "NO_FILE" : "FAILED", path));
@@ -151,7 +182,7 @@ export function createXmlRpcBackend(target: ServerTarget): CtlBackend {
         resolve();
       };
       signal.addEventListener("abort", onAbort, { once: true });
-      req.on("error", (err) => (signal.aborted ? resolve() : reject(connectionFailure(err, target.serverurl))));
+      req.on("error", (err) => (signal.aborted ? resolve() : void failure(err).then(reject)));
       req.on("close", () => signal.removeEventListener("abort", onAbort));
     });
 

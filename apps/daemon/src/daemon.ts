@@ -448,6 +448,8 @@ class Daemon {
       }
       case "SIGUSR2":
         log?.info("received SIGUSR2 indicating log reopen request");
+        // issue 19: certificates are files rotated in place too (SIGHUP would restart every program).
+        this.generation?.servers.reloadTls();
         await log?.reopen();
         if (this.state === "RUNNING") await this.generation?.supervisor.reopenLogs();
         return;

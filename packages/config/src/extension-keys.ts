@@ -82,6 +82,13 @@ export const EXTENSION_KEYS: readonly ExtensionKey[] = [
   // issue 18: graceful reload (packages/config/src/programs.ts)
   { section: "program", key: "restartsignal", summary: "a signal name (HUP): tsctl restart NAME / reload NAME send it instead of stop+start" },
   { section: "fcgi-program", key: "restartsignal", summary: "as in [program:x]" },
+  // issue 19: TLS and mTLS in the config (packages/config/src/ext/tls.ts, tls-keys.ts)
+  { section: "inet_http_server", key: "tls_cert", summary: "PEM certificate (chain) the TCP listener serves TLS with; wins over TSUPERVISORD_TLS_CERT" },
+  { section: "inet_http_server", key: "tls_key", summary: "PEM private key of tls_cert; wins over TSUPERVISORD_TLS_KEY" },
+  { section: "inet_http_server", key: "tls_client_ca", summary: "mTLS: PEM CA(s); every client must present a certificate signed by one" },
+  { section: "supervisorctl", key: "tls_ca", summary: "tsctl: PEM CA to verify an https:// serverurl (default: the system roots)" },
+  { section: "supervisorctl", key: "tls_cert", summary: "tsctl: PEM client certificate for a server with tls_client_ca" },
+  { section: "supervisorctl", key: "tls_key", summary: "tsctl: PEM private key of the client certificate" },
 ];
 
 /** One extension key found in a file. */

@@ -33,6 +33,7 @@ const PY_SPLIT = new RegExp(`[${PY_WHITESPACE}]+`, "u");
 import { IniParser, IniSyntaxError, pyStrip } from "./ini.js";
 import { groupsFromParser } from "./programs.js";
 import { validateDependencies } from "./ext/dependencies.js";
+import { readCtlTls, readInetTls } from "./ext/tls-keys.js";
 import { extensionKeysUsed } from "./extension-keys.js";
 import { dictOfKeyValuePairs } from "./shlex.js";
 import type {
@@ -224,7 +225,9 @@ function readServers(ctx: ReadContext): { inet: InetHttpServerConfig[]; unix: Un
     const addr = r.soft("port", () => inetAddress(port), null);
     // Extension key (issue 21): supervisord ignores it, so one file runs under both.
     const allowUnauthenticated = r.soft("allow_unauthenticated", () => boolean(r.get("allow_unauthenticated", "false", envOnly)), false);
-    if (addr && !r.failed) inet.push({ section, host: addr.host, port: addr.port, auth, allowUnauthenticated });
+    // issue 19: TLS files, loaded and checked now (missing, unreadable, key/cert mismatch, expired).
+    const tls = readInetTls(r, mergeNames(envOnly, [["here", ctx.here]]));
+    if (addr && !r.failed) inet.push({ section, host: addr.host, port: addr.port, auth, allowUnauthenticated, ...(tls === undefined ? {} : { tls }) });
   }
   for (const section of ctx.parser.sectionNames()) {
     if (!section.startsWith("unix_http_server")) continue;
@@ -411,7 +414,14 @@ export function readSupervisorctlSection(ctx: ReadContext): SupervisorctlConfig 
   const username = r.soft("username", () => r.get("username", null, ctx.envExpansions), null);
   const password = r.soft("password", () => r.get("password", null, ctx.envExpansions), null);
   const history = r.soft("history_file", () => r.get("history_file", null, withHere), null);
-  return { serverurl, username, password, prompt, historyFile: history ? normalizePath(history, ctx.cwd, ctx.home) : null };
+  return {
+    serverurl,
+    username,
+    password,
+    prompt,
+    historyFile: history ? normalizePath(history, ctx.cwd, ctx.home) : null,
+    ...readCtlTls(r, withHere), // issue 19
+  };
 }
 
 export function makeContext(parser: IniParser, envr: ResolvedEnvironment, here: string, mainFileAsGiven: string): ReadContext {

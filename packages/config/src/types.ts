@@ -1,3 +1,4 @@
+import type { InetTlsFiles } from "./ext/tls.js";
 import type { ProgramLimits } from "./ext/limits.js";
 /**
  * The typed result of reading a supervisord.conf: plain data, every default applied (spec §1.5), every
@@ -189,6 +190,8 @@ export interface InetHttpServerConfig {
   auth: HttpAuth | null;
   /** Extension key `allow_unauthenticated`: serve a non-loopback address without username/password. */
   allowUnauthenticated: boolean;
+  /** issue 19: `tls_cert`/`tls_key`/`tls_client_ca` (checked at read time); absent: the environment decides. */
+  tls?: InetTlsFiles;
 }
 
 export interface SupervisorctlConfig {
@@ -197,6 +200,10 @@ export interface SupervisorctlConfig {
   password: string | null;
   prompt: string;
   historyFile: string | null;
+  /** issue 19 (tsctl only): `tls_ca` (verify an https:// server), `tls_cert`/`tls_key` (mTLS). */
+  tlsCa?: string;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 /** A message supervisord logs once its activity log is open (ERR-04): criticals, then warnings, then infos. */

@@ -45,9 +45,10 @@ export function parseServerUrl(url: string): ServerAddress {
     portText = colon < 0 ? undefined : rest.slice(colon + 1);
   }
   if (host === "") throw new InvalidServerUrlError(url, "no host");
-  // http:// without a port means 80, as an HTTP URL does.
-  const port = portText === undefined ? 80 : Number(portText);
-  if (!/^\d+$/.test(portText ?? "80") || !Number.isInteger(port) || port < 1 || port > 65535) {
+  // http:// without a port means 80, https:// 443 (issue 19), as an HTTP URL does.
+  const defaultPort = /^https:\/\//i.test(url) ? 443 : 80;
+  const port = portText === undefined ? defaultPort : Number(portText);
+  if (!/^\d+$/.test(portText ?? String(defaultPort)) || !Number.isInteger(port) || port < 1 || port > 65535) {
     throw new InvalidServerUrlError(url, `bad port '${portText ?? ""}'`);
   }
   return { kind: "tcp", host, port };

@@ -68,6 +68,8 @@ export interface TlsClientOptions {
   key?: Buffer | string | undefined;
   /** Name to verify the server certificate against when it differs from the URL's host. */
   serverName?: string | undefined;
+  /** Skip verifying the server's certificate chain and name (tsctl's explicit `--insecure`). */
+  insecure?: boolean | undefined;
 }
 
 export interface ConnectOptions {
@@ -108,7 +110,8 @@ function toBuffer(value: Buffer | string | undefined): Buffer | null {
 function channelCredentials(address: ServerAddress, tls: ConnectOptions["tls"]): ChannelCredentials {
   if (tls === undefined || tls === false || address.kind === "unix") return grpcCredentials.createInsecure();
   const options = tls === true ? {} : tls;
-  return grpcCredentials.createSsl(toBuffer(options.ca), toBuffer(options.key), toBuffer(options.cert));
+  const verify = options.insecure === true ? { rejectUnauthorized: false, checkServerIdentity: () => undefined } : {};
+  return grpcCredentials.createSsl(toBuffer(options.ca), toBuffer(options.key), toBuffer(options.cert), verify);
 }
 
 function channelOptions(tls: ConnectOptions["tls"], extra: ChannelOptions | undefined): ChannelOptions {

@@ -6,10 +6,10 @@
  * before the hand-over, so whoever takes the socket reads it from its first byte.
  *
  * With `tls`, TLS is terminated here first and the same peek runs on the decrypted stream, so gRPC and
- * HTTP/1.1 can share a TLS port too (ALPN offers h2 and http/1.1).
+ * HTTP/1.1 can share a TLS port too (ALPN: h2 for clients that offer only h2, else http/1.1; see chooseAlpn).
  */
 import type { Socket } from "node:net";
-import { createServer as createTlsServer, type TlsOptions } from "node:tls";
+import { createServer as createTlsServer, type SecureContextOptions, type TLSSocket, type TlsOptions } from "node:tls";
 import type { Duplex } from "node:stream";
 
 /** The first bytes of the HTTP/2 client connection preface (`PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n`). */
@@ -28,6 +28,15 @@ export interface ConnectionHandlers {
   tls?: TlsOptions | undefined;
   /** A connection that sends nothing for this long is closed before classification. Default 30 s. */
   peekTimeoutMs?: number | undefined;
+  /** A TLS handshake failed (wrong CA on the client's side, no client certificate with mTLS…); default: ignored. */
+  onTlsClientError?: ((err: Error, socket: TLSSocket) => void) | undefined;
+}
+
+/** A TLS listener's router whose certificate can be swapped while it serves (issue 19). */
+export interface TlsConnectionRouter {
+  route(socket: Socket): void;
+  /** New connections handshake with these; open connections keep the context they were made with. */
+  setSecureContext(options: SecureContextOptions): void;
 }
 
 export function respondNotImplemented(socket: Duplex): void {
@@ -43,12 +52,34 @@ export function respondNotImplemented(socket: Duplex): void {
 export function createConnectionRouter(handlers: ConnectionHandlers): (socket: Socket) => void {
   const tls = handlers.tls;
   if (tls === undefined) return (socket) => classify(socket, handlers);
-  const terminator = createTlsServer({ ALPNProtocols: ["h2", "http/1.1"], ...tls }, (tlsSocket) =>
-    classify(tlsSocket, handlers),
-  );
+  return createTlsConnectionRouter(tls, handlers).route;
+}
+
+/**
+ * createConnectionRouter's TLS case, with the certificate swappable (`tls.Server.setSecureContext`): the daemon
+ * reloads replaced certificate files without closing its listener or any open connection.
+ */
+export function createTlsConnectionRouter(tls: TlsOptions, handlers: ConnectionHandlers): TlsConnectionRouter {
+  const terminator = createTlsServer({ ALPNCallback: chooseAlpn, ...tls }, (tlsSocket) => classify(tlsSocket, handlers));
   // A failed handshake concerns that connection only (tls destroys the socket).
-  terminator.on("tlsClientError", () => undefined);
-  return (socket) => terminator.emit("connection", socket);
+  const onError = handlers.onTlsClientError;
+  terminator.on("tlsClientError", (err: Error, socket: TLSSocket) => onError?.(err, socket));
+  return {
+    route: (socket) => terminator.emit("connection", socket),
+    setSecureContext: (options) => terminator.setSecureContext(options),
+  };
+}
+
+/**
+ * ALPN decides which protocol a TLS client speaks, so it decides where the peek sends it. gRPC clients (grpc-js,
+ * grpc-go, grpc core) offer h2 only and get it; browsers, curl and Python offer http/1.1 as well and get that:
+ * the web UI, XML-RPC and /metrics are HTTP/1.1 services, and an h2 browser would reach gRPC instead (issue 19).
+ * A client offering neither is refused (no_application_protocol); one offering no ALPN at all is peeked as usual.
+ */
+export function chooseAlpn({ protocols }: { protocols: string[] }): string | undefined {
+  if (protocols.includes("http/1.1")) return "http/1.1";
+  if (protocols.includes("h2")) return "h2";
+  return undefined;
 }
 
 /** Routers for handleConnection's TLS case, one per (tls options, grpc target) pair. */

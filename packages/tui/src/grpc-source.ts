@@ -283,7 +283,7 @@ export class GrpcSource implements TopDataSource {
 export async function createGrpcSource(options: TopOptions): Promise<TopDataSource> {
   const { connect } = await import("@tsupervisord/protocol");
   // protocol's client satisfies the structural WireClient above; the assignment is the compile-time check.
-  const client: WireClient = connect(options.serverUrl, { username: options.username, password: options.password });
+  const client: WireClient = connect(options.serverUrl, { username: options.username, password: options.password, tls: options.tls });
   return new GrpcSource(client, options.serverUrl);
 }
 

@@ -14,6 +14,8 @@ export interface TopOptions {
   /** Credentials for `[inet_http_server]` (or the socket) when the daemon requires them. */
   username?: string;
   password?: string;
+  /** issue 19: TLS for an https:// serverUrl (CA, client certificate, --insecure), as tsctl loaded it. */
+  tls?: { ca?: Buffer | undefined; cert?: Buffer | undefined; key?: Buffer | undefined; insecure?: boolean | undefined };
   /** @default process.stdin */
   stdin?: NodeJS.ReadStream;
   /** @default process.stdout */

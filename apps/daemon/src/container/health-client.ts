@@ -1,6 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 import type { Config } from "@tsupervisord/config";
+import { tlsFilesFor } from "../runtime/tls.js";
 
 /** How long `--health` waits for the daemon before calling it unhealthy (a Docker HEALTHCHECK has its own too). */
 export const HEALTH_TIMEOUT_MS = 5_000;
@@ -42,10 +43,9 @@ function targetOf(config: Config): Target | null {
   const inet = config.inetHttpServers[0];
   if (inet === undefined) return null;
   const host = inet.host === "" || inet.host === "*" || inet.host === "0.0.0.0" ? "127.0.0.1" : inet.host;
-  // The daemon terminates TLS on its TCP listeners when TSUPERVISORD_TLS_CERT is set (runtime/tls.ts). The
+  // The daemon terminates TLS on its TCP listeners with tls_cert or TSUPERVISORD_TLS_CERT (runtime/tls.ts). The
   // probe sends nothing secret and reads only a status code, so it does not verify the certificate.
-  const cert = process.env["TSUPERVISORD_TLS_CERT"];
-  const tls = cert !== undefined && cert !== "";
+  const tls = tlsFilesFor(inet) !== undefined;
   return {
     description: `${tls ? "https" : "http"}://${host}:${inet.port}`,
     options: { host, port: inet.port, ...(tls ? { rejectUnauthorized: false } : {}) },

@@ -1,15 +1,28 @@
+import type { Socket } from "node:net";
 import { serverAuthVerdict, type Config } from "@tsupervisord/config";
 import type { ActivityLog } from "@tsupervisord/logs";
-import { createGrpcServer, handleConnection, type SupervisorGrpcServer, type SupervisorHandlers } from "@tsupervisord/protocol";
+import {
+  createGrpcServer,
+  createTlsConnectionRouter,
+  handleConnection,
+  type SupervisorGrpcServer,
+  type SupervisorHandlers,
+} from "@tsupervisord/protocol";
 import { ListenerError } from "../listeners/errors.js";
 import { listenInet } from "../listeners/inet-socket.js";
 import { listenUnix, type OpenListener } from "../listeners/unix-socket.js";
 import { createHttp1Handler, type HealthProbes, type Http1ConnectionHandler, type SupervisorRpcBackend } from "@tsupervisord/xmlrpc";
 import { ownVersion } from "../version.js";
-import { loadTlsFromEnvironment } from "./tls.js";
+import { describeHandshakeFailure, loadListenerTls, tlsFilesFor, tlsServerOptions } from "./tls.js";
+import { createTlsReloader, type TlsReloader } from "./tls-reload.js";
 
 export interface OpenServers {
   close(): Promise<void>;
+  /**
+   * issue 19: reads every TLS listener's certificate files again and serves new connections with them; open
+   * connections and the listeners stay. A file that fails its checks is logged and the old certificate kept.
+   */
+  reloadTls(): void;
 }
 
 /**
@@ -38,6 +51,7 @@ export async function openServers(
   } = {},
 ): Promise<OpenServers> {
   const opened: Array<{ listener: OpenListener; grpc: SupervisorGrpcServer; http1: Http1ConnectionHandler }> = [];
+  const reloaders: TlsReloader[] = [];
   const closeAll = async (): Promise<void> => {
     for (const { listener, grpc, http1 } of opened.reverse()) {
       // Stop accepting first (and remove the socket file), so no new connection reaches a grpc server that is
@@ -81,12 +95,20 @@ export async function openServers(
     for (const server of config.inetHttpServers) {
       const grpc = grpcFor(server.auth);
       const http1 = http1For(server.auth);
-      const tls = loadTlsFromEnvironment();
-      const listener = await listenInet({
-        host: server.host,
-        port: server.port,
-        onConnection: (socket) => handleConnection(socket, { grpc: grpc.injector, tls, http1 }),
-      });
+      const tlsFiles = tlsFilesFor(server);
+      let onConnection: (socket: Socket) => void = (socket) => handleConnection(socket, { grpc: grpc.injector, http1 });
+      if (tlsFiles !== undefined) {
+        // issue 19: one TLS terminator per listener, kept for its life so a reload can swap its certificate.
+        const material = loadListenerTls(server.section, tlsFiles);
+        const router = createTlsConnectionRouter(tlsServerOptions(material), {
+          grpc: grpc.injector,
+          http1,
+          onTlsClientError: (err, socket) => log.info(`${server.section}: ${describeHandshakeFailure(err, socket)}`),
+        });
+        reloaders.push(createTlsReloader(server.section, tlsFiles, router, log));
+        onConnection = router.route;
+      }
+      const listener = await listenInet({ host: server.host, port: server.port, onConnection });
       opened.push({ listener, grpc, http1 });
       announce(log, config, server.section, server.auth !== null);
     }
@@ -107,7 +129,7 @@ export async function openServers(
     await closeAll();
     throw err;
   }
-  return { close: closeAll };
+  return { close: closeAll, reloadTls: () => reloaders.forEach((r) => r.reload()) };
 }
 
 /** A stack trace for the log, cut if an error message quotes a whole request (issue 21 #14). */
@@ -123,11 +145,17 @@ function announce(log: ActivityLog, config: Config, section: string, authenticat
   if (!authenticated) log.critical(`Server '${section}' running without any HTTP authentication checking`);
 }
 
-/** SPN-13: the URL children get in SUPERVISOR_SERVER_URL — supervisord takes the first server, TCP ones first. */
+/**
+ * SPN-13: the URL children get in SUPERVISOR_SERVER_URL — supervisord takes the first server, TCP ones first.
+ * issue 19: a TLS listener is not what children's clients (supervisor.childutils, supervisorctl) can speak, so
+ * then the unix socket comes first, and `https://` only when there is none.
+ */
 export function serverUrlFor(config: Config): string | null {
   const inet = config.inetHttpServers[0];
-  if (inet !== undefined) return `http://${inet.host === "" || inet.host === "*" ? "localhost" : inet.host}:${inet.port}`;
   const unix = config.unixHttpServers[0];
+  const tls = inet !== undefined && tlsFilesFor(inet) !== undefined;
+  if (tls && unix !== undefined) return `unix://${unix.file}`;
+  if (inet !== undefined) return `${tls ? "https" : "http"}://${inet.host === "" || inet.host === "*" ? "localhost" : inet.host}:${inet.port}`;
   if (unix !== undefined) return `unix://${unix.file}`;
   return null;
 }
