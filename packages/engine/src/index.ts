@@ -94,3 +94,5 @@ export {
   type ReadinessName,
 } from "./readiness/check-machine.js";
 export { runProbe, LineMatcher, HTTP_READ_LIMIT, EXEC_OUTPUT_LIMIT } from "./readiness/probes.js";
+// issue 18: update plan applier (member-level update, scale)
+export type { MemberOutcome, ScaleOutcome } from "./update/apply-plan.js";
