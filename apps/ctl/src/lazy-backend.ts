@@ -1,5 +1,5 @@
 import type { BackendFactory, CtlBackend, ServerTarget } from "./backend.js";
-import { isBackendConnectionError } from "./backend.js";
+import { isBackendConnectionError, UnsupportedCallError } from "./backend.js";
 
 /**
  * The server answered the gRPC connection attempt with something that is not HTTP/2 (a real supervisord's
@@ -27,7 +27,8 @@ export const lazyGrpcBackend: BackendFactory = (target: ServerTarget): CtlBacken
     return fallback;
   };
   const invoke = async (backend: CtlBackend, prop: string, args: unknown[]): Promise<unknown> => {
-    const method = backend[prop as keyof CtlBackend] as (...a: unknown[]) => unknown;
+    const method = backend[prop as keyof CtlBackend] as ((...a: unknown[]) => unknown) | undefined;
+    if (typeof method !== "function") throw new UnsupportedCallError(prop); // issue 18: tsctl-only calls
     return method.apply(backend, args);
   };
   return new Proxy({} as CtlBackend, {

@@ -69,6 +69,9 @@ function handlersFor(fb: FakeBackend): SupervisorHandlers {
     sendProcessStdin: async (r) => (await fb.sendProcessStdin(r.name, Buffer.from(r.data).toString()), {}),
     sendRemoteCommEvent: async () => ({}),
     rotateLogs: async () => ({ results: [] }),
+    planUpdate: async () => ({ groups: [] }), // issue 18
+    applyUpdate: async () => ({ outcomes: [] }),
+    scaleProgram: async () => ({ group: "", added: [], removed: [] }),
     readProcessLogSince: async function* () {},
     tailProcessLogFollow: (r, ctx) => follow((sink, s) => fb.followProcessLog(r.name, channel(r.channel), sink, s), ctx.signal),
     tailMainLogFollow: (_r, ctx) => follow((sink, s) => fb.followMainLog(sink, s), ctx.signal),

@@ -8,6 +8,7 @@ import { doClear, doFg, doMaintail, doTail } from "./logs.js";
 import { doLogrotate, doLogs } from "./log-pipeline.js";
 import { doPid, doStatus } from "./status.js";
 import { doGraph, doWait } from "./readiness.js";
+import { doScale } from "./update-plan.js";
 import type { Command, CommandTable } from "./types.js";
 
 async function doHelp(ctl: Controller, arg: string): Promise<void> {
@@ -38,6 +39,7 @@ export const COMMANDS: CommandTable = {
   reload: doReload,
   remove: doRemove,
   reread: doReread,
+  scale: doScale, // issue 18 (tsctl only)
   restart: doRestart,
   shutdown: doShutdown,
   signal: doSignal,

@@ -6,6 +6,7 @@ import { LogChannel, type ProcessStat, type SupervisorHandlers, type WatchRespon
 import { configInfosToWire, processInfoToWire, processResultToWire } from "./convert.js";
 import { DAEMON_STATE_CODES, type ServiceContext } from "./context.js";
 import { readSince, rotateLogs, withLogStats } from "./log-pipeline.js";
+import { applyUpdate, planUpdate, scaleProgram } from "./update-plan.js";
 
 /** supervisorctl's upcheck insists on this (UPC-01). */
 export const API_VERSION = "3.0";
@@ -146,6 +147,10 @@ export function createHandlers(ctx: ServiceContext): SupervisorHandlers {
     rotateLogs: async (req) => ({ results: await rotateLogs(engine(), ctx, req.names, req.now) }),
     readProcessLogSince: (req) => readSince(logfileOf(req.name, req.channel), Number(req.sinceMs)),
     watch: (req, call) => watchEvents(engine(), ctx, anySignal(call.signal, ctx.closing), req.includeStats),
+    // issue 18: typed update plan, update applying only it, scale
+    planUpdate: () => planUpdate(engine()),
+    applyUpdate: (req) => applyUpdate(engine(), req.groups),
+    scaleProgram: (req) => scaleProgram(engine(), ctx, req.name, req.numprocs),
   };
 }
 
