@@ -278,7 +278,8 @@ function planMembers(a: GroupConfig, b: GroupConfig): MemberPlan[] {
       members.push({ name: p.name, action: "add", changes: [], processNum: p.processNum });
       continue;
     }
-    const changes = diffProcessConfig(old, p);
+    // numprocs differs on every member when it changes: said once, at the group level.
+    const changes = diffProcessConfig(old, p).filter((c) => c.option !== "numprocs");
     members.push({ name: p.name, action: memberAction(changes), changes, processNum: p.processNum });
   }
   for (const p of a.processes) {

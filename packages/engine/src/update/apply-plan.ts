@@ -160,15 +160,13 @@ export class PlanApplier {
     }
     const next = scaledGroup(group.config, program, wanted);
     const plan = planChangedGroup(group.config, next);
-    const outcomes = await this.applyMembers(group, plan, next);
-    const namespec = (name: string): string => makeNamespec(group.config.name, name);
-    return {
-      group: group.config.name,
-      program,
-      numprocs,
-      added: outcomes.filter((m) => m.action === "add").map((m) => namespec(m.name)),
-      removed: outcomes.filter((m) => m.action === "remove").map((m) => namespec(m.name)),
-    };
+    await this.applyMembers(group, plan, next);
+    const namespecs = (action: MemberAction, order: 1 | -1): string[] =>
+      plan.members
+        .filter((m) => m.action === action)
+        .sort((a, b) => order * (a.processNum - b.processNum))
+        .map((m) => makeNamespec(group.config.name, m.name));
+    return { group: group.config.name, program, numprocs, added: namespecs("add", 1), removed: namespecs("remove", -1) };
   }
 }
 
