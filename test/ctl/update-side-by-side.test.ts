@@ -104,6 +104,17 @@ describe.skipIf(!HAVE_SUPERVISORD || !HAVE_TSCTL)("issue 18: reread/update outpu
     expect(after.tsctl).toBe(after.supervisorctl);
   }, 90_000);
 
+  it("tsctl against supervisord itself: update falls back to supervisorctl's sequence; the typed diff is ours only", async () => {
+    const sd = await startServer("supervisord", body());
+    servers.push(sd);
+    writeFileSync(sd.conf, readFileSync(sd.conf, "utf8").replace("command=/bin/sleep 2002", "command=/bin/sleep 2012"));
+    expect(normalized(await sd.tsctl(["update", "--dry-run"]), sd)).toBe(
+      "Error: the typed update plan is only available from tsupervisord (gRPC)\n[exit 1]",
+    );
+    expect(normalized(await sd.tsctl(["update"]), sd)).toBe("pair: stopped\npair: updated process group\n[exit 0]");
+    expect(normalized(await sd.tsctl(["scale", "web", "2"]), sd)).toBe("Error: scale is only available from tsupervisord (gRPC)\n[exit 1]");
+  }, 90_000);
+
   it("one member's command: same lines", async () => {
     const pair = await Pair.start(body());
     pair.edit(body({ bCommand: "/bin/sleep 2012" }));

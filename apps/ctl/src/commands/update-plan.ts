@@ -8,6 +8,7 @@ import { isSupervisorError } from "@tsupervisord/errors";
 import type { CtlBackend, GroupPlanInfo, GroupUpdateResult, PlanChange } from "../backend.js";
 import { isUnsupportedCall, UnsupportedCallError } from "../backend.js";
 import type { Controller } from "../controller.js";
+import { UPDATE_HELP_TEXTS } from "../help.js";
 import { ExitStatus } from "../states.js";
 import { toJson } from "./json.js";
 import { splitWords } from "./types.js";
@@ -174,7 +175,7 @@ export async function doScale(ctl: Controller, arg: string): Promise<void> {
   const n = count !== undefined && /^\d+$/.test(count) ? Number(count) : NaN;
   if (name === undefined || Number.isNaN(n) || rest.length > 0) {
     ctl.output("Error: scale requires a program name and a number of processes");
-    ctl.output("scale <name> <N>\t\tRun N processes of program <name> (starts or stops only the difference)");
+    for (const line of UPDATE_HELP_TEXTS["scale"] ?? []) ctl.output(line);
     ctl.exitstatus = ExitStatus.GENERIC;
     return;
   }
