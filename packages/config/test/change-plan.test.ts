@@ -231,3 +231,24 @@ describe("issue 18: planUpdate", () => {
     expect(plan?.changes).toEqual([{ option: "programs", class: "hot", old: "a,b", new: "b,a" }]);
   });
 });
+
+describe("issue 18: numprocsOverrides (what `tsctl scale` reads the file with)", () => {
+  const text = "[program:w]\ncommand=/bin/w %(process_num)s\nprocess_name=w_%(process_num)s\nnumprocs=2\n[eventlistener:l]\ncommand=/bin/l\nevents=TICK_5\n";
+
+  it("replaces the program's numprocs; other sections keep theirs", () => {
+    const g = readWithBase(text, { numprocsOverrides: { w: 4, l: 3 } }).groups;
+    expect(g.find((x) => x.name === "w")?.processes.map((p) => `${p.name}:${p.command}:${p.numprocs}`)).toEqual([
+      "w_0:/bin/w 0:4",
+      "w_1:/bin/w 1:4",
+      "w_2:/bin/w 2:4",
+      "w_3:/bin/w 3:4",
+    ]);
+    expect(g.find((x) => x.name === "l")?.processes).toHaveLength(1); // event listener pools are not scaled
+  });
+
+  it("is validated like the file's value: > 1 needs %(process_num) in process_name", () => {
+    expect(() => readWithBase("[program:one]\ncommand=/bin/one\n", { numprocsOverrides: { one: 2 } })).toThrow(
+      "%(process_num) must be present within process_name when numprocs > 1",
+    );
+  });
+});
