@@ -121,6 +121,10 @@ export class Supervisor {
       stopGroup: (name) => this.stopProcessGroup(name),
       removeGroup: (name) => this.removeProcessGroup(name),
       addGroup: (name) => this.addProcessGroup(name),
+      regrouped: (groupName) => {
+        this.bus.publish({ name: "PROCESS_GROUP_REMOVED", groupName });
+        this.bus.publish({ name: "PROCESS_GROUP_ADDED", groupName });
+      },
     });
   }
 

@@ -37,6 +37,11 @@ describe("issue 18: hot options reach the running process", () => {
     await rec.waitFor(isState("a", "RUNNING"), 20_000, from);
     expect(sup.getProcessInfo("g:b").pid).toBe(b);
     expect(sup.getProcessInfo("g:a").pid).not.toBe(a);
+    // Event listeners and Watch clients see what supervisord's update emits for a changed group.
+    expect(rec.events.slice(from).filter((e) => e.name.startsWith("PROCESS_GROUP")).map((e) => `${e.name} ${e.payload}`)).toEqual([
+      "PROCESS_GROUP_REMOVED groupname:g\n",
+      "PROCESS_GROUP_ADDED groupname:g\n",
+    ]);
     // Only a moved: no state change of b after the update began.
     expect(rec.events.slice(from).filter((e) => "processName" in e && e.processName === "b")).toEqual([]);
   });

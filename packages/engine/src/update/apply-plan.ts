@@ -48,6 +48,12 @@ export interface PlanApplierDeps {
   stopGroup(name: string): Promise<ProcessResult[]>;
   removeGroup(name: string): void;
   addGroup(name: string): void;
+  /**
+   * A group's members changed in place: PROCESS_GROUP_REMOVED then PROCESS_GROUP_ADDED, the events supervisord
+   * emits when its update re-adds a changed group (event listeners see the same), and what lets Watch clients
+   * (tsctl top, tsctl wait) drop removed members and list new ones.
+   */
+  regrouped(name: string): void;
 }
 
 export class PlanApplier {
@@ -124,6 +130,7 @@ export class PlanApplier {
       }
     }
     this.deps.registry.reshape(group, next, members);
+    this.deps.regrouped(group.config.name);
     await this.deps.registry.retire(leaving, (proc) => this.deps.forget(proc));
     for (const proc of created.sort((a, b) => byPriorityThenName(a.config, b.config))) this.deps.autostart(proc);
     return [...outcomes.values()];
