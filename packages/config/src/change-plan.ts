@@ -58,15 +58,13 @@ export interface GroupPlan {
 
 // ---- field tables ---------------------------------------------------------------------------------------------
 
-type Shown = string;
-
 interface FieldRule<T> {
   /** The option name users write (for display). */
   option: string;
   class: ChangeClass | "none";
   /** Equal as supervisord's EQ-02 compares (AUTO logfiles excepted, uid not user name, ...). */
   same(a: T, b: T): boolean;
-  show(v: T): Shown;
+  show(v: T): string;
 }
 
 interface ChannelRule<T> {
@@ -74,7 +72,7 @@ interface ChannelRule<T> {
   option: string;
   class: ChangeClass;
   same(a: T, b: T): boolean;
-  show(v: T): Shown;
+  show(v: T): string;
 }
 
 const json = (v: unknown): string => (v === undefined ? "" : JSON.stringify(v));
@@ -86,7 +84,7 @@ function showLogfile(v: LogfileSetting): string {
   return v.kind === "file" ? v.path : v.kind.toUpperCase();
 }
 
-function rule<T>(option: string, cls: ChangeClass | "none", same: (a: T, b: T) => boolean = eq, show: (v: T) => Shown = str): FieldRule<T> {
+function rule<T>(option: string, cls: ChangeClass | "none", same: (a: T, b: T) => boolean = eq, show: (v: T) => string = str): FieldRule<T> {
   return { option, class: cls, same, show };
 }
 
@@ -129,8 +127,8 @@ function sameEnvironment(a: Record<string, string>, b: Record<string, string>): 
   return ak.length === Object.keys(b).length && ak.every((k) => Object.prototype.hasOwnProperty.call(b, k) && a[k] === b[k]);
 }
 
-/** Marker rules for the two channels: their options are compared by CHANNEL_RULES. */
-const CHANNEL: FieldRule<LogChannelConfig> = rule("(channel)", "restart", () => true);
+/** The rows of `stdout` / `stderr`: their options are compared one by one with CHANNEL_RULES (diffChannel). */
+const CHANNEL: FieldRule<LogChannelConfig> = rule("(stdout_*/stderr_*)", "restart", () => true);
 
 /** Every key of ProcessConfig, classed. Adding a key to ProcessConfig fails to compile until it has a row here. */
 export const PROCESS_FIELD_RULES: { [K in keyof Required<ProcessConfig>]: FieldRule<ProcessConfig[K]> } = {
@@ -184,10 +182,16 @@ export const PROCESS_FIELD_RULES: { [K in keyof Required<ProcessConfig>]: FieldR
   source: rule("(source)", "none", sameJson, json),
 };
 
-type GroupRuleClass = ChangeClass | "identity" | "members";
+/** A group field: `identity` (matched by it), `members` (diffed member by member), or a change class. */
+interface GroupRule<T> {
+  option: string;
+  class: ChangeClass | "identity" | "members";
+  same(a: T, b: T): boolean;
+  show(v: T): string;
+}
 
 /** Every key of GroupConfig, classed (total, like the process table). */
-export const GROUP_FIELD_RULES: { [K in keyof Required<GroupConfig>]: { option: string; class: GroupRuleClass; same(a: GroupConfig[K], b: GroupConfig[K]): boolean; show(v: GroupConfig[K]): string } } = {
+export const GROUP_FIELD_RULES: { [K in keyof Required<GroupConfig>]: GroupRule<GroupConfig[K]> } = {
   name: { option: "name", class: "identity", same: eq, show: str },
   // Start/stop order among groups only.
   priority: { option: "priority", class: "hot", same: eq, show: str },
@@ -242,7 +246,7 @@ export function memberAction(changes: readonly FieldChange[]): "keep" | "hot" | 
 function groupChanges(a: GroupConfig, b: GroupConfig): FieldChange[] {
   const out: FieldChange[] = [];
   for (const key of Object.keys(GROUP_FIELD_RULES) as (keyof GroupConfig)[]) {
-    const r = GROUP_FIELD_RULES[key] as { option: string; class: GroupRuleClass; same(x: unknown, y: unknown): boolean; show(v: unknown): string };
+    const r = GROUP_FIELD_RULES[key] as GroupRule<unknown>;
     if (r.class === "identity" || r.class === "members" || r.same(a[key], b[key])) continue;
     out.push({ option: r.option, class: r.class, old: r.show(a[key]), new: r.show(b[key]) });
   }
