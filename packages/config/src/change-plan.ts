@@ -266,6 +266,7 @@ function groupChanges(a: GroupConfig, b: GroupConfig): FieldChange[] {
 
 /** numprocs per program of a group, as `prog=N` (a [group:x] has several programs). */
 function numprocsOf(g: GroupConfig): string {
+  if (g.processes.length === 0) return "0";
   const counts = new Map<string, number>();
   for (const p of g.processes) counts.set(p.programName, (counts.get(p.programName) ?? 0) + 1);
   if (counts.size === 1 && g.processes[0]?.programName === g.name) return String(g.processes.length);

@@ -46,6 +46,23 @@ describe("issue 18: hot options reach the running process", () => {
     expect(rec.events.slice(from).filter((e) => "processName" in e && e.processName === "b")).toEqual([]);
   });
 
+  it("autostart turned on starts a never-started process now; one stopped by hand stays stopped", async () => {
+    const manual = { autostart: false };
+    const { sup, rec } = h.make([group("g", [sleeper("a", manual), sleeper("b", manual)])]);
+    sup.start();
+    await sup.startProcess("g:b");
+    await sup.stopProcess("g:b");
+    const from = rec.events.length;
+    sup.reloadConfig(config([group("g", [sleeper("a"), sleeper("b")])]));
+    const [outcome] = await sup.update();
+    expect(outcome?.members).toEqual([
+      { name: "a", action: "hot" },
+      { name: "b", action: "hot" },
+    ]);
+    await rec.waitFor(isState("a", "RUNNING"), 20_000, from);
+    expect(sup.getProcessInfo("g:b").state).toBe("STOPPED");
+  });
+
   it("planUpdate is a dry run: it reports and changes nothing", async () => {
     const { sup, rec } = h.make([group("g", [sleeper("a")])]);
     sup.start();

@@ -117,6 +117,9 @@ export class PlanApplier {
 
     const members: ManagedProcess[] = [];
     const created: ManagedProcess[] = [];
+    // autostart turned on for a process never started yet: it starts now, as supervisord's re-added group would
+    // (the machine starts only a process object that never ran, LIF-05; one stopped by hand stays stopped).
+    const autostartNow: ManagedProcess[] = [];
     for (const config of next.processes) {
       const old = group.byName.get(config.name);
       const action = actions.get(config.name)?.action ?? "keep";
@@ -125,6 +128,7 @@ export class PlanApplier {
         created.push(proc);
         members.push(proc);
       } else {
+        if (config.autostart && !old.config.autostart) autostartNow.push(old);
         old.reconfigure(keepOutputOf(old.config, config));
         members.push(old);
       }
@@ -132,7 +136,8 @@ export class PlanApplier {
     this.deps.registry.reshape(group, next, members);
     this.deps.regrouped(group.config.name);
     await this.deps.registry.retire(leaving, (proc) => this.deps.forget(proc));
-    for (const proc of created.sort((a, b) => byPriorityThenName(a.config, b.config))) this.deps.autostart(proc);
+    const starting = [...created, ...autostartNow].sort((a, b) => byPriorityThenName(a.config, b.config));
+    for (const proc of starting) this.deps.autostart(proc);
     return [...outcomes.values()];
   }
 
