@@ -91,7 +91,7 @@ export class ManagedProcess {
   private restartAfterStop = false;
 
   constructor(
-    public config: ProcessConfig,
+    public config: ProcessConfig, // issue 18: replaced in place by update's hot options (update/apply-plan.ts)
     readonly sink: ProcessOutputSink,
     private readonly env: ProcessEnvironment,
     daemonRunning: boolean,
@@ -119,12 +119,6 @@ export class ManagedProcess {
         this.dispatch({ type: "stop" });
       },
     });
-  }
-
-  /** issue 18: `update` applies hot options in place (see update/apply-plan.ts); the next event reads them. */
-  reconfigure(config: ProcessConfig): void {
-    this.config = config;
-    this.machine = { ...this.machine, config: machineConfigOf(config) };
   }
 
   /** A stop by hand wins over a liveness restart still in progress (the program stays stopped). */

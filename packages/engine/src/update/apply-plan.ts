@@ -16,7 +16,7 @@ import type { ErrorCode } from "@tsupervisord/errors";
 import { RUNNING_STATES, makeNamespec } from "@tsupervisord/pycompat";
 import type { ActiveGroup, GroupRegistry } from "../group-registry.js";
 import { byPriorityThenName } from "../group-registry.js";
-import type { ManagedProcess } from "../process.js";
+import { machineConfigOf, type ManagedProcess } from "../process.js";
 import type { ProcessResult, UpdateOutcome } from "../types.js";
 
 /** What happened to one member of a group updated member by member. */
@@ -129,7 +129,7 @@ export class PlanApplier {
         members.push(proc);
       } else {
         if (config.autostart && !old.config.autostart) autostartNow.push(old);
-        old.reconfigure(keepOutputOf(old.config, config));
+        reconfigure(old, keepOutputOf(old.config, config));
         members.push(old);
       }
     }
@@ -200,6 +200,12 @@ function scaledGroup(active: GroupConfig, program: string, wanted: readonly Proc
   }
   if (!placed) processes.push(...programMembers);
   return { ...active, processes };
+}
+
+/** Hot options in place: the process and its state machine read them from their next event on. */
+function reconfigure(proc: ManagedProcess, config: ProcessConfig): void {
+  proc.config = config;
+  proc.machine = { ...proc.machine, config: machineConfigOf(config) };
 }
 
 /**
