@@ -96,6 +96,47 @@ export interface ConfigChanges {
   removed: string[];
 }
 
+/** issue 18: one option that differs; changeClass is hot, restart or structural (environment values never sent). */
+export interface PlanChange {
+  option: string;
+  changeClass: string;
+  oldValue: string;
+  newValue: string;
+}
+
+/** issue 18: what update does to a member (keep, hot, restart, add, remove). */
+export interface MemberPlanInfo {
+  name: string;
+  action: string;
+  changes: PlanChange[];
+  processNum: number;
+}
+
+/** issue 18: a group of the plan: status added/changed/removed; action add, remove, replace or members. */
+export interface GroupPlanInfo {
+  name: string;
+  status: string;
+  action: string;
+  changes: PlanChange[];
+  members: MemberPlanInfo[];
+}
+
+/** issue 18: what ApplyUpdate did to a group (and its members). */
+export interface GroupUpdateResult {
+  group: string;
+  action: string;
+  faultCode?: number | undefined;
+  faultString: string;
+  plan?: GroupPlanInfo | undefined;
+  members: { name: string; action: string; faultCode?: number | undefined; faultString: string }[];
+}
+
+export interface ScaleResult {
+  group: string;
+  added: string[];
+  removed: string[];
+}
+
 export type LogChannel = "stdout" | "stderr";
 
 /** Receives the bytes of a followed log; `truncated` when the file shrank or was replaced. */
@@ -139,6 +180,10 @@ export interface CtlBackend {
   disableProcess?(name: string): Promise<ProcessResult[]>;
 
   reloadConfig(): Promise<ConfigChanges>;
+  /** issue 18 (tsctl only): the update plan against the last reread config; update applying only it; scale. */
+  planUpdate?(): Promise<GroupPlanInfo[]>;
+  applyUpdate?(groups: string[]): Promise<GroupUpdateResult[]>;
+  scaleProgram?(name: string, numprocs: number): Promise<ScaleResult>;
   addProcessGroup(name: string): Promise<void>;
   removeProcessGroup(name: string): Promise<void>;
   shutdown(): Promise<void>;
@@ -159,6 +204,15 @@ export interface CtlBackend {
 
   /** Releases the connection so the process can exit. */
   close(): void;
+}
+
+/** issue 18: the server lacks a tsctl-only call (a real supervisord, reached over XML-RPC). */
+export class UnsupportedCallError extends Error {
+  override readonly name = "UnsupportedCallError";
+}
+
+export function isUnsupportedCall(err: unknown): err is UnsupportedCallError {
+  return err instanceof UnsupportedCallError;
 }
 
 export type ConnectionFailure = "refused" | "no-such-file" | "unauthenticated" | "other";

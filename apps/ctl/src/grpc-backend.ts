@@ -262,6 +262,9 @@ export function createGrpcBackend(target: ServerTarget): CtlBackend {
       const r = await call(client.reloadConfig({}));
       return { added: r.added, changed: r.changed, removed: r.removed };
     },
+    planUpdate: async () => (await call(client.planUpdate({}))).groups, // issue 18
+    applyUpdate: async (groups) => (await call(client.applyUpdate({ groups }))).outcomes,
+    scaleProgram: async (name, numprocs) => await call(client.scaleProgram({ name, numprocs })),
     addProcessGroup: async (name) => void (await call(client.addProcessGroup({ name }))),
     removeProcessGroup: async (name) => void (await call(client.removeProcessGroup({ name }))),
     shutdown: async () => void (await call(client.shutdown({}))),

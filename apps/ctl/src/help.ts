@@ -114,6 +114,24 @@ export const OPERATIONS_HELP_TEXTS: Readonly<Record<string, readonly string[]>> 
   cancel: ["cancel op <id>		Stop a running operation at its next safe point (between batches)"],
 };
 
+/**
+ * issue 18: `scale` and the typed-diff flags of update/reread (tsctl's own; `help update` stays supervisorctl's).
+ * Like READINESS_HELP_TEXTS, reached with `help <topic>` only, so the `help` index is unchanged.
+ */
+export const UPDATE_HELP_TEXTS: Readonly<Record<string, readonly string[]>> = {
+  scale: [
+    "scale <name> <N>		Run N processes of program <name>: starts or stops only the",
+    "			difference (highest process_num first). Runtime only: the",
+    "			config file is not changed, the next update follows the file.",
+  ],
+  "update-plan": [
+    "update --dry-run [--json] [<gname>...]	Show what update would do, per option and process:",
+    "			hot (applied in place), restart (that process only), structural",
+    "update --verbose | --json	Update, then say what was done to each process",
+    "reread --verbose | --json	Reread, with the same typed diff under each changed group",
+  ],
+};
+
 /** The actions `help` lists: every documented one, sorted. */
 export const ACTIONS: readonly string[] = Object.keys(HELP_TEXTS).sort();
 
@@ -180,6 +198,7 @@ export function helpFor(topic: string): string[] {
   if (topic === "help") return [...HELP_HELP];
   const own = (table: Readonly<Record<string, readonly string[]>>): readonly string[] | undefined =>
     Object.prototype.hasOwnProperty.call(table, topic) ? table[topic] : undefined;
-  const text = own(HELP_TEXTS) ?? own(TSCTL_HELP_TEXTS) ?? own(READINESS_HELP_TEXTS) ?? own(OPERATIONS_HELP_TEXTS);
+  const text =
+    own(HELP_TEXTS) ?? own(TSCTL_HELP_TEXTS) ?? own(READINESS_HELP_TEXTS) ?? own(OPERATIONS_HELP_TEXTS) ?? own(UPDATE_HELP_TEXTS);
   return text !== undefined ? [...text] : [`*** No help on ${topic}`];
 }

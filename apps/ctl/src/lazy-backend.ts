@@ -1,5 +1,5 @@
 import type { BackendFactory, CtlBackend, ServerTarget } from "./backend.js";
-import { isBackendConnectionError } from "./backend.js";
+import { isBackendConnectionError, UnsupportedCallError } from "./backend.js";
 
 /**
  * The server answered the gRPC connection attempt with something that is not HTTP/2 (a real supervisord's
@@ -30,8 +30,7 @@ export const lazyGrpcBackend: BackendFactory = (target: ServerTarget): CtlBacken
   };
   const invoke = async (backend: CtlBackend, prop: string, args: unknown[]): Promise<unknown> => {
     const method = backend[prop as keyof CtlBackend] as ((...a: unknown[]) => unknown) | undefined;
-    // issue 18: the optional gRPC-only methods are absent from the XML-RPC fallback.
-    if (typeof method !== "function") throw new Error(`${prop} needs tsupervisord's gRPC API (not available over XML-RPC)`);
+    if (typeof method !== "function") throw new UnsupportedCallError(prop); // issue 18: tsctl-only calls
     return method.apply(backend, args);
   };
   return new Proxy({} as CtlBackend, {

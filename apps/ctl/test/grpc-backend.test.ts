@@ -71,6 +71,9 @@ function handlersFor(fb: FakeBackend): SupervisorHandlers {
     rotateLogs: async () => ({ results: [] }),
     enableProcess: async () => ({ results: [] }),
     disableProcess: async () => ({ results: [] }),
+    planUpdate: async () => ({ groups: [] }), // issue 18
+    applyUpdate: async () => ({ outcomes: [] }),
+    scaleProgram: async () => ({ group: "", added: [], removed: [] }),
     readProcessLogSince: async function* () {},
     tailProcessLogFollow: (r, ctx) => follow((sink, s) => fb.followProcessLog(r.name, channel(r.channel), sink, s), ctx.signal),
     tailMainLogFollow: (_r, ctx) => follow((sink, s) => fb.followMainLog(sink, s), ctx.signal),

@@ -1,4 +1,4 @@
-import { DEFAULT_CONTAINER_SETTINGS, STOP_DEADLINE_ENV, type Config } from "@tsupervisord/config";
+import { DEFAULT_CONTAINER_SETTINGS, STOP_DEADLINE_ENV, type Config, type ReadConfigOptions } from "@tsupervisord/config";
 import { CONTAINER_EXIT, ProcessControl, Supervisor, monotonicNow, type ProcessOutputPort } from "@tsupervisord/engine";
 import { cleanupAutoLogs, createActivityLog, createProcessOutputPort, type ActivityLog } from "@tsupervisord/logs";
 import { SupervisorError } from "@tsupervisord/errors";
@@ -37,7 +37,8 @@ export interface RunDaemonOptions {
   toTerminal: (line: string) => void;
   /** Called once the first generation is serving, before autostart (daemon mode: the parent exits 0). */
   ready: () => void;
-  rereadConfig: () => Promise<Config>;
+  /** issue 18: `overrides` = numprocs per program (`tsctl scale`). */
+  rereadConfig: (overrides?: Pick<ReadConfigOptions, "numprocsOverrides">) => Promise<Config>;
 }
 
 /** One start of §7.2 with one config: its log, its engine, its servers. A restart makes a new one. */
@@ -389,9 +390,9 @@ class Daemon {
         const next = await this.readConfigForRestart();
         this.requestRestart(next);
       },
-      rereadConfig: async () => {
+      rereadConfig: async (overrides) => {
         try {
-          return await this.opts.rereadConfig();
+          return await this.opts.rereadConfig(overrides);
         } catch (err) {
           throw rereadFault(err);
         }

@@ -85,7 +85,7 @@ async function main(argv: readonly string[]): Promise<number> {
       daemonized: daemonChild,
       toTerminal,
       ready: () => channel.ready(),
-      rereadConfig: async () => applyCommandLine(readConfig(config.file), cli),
+      rereadConfig: async (overrides) => applyCommandLine(readConfig(config.file, overrides), cli),
     });
   } catch (err) {
     if (err instanceof UsageExit) {

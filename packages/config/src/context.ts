@@ -26,6 +26,8 @@ export interface ReadContext {
   home: string;
   userDb: UserDb;
   uid: number;
+  /** issue 18: `tsctl scale` re-reads the file with these numprocs (by program name). */
+  numprocsOverrides?: Record<string, number>;
   /** The main file as given (Python names it so in `(file: '…')` suffixes). */
   mainFileAsGiven: string;
   /** Absolute path of a file name as the parser recorded it. */

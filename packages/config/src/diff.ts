@@ -56,6 +56,7 @@ export function processConfigEquals(a: ProcessConfig, b: ProcessConfig): boolean
     sameEnvironment(a.environment, b.environment) &&
     a.serverurl === b.serverurl &&
     (a.essential ?? false) === (b.essential ?? false) &&
+    (a.restartsignal?.number ?? null) === (b.restartsignal?.number ?? null) && // issue 18
     sameJson(a.readiness ?? null, b.readiness ?? null) // issue 14 extension keys
   );
 }

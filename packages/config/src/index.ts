@@ -6,6 +6,20 @@ export { formatConfigErrorForCli } from "./cli.js";
 export { describeConfig } from "./describe.js";
 export { renderSampleConfig } from "./sample.js";
 export { diffGroups, groupConfigEquals, processConfigEquals } from "./diff.js";
+// issue 18: the typed update plan (hot / restart / structural)
+export {
+  planUpdate,
+  planChangedGroup,
+  diffProcessConfig,
+  memberAction,
+  PROCESS_FIELD_RULES,
+  GROUP_FIELD_RULES,
+  type ChangeClass,
+  type FieldChange,
+  type GroupPlan,
+  type MemberAction,
+  type MemberPlan,
+} from "./change-plan.js";
 export {
   parseSignal,
   signame,

@@ -100,7 +100,8 @@ export function processesFromSection(
   const killasgroup = r.has("killasgroup") ? opt("killasgroup", "false", boolean, stopasgroup) : stopasgroup;
   const exitcodes = opt("exitcodes", "0", exitCodes, [0]);
   const redirectStderr = opt("redirect_stderr", "false", boolean, false);
-  const numprocs = opt("numprocs", "1", integer, 1);
+  const override = kind === "eventlistener" ? undefined : ctx.numprocsOverrides?.[programName]; // issue 18: scale
+  const numprocs = override ?? opt("numprocs", "1", integer, 1);
   const numprocsStart = opt("numprocs_start", "0", integer, 0);
   const environmentStr = r.get("environment", "", null);
   const stdoutCapture = opt("stdout_capture_maxbytes", "0", byteSize, 0);

@@ -56,6 +56,7 @@ export interface ResolvedEnvironment {
   userDb: UserDb;
   uid: number;
   tempDir: string;
+  numprocsOverrides: Record<string, number>;
 }
 
 export function resolveEnvironment(opts: ReadConfigOptions = {}): ResolvedEnvironment {
@@ -67,6 +68,7 @@ export function resolveEnvironment(opts: ReadConfigOptions = {}): ResolvedEnviro
     userDb: opts.userDb ?? loadUserDb(opts.passwdFile, opts.groupFile),
     uid: opts.uid ?? (typeof process.getuid === "function" ? process.getuid() : 0),
     tempDir: opts.tempDir ?? pythonTempDir(env),
+    numprocsOverrides: opts.numprocsOverrides ?? {},
   };
 }
 
@@ -438,6 +440,7 @@ export function makeContext(parser: IniParser, envr: ResolvedEnvironment, here: 
     home: envr.env["HOME"] ?? os.homedir(),
     userDb: envr.userDb,
     uid: envr.uid,
+    numprocsOverrides: envr.numprocsOverrides,
     mainFileAsGiven,
     absolute: (f) => path.resolve(envr.cwd, f),
   };

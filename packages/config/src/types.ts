@@ -262,6 +262,8 @@ export interface ReadConfigOptions {
   uid?: number;
   /** Default `childlogdir` (default: Python's `tempfile.gettempdir()`: $TMPDIR, $TEMP, $TMP, /tmp). */
   tempDir?: string;
+  /** issue 18 (`tsctl scale`): numprocs per program name, in place of the file's (program/fcgi-program only). */
+  numprocsOverrides?: Record<string, number>;
 }
 
 /** issue 15 log-pipeline extensions; structurally the same as `@tsupervisord/logs`' types of the same names. */

@@ -3,7 +3,7 @@
  * orders supervisord walks them in, and namespec resolution (the one place a `name` / `group:name` / `group:*`
  * string becomes a group or a process).
  */
-import type { GroupConfig } from "@tsupervisord/config";
+import type { GroupConfig, ProcessConfig } from "@tsupervisord/config";
 import { SupervisorError } from "@tsupervisord/errors";
 import type { EventBus } from "./event-bus.js";
 import { FcgiSocketError } from "./fcgi-errors.js";
@@ -172,21 +172,48 @@ export class GroupRegistry {
     const fcgiSocket =
       config.kind === "fcgi-program" && config.fcgi !== undefined ? this.deps.fcgiSockets.open(config.fcgi, logger) : null;
     for (const proc of processes) proc.fcgiSocket = fcgiSocket;
-    const processByName = new Map(processes.map((p) => [p.name, p]));
-    const group: ActiveGroup = {
-      config,
-      pool,
-      fcgiSocket,
-      processes,
-      processesInConfigOrder: config.processes
-        .map((pc) => processByName.get(pc.name) as ManagedProcess)
-        .sort((a, b) => a.config.priority - b.config.priority),
-      byName: processByName,
-    };
+    const group: ActiveGroup = { config, pool, fcgiSocket, processes, processesInConfigOrder: [], byName: new Map() };
+    this.reshape(group, config, processes);
     this.groups.set(config.name, group);
     for (const proc of processes) this.runHook("processCreated", proc);
     bus.publish({ name: "PROCESS_GROUP_ADDED", groupName: config.name });
     return group;
+  }
+
+  /**
+   * Set a group's config and members and rebuild its orders (activation; issue 18: update and scale change an
+   * active group's members in place).
+   */
+  reshape(group: ActiveGroup, config: GroupConfig, processes: ManagedProcess[]): void {
+    const named = new Map(processes.map((p) => [p.name, p]));
+    group.config = config;
+    group.processes = [...processes].sort((a, b) => byPriorityThenName(a.config, b.config));
+    group.processesInConfigOrder = config.processes
+      .map((pc) => named.get(pc.name))
+      .filter((p): p is ManagedProcess => p !== undefined)
+      .sort((a, b) => a.config.priority - b.config.priority);
+    group.byName = named;
+  }
+
+  /** issue 18: a new process object for a member joining an active group (update, scale); not yet started. */
+  createMember(group: ActiveGroup, config: ProcessConfig): ManagedProcess {
+    const proc = new ManagedProcess(config, this.deps.output.create(config), this.deps.processEnv, this.deps.daemonRunning());
+    proc.fcgiSocket = group.fcgiSocket;
+    this.runHook("processCreated", proc);
+    return proc;
+  }
+
+  /** issue 18: members that left an active group (stopped first): timers forgotten, sinks closed. */
+  async retire(procs: readonly ManagedProcess[], onProcessGone: (proc: ManagedProcess) => void): Promise<void> {
+    for (const proc of procs) {
+      this.pools.delete(proc);
+      proc.dispose();
+      onProcessGone(proc);
+      this.runHook("processDisposed", proc);
+    }
+    await Promise.all(
+      procs.map((p) => p.sink.close().catch((err: unknown) => this.deps.logger.error(`error closing logs of ${p.name}: ${String(err)}`))),
+    );
   }
 
   /** Unregister a group now; its processes and sinks are closed in the background. */
@@ -205,17 +232,7 @@ export class GroupRegistry {
   private async close(group: ActiveGroup, onProcessGone: (proc: ManagedProcess) => void): Promise<void> {
     group.pool?.close();
     group.fcgiSocket?.dispose();
-    for (const proc of group.processes) {
-      this.pools.delete(proc);
-      proc.dispose();
-      onProcessGone(proc);
-      this.runHook("processDisposed", proc);
-    }
-    await Promise.all(
-      group.processes.map((p) =>
-        p.sink.close().catch((err: unknown) => this.deps.logger.error(`error closing logs of ${p.name}: ${String(err)}`)),
-      ),
-    );
+    await this.retire(group.processes, onProcessGone);
   }
 
   /** Hooks are features' code: a throw is logged and never breaks the engine. */

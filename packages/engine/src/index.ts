@@ -102,3 +102,5 @@ export { ProcessControl } from "./control/process-control.js";
 export type { BackgroundVerb, RollingOptions, RollingWait } from "./control/process-control.js";
 export { OperationRegistry } from "./control/operation-registry.js";
 export type { OperationProgress, OperationState, OperationUpdate, OperationView } from "./control/operation-registry.js";
+// issue 18: update plan applier (member-level update, scale)
+export type { MemberOutcome, ScaleOutcome } from "./update/apply-plan.js";

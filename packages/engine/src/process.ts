@@ -91,7 +91,7 @@ export class ManagedProcess {
   private restartAfterStop = false;
 
   constructor(
-    readonly config: ProcessConfig,
+    public config: ProcessConfig, // issue 18: replaced in place by update's hot options (update/apply-plan.ts)
     readonly sink: ProcessOutputSink,
     private readonly env: ProcessEnvironment,
     daemonRunning: boolean,

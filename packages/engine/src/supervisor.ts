@@ -5,8 +5,8 @@
  * (camelCase, milliseconds); the daemon's service layer shapes them for gRPC and XML-RPC.
  */
 import { diffGroups } from "@tsupervisord/config";
-import type { Config, GroupConfig, ProcessConfig } from "@tsupervisord/config";
-import { SupervisorError, isSupervisorError } from "@tsupervisord/errors";
+import type { Config, GroupConfig, GroupPlan, ProcessConfig } from "@tsupervisord/config";
+import { SupervisorError } from "@tsupervisord/errors";
 import { EventBus } from "./event-bus.js";
 import type { ExitRecord } from "./signals.js";
 import type { EventInput, SupervisorEvent } from "./events.js";
@@ -41,6 +41,7 @@ import type {
 import { ProcessWaiters } from "./waiters.js";
 import { ReadinessFeature } from "./dependencies/feature.js";
 import { autostartAsDesired } from "./desired-state.js";
+import { PlanApplier, type ScaleOutcome } from "./update/apply-plan.js";
 
 /** getProcessInfo(stats) reuses a sampler pass younger than this (a burst of status calls reads /proc once). */
 const STATS_MAX_AGE_MS = 1000;
@@ -58,6 +59,8 @@ export class Supervisor {
   private readonly ops: ProcessOperations;
   /** issue 14: depends_on gating and orders, readiness fields and events. */
   private readonly readiness: ReadinessFeature;
+  /** issue 18: update applies only what changed; scale. */
+  private readonly planner: PlanApplier;
   private currentState: SupervisorStateName = "RUNNING";
   private active: Config;
   private pending: Config;
@@ -109,6 +112,20 @@ export class Supervisor {
       bus: this.bus,
       logger: this.logger,
       daemonRunning: () => this.currentState === "RUNNING",
+    });
+    this.planner = new PlanApplier({
+      registry: this.registry,
+      pending: () => this.pending,
+      stopOne: (proc, name) => this.stopOne(proc, name, true),
+      autostart: (proc) => this.readiness.autostart(proc),
+      forget: (proc) => (this.waiters.forget(proc), this.readiness.forget(proc)),
+      stopGroup: (name) => this.stopProcessGroup(name),
+      removeGroup: (name) => this.removeProcessGroup(name),
+      addGroup: (name) => this.addProcessGroup(name),
+      regrouped: (groupName) => {
+        this.bus.publish({ name: "PROCESS_GROUP_REMOVED", groupName });
+        this.bus.publish({ name: "PROCESS_GROUP_ADDED", groupName });
+      },
     });
   }
 
@@ -343,45 +360,23 @@ export class Supervisor {
 
   /**
    * supervisorctl's `update` against the pending config (call reloadConfig first): removed groups are stopped and
-   * removed, changed ones stopped, removed and re-added, added ones added; unchanged groups keep running
-   * (D-RLD-03). `groups` limits it to those names (`all` or empty = everything).
+   * removed, added ones added; changed ones get only their changes (issue 18, update/apply-plan.ts: unchanged
+   * members untouched, hot options in place). `groups` limits it to those names (`all` or empty = everything).
    */
-  async update(groups?: string[]): Promise<UpdateOutcome[]> {
+  update(groups?: string[]): Promise<UpdateOutcome[]> {
     this.assertRunning();
-    const diff = diffGroups(
-      this.registry.all().map((g) => g.config),
-      this.pending.groups,
-    );
-    const only = groups !== undefined && groups.length > 0 && !groups.includes("all") ? new Set(groups) : null;
-    const wanted = (name: string): boolean => only === null || only.has(name);
-    const outcomes: UpdateOutcome[] = [];
-    const attempt = async (group: string, action: UpdateOutcome["action"], run: () => Promise<void>) => {
-      try {
-        await run();
-        outcomes.push({ group, action });
-      } catch (err) {
-        if (!isSupervisorError(err)) throw err;
-        outcomes.push({ group, action, error: { code: err.code, message: err.message } });
-      }
-    };
-    for (const name of diff.removed.filter(wanted)) {
-      await attempt(name, "removed", async () => {
-        const results = await this.stopProcessGroup(name);
-        if (results.some((r) => r.status === "FAILED")) throw new SupervisorError("FAILED", `${name}: has problems; not removing`);
-        this.removeProcessGroup(name);
-      });
-    }
-    for (const name of diff.changed.filter(wanted)) {
-      await attempt(name, "changed", async () => {
-        await this.stopProcessGroup(name);
-        this.removeProcessGroup(name);
-        this.addProcessGroup(name);
-      });
-    }
-    for (const name of diff.added.filter(wanted)) {
-      await attempt(name, "added", () => Promise.resolve(this.addProcessGroup(name)));
-    }
-    return outcomes;
+    return this.planner.apply(groups);
+  }
+
+  /** issue 18: what update would do now, per group and member (dry run). */
+  planUpdate(): GroupPlan[] {
+    return this.planner.plan();
+  }
+
+  /** issue 18: `tsctl scale`: `reread` is the file read again with that program's numprocs = `numprocs`. */
+  scaleProgram(program: string, numprocs: number, reread: Config): Promise<ScaleOutcome> {
+    this.assertRunning();
+    return this.planner.scale(program, numprocs, reread);
   }
 
   // ---- logs -----------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 /** Public data shapes of the engine API (what the daemon maps onto gRPC and XML-RPC). */
-import type { Config, ProcessConfig, ProgramLimits } from "@tsupervisord/config";
+import type { Config, GroupPlan, ProcessConfig, ProgramLimits } from "@tsupervisord/config";
+import type { MemberOutcome } from "./update/apply-plan.js";
 import type { GovernanceInfo } from "./limits/governor.js";
 import type { ErrorCode } from "@tsupervisord/errors";
 import type { AnyEventName, SupervisorEvent } from "./events.js";
@@ -157,6 +158,10 @@ export interface UpdateOutcome {
   action: "added" | "changed" | "removed";
   /** Set when the step failed (e.g. STILL_RUNNING); other groups are still processed. */
   error?: { code: ErrorCode; message: string };
+  /** issue 18: the plan applied to this group (hot / restart / structural changes, per member). */
+  plan?: GroupPlan;
+  /** issue 18: what happened to each member of a group updated member by member. */
+  members?: MemberOutcome[];
 }
 
 export interface SubscribeOptions {

@@ -410,11 +410,12 @@ describe("config changes (reloadConfig, add/remove, update; D-RLD-03)", () => {
     const keepPid = sup.getProcessInfo("keep").pid;
     sup.reloadConfig(config([keep, program("change", "/bin/sleep 2000", { startsecs: 0 }), program("fresh", "/bin/sleep 1000", { startsecs: 0 })]));
     const outcomes = await sup.update();
-    expect(outcomes).toEqual([
-      { group: "gone", action: "removed" },
-      { group: "change", action: "changed" },
-      { group: "fresh", action: "added" },
+    expect(outcomes.map(({ group, action, error }) => ({ group, action, error }))).toEqual([
+      { group: "gone", action: "removed", error: undefined },
+      { group: "change", action: "changed", error: undefined },
+      { group: "fresh", action: "added", error: undefined },
     ]);
+    expect(outcomes[1]?.members).toEqual([{ name: "change", action: "restart" }]); // issue 18
     expect(sup.getProcessInfo("keep").pid).toBe(keepPid);
     expect(sup.activeGroups().map((g) => g.name).sort()).toEqual(["change", "fresh", "keep"]);
     await rec.waitFor(isState("fresh", "RUNNING"));

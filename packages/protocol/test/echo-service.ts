@@ -108,6 +108,14 @@ export function echoService(calls: Set<MethodName> = new Set()): SupervisorHandl
     rotateLogs: (req) => seen("rotateLogs", { results: results(req.names.join(","), req.now) }),
     enableProcess: (req) => seen("enableProcess", { results: results(req.name, req.wait) }),
     disableProcess: (req) => seen("disableProcess", { results: results(req.name, req.wait) }),
+    // issue 18
+    planUpdate: () =>
+      seen("planUpdate", {
+        groups: [{ name: "g", status: "changed", action: "members", changes: [], members: [{ name: "a", action: "hot", processNum: 0, changes: [{ option: "autorestart", changeClass: "hot", oldValue: "unexpected", newValue: "false" }] }] }],
+      }),
+    applyUpdate: (req) =>
+      seen("applyUpdate", { outcomes: req.groups.map((group) => ({ group, action: "changed", faultCode: 30, faultString: "FAILED: x", plan: undefined, members: [] })) }),
+    scaleProgram: (req) => seen("scaleProgram", { group: req.name, added: [`${req.name}:${req.name}_${req.numprocs}`], removed: [] }),
     async *readProcessLogSince(req) {
       calls.add("readProcessLogSince");
       yield { data: Buffer.from(`${req.name} ${req.channel} ${req.sinceMs}`) };

@@ -72,6 +72,12 @@ async function exerciseEveryMethod(client: SupervisorClient): Promise<void> {
   expect((await collect(client.tailMainLogFollow())).map((c) => c.data.toString())).toEqual(["main default"]);
   const rotated = await client.rotateLogs({ names: ["a", "g:*"], now: true });
   expect(rotated.results.map((r) => r.group)).toEqual(["a,g:*", "a,g:*"]);
+  // issue 18
+  const plan = (await client.planUpdate({})).groups[0];
+  expect(plan?.members[0]?.changes[0]).toEqual({ option: "autorestart", changeClass: "hot", oldValue: "unexpected", newValue: "false" });
+  const applied = (await client.applyUpdate({ groups: ["g"] })).outcomes;
+  expect(applied.map((o) => [o.group, o.faultCode, o.faultString])).toEqual([["g", 30, "FAILED: x"]]);
+  expect(await client.scaleProgram({ name: "web", numprocs: 3 })).toEqual({ group: "web", added: ["web:web_3"], removed: [] });
   const since = await collect(client.readProcessLogSince({ name: "a", channel: 1, sinceMs: 1_764_860_400_000 }));
   expect(since.map((c) => c.data.toString())).toEqual(["a 1 1764860400000"]);
   // issue 18

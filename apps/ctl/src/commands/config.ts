@@ -7,6 +7,7 @@ import { HELP_TEXTS } from "../help.js";
 import { ExitStatus } from "../states.js";
 import { configInfoJson, toJson } from "./json.js";
 import { splitWords, takeJsonFlag } from "./types.js";
+import { anyFlag, applyPlanned, printDryRun, printRereadDetail, takeUpdateFlags } from "./update-plan.js";
 
 function rejectArguments(ctl: Controller, action: string, arg: string): boolean {
   if (arg === "") return false;
@@ -31,7 +32,8 @@ export async function doAvail(ctl: Controller, arg: string): Promise<void> {
 }
 
 export async function doReread(ctl: Controller, arg: string): Promise<void> {
-  if (rejectArguments(ctl, "reread", arg)) return;
+  const { words, flags } = takeUpdateFlags(splitWords(arg)); // issue 18: --verbose / --json
+  if (rejectArguments(ctl, "reread", words.join(" "))) return;
   let changes: ConfigChanges;
   try {
     changes = await ctl.backend().reloadConfig();
@@ -42,7 +44,8 @@ export async function doReread(ctl: Controller, arg: string): Promise<void> {
     else throw err;
     return;
   }
-  for (const line of formatChanges(changes)) ctl.output(line);
+  if (anyFlag(flags)) await printRereadDetail(ctl, ctl.backend(), formatChanges(changes), flags);
+  else for (const line of formatChanges(changes)) ctl.output(line);
 }
 
 export async function doAdd(ctl: Controller, arg: string): Promise<void> {
@@ -93,6 +96,7 @@ export async function doRemove(ctl: Controller, arg: string): Promise<void> {
 
 export async function doUpdate(ctl: Controller, arg: string): Promise<void> {
   const backend = ctl.backend();
+  const { words, flags } = takeUpdateFlags(splitWords(arg)); // issue 18: --dry-run, --verbose, --json
   let changes: ConfigChanges;
   try {
     changes = await backend.reloadConfig();
@@ -109,7 +113,7 @@ export async function doUpdate(ctl: Controller, arg: string): Promise<void> {
     }
     throw err;
   }
-  let wanted = new Set(splitWords(arg));
+  let wanted = new Set(words);
   if (wanted.has("all")) wanted = new Set();
   if (wanted.size > 0) {
     const known = new Set((await backend.getAllProcessInfo()).map((info) => info.group));
@@ -122,6 +126,10 @@ export async function doUpdate(ctl: Controller, arg: string): Promise<void> {
     }
   }
   const selected = (group: string): boolean => wanted.size === 0 || wanted.has(group);
+  // issue 18: tsupervisord applies only the diff (unchanged members untouched); a real supervisord gets
+  // supervisorctl's own sequence below.
+  if (flags.dryRun) return printDryRun(ctl, backend, selected, flags);
+  if (await applyPlanned(ctl, backend, [...wanted], flags)) return;
   const log = (group: string, message: string): void => ctl.output(`${group}: ${message}`);
 
   for (const group of changes.removed.filter(selected)) {

@@ -9,6 +9,7 @@ import { doLogrotate, doLogs } from "./log-pipeline.js";
 import { doPid, doStatus } from "./status.js";
 import { doGraph, doWait } from "./readiness.js";
 import { doDisable, doEnable } from "./desired.js";
+import { doScale } from "./update-plan.js";
 import type { Command, CommandTable } from "./types.js";
 import { doCancel, doOperations } from "./operations.js";
 
@@ -40,6 +41,7 @@ export const COMMANDS: CommandTable = {
   reload: doReload,
   remove: doRemove,
   reread: doReread,
+  scale: doScale, // issue 18 (tsctl only)
   restart: doRestart,
   shutdown: doShutdown,
   signal: doSignal,

@@ -1,4 +1,4 @@
-import type { Config } from "@tsupervisord/config";
+import type { Config, ReadConfigOptions } from "@tsupervisord/config";
 import type { ProcessControl, Supervisor } from "@tsupervisord/engine";
 import type { ActivityLog } from "@tsupervisord/logs";
 import type { DesiredStore } from "../state/desired-store.js";
@@ -32,7 +32,7 @@ export interface ServiceContext {
   /** supervisor.restart: re-reads the config first (CANT_REREAD if it is broken, nothing changes). */
   requestRestart(): Promise<void>;
   /** Parse the config file again, with the command line laid over it. Throws CANT_REREAD (supervisord wording). */
-  rereadConfig(): Promise<Config>;
+  rereadConfig(overrides?: Pick<ReadConfigOptions, "numprocsOverrides">): Promise<Config>;
   /** issue 18: hand starts and stops are recorded here (null without `[supervisord] statefile`). */
   readonly desired?: DesiredStore | null;
 }

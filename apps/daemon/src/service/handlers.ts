@@ -8,6 +8,7 @@ import { DAEMON_STATE_CODES, type ServiceContext } from "./context.js";
 import { readSince, rotateLogs, withLogStats } from "./log-pipeline.js";
 import { forgetGroup, recordByHand, setDesiredState, withDesiredState } from "./desired-state.js";
 import { operationHandlers } from "./operations.js";
+import { applyUpdate, planUpdate, scaleProgram } from "./update-plan.js";
 
 /** supervisorctl's upcheck insists on this (UPC-01). */
 export const API_VERSION = "3.0";
@@ -172,6 +173,10 @@ export function createHandlers(ctx: ServiceContext): SupervisorHandlers {
     }),
     watch: (req, call) => watchEvents(engine(), ctx, anySignal(call.signal, ctx.closing), req.includeStats),
     ...operationHandlers(ctx, engine), // issue 18
+    // issue 18: typed update plan, update applying only it, scale
+    planUpdate: () => planUpdate(engine()),
+    applyUpdate: (req) => applyUpdate(engine(), req.groups),
+    scaleProgram: (req) => scaleProgram(engine(), ctx, req.name, req.numprocs),
   };
 }
 
