@@ -77,6 +77,13 @@ export const EXTENSION_KEYS: readonly ExtensionKey[] = [
   { section: "program", key: "live_check_retries", summary: "consecutive liveness failures that restart the program (default 3)" },
   { section: "program", key: "live_check_start_period", summary: "seconds after ready (or spawn) before the first liveness probe (default 0)" },
   { section: "program", key: "depends_on", summary: "NAME:CONDITION, ... (started, running, ready, completed): start order and gating" },
+  // issue 19: access control (packages/config/src/ext/access.ts)
+  { section: "inet_http_server", key: "users", summary: "name:password:role, … (role viewer|operator|admin; password plain, {SHA}hex or bcrypt)" },
+  { section: "unix_http_server", key: "users", summary: "name:password:role, … (role viewer|operator|admin; password plain, {SHA}hex or bcrypt)" },
+  { section: "inet_http_server", key: "users_file", summary: "htpasswd-style file: name:bcrypt-or-{SHA}-hash[:role] per line (role default viewer)" },
+  { section: "unix_http_server", key: "users_file", summary: "htpasswd-style file: name:bcrypt-or-{SHA}-hash[:role] per line (role default viewer)" },
+  { section: "unix_http_server", key: "allow_uids", summary: "users (names or uids) allowed to connect, checked with SO_PEERCRED besides the file mode" },
+  { section: "unix_http_server", key: "allow_groups", summary: "groups (names or gids) whose members may connect, checked with SO_PEERCRED" },
 ];
 
 /** One extension key found in a file. */

@@ -32,6 +32,7 @@ const PY_SPLIT = new RegExp(`[${PY_WHITESPACE}]+`, "u");
 import { IniParser, IniSyntaxError, pyStrip } from "./ini.js";
 import { groupsFromParser } from "./programs.js";
 import { validateDependencies } from "./ext/dependencies.js";
+import { readServerAccess } from "./ext/access.js";
 import { extensionKeysUsed } from "./extension-keys.js";
 import { dictOfKeyValuePairs } from "./shlex.js";
 import type {
@@ -40,6 +41,7 @@ import type {
   InetHttpServerConfig,
   ReadConfigOptions,
   RpcInterfaceConfig,
+  ServerAccess,
   SupervisorctlConfig,
   SupervisordSettings,
   UnixHttpServerConfig,
@@ -206,6 +208,20 @@ function readAuth(r: SectionReader, names: Expansions): HttpAuth | null {
   return null;
 }
 
+const ACCESS_KEYS = ["users", "users_file", "allow_uids", "allow_groups"];
+
+/** Issue 19's keys, as `{ access }` when the section sets any of them (else nothing: the old shape). */
+function accessOf(
+  r: SectionReader,
+  names: Expansions,
+  auth: HttpAuth | null,
+  kind: "inet" | "unix",
+  ctx: ReadContext,
+): { access?: ServerAccess } {
+  if (!ACCESS_KEYS.some((key) => r.has(key))) return {};
+  return { access: readServerAccess(r, names, auth, kind, { cwd: ctx.cwd, home: ctx.home, userDb: ctx.userDb }) };
+}
+
 /** `server_configs_from_parser`: every section whose name starts with `inet_http_server` / `unix_http_server`. */
 function readServers(ctx: ReadContext): { inet: InetHttpServerConfig[]; unix: UnixHttpServerConfig[] } {
   const inet: InetHttpServerConfig[] = [];
@@ -223,7 +239,8 @@ function readServers(ctx: ReadContext): { inet: InetHttpServerConfig[]; unix: Un
     const addr = r.soft("port", () => inetAddress(port), null);
     // Extension key (issue 21): supervisord ignores it, so one file runs under both.
     const allowUnauthenticated = r.soft("allow_unauthenticated", () => boolean(r.get("allow_unauthenticated", "false", envOnly)), false);
-    if (addr && !r.failed) inet.push({ section, host: addr.host, port: addr.port, auth, allowUnauthenticated });
+    const access = accessOf(r, envOnly, auth, "inet", ctx);
+    if (addr && !r.failed) inet.push({ section, host: addr.host, port: addr.port, auth, allowUnauthenticated, ...access });
   }
   for (const section of ctx.parser.sectionNames()) {
     if (!section.startsWith("unix_http_server")) continue;
@@ -265,7 +282,8 @@ function readServers(ctx: ReadContext): { inet: InetHttpServerConfig[]; unix: Un
             },
             0o700,
           );
-    if (!r.failed) unix.push({ section, file: normalizePath(pyStrip(file), ctx.cwd, ctx.home), chmod, chown, auth });
+    const access = accessOf(r, envOnly, auth, "unix", ctx);
+    if (!r.failed) unix.push({ section, file: normalizePath(pyStrip(file), ctx.cwd, ctx.home), chmod, chown, auth, ...access });
   }
   return { inet, unix };
 }

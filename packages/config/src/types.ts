@@ -1,3 +1,4 @@
+import type { Role } from "@tsupervisord/errors";
 import type { ProgramLimits } from "./ext/limits.js";
 /**
  * The typed result of reading a supervisord.conf: plain data, every default applied (spec §1.5), every
@@ -164,6 +165,25 @@ export interface HttpAuth {
   password: string;
 }
 
+/** One user of an HTTP server section (issue 19): `username`/`password` (admin), `users =` or `users_file =`. */
+export interface HttpUser {
+  username: string;
+  /** Plain text, `{SHA}` + hex (or Apache's base64) SHA-1, or a bcrypt hash. */
+  password: string;
+  role: Role;
+}
+
+/** The access keys of a server section (packages/config/src/ext/access.ts); absent when none is set. */
+export interface ServerAccess {
+  /** Every user, the section's `username`/`password` (as admin) first. */
+  users: HttpUser[];
+  usersFile: string | null;
+  /** `allow_uids` (unix only), or null when not set. */
+  allowUids: number[] | null;
+  /** `allow_groups` (unix only), or null when not set. */
+  allowGroups: number[] | null;
+}
+
 export interface UnixHttpServerConfig {
   /** The section name, e.g. `unix_http_server` (used in log messages). */
   section: string;
@@ -172,6 +192,8 @@ export interface UnixHttpServerConfig {
   chmod: number;
   chown: { uid: number; gid: number } | null;
   auth: HttpAuth | null;
+  /** Issue 19: users with roles, allow_uids/allow_groups. */
+  access?: ServerAccess;
 }
 
 export interface InetHttpServerConfig {
@@ -182,6 +204,8 @@ export interface InetHttpServerConfig {
   auth: HttpAuth | null;
   /** Extension key `allow_unauthenticated`: serve a non-loopback address without username/password. */
   allowUnauthenticated: boolean;
+  /** Issue 19: users with roles. */
+  access?: ServerAccess;
 }
 
 export interface SupervisorctlConfig {

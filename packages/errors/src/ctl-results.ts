@@ -27,6 +27,7 @@ const NO_WORDS = {
   ALREADY_ADDED: null,
   STILL_RUNNING: null,
   CANT_REREAD: null,
+  PERMISSION_DENIED: null,
 } as const satisfies Record<ErrorCode, string | null>;
 
 // Total over ErrorCode (spread from NO_WORDS): a new code cannot compile without a decision here.
