@@ -56,7 +56,8 @@ export type AdmitOutcome = { ok: true; caller: Caller } | { ok: false; refusal: 
  * refuse, and is where allowed control calls are audited (it sees the request, to name the program).
  */
 export interface CallAccess {
-  authenticate(authorization: string | undefined, peer: string): AdmitOutcome;
+  /** May be async: a bcrypt hash takes a while to verify. */
+  authenticate(authorization: string | undefined, peer: string): AdmitOutcome | Promise<AdmitOutcome>;
   authorize(method: MethodName, caller: Caller, request: unknown): void;
 }
 
@@ -95,15 +96,22 @@ const LIMITED_STATUS = { code: status.RESOURCE_EXHAUSTED, details: "too many fai
  * Authentication, then authorization, before the handler runs: the caller, or the status the call ends with.
  * Without `access` this is the old single-credentials check and no caller.
  */
-function admit(
+type Admitted = { caller: Caller | undefined } | { refuse: Partial<StatusObject> & { code: status; details: string } };
+
+async function admit(
   method: MethodName,
   call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>,
   options: WrapOptions,
-): { caller: Caller | undefined } | { refuse: Partial<StatusObject> & { code: status; details: string } } {
+): Promise<Admitted> {
   const access = options.access;
   if (access === undefined) return authorized(call.metadata, options.auth) ? { caller: undefined } : { refuse: UNAUTHENTICATED_STATUS };
   const [value] = call.metadata.get(AUTHORIZATION_METADATA_KEY);
-  const outcome = access.authenticate(typeof value === "string" ? value : undefined, call.getPeer());
+  let outcome: AdmitOutcome;
+  try {
+    outcome = await access.authenticate(typeof value === "string" ? value : undefined, call.getPeer());
+  } catch (err) {
+    return { refuse: toGrpcStatus(err, (e) => options.onUnexpectedError?.(e, method)) };
+  }
   if (!outcome.ok) return { refuse: outcome.refusal === "limited" ? LIMITED_STATUS : UNAUTHENTICATED_STATUS };
   try {
     access.authorize(method, outcome.caller, call.request);
@@ -143,13 +151,13 @@ export function wrapUnary<M extends UnaryMethodName>(
   options: WrapOptions = {},
 ): handleUnaryCall<RequestOf<M>, ResponseOf<M>> {
   return (call: ServerUnaryCall<RequestOf<M>, ResponseOf<M>>, callback: sendUnaryData<ResponseOf<M>>) => {
-    const admitted = admit(method, call, options);
-    if ("refuse" in admitted) {
-      callback(admitted.refuse);
-      return;
-    }
-    const { ctx } = contextFor(method, call, admitted.caller);
     void (async () => {
+      const admitted = await admit(method, call, options);
+      if ("refuse" in admitted) {
+        callback(admitted.refuse);
+        return;
+      }
+      const { ctx } = contextFor(method, call, admitted.caller);
       let response: ResponseOf<M>;
       try {
         response = responseFromPartial(method, await handler(call.request, ctx));
@@ -207,14 +215,14 @@ export function wrapServerStream<M extends StreamMethodName>(
   options: WrapOptions = {},
 ): handleServerStreamingCall<RequestOf<M>, ResponseOf<M>> {
   return (call: ServerWritableStream<RequestOf<M>, ResponseOf<M>>) => {
-    const admitted = admit(method, call, options);
-    if ("refuse" in admitted) {
-      call.emit("error", admitted.refuse);
-      return;
-    }
-    const { ctx, controller } = contextFor(method, call, admitted.caller);
-    const signal = controller.signal;
     void (async () => {
+      const admitted = await admit(method, call, options);
+      if ("refuse" in admitted) {
+        call.emit("error", admitted.refuse);
+        return;
+      }
+      const { ctx, controller } = contextFor(method, call, admitted.caller);
+      const signal = controller.signal;
       let iterator: AsyncIterator<DeepPartial<ResponseOf<M>>> | undefined;
       try {
         iterator = handler(call.request, ctx)[Symbol.asyncIterator]();

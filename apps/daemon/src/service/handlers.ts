@@ -146,6 +146,13 @@ export function createHandlers(ctx: ServiceContext): SupervisorHandlers {
     rotateLogs: async (req) => ({ results: await rotateLogs(engine(), ctx, req.names, req.now) }),
     readProcessLogSince: (req) => readSince(logfileOf(req.name, req.channel), Number(req.sinceMs)),
     watch: (req, call) => watchEvents(engine(), ctx, anySignal(call.signal, ctx.closing), req.includeStats),
+    // issue 19: a listener without users has no caller: everyone who reaches it is admin (supervisord's meaning).
+    whoAmI: (_req, call) => ({
+      user: call.caller?.user ?? "anonymous",
+      role: call.caller?.role ?? "admin",
+      peer: call.caller?.peer ?? call.peer,
+      ...(call.caller?.uid === undefined ? {} : { uid: call.caller.uid }),
+    }),
   };
 }
 
@@ -185,7 +192,7 @@ async function* watchEvents(
 ): AsyncGenerator<WatchResponse> {
   // The snapshot reads /proc only when stats were asked for (a plain Watch, e.g. `tsctl wait`, costs no pass).
   const snapshot = supervisor.subscribeWithSnapshot(
-    { events: ["PROCESS_STATE", "PROCESS_GROUP", "SUPERVISOR_STATE_CHANGE", "PROCESS_READINESS_CHANGED"] },
+    { events: ["PROCESS_STATE", "PROCESS_GROUP", "SUPERVISOR_STATE_CHANGE", "PROCESS_READINESS_CHANGED", "CONTROL_AUDIT"] },
     { stats: includeStats },
   );
   const events = snapshot.events;
@@ -256,6 +263,11 @@ function toWatchMessage(supervisor: Supervisor, event: SupervisorEvent, ctx: Ser
           supervisorStateChanged: { statecode: DAEMON_STATE_CODES[name], statename: name },
         },
       };
+    }
+    case "CONTROL_AUDIT": {
+      // issue 19: the fields as the access control chose them (see apps/daemon/src/access/audit.ts).
+      const { user, role, peer, face, method, target, uid, outcome } = event;
+      return { event: { $case: "audit", audit: { user, role, peer, face, method, target, outcome, ...(uid === null ? {} : { uid }) } } };
     }
     case "PROCESS_READINESS_CHANGED": {
       // issue 14: the process as it is now; its readiness fields carry the change.

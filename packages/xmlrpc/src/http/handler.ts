@@ -36,12 +36,14 @@ function drained(req: IncomingMessage): Promise<void> {
  * Issue 19: who sent a request. `face` is `xmlrpc` for /RPC2 and `webui` for every other path. A refusal is
  * answered 401 (`unauthorized`), 429 (`limited`: too many failures from this peer) or 400 (`malformed`).
  */
+export type HttpAdmitOutcome = { ok: true; caller: Caller } | { ok: false; refusal: "unauthorized" | "limited" | "malformed" };
+
 export interface HttpAccess {
   authenticate(
     header: string | undefined,
     socket: Duplex,
     face: "xmlrpc" | "webui",
-  ): { ok: true; caller: Caller } | { ok: false; refusal: "unauthorized" | "limited" | "malformed" };
+  ): HttpAdmitOutcome | Promise<HttpAdmitOutcome>;
   /** Throws PERMISSION_DENIED, or audits the allowed call (see RpcDispatcherOptions.authorize). */
   authorize(method: string, caller: Caller, params: readonly XmlRpcValue[]): void;
 }
@@ -109,7 +111,7 @@ export function createHttp1Handler(options: Http1HandlerOptions): Http1Connectio
     const uri = req.url ?? "/";
     let caller: Caller | undefined;
     if (access !== undefined) {
-      const outcome = access.authenticate(req.headers.authorization, req.socket, uri.startsWith("/RPC2") ? "xmlrpc" : "webui");
+      const outcome = await access.authenticate(req.headers.authorization, req.socket, uri.startsWith("/RPC2") ? "xmlrpc" : "webui");
       if (!outcome.ok) {
         await drained(req);
         if (outcome.refusal === "malformed") return sendError(res, 400);
