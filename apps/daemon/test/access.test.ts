@@ -1,0 +1,115 @@
+/**
+ * Issue 19's pure parts: the one role table is total over both faces' methods (derived from the generated gRPC
+ * service and from the XML-RPC dispatcher, so a new method fails here until it is classed), the failed-login
+ * limiter as a state machine on a fake clock, and the password forms (bcrypt against a published test vector
+ * and a hash from glibc's crypt(3), the same algorithm `htpasswd -B` uses).
+ */
+import { describe, expect, it } from "vitest";
+import { ROLES } from "@tsupervisord/errors";
+import { METHOD_NAMES } from "@tsupervisord/protocol";
+import { RpcDispatcher, type SupervisorRpcBackend } from "@tsupervisord/xmlrpc";
+import { GRPC_METHOD_ROLES, XMLRPC_METHOD_ROLES, xmlrpcMethodRole } from "../src/access/role-table.js";
+import { LoginLimiter } from "../src/access/login-limiter.js";
+import { PasswordVerifier } from "../src/access/passwords.js";
+import { auditLine, grpcTarget, xmlrpcTarget } from "../src/access/audit.js";
+
+describe("the role table (issue 19)", () => {
+  it("classes every gRPC method of the generated service, and nothing else", () => {
+    expect(Object.keys(GRPC_METHOD_ROLES).sort()).toEqual([...METHOD_NAMES].sort());
+    for (const role of Object.values(GRPC_METHOD_ROLES)) expect(ROLES).toContain(role);
+  });
+
+  it("classes every XML-RPC method the dispatcher publishes (aliases and system.* too), and nothing else", () => {
+    // The dispatcher only lists names here: no method runs, so an empty backend will do.
+    const published = new RpcDispatcher({} as SupervisorRpcBackend).listMethods();
+    expect(Object.keys(XMLRPC_METHOD_ROLES).sort()).toEqual([...published].sort());
+  });
+
+  it("classes the same operation alike on both faces", () => {
+    const pairs: Array<[string, string]> = [
+      ["stopProcess", "supervisor.stopProcess"],
+      ["shutdown", "supervisor.shutdown"],
+      ["sendProcessStdin", "supervisor.sendProcessStdin"],
+      ["getAllProcessInfo", "supervisor.getAllProcessInfo"],
+      ["clearProcessLogs", "supervisor.clearProcessLogs"],
+      ["signalProcessGroup", "supervisor.signalProcessGroup"],
+      ["reloadConfig", "supervisor.reloadConfig"],
+    ];
+    for (const [grpc, xml] of pairs) expect([grpc, GRPC_METHOD_ROLES[grpc as keyof typeof GRPC_METHOD_ROLES]]).toEqual([grpc, XMLRPC_METHOD_ROLES[xml]]);
+    expect(GRPC_METHOD_ROLES.stopProcess).toBe("operator");
+    expect(GRPC_METHOD_ROLES.shutdown).toBe("admin");
+    expect(GRPC_METHOD_ROLES.sendProcessStdin).toBe("admin");
+    expect(GRPC_METHOD_ROLES.tailProcessLogFollow).toBe("viewer");
+  });
+
+  it("a plugin namespace's method, unknown to the table, needs admin", () => {
+    expect(xmlrpcMethodRole("twiddler.getGroupNames")).toBe("admin");
+  });
+});
+
+describe("LoginLimiter (fake clock)", () => {
+  it("allows a burst, then refuses until a token is back; a new failure is logged once per window", () => {
+    let now = 1_000_000;
+    const limiter = new LoginLimiter({ burst: 3, refillMs: 10_000, logWindowMs: 60_000, now: () => now });
+    expect(limiter.isLimited("10.0.0.1")).toBe(false);
+    expect(limiter.recordFailure("10.0.0.1")).toEqual({ log: true, unlogged: 0 });
+    expect(limiter.recordFailure("10.0.0.1")).toEqual({ log: false, unlogged: 1 });
+    expect(limiter.isLimited("10.0.0.1")).toBe(false);
+    expect(limiter.recordFailure("10.0.0.1")).toEqual({ log: false, unlogged: 2 });
+    expect(limiter.isLimited("10.0.0.1")).toBe(true);
+    // Another peer is not affected.
+    expect(limiter.isLimited("10.0.0.2")).toBe(false);
+    now += 9_999;
+    expect(limiter.isLimited("10.0.0.1")).toBe(true);
+    now += 1;
+    expect(limiter.isLimited("10.0.0.1")).toBe(false);
+    expect(limiter.recordFailure("10.0.0.1")).toEqual({ log: false, unlogged: 3 });
+    expect(limiter.isLimited("10.0.0.1")).toBe(true);
+    // The next window's first failure is logged, with the count of those that were not.
+    now += 60_000;
+    expect(limiter.recordFailure("10.0.0.1")).toEqual({ log: true, unlogged: 3 });
+  });
+
+  it("stays bounded when many peers fail", () => {
+    const limiter = new LoginLimiter({ burst: 1, maxPeers: 100, now: () => 0 });
+    for (let i = 0; i < 1000; i++) limiter.recordFailure(`10.0.${i >> 8}.${i & 255}`);
+    const size = (limiter as unknown as { buckets: Map<string, unknown> }).buckets.size;
+    expect(size).toBeLessThanOrEqual(100);
+  });
+});
+
+describe("PasswordVerifier", () => {
+  const verifier = new PasswordVerifier();
+
+  it("bcrypt: the published test vector ($2a$) and a glibc crypt(3) hash ($2y$, as htpasswd -B writes)", async () => {
+    expect(await verifier.verify("u", "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW", "U*U")).toBe(true);
+    expect(await verifier.verify("u", "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW", "U*V")).toBe(false);
+    const y = "$2y$05$abcdefghijklmnopqrstuujtUSqrqp5yQiEBnqsoY98YAxV3RSE3m";
+    expect(await verifier.verify("adm", y, "adm-pass-9")).toBe(true);
+    // Remembered after the first success: the same pair again, and still no other password.
+    expect(await verifier.verify("adm", y, "adm-pass-9")).toBe(true);
+    expect(await verifier.verify("adm", y, "adm-pass-8")).toBe(false);
+  });
+
+  it("supervisord's forms: plain and {SHA} lower-case hex; Apache's {SHA} base64", async () => {
+    expect(await verifier.verify("a", "s3cret", "s3cret")).toBe(true);
+    expect(await verifier.verify("a", "s3cret", "s3cre")).toBe(false);
+    // sha1("pw")
+    expect(await verifier.verify("a", "{SHA}1a91d62f7ca67399625a4368a6ab5d4a3baa6073", "pw")).toBe(true);
+    expect(await verifier.verify("a", "{SHA}1A91D62F7CA67399625A4368A6AB5D4A3BAA6073", "pw")).toBe(false);
+    expect(await verifier.verify("a", "{SHA}GpHWL3ymc5liWkNopqtdSjuqYHM=", "pw")).toBe(true);
+  });
+});
+
+describe("audit lines", () => {
+  it("name the user, role, peer, method and program, and take nothing else from the request", () => {
+    const caller = { user: "op1", role: "operator" as const, peer: "127.0.0.1:4000", face: "grpc" as const };
+    const target = grpcTarget("sendProcessStdin", { name: "web", chars: "top-secret" });
+    expect(target).toBe("web");
+    const line = auditLine({ caller, method: "sendProcessStdin", target, outcome: "allowed" });
+    expect(line).toBe('audit: user="op1" role=operator peer=127.0.0.1:4000 face=grpc method=sendProcessStdin target="web" allowed');
+    expect(xmlrpcTarget("supervisor.sendProcessStdin", ["web", "top-secret"])).toBe("web");
+    expect(xmlrpcTarget("supervisor.stopAllProcesses", [])).toBe("all");
+    expect(xmlrpcTarget("supervisor.sendRemoteCommEvent", ["type", "data"])).toBe("");
+  });
+});
