@@ -104,7 +104,7 @@ describe("PasswordVerifier", () => {
 describe("audit lines", () => {
   it("name the user, role, peer, method and program, and take nothing else from the request", () => {
     const caller = { user: "op1", role: "operator" as const, peer: "127.0.0.1:4000", face: "grpc" as const };
-    const target = grpcTarget("sendProcessStdin", { name: "web", chars: "top-secret" });
+    const target = grpcTarget("sendProcessStdin", { name: "web", data: Buffer.from("top-secret") });
     expect(target).toBe("web");
     const line = auditLine({ caller, method: "sendProcessStdin", target, outcome: "allowed" });
     expect(line).toBe('audit: user="op1" role=operator peer=127.0.0.1:4000 face=grpc method=sendProcessStdin target="web" allowed');
