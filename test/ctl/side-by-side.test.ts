@@ -33,6 +33,8 @@ writeFileSync(
     "    def help_logrotate(self): pass",
     "    def do_logs(self, arg): pass",
     "    def help_logs(self): pass",
+    "    def do_whoami(self, arg): pass",
+    "    def help_whoami(self): pass",
     "def make(controller, **config):",
     "    return TsctlPlugin(controller)",
     "",
@@ -120,7 +122,7 @@ describe.skipIf(!HAVE_SUPERVISORCTL || !HAVE_TSCTL)("same output and exit status
   it.each([["help"], ["?"]])("-c plugged.conf %s: supervisorctl's index, then tsctl's as a ctlplugin's", async (...args) => {
     const { ours, theirs } = await both(["-c", plugged, ...args]);
     expect(ours).toBe(theirs);
-    expect(ours).toContain("tsctl commands (type help <topic>):\n===================================\ncompletion  logrotate  logs  top\n");
+    expect(ours).toContain("tsctl commands (type help <topic>):\n===================================\ncompletion  logrotate  logs  top  whoami\n");
   });
   it("the shell reading a script from a pipe: prompts, outputs, EOF, exit 0 (CTL-05, EXIT-02)", async () => {
     // (`?` alone, the index, is compared above against the plugged reference: with a plugin loaded, supervisorctl

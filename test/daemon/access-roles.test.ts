@@ -136,6 +136,7 @@ describe("issue 19: roles on every face", () => {
 
     expect((await tsctl("operator", "stop", "sleeper")).stdout).toBe("sleeper: stopped\n");
     expect((await tsctl("operator", "start", "sleeper")).stdout).toBe("sleeper: started\n");
+    expect((await tsctl("operator", "whoami")).stdout).toMatch(/^op1 \(operator\) from 127\.0\.0\.1:\d+\n$/);
     const opShutdown = await tsctl("operator", "shutdown");
     expect(opShutdown.output).toContain("PERMISSION_DENIED: shutdown needs the admin role; op1 is operator");
     await expectAllRunning();

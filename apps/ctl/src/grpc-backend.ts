@@ -228,6 +228,7 @@ export function createGrpcBackend(target: ServerTarget): CtlBackend {
     shutdown: async () => void (await call(client.shutdown({}))),
     restart: async () => void (await call(client.restart({}))),
     watch: (signal) => watchUpdates(client, signal), // issue 14
+    whoAmI: async () => await call(client.whoAmI({})), // issue 19
     close: () => client.close(),
   };
 }

@@ -19,7 +19,7 @@ const GOLDEN_INDEX = [
   "",
   "tsctl commands (type help <topic>):",
   "===================================",
-  "completion  logrotate  logs  top",
+  "completion  logrotate  logs  top  whoami",
   "",
 ].join("\n");
 
@@ -86,6 +86,8 @@ describe.skipIf(!existsSync(SUPERVISORCTL))("help texts byte for byte against su
         "    def help_logrotate(self): pass",
         "    def do_logs(self, arg): pass",
         "    def help_logs(self): pass",
+        "    def do_whoami(self, arg): pass",
+        "    def help_whoami(self): pass",
         "def make(controller, **config):",
         "    return TsctlPlugin(controller)",
         "",

@@ -133,8 +133,10 @@ function contextFor(
   caller: Caller | undefined,
 ): { ctx: CallContext; controller: AbortController } {
   const controller = new AbortController();
-  // 'cancelled' fires for an explicit cancel and for a dropped connection alike.
+  // 'cancelled' fires for an explicit cancel and for a dropped connection alike; one that came while the
+  // caller was being authenticated (a bcrypt check yields) has already fired.
   call.once("cancelled", () => controller.abort());
+  if (call.cancelled) controller.abort();
   const ctx: CallContext = {
     method,
     signal: controller.signal,
