@@ -104,6 +104,7 @@ export function echoService(calls: Set<MethodName> = new Set()): SupervisorHandl
       yield { data: Buffer.from("==> File truncated <==\n"), truncated: true };
     },
     rotateLogs: (req) => seen("rotateLogs", { results: results(req.names.join(","), req.now) }),
+    whoAmI: () => seen("whoAmI", { user: "alice", role: "viewer", peer: "unix uid=1000 pid=7", uid: 1000 }),
     async *readProcessLogSince(req) {
       calls.add("readProcessLogSince");
       yield { data: Buffer.from(`${req.name} ${req.channel} ${req.sinceMs}`) };
