@@ -31,9 +31,12 @@ export function peerCredentialsOf(socket: Socket): PeerCredentials | undefined {
   if (mechanism.kind !== "native") return undefined;
   const fd = socketFd(socket);
   if (fd === undefined) return undefined;
+  let cred: PeerCredentials;
   try {
-    return mechanism.peerCred(fd);
+    cred = mechanism.peerCred(fd);
   } catch {
     return undefined;
   }
+  // A socket with no peer process (TCP) reads pid 0 and uid/gid (uid_t)-1 on Linux: that is nobody we know.
+  return cred.pid === 0 || cred.uid === 0xffffffff ? undefined : cred;
 }
