@@ -69,6 +69,7 @@ function handlersFor(fb: FakeBackend): SupervisorHandlers {
     sendProcessStdin: async (r) => (await fb.sendProcessStdin(r.name, Buffer.from(r.data).toString()), {}),
     sendRemoteCommEvent: async () => ({}),
     rotateLogs: async () => ({ results: [] }),
+    whoAmI: (_r, ctx) => ({ user: "anonymous", role: "admin", peer: ctx.peer }),
     readProcessLogSince: async function* () {},
     tailProcessLogFollow: (r, ctx) => follow((sink, s) => fb.followProcessLog(r.name, channel(r.channel), sink, s), ctx.signal),
     tailMainLogFollow: (_r, ctx) => follow((sink, s) => fb.followMainLog(sink, s), ctx.signal),
