@@ -5,11 +5,11 @@
  * SO_PEERCRED besides the socket's mode: a process of a user outside them (the real tsctl and the real Python
  * supervisorctl run as `nobody` through setpriv) is cut off, an allowed one served.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { isConnectionError } from "@tsupervisord/protocol";
-import { runDaemonOnce, startDaemon, TestDir, waitForState, type RunningDaemon } from "./lib/daemon.js";
+import { DAEMON_MAIN, REPO_ROOT, runDaemonOnce, startDaemon, TestDir, waitForState, type RunningDaemon } from "./lib/daemon.js";
 import { request, xmlrpc } from "./lib/http-auth.js";
 import { freePort } from "./lib/ports.js";
 import { runCommand } from "../ctl/lib/run.js";
@@ -145,6 +145,19 @@ describe.skipIf(!IS_ROOT || !HAVE_SETPRIV)("issue 19: [unix_http_server] allow_u
     const otherGroup = await runAs("nobody", "daemon", [process.execPath, TSCTL, "-s", url, "status"]);
     expect(otherGroup.code).not.toBe(0);
     expect(otherGroup.stdout).not.toContain("sleeper");
+  }, 60_000);
+
+  it("fail closed: without the native addon, allow_uids makes the daemon refuse to start (exit 2, says why)", async () => {
+    dir = new TestDir("tsupd-peer-noaddon-");
+    dir.writeConfig("[program:sleeper]\ncommand=/bin/sleep 1000\nstartsecs=0\n", { unix: "allow_uids = daemon" });
+    const addon = `${REPO_ROOT}/packages/reaper/dist/native/reaper.node`;
+    expect(fs.existsSync(addon)).toBe(true);
+    // A private mount namespace hides the addon behind /dev/null for this daemon only.
+    const script = `mount --bind /dev/null ${addon} && exec ${process.execPath} ${DAEMON_MAIN} -n -c ${dir.conf}`;
+    const result = spawnSync("unshare", ["--mount", "/bin/sh", "-c", script], { encoding: "utf8", timeout: 30_000 });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/\[unix_http_server\] sets allow_uids\/allow_groups, but peer credentials cannot be read \(.*\); refusing to start/);
+    expect(fs.existsSync(dir.socket)).toBe(false);
   }, 60_000);
 
   it("allow_uids on [inet_http_server] is a config error (a TCP peer has no uid)", async () => {
