@@ -239,7 +239,7 @@ function readServers(ctx: ReadContext): { inet: InetHttpServerConfig[]; unix: Un
     const addr = r.soft("port", () => inetAddress(port), null);
     // Extension key (issue 21): supervisord ignores it, so one file runs under both.
     const allowUnauthenticated = r.soft("allow_unauthenticated", () => boolean(r.get("allow_unauthenticated", "false", envOnly)), false);
-    const access = accessOf(r, envOnly, auth, "inet", ctx);
+    const access = accessOf(r, mergeNames(envOnly, [["here", ctx.here]]), auth, "inet", ctx);
     if (addr && !r.failed) inet.push({ section, host: addr.host, port: addr.port, auth, allowUnauthenticated, ...access });
   }
   for (const section of ctx.parser.sectionNames()) {
@@ -282,7 +282,7 @@ function readServers(ctx: ReadContext): { inet: InetHttpServerConfig[]; unix: Un
             },
             0o700,
           );
-    const access = accessOf(r, envOnly, auth, "unix", ctx);
+    const access = accessOf(r, names, auth, "unix", ctx);
     if (!r.failed) unix.push({ section, file: normalizePath(pyStrip(file), ctx.cwd, ctx.home), chmod, chown, auth, ...access });
   }
   return { inet, unix };
