@@ -4,6 +4,7 @@
  * limiter as a state machine on a fake clock, and the password forms (bcrypt against a published test vector
  * and a hash from glibc's crypt(3), the same algorithm `htpasswd -B` uses).
  */
+import type { Duplex } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { ROLES } from "@tsupervisord/errors";
 import { METHOD_NAMES } from "@tsupervisord/protocol";
@@ -11,7 +12,8 @@ import { RpcDispatcher, type SupervisorRpcBackend } from "@tsupervisord/xmlrpc";
 import { GRPC_METHOD_ROLES, XMLRPC_METHOD_ROLES, xmlrpcMethodRole } from "../src/access/role-table.js";
 import { LoginLimiter } from "../src/access/login-limiter.js";
 import { PasswordVerifier } from "../src/access/passwords.js";
-import { auditLine, grpcTarget, xmlrpcTarget } from "../src/access/audit.js";
+import { auditLine, grpcTarget, xmlrpcTarget, type AuditEntry } from "../src/access/audit.js";
+import { ListenerAccess, type AccessServices } from "../src/access/listener-access.js";
 
 describe("the role table (issue 19)", () => {
   it("classes every gRPC method of the generated service, and nothing else", () => {
@@ -111,5 +113,66 @@ describe("audit lines", () => {
     expect(xmlrpcTarget("supervisor.sendProcessStdin", ["web", "top-secret"])).toBe("web");
     expect(xmlrpcTarget("supervisor.stopAllProcesses", [])).toBe("all");
     expect(xmlrpcTarget("supervisor.sendRemoteCommEvent", ["type", "data"])).toBe("");
+  });
+});
+
+describe("ListenerAccess: authentication, then the role table, with failures counted and calls audited", () => {
+  function setup(users: Array<{ username: string; password: string; role: "viewer" | "operator" | "admin" }> | null) {
+    let now = 0;
+    const warnings: string[] = [];
+    const audits: AuditEntry[] = [];
+    const services: AccessServices = {
+      limiter: new LoginLimiter({ burst: 2, refillMs: 1000, now: () => now }),
+      verifier: new PasswordVerifier(),
+      failures: { grpc: 0, xmlrpc: 0, webui: 0 },
+      warn: (line) => warnings.push(line),
+      audit: (entry) => audits.push(entry),
+      refusedPeer: () => undefined,
+    };
+    const access = new ListenerAccess(users, services);
+    return { grpc: access.grpc(), http: access.http(), services, warnings, audits, advance: (ms: number) => (now += ms) };
+  }
+  const basic = (user: string, pass: string): string => `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`;
+
+  it("without users everyone is admin, named by uid on a labelled unix peer", async () => {
+    const { grpc } = setup(null);
+    expect(await grpc.authenticate(undefined, "unix uid=1000 pid=42")).toEqual({
+      ok: true,
+      caller: { user: "uid:1000", role: "admin", peer: "unix uid=1000 pid=42", uid: 1000, face: "grpc" },
+    });
+  });
+
+  it("a wrong password is refused and counted; past the burst the peer is limited even with the right one", async () => {
+    const { grpc, http, services, warnings, advance } = setup([{ username: "op1", password: "pw", role: "operator" }]);
+    expect(await grpc.authenticate(undefined, "10.0.0.1:1")).toEqual({ ok: false, refusal: "unauthenticated" });
+    expect(services.failures.grpc).toBe(0); // no credentials yet is how Basic auth starts, not a failure
+    expect(await grpc.authenticate(basic("op1", "x"), "10.0.0.1:1")).toEqual({ ok: false, refusal: "unauthenticated" });
+    expect(await grpc.authenticate(basic("nobody", "pw"), "10.0.0.1:2")).toEqual({ ok: false, refusal: "unauthenticated" });
+    expect(await grpc.authenticate(basic("op1", "pw"), "10.0.0.1:3")).toEqual({ ok: false, refusal: "limited" });
+    const socket = { remoteAddress: "10.0.0.1", remotePort: 4 } as unknown as Duplex;
+    expect(await http.authenticate(basic("op1", "pw"), socket, "xmlrpc")).toEqual({ ok: false, refusal: "limited" });
+    expect(services.failures).toEqual({ grpc: 3, xmlrpc: 1, webui: 0 });
+    expect(warnings).toEqual(['authentication failed: user "op1" from peer=10.0.0.1:1 face=grpc']);
+    advance(1000);
+    expect(await grpc.authenticate(basic("op1", "pw"), "10.0.0.1:5")).toMatchObject({ ok: true, caller: { user: "op1", role: "operator" } });
+    // Another address was never limited.
+    expect(await grpc.authenticate(basic("op1", "pw"), "10.0.0.2:1")).toMatchObject({ ok: true });
+  });
+
+  it("authorize: a call above the role throws PERMISSION_DENIED and is audited as denied; control calls as allowed; reads not at all", () => {
+    const { grpc, http, audits } = setup([{ username: "v", password: "pw", role: "viewer" }]);
+    const viewer = { user: "v", role: "viewer" as const, peer: "10.0.0.1:1", face: "grpc" as const };
+    expect(() => grpc.authorize("stopProcess", viewer, { name: "web" })).toThrow(
+      expect.objectContaining({ code: "PERMISSION_DENIED", detail: "stopProcess needs the operator role; v is viewer" }),
+    );
+    grpc.authorize("getAllProcessInfo", viewer, {});
+    const operator = { ...viewer, user: "o", role: "operator" as const, face: "xmlrpc" as const };
+    http.authorize("supervisor.startProcess", operator, ["web"]);
+    expect(() => http.authorize("supervisor.sendProcessStdin", operator, ["web", "secret"])).toThrow(expect.objectContaining({ code: "PERMISSION_DENIED" }));
+    expect(audits.map((a) => [a.caller.user, a.method, a.target, a.outcome])).toEqual([
+      ["v", "stopProcess", "web", "denied"],
+      ["o", "supervisor.startProcess", "web", "allowed"],
+      ["o", "supervisor.sendProcessStdin", "web", "denied"],
+    ]);
   });
 });

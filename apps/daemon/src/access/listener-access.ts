@@ -56,12 +56,18 @@ function peerKey(peer: string): string {
 export class ListenerAccess {
   /** Users by name; null: the listener has no credentials. */
   private readonly users: Map<string, HttpUser> | null;
+  /**
+   * What an unknown user name is checked against: a bcrypt hash of the section when it has one, so a wrong name
+   * costs what a wrong password costs and the answer's timing does not say which names exist.
+   */
+  private readonly decoy: string;
 
   constructor(
     users: readonly HttpUser[] | null,
     private readonly services: AccessServices,
   ) {
     this.users = users === null || users.length === 0 ? null : new Map(users.map((u) => [u.username, u]));
+    this.decoy = users?.find((u) => u.password.startsWith("$2"))?.password ?? "\u0000";
   }
 
   /** The gRPC face's hooks (packages/protocol's CallAccess). */
@@ -94,8 +100,8 @@ export class ListenerAccess {
     const supplied = header === undefined ? undefined : parseBasicAuthorization(header);
     if (supplied === undefined) return this.fail(key, peer, face, undefined, header === undefined ? "unauthorized" : "malformed");
     const user = this.users.get(supplied.username);
-    // An unknown user costs a verification too, so the answer's timing does not say which names exist.
-    const ok = await this.services.verifier.verify(supplied.username, user?.password ?? "\u0000", supplied.password);
+    // An unknown user costs a verification too (against the decoy); it never succeeds, whatever it returns.
+    const ok = await this.services.verifier.verify(supplied.username, user?.password ?? this.decoy, supplied.password);
     if (user === undefined || !ok) return this.fail(key, peer, face, supplied.username, "unauthorized");
     return { ...base, user: user.username, role: user.role };
   }

@@ -21,8 +21,8 @@ export interface LoginLimiterOptions {
 interface Bucket {
   tokens: number;
   updatedAt: number;
-  /** When the current log window of this peer started (0: none yet). */
-  loggedAt: number;
+  /** When the current log window of this peer started (null: none yet). */
+  loggedAt: number | null;
   /** Failures since the last logged one. */
   unlogged: number;
 }
@@ -61,12 +61,12 @@ export class LoginLimiter {
     let bucket = this.buckets.get(peer);
     if (bucket === undefined) {
       this.forgetIdlePeers();
-      bucket = { tokens: this.burst, updatedAt: now, loggedAt: 0, unlogged: 0 };
+      bucket = { tokens: this.burst, updatedAt: now, loggedAt: null, unlogged: 0 };
       this.buckets.set(peer, bucket);
     }
     this.refill(bucket);
     bucket.tokens = Math.max(0, bucket.tokens - 1);
-    if (bucket.loggedAt === 0 || now - bucket.loggedAt >= this.logWindowMs) {
+    if (bucket.loggedAt === null || now - bucket.loggedAt >= this.logWindowMs) {
       const unlogged = bucket.unlogged;
       bucket.loggedAt = now;
       bucket.unlogged = 0;
