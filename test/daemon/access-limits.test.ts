@@ -147,6 +147,22 @@ describe.skipIf(!IS_ROOT || !HAVE_SETPRIV)("issue 19: [unix_http_server] allow_u
     expect(otherGroup.stdout).not.toContain("sleeper");
   }, 60_000);
 
+  it("uid_roles = nobody:viewer: nobody reads but cannot stop (the real tsctl says so); root stays admin", async () => {
+    const { socket, daemon: d } = await startOpen("uid_roles = nobody:viewer");
+    const url = `unix://${socket}`;
+    const status = await runAs("nobody", "nogroup", [process.execPath, TSCTL, "-s", url, "status"]);
+    expect(status.stdout).toMatch(/^sleeper\s+RUNNING/);
+    const whoami = await runAs("nobody", "nogroup", [process.execPath, TSCTL, "-s", url, "whoami"]);
+    expect(whoami.stdout).toMatch(/^uid:65534 \(viewer\) from unix uid=65534 pid=\d+\n$/);
+    const stop = await runAs("nobody", "nogroup", [process.execPath, TSCTL, "-s", url, "stop", "sleeper"]);
+    expect(stop.stdout).toBe("sleeper: ERROR (permission denied)\n");
+    expect(stop.code).toBe(1);
+    await d.waitForLog(/WARN audit: user="uid:65534" role=viewer peer=unix uid=65534 pid=\d+ uid=65534 face=grpc method=stopProcess target="sleeper" denied/);
+    await d.client().stopProcess({ name: "sleeper" });
+    expect((await d.client().getProcessInfo({ name: "sleeper" })).info?.statename).toBe("STOPPED");
+    expect(d.activityLog()).toMatch(/INFO audit: user="uid:0" role=admin peer=unix uid=0 pid=\d+ uid=0 face=grpc method=stopProcess target="sleeper" allowed/);
+  }, 60_000);
+
   it("fail closed: without the native addon, allow_uids makes the daemon refuse to start (exit 2, says why)", async () => {
     dir = new TestDir("tsupd-peer-noaddon-");
     dir.writeConfig("[program:sleeper]\ncommand=/bin/sleep 1000\nstartsecs=0\n", { unix: "allow_uids = daemon" });

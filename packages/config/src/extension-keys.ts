@@ -84,6 +84,7 @@ export const EXTENSION_KEYS: readonly ExtensionKey[] = [
   { section: "unix_http_server", key: "users_file", summary: "htpasswd-style file: name:bcrypt-or-{SHA}-hash[:role] per line (role default viewer)" },
   { section: "unix_http_server", key: "allow_uids", summary: "users (names or uids) allowed to connect, checked with SO_PEERCRED besides the file mode" },
   { section: "unix_http_server", key: "allow_groups", summary: "groups (names or gids) whose members may connect, checked with SO_PEERCRED" },
+  { section: "unix_http_server", key: "uid_roles", summary: "user:role, … the role of a peer uid on a socket without users (others are admin)" },
 ];
 
 /** One extension key found in a file. */

@@ -208,7 +208,7 @@ function readAuth(r: SectionReader, names: Expansions): HttpAuth | null {
   return null;
 }
 
-const ACCESS_KEYS = ["users", "users_file", "allow_uids", "allow_groups"];
+const ACCESS_KEYS = ["users", "users_file", "allow_uids", "allow_groups", "uid_roles"];
 
 /** Issue 19's keys, as `{ access }` when the section sets any of them (else nothing: the old shape). */
 function accessOf(

@@ -182,6 +182,8 @@ export interface ServerAccess {
   allowUids: number[] | null;
   /** `allow_groups` (unix only), or null when not set. */
   allowGroups: number[] | null;
+  /** `uid_roles` (unix only, a section without users): the role of each listed peer uid; others are admin. */
+  uidRoles: Array<{ uid: number; role: Role }> | null;
 }
 
 export interface UnixHttpServerConfig {

@@ -25,6 +25,7 @@ describe("users, users_file, allow_uids, allow_groups (issue 19)", () => {
       usersFile: null,
       allowUids: null,
       allowGroups: null,
+      uidRoles: null,
     });
   });
 
@@ -66,6 +67,16 @@ describe("users, users_file, allow_uids, allow_groups (issue 19)", () => {
       expect(issue.message).not.toContain("hunter2");
       expect(issue.message).not.toContain("md5crypt");
     }
+  });
+
+  it("uid_roles (unix, no users): user or uid to role", () => {
+    const c = read(`${BASE}[unix_http_server]\nfile=%(here)s/s.sock\nuid_roles = nobody:viewer, 33:operator\n`);
+    expect(c.unixHttpServers[0]?.access?.uidRoles).toEqual([
+      { uid: 65534, role: "viewer" },
+      { uid: 33, role: "operator" },
+    ]);
+    const { issues } = issuesOf(`${BASE}[unix_http_server]\nfile=%(here)s/s.sock\nusername=a\npassword=b\nuid_roles = nobody:viewer\n`);
+    expect(issues).toEqual([expect.objectContaining({ option: "uid_roles", message: "uid_roles applies to a socket without username/users (its callers are named by uid)" })]);
   });
 
   it("a missing users_file is an error on the option", () => {

@@ -38,10 +38,11 @@ export function sectionUsers(server: { auth: { username: string; password: strin
 }
 
 export function accessFor(
-  server: { auth: { username: string; password: string } | null; access?: { users: HttpUser[] } },
+  server: { auth: { username: string; password: string } | null; access?: { users: HttpUser[]; uidRoles: Array<{ uid: number; role: Role }> | null } },
   services: AccessServices,
 ): ListenerAccess {
-  return new ListenerAccess(sectionUsers(server), services);
+  const uidRoles = new Map((server.access?.uidRoles ?? []).map((entry) => [entry.uid, entry.role]));
+  return new ListenerAccess(sectionUsers(server), services, uidRoles);
 }
 
 type Refusal = "unauthorized" | "limited" | "malformed";
@@ -65,6 +66,8 @@ export class ListenerAccess {
   constructor(
     users: readonly HttpUser[] | null,
     private readonly services: AccessServices,
+    /** `uid_roles` of a unix socket without users: the role of a listed peer uid (others are admin). */
+    private readonly uidRoles: ReadonlyMap<number, Role> = new Map(),
   ) {
     this.users = users === null || users.length === 0 ? null : new Map(users.map((u) => [u.username, u]));
     this.decoy = users?.find((u) => u.password.startsWith("$2"))?.password ?? "\u0000";
@@ -94,7 +97,11 @@ export class ListenerAccess {
   private async authenticate(header: string | undefined, peer: string, face: Face): Promise<Caller | Refusal> {
     const uid = uidOfPeer(peer);
     const base = { peer, face, ...(uid === undefined ? {} : { uid }) };
-    if (this.users === null) return { ...base, user: uid === undefined ? "anonymous" : `uid:${uid}`, role: "admin" };
+    if (this.users === null) {
+      // With uid_roles, a peer whose uid cannot be read gets the least role rather than the most.
+      const role = uid === undefined ? (this.uidRoles.size > 0 ? "viewer" : "admin") : (this.uidRoles.get(uid) ?? "admin");
+      return { ...base, user: uid === undefined ? "anonymous" : `uid:${uid}`, role };
+    }
     const key = peerKey(peer);
     if (this.services.limiter.isLimited(key)) return this.fail(key, peer, face, undefined, "limited");
     const supplied = header === undefined ? undefined : parseBasicAuthorization(header);

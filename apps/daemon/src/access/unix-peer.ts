@@ -16,10 +16,11 @@ import { peerCredMechanism, peerCredentialsOf, type PeerCredentials } from "@tsu
 
 /** Why the daemon cannot start with this section's allow_* (no addon), or undefined when it can. */
 export function peerCheckRefusal(section: string, access: ServerAccess | undefined): string | undefined {
-  if (access === undefined || (access.allowUids === null && access.allowGroups === null)) return undefined;
+  if (access === undefined || (access.allowUids === null && access.allowGroups === null && access.uidRoles === null)) return undefined;
   const mechanism = peerCredMechanism();
   if (mechanism.kind === "native") return undefined;
-  return `[${section}] sets allow_uids/allow_groups, but peer credentials cannot be read (${mechanism.reason}); refusing to start rather than serve the socket unchecked`;
+  const keys = access.uidRoles !== null && access.allowUids === null && access.allowGroups === null ? "uid_roles" : "allow_uids/allow_groups";
+  return `[${section}] sets ${keys}, but peer credentials cannot be read (${mechanism.reason}); refusing to start rather than serve the socket unchecked`;
 }
 
 export function isPeerAllowed(cred: PeerCredentials, access: ServerAccess, userDb: UserDb, ownUid: number): boolean {

@@ -11,6 +11,8 @@
  *   or supervisord's hex). Read when the config is read, so `reread`/`update` and SIGHUP pick changes up.
  * - `allow_uids = root, 1000, deploy` / `allow_groups = adm, 27` (unix sockets only): besides the socket's file
  *   mode, a connecting process must run as one of these users or have one of these groups (SO_PEERCRED).
+ * - `uid_roles = deploy:operator, 1001:viewer` (unix sockets without users): the role of a peer by its uid
+ *   (SO_PEERCRED); a peer not listed keeps supervisord's meaning (admin).
  *
  * `username`/`password` keep meaning what they meant: that user is admin.
  */
@@ -62,6 +64,19 @@ export function parseUsersFile(text: string, file: string): HttpUser[] {
     users.push({ username, password: hash, role: roleText === undefined ? "viewer" : role(roleText, where) });
   }
   return users;
+}
+
+/** `deploy:operator, 1001:viewer` -> uid and role pairs (user names looked up in passwd). */
+export function parseUidRoles(raw: string, userDb: UserDb): Array<{ uid: number; role: Role }> {
+  const out: Array<{ uid: number; role: Role }> = [];
+  for (const [index, item] of raw.split(",").entries()) {
+    const entry = item.trim();
+    if (entry === "") continue;
+    const colon = entry.lastIndexOf(":");
+    if (colon <= 0) throw new ValueError(`entry ${index + 1}: expected user:role`);
+    out.push({ uid: nameToUid(userDb, entry.slice(0, colon).trim()), role: role(entry.slice(colon + 1), `entry ${index + 1}`) });
+  }
+  return out;
 }
 
 function idList(raw: string, lookup: (name: string) => number): number[] {
@@ -124,5 +139,12 @@ export function readServerAccess(
     if (option === "allow_uids") allowUids = ids;
     else allowGroups = ids;
   }
-  return { users, usersFile, allowUids, allowGroups };
+  let uidRoles: Array<{ uid: number; role: Role }> | null = null;
+  const rolesRaw = r.soft("uid_roles", () => r.get("uid_roles", null, names), null);
+  if (rolesRaw !== null) {
+    if (kind === "inet") r.record("uid_roles", "uid_roles applies to [unix_http_server] only (a TCP peer has no uid)");
+    else if (users.length > 0) r.record("uid_roles", "uid_roles applies to a socket without username/users (its callers are named by uid)");
+    else uidRoles = r.soft("uid_roles", () => parseUidRoles(rolesRaw, where.userDb), null);
+  }
+  return { users, usersFile, allowUids, allowGroups, uidRoles };
 }
