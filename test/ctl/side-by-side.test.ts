@@ -37,6 +37,8 @@ writeFileSync(
     "    def help_enable(self): pass",
     "    def do_disable(self, arg): pass",
     "    def help_disable(self): pass",
+    "    def do_whoami(self, arg): pass",
+    "    def help_whoami(self): pass",
     "def make(controller, **config):",
     "    return TsctlPlugin(controller)",
     "",
@@ -124,7 +126,7 @@ describe.skipIf(!HAVE_SUPERVISORCTL || !HAVE_TSCTL)("same output and exit status
   it.each([["help"], ["?"]])("-c plugged.conf %s: supervisorctl's index, then tsctl's as a ctlplugin's", async (...args) => {
     const { ours, theirs } = await both(["-c", plugged, ...args]);
     expect(ours).toBe(theirs);
-    expect(ours).toContain("tsctl commands (type help <topic>):\n===================================\ncompletion  disable  enable  logrotate  logs  top\n");
+    expect(ours).toContain("tsctl commands (type help <topic>):\n===================================\ncompletion  disable  enable  logrotate  logs  top  whoami\n");
   });
   it("the shell reading a script from a pipe: prompts, outputs, EOF, exit 0 (CTL-05, EXIT-02)", async () => {
     // (`?` alone, the index, is compared above against the plugged reference: with a plugin loaded, supervisorctl

@@ -189,6 +189,9 @@ export interface CtlBackend {
   shutdown(): Promise<void>;
   restart(): Promise<void>;
 
+  /** issue 19 (tsctl only, gRPC): who the daemon takes us for. */
+  whoAmI?(): Promise<{ user: string; role: string; peer: string; uid?: number | undefined }>;
+
   /** issue 14: the Watch stream (a snapshot, then every change) until `signal` aborts or the daemon ends it. */
   watch?(signal: AbortSignal): AsyncIterable<WatchUpdate>;
 

@@ -26,6 +26,7 @@ export const FAULT_EXIT_STATUS = {
   ALREADY_ADDED: ExitStatus.GENERIC,
   STILL_RUNNING: ExitStatus.GENERIC,
   CANT_REREAD: ExitStatus.GENERIC,
+  PERMISSION_DENIED: ExitStatus.GENERIC,
 } as const satisfies Record<ErrorCode, number | null>;
 
 /** The exit status for a result's fault number (a number supervisord never sends counts as a generic failure). */

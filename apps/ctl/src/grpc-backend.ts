@@ -271,6 +271,7 @@ export function createGrpcBackend(target: ServerTarget): CtlBackend {
     restart: async () => void (await call(client.restart({}))),
     watch: (signal) => watchUpdates(client, signal), // issue 14
     ...operationMethods(client, call), // issue 18
+    whoAmI: async () => await call(client.whoAmI({})), // issue 19
     close: () => client.close(),
   };
 }

@@ -170,6 +170,8 @@ export const TSCTL_HELP_TEXTS: Readonly<Record<string, readonly string[]>> = {
     "completion bash|zsh|fish\tPrint a shell completion script for tsctl",
     "\t\t\t(from the command line: tsctl completion bash)",
   ],
+  // issue 19
+  whoami: ["whoami\t\t\tThe user, role (viewer, operator, admin) and address the daemon sees"],
   top: [
     "top\t\t\tA live full-screen view of every process: state, pid,",
     "\t\t\tuptime, restarts, CPU, memory and logs; start, stop,",

@@ -74,6 +74,7 @@ function handlersFor(fb: FakeBackend): SupervisorHandlers {
     planUpdate: async () => ({ groups: [] }), // issue 18
     applyUpdate: async () => ({ outcomes: [] }),
     scaleProgram: async () => ({ group: "", added: [], removed: [] }),
+    whoAmI: (_r, ctx) => ({ user: "anonymous", role: "admin", peer: ctx.peer }),
     readProcessLogSince: async function* () {},
     tailProcessLogFollow: (r, ctx) => follow((sink, s) => fb.followProcessLog(r.name, channel(r.channel), sink, s), ctx.signal),
     tailMainLogFollow: (_r, ctx) => follow((sink, s) => fb.followMainLog(sink, s), ctx.signal),

@@ -19,7 +19,7 @@ const GOLDEN_INDEX = [
   "",
   "tsctl commands (type help <topic>):",
   "===================================",
-  "completion  disable  enable  logrotate  logs  top",
+  "completion  disable  enable  logrotate  logs  top  whoami",
   "",
 ].join("\n");
 
@@ -90,6 +90,8 @@ describe.skipIf(!existsSync(SUPERVISORCTL))("help texts byte for byte against su
         "    def help_enable(self): pass",
         "    def do_disable(self, arg): pass",
         "    def help_disable(self): pass",
+        "    def do_whoami(self, arg): pass",
+        "    def help_whoami(self): pass",
         "def make(controller, **config):",
         "    return TsctlPlugin(controller)",
         "",

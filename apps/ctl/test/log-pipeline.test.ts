@@ -24,7 +24,7 @@ describe("help for tsctl's own log commands", () => {
     const index = helpIndex().join("\n");
     const tsctlSection = index.indexOf("tsctl commands");
     expect(index.slice(0, tsctlSection)).not.toMatch(/logrotate|logs/u);
-    expect(index.slice(tsctlSection)).toContain("completion  disable  enable  logrotate  logs  top");
+    expect(index.slice(tsctlSection)).toContain("completion  disable  enable  logrotate  logs  top  whoami");
   });
 
   it("usage errors without a daemon round trip beyond the upcheck", async () => {

@@ -24,6 +24,8 @@ import { withCallLog } from "./service/call-log.js";
 import type { DaemonStateName, ServiceContext } from "./service/context.js";
 import { daemonVersion } from "./version.js";
 import { collectMetrics } from "./metrics/collect.js";
+import { DaemonAccess } from "./access/services.js";
+import { auditSinks } from "./access/sinks.js";
 import { DaemonStatsSource } from "./metrics/daemon-stats.js";
 import { GenerationState } from "./state/index.js";
 
@@ -83,6 +85,8 @@ class Daemon {
   /** Issue 17: the daemon's own stats for /metrics (its event-loop monitor runs only while scraped). */
   private readonly daemonStats = new DaemonStatsSource();
   private readonly scrapes = { count: 0 };
+  /** Issue 19: the failed-login limiter and counters, kept across reloads. */
+  private readonly access = new DaemonAccess();
   /** The status the daemon exits with after a shutdown (container mode: why it stopped, README exit codes). */
   private exitCode: number = CONTAINER_EXIT.OK;
   /** When the current shutdown was asked for (the stop deadline counts from here). */
@@ -256,10 +260,12 @@ class Daemon {
           version: this.version,
           identifier: config.supervisord.identifier,
           scrapes: this.scrapes,
+          authFailures: this.access.failures,
         });
       servers = await openServers(config, handlers, log, this.opts.toTerminal, createXmlRpcBackend(service, context), {
         health: container,
         metrics,
+        access: this.access.bind(auditSinks(log, supervisor)),
       });
     } catch (err) {
       // Also in the log: after a restart (or in daemon mode) nobody may be watching the terminal.
@@ -470,6 +476,7 @@ function passwordsOf(config: Config): string[] {
   const out: string[] = [];
   for (const server of [...config.unixHttpServers, ...config.inetHttpServers]) {
     if (server.auth !== null) out.push(server.auth.password);
+    for (const user of server.access?.users ?? []) out.push(user.password);
   }
   if (config.supervisorctl?.password != null) out.push(config.supervisorctl.password);
   return out;

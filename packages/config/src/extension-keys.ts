@@ -89,6 +89,14 @@ export const EXTENSION_KEYS: readonly ExtensionKey[] = [
   { section: "supervisorctl", key: "tls_ca", summary: "tsctl: PEM CA to verify an https:// serverurl (default: the system roots)" },
   { section: "supervisorctl", key: "tls_cert", summary: "tsctl: PEM client certificate for a server with tls_client_ca" },
   { section: "supervisorctl", key: "tls_key", summary: "tsctl: PEM private key of the client certificate" },
+  // issue 19: access control (packages/config/src/ext/access.ts)
+  { section: "inet_http_server", key: "users", summary: "name:password:role, … (role viewer|operator|admin; password plain, {SHA}hex or bcrypt)" },
+  { section: "unix_http_server", key: "users", summary: "name:password:role, … (role viewer|operator|admin; password plain, {SHA}hex or bcrypt)" },
+  { section: "inet_http_server", key: "users_file", summary: "htpasswd-style file: name:bcrypt-or-{SHA}-hash[:role] per line (role default viewer)" },
+  { section: "unix_http_server", key: "users_file", summary: "htpasswd-style file: name:bcrypt-or-{SHA}-hash[:role] per line (role default viewer)" },
+  { section: "unix_http_server", key: "allow_uids", summary: "users (names or uids) allowed to connect, checked with SO_PEERCRED besides the file mode" },
+  { section: "unix_http_server", key: "allow_groups", summary: "groups (names or gids) whose members may connect, checked with SO_PEERCRED" },
+  { section: "unix_http_server", key: "uid_roles", summary: "user:role, … the role of a peer uid on a socket without users (others are admin)" },
 ];
 
 /** One extension key found in a file. */

@@ -106,3 +106,4 @@ export { splitDestinations, isStreamTarget } from "./ext/logs.js";
 export { DEFAULT_CONTAINER_SETTINGS, STOP_DEADLINE_ENV, parseDuration } from "./ext/container.js";
 export { parseEnvFile, type ParsedEnvFile } from "./ext/env-file.js";
 export { loadTlsMaterial, TlsMaterialError, type InetTlsFiles, type TlsMaterial } from "./ext/tls.js";
+export { parseUsersList, parseUsersFile } from "./ext/access.js";

@@ -34,6 +34,7 @@ import { IniParser, IniSyntaxError, pyStrip } from "./ini.js";
 import { groupsFromParser } from "./programs.js";
 import { validateDependencies } from "./ext/dependencies.js";
 import { readCtlTls, readInetTls } from "./ext/tls-keys.js";
+import { readServerAccess } from "./ext/access.js";
 import { extensionKeysUsed } from "./extension-keys.js";
 import { dictOfKeyValuePairs } from "./shlex.js";
 import type {
@@ -42,6 +43,7 @@ import type {
   InetHttpServerConfig,
   ReadConfigOptions,
   RpcInterfaceConfig,
+  ServerAccess,
   SupervisorctlConfig,
   SupervisordSettings,
   UnixHttpServerConfig,
@@ -210,6 +212,20 @@ function readAuth(r: SectionReader, names: Expansions): HttpAuth | null {
   return null;
 }
 
+const ACCESS_KEYS = ["users", "users_file", "allow_uids", "allow_groups", "uid_roles"];
+
+/** Issue 19's keys, as `{ access }` when the section sets any of them (else nothing: the old shape). */
+function accessOf(
+  r: SectionReader,
+  names: Expansions,
+  auth: HttpAuth | null,
+  kind: "inet" | "unix",
+  ctx: ReadContext,
+): { access?: ServerAccess } {
+  if (!ACCESS_KEYS.some((key) => r.has(key))) return {};
+  return { access: readServerAccess(r, names, auth, kind, { cwd: ctx.cwd, home: ctx.home, userDb: ctx.userDb }) };
+}
+
 /** `server_configs_from_parser`: every section whose name starts with `inet_http_server` / `unix_http_server`. */
 function readServers(ctx: ReadContext): { inet: InetHttpServerConfig[]; unix: UnixHttpServerConfig[] } {
   const inet: InetHttpServerConfig[] = [];
@@ -229,7 +245,10 @@ function readServers(ctx: ReadContext): { inet: InetHttpServerConfig[]; unix: Un
     const allowUnauthenticated = r.soft("allow_unauthenticated", () => boolean(r.get("allow_unauthenticated", "false", envOnly)), false);
     // issue 19: TLS files, loaded and checked now (missing, unreadable, key/cert mismatch, expired).
     const tls = readInetTls(r, mergeNames(envOnly, [["here", ctx.here]]));
-    if (addr && !r.failed) inet.push({ section, host: addr.host, port: addr.port, auth, allowUnauthenticated, ...(tls === undefined ? {} : { tls }) });
+    const access = accessOf(r, mergeNames(envOnly, [["here", ctx.here]]), auth, "inet", ctx);
+    if (addr && !r.failed) {
+      inet.push({ section, host: addr.host, port: addr.port, auth, allowUnauthenticated, ...(tls === undefined ? {} : { tls }), ...access });
+    }
   }
   for (const section of ctx.parser.sectionNames()) {
     if (!section.startsWith("unix_http_server")) continue;
@@ -271,7 +290,8 @@ function readServers(ctx: ReadContext): { inet: InetHttpServerConfig[]; unix: Un
             },
             0o700,
           );
-    if (!r.failed) unix.push({ section, file: normalizePath(pyStrip(file), ctx.cwd, ctx.home), chmod, chown, auth });
+    const access = accessOf(r, names, auth, "unix", ctx);
+    if (!r.failed) unix.push({ section, file: normalizePath(pyStrip(file), ctx.cwd, ctx.home), chmod, chown, auth, ...access });
   }
   return { inet, unix };
 }

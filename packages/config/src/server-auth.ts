@@ -42,7 +42,7 @@ export function serverAuthVerdict(config: Config, env: NodeJS.ProcessEnv = proce
   const refusals: string[] = [];
   const warnings: string[] = [];
   for (const server of config.inetHttpServers) {
-    if (server.auth !== null) continue;
+    if (server.auth !== null || (server.access?.users.length ?? 0) > 0) continue;
     if (isLoopbackHost(server.host) || server.allowUnauthenticated || env[ALLOW_UNAUTHENTICATED_TCP_ENV] === "1") {
       warnings.push(unauthenticatedServerLine(server.section));
       continue;

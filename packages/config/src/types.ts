@@ -1,4 +1,5 @@
 import type { InetTlsFiles } from "./ext/tls.js";
+import type { Role } from "@tsupervisord/errors";
 import type { ProgramLimits } from "./ext/limits.js";
 /**
  * The typed result of reading a supervisord.conf: plain data, every default applied (spec §1.5), every
@@ -172,6 +173,27 @@ export interface HttpAuth {
   password: string;
 }
 
+/** One user of an HTTP server section (issue 19): `username`/`password` (admin), `users =` or `users_file =`. */
+export interface HttpUser {
+  username: string;
+  /** Plain text, `{SHA}` + hex (or Apache's base64) SHA-1, or a bcrypt hash. */
+  password: string;
+  role: Role;
+}
+
+/** The access keys of a server section (packages/config/src/ext/access.ts); absent when none is set. */
+export interface ServerAccess {
+  /** Every user, the section's `username`/`password` (as admin) first. */
+  users: HttpUser[];
+  usersFile: string | null;
+  /** `allow_uids` (unix only), or null when not set. */
+  allowUids: number[] | null;
+  /** `allow_groups` (unix only), or null when not set. */
+  allowGroups: number[] | null;
+  /** `uid_roles` (unix only, a section without users): the role of each listed peer uid; others are admin. */
+  uidRoles: Array<{ uid: number; role: Role }> | null;
+}
+
 export interface UnixHttpServerConfig {
   /** The section name, e.g. `unix_http_server` (used in log messages). */
   section: string;
@@ -180,6 +202,8 @@ export interface UnixHttpServerConfig {
   chmod: number;
   chown: { uid: number; gid: number } | null;
   auth: HttpAuth | null;
+  /** Issue 19: users with roles, allow_uids/allow_groups. */
+  access?: ServerAccess;
 }
 
 export interface InetHttpServerConfig {
@@ -192,6 +216,8 @@ export interface InetHttpServerConfig {
   allowUnauthenticated: boolean;
   /** issue 19: `tls_cert`/`tls_key`/`tls_client_ca` (checked at read time); absent: the environment decides. */
   tls?: InetTlsFiles;
+  /** Issue 19: users with roles. */
+  access?: ServerAccess;
 }
 
 export interface SupervisorctlConfig {

@@ -22,7 +22,9 @@ export type EventName =
   | "PROCESS_GROUP_ADDED"
   | "PROCESS_GROUP_REMOVED"
   /** tsupervisord's own (issue 14): not under EVENT, so supervisord event listeners never receive it. */
-  | "PROCESS_READINESS_CHANGED";
+  | "PROCESS_READINESS_CHANGED"
+  /** tsupervisord's own (issue 19): a control call allowed or refused; never sent to event listeners. */
+  | "CONTROL_AUDIT";
 
 /** Abstract names: valid in subscriptions (they select a subtree), never emitted. */
 export type AbstractEventName =
@@ -66,6 +68,7 @@ export const EVENT_PARENTS: Readonly<Record<AnyEventName, AbstractEventName | nu
   PROCESS_GROUP_ADDED: "PROCESS_GROUP",
   PROCESS_GROUP_REMOVED: "PROCESS_GROUP",
   PROCESS_READINESS_CHANGED: null,
+  CONTROL_AUDIT: null,
 };
 
 export function isEventName(value: string): value is AnyEventName {
@@ -152,7 +155,24 @@ export interface ProcessReadinessEvent extends EventBase {
   livenessStatus: string;
 }
 
+/**
+ * issue 19: who did what to which program, published by the daemon's access control (the engine only
+ * carries it to Watch). Chosen fields only: no password, header or stdin contents can ride along.
+ */
+export interface ControlAuditEvent extends EventBase {
+  name: "CONTROL_AUDIT";
+  user: string;
+  role: string;
+  peer: string;
+  uid: number | null;
+  face: string;
+  method: string;
+  target: string;
+  outcome: "allowed" | "denied";
+}
+
 export type SupervisorEvent =
+  | ControlAuditEvent
   | ProcessStateEvent
   | ProcessLogEvent
   | ProcessCommunicationEvent
@@ -164,6 +184,7 @@ export type SupervisorEvent =
 
 /** An event before the bus stamps it (`seq`, `at`, `payload` are filled in by the bus). */
 export type EventInput =
+  | Omit<ControlAuditEvent, "seq" | "at" | "payload">
   | Omit<ProcessStateEvent, "seq" | "at" | "payload">
   | Omit<ProcessLogEvent, "seq" | "at" | "payload">
   | Omit<ProcessCommunicationEvent, "seq" | "at" | "payload">
@@ -209,6 +230,10 @@ export function formatPayload(event: EventInput): string {
     case "PROCESS_GROUP_ADDED":
     case "PROCESS_GROUP_REMOVED":
       return `groupname:${(event as Omit<ProcessGroupEvent, "seq" | "at" | "payload">).groupName}\n`;
+    case "CONTROL_AUDIT": {
+      const e = event as Omit<ControlAuditEvent, "seq" | "at" | "payload">;
+      return `user:${e.user} role:${e.role} peer:${e.peer} face:${e.face} method:${e.method} target:${e.target} outcome:${e.outcome}`;
+    }
     case "PROCESS_READINESS_CHANGED": {
       const e = event as Omit<ProcessReadinessEvent, "seq" | "at" | "payload">;
       return `processname:${e.processName} groupname:${e.groupName} readiness:${e.readiness} liveness:${e.liveness}\n${e.readinessStatus}`;

@@ -39,6 +39,7 @@ export type {
   ProcessCommunicationEvent,
   ProcessGroupEvent,
   ProcessReadinessEvent,
+  ControlAuditEvent,
   ProcessLogEvent,
   ProcessStateEvent,
   ProcessStateEventName,

@@ -27,11 +27,16 @@ const NO_WORDS = {
   ALREADY_ADDED: null,
   STILL_RUNNING: null,
   CANT_REREAD: null,
+  PERMISSION_DENIED: null,
 } as const satisfies Record<ErrorCode, string | null>;
+
+// issue 19: a call the caller's role does not allow, in every verb's words.
+const DENIED = { PERMISSION_DENIED: "permission denied" } as const;
 
 // Total over ErrorCode (spread from NO_WORDS): a new code cannot compile without a decision here.
 const STOP_SIGNAL_REASONS = {
   ...NO_WORDS,
+  ...DENIED,
   BAD_NAME: "no such process",
   BAD_SIGNAL: "bad signal name",
   NOT_RUNNING: "not running",
@@ -40,6 +45,7 @@ const STOP_SIGNAL_REASONS = {
 const REASONS: Record<ResultVerb, Readonly<Record<ErrorCode, string | null>>> = {
   start: {
     ...NO_WORDS,
+    ...DENIED,
     BAD_NAME: "no such process",
     NO_FILE: "no such file",
     NOT_EXECUTABLE: "file is not executable",
@@ -49,7 +55,7 @@ const REASONS: Record<ResultVerb, Readonly<Record<ErrorCode, string | null>>> = 
   } satisfies Record<ErrorCode, string | null>,
   stop: STOP_SIGNAL_REASONS,
   signal: STOP_SIGNAL_REASONS,
-  clear: { ...NO_WORDS, BAD_NAME: "no such process", FAILED: "failed" } satisfies Record<ErrorCode, string | null>,
+  clear: { ...NO_WORDS, ...DENIED, BAD_NAME: "no such process", FAILED: "failed" } satisfies Record<ErrorCode, string | null>,
 };
 
 const SUCCESS_WORD: Record<ResultVerb, string> = { start: "started", stop: "stopped", signal: "signalled", clear: "cleared" };

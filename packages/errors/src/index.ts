@@ -22,6 +22,8 @@ export const ErrorCodes = {
   ALREADY_ADDED: 90,
   STILL_RUNNING: 91,
   CANT_REREAD: 92,
+  // issue 19 (not supervisord's): the caller's role does not allow the method (see ./access.ts).
+  PERMISSION_DENIED: 100,
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;
@@ -114,3 +116,4 @@ export function isConfigError(err: unknown): err is ConfigError {
 }
 
 export { resultLine, resultReason, type ResultVerb } from "./ctl-results.js";
+export { ROLES, isRole, roleAllows, describeCaller, type Role, type Caller } from "./access.js";

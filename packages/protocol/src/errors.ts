@@ -43,6 +43,7 @@ export const FAULT_STATUS: Record<ErrorCode, status> = {
   ALREADY_ADDED: status.ALREADY_EXISTS,
   STILL_RUNNING: status.FAILED_PRECONDITION,
   CANT_REREAD: status.FAILED_PRECONDITION,
+  PERMISSION_DENIED: status.PERMISSION_DENIED,
 };
 
 /** What a grpc-js handler callback / `call.emit("error")` takes. */

@@ -18,7 +18,9 @@ import {
   type handleServerStreamingCall,
   type handleUnaryCall,
   type sendUnaryData,
+  type StatusObject,
 } from "@grpc/grpc-js";
+import type { Caller } from "@tsupervisord/errors";
 import { SupervisorService, type DeepPartial } from "./gen/supervisor/v1/supervisor.js";
 import { AUTHORIZATION_METADATA_KEY, isAuthorized, type Credentials } from "./auth.js";
 import { toGrpcStatus } from "./errors.js";
@@ -41,6 +43,22 @@ export interface CallContext {
   readonly metadata?: Metadata;
   /** grpc-js's peer string (for the daemon's log). */
   readonly peer: string;
+  /** Who is calling (issue 19), when the server was built with `access`. */
+  readonly caller?: Caller;
+}
+
+/** What an authentication attempt ended in: a caller, or the status to refuse the call with. */
+export type AdmitOutcome = { ok: true; caller: Caller } | { ok: false; refusal: "unauthenticated" | "limited" };
+
+/**
+ * Issue 19: who may call what, decided by the daemon (its one role table). `authenticate` sees the
+ * Authorization value and grpc-js's peer string; `authorize` throws a SupervisorError (PERMISSION_DENIED) to
+ * refuse, and is where allowed control calls are audited (it sees the request, to name the program).
+ */
+export interface CallAccess {
+  /** May be async: a bcrypt hash takes a while to verify. */
+  authenticate(authorization: string | undefined, peer: string): AdmitOutcome | Promise<AdmitOutcome>;
+  authorize(method: MethodName, caller: Caller, request: unknown): void;
 }
 
 export type UnaryHandler<Req, Res> = (request: Req, ctx: CallContext) => Promise<DeepPartial<Res>> | DeepPartial<Res>;
@@ -63,6 +81,8 @@ export type SupervisorHandlers = {
 export interface WrapOptions {
   /** Credentials every call must present; null/undefined = no authentication (as without `username=`). */
   auth?: Credentials | null | undefined;
+  /** Issue 19: users, roles and audit; when set, `auth` is not consulted. */
+  access?: CallAccess | undefined;
   /** Sees every error that is not a SupervisorError/ConfigError, before the client gets a bare INTERNAL. */
   onUnexpectedError?: ((err: unknown, method: MethodName) => void) | undefined;
   /** Called each time a stream stops pulling from its producer because the client is behind (observability). */
@@ -70,6 +90,36 @@ export interface WrapOptions {
 }
 
 const UNAUTHENTICATED_STATUS = { code: status.UNAUTHENTICATED, details: "" };
+const LIMITED_STATUS = { code: status.RESOURCE_EXHAUSTED, details: "too many failed logins from this peer; try again later" };
+
+/**
+ * Authentication, then authorization, before the handler runs: the caller, or the status the call ends with.
+ * Without `access` this is the old single-credentials check and no caller.
+ */
+type Admitted = { caller: Caller | undefined } | { refuse: Partial<StatusObject> & { code: status; details: string } };
+
+async function admit(
+  method: MethodName,
+  call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>,
+  options: WrapOptions,
+): Promise<Admitted> {
+  const access = options.access;
+  if (access === undefined) return authorized(call.metadata, options.auth) ? { caller: undefined } : { refuse: UNAUTHENTICATED_STATUS };
+  const [value] = call.metadata.get(AUTHORIZATION_METADATA_KEY);
+  let outcome: AdmitOutcome;
+  try {
+    outcome = await access.authenticate(typeof value === "string" ? value : undefined, call.getPeer());
+  } catch (err) {
+    return { refuse: toGrpcStatus(err, (e) => options.onUnexpectedError?.(e, method)) };
+  }
+  if (!outcome.ok) return { refuse: outcome.refusal === "limited" ? LIMITED_STATUS : UNAUTHENTICATED_STATUS };
+  try {
+    access.authorize(method, outcome.caller, call.request);
+  } catch (err) {
+    return { refuse: toGrpcStatus(err, (e) => options.onUnexpectedError?.(e, method)) };
+  }
+  return { caller: outcome.caller };
+}
 
 function authorized(metadata: Metadata, auth: Credentials | null | undefined): boolean {
   if (auth === null || auth === undefined) return true;
@@ -80,11 +130,20 @@ function authorized(metadata: Metadata, auth: Credentials | null | undefined): b
 function contextFor(
   method: MethodName,
   call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>,
+  caller: Caller | undefined,
 ): { ctx: CallContext; controller: AbortController } {
   const controller = new AbortController();
-  // 'cancelled' fires for an explicit cancel and for a dropped connection alike.
+  // 'cancelled' fires for an explicit cancel and for a dropped connection alike; one that came while the
+  // caller was being authenticated (a bcrypt check yields) has already fired.
   call.once("cancelled", () => controller.abort());
-  const ctx: CallContext = { method, signal: controller.signal, metadata: call.metadata, peer: call.getPeer() };
+  if (call.cancelled) controller.abort();
+  const ctx: CallContext = {
+    method,
+    signal: controller.signal,
+    metadata: call.metadata,
+    peer: call.getPeer(),
+    ...(caller === undefined ? {} : { caller }),
+  };
   return { ctx, controller };
 }
 
@@ -94,12 +153,13 @@ export function wrapUnary<M extends UnaryMethodName>(
   options: WrapOptions = {},
 ): handleUnaryCall<RequestOf<M>, ResponseOf<M>> {
   return (call: ServerUnaryCall<RequestOf<M>, ResponseOf<M>>, callback: sendUnaryData<ResponseOf<M>>) => {
-    if (!authorized(call.metadata, options.auth)) {
-      callback(UNAUTHENTICATED_STATUS);
-      return;
-    }
-    const { ctx } = contextFor(method, call);
     void (async () => {
+      const admitted = await admit(method, call, options);
+      if ("refuse" in admitted) {
+        callback(admitted.refuse);
+        return;
+      }
+      const { ctx } = contextFor(method, call, admitted.caller);
       let response: ResponseOf<M>;
       try {
         response = responseFromPartial(method, await handler(call.request, ctx));
@@ -157,13 +217,14 @@ export function wrapServerStream<M extends StreamMethodName>(
   options: WrapOptions = {},
 ): handleServerStreamingCall<RequestOf<M>, ResponseOf<M>> {
   return (call: ServerWritableStream<RequestOf<M>, ResponseOf<M>>) => {
-    if (!authorized(call.metadata, options.auth)) {
-      call.emit("error", UNAUTHENTICATED_STATUS);
-      return;
-    }
-    const { ctx, controller } = contextFor(method, call);
-    const signal = controller.signal;
     void (async () => {
+      const admitted = await admit(method, call, options);
+      if ("refuse" in admitted) {
+        call.emit("error", admitted.refuse);
+        return;
+      }
+      const { ctx, controller } = contextFor(method, call, admitted.caller);
+      const signal = controller.signal;
       let iterator: AsyncIterator<DeepPartial<ResponseOf<M>>> | undefined;
       try {
         iterator = handler(call.request, ctx)[Symbol.asyncIterator]();

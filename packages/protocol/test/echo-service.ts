@@ -116,6 +116,7 @@ export function echoService(calls: Set<MethodName> = new Set()): SupervisorHandl
     applyUpdate: (req) =>
       seen("applyUpdate", { outcomes: req.groups.map((group) => ({ group, action: "changed", faultCode: 30, faultString: "FAILED: x", plan: undefined, members: [] })) }),
     scaleProgram: (req) => seen("scaleProgram", { group: req.name, added: [`${req.name}:${req.name}_${req.numprocs}`], removed: [] }),
+    whoAmI: () => seen("whoAmI", { user: "alice", role: "viewer", peer: "unix uid=1000 pid=7", uid: 1000 }),
     async *readProcessLogSince(req) {
       calls.add("readProcessLogSince");
       yield { data: Buffer.from(`${req.name} ${req.channel} ${req.sinceMs}`) };

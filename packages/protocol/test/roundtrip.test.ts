@@ -70,6 +70,7 @@ async function exerciseEveryMethod(client: SupervisorClient): Promise<void> {
     ["==> File truncated <==\n", true],
   ]);
   expect((await collect(client.tailMainLogFollow())).map((c) => c.data.toString())).toEqual(["main default"]);
+  expect(await client.whoAmI()).toEqual({ user: "alice", role: "viewer", peer: "unix uid=1000 pid=7", uid: 1000 });
   const rotated = await client.rotateLogs({ names: ["a", "g:*"], now: true });
   expect(rotated.results.map((r) => r.group)).toEqual(["a,g:*", "a,g:*"]);
   // issue 18

@@ -8,6 +8,7 @@
  *   reap(pid)            waitpid(pid, WNOHANG) for ONE pid (never -1: that would steal libuv's children)
  *   setChildSubreaper()  prctl(PR_SET_CHILD_SUBREAPER, 1)
  *   isChildSubreaper()   prctl(PR_GET_CHILD_SUBREAPER)
+ *   peerCred(fd)         getsockopt(SO_PEERCRED) (peercred.c)
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -113,6 +114,8 @@ static napi_value is_child_subreaper(napi_env env, napi_callback_info info) {
 
 /* notify.c (issue 14): the sd_notify datagram receiver. */
 napi_value notify_register(napi_env env, napi_value exports);
+/* peercred.c (issue 19): SO_PEERCRED of an accepted unix socket. */
+napi_value peercred_register(napi_env env, napi_value exports);
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
@@ -121,7 +124,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"isChildSubreaper", NULL, is_child_subreaper, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
-  return notify_register(env, exports);
+  if (notify_register(env, exports) == NULL) return NULL;
+  return peercred_register(env, exports);
 }
 
 NAPI_MODULE_INIT() { return init(env, exports); }

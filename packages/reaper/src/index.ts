@@ -12,3 +12,5 @@ export type { NotifySocket, NotifySocketFactory, NotifyMechanism, NotifyPortOpti
 export { listZombieChildren } from "./proc.js";
 export { parseProcStat } from "./proc-stat.js";
 export type { ProcStat } from "./proc-stat.js";
+export { peerCredMechanism, peerCredentialsOf, socketFd } from "./peer-cred.js";
+export type { PeerCredentials } from "./peer-cred.js";

@@ -27,6 +27,15 @@ export interface NativeReaper {
   setChildSubreaper(): void;
   /** `prctl(PR_GET_CHILD_SUBREAPER)`. */
   isChildSubreaper(): boolean;
+  /** `getsockopt(fd, SO_PEERCRED)` of an accepted unix socket: the peer's pid, uid and gid at connect(). */
+  peerCred(fd: number): PeerCredentials;
+}
+
+/** What SO_PEERCRED reports for the process at the other end of a unix socket. */
+export interface PeerCredentials {
+  pid: number;
+  uid: number;
+  gid: number;
 }
 
 // dist/index.js finds dist/native/reaper.node (copied there by scripts/build-addon.mjs so turbo caches it);

@@ -74,6 +74,8 @@ export interface WireWatchResponse {
           processes: Array<{ name: string; group: string; pid: number; cpuPercent: number; rssBytes: number; fds?: number | undefined }>;
         };
       }
+    // issue 19: audit events of the control plane; `top` does not show them.
+    | { $case: "audit"; audit: unknown }
     | undefined;
 }
 
@@ -140,7 +142,7 @@ export class WatchMapper {
 
   map(response: WireWatchResponse): WatchEvent[] {
     const event = response.event;
-    if (event === undefined) return [];
+    if (event === undefined || event.$case === "audit") return [];
     switch (event.$case) {
       case "snapshot": {
         const s = event.snapshot;

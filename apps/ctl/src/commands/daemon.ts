@@ -71,6 +71,21 @@ export async function doVersion(ctl: Controller, arg: string): Promise<void> {
   ctl.output(await ctl.backend().getSupervisorVersion());
 }
 
+/** issue 19 (tsctl only): `whoami` prints the user, role and peer the daemon authenticated us as. */
+export async function doWhoami(ctl: Controller, arg: string): Promise<void> {
+  if (rejectArguments(ctl, "whoami", arg)) return;
+  if (!(await ctl.upcheck())) return;
+  const backend = ctl.backend();
+  if (backend.whoAmI === undefined) {
+    ctl.output("Error: whoami is not available over this connection");
+    ctl.exitstatus = ExitStatus.GENERIC;
+    return;
+  }
+  const me = await backend.whoAmI();
+  // A unix-socket peer already reads `unix uid=N pid=P`.
+  ctl.output(`${me.user} (${me.role}) from ${me.peer}`);
+}
+
 /** Python urlparse's scheme: letters first, then letters, digits, `+-.`, before the first colon; lower-cased. */
 export function urlScheme(url: string): string {
   const m = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url);

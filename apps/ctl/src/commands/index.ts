@@ -3,7 +3,7 @@ import type { Controller } from "../controller.js";
 import { helpFor, helpIndex } from "../help.js";
 import { doAdd, doAvail, doRemove, doReread, doUpdate } from "./config.js";
 import { doStart, doStop, doRestart, doSignal } from "./control.js";
-import { doOpen, doReload, doShutdown, doVersion } from "./daemon.js";
+import { doOpen, doReload, doShutdown, doVersion, doWhoami } from "./daemon.js";
 import { doClear, doFg, doMaintail, doTail } from "./logs.js";
 import { doLogrotate, doLogs } from "./log-pipeline.js";
 import { doPid, doStatus } from "./status.js";
@@ -56,6 +56,7 @@ export const COMMANDS: CommandTable = {
   wait: doWait, // issue 14 (tsctl only)
   enable: doEnable, // issue 18 (tsctl only)
   disable: doDisable, // issue 18 (tsctl only)
+  whoami: doWhoami, // issue 19 (tsctl only)
   help: doHelp,
   EOF: leave,
 };

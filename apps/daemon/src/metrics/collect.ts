@@ -27,6 +27,8 @@ export interface MetricsContext {
   version: string;
   identifier: string;
   scrapes: { count: number };
+  /** Issue 19: failed logins per face since the daemon started. */
+  authFailures?: Readonly<Record<string, number>>;
 }
 
 export function collectMetrics(ctx: MetricsContext): string {
@@ -144,5 +146,7 @@ export function collectMetrics(ctx: MetricsContext): string {
     one("tsupervisord_scrapes_total", "counter", "Scrapes of /metrics served.", ctx.scrapes.count),
     one("tsupervisord_cgroups", "gauge", "1 for the cgroup mode in use (none, kill-only, full); absent before the first spawn.", cg === null ? null : 1, { mode: cg?.mode ?? "" }),
   ];
-  return render([...Object.values(f), ...daemon]);
+  const authFailures = family("tsupervisord_auth_failures_total", "counter", "Failed logins (wrong or malformed credentials, or refused while rate limited), per face.");
+  for (const [face, count] of Object.entries(ctx.authFailures ?? {})) authFailures.samples.push({ labels: labelText({ face }), value: count });
+  return render([...Object.values(f), ...daemon, authFailures]);
 }

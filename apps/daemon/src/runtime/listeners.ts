@@ -1,5 +1,5 @@
 import type { Socket } from "node:net";
-import { serverAuthVerdict, type Config } from "@tsupervisord/config";
+import { loadUserDb, serverAuthVerdict, type Config } from "@tsupervisord/config";
 import type { ActivityLog } from "@tsupervisord/logs";
 import {
   createGrpcServer,
@@ -15,6 +15,8 @@ import { createHttp1Handler, type HealthProbes, type Http1ConnectionHandler, typ
 import { ownVersion } from "../version.js";
 import { describeHandshakeFailure, loadListenerTls, tlsFilesFor, tlsServerOptions } from "./tls.js";
 import { createTlsReloader, type TlsReloader } from "./tls-reload.js";
+import { accessFor, type AccessServices } from "../access/listener-access.js";
+import { admitUnixPeer, peerCheckRefusal } from "../access/unix-peer.js";
 
 export interface OpenServers {
   close(): Promise<void>;
@@ -48,6 +50,8 @@ export async function openServers(
     health?: HealthProbes;
     /** `GET /metrics` on every listener, behind its auth (issue 17). */
     metrics?: () => string;
+    /** Issue 19: users and roles, the failed-login limit, the audit (absent: one admin user per section, as before). */
+    access?: AccessServices;
   } = {},
 ): Promise<OpenServers> {
   const opened: Array<{ listener: OpenListener; grpc: SupervisorGrpcServer; http1: Http1ConnectionHandler }> = [];
@@ -74,15 +78,18 @@ export async function openServers(
   };
   // The web UI's footer names us and our own release (the API keeps reporting supervisord's version).
   const identity = { productName: "tsupervisord", productVersion: ownVersion() };
-  const grpcFor = (auth: { username: string; password: string } | null): SupervisorGrpcServer =>
+  type Section = Parameters<typeof accessFor>[0];
+  const grpcFor = (server: Section): SupervisorGrpcServer =>
     createGrpcServer(handlers, {
-      auth,
+      auth: server.auth,
+      access: routes.access === undefined ? undefined : accessFor(server, routes.access).grpc(),
       onUnexpectedError: (err, method) => log.critical(`unexpected error in ${method}: ${boundedStack(err)}`),
     });
-  const http1For = (auth: { username: string; password: string } | null): Http1ConnectionHandler =>
+  const http1For = (server: Section): Http1ConnectionHandler =>
     createHttp1Handler({
       backend: xmlrpc,
-      auth,
+      auth: server.auth,
+      ...(routes.access === undefined ? {} : { access: accessFor(server, routes.access).http() }),
       logger: log,
       identity,
       dispatcher: { supervisorNamespace: config.standardRpcInterface },
@@ -91,10 +98,14 @@ export async function openServers(
     });
   try {
     const { refusals } = serverAuthVerdict(config, process.env);
+    for (const server of config.unixHttpServers) {
+      const refusal = peerCheckRefusal(server.section, server.access);
+      if (refusal !== undefined) refusals.push(refusal);
+    }
     if (refusals.length > 0) throw new ListenerError(refusals.join("\n"));
     for (const server of config.inetHttpServers) {
-      const grpc = grpcFor(server.auth);
-      const http1 = http1For(server.auth);
+      const grpc = grpcFor(server);
+      const http1 = http1For(server);
       const tlsFiles = tlsFilesFor(server);
       let onConnection: (socket: Socket) => void = (socket) => handleConnection(socket, { grpc: grpc.injector, http1 });
       if (tlsFiles !== undefined) {
@@ -110,20 +121,32 @@ export async function openServers(
       }
       const listener = await listenInet({ host: server.host, port: server.port, onConnection });
       opened.push({ listener, grpc, http1 });
-      announce(log, config, server.section, server.auth !== null);
+      announce(log, config, server.section, server.auth !== null || (server.access?.users.length ?? 0) > 0);
     }
     for (const server of config.unixHttpServers) {
-      const grpc = grpcFor(server.auth);
-      const http1 = http1For(server.auth);
+      const grpc = grpcFor(server);
+      const http1 = http1For(server);
+      const checked = server.access?.allowUids != null || server.access?.allowGroups != null;
+      const userDb = checked ? loadUserDb() : { users: [], groups: [] };
+      const ownUid = process.geteuid?.() ?? 0;
       const listener = await listenUnix({
         file: server.file,
         mode: server.chmod,
         chown: server.chown,
         warn: warnOnTerminal,
-        onConnection: (socket) => handleConnection(socket, { grpc: grpc.injector, http1 }),
+        onConnection: (socket) => {
+          // Issue 19: SO_PEERCRED before a byte is read; a peer outside allow_uids/allow_groups is cut at once.
+          if (!admitUnixPeer(socket, server.access, () => userDb, ownUid)) {
+            routes.access?.refusedPeer(server.section, socket.remoteAddress ?? "unix");
+            socket.destroy();
+            return;
+          }
+          handleConnection(socket, { grpc: grpc.injector, http1 });
+        },
       });
       opened.push({ listener, grpc, http1 });
-      announce(log, config, server.section, server.auth !== null);
+      if (checked) log.info(`[${server.section}] allow_uids/allow_groups checked with SO_PEERCRED (native addon)`);
+      announce(log, config, server.section, server.auth !== null || (server.access?.users.length ?? 0) > 0);
     }
   } catch (err) {
     await closeAll();

@@ -177,6 +177,13 @@ export function createHandlers(ctx: ServiceContext): SupervisorHandlers {
     planUpdate: () => planUpdate(engine()),
     applyUpdate: (req) => applyUpdate(engine(), req.groups),
     scaleProgram: (req) => scaleProgram(engine(), ctx, req.name, req.numprocs),
+    // issue 19: a listener without users has no caller: everyone who reaches it is admin (supervisord's meaning).
+    whoAmI: (_req, call) => ({
+      user: call.caller?.user ?? "anonymous",
+      role: call.caller?.role ?? "admin",
+      peer: call.caller?.peer ?? call.peer,
+      ...(call.caller?.uid === undefined ? {} : { uid: call.caller.uid }),
+    }),
   };
 }
 
@@ -216,7 +223,7 @@ async function* watchEvents(
 ): AsyncGenerator<WatchResponse> {
   // The snapshot reads /proc only when stats were asked for (a plain Watch, e.g. `tsctl wait`, costs no pass).
   const snapshot = supervisor.subscribeWithSnapshot(
-    { events: ["PROCESS_STATE", "PROCESS_GROUP", "SUPERVISOR_STATE_CHANGE", "PROCESS_READINESS_CHANGED"] },
+    { events: ["PROCESS_STATE", "PROCESS_GROUP", "SUPERVISOR_STATE_CHANGE", "PROCESS_READINESS_CHANGED", "CONTROL_AUDIT"] },
     { stats: includeStats },
   );
   const events = snapshot.events;
@@ -287,6 +294,11 @@ function toWatchMessage(supervisor: Supervisor, event: SupervisorEvent, ctx: Ser
           supervisorStateChanged: { statecode: DAEMON_STATE_CODES[name], statename: name },
         },
       };
+    }
+    case "CONTROL_AUDIT": {
+      // issue 19: the fields as the access control chose them (see apps/daemon/src/access/audit.ts).
+      const { user, role, peer, face, method, target, uid, outcome } = event;
+      return { event: { $case: "audit", audit: { user, role, peer, face, method, target, outcome, ...(uid === null ? {} : { uid }) } } };
     }
     case "PROCESS_READINESS_CHANGED": {
       // issue 14: the process as it is now; its readiness fields carry the change.

@@ -1,4 +1,4 @@
-import { SupervisorError, isSupervisorError } from "@tsupervisord/errors";
+import { SupervisorError, isSupervisorError, type Caller } from "@tsupervisord/errors";
 import { isStruct } from "../codec/values.js";
 import type { XmlRpcValue } from "../codec/values.js";
 import type { SupervisorRpcBackend } from "./backend.js";
@@ -16,6 +16,11 @@ export interface RpcDispatcherOptions {
    * listMethods shows system.* only). Default true.
    */
   supervisorNamespace?: boolean;
+  /**
+   * Issue 19: refuses (throws PERMISSION_DENIED) or audits each call of a known method, system.multicall's
+   * inner calls one by one. Called only for calls that carry a caller (a listener with users).
+   */
+  authorize?: (method: string, caller: Caller, params: readonly XmlRpcValue[]) => void;
 }
 
 /**
@@ -26,10 +31,13 @@ export interface RpcDispatcherOptions {
 export class RpcDispatcher {
   private readonly methods = new Map<string, MethodSpec>();
 
+  private readonly authorize: RpcDispatcherOptions["authorize"];
+
   constructor(
     private readonly backend: SupervisorRpcBackend,
     options: RpcDispatcherOptions = {},
   ) {
+    this.authorize = options.authorize;
     const own = options.supervisorNamespace === false ? [] : supervisorMethods(backend);
     for (const spec of [...own, ...this.systemMethods(), ...(options.extraMethods ?? [])]) {
       this.methods.set(spec.name, spec);
@@ -42,9 +50,9 @@ export class RpcDispatcher {
   }
 
   /** Calls a method; faults come back as an outcome, internal errors are thrown. */
-  async dispatch(methodName: string, params: readonly XmlRpcValue[]): Promise<RpcOutcome> {
+  async dispatch(methodName: string, params: readonly XmlRpcValue[], caller?: Caller): Promise<RpcOutcome> {
     try {
-      return { ok: true, value: await this.call(methodName, params) };
+      return { ok: true, value: await this.call(methodName, params, caller) };
     } catch (err) {
       if (isSupervisorError(err)) return { ok: false, faultCode: err.fault, faultString: err.faultString };
       throw err;
@@ -52,12 +60,13 @@ export class RpcDispatcher {
   }
 
   /** Calls a method; a fault is thrown as SupervisorError. */
-  async call(methodName: string, params: readonly XmlRpcValue[]): Promise<XmlRpcValue> {
+  async call(methodName: string, params: readonly XmlRpcValue[], caller?: Caller): Promise<XmlRpcValue> {
     const spec = this.lookup(methodName);
     if (spec === undefined) throw new SupervisorError("UNKNOWN_METHOD");
+    if (caller !== undefined) this.authorize?.(spec.name, caller, params);
     if (params.length < spec.minArgs || params.length > spec.maxArgs) throw new SupervisorError("INCORRECT_PARAMETERS");
     if (spec.checksShutdown) await this.refuseWhileShuttingDown();
-    return spec.run(params);
+    return spec.run(params, caller);
   }
 
   private lookup(methodName: string): MethodSpec | undefined {
@@ -100,7 +109,7 @@ export class RpcDispatcher {
       },
       {
         name: "system.multicall", minArgs: 1, maxArgs: 1, signature: ["array", "array"], help: SYSTEM_DOCS.multicall,
-        checksShutdown: false, run: (a) => this.multicall(a[0]),
+        checksShutdown: false, run: (a, caller) => this.multicall(a[0], caller),
       },
     ];
   }
@@ -109,7 +118,7 @@ export class RpcDispatcher {
    * SYS-04: calls run strictly in order (a waiting call blocks the next); each result is the plain value or a
    * `{faultCode, faultString}` struct; unexpected errors become FAILED structs instead of failing the batch.
    */
-  private async multicall(calls: XmlRpcValue | undefined): Promise<XmlRpcValue> {
+  private async multicall(calls: XmlRpcValue | undefined, caller: Caller | undefined): Promise<XmlRpcValue> {
     if (!Array.isArray(calls)) throw new SupervisorError("INCORRECT_PARAMETERS");
     const results: XmlRpcValue[] = [];
     for (const call of calls) {
@@ -121,7 +130,7 @@ export class RpcDispatcher {
         }
         const params = isStruct(call) && call["params"] !== undefined ? call["params"] : [];
         if (!Array.isArray(params)) throw new SupervisorError("INCORRECT_PARAMETERS");
-        results.push(await this.call(methodName, params));
+        results.push(await this.call(methodName, params, caller));
       } catch (err) {
         if (isSupervisorError(err)) {
           results.push({ faultCode: err.fault, faultString: err.faultString });

@@ -1,4 +1,4 @@
-import { SupervisorError } from "@tsupervisord/errors";
+import { SupervisorError, type Caller } from "@tsupervisord/errors";
 import { splitNamespec } from "@tsupervisord/pycompat";
 import { pythonFloatRepr } from "../codec/serialize.js";
 import { clampInt32 } from "../codec/values.js";
@@ -17,7 +17,8 @@ export interface MethodSpec {
   help: string;
   /** false only for sendRemoteCommEvent, which works while shutting down (§5.2 SHUTDOWN_STATE). */
   checksShutdown: boolean;
-  run(args: readonly XmlRpcValue[]): Promise<XmlRpcValue>;
+  /** `caller` is who made the call (issue 19), for methods that fan out into other calls (system.multicall). */
+  run(args: readonly XmlRpcValue[], caller?: Caller): Promise<XmlRpcValue>;
 }
 
 type Param = readonly [type: string, name: string, text: string];

@@ -5,6 +5,8 @@ import type { Duplex } from "node:stream";
 import type { SupervisorRpcBackend } from "../handlers/backend.js";
 import { RpcDispatcher } from "../handlers/dispatcher.js";
 import type { RpcDispatcherOptions } from "../handlers/dispatcher.js";
+import type { Caller } from "@tsupervisord/errors";
+import type { XmlRpcValue } from "../codec/values.js";
 import { checkBasicAuth } from "./auth.js";
 import type { BasicAuthCredentials } from "./auth.js";
 import { handleLogtail, openProcessTail, parseLogtailPath } from "./logtail-route.js";
@@ -30,6 +32,22 @@ function drained(req: IncomingMessage): Promise<void> {
   });
 }
 
+/**
+ * Issue 19: who sent a request. `face` is `xmlrpc` for /RPC2 and `webui` for every other path. A refusal is
+ * answered 401 (`unauthorized`), 429 (`limited`: too many failures from this peer) or 400 (`malformed`).
+ */
+export type HttpAdmitOutcome = { ok: true; caller: Caller } | { ok: false; refusal: "unauthorized" | "limited" | "malformed" };
+
+export interface HttpAccess {
+  authenticate(
+    header: string | undefined,
+    socket: Duplex,
+    face: "xmlrpc" | "webui",
+  ): HttpAdmitOutcome | Promise<HttpAdmitOutcome>;
+  /** Throws PERMISSION_DENIED, or audits the allowed call (see RpcDispatcherOptions.authorize). */
+  authorize(method: string, caller: Caller, params: readonly XmlRpcValue[]): void;
+}
+
 export interface Http1HandlerOptions {
   backend: SupervisorRpcBackend;
   /** Credentials of this server section, or null for none (every request is accepted, D-HTTP-05). */
@@ -42,6 +60,8 @@ export interface Http1HandlerOptions {
   metrics?: () => string | Promise<string>;
   /** `/healthz` and `/readyz`, answered before (and without) auth; absent = 404 like any unknown path. */
   health?: HealthProbes;
+  /** Issue 19: users, roles, audit and the failed-login limit; when set, `auth` is not consulted. */
+  access?: HttpAccess;
 }
 
 /**
@@ -64,11 +84,16 @@ export interface Http1ConnectionHandler {
  */
 export function createHttp1Handler(options: Http1HandlerOptions): Http1ConnectionHandler {
   const logger = options.logger ?? {};
-  const dispatcher = new RpcDispatcher(options.backend, options.dispatcher);
+  const access = options.access;
+  const dispatcherOptions: RpcDispatcherOptions = {
+    ...options.dispatcher,
+    ...(access === undefined ? {} : { authorize: (m: string, c: Caller, p: readonly XmlRpcValue[]) => access.authorize(m, c, p) }),
+  };
+  const dispatcher = new RpcDispatcher(options.backend, dispatcherOptions);
   // The web UI works without [rpcinterface:supervisor], as supervisord's builds its own interface.
   const uiDispatcher =
     options.dispatcher?.supervisorNamespace === false
-      ? new RpcDispatcher(options.backend, { ...options.dispatcher, supervisorNamespace: true })
+      ? new RpcDispatcher(options.backend, { ...dispatcherOptions, supervisorNamespace: true })
       : dispatcher;
   const sockets = new Set<Duplex>();
   const server = new Server({ keepAlive: true });
@@ -83,7 +108,18 @@ export function createHttp1Handler(options: Http1HandlerOptions): Http1Connectio
       const probePath = (req.url ?? "/").split(/[?#]/, 1)[0] ?? "";
       if (isHealthPath(probePath)) return handleHealth(req, res, probePath, health);
     }
-    if (options.auth !== null) {
+    const uri = req.url ?? "/";
+    let caller: Caller | undefined;
+    if (access !== undefined) {
+      const outcome = await access.authenticate(req.headers.authorization, req.socket, uri.startsWith("/RPC2") ? "xmlrpc" : "webui");
+      if (!outcome.ok) {
+        await drained(req);
+        if (outcome.refusal === "malformed") return sendError(res, 400);
+        if (outcome.refusal === "limited") return sendError(res, 429, { Connection: "close", "Retry-After": "60" });
+        return sendError(res, 401, { Connection: "close", "WWW-Authenticate": 'Basic realm="default"' });
+      }
+      caller = outcome.caller;
+    } else if (options.auth !== null) {
       const verdict = checkBasicAuth(req.headers.authorization, options.auth);
       if (verdict === "malformed") return sendError(res, 400);
       if (verdict === "unauthorized") {
@@ -93,8 +129,7 @@ export function createHttp1Handler(options: Http1HandlerOptions): Http1Connectio
         return sendError(res, 401, { Connection: "close", "WWW-Authenticate": 'Basic realm="default"' });
       }
     }
-    const uri = req.url ?? "/";
-    if (uri.startsWith("/RPC2")) return handleRpc(req, res, dispatcher, logger);
+    if (uri.startsWith("/RPC2")) return handleRpc(req, res, dispatcher, logger, undefined, caller);
     const pathname = uri.split(/[?#;]/, 1)[0] ?? "";
     if (pathname === "/logtail" || pathname.startsWith("/logtail/")) {
       if (req.method !== "GET") return sendError(res, 400);
@@ -110,7 +145,8 @@ export function createHttp1Handler(options: Http1HandlerOptions): Http1Connectio
     if (isWebUiPath(pathname) && (req.method === "GET" || req.method === "POST" || req.method === "HEAD")) {
       // The UI reads nothing from a body: drop it first, so the answer does not race a client still sending.
       await drained(req);
-      return handleWebUi(req, res, uiDispatcher, options.identity);
+      const rpc = caller === undefined ? uiDispatcher : { call: (m: string, p: readonly XmlRpcValue[]) => uiDispatcher.call(m, p, caller) };
+      return handleWebUi(req, res, rpc, options.identity);
     }
     return sendError(res, 404);
   };

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { SupervisorError } from "@tsupervisord/errors";
+import { SupervisorError, type Caller } from "@tsupervisord/errors";
 import { DEFAULT_METHOD_CALL_LIMITS, MethodCallParseError, MethodCallReader } from "../codec/method-call-reader.js";
 import type { MethodCall, MethodCallLimits } from "../codec/method-call-reader.js";
 import { dumpFault, dumpResponse } from "../codec/serialize.js";
@@ -97,6 +97,7 @@ export async function handleRpc(
   dispatcher: RpcDispatcher,
   logger: RpcLogger,
   limits: MethodCallLimits = DEFAULT_METHOD_CALL_LIMITS,
+  caller?: Caller,
 ): Promise<void> {
   if (req.method !== "POST") return sendError(res, 400);
   if (req.headers["content-length"] === undefined) return sendError(res, 411);
@@ -123,7 +124,7 @@ export async function handleRpc(
   let xml: string;
   try {
     logger.trace?.(`XML-RPC method called: ${method}()`);
-    const outcome = await dispatcher.dispatch(call.methodName, call.params);
+    const outcome = await dispatcher.dispatch(call.methodName, call.params, caller);
     if (outcome.ok) {
       xml = dumpResponse(outcome.value);
       logger.trace?.(`XML-RPC method ${method}() returned successfully`);

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { isSupervisorError } from "@tsupervisord/errors";
+import { SupervisorError, isSupervisorError } from "@tsupervisord/errors";
 import type { RpcDispatcher } from "../handlers/dispatcher.js";
+import type { XmlRpcValue } from "../codec/values.js";
 import type { ProcessInfoStruct } from "../handlers/backend.js";
 import { SERVER_HEADER } from "./responses.js";
 import { isAssetPath, sendAsset } from "./webui-assets.js";
@@ -12,6 +13,9 @@ import { isAssetPath, sendAsset } from "./webui-assets.js";
  * images is shipped); the URLs, query actions, titles, texts, links, CSS classes and redirects are supervisord's,
  * so tools and bookmarks keep working. Live updates (webui-events.ts) push rows rendered by `renderRow`.
  */
+
+/** What the UI calls: the dispatcher, bound to the caller when the listener has users (issue 19). */
+export type WebUiRpc = Pick<RpcDispatcher, "call">;
 
 const UI_HEADERS = {
   Server: SERVER_HEADER,
@@ -70,8 +74,29 @@ const START_ERRORS: Record<number, string> = {
   40: "abnormal termination",
 };
 
+/** Issue 19: the first PERMISSION_DENIED fault struct of a multicall's results, thrown as the refusal it is. */
+function throwIfDenied(results: XmlRpcValue): void {
+  if (!Array.isArray(results)) return;
+  for (const result of results) {
+    if (typeof result === "object" && result !== null && !Array.isArray(result) && !(result instanceof Uint8Array)) {
+      const fault = (result as Record<string, XmlRpcValue>)["faultCode"];
+      if (fault === 100) throw new SupervisorError("PERMISSION_DENIED", String((result as Record<string, XmlRpcValue>)["faultString"] ?? ""));
+    }
+  }
+}
+
+/** WEB-04 plus issue 19: an action the caller's role does not allow says so instead of running. */
+async function runAction(rpc: WebUiRpc, action: string, name: string | null): Promise<string> {
+  try {
+    return await runActionAllowed(rpc, action, name);
+  } catch (err) {
+    if (isSupervisorError(err) && err.code === "PERMISSION_DENIED") return `ERROR: ${err.faultString}`;
+    throw err;
+  }
+}
+
 /** WEB-04: runs an action and returns the message shown after the redirect. */
-async function runAction(rpc: RpcDispatcher, action: string, name: string | null): Promise<string> {
+async function runActionAllowed(rpc: WebUiRpc, action: string, name: string | null): Promise<string> {
   const now = (): string => ctime(new Date());
   if (action === "refresh") return `Page refreshed at ${now()}`;
   if (action === "stopall") {
@@ -79,10 +104,10 @@ async function runAction(rpc: RpcDispatcher, action: string, name: string | null
     return `All stopped at ${now()}`;
   }
   if (action === "restartall") {
-    await rpc.call("system.multicall", [[
+    throwIfDenied(await rpc.call("system.multicall", [[
       { methodName: "supervisor.stopAllProcesses", params: [] },
       { methodName: "supervisor.startAllProcesses", params: [] },
-    ]]);
+    ]]));
     return `All restarted at ${now()}`;
   }
   if (name === null) return `Page refreshed at ${now()}`;
@@ -101,10 +126,10 @@ async function runAction(rpc: RpcDispatcher, action: string, name: string | null
     }
     case "restart":
       // A multicall whose results supervisord never looks at: the message is always the same.
-      await rpc.call("system.multicall", [[
+      throwIfDenied(await rpc.call("system.multicall", [[
         { methodName: "supervisor.stopProcess", params: [name] },
         { methodName: "supervisor.startProcess", params: [name] },
-      ]]);
+      ]]));
       return `Process ${name} restarted`;
     case "clearlog": {
       const f = await attempt(() => rpc.call("supervisor.clearProcessLogs", [name]));
@@ -212,7 +237,7 @@ ${content}
 `;
 }
 
-async function identificationOf(rpc: RpcDispatcher): Promise<string> {
+async function identificationOf(rpc: WebUiRpc): Promise<string> {
   try {
     return String(await rpc.call("supervisor.getIdentification", []));
   } catch (err) {
@@ -221,7 +246,7 @@ async function identificationOf(rpc: RpcDispatcher): Promise<string> {
   }
 }
 
-async function statusPage(rpc: RpcDispatcher, message: string | null, identity: WebUiIdentity): Promise<string> {
+async function statusPage(rpc: WebUiRpc, message: string | null, identity: WebUiIdentity): Promise<string> {
   const infos = (await rpc.call("supervisor.getAllProcessInfo", [])) as unknown as ProcessInfoStruct[];
   const content = `${message === null ? "" : `<div class="status_msg" id="status_msg">${escapeHtml(message)}</div>\n`}` +
     `<div class="toolbar"><ul class="clr" id="buttons">
@@ -233,7 +258,7 @@ async function statusPage(rpc: RpcDispatcher, message: string | null, identity: 
   return layout("Supervisor Status", "Process status", identity, await identificationOf(rpc), content);
 }
 
-async function tailPage(rpc: RpcDispatcher, query: URLSearchParams, identity: WebUiIdentity): Promise<string> {
+async function tailPage(rpc: WebUiRpc, query: URLSearchParams, identity: WebUiIdentity): Promise<string> {
   let selfUrl = "tail.html";
   const name = query.get("processname");
   let body: string;
@@ -269,7 +294,7 @@ export function isWebUiPath(pathname: string): boolean {
 export async function handleWebUi(
   req: IncomingMessage,
   res: ServerResponse,
-  rpc: RpcDispatcher,
+  rpc: WebUiRpc,
   identity: WebUiIdentity = DEFAULT_IDENTITY,
 ): Promise<void> {
   const url = new URL(req.url ?? "/", "http://localhost");
