@@ -14,6 +14,8 @@ import { PROGNAME, parseCommandLine, type CtlOptions } from "./options.js";
 import { CTL_VERSION, SUPERVISOR_COMPAT_VERSION } from "./version.js";
 import { CompletionCache, loadHistory, runShell, saveHistory } from "./shell.js";
 import { ProcessTerminal } from "./tty-terminal.js";
+import { runContextCommand } from "./hosts/context-command.js";
+import { fanoutJson, refuseFanout, runOnHosts, withHostColumn, worstExit } from "./hosts/fanout.js";
 
 function finish(code: number): never {
   process.exit(code);
@@ -47,6 +49,28 @@ async function runTop(options: CtlOptions): Promise<number> {
     ...(options.username !== null ? { username: options.username } : {}),
     ...(options.password !== null ? { password: options.password } : {}),
   });
+}
+
+/** issue 19: `-H a,b CMD`: CMD on every host at once, printed with a host column. */
+async function runFanout(options: CtlOptions): Promise<number> {
+  const hosts = options.hosts ?? [];
+  const refusal = refuseFanout(options.args);
+  if (refusal !== null) {
+    process.stderr.write(`Error: ${refusal}\n`);
+    return 2;
+  }
+  if (options.args[0] === "top") return runTop(options);
+  const outcomes = await runOnHosts(hosts, options.args.join(" "), {
+    commands: COMMANDS,
+    makeBackend: lazyGrpcBackend,
+    prompt: options.prompt,
+  });
+  if (options.args.includes("--json")) process.stdout.write(fanoutJson(outcomes));
+  else {
+    process.stdout.write(withHostColumn(outcomes, (o) => o.stdout));
+    process.stderr.write(withHostColumn(outcomes, (o) => o.stderr));
+  }
+  return worstExit(outcomes);
 }
 
 /** `tsctl completion bash|zsh|fish`. */
@@ -83,6 +107,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const options = parsed.options;
+  if (options.args[0] === "context") {
+    return runContextCommand(options.args.slice(1), process.env, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+  }
+  if (options.hosts !== null) return runFanout(options);
   if (options.args[0] === "top") return runTop(options);
   if (options.args[0] === "completion") return printCompletion(options.args.slice(1));
 
