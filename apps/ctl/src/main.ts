@@ -30,6 +30,18 @@ async function runTop(options: CtlOptions): Promise<number> {
     process.stderr.write(`Error: tsctl top is not available: ${(err as Error).message}\n`);
     return 1;
   }
+  // issue 19: several hosts in one table; a host that speaks XML-RPC only shows as lost, with the reason.
+  if (options.hosts !== null) {
+    return tui.runTop({
+      serverUrl: options.serverurl,
+      hosts: options.hosts.map((h) => ({
+        name: h.label,
+        serverUrl: h.serverurl,
+        ...(h.username !== null ? { username: h.username } : {}),
+        ...(h.password !== null ? { password: h.password } : {}),
+      })),
+    });
+  }
   // A real supervisord speaks XML-RPC only: the live view needs tsupervisord's Watch stream (issue 21 defect 6).
   const { createGrpcBackend } = await import("./grpc-backend.js");
   const probe = createGrpcBackend({ serverurl: options.serverurl, username: options.username, password: options.password });
