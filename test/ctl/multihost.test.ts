@@ -3,72 +3,29 @@
  * honoured, password_file, TCP with auth), `-H a,b CMD` fanning out with a host column and the worst exit status,
  * an unreachable host as a row of its error, and the commands -H refuses.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect } from "@tsupervisord/protocol";
-import { waitForState } from "../lib/wait.js";
-import { freePort } from "../daemon/lib/ports.js";
-import { daemonUnavailableReason, prepareCase, startDaemon, type RunningDaemon } from "./lib/daemon.js";
-import { TSCTL } from "./lib/paths.js";
-import { caseEnv, runCommand, type RunResult } from "./lib/run.js";
+import { daemonUnavailableReason } from "./lib/daemon.js";
+import { HOST_B_PASSWORD as PASSWORD, startTwoHosts, type TwoHosts } from "./lib/hosts.js";
+import type { RunResult } from "./lib/run.js";
 
 const unavailable = await daemonUnavailableReason();
 if (unavailable !== null) console.warn(`[ctl e2e] multi-host skipped: ${unavailable}`);
 
-const BASE =
-  "[unix_http_server]\nfile=%(here)s/supervisor.sock\n[supervisord]\nlogfile=%(here)s/supervisord.log\n" +
-  "pidfile=%(here)s/supervisord.pid\nchildlogdir=%(here)s\n" +
-  "[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n" +
-  "[supervisorctl]\nserverurl=unix://%(here)s/supervisor.sock\n";
-const PASSWORD = "s3cret-h19c";
-
-let a: RunningDaemon;
-let b: RunningDaemon;
-let xdg: string;
+let hosts: TwoHosts;
 let deadUrl: string;
 
-/** tsctl with the contexts file of this test, from daemon a's directory and config. */
 function tsctl(args: readonly string[]): Promise<RunResult> {
-  return runCommand([process.execPath, TSCTL, "-c", a.conf, ...args], {
-    cwd: a.dir,
-    env: caseEnv({ XDG_CONFIG_HOME: xdg }),
-  });
+  return hosts.tsctl(args);
 }
 
 describe.skipIf(unavailable !== null)("tsctl contexts and -H fan-out against two daemons", () => {
   beforeAll(async () => {
-    const port = await freePort();
-    deadUrl = `http://127.0.0.1:${await freePort()}`;
-    a = await startDaemon(prepareCase({ confText: `${BASE}[program:alpha]\ncommand=sleep 1000\nstartsecs=0\n` }));
-    b = await startDaemon(
-      prepareCase({
-        confText:
-          `${BASE}[inet_http_server]\nport=127.0.0.1:${port}\nusername=bob\npassword=${PASSWORD}\n` +
-          "[program:beta]\ncommand=sleep 1000\nstartsecs=0\n[program:gamma]\ncommand=sleep 1000\nstartsecs=0\n",
-      }),
-    );
-    xdg = join(a.dir, "xdg");
-    mkdirSync(join(xdg, "tsctl"), { recursive: true });
-    writeFileSync(join(xdg, "tsctl", "b.password"), `${PASSWORD}\n`, { mode: 0o600 });
-    writeFileSync(
-      join(xdg, "tsctl", "contexts"),
-      `[context a]\nserverurl = unix://${a.socket}\n\n` +
-        `[context b]\nserverurl = http://127.0.0.1:${port}\nusername = bob\npassword_file = b.password\n\n` +
-        `[context dead]\nserverurl = ${deadUrl}\n`,
-    );
-    for (const [d, names] of [[a, ["alpha"]], [b, ["beta", "gamma"]]] as const) {
-      const client = connect(`unix://${d.socket}`);
-      try {
-        for (const name of names) await waitForState(client, name, "RUNNING");
-      } finally {
-        client.close();
-      }
-    }
+    hosts = await startTwoHosts();
+    deadUrl = hosts.deadUrl;
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
+    await hosts?.stop();
   });
 
   it("--context NAME connects as the context says (TCP, username and password_file)", async () => {

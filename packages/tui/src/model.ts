@@ -111,6 +111,11 @@ export type WatchEvent =
 
 export type LogChannel = "stdout" | "stderr";
 
+/** issue 19: a process's group as its own daemon names it (without the `host/` prefix of a multi-host view). */
+export function localGroup(p: { group: string; host?: string | undefined }): string {
+  return p.host !== undefined && p.group.startsWith(`${p.host}/`) ? p.group.slice(p.host.length + 1) : p.group;
+}
+
 /** The key the TUI uses for a process everywhere: supervisorctl's `group:name` selector. */
 export function processKey(p: { group: string; name: string }): string {
   return `${p.group}:${p.name}`;

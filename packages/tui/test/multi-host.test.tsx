@@ -60,6 +60,8 @@ describe("top with several hosts", () => {
     expect(f).toMatch(/web1\s+app\s+app\s+RUNNING\s+100/);
     expect(f).toMatch(/web1\s+db\s+db\s+RUNNING\s+7/);
     expect(f).toContain("3 processes");
+    // A program alone in its group has no group row, as with one daemon: the host prefix does not change that.
+    expect(f).not.toContain("▾");
   });
 
   it("a lost host says why, loses its rows, reconnects on its own and comes back", async () => {

@@ -1,6 +1,7 @@
 import { Box, Text } from "ink";
 import { processUptime } from "../clock.js";
 import { fit, formatBytes, formatCpu, formatDuration } from "../format.js";
+import { localGroup } from "../model.js";
 import type { ProcessRecord, TopState } from "../reducer.js";
 import type { GroupRow, ProcessRow, Row } from "../rows.js";
 import { STATE_COLOR } from "./theme.js";
@@ -61,10 +62,6 @@ interface Columns {
   host: number;
 }
 
-/** issue 19: a process's group as its own daemon names it (without the `host/` prefix of a multi-host view). */
-function localGroup(p: { group: string; host?: string | undefined }): string {
-  return p.host !== undefined && p.group.startsWith(`${p.host}/`) ? p.group.slice(p.host.length + 1) : p.group;
-}
 
 /** issue 14: the READY cell: readiness beside the state. */
 const READY_WIDTH = 8;
