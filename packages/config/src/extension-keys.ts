@@ -77,6 +77,9 @@ export const EXTENSION_KEYS: readonly ExtensionKey[] = [
   { section: "program", key: "live_check_retries", summary: "consecutive liveness failures that restart the program (default 3)" },
   { section: "program", key: "live_check_start_period", summary: "seconds after ready (or spawn) before the first liveness probe (default 0)" },
   { section: "program", key: "depends_on", summary: "NAME:CONDITION, ... (started, running, ready, completed): start order and gating" },
+  // issue 19: listener robustness (packages/config/src/ext/grpc-idle.ts)
+  { section: "inet_http_server", key: "grpc_idle_timeout", summary: "seconds before an idle gRPC connection is closed (default 60; 0 = never)" },
+  { section: "unix_http_server", key: "grpc_idle_timeout", summary: "seconds before an idle gRPC connection is closed (default 60; 0 = never)" },
 ];
 
 /** One extension key found in a file. */

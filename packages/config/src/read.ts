@@ -23,6 +23,7 @@ import {
   octal,
 } from "./converters.js";
 import { ValueError } from "./errors.js";
+import { DEFAULT_GRPC_IDLE_TIMEOUT_SECONDS, grpcIdleTimeout } from "./ext/grpc-idle.js";
 import { MAIN_RPCINTERFACE_FACTORY, badEntryPointMessage, normaliseEntryPoint } from "./events.js";
 import { expand, pySorted, type ExpansionValue, type Expansions } from "./expand.js";
 import { pyGlob } from "./glob.js";
@@ -206,6 +207,15 @@ function readAuth(r: SectionReader, names: Expansions): HttpAuth | null {
   return null;
 }
 
+/** issue 19 extension key of both server sections (ext/grpc-idle.ts). */
+function readGrpcIdleTimeout(r: SectionReader, envOnly: ReadContext["envExpansions"]): number {
+  return r.soft(
+    "grpc_idle_timeout",
+    () => grpcIdleTimeout(r.get("grpc_idle_timeout", String(DEFAULT_GRPC_IDLE_TIMEOUT_SECONDS), envOnly)),
+    DEFAULT_GRPC_IDLE_TIMEOUT_SECONDS,
+  );
+}
+
 /** `server_configs_from_parser`: every section whose name starts with `inet_http_server` / `unix_http_server`. */
 function readServers(ctx: ReadContext): { inet: InetHttpServerConfig[]; unix: UnixHttpServerConfig[] } {
   const inet: InetHttpServerConfig[] = [];
@@ -223,7 +233,8 @@ function readServers(ctx: ReadContext): { inet: InetHttpServerConfig[]; unix: Un
     const addr = r.soft("port", () => inetAddress(port), null);
     // Extension key (issue 21): supervisord ignores it, so one file runs under both.
     const allowUnauthenticated = r.soft("allow_unauthenticated", () => boolean(r.get("allow_unauthenticated", "false", envOnly)), false);
-    if (addr && !r.failed) inet.push({ section, host: addr.host, port: addr.port, auth, allowUnauthenticated });
+    const grpcIdleTimeoutSeconds = readGrpcIdleTimeout(r, envOnly);
+    if (addr && !r.failed) inet.push({ section, host: addr.host, port: addr.port, auth, allowUnauthenticated, grpcIdleTimeoutSeconds });
   }
   for (const section of ctx.parser.sectionNames()) {
     if (!section.startsWith("unix_http_server")) continue;
@@ -265,7 +276,8 @@ function readServers(ctx: ReadContext): { inet: InetHttpServerConfig[]; unix: Un
             },
             0o700,
           );
-    if (!r.failed) unix.push({ section, file: normalizePath(pyStrip(file), ctx.cwd, ctx.home), chmod, chown, auth });
+    const grpcIdleTimeoutSeconds = readGrpcIdleTimeout(r, envOnly);
+    if (!r.failed) unix.push({ section, file: normalizePath(pyStrip(file), ctx.cwd, ctx.home), chmod, chown, auth, grpcIdleTimeoutSeconds });
   }
   return { inet, unix };
 }

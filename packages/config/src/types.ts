@@ -172,6 +172,8 @@ export interface UnixHttpServerConfig {
   chmod: number;
   chown: { uid: number; gid: number } | null;
   auth: HttpAuth | null;
+  /** issue 19 extension key `grpc_idle_timeout`: close idle gRPC connections after this many seconds (0 = never). */
+  grpcIdleTimeoutSeconds: number;
 }
 
 export interface InetHttpServerConfig {
@@ -182,6 +184,8 @@ export interface InetHttpServerConfig {
   auth: HttpAuth | null;
   /** Extension key `allow_unauthenticated`: serve a non-loopback address without username/password. */
   allowUnauthenticated: boolean;
+  /** issue 19 extension key `grpc_idle_timeout`: close idle gRPC connections after this many seconds (0 = never). */
+  grpcIdleTimeoutSeconds: number;
 }
 
 export interface SupervisorctlConfig {

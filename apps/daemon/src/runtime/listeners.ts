@@ -60,9 +60,11 @@ export async function openServers(
   };
   // The web UI's footer names us and our own release (the API keeps reporting supervisord's version).
   const identity = { productName: "tsupervisord", productVersion: ownVersion() };
-  const grpcFor = (auth: { username: string; password: string } | null): SupervisorGrpcServer =>
+  const grpcFor = (auth: { username: string; password: string } | null, idleSeconds: number): SupervisorGrpcServer =>
     createGrpcServer(handlers, {
       auth,
+      // issue 19: also ends connections Node's HTTP/2 leaves open after a protocol-error GOAWAY (ext/grpc-idle.ts).
+      ...(idleSeconds > 0 ? { channelOptions: { "grpc.max_connection_idle_ms": idleSeconds * 1000 } } : {}),
       onUnexpectedError: (err, method) => log.critical(`unexpected error in ${method}: ${boundedStack(err)}`),
     });
   const http1For = (auth: { username: string; password: string } | null): Http1ConnectionHandler =>
@@ -79,7 +81,7 @@ export async function openServers(
     const { refusals } = serverAuthVerdict(config, process.env);
     if (refusals.length > 0) throw new ListenerError(refusals.join("\n"));
     for (const server of config.inetHttpServers) {
-      const grpc = grpcFor(server.auth);
+      const grpc = grpcFor(server.auth, server.grpcIdleTimeoutSeconds);
       const http1 = http1For(server.auth);
       const tls = loadTlsFromEnvironment();
       const listener = await listenInet({
@@ -91,7 +93,7 @@ export async function openServers(
       announce(log, config, server.section, server.auth !== null);
     }
     for (const server of config.unixHttpServers) {
-      const grpc = grpcFor(server.auth);
+      const grpc = grpcFor(server.auth, server.grpcIdleTimeoutSeconds);
       const http1 = http1For(server.auth);
       const listener = await listenUnix({
         file: server.file,
