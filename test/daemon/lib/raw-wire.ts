@@ -16,7 +16,7 @@ export interface Exchange {
  * Connects, writes each chunk, half-closes, and waits for the daemon to close. `deadlineMs` only turns a hang into
  * a reported failure (closed: false); it is not a measurement.
  */
-export function exchange(target: net.NetConnectOpts, chunks: readonly Buffer[], deadlineMs = Number(process.env["FUZZ_DEADLINE_MS"] ?? 15_000)): Promise<Exchange> {
+export function exchange(target: net.NetConnectOpts, chunks: readonly Buffer[], deadlineMs = 15_000): Promise<Exchange> {
   return new Promise((resolve) => {
     const socket = net.connect(target);
     const received: Buffer[] = [];
