@@ -5,8 +5,13 @@
  * garbage and malformed frames (lying lengths, unknown types, SETTINGS/PING/RST floods, bad HPACK, CONTINUATION
  * without end). Every case writes, half-closes and must see the connection closed (answered or dropped, never
  * left hanging). Every HTTP/1.1 answer is well-formed, and an error answer (4xx/5xx) carries a body; a request
- * known to be malformed gets a 4xx. Afterwards the daemon still answers over both protocols, its RSS has not run
- * away, and its log has no CRIT.
+ * known to be malformed gets a 4xx. An HTTP/2 connection error is answered with GOAWAY. Afterwards the daemon still
+ * answers over both protocols, its RSS has not run away, and its log has no CRIT.
+ *
+ * What it found (fixed): parser-rejected HTTP/1.1 requests got a bare `400` with no body (now a typed status with
+ * medusa's error page, 431 for oversized headers: packages/xmlrpc/src/http/client-error.ts); and Node's HTTP/2
+ * never closes a connection after its protocol-error GOAWAY, not even on the peer's FIN, so each such peer left a
+ * socket behind (now closed by `grpc_idle_timeout`: packages/config/src/ext/grpc-idle.ts).
  *
  * Replay one run with FUZZ_SEED=<n> (the seed is printed).
  */
