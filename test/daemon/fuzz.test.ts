@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LogChannel, SupervisorService, type SupervisorClient } from "@tsupervisord/protocol";
 import { isAlive, startDaemon, TestDir, waitForState, type RunningDaemon } from "./lib/daemon.js";
 import { isFault } from "./lib/faults.js";
+import { createPrng } from "./lib/prng.js";
 import { rawGrpcCall } from "./lib/raw-grpc.js";
 
 /**
@@ -14,19 +15,7 @@ let client: SupervisorClient;
 let pids: Record<string, number>;
 
 // A small deterministic PRNG so a failure can be replayed.
-let seed = 0x5eed;
-function random(): number {
-  seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-  return seed / 0x7fffffff;
-}
-function pick<T>(items: readonly T[]): T {
-  return items[Math.floor(random() * items.length)] as T;
-}
-function randomBytes(n: number): Buffer {
-  const b = Buffer.alloc(n);
-  for (let i = 0; i < n; i++) b[i] = Math.floor(random() * 256);
-  return b;
-}
+const { random, pick, randomBytes } = createPrng(0x5eed);
 
 const REAL_NAMES = new Set(["alpha", "beta", "alpha:alpha", "beta:beta", "alpha:*", "beta:*", "alpha:", "beta:"]);
 /** Names that never select a real process: junk, huge, unknown selectors, control characters. */

@@ -1,7 +1,7 @@
 /** `tsctl completion bash|zsh|fish`: shell scripts that complete actions, and names by asking tsctl itself. */
 
 const ACTION_WORDS =
-  "add avail clear exit fg help maintail open pid quit reload remove reread restart shutdown signal start status stop tail top update version completion";
+  "add avail clear exit fg help maintail open pid quit reload remove reread restart shutdown signal start status stop tail top update version completion context";
 
 const BASH = `# tsctl bash completion: eval "$(tsctl completion bash)"
 _tsctl() {
@@ -9,9 +9,14 @@ _tsctl() {
   # group:name holds a colon, which bash splits words at: with bash-completion, keep it as one word.
   if declare -F _get_comp_words_by_ref >/dev/null; then _get_comp_words_by_ref -n : cur; fi
   local i action="" opts=()
+  # issue 19: after --context / -H, the names of ~/.config/tsctl/contexts.
+  case "\${COMP_WORDS[COMP_CWORD-1]}" in
+    --context|-H|--hosts)
+      COMPREPLY=($(compgen -W "$(tsctl context list 2>/dev/null | cut -d' ' -f1)" -- "$cur")); return ;;
+  esac
   for ((i = 1; i < COMP_CWORD; i++)); do
     case "\${COMP_WORDS[i]}" in
-      -c|-s|-u|-p|-r) opts+=("\${COMP_WORDS[i]}" "\${COMP_WORDS[i+1]}"); ((i++)) ;;
+      -c|-s|-u|-p|-r|-H|--context|--hosts) opts+=("\${COMP_WORDS[i]}" "\${COMP_WORDS[i+1]}"); ((i++)) ;;
       -*) opts+=("\${COMP_WORDS[i]}") ;;
       *) action="\${COMP_WORDS[i]}"; break ;;
     esac
@@ -27,6 +32,8 @@ _tsctl() {
       COMPREPLY=($(compgen -W "all $(tsctl "\${opts[@]}" status --json 2>/dev/null | sed -n 's/^ *"namespec": "\\(.*\\)",$/\\1/p')" -- "$cur")) ;;
     completion)
       COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")) ;;
+    context)
+      COMPREPLY=($(compgen -W "list show $(tsctl context list 2>/dev/null | cut -d' ' -f1)" -- "$cur")) ;;
   esac
   if declare -F __ltrim_colon_completions >/dev/null; then __ltrim_colon_completions "$cur"; fi
 }

@@ -15,6 +15,8 @@ import { CTL_VERSION, SUPERVISOR_COMPAT_VERSION } from "./version.js";
 import { dropIpServernameWarning, INSECURE_WARNING, isHttpsUrl, loadCtlTls } from "./tls.js";
 import { CompletionCache, loadHistory, runShell, saveHistory } from "./shell.js";
 import { ProcessTerminal } from "./tty-terminal.js";
+import { runContextCommand } from "./hosts/context-command.js";
+import { fanoutJson, refuseFanout, runOnHosts, withHostColumn, worstExit } from "./hosts/fanout.js";
 
 function finish(code: number): never {
   process.exit(code);
@@ -28,6 +30,18 @@ async function runTop(options: CtlOptions): Promise<number> {
   } catch (err) {
     process.stderr.write(`Error: tsctl top is not available: ${(err as Error).message}\n`);
     return 1;
+  }
+  // issue 19: several hosts in one table; a host that speaks XML-RPC only shows as lost, with the reason.
+  if (options.hosts !== null) {
+    return tui.runTop({
+      serverUrl: options.serverurl,
+      hosts: options.hosts.map((h) => ({
+        name: h.label,
+        serverUrl: h.serverurl,
+        ...(h.username !== null ? { username: h.username } : {}),
+        ...(h.password !== null ? { password: h.password } : {}),
+      })),
+    });
   }
   // A real supervisord speaks XML-RPC only: the live view needs tsupervisord's Watch stream (issue 21 defect 6).
   const { createGrpcBackend } = await import("./grpc-backend.js");
@@ -56,6 +70,28 @@ async function runTop(options: CtlOptions): Promise<number> {
     ...(options.username !== null ? { username: options.username } : {}),
     ...(options.password !== null ? { password: options.password } : {}),
   });
+}
+
+/** issue 19: `-H a,b CMD`: CMD on every host at once, printed with a host column. */
+async function runFanout(options: CtlOptions): Promise<number> {
+  const hosts = options.hosts ?? [];
+  const refusal = refuseFanout(options.args);
+  if (refusal !== null) {
+    process.stderr.write(`Error: ${refusal}\n`);
+    return 2;
+  }
+  if (options.args[0] === "top") return runTop(options);
+  const outcomes = await runOnHosts(hosts, options.args.join(" "), {
+    commands: COMMANDS,
+    makeBackend: lazyGrpcBackend,
+    prompt: options.prompt,
+  });
+  if (options.args.includes("--json")) process.stdout.write(fanoutJson(outcomes));
+  else {
+    process.stdout.write(withHostColumn(outcomes, (o) => o.stdout));
+    process.stderr.write(withHostColumn(outcomes, (o) => o.stderr));
+  }
+  return worstExit(outcomes);
 }
 
 /** `tsctl completion bash|zsh|fish`. */
@@ -94,6 +130,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   const options = parsed.options;
   if (options.tls.insecure) process.stderr.write(`${INSECURE_WARNING}\n`); // issue 19: said, never silent
   if (isHttpsUrl(options.serverurl)) dropIpServernameWarning();
+  if (options.args[0] === "context") {
+    return runContextCommand(options.args.slice(1), process.env, (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+  }
+  if (options.hosts !== null) return runFanout(options);
   if (options.args[0] === "top") return runTop(options);
   if (options.args[0] === "completion") return printCompletion(options.args.slice(1));
 

@@ -6,6 +6,8 @@ import { findConfigFile, readCtlConfig } from "@tsupervisord/config/ctl";
 import { ConfigError } from "@tsupervisord/errors";
 import { GetoptError, getopt, pyRepr } from "@tsupervisord/pycompat";
 import { isHttpsUrl, type CtlTls } from "./tls.js";
+import { loadContexts } from "./hosts/contexts.js";
+import { HostSpecError, contextTarget, hostTarget, splitHostList, type HostTarget, type TargetDefaults } from "./hosts/targets.js";
 
 export const PROGNAME = "tsctl";
 
@@ -38,6 +40,10 @@ TLS (an https:// serverurl; [supervisorctl] tls_ca, tls_cert, tls_key):
 --ca FILE -- PEM CA that signed the server's certificate (default: system roots)
 --cert FILE --key FILE -- client certificate and key (server with tls_client_ca)
 --insecure -- do not verify the server's certificate (prints a warning)
+
+Several hosts: "--context NAME" connects as the context NAME of
+~/.config/tsctl/contexts says; "-H/--hosts a,b" (contexts or URLs) runs the
+command on every host at once with a host column ("context list|show NAME").
 `;
 
 export interface CtlOptions {
@@ -50,8 +56,12 @@ export interface CtlOptions {
   interactive: boolean;
   /** The action and its arguments (empty: start the shell). */
   args: string[];
-  /** issue 19: TLS for an https:// serverurl (command line > [supervisorctl]). */
+  /** issue 19: TLS for an https:// serverurl (command line > context > [supervisorctl]). */
   tls: CtlTls;
+  /** issue 19: `--context NAME`: the context the single target came from (with its TLS fields), else null. */
+  context: HostTarget | null;
+  /** issue 19: `-H a,b` or `--context a,b`: run the command on each of these; null = one host, as supervisorctl. */
+  hosts: HostTarget[] | null;
 }
 
 export type ParseOutcome =
@@ -60,7 +70,7 @@ export type ParseOutcome =
   | { kind: "usage"; message: string }
   | { kind: "run"; options: CtlOptions };
 
-const SHORT = "h?c:is:u:p:r:";
+const SHORT = "h?c:is:u:p:r:H:";
 // `--version` and `--json` are tsctl's (supervisorctl has neither): its own version, and `--json` given before
 // the command instead of after it.
 const LONG = [
@@ -78,12 +88,14 @@ const LONG = [
   "cert=",
   "key=",
   "insecure",
+  "context=",
+  "hosts=",
 ];
 
 /** The commands that answer in JSON with `--json`. */
 export const JSON_COMMANDS: readonly string[] = ["status", "avail", "pid"];
 
-type Name = "configfile" | "interactive" | "serverurl" | "username" | "password" | "historyFile" | TlsName;
+type Name = "configfile" | "interactive" | "serverurl" | "username" | "password" | "historyFile" | TlsName | "context" | "hosts";
 type TlsName = "ca" | "cert" | "key" | "insecure";
 
 const OPTION_NAMES: Readonly<Record<string, Name | "help" | "version" | "json">> = {
@@ -108,6 +120,9 @@ const OPTION_NAMES: Readonly<Record<string, Name | "help" | "version" | "json">>
   "--cert": "cert",
   "--key": "key",
   "--insecure": "insecure",
+  "--context": "context",
+  "-H": "hosts",
+  "--hosts": "hosts",
 };
 
 /** supervisor.datatypes.url: a scheme and something after it (`localhost:9001` passes, as in Python). */
@@ -182,9 +197,16 @@ export function parseCommandLine(
       throw err;
     }
   }
-  const serverurl = str("serverurl") ?? fromFile?.serverurl ?? "http://localhost:9001";
+  const defaults: TargetDefaults = {
+    commandLine: { serverurl: str("serverurl"), username: str("username"), password: str("password") },
+    configFile: { username: fromFile?.username ?? null, password: fromFile?.password ?? null },
+  };
+  const remote = resolveRemote(str("context"), str("hosts"), defaults, env.vars);
+  if ("message" in remote) return { kind: "usage", message: remote.message };
+  const ctx = remote.context;
+  const serverurl = ctx?.serverurl ?? str("serverurl") ?? fromFile?.serverurl ?? "http://localhost:9001";
   const tlsGiven = (["ca", "cert", "key", "insecure"] as const).filter((n) => given[n] !== undefined);
-  if (tlsGiven.length > 0 && !isHttpsUrl(serverurl)) {
+  if (tlsGiven.length > 0 && remote.hosts === null && !isHttpsUrl(serverurl)) {
     // Flags that suggest a verified connection must not quietly go out in clear text.
     return { kind: "usage", message: `--${tlsGiven.join(", --")} need an https:// serverurl, not ${pyRepr(serverurl)}` };
   }
@@ -193,18 +215,53 @@ export function parseCommandLine(
     options: {
       configfile,
       serverurl,
-      username: str("username") ?? fromFile?.username ?? null,
-      password: str("password") ?? fromFile?.password ?? null,
+      username: ctx !== null ? ctx.username : (str("username") ?? fromFile?.username ?? null),
+      password: ctx !== null ? ctx.password : (str("password") ?? fromFile?.password ?? null),
       prompt: fromFile?.prompt ?? "supervisor",
       historyFile: str("historyFile") ?? fromFile?.historyFile ?? null,
       interactive: given.interactive === true || args.length === 0,
       args,
+      // A context's `ca` / `insecure` stand where [supervisorctl]'s keys would; the command line wins.
       tls: {
-        ca: str("ca") ?? fromFile?.tlsCa ?? null,
+        ca: str("ca") ?? ctx?.ca ?? fromFile?.tlsCa ?? null,
         cert: str("cert") ?? fromFile?.tlsCert ?? null,
         key: str("key") ?? fromFile?.tlsKey ?? null,
-        insecure: given.insecure === true,
+        insecure: given.insecure === true || ctx?.insecure === true,
       },
+      context: ctx,
+      hosts: remote.hosts,
     },
   };
+}
+
+/**
+ * issue 19: `--context NAME` (one host, as if given -s/-u/-p), `--context a,b` or `-H a,b` (several). The
+ * contexts file is read only when one of them is given, so plain commands never depend on it.
+ */
+function resolveRemote(
+  context: string | null,
+  hosts: string | null,
+  defaults: TargetDefaults,
+  vars: Record<string, string | undefined>,
+): { context: HostTarget | null; hosts: HostTarget[] | null } | { message: string } {
+  if (context === null && hosts === null) return { context: null, hosts: null };
+  if (context !== null && hosts !== null) return { message: "give either --context or -H/--hosts, not both" };
+  try {
+    const specs = splitHostList((context ?? hosts) as string);
+    const { file, contexts } = loadContexts(vars);
+    if (context !== null && specs.length === 1) {
+      const found = contexts.get(specs[0] as string);
+      if (found === undefined) return { message: `no context named ${pyRepr(specs[0] as string)} in ${file}` };
+      return { context: contextTarget(found, defaults), hosts: null };
+    }
+    if (defaults.commandLine.serverurl !== null) return { message: "-s/--serverurl names one server: with several hosts, list them with -H" };
+    if (context !== null) {
+      const missing = specs.find((s) => !contexts.has(s));
+      if (missing !== undefined) return { message: `no context named ${pyRepr(missing)} in ${file}` };
+    }
+    return { context: null, hosts: specs.map((spec) => hostTarget(spec, contexts, defaults, isUrl, file)) };
+  } catch (err) {
+    if (err instanceof HostSpecError || err instanceof ConfigError) return { message: err.message };
+    throw err;
+  }
 }

@@ -8,3 +8,5 @@ export type { ReadConfigOptions, SupervisorctlConfig } from "./types.js";
 // `tsctl graph` / `stop --with-dependents` order what the daemon reports (issue 14): the pure graph only.
 export { dependentsOf, topologicalOrder } from "./ext/dependency-graph.js";
 export type { GraphEdge } from "./ext/dependency-graph.js";
+// issue 19: tsctl's contexts file (`[context NAME]` sections) is read with the same INI dialect.
+export { IniParser, IniSyntaxError } from "./ini.js";

@@ -97,6 +97,9 @@ export const EXTENSION_KEYS: readonly ExtensionKey[] = [
   { section: "unix_http_server", key: "allow_uids", summary: "users (names or uids) allowed to connect, checked with SO_PEERCRED besides the file mode" },
   { section: "unix_http_server", key: "allow_groups", summary: "groups (names or gids) whose members may connect, checked with SO_PEERCRED" },
   { section: "unix_http_server", key: "uid_roles", summary: "user:role, … the role of a peer uid on a socket without users (others are admin)" },
+  // issue 19: listener robustness (packages/config/src/ext/grpc-idle.ts)
+  { section: "inet_http_server", key: "grpc_idle_timeout", summary: "seconds before an idle gRPC connection is closed (default 60; 0 = never)" },
+  { section: "unix_http_server", key: "grpc_idle_timeout", summary: "seconds before an idle gRPC connection is closed (default 60; 0 = never)" },
 ];
 
 /** One extension key found in a file. */

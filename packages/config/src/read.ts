@@ -24,6 +24,7 @@ import {
   octal,
 } from "./converters.js";
 import { ValueError } from "./errors.js";
+import { DEFAULT_GRPC_IDLE_TIMEOUT_SECONDS, grpcIdleTimeout } from "./ext/grpc-idle.js";
 import { MAIN_RPCINTERFACE_FACTORY, badEntryPointMessage, normaliseEntryPoint } from "./events.js";
 import { expand, pySorted, type ExpansionValue, type Expansions } from "./expand.js";
 import { pyGlob } from "./glob.js";
@@ -226,6 +227,15 @@ function accessOf(
   return { access: readServerAccess(r, names, auth, kind, { cwd: ctx.cwd, home: ctx.home, userDb: ctx.userDb }) };
 }
 
+/** issue 19 extension key of both server sections (ext/grpc-idle.ts). */
+function readGrpcIdleTimeout(r: SectionReader, envOnly: ReadContext["envExpansions"]): number {
+  return r.soft(
+    "grpc_idle_timeout",
+    () => grpcIdleTimeout(r.get("grpc_idle_timeout", String(DEFAULT_GRPC_IDLE_TIMEOUT_SECONDS), envOnly)),
+    DEFAULT_GRPC_IDLE_TIMEOUT_SECONDS,
+  );
+}
+
 /** `server_configs_from_parser`: every section whose name starts with `inet_http_server` / `unix_http_server`. */
 function readServers(ctx: ReadContext): { inet: InetHttpServerConfig[]; unix: UnixHttpServerConfig[] } {
   const inet: InetHttpServerConfig[] = [];
@@ -246,8 +256,9 @@ function readServers(ctx: ReadContext): { inet: InetHttpServerConfig[]; unix: Un
     // issue 19: TLS files, loaded and checked now (missing, unreadable, key/cert mismatch, expired).
     const tls = readInetTls(r, mergeNames(envOnly, [["here", ctx.here]]));
     const access = accessOf(r, mergeNames(envOnly, [["here", ctx.here]]), auth, "inet", ctx);
+    const grpcIdleTimeoutSeconds = readGrpcIdleTimeout(r, envOnly);
     if (addr && !r.failed) {
-      inet.push({ section, host: addr.host, port: addr.port, auth, allowUnauthenticated, ...(tls === undefined ? {} : { tls }), ...access });
+      inet.push({ section, host: addr.host, port: addr.port, auth, allowUnauthenticated, grpcIdleTimeoutSeconds, ...(tls === undefined ? {} : { tls }), ...access });
     }
   }
   for (const section of ctx.parser.sectionNames()) {
@@ -291,7 +302,8 @@ function readServers(ctx: ReadContext): { inet: InetHttpServerConfig[]; unix: Un
             0o700,
           );
     const access = accessOf(r, names, auth, "unix", ctx);
-    if (!r.failed) unix.push({ section, file: normalizePath(pyStrip(file), ctx.cwd, ctx.home), chmod, chown, auth, ...access });
+    const grpcIdleTimeoutSeconds = readGrpcIdleTimeout(r, envOnly);
+    if (!r.failed) unix.push({ section, file: normalizePath(pyStrip(file), ctx.cwd, ctx.home), chmod, chown, auth, grpcIdleTimeoutSeconds, ...access });
   }
   return { inet, unix };
 }

@@ -204,6 +204,8 @@ export interface UnixHttpServerConfig {
   auth: HttpAuth | null;
   /** Issue 19: users with roles, allow_uids/allow_groups. */
   access?: ServerAccess;
+  /** issue 19 extension key `grpc_idle_timeout`: close idle gRPC connections after this many seconds (0 = never). */
+  grpcIdleTimeoutSeconds: number;
 }
 
 export interface InetHttpServerConfig {
@@ -218,6 +220,8 @@ export interface InetHttpServerConfig {
   tls?: InetTlsFiles;
   /** Issue 19: users with roles. */
   access?: ServerAccess;
+  /** issue 19 extension key `grpc_idle_timeout`: close idle gRPC connections after this many seconds (0 = never). */
+  grpcIdleTimeoutSeconds: number;
 }
 
 export interface SupervisorctlConfig {

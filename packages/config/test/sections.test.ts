@@ -76,7 +76,7 @@ describe("§1.5.2 [unix_http_server]", () => {
   it("file is stripped and absolute, chmod 0700, no chown, no auth by default", () => {
     const c = read(BASE + "[unix_http_server]\nfile=%(here)s/../x/s.sock\n");
     expect(c.unixHttpServers).toEqual([
-      { section: "unix_http_server", file: path.resolve(c.here, "../x/s.sock"), chmod: 0o700, chown: null, auth: null },
+      { section: "unix_http_server", file: path.resolve(c.here, "../x/s.sock"), chmod: 0o700, chown: null, auth: null, grpcIdleTimeoutSeconds: 60 },
     ]);
   });
   it("chmod, chown user:group, auth, and further sections named unix_http_server*", () => {
@@ -87,8 +87,8 @@ describe("§1.5.2 [unix_http_server]", () => {
       { cwd: "/srv" },
     );
     expect(c.unixHttpServers).toEqual([
-      { section: "unix_http_server", file: "/tmp/a.sock", chmod: 0o766, chown: { uid: 33, gid: 65534 }, auth: { username: "u", password: "{SHA}abc" } },
-      { section: "unix_http_server:two", file: "/srv/relative.sock", chmod: 0o700, chown: { uid: 65534, gid: -1 }, auth: null },
+      { section: "unix_http_server", file: "/tmp/a.sock", chmod: 0o766, chown: { uid: 33, gid: 65534 }, auth: { username: "u", password: "{SHA}abc" }, grpcIdleTimeoutSeconds: 60 },
+      { section: "unix_http_server:two", file: "/srv/relative.sock", chmod: 0o700, chown: { uid: 65534, gid: -1 }, auth: null, grpcIdleTimeoutSeconds: 60 },
     ]);
   });
 });
@@ -102,7 +102,16 @@ describe("§1.5.3 [inet_http_server]", () => {
     ["LOCALHOST:9001", "localhost"],
   ])("port=%s", (port, host) => {
     const c = read(BASE + `[inet_http_server]\nport=${port}\nusername=a\npassword=b\n`);
-    expect(c.inetHttpServers).toEqual([{ section: "inet_http_server", host, port: 9001, auth: { username: "a", password: "b" }, allowUnauthenticated: false }]);
+    expect(c.inetHttpServers).toEqual([{ section: "inet_http_server", host, port: 9001, auth: { username: "a", password: "b" }, allowUnauthenticated: false, grpcIdleTimeoutSeconds: 60 }]);
+  });
+  it("issue 19: grpc_idle_timeout is whole seconds, 0 = never; anything else names file, line and option", () => {
+    const c = read(BASE + "[inet_http_server]\nport=127.0.0.1:9001\ngrpc_idle_timeout=0\n");
+    expect(c.inetHttpServers[0]?.grpcIdleTimeoutSeconds).toBe(0);
+    const { issues } = issuesOf(BASE + "[inet_http_server]\nport=127.0.0.1:9001\ngrpc_idle_timeout=1.5\n");
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ section: "inet_http_server", option: "grpc_idle_timeout" });
+    expect(issues[0]?.line).toBeGreaterThan(0);
+    expect(issues[0]?.message).toContain('"1.5" is not a number of seconds (0 = never)');
   });
   it("port from the environment", () => {
     const c = read(BASE + "[inet_http_server]\nport=127.0.0.1:%(ENV_CONF_PORT)s\n", { env: { CONF_PORT: "9123" } });

@@ -20,7 +20,8 @@ function daemonClock(state: TopState, now: number): number | null {
 export function processUptime(state: TopState, p: ProcessRecord, now: number): number | null {
   if ((p.state === "RUNNING" || p.state === "STOPPING" || p.state === "STARTING") && p.start > 0) {
     // Without a snapshot (tests feeding single events) the process's own info is the best clock there is.
-    const clock = daemonClock(state, now) ?? p.now + Math.max(0, now - p.receivedAt) / 1000;
+    // With several hosts (issue 19) each has its own clock: the process's own info is the one to use.
+    const clock = (p.host === undefined ? daemonClock(state, now) : null) ?? p.now + Math.max(0, now - p.receivedAt) / 1000;
     return Math.max(0, clock - p.start);
   }
   return null;

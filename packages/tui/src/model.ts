@@ -58,6 +58,16 @@ export interface ProcessInfo {
   readiness?: string;
   readinessStatus?: string;
   waitingFor?: string;
+  /** issue 19 (`top --context a,b`): the host this process runs on; its `group` then starts with `host/`. */
+  host?: string;
+}
+
+/** issue 19: one host of a multi-host view and how its connection stands. */
+export interface HostConnection {
+  name: string;
+  status: "connecting" | "connected" | "lost";
+  /** Why the last connection ended (while lost or reconnecting), else null. */
+  error: string | null;
 }
 
 /** The daemon itself, for the header. */
@@ -93,9 +103,18 @@ export type WatchEvent =
   | { kind: "removed"; key: string }
   | { kind: "groupRemoved"; group: string }
   | { kind: "stats"; stats: ProcessStats[] }
-  | { kind: "daemon"; daemon: DaemonInfo };
+  | { kind: "daemon"; daemon: DaemonInfo }
+  /** issue 19 (multi-host): one host's whole world, replacing what was known of that host. */
+  | { kind: "hostSnapshot"; host: string; processes: ProcessInfo[] }
+  /** issue 19 (multi-host): a host's connection changed. */
+  | { kind: "host"; host: HostConnection };
 
 export type LogChannel = "stdout" | "stderr";
+
+/** issue 19: a process's group as its own daemon names it (without the `host/` prefix of a multi-host view). */
+export function localGroup(p: { group: string; host?: string | undefined }): string {
+  return p.host !== undefined && p.group.startsWith(`${p.host}/`) ? p.group.slice(p.host.length + 1) : p.group;
+}
 
 /** The key the TUI uses for a process everywhere: supervisorctl's `group:name` selector. */
 export function processKey(p: { group: string; name: string }): string {

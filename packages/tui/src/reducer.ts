@@ -5,7 +5,7 @@
 import { formatBytes, formatCpu } from "./format.js";
 import { computeLayout, type Viewport } from "./layout.js";
 import { appendLog, DEFAULT_LOG_LIMITS, EMPTY_LOG, type LogLimits, type LogLines } from "./log-lines.js";
-import { processKey, type DaemonInfo, type LogChannel, type ProcessInfo, type WatchEvent } from "./model.js";
+import { processKey, type DaemonInfo, type HostConnection, type LogChannel, type ProcessInfo, type WatchEvent } from "./model.js";
 import { buildRows, groupRowId, SORT_KEYS, type Row, type SortOrder } from "./rows.js";
 
 /** Something the controller will ask the daemon to do. `targets` are supervisorctl selectors. */
@@ -56,6 +56,8 @@ export interface StatusMessage {
 export interface TopState {
   connection: Connection;
   daemon: DaemonInfo | null;
+  /** issue 19: the hosts of a multi-host view, in the order given (empty for one daemon). */
+  hosts: ReadonlyMap<string, HostConnection>;
   /** Local epoch ms when `daemon` was received. */
   daemonReceivedAt: number;
   processes: ReadonlyMap<string, ProcessRecord>;
@@ -125,6 +127,7 @@ export function initialState(options: { viewport: Viewport; now: number; logLimi
   return {
     connection: { status: "connecting", epoch: 0, error: null, retryAt: null },
     daemon: null,
+    hosts: new Map(),
     daemonReceivedAt: options.now,
     processes: new Map(),
     now: options.now,
@@ -320,6 +323,17 @@ function applyWatch(state: TopState, event: WatchEvent, at: number): TopState {
     }
     case "daemon":
       return { ...state, daemon: event.daemon, daemonReceivedAt: at };
+    case "host": {
+      const hosts = new Map(state.hosts);
+      hosts.set(event.host.name, event.host);
+      return { ...state, hosts };
+    }
+    case "hostSnapshot": {
+      const processes = new Map([...state.processes].filter(([, p]) => p.host !== event.host));
+      for (const info of event.processes) processes.set(processKey(info), { ...info, receivedAt: at });
+      const marked = new Set([...state.marked].filter((k) => processes.has(k)));
+      return { ...state, processes, marked, now: Math.max(state.now, at) };
+    }
   }
 }
 

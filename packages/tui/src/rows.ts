@@ -3,7 +3,7 @@
 // process, members by name under it. Sorting by state, CPU or memory is global (the busiest process on top,
 // wherever it lives), so it flattens the groups and ignores collapsing.
 
-import { PROCESS_STATES, type ProcessInfo, type ProcessStateName } from "./model.js";
+import { PROCESS_STATES, localGroup, type ProcessInfo, type ProcessStateName } from "./model.js";
 
 export type SortKey = "name" | "state" | "cpu" | "memory";
 export const SORT_KEYS: readonly SortKey[] = ["name", "state", "cpu", "memory"];
@@ -110,7 +110,7 @@ export function buildRows(inputs: RowInputs): Row[] {
   }
   const rows: Row[] = [];
   for (const [group, members] of groups) {
-    if (!isRealGroup(group, all.get(group) ?? members)) {
+    if (!isRealGroup(all.get(group) ?? members)) {
       for (const m of members) rows.push(processRow(m, false));
       continue;
     }
@@ -121,9 +121,13 @@ export function buildRows(inputs: RowInputs): Row[] {
   return rows;
 }
 
-/** A program alone in its own homogeneous group (`[program:x]` → group x, process x) gets no header row. */
-function isRealGroup(group: string, members: ProcessInfo[]): boolean {
-  return members.length > 1 || (members.length === 1 && members[0]?.name !== group);
+/**
+ * A program alone in its own homogeneous group (`[program:x]` → group x, process x) gets no header row; with
+ * several hosts (issue 19) the group is compared without its `host/` prefix.
+ */
+function isRealGroup(members: ProcessInfo[]): boolean {
+  const only = members[0];
+  return members.length > 1 || (only !== undefined && only.name !== localGroup(only));
 }
 
 function processRow(info: ProcessInfo, nested: boolean): ProcessRow {

@@ -8,6 +8,15 @@ import type * as MountModuleNs from "./mount.js";
 
 type MountModule = typeof MountModuleNs;
 
+/** issue 19: one host of `tsctl top --context a,b`. */
+export interface TopHost {
+  /** The host column's text: the context name or the URL as given. */
+  name: string;
+  serverUrl: string;
+  username?: string;
+  password?: string;
+}
+
 export interface TopOptions {
   /** Where the daemon listens, as tsctl resolved it: `unix:///path/to.sock` or `http://host:port`. */
   serverUrl: string;
@@ -22,6 +31,8 @@ export interface TopOptions {
   stdout?: NodeJS.WriteStream;
   /** Where the refusal message and crash reports go. @default process.stderr */
   stderr?: NodeJS.WriteStream;
+  /** issue 19: several daemons in one table (then `serverUrl` and the credentials above are not used). */
+  hosts?: readonly TopHost[];
   /** Use this instead of connecting to `serverUrl` (tests, embedding). */
   dataSource?: TopDataSource;
   /** Bounds of the log pane's memory. @default 2000 lines, 512 Ki characters */
@@ -47,7 +58,7 @@ export async function runTop(options: TopOptions): Promise<number> {
 
   let source: TopDataSource;
   try {
-    source = options.dataSource ?? (await (await import("./grpc-source.js")).createGrpcSource(options));
+    source = options.dataSource ?? (await connectSource(options));
   } catch (error) {
     stderr.write(`tsctl top: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
@@ -103,6 +114,17 @@ export async function runTop(options: TopOptions): Promise<number> {
     process.off("SIGHUP", onHup);
     process.off("SIGINT", onInt);
   }
+}
+
+/** One daemon, or (issue 19) every host of `hosts` merged into one source. */
+async function connectSource(options: TopOptions): Promise<TopDataSource> {
+  const { createGrpcSource } = await import("./grpc-source.js");
+  if (options.hosts === undefined || options.hosts.length === 0) return createGrpcSource(options);
+  const { MultiHostSource } = await import("./multi-source.js");
+  const sources = await Promise.all(
+    options.hosts.map(async (h) => ({ name: h.name, source: await createGrpcSource(h) })),
+  );
+  return new MultiHostSource(sources);
 }
 
 /**

@@ -261,6 +261,16 @@ describe("HTTP details (RPC-01, RPC-04, RPC-05, RPC-06, TLF-03)", () => {
     );
   });
 
+  it("a request the parser rejects gets a typed status with medusa's error page, then the close (issue 19)", async () => {
+    const bad = await rawRequest(openSock, "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n");
+    expect(bad).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(bad).toContain("Connection: close\r\n");
+    expect(bad.endsWith(`\r\n\r\n${errorBody(400)}`)).toBe(true);
+    const big = await rawRequest(openSock, `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20 * 1024)}\r\n\r\n`);
+    expect(big).toMatch(/^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+    expect(big.endsWith(`\r\n\r\n${errorBody(431)}`)).toBe(true);
+  });
+
   it("RPC-01 a POST without Content-Length is 411", async () => {
     const reply = await rawRequest(openSock, "POST /RPC2 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     expect(reply).toMatch(/^HTTP\/1\.1 411 Length Required\r\n/);

@@ -78,11 +78,13 @@ export async function openServers(
   };
   // The web UI's footer names us and our own release (the API keeps reporting supervisord's version).
   const identity = { productName: "tsupervisord", productVersion: ownVersion() };
-  type Section = Parameters<typeof accessFor>[0];
+  type Section = Parameters<typeof accessFor>[0] & { grpcIdleTimeoutSeconds: number };
   const grpcFor = (server: Section): SupervisorGrpcServer =>
     createGrpcServer(handlers, {
       auth: server.auth,
       access: routes.access === undefined ? undefined : accessFor(server, routes.access).grpc(),
+      // issue 19: also ends connections Node's HTTP/2 leaves open after a protocol-error GOAWAY (ext/grpc-idle.ts).
+      ...(server.grpcIdleTimeoutSeconds > 0 ? { channelOptions: { "grpc.max_connection_idle_ms": server.grpcIdleTimeoutSeconds * 1000 } } : {}),
       onUnexpectedError: (err, method) => log.critical(`unexpected error in ${method}: ${boundedStack(err)}`),
     });
   const http1For = (server: Section): Http1ConnectionHandler =>

@@ -1,6 +1,7 @@
 import { Box, Text } from "ink";
 import { daemonUptime } from "../clock.js";
 import { fit, formatDuration } from "../format.js";
+import type { HostConnection } from "../model.js";
 import type { TopState } from "../reducer.js";
 import { countByState } from "../rows.js";
 import { STATE_COLOR } from "./theme.js";
@@ -30,10 +31,14 @@ export function Header({ state, label }: { state: TopState; label: string }) {
   const gap = Math.max(1, width - total.length - countsWidth - settings.length);
   return (
     <Box flexDirection="column" width={width}>
-      <Text wrap="truncate">
-        <Text bold>{fit(ident, Math.max(0, width - conn.text.length - 1))}</Text>{" "}
-        <Text color={conn.color}>{conn.text}</Text>
-      </Text>
+      {state.hosts.size > 0 ? (
+        <HostsLine state={state} />
+      ) : (
+        <Text wrap="truncate">
+          <Text bold>{fit(ident, Math.max(0, width - conn.text.length - 1))}</Text>{" "}
+          <Text color={conn.color}>{conn.text}</Text>
+        </Text>
+      )}
       <Text wrap="truncate">
         {total}
         {counts.map(([s, n]) => (
@@ -44,6 +49,35 @@ export function Header({ state, label }: { state: TopState; label: string }) {
       </Text>
     </Box>
   );
+}
+
+/**
+ * issue 19: with several hosts the first line is each host and its connection instead of one daemon's identity:
+ *
+ *   tsupervisord  2 hosts   web1 ● connected   web2 ○ lost: connect ECONNREFUSED 10.0.0.2:9001
+ */
+function HostsLine({ state }: { state: TopState }) {
+  const hosts = [...state.hosts.values()];
+  return (
+    <Text wrap="truncate">
+      <Text bold>{`tsupervisord  ${hosts.length} host${hosts.length === 1 ? "" : "s"} `}</Text>
+      {hosts.map((h) => {
+        const { text, color } = hostText(h);
+        return (
+          <Text key={h.name}>
+            {`  ${h.name} `}
+            <Text color={color}>{text}</Text>
+          </Text>
+        );
+      })}
+    </Text>
+  );
+}
+
+export function hostText(h: HostConnection): { text: string; color: string } {
+  if (h.status === "connected") return { text: "● connected", color: "green" };
+  if (h.status === "connecting") return { text: `◌ connecting…${h.error === null ? "" : ` (was: ${h.error})`}`, color: "yellow" };
+  return { text: `○ lost: ${h.error ?? "unknown"}`, color: "red" };
 }
 
 function connectionText(state: TopState, label: string): { text: string; color: string } {

@@ -1,6 +1,7 @@
 import { Box, Text } from "ink";
 import { processUptime } from "../clock.js";
 import { fit, formatBytes, formatCpu, formatDuration } from "../format.js";
+import { localGroup } from "../model.js";
 import type { ProcessRecord, TopState } from "../reducer.js";
 import type { GroupRow, ProcessRow, Row } from "../rows.js";
 import { STATE_COLOR } from "./theme.js";
@@ -43,6 +44,9 @@ export function ProcessTable(props: {
 }
 
 function emptyText(state: TopState): string {
+  if (state.hosts.size > 0 && state.processes.size === 0) {
+    return [...state.hosts.values()].some((h) => h.status === "connected") ? "  no processes configured" : "  waiting for the hosts…";
+  }
   if (state.connection.status !== "connected" && state.processes.size === 0) return "  waiting for the daemon…";
   if (state.processes.size === 0) return "  no processes configured";
   return "  no process matches the filter";
@@ -54,7 +58,10 @@ interface Columns {
   info: number;
   /** issue 14: width of the READY column; 0 (no column) when no process has a ready_check. */
   ready: number;
+  /** issue 19: width of the HOST column (with its space); 0 (no column) for one daemon. */
+  host: number;
 }
+
 
 /** issue 14: the READY cell: readiness beside the state. */
 const READY_WIDTH = 8;
@@ -84,22 +91,26 @@ export function columnWidths(total: number, rows: readonly Row[]): Columns {
   const flexible = Math.max(0, total - FIXED - 4);
   let longestGroup = 5;
   let longestName = 4;
+  let longestHost = 0;
   for (const r of rows) {
     if (r.kind !== "process") continue;
-    longestGroup = Math.max(longestGroup, r.info.group.length);
+    if (r.info.host !== undefined) longestHost = Math.max(longestHost, 4, r.info.host.length);
+    longestGroup = Math.max(longestGroup, localGroup(r.info).length);
     longestName = Math.max(longestName, r.info.name.length + (r.nested ? 2 : 0));
   }
   const readyCol = rows.some((r) => r.kind === "process" && r.info.readiness !== undefined && r.info.readiness !== "none")
     ? READY_WIDTH + 1
     : 0;
-  const name = Math.max(0, Math.min(longestName, 28, flexible - 4));
-  const group = Math.max(0, Math.min(longestGroup, 16, flexible - name));
-  return { group, name, info: Math.max(0, flexible - name - group - readyCol), ready: readyCol };
+  const host = longestHost === 0 ? 0 : Math.min(longestHost, 16) + 1;
+  const name = Math.max(0, Math.min(longestName, 28, flexible - 4 - host));
+  const group = Math.max(0, Math.min(longestGroup, 16, flexible - name - host));
+  return { group, name, info: Math.max(0, flexible - name - group - readyCol - host), ready: readyCol, host };
 }
 
 function headerLine(c: Columns): string {
   return (
     "  " +
+    (c.host > 0 ? fit("HOST", c.host - 1) + " " : "") +
     fit("GROUP", c.group) +
     " " +
     fit("NAME", c.name) +
@@ -134,7 +145,8 @@ function ProcessLine(props: { row: ProcessRow; cols: Columns; state: TopState; s
   const p = (state.processes.get(row.key) ?? row.info) as ProcessRecord;
   const mark = state.marked.has(row.key) ? "* " : "  ";
   const name = row.nested ? `  ${p.name}` : p.name;
-  const before = `${mark}${fit(p.group, cols.group)} ${fit(name, cols.name)} `;
+  const host = cols.host > 0 ? `${fit(p.host ?? "", cols.host - 1)} ` : "";
+  const before = `${mark}${host}${fit(localGroup(p), cols.group)} ${fit(name, cols.name)} `;
   const ready = cols.ready > 0 ? ` ${fit(readyCell(p.readiness), READY_WIDTH)}` : "";
   const after =
     `${ready} ${fit(p.pid > 0 ? String(p.pid) : "-", 7)} ${fit(infoText(state, p, state.now), cols.info)} ` +

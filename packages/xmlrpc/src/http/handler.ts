@@ -1,6 +1,5 @@
 import { Server } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { SupervisorRpcBackend } from "../handlers/backend.js";
 import { RpcDispatcher } from "../handlers/dispatcher.js";
@@ -10,6 +9,7 @@ import type { XmlRpcValue } from "../codec/values.js";
 import { checkBasicAuth } from "./auth.js";
 import type { BasicAuthCredentials } from "./auth.js";
 import { handleLogtail, openProcessTail, parseLogtailPath } from "./logtail-route.js";
+import { answerClientError } from "./client-error.js";
 import { isClientGone } from "./client-gone.js";
 import { boundedLogText } from "./logger.js";
 import type { RpcLogger } from "./logger.js";
@@ -163,10 +163,8 @@ export function createHttp1Handler(options: Http1HandlerOptions): Http1Connectio
       sendError(res, 500);
     });
   });
-  server.on("clientError", (_err: Error, socket: Socket) => {
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
-    else socket.destroy();
-  });
+  // A request the parser rejects gets a typed error page too (issue 19's listener fuzz found it bodiless).
+  server.on("clientError", answerClientError);
 
   const handler = ((socket: Duplex) => {
     sockets.add(socket);
