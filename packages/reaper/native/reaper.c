@@ -113,6 +113,8 @@ static napi_value is_child_subreaper(napi_env env, napi_callback_info info) {
 
 /* notify.c (issue 14): the sd_notify datagram receiver. */
 napi_value notify_register(napi_env env, napi_value exports);
+/* pump.c (issue 20): the splice log pump. */
+napi_value pump_register(napi_env env, napi_value exports);
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
@@ -121,7 +123,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"isChildSubreaper", NULL, is_child_subreaper, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
-  return notify_register(env, exports);
+  if (notify_register(env, exports) == NULL) return NULL;
+  return pump_register(env, exports);
 }
 
 NAPI_MODULE_INIT() { return init(env, exports); }

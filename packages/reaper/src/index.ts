@@ -12,3 +12,5 @@ export type { NotifySocket, NotifySocketFactory, NotifyMechanism, NotifyPortOpti
 export { listZombieChildren } from "./proc.js";
 export { parseProcStat } from "./proc-stat.js";
 export type { ProcStat } from "./proc-stat.js";
+export { splicePump, NO_SPLICE_ENV } from "./splice-pump.js";
+export type { SplicePump, PumpHandle, PumpReport } from "./splice-pump.js";

@@ -27,6 +27,21 @@ export interface NativeReaper {
   setChildSubreaper(): void;
   /** `prctl(PR_GET_CHILD_SUBREAPER)`. */
   isChildSubreaper(): boolean;
+  /** issue 20 (native/pump.c): the splice log pump. */
+  pumpPipe(): [number, number];
+  pumpStart(readFd: number, fd: number, room: number, onReport: (report: PumpReport) => void): object;
+  pumpSetFile(handle: object, fd: number, room: number): void;
+  pumpStop(handle: object): void;
+}
+
+/** What a pump reports (coalesced: counters since the previous report). See native/pump.c. */
+export interface PumpReport {
+  written: number;
+  stale: number;
+  dropped: number;
+  full: boolean;
+  error: number;
+  done: boolean;
 }
 
 // dist/index.js finds dist/native/reaper.node (copied there by scripts/build-addon.mjs so turbo caches it);
