@@ -1,6 +1,7 @@
 import { createProcessLogs } from "./process-logs.js";
 import type { ProcessLogs } from "./process-logs.js";
 import type { SyslogSender } from "./syslog.js";
+import type { SplicePumpApi } from "./pump/pump-link.js";
 import type { LogChannelConfig, OutputChannel, ProcessLogEvent } from "./types.js";
 
 /** The part of `@tsupervisord/config`'s `ProcessConfig` the logs need (a ProcessConfig is assignable to it). */
@@ -27,6 +28,8 @@ export interface ProcessOutputPortOptions<P extends OutputProcessConfig> {
   pidOf?: (process: P) => number;
   /** Warnings of the log pipeline (rate-limit drops, ...). */
   onWarn?: (process: P, message: string, channel: OutputChannel) => void;
+  /** issue 20: the native splice pump, or why there is none (absent: every channel takes the JS path). */
+  pump?: { api: SplicePumpApi } | { unavailable: string };
 }
 
 /**
@@ -70,6 +73,7 @@ export function createProcessOutputPort<P extends OutputProcessConfig>(
         ...(onError !== undefined ? { onError: (err: Error, ch: OutputChannel) => onError(process, err, ch) } : {}),
         ...(activityLog?.isLevelEnabled("debug") ? { debugLog: (m: string) => activityLog.debug(m) } : {}),
         ...(options.syslog !== undefined ? { syslog: options.syslog } : {}),
+        ...(options.pump !== undefined ? { pump: options.pump } : {}),
       });
       logsBySink.set(logs, logs);
       return logs;
