@@ -127,8 +127,20 @@ describe.each(PATHS)("log path $path", ({ path: pumpPath, env, logLine, skip }) 
     dir.cleanup();
   });
 
-  it.skipIf(skip)("the daemon log says which path runs", async () => {
+  it.skipIf(skip)("the daemon log says which path runs; ProcessInfo.log_pump (field 95) says it per channel", async () => {
     await daemon.waitForLog(logLine);
+    const records = (await client.getProcessInfo({ name: "records" })).info?.logPump;
+    const merged = (await client.getProcessInfo({ name: "merged" })).info?.logPump;
+    if (pumpPath === "splice") {
+      expect(records).toEqual({ stdout: "splice", stderr: "splice" });
+      expect(merged).toEqual({ stdout: "splice", stderr: "" });
+    } else {
+      const why = "js: splice pump unavailable: TSUPERVISORD_NO_SPLICE=1";
+      expect(records).toEqual({ stdout: why, stderr: why });
+      expect(merged).toEqual({ stdout: why, stderr: "" });
+    }
+    // The NONE channels: the JS path, and why.
+    expect((await client.getProcessInfo({ name: "full" })).info?.logPump?.stderr).toMatch(/^js: (no log file|splice pump unavailable)/u);
   });
 
   it.skipIf(skip)("100,000 records across 36 rotations: backups + current are exactly the stream, log_stats counts it", async () => {
