@@ -1,23 +1,28 @@
 /*
- * Zero-copy log pump for @tsupervisord/logs (issue 20): moves a child's output from a pipe to its log file with
- * splice(2) on a thread of its own, so the bytes never enter user space and the JS thread only does accounting.
+ * Zero-copy log pump for @tsupervisord/logs (issue 20): moves children's output from pipes to their log files with
+ * splice(2) on one thread of its own (an epoll loop shared by every pump, started with the first one), so the
+ * bytes never enter user space and the JS thread only does accounting. One thread for all: a pump costs two fds
+ * and a small struct, not a thread stack per channel (2,000 programs stay cheap).
  *
  *   pumpPipe() -> [readFd, writeFd]            pipe2(O_CLOEXEC), 1 MiB where the kernel allows; the write end is
  *                                              handed to spawn() as the child's fd 1 (and 2), then closed by JS
- *   pumpStart(readFd, fd, room, callback) -> h a thread splices readFd -> fd (taken over); `room` bytes before it
- *                                              asks for a new file (-1: never; the file does not rotate by size)
+ *   pumpStart(readFd, fd, room, callback) -> h move readFd -> fd (readFd is taken over, fd dup'd); `room` bytes
+ *                                              before it asks for a new file (-1: never; 0: ask with the first bytes)
  *   pumpSetFile(h, fd, room)                   continue on this file (a dup is taken; -1 discards and counts)
  *   pumpStop(h)                                the grace period ran out: move what the pipe holds now, then end
  *
- * callback({ written, stale, dropped, full, error, done }) on Node's thread, at most one report queued at a time
+ * callback({ written, stale, dropped, full, error, done }) on Node's thread, at most one report queued per pump
  * (counters accumulate in between), so memory never grows with output:
  *   written  bytes that reached the current file since the last report
  *   stale    bytes that reached a file JS has already switched away from (rotation raced with a splice)
  *   dropped  bytes discarded (no file, or the file failed: ENOSPC, EIO, ...)
- *   full     `room` is used up and the pipe has data: rotate, then pumpSetFile (the thread waits; the child
- *            blocks once the pipe is full — backpressure, never buffering)
+ *   full     `room` is used up and the pipe has data: rotate, then pumpSetFile. Until then the pump is out of the
+ *            epoll set; the child blocks once the pipe is full (backpressure, never buffering)
  *   error    errno of the first failure of a streak (0: none), so a full disk is reported once
  *   done     the pipe reached EOF (every writer closed it) or the stop drained it; the last report
+ *
+ * Each ready pump gets one splice of at most 1 MiB per turn (level-triggered epoll), so a flooding child cannot
+ * starve the others. A write that blocks (a slow disk) holds up every pump, as supervisord's single loop does.
  *
  * splice(2) refuses a target opened O_APPEND (EINVAL): the pump clears O_APPEND on its dup and seeks to the end
  * (the JS writer shares that open file description but does not write while a pump owns the channel). A target
@@ -26,12 +31,12 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -41,21 +46,28 @@
 #define PUMP_CHUNK (1 << 20)
 #define PUMP_PIPE_SIZE (1 << 20)
 #define COPY_BUFFER 65536
-#define THREAD_STACK (256 * 1024)
+#define EVENTS 64
 
-typedef struct {
-  pthread_mutex_t lock;
-  pthread_cond_t cond;
+typedef struct pump {
+  /* Owned by the worker thread. */
   int read_fd;
-  int stop_fd;
-  int devnull;
-  napi_threadsafe_function tsfn;
-  int refs; /* the JS handle and the thread (tsfn finalizer); freed at 0, both on Node's thread */
-  /* Under lock. */
+  int fd;
+  long long room;
+  int copy_mode;
+  int failing;
+  int draining;
+  size_t drain_left;
+  int waiting_file; /* out of the epoll set until pumpSetFile */
+  int finished;
+  /* Under `lock`. */
+  int refs; /* the JS handle, the tsfn finalizer, the worker */
   int has_pending;
   int pending_fd;
   long long pending_room;
   int stopping;
+  int in_attention;
+  struct pump* attention_next;
+  struct pump* grave_next;
   uint64_t written;
   uint64_t stale;
   uint64_t dropped;
@@ -63,13 +75,29 @@ typedef struct {
   int full;
   int done;
   int wake_posted;
+  napi_threadsafe_function tsfn;
 } pump_t;
 
+/* One lock for the shared fields of every pump: held only for a few assignments. */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t worker_once = PTHREAD_ONCE_INIT;
+static int worker_error = 0;
+static int epoll_fd = -1;
+static int control_fd = -1; /* eventfd: pumps need attention (a new file, a stop) */
+static int devnull = -1;
+static pump_t* attention = NULL;
+static char copy_buffer[COPY_BUFFER];
+
+static void pump_unref_locked(pump_t* p, int* free_it) {
+  *free_it = --p->refs == 0;
+}
+
 static void pump_unref(pump_t* p) {
-  if (--p->refs > 0) return;
-  pthread_mutex_destroy(&p->lock);
-  pthread_cond_destroy(&p->cond);
-  free(p);
+  int free_it;
+  pthread_mutex_lock(&lock);
+  pump_unref_locked(p, &free_it);
+  pthread_mutex_unlock(&lock);
+  if (free_it) free(p);
 }
 
 /* Queue one report unless one is queued already (the counters it reads accumulate). Call with the lock held. */
@@ -80,52 +108,28 @@ static void post_locked(pump_t* p) {
 }
 
 static void count(pump_t* p, uint64_t* counter, uint64_t n) {
-  pthread_mutex_lock(&p->lock);
+  pthread_mutex_lock(&lock);
   *counter += n;
   post_locked(p);
-  pthread_mutex_unlock(&p->lock);
+  pthread_mutex_unlock(&lock);
 }
 
 /* Bytes that reached the file: the current file's, or a replaced one's if JS switched meanwhile. */
 static void count_written(pump_t* p, uint64_t n) {
-  pthread_mutex_lock(&p->lock);
+  pthread_mutex_lock(&lock);
   if (p->has_pending) p->stale += n;
   else p->written += n;
   post_locked(p);
-  pthread_mutex_unlock(&p->lock);
+  pthread_mutex_unlock(&lock);
 }
 
 static void report_error(pump_t* p, int err) {
-  pthread_mutex_lock(&p->lock);
+  if (p->failing) return;
+  p->failing = 1;
+  pthread_mutex_lock(&lock);
   p->error = err;
   post_locked(p);
-  pthread_mutex_unlock(&p->lock);
-}
-
-/* Discard up to len bytes of the pipe; returns what was discarded (0: nothing there now). */
-static size_t discard(pump_t* p, size_t len) {
-  for (;;) {
-    ssize_t n = splice(p->read_fd, NULL, p->devnull, NULL, len, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return 0;
-    count(p, &p->dropped, (uint64_t)n);
-    return (size_t)n;
-  }
-}
-
-/* Waits until the pipe is readable (or hung up) or a stop arrives (pumpStop also sets p->stopping). */
-static void wait_readable(pump_t* p) {
-  struct pollfd fds[2] = {{p->read_fd, POLLIN, 0}, {p->stop_fd, POLLIN, 0}};
-  for (;;) {
-    int rc = poll(fds, 2, -1);
-    if (rc < 0 && errno == EINTR) continue;
-    if (rc > 0 && (fds[1].revents & POLLIN)) {
-      uint64_t v;
-      ssize_t ignored = read(p->stop_fd, &v, sizeof v);
-      (void)ignored;
-    }
-    return;
-  }
+  pthread_mutex_unlock(&lock);
 }
 
 static size_t pipe_bytes(int fd) {
@@ -133,153 +137,229 @@ static size_t pipe_bytes(int fd) {
   return ioctl(fd, FIONREAD, &n) == 0 && n > 0 ? (size_t)n : 0;
 }
 
-static void* pump_main(void* arg) {
-  pump_t* p = (pump_t*)arg;
-  int fd = -1;
-  long long room = -1;
-  int copy_mode = 0;
-  int failing = 0;
-  int draining = 0;
-  size_t drain_left = 0;
-  char* buf = NULL;
+static void moved(pump_t* p, size_t n) {
+  if (p->room > 0) p->room -= (long long)n;
+  if (p->draining) p->drain_left = p->drain_left > n ? p->drain_left - n : 0;
+}
 
+/* The pump's last act on the worker: out of epoll, fds closed, the final report; the worker's ref goes later. */
+static void finish(pump_t* p, pump_t** graveyard) {
+  epoll_ctl(epoll_fd, EPOLL_CTL_DEL, p->read_fd, NULL);
+  if (p->fd >= 0) close(p->fd);
+  close(p->read_fd);
+  p->finished = 1;
+  pthread_mutex_lock(&lock);
+  if (p->has_pending && p->pending_fd >= 0) close(p->pending_fd);
+  p->has_pending = 0;
+  p->done = 1;
+  post_locked(p);
+  p->grave_next = *graveyard;
+  *graveyard = p;
+  pthread_mutex_unlock(&lock);
+  napi_release_threadsafe_function(p->tsfn, napi_tsfn_release);
+}
+
+/* One turn of one pump: pick up a new file or a stop, then at most one move of up to 1 MiB. `events`: epoll's
+   flags, 0 when the turn was asked for by JS (a new file, a stop). */
+static void service(pump_t* p, uint32_t events, pump_t** graveyard) {
+  if (p->finished) return;
+  pthread_mutex_lock(&lock);
+  int had_pending = p->has_pending;
+  if (had_pending) {
+    if (p->fd >= 0) close(p->fd);
+    p->fd = p->pending_fd;
+    p->room = p->pending_room;
+    p->has_pending = 0;
+    p->full = 0;
+    p->copy_mode = 0;
+    p->failing = 0;
+  }
+  int stop_now = p->stopping && !p->draining;
+  pthread_mutex_unlock(&lock);
+  if (stop_now) {
+    p->draining = 1;
+    p->drain_left = pipe_bytes(p->read_fd);
+  }
+  if (had_pending && p->waiting_file) {
+    p->waiting_file = 0;
+    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = p};
+    epoll_ctl(epoll_fd, EPOLL_CTL_ADD, p->read_fd, &ev);
+  }
+  if (p->waiting_file) return;
+  if (p->draining && p->drain_left == 0) {
+    finish(p, graveyard);
+    return;
+  }
+  if (p->room == 0) {
+    /* Only asked once there is output for the new file (a reopened full file stays as is until then). */
+    if (pipe_bytes(p->read_fd) == 0) {
+      if (events & (EPOLLHUP | EPOLLERR)) finish(p, graveyard); /* empty, and every writer is gone: EOF */
+      return;
+    }
+    p->waiting_file = 1;
+    epoll_ctl(epoll_fd, EPOLL_CTL_DEL, p->read_fd, NULL);
+    pthread_mutex_lock(&lock);
+    p->full = 1;
+    post_locked(p);
+    pthread_mutex_unlock(&lock);
+    return;
+  }
+
+  size_t len = p->room < 0 || p->room > PUMP_CHUNK ? PUMP_CHUNK : (size_t)p->room;
+  if (p->draining && len > p->drain_left) len = p->drain_left;
+  ssize_t n;
+  int err = 0;
   for (;;) {
-    /* Pick up a new file; notice a stop (then move only what the pipe holds at this moment). */
-    pthread_mutex_lock(&p->lock);
-    if (p->has_pending) {
-      if (fd >= 0) close(fd);
-      fd = p->pending_fd;
-      room = p->pending_room;
-      p->has_pending = 0;
-      p->full = 0;
-      copy_mode = 0;
-      failing = 0;
-    }
-    if (p->stopping && !draining) {
-      draining = 1;
-      drain_left = pipe_bytes(p->read_fd);
-    }
-    pthread_mutex_unlock(&p->lock);
-    if (draining && drain_left == 0) break;
-
-    if (room == 0) {
-      /* Ask for a rotation only once there is output for the new file (a reopened full file stays as is). */
-      if (!draining && pipe_bytes(p->read_fd) == 0) {
-        struct pollfd fds[2] = {{p->read_fd, POLLIN, 0}, {p->stop_fd, POLLIN, 0}};
-        int rc = poll(fds, 2, -1);
-        if (rc > 0 && (fds[1].revents & POLLIN)) {
-          uint64_t v;
-          ssize_t ignored = read(p->stop_fd, &v, sizeof v);
-          (void)ignored;
-          continue;
-        }
-        if (rc > 0 && !(fds[0].revents & POLLIN) && (fds[0].revents & POLLHUP)) break; /* EOF, nothing left */
-        if (rc <= 0) continue;
-      }
-      pthread_mutex_lock(&p->lock);
-      if (!p->has_pending) {
-        p->full = 1;
-        post_locked(p);
-        while (!p->has_pending) pthread_cond_wait(&p->cond, &p->lock);
-      }
-      pthread_mutex_unlock(&p->lock);
-      continue;
-    }
-
-    size_t len = room < 0 || room > PUMP_CHUNK ? PUMP_CHUNK : (size_t)room;
-    if (draining && len > drain_left) len = drain_left;
-    ssize_t n;
-    int err = 0;
-    if (fd < 0) {
+    if (p->fd < 0) {
       /* No file (it could not be opened): the bytes are dropped and counted, as the JS writer does. */
-      n = splice(p->read_fd, NULL, p->devnull, NULL, len, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+      n = splice(p->read_fd, NULL, devnull, NULL, len, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
       err = n < 0 ? errno : 0;
       if (n > 0) {
         count(p, &p->dropped, (uint64_t)n);
-        if (draining) drain_left = drain_left > (size_t)n ? drain_left - (size_t)n : 0;
-        continue;
+        moved(p, (size_t)n);
+        return;
       }
-    } else if (!copy_mode) {
-      n = splice(p->read_fd, NULL, fd, NULL, len, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+    } else if (!p->copy_mode) {
+      n = splice(p->read_fd, NULL, p->fd, NULL, len, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
       err = n < 0 ? errno : 0;
       if (n < 0 && err == EINVAL) {
-        copy_mode = 1; /* this target takes no splice (some devices): copy through a buffer */
+        p->copy_mode = 1; /* this target takes no splice (some devices): copy through a buffer */
         continue;
       }
     } else {
-      if (buf == NULL) buf = (char*)malloc(COPY_BUFFER);
-      if (buf == NULL) {
-        n = -1;
-        err = ENOMEM;
-      } else {
-        n = read(p->read_fd, buf, len > COPY_BUFFER ? COPY_BUFFER : len);
-        err = n < 0 ? errno : 0;
-      }
+      n = read(p->read_fd, copy_buffer, len > COPY_BUFFER ? COPY_BUFFER : len);
+      err = n < 0 ? errno : 0;
       if (n > 0) {
         ssize_t off = 0;
         while (off < n) {
-          ssize_t w = write(fd, buf + off, (size_t)(n - off));
+          ssize_t w = write(p->fd, copy_buffer + off, (size_t)(n - off));
           if (w < 0 && errno == EINTR) continue;
           if (w <= 0) {
-            if (!failing) {
-              failing = 1;
-              report_error(p, w < 0 ? errno : EIO);
-            }
+            report_error(p, w < 0 ? errno : EIO);
             count(p, &p->dropped, (uint64_t)(n - off));
             break;
           }
           off += w;
         }
         if (off > 0) {
-          if (off == n) failing = 0;
+          if (off == n) p->failing = 0;
           count_written(p, (uint64_t)off);
-          if (room > 0) room -= off;
         }
-        if (draining) drain_left = drain_left > (size_t)n ? drain_left - (size_t)n : 0;
-        continue;
+        /* Only what reached the file uses its room; everything read counts against a drain. */
+        if (p->room > 0) p->room -= off;
+        if (p->draining) p->drain_left = p->drain_left > (size_t)n ? p->drain_left - (size_t)n : 0;
+        return;
       }
     }
-
-    if (n > 0) {
-      failing = 0;
-      count_written(p, (uint64_t)n);
-      if (room > 0) room -= n;
-      if (draining) drain_left = drain_left > (size_t)n ? drain_left - (size_t)n : 0;
-      continue;
-    }
-    if (n == 0) break; /* EOF: every writer closed the pipe */
-    if (err == EINTR) continue;
-    if (err == EAGAIN) {
-      if (draining) break;
-      wait_readable(p);
-      continue;
-    }
-    /* The file failed (ENOSPC, EIO, EFBIG, ...): report the first of a streak, drop what this splice would have
-       moved so the child never blocks on a dead disk, try the file again with the next bytes. */
-    if (!failing) {
-      failing = 1;
-      report_error(p, err);
-    }
-    size_t d = discard(p, len);
-    if (draining) drain_left = drain_left > d ? drain_left - d : 0;
-    if (d == 0 && !draining) wait_readable(p);
+    if (n < 0 && err == EINTR) continue;
+    break;
   }
 
-  free(buf);
-  pthread_mutex_lock(&p->lock);
-  p->done = 1; /* from here on pumpStop/pumpSetFile touch nothing */
-  if (p->has_pending && p->pending_fd >= 0) close(p->pending_fd);
-  p->has_pending = 0;
-  pthread_mutex_unlock(&p->lock);
-  if (fd >= 0) close(fd);
-  close(p->read_fd);
-  close(p->stop_fd);
-  close(p->devnull);
-  pthread_mutex_lock(&p->lock);
-  post_locked(p);
-  pthread_mutex_unlock(&p->lock);
-  napi_release_threadsafe_function(p->tsfn, napi_tsfn_release);
+  if (n > 0) {
+    p->failing = 0;
+    count_written(p, (uint64_t)n);
+    moved(p, (size_t)n);
+    return;
+  }
+  if (n == 0) {
+    finish(p, graveyard); /* EOF: every writer closed the pipe */
+    return;
+  }
+  if (err == EAGAIN) {
+    if (p->draining) finish(p, graveyard);
+    return; /* woken again when data arrives */
+  }
+  /* The file failed (ENOSPC, EIO, EFBIG, ...): report the first of a streak, drop what this splice would have
+     moved so the child never blocks on a dead disk, try the file again with the next bytes. */
+  report_error(p, err);
+  for (;;) {
+    ssize_t d = splice(p->read_fd, NULL, devnull, NULL, len, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+    if (d < 0 && errno == EINTR) continue;
+    if (d > 0) {
+      count(p, &p->dropped, (uint64_t)d);
+      if (p->draining) p->drain_left = p->drain_left > (size_t)d ? p->drain_left - (size_t)d : 0;
+    }
+    break;
+  }
+}
+
+static void* worker_main(void* arg) {
+  (void)arg;
+  struct epoll_event events[EVENTS];
+  pump_t* graveyard = NULL;
+  for (;;) {
+    int n = epoll_wait(epoll_fd, events, EVENTS, -1);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    for (int i = 0; i < n; i++) {
+      if (events[i].data.ptr == NULL) {
+        uint64_t v;
+        ssize_t ignored = read(control_fd, &v, sizeof v);
+        (void)ignored;
+        /* One at a time off the shared list: JS may add to it meanwhile. */
+        for (;;) {
+          pthread_mutex_lock(&lock);
+          pump_t* p = attention;
+          if (p != NULL) {
+            attention = p->attention_next;
+            p->in_attention = 0;
+          }
+          pthread_mutex_unlock(&lock);
+          if (p == NULL) break;
+          service(p, 0, &graveyard);
+        }
+      } else {
+        service((pump_t*)events[i].data.ptr, events[i].events, &graveyard);
+      }
+    }
+    /* Finished pumps are not in any event of the next wait: drop the worker's reference now. */
+    while (graveyard != NULL) {
+      pump_t* p = graveyard;
+      int free_it;
+      pthread_mutex_lock(&lock);
+      graveyard = p->grave_next;
+      pump_unref_locked(p, &free_it);
+      pthread_mutex_unlock(&lock);
+      if (free_it) free(p);
+    }
+  }
   return NULL;
+}
+
+static void start_worker(void) {
+  epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+  control_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (epoll_fd < 0 || control_fd < 0 || devnull < 0) {
+    worker_error = errno != 0 ? errno : EIO;
+    return;
+  }
+  struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
+  if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, control_fd, &ev) != 0) {
+    worker_error = errno;
+    return;
+  }
+  pthread_attr_t attr;
+  pthread_t thread;
+  pthread_attr_init(&attr);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  pthread_attr_setstacksize(&attr, 256 * 1024);
+  int rc = pthread_create(&thread, &attr, worker_main, NULL);
+  pthread_attr_destroy(&attr);
+  if (rc != 0) worker_error = rc;
+}
+
+/* Ask the worker to look at this pump (a new file, a stop). Call with the lock held. */
+static void attend_locked(pump_t* p) {
+  if (p->in_attention || p->done) return;
+  p->in_attention = 1;
+  p->attention_next = attention;
+  attention = p;
+  uint64_t one = 1;
+  ssize_t ignored = write(control_fd, &one, sizeof one);
+  (void)ignored;
 }
 
 static napi_value throw_errno_msg(napi_env env, const char* what, int err) {
@@ -303,13 +383,13 @@ static void call_js(napi_env env, napi_value callback, void* context, void* data
   (void)data;
   pump_t* p = (pump_t*)context;
   if (env == NULL || callback == NULL) return;
-  pthread_mutex_lock(&p->lock);
+  pthread_mutex_lock(&lock);
   uint64_t written = p->written, stale = p->stale, dropped = p->dropped;
   int error = p->error, full = p->full, done = p->done;
   p->written = p->stale = p->dropped = 0;
   p->error = 0;
   p->wake_posted = 0;
-  pthread_mutex_unlock(&p->lock);
+  pthread_mutex_unlock(&lock);
   napi_value report, undef, result;
   if (napi_create_object(env, &report) != napi_ok || napi_get_undefined(env, &undef) != napi_ok) return;
   if (!set_number(env, report, "written", (double)written) || !set_number(env, report, "stale", (double)stale) ||
@@ -395,26 +475,20 @@ static napi_value pump_start(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "pumpStart(readFd, fd, room, callback)");
     return NULL;
   }
-  pump_t* p = (pump_t*)calloc(1, sizeof *p);
-  if (p == NULL) return throw_errno_msg(env, "calloc", ENOMEM);
-  pthread_mutex_init(&p->lock, NULL);
-  pthread_cond_init(&p->cond, NULL);
-  p->refs = 2;
-  p->read_fd = read_fd;
+  pthread_once(&worker_once, start_worker);
+  if (worker_error != 0) return throw_errno_msg(env, "pumpStart: worker", worker_error);
   int err = 0;
   int target = take_target(fd, &err);
-  p->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  p->devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-  if (err != 0 || p->stop_fd < 0 || p->devnull < 0) {
-    int e = err != 0 ? err : errno;
+  if (err != 0) return throw_errno_msg(env, "pumpStart: dup", err);
+  pump_t* p = (pump_t*)calloc(1, sizeof *p);
+  if (p == NULL) {
     if (target >= 0) close(target);
-    if (p->stop_fd >= 0) close(p->stop_fd);
-    if (p->devnull >= 0) close(p->devnull);
-    pthread_mutex_destroy(&p->lock);
-    pthread_cond_destroy(&p->cond);
-    free(p);
-    return throw_errno_msg(env, "pumpStart", e);
+    return throw_errno_msg(env, "calloc", ENOMEM);
   }
+  p->refs = 3;
+  p->read_fd = read_fd;
+  p->fd = -1;
+  p->room = -1;
   p->has_pending = 1;
   p->pending_fd = target;
   p->pending_room = room;
@@ -423,28 +497,25 @@ static napi_value pump_start(napi_env env, napi_callback_info info) {
   if (napi_create_string_utf8(env, "tsupervisord:pump", NAPI_AUTO_LENGTH, &name) != napi_ok ||
       napi_create_threadsafe_function(env, argv[3], NULL, name, 0, 1, p, tsfn_finalize, p, call_js, &p->tsfn) != napi_ok) {
     if (target >= 0) close(target);
-    close(p->stop_fd);
-    close(p->devnull);
     free(p);
     napi_throw_error(env, NULL, "pumpStart: threadsafe function setup failed");
     return NULL;
   }
-  pthread_attr_t attr;
-  pthread_t thread;
-  pthread_attr_init(&attr);
-  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-  pthread_attr_setstacksize(&attr, THREAD_STACK);
-  int rc = pthread_create(&thread, &attr, pump_main, p);
-  pthread_attr_destroy(&attr);
-  if (rc != 0) {
-    if (target >= 0) close(target);
-    close(p->stop_fd);
-    close(p->devnull);
-    p->refs = 1; /* the tsfn finalizer frees it */
-    napi_release_threadsafe_function(p->tsfn, napi_tsfn_abort);
-    return throw_errno_msg(env, "pthread_create", rc);
-  }
   if (napi_create_external(env, p, handle_finalize, NULL, &handle) != napi_ok) return NULL;
+  /* The worker owns the read end from here: its first turn picks up the file. */
+  struct epoll_event ev = {.events = EPOLLIN, .data.ptr = p};
+  if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, read_fd, &ev) != 0) {
+    int e = errno;
+    if (target >= 0) close(target);
+    p->has_pending = 0;
+    pthread_mutex_lock(&lock);
+    p->done = 1;
+    p->refs -= 1; /* the worker never saw it */
+    pthread_mutex_unlock(&lock);
+    close(read_fd);
+    napi_release_threadsafe_function(p->tsfn, napi_tsfn_abort);
+    return throw_errno_msg(env, "pumpStart: epoll_ctl", e);
+  }
   return handle;
 }
 
@@ -468,9 +539,9 @@ static napi_value pump_set_file(napi_env env, napi_callback_info info) {
   }
   int err = 0;
   int target = take_target(fd, &err);
-  pthread_mutex_lock(&p->lock);
+  pthread_mutex_lock(&lock);
   if (p->done) {
-    pthread_mutex_unlock(&p->lock);
+    pthread_mutex_unlock(&lock);
     if (target >= 0) close(target);
     return undef;
   }
@@ -485,8 +556,8 @@ static napi_value pump_set_file(napi_env env, napi_callback_info info) {
     p->error = err;
     post_locked(p);
   }
-  pthread_cond_signal(&p->cond);
-  pthread_mutex_unlock(&p->lock);
+  attend_locked(p);
+  pthread_mutex_unlock(&lock);
   return undef;
 }
 
@@ -497,14 +568,12 @@ static napi_value pump_stop(napi_env env, napi_callback_info info) {
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
   pump_t* p = argc < 1 ? NULL : get_pump(env, argv[0]);
   if (p == NULL) return undef;
-  pthread_mutex_lock(&p->lock);
+  pthread_mutex_lock(&lock);
   if (!p->done) {
     p->stopping = 1;
-    uint64_t one = 1;
-    ssize_t ignored = write(p->stop_fd, &one, sizeof one);
-    (void)ignored;
+    attend_locked(p);
   }
-  pthread_mutex_unlock(&p->lock);
+  pthread_mutex_unlock(&lock);
   return undef;
 }
 
