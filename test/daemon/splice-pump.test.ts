@@ -103,6 +103,9 @@ describe.each(PATHS)("log path $path", ({ path: pumpPath, env, logLine, skip }) 
           `stdout_logfile_maxbytes=${MAXBYTES}`,
           "stdout_logfile_backups=60",
         ]),
+        // Exits at once, but a grandchild keeps the pipe open: the exit is reported after the grace period.
+        program("orphan", script("orphan", `echo before; sleep 300 & echo after`), [`stdout_logfile=${dir.file("orphan.log")}`]),
+        program("endless", "yes endless-output-line", [`stdout_logfile=${dir.file("endless.log")}`, "stdout_logfile_maxbytes=1MB", "stdout_logfile_backups=2"]),
         program("flood", "head -c 200000000 /dev/zero", [`stdout_logfile=${dir.file("flood.log")}`, "stdout_logfile_maxbytes=50MB", "stdout_logfile_backups=1"]),
       ].join("\n"),
     );
@@ -214,6 +217,38 @@ describe.each(PATHS)("log path $path", ({ path: pumpPath, env, logLine, skip }) 
     expect(expected.endsWith(text)).toBe(true);
     const stats = (await client.getProcessInfo({ name: "deleted" })).info?.logStats?.stdout;
     expect(stats).toMatchObject({ bytesWritten: expected.length, bytesDropped: 0 });
+  });
+
+  it.skipIf(skip)("a grandchild holding the pipe: the exit is still reported, with every byte written before it", async () => {
+    const pid = await client.startProcess({ name: "orphan", wait: true }).then(async () => (await client.getProcessInfo({ name: "orphan" })).info?.pid ?? 0);
+    try {
+      await waitForState(client, "orphan", "EXITED", 30_000);
+      await accounted("orphan", "before\nafter\n".length);
+      expect(fs.readFileSync(dir.file("orphan.log"), "utf8")).toBe("before\nafter\n");
+    } finally {
+      // The sleep is in the program's process group (setsid): end it by that group's id.
+      try {
+        process.kill(-pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  });
+
+  it.skipIf(skip)("a child writing without end is stopped by tsctl's stop like any other; its log keeps rotating meanwhile", async () => {
+    await client.startProcess({ name: "endless", wait: true });
+    await waitFor("two rotations", async () => Number((await client.getProcessInfo({ name: "endless" })).info?.logStats?.stdout?.rotations ?? 0) >= 2, 30_000);
+    await client.stopProcess({ name: "endless", wait: true });
+    await waitForState(client, "endless", "STOPPED", 30_000);
+    const stats = (await client.getProcessInfo({ name: "endless" })).info?.logStats?.stdout;
+    expect(Number(stats?.bytesDropped)).toBe(0);
+    // Every retained byte is whole lines of the one repeated line, across the rotation boundaries.
+    const { text } = readInOrder(dir.file("endless.log"));
+    const line = "endless-output-line\n";
+    const start = text.indexOf(line);
+    const body = text.slice(start, text.lastIndexOf("\n") + 1);
+    expect(start).toBeLessThan(line.length);
+    expect(body.split(line).join("")).toBe("");
   });
 
   it.skipIf(skip)("200 MB as fast as the child can write: every byte is counted and the daemon's RSS does not grow with it", async () => {
