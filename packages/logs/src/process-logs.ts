@@ -51,6 +51,11 @@ export interface ProcessLogsOptions {
   onWarn?: (message: string, channel: OutputChannel) => void;
   /** issue 20: the native splice pump, or why there is none (absent: every channel takes the JS path). */
   pump?: { api: SplicePumpApi } | { unavailable: string };
+  /**
+   * issue 20: true when another channel (of any process) is configured with this log file. Such a file takes the
+   * JS writer: appends from several writers need O_APPEND, which splice(2) refuses.
+   */
+  sharedLog?: (path: string) => boolean;
 }
 
 /** What a channel's rate limit did so far. */
@@ -191,7 +196,15 @@ class ChannelPipeline {
 
   /** The file a splice pump writes for this channel, or null on the JS path. */
   spliceTarget(): RotatingFile | null {
-    return this.pumpPath.path === "splice" ? this.open() : null;
+    return this.currentPumpPath().path === "splice" ? this.open() : null;
+  }
+
+  /** The configured decision, unless the file is (now) shared with another channel. */
+  currentPumpPath(): PumpDecision {
+    if (this.pumpPath.path === "splice" && this.logfile !== null && this.options.sharedLog?.(this.logfile) === true) {
+      return { path: "js", reason: "log file shared with another channel (appends need O_APPEND)" };
+    }
+    return this.pumpPath;
   }
 
   /** The primary log file once it exists (null before the first spawn for an explicit file, or with NONE). */
@@ -414,7 +427,9 @@ export function createProcessLogs(options: ProcessLogsOptions): ProcessLogs {
   return {
     stdout,
     stderr,
-    pumpPaths: { stdout: stdoutPipeline.pumpPath, stderr: stderrPipeline?.pumpPath ?? null },
+    get pumpPaths() {
+      return { stdout: stdoutPipeline.currentPumpPath(), stderr: stderrPipeline?.currentPumpPath() ?? null };
+    },
     directOutput: () => {
       if (pumpApi === null) return null;
       return createDirectOutput(

@@ -255,14 +255,15 @@ export class RotatingFile extends Writable implements LogWriterLink {
   }
 
   /**
-   * issue 20: the pump used up its room (or starts) and has bytes: rotate first when the size trigger is due (so a
-   * file holds exactly maxbytes), then hand it the file. Always answers: the pump's thread waits for it.
+   * issue 20: the pump needs a file: its first (hand it the current one, whatever its size: as supervisord, a file
+   * already past maxbytes rotates after the next write), or its write took the file to maxbytes (ROT-01: rotate
+   * now). Always answers: the pump waits for it, and the child once the pipe is full.
    */
   pumpWantsFile(link: PumpLink): void {
     const before = link.switches;
     void this.exclusive(async () => {
       try {
-        if (this.pump === link && !this.shutDown && this.pumpRoom() === 0) await this.rotate();
+        if (this.pump === link && !this.shutDown && before > 0 && this.pumpRoom() === 0) await this.rotate();
       } finally {
         if (link.switches === before) link.setFile(this.pump === link ? (this.fd ?? -1) : -1, this.pumpRoom());
       }

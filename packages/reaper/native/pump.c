@@ -6,8 +6,11 @@
  *
  *   pumpPipe() -> [readFd, writeFd]            pipe2(O_CLOEXEC), 1 MiB where the kernel allows; the write end is
  *                                              handed to spawn() as the child's fd 1 (and 2), then closed by JS
- *   pumpStart(readFd, fd, room, callback) -> h move readFd -> fd (readFd is taken over, fd dup'd); `room` bytes
- *                                              before it asks for a new file (-1: never; 0: ask with the first bytes)
+ *   pumpStart(readFd, fd, room, callback) -> h move readFd -> fd (readFd is taken over, fd dup'd); fd -1 with
+ *                                              room 0: no file yet, ask for one with the first bytes
+ *   room                                       bytes before the size trigger is due (-1: the file never rotates
+ *                                              by size); the move that uses it up is written whole (at most
+ *                                              128 KiB, supervisord's read size), then the pump asks for a new file
  *   pumpSetFile(h, fd, room)                   continue on this file (a dup is taken; -1 discards and counts)
  *   pumpStop(h)                                the grace period ran out: move what the pipe holds now, then end
  *
@@ -16,7 +19,7 @@
  *   written  bytes that reached the current file since the last report
  *   stale    bytes that reached a file JS has already switched away from (rotation raced with a splice)
  *   dropped  bytes discarded (no file, or the file failed: ENOSPC, EIO, ...)
- *   full     `room` is used up and the pipe has data: rotate, then pumpSetFile. Until then the pump is out of the
+ *   full     the pump needs a file (its first, or `room` is used up): rotate, then pumpSetFile. Until then it is out of the
  *            epoll set; the child blocks once the pipe is full (backpressure, never buffering)
  *   error    errno of the first failure of a streak (0: none), so a full disk is reported once
  *   done     the pipe reached EOF (every writer closed it) or the stop drained it; the last report
@@ -30,6 +33,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -44,6 +48,9 @@
 #include <node_api.h>
 
 #define PUMP_CHUNK (1 << 20)
+/* A file that rotates by size gets moves of at most supervisord's read size: it ends within 128 KiB past maxbytes. */
+#define ROTATING_CHUNK (128 * 1024)
+#define UNLIMITED LLONG_MAX
 #define PUMP_PIPE_SIZE (1 << 20)
 #define COPY_BUFFER 65536
 #define EVENTS 64
@@ -58,6 +65,7 @@ typedef struct pump {
   int draining;
   size_t drain_left;
   int waiting_file; /* out of the epoll set until pumpSetFile */
+  int need_first;   /* started without a file: ask for one with the first bytes */
   int finished;
   /* Under `lock`. */
   int refs; /* the JS handle, the tsfn finalizer, the worker */
@@ -137,9 +145,28 @@ static size_t pipe_bytes(int fd) {
   return ioctl(fd, FIONREAD, &n) == 0 && n > 0 ? (size_t)n : 0;
 }
 
-static void moved(pump_t* p, size_t n) {
-  if (p->room > 0) p->room -= (long long)n;
+static void drained(pump_t* p, size_t n) {
   if (p->draining) p->drain_left = p->drain_left > n ? p->drain_left - n : 0;
+}
+
+/* Out of the epoll set, and ask JS for the (next) file: it rotates first when the size trigger is due. */
+static void want_file(pump_t* p) {
+  p->waiting_file = 1;
+  epoll_ctl(epoll_fd, EPOLL_CTL_DEL, p->read_fd, NULL);
+  pthread_mutex_lock(&lock);
+  p->full = 1;
+  post_locked(p);
+  pthread_mutex_unlock(&lock);
+}
+
+/* Bytes reached the file: ROT-01, as supervisord: a write that leaves the file at or past maxbytes rotates it at
+   once (the file keeps that whole write), not when the next bytes come. */
+static void wrote(pump_t* p, size_t n) {
+  count_written(p, (uint64_t)n);
+  if (p->room != UNLIMITED) {
+    p->room -= (long long)n;
+    if (p->room <= 0) want_file(p);
+  }
 }
 
 /* The pump's last act on the worker: out of epoll, fds closed, the final report; the worker's ref goes later. */
@@ -173,6 +200,7 @@ static void service(pump_t* p, uint32_t events, pump_t** graveyard) {
     p->full = 0;
     p->copy_mode = 0;
     p->failing = 0;
+    p->need_first = 0;
   }
   int stop_now = p->stopping && !p->draining;
   pthread_mutex_unlock(&lock);
@@ -190,22 +218,16 @@ static void service(pump_t* p, uint32_t events, pump_t** graveyard) {
     finish(p, graveyard);
     return;
   }
-  if (p->room == 0) {
-    /* Only asked once there is output for the new file (a reopened full file stays as is until then). */
+  if (p->need_first) {
     if (pipe_bytes(p->read_fd) == 0) {
       if (events & (EPOLLHUP | EPOLLERR)) finish(p, graveyard); /* empty, and every writer is gone: EOF */
       return;
     }
-    p->waiting_file = 1;
-    epoll_ctl(epoll_fd, EPOLL_CTL_DEL, p->read_fd, NULL);
-    pthread_mutex_lock(&lock);
-    p->full = 1;
-    post_locked(p);
-    pthread_mutex_unlock(&lock);
+    want_file(p);
     return;
   }
 
-  size_t len = p->room < 0 || p->room > PUMP_CHUNK ? PUMP_CHUNK : (size_t)p->room;
+  size_t len = p->room == UNLIMITED ? PUMP_CHUNK : ROTATING_CHUNK;
   if (p->draining && len > p->drain_left) len = p->drain_left;
   ssize_t n;
   int err = 0;
@@ -216,7 +238,7 @@ static void service(pump_t* p, uint32_t events, pump_t** graveyard) {
       err = n < 0 ? errno : 0;
       if (n > 0) {
         count(p, &p->dropped, (uint64_t)n);
-        moved(p, (size_t)n);
+        drained(p, (size_t)n);
         return;
       }
     } else if (!p->copy_mode) {
@@ -241,13 +263,9 @@ static void service(pump_t* p, uint32_t events, pump_t** graveyard) {
           }
           off += w;
         }
-        if (off > 0) {
-          if (off == n) p->failing = 0;
-          count_written(p, (uint64_t)off);
-        }
-        /* Only what reached the file uses its room; everything read counts against a drain. */
-        if (p->room > 0) p->room -= off;
-        if (p->draining) p->drain_left = p->drain_left > (size_t)n ? p->drain_left - (size_t)n : 0;
+        drained(p, (size_t)n);
+        if (off == n) p->failing = 0;
+        if (off > 0) wrote(p, (size_t)off);
         return;
       }
     }
@@ -257,8 +275,8 @@ static void service(pump_t* p, uint32_t events, pump_t** graveyard) {
 
   if (n > 0) {
     p->failing = 0;
-    count_written(p, (uint64_t)n);
-    moved(p, (size_t)n);
+    drained(p, (size_t)n);
+    wrote(p, (size_t)n);
     return;
   }
   if (n == 0) {
@@ -277,7 +295,7 @@ static void service(pump_t* p, uint32_t events, pump_t** graveyard) {
     if (d < 0 && errno == EINTR) continue;
     if (d > 0) {
       count(p, &p->dropped, (uint64_t)d);
-      if (p->draining) p->drain_left = p->drain_left > (size_t)d ? p->drain_left - (size_t)d : 0;
+      drained(p, (size_t)d);
     }
     break;
   }
@@ -439,7 +457,7 @@ static int take_target(int fd, int* err) {
 static int get_room(napi_env env, napi_value v, long long* room) {
   double d;
   if (napi_get_value_double(env, v, &d) != napi_ok) return 0;
-  *room = d < 0 ? -1 : (long long)d;
+  *room = d < 0 ? UNLIMITED : (long long)d;
   return 1;
 }
 
@@ -488,8 +506,9 @@ static napi_value pump_start(napi_env env, napi_callback_info info) {
   p->refs = 3;
   p->read_fd = read_fd;
   p->fd = -1;
-  p->room = -1;
-  p->has_pending = 1;
+  p->room = UNLIMITED;
+  p->need_first = room == 0 && target < 0;
+  p->has_pending = !p->need_first;
   p->pending_fd = target;
   p->pending_room = room;
 
