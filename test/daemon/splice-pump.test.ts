@@ -14,6 +14,8 @@ import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SupervisorClient } from "@tsupervisord/protocol";
 import { nativeReaper } from "@tsupervisord/reaper";
+import { runCommand } from "../ctl/lib/run.js";
+import { TSCTL } from "../ctl/lib/paths.js";
 import { startDaemon, TestDir, waitFor, waitForState, type RunningDaemon } from "./lib/daemon.js";
 
 /** 36-byte records `00000042 abcdefghijklmnopqrstuvwxyz\n`: numbered, so a gap or duplicate shows. */
@@ -145,6 +147,9 @@ describe.each(PATHS)("log path $path", ({ path: pumpPath, env, logLine, skip }) 
       expect(records).toEqual({ stdout: why, stderr: why });
       expect(merged).toEqual({ stdout: why, stderr: "" });
     }
+    // `tsctl status --json` carries it (plain status stays supervisorctl's).
+    const json = await runCommand([process.execPath, TSCTL, "-c", dir.conf, "status", "--json", "records"]);
+    expect((JSON.parse(json.stdout) as Array<{ log_pump?: unknown }>)[0]?.log_pump).toEqual(records);
     // The NONE channels: the JS path, and why.
     expect((await client.getProcessInfo({ name: "full" })).info?.logPump?.stderr).toMatch(/^js: (no log file|splice pump unavailable)/u);
   });

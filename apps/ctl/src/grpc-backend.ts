@@ -115,6 +115,7 @@ function toProcessInfo(info: {
   dependsOn?: string[];
   program?: string;
   restarts: number;
+  logPump?: { stdout: string; stderr: string } | undefined;
 }): ProcessInfo {
   return {
     name: info.name,
@@ -139,6 +140,7 @@ function toProcessInfo(info: {
     dependsOn: info.dependsOn ?? [],
     program: info.program ?? "",
     restarts: info.restarts,
+    ...(info.logPump !== undefined ? { logPump: { stdout: info.logPump.stdout, stderr: info.logPump.stderr } } : {}),
   };
 }
 

@@ -22,6 +22,8 @@ export function processInfoJson(info: ProcessInfo): Record<string, unknown> {
     // tsupervisord's own counter (absent when the server is a supervisord, which has none).
     ...(info.restarts !== undefined ? { restarts: info.restarts } : {}),
     ...(info.resources !== undefined ? { resources: info.resources } : {}),
+    // issue 20: "splice" or "js: <why>" per channel (ProcessInfo.log_pump).
+    ...(info.logPump !== undefined ? { log_pump: info.logPump } : {}),
   };
 }
 
