@@ -13,12 +13,22 @@ import { parseArgs } from 'node:util';
 import { Supervisord } from './lib/systems/supervisord.mjs';
 import { Pm2 } from './lib/systems/pm2.mjs';
 import { Tsupervisord, REPO } from './lib/systems/tsupervisord.mjs';
+import { TsupervisordJs } from './lib/systems/tsupervisord-js.mjs';
+import { Floor } from './lib/systems/floor.mjs';
 import { scenarios } from './lib/scenarios.mjs';
 import { machine as describeMachine } from './lib/machine.mjs';
 import { renderMarkdown } from './lib/report.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const ADAPTERS = { supervisord: () => new Supervisord(), pm2: () => new Pm2(), tsupervisord: () => new Tsupervisord() };
+const ADAPTERS = {
+  supervisord: () => new Supervisord(),
+  pm2: () => new Pm2(),
+  tsupervisord: () => new Tsupervisord(),
+  // issue 20: the JS writer (splice pump off) and the machine's floor, for the logs scenarios only
+  'tsupervisord-js': () => new TsupervisordJs(),
+  'floor-pipe': () => new Floor('pipe'),
+  'floor-file': () => new Floor('file'),
+};
 
 const { values: opts, positionals } = parseArgs({
   allowPositionals: true,
@@ -98,7 +108,8 @@ for (const sc of selected) {
   for (let rep = 0; rep < reps; rep++) {
     // alternate the order run by run so no system always goes first (or always follows a heavy one)
     // a scenario may name the systems it applies to (e.g. XML-RPC ones); the others sit it out
-    const able = ready.filter((s) => !sc.systems || sc.systems.includes(s.name));
+    // and a system may name the scenarios it takes part in (the floors and tsupervisord-js: logs only)
+    const able = ready.filter((s) => (!sc.systems || sc.systems.includes(s.name)) && (!s.sys.scenarios || s.sys.scenarios.includes(sc.name)));
     const order = able.map((_, i) => able[(i + rep) % able.length]);
     for (const { name, sys } of order) {
       const dir = mkdtempSync(join(tmpdir(), `tsup-bench-${name}-`));

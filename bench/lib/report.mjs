@@ -1,8 +1,15 @@
 // Medians, spreads and ratios from one run's records, rendered as bench/RESULTS.md.
 import { median } from './scenarios.mjs';
 
-const SYSTEMS = ['supervisord', 'pm2', 'tsupervisord'];
-const LABEL = { supervisord: 'supervisord', pm2: 'PM2', tsupervisord: 'tsupervisord' };
+const SYSTEMS = ['supervisord', 'pm2', 'tsupervisord', 'tsupervisord-js', 'floor-pipe', 'floor-file'];
+const LABEL = {
+  supervisord: 'supervisord',
+  pm2: 'PM2',
+  tsupervisord: 'tsupervisord',
+  'tsupervisord-js': 'tsupervisord (JS writer)',
+  'floor-pipe': '`cat | cat >` floor',
+  'floor-file': '`cat >` floor',
+};
 
 // The issue's targets, as tsupervisord / supervisord unless `abs` (compared with tsupervisord's own value).
 const TARGETS = {
@@ -95,6 +102,7 @@ export function renderMarkdown({ records, machine, systems, failures, reps, smok
   const hasTs = present.includes('tsupervisord');
   if (hasTs && present.includes('supervisord')) head.push('ts / supervisord');
   if (hasTs && present.includes('pm2')) head.push('ts / PM2');
+  if (hasTs && present.includes('floor-pipe')) head.push('ts / `cat | cat`');
   head.push('target (ts / supervisord)', 'met');
   L.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
   const verdicts = groups.map((g) => verdict(g)[1]).filter(Boolean);
@@ -103,6 +111,7 @@ export function renderMarkdown({ records, machine, systems, failures, reps, smok
     const row = [`${g.scenario} (${g.variant})`, `${g.metric} [${g.unit}]`, ...present.map((s) => cell(g.bySystem[s]))];
     if (hasTs && present.includes('supervisord')) row.push(fmt(ratio(g.bySystem.tsupervisord, g.bySystem.supervisord)));
     if (hasTs && present.includes('pm2')) row.push(fmt(ratio(g.bySystem.tsupervisord, g.bySystem.pm2)));
+    if (hasTs && present.includes('floor-pipe')) row.push(fmt(ratio(g.bySystem.tsupervisord, g.bySystem['floor-pipe'])));
     row.push(...verdict(g));
     rows.push(`| ${row.join(' | ')} |`);
   }

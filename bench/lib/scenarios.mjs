@@ -130,6 +130,7 @@ function metricsScenario(n, windowS, scrapes) {
 /** One child writes `bytes` to stdout as fast as it can into a rotating log (maxbytes, backups). */
 function logsScenario(bytes, maxbytes, backups) {
   return async (sys, dir) => {
+    if (sys.floor) return sys.logs(dir, bytes); // issue 20: the machine's floor, no supervisor
     const logfile = join(dir, 'writer.log');
     const programs = [
       {
@@ -338,6 +339,8 @@ function nestedScenario(attackers, depth) {
 
 const XMLRPC_SYSTEMS = ['supervisord', 'tsupervisord'];
 
+const LOGS_MIB = Number(process.env.TSUP_BENCH_LOGS_MIB ?? 1024);
+
 /** Scenario name -> { variant, run } for a full run or a smoke run (each once at small N). */
 export function scenarios({ smoke }) {
   return smoke
@@ -357,7 +360,10 @@ export function scenarios({ smoke }) {
         { name: 'spawn', variant: 'n=100', run: spawnScenario(100) },
         { name: 'spawn', variant: 'n=500', run: spawnScenario(500) },
         { name: 'idle', variant: 'n=100, 30 s', run: idleScenario(100, 30) },
-        { name: 'logs', variant: '1 GiB, maxbytes 50MB x 10 backups', run: logsScenario(GiB, 50 * MiB, 10) },
+        // TSUP_BENCH_LOGS_MIB: a shorter logs run (e.g. 256) for a quick comparison on a busy machine
+        LOGS_MIB === 1024
+          ? { name: 'logs', variant: '1 GiB, maxbytes 50MB x 10 backups', run: logsScenario(GiB, 50 * MiB, 10) }
+          : { name: 'logs', variant: `${LOGS_MIB} MiB, maxbytes 50MB x 10 backups`, run: logsScenario(LOGS_MIB * MiB, 50 * MiB, 10) },
         ...logFormatVariants(256 * MiB, 50 * MiB, '256 MiB, maxbytes 50MB'),
         { name: 'ctl', variant: 'n=100, 20 calls', run: ctlScenario(100, 20) },
         { name: 'restart', variant: 'n=10, 5 kills, startsecs=1', run: restartScenario(10, 5, 1) },

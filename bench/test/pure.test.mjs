@@ -9,6 +9,7 @@ import { LINE, lineAt, verify, finalLineWritten } from '../lib/logstream.mjs';
 import { parseStructs, parseFault } from '../lib/xmlrpc.mjs';
 import { parseStatus } from '../lib/systems/tsupervisord.mjs';
 import { summarize, renderMarkdown } from '../lib/report.mjs';
+import { Floor, childrenCpuSeconds } from '../lib/systems/floor.mjs';
 
 const stream = (from, to) => Buffer.concat(Array.from({ length: to - from }, (_, i) => lineAt(from + i)));
 
@@ -103,4 +104,21 @@ test('report: medians, spreads and the ratio tsupervisord / supervisord', () => 
     seconds: 1,
   });
   assert.match(md, /\| ctl \(n=100, 20 calls\) \| status \[ms\] \| 440 \(400–500\) \| 200 \(100–300\) \| 0\.45 \| ≤ 0\.5× \| yes \|/);
+});
+
+test('floor: POSIX `times` output gives the children\'s user + system seconds', () => {
+  assert.equal(childrenCpuSeconds('0m0.001s 0m0.002s\n0m0.25s 1m0.50s\n'), 60.75);
+  assert.equal(childrenCpuSeconds(''), 0);
+});
+
+test('floor: one real `cat SRC | cat > FILE` copy reports wall, throughput and CPU per GiB', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-floor-'));
+  try {
+    const metrics = await new Floor('pipe').logs(dir, 4 * LINE * 1024);
+    assert.deepEqual(metrics.map((m) => m.metric), ['wall', 'throughput', 'cpu_per_gib']);
+    assert.ok(metrics.every((m) => Number.isFinite(m.value) && m.value >= 0));
+    assert.ok(finalLineWritten(join(dir, 'writer.log'), 4 * LINE * 1024));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -40,6 +40,19 @@ describe("tsupervisord command line (§7.1)", () => {
     expect(long.stdout).toBe(`tsupervisord ${own.version} (supervisord 4.2.5 compatible)\n`);
   });
 
+  it("issue 20: --version --verbose (either order) also says which log pump runs; TSUPERVISORD_NO_SPLICE=1 forces the JS writer", async () => {
+    for (const argv of [["--version", "--verbose"], ["--verbose", "--version"]]) {
+      const r = await runDaemonOnce(argv);
+      expect(r.status).toBe(0);
+      const lines = r.stdout.split("\n");
+      expect(lines[0]).toMatch(/^tsupervisord \S+ \(supervisord 4\.2\.5 compatible\)$/u);
+      // Which one depends on whether this machine built the addon; either way it is said.
+      expect(lines[1]).toMatch(/^log pump: (splice \(native addon loaded|JS writer for every channel \(splice pump unavailable: .+\))/u);
+    }
+    const forced = await runDaemonOnce(["--version", "--verbose"], { env: { ...process.env, TSUPERVISORD_NO_SPLICE: "1" } });
+    expect(forced.stdout.split("\n")[1]).toBe("log pump: JS writer for every channel (splice pump unavailable: TSUPERVISORD_NO_SPLICE=1)");
+  });
+
   it("D-CLI-01 getopt errors: Error: line, help hint naming tsupervisord, exit 2", async () => {
     const r = await runDaemonOnce(["-x"]);
     expect(r.status).toBe(2);

@@ -129,6 +129,7 @@ function toProcessInfo(info: {
   restarts: number;
   desiredState?: string;
   restartSignal?: string;
+  logPump?: { stdout: string; stderr: string } | undefined;
 }): ProcessInfo {
   return {
     name: info.name,
@@ -155,6 +156,7 @@ function toProcessInfo(info: {
     restarts: info.restarts,
     desiredState: info.desiredState ?? "", // issue 18
     restartSignal: info.restartSignal ?? "", // issue 18
+    ...(info.logPump !== undefined ? { logPump: { stdout: info.logPump.stdout, stderr: info.logPump.stderr } } : {}),
   };
 }
 

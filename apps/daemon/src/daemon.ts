@@ -1,4 +1,4 @@
-import { DEFAULT_CONTAINER_SETTINGS, STOP_DEADLINE_ENV, type Config, type ReadConfigOptions } from "@tsupervisord/config";
+import { DEFAULT_CONTAINER_SETTINGS, STOP_DEADLINE_ENV, type Config, type ProcessConfig, type ReadConfigOptions } from "@tsupervisord/config";
 import { CONTAINER_EXIT, ProcessControl, Supervisor, monotonicNow, type ProcessOutputPort } from "@tsupervisord/engine";
 import { cleanupAutoLogs, createActivityLog, createProcessOutputPort, type ActivityLog } from "@tsupervisord/logs";
 import { SupervisorError } from "@tsupervisord/errors";
@@ -13,6 +13,7 @@ import { openServers, serverUrlFor, type OpenServers } from "./runtime/listeners
 import { activityLogExtensions } from "./runtime/activity-log-ext.js";
 import { terminalEcho } from "./runtime/terminal-echo.js";
 import { ensureOrphanReaper } from "./runtime/orphan-reaper.js";
+import { describeLogPump, logPump } from "./runtime/log-pump.js";
 import { ContainerWatch, type ContainerEnd } from "./container/watch.js";
 import { createNotifySocketFactory, type NotifySocketFactory } from "@tsupervisord/reaper";
 import { withoutSupervisorNamespace } from "./service/namespace.js";
@@ -214,6 +215,9 @@ class Daemon {
       }
       log.warn(reaperProblem);
     }
+
+    // issue 20: which writer moves child output (per channel at debug level when a program is added).
+    log.info(describeLogPump(logPump()));
 
     // Step 5: old AUTO logs (LOG-08).
     if (!s.nocleanup) {
@@ -489,7 +493,8 @@ function passwordsOf(config: Config): string[] {
  */
 function processOutput(config: Config, log: ActivityLog, supervisor: () => Supervisor | null): ProcessOutputPort {
   const s = config.supervisord;
-  return createProcessOutputPort({
+  const port = createProcessOutputPort<ProcessConfig>({
+    pump: logPump(),
     childlogdir: s.childlogdir,
     identifier: s.identifier,
     stripAnsi: s.stripAnsi,
@@ -513,4 +518,15 @@ function processOutput(config: Config, log: ActivityLog, supervisor: () => Super
     onWarn: (process, message, channel) => log.warn(`${process.name} ${channel} log: ${message}`),
     pidOf: (process) => supervisor()?.pidOf(process.groupName, process.name) ?? 0,
   });
+  return {
+    create(process) {
+      const sink = port.create(process);
+      for (const [channel, decision] of Object.entries(sink.pumpPaths)) {
+        if (decision === null) continue;
+        const how = decision.path === "splice" ? "splice pump" : `JS writer (${decision.reason})`;
+        log.debug(`${process.name} ${channel} log: ${how}`);
+      }
+      return sink;
+    },
+  };
 }

@@ -5,6 +5,7 @@ import { usageText } from "./cli/usage.js";
 import { programName, usageError, UsageExit } from "./cli/terminal.js";
 import { applyCommandLine, loadConfig } from "./cli/load-config.js";
 import { daemonVersion, longVersion } from "./version.js";
+import { describeLogPump, logPump } from "./runtime/log-pump.js";
 import { guardStdio } from "./runtime/terminal-echo.js";
 import { consumeDaemonMarker, isDaemonChild, ParentChannel, spawnDaemonChild } from "./runtime/daemonize.js";
 
@@ -39,6 +40,9 @@ async function main(argv: readonly string[]): Promise<number> {
         return 0;
       case "long-version":
         process.stdout.write(`${longVersion()}\n`);
+        return 0;
+      case "long-version-verbose":
+        process.stdout.write(`${longVersion()}\n${describeLogPump(logPump())}\n`);
         return 0;
       case "print-sample-config":
         process.stdout.write(renderSampleConfig());

@@ -35,7 +35,8 @@ export class SupervisordFamily {
     // TSUP_BENCH_NODE_FLAGS: V8/node flags for experiments on the Node daemon (e.g. --trace-gc)
     if (this.nodeFlags?.length) args.unshift(...this.nodeFlags);
     // detached: its own process group, so a ^C on the benchmark does not reach it before our cleanup
-    this.child = spawn(cmd, [...args, '-n', '-c', this.conf], { stdio: ['ignore', out, out], detached: true, cwd: dir });
+    const env = this.extraEnv ? { ...process.env, ...this.extraEnv } : process.env;
+    this.child = spawn(cmd, [...args, '-n', '-c', this.conf], { stdio: ['ignore', out, out], detached: true, cwd: dir, env });
     closeSync(out);
     this.pid = this.child.pid;
     this.exitStatus = null;

@@ -2,7 +2,7 @@
 // the cheapest client that answers: the gRPC client of @tsupervisord/protocol (its built dist), else
 // supervisord's XML-RPC (if the daemon serves it on the socket), else `tsctl status` parsed as
 // supervisorctl's output.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -101,6 +101,17 @@ export class Tsupervisord extends SupervisordFamily {
   }
 
   /** Skips itself with a clear note unless the daemon and ctl are built and run a program end to end. */
+  /** issue 20: which log pump this daemon runs (`--version --verbose`'s second line). */
+  logPump() {
+    try {
+      const env = this.extraEnv ? { ...process.env, ...this.extraEnv } : process.env;
+      const out = execFileSync(process.execPath, [DAEMON, '--version', '--verbose'], { encoding: 'utf8', env });
+      return out.split('\n')[1]?.replace(/ \(native addon loaded.*$/, '') ?? 'log pump unknown';
+    } catch {
+      return 'log pump unknown';
+    }
+  }
+
   async setup() {
     for (const f of [DAEMON, CTL]) {
       if (!existsSync(f)) return { ok: false, note: `not built: ${f} missing (run \`pnpm build\`)` };
@@ -122,7 +133,7 @@ export class Tsupervisord extends SupervisordFamily {
         },
         { intervalMs: 200, timeoutMs: 20_000, what: '2 programs RUNNING' },
       );
-      return { ok: true, note: `tsupervisord (states via ${this.mode})` };
+      return { ok: true, note: `${this.name} (states via ${this.mode}; ${this.logPump()})` };
     } catch (e) {
       return { ok: false, note: `built but not working end to end: ${e.message}\n${this.diagnostics()}` };
     } finally {

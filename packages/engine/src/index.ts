@@ -19,7 +19,7 @@ export type {
 } from "./types.js";
 export type { FcgiSocketPort, ProcessTreePort } from "./ports.js";
 export { procTreePort, realFcgiSockets } from "./ports.js";
-export type { ProcessOutputPort, ProcessOutputSink, SinkCounters } from "./output-port.js";
+export type { DirectOutput, ProcessOutputPort, ProcessOutputSink, SinkCounters } from "./output-port.js";
 export type { EngineLogger, EngineLogLevel } from "./logger.js";
 export { nullLogger } from "./logger.js";
 export {

@@ -32,8 +32,28 @@ export interface ProcessOutputSink {
   reopen(): Promise<void>;
   /** Flush and close; the sink is not used again. */
   close(): Promise<void>;
+  /**
+   * issue 20: channels the sink drains itself (a native splice pump): called right before a spawn that needs no
+   * output in JS; the child gets these fds instead of pipes. Null: pipes as usual.
+   */
+  directOutput?(): DirectOutput | null;
   /** Bytes written / rotated away per channel (metrics, issue 17); null for a channel without a file. */
   counters?(): { stdout: SinkCounters | null; stderr: SinkCounters | null };
+}
+
+/** issue 20: the write ends of pipes a pump drains, for one spawn. */
+export interface DirectOutput {
+  /** The child's fd 1 / fd 2 (with redirect_stderr the stdout one serves both), or null for a pipe as usual. */
+  readonly stdout: number | null;
+  readonly stderr: number | null;
+  /** Close the daemon's copies of the write ends: call once the spawn returned or failed. */
+  release(): void;
+  /** True when bytes moved since the previous call (the drain grace period starts over, as for a paused pipe). */
+  progressed(): boolean;
+  /** Move what the pipes hold now, then end (a grandchild keeps them open past the grace period). */
+  stop(): void;
+  /** Settles when every pump ended (EOF, or stop() drained it). */
+  readonly drained: Promise<void>;
 }
 
 export interface SinkCounters {

@@ -25,7 +25,7 @@ import { accessSync, constants, statSync } from "node:fs";
 import type { ProcessConfig } from "@tsupervisord/config";
 import { CommandError, resolveCommand, searchPath } from "./command.js";
 import { withRlimits } from "./limits/rlimits.js";
-import type { ProcessOutputSink } from "./output-port.js";
+import type { DirectOutput, ProcessOutputSink } from "./output-port.js";
 
 /** How long to wait for the pipes to reach EOF after the child exited (a grandchild may hold them open). */
 const DRAIN_GRACE_MS = 100;
@@ -136,7 +136,15 @@ export function spawnChild(spec: SpawnSpec): SpawnResult {
 
   let file = resolved.file;
   let args = resolved.argv.slice(1);
-  if (config.redirectStderr) {
+  // issue 20: channels a splice pump drains get the pump's pipe as an fd (only when no tap needs the bytes in JS).
+  const direct = spec.onStdout === undefined && spec.onOutput === undefined ? (sink.directOutput?.() ?? null) : null;
+  const out = direct?.stdout ?? null;
+  if (out !== null) options.stdio = [stdin, out, config.redirectStderr ? out : (direct?.stderr ?? "pipe")];
+  else if (direct?.stderr != null) options.stdio = [stdin, "pipe", direct.stderr];
+  if (config.redirectStderr && out !== null) {
+    // One fd for both, as supervisord's dup2: no shell wrapper needed.
+    options.argv0 = resolved.argv[0] as string;
+  } else if (config.redirectStderr) {
     args = ["-c", 'exec 2>&1; exec "$@"', "sh", file, ...args];
     file = "/bin/sh";
     options.stdio = [stdin, "pipe", "ignore"];
@@ -156,12 +164,14 @@ export function spawnChild(spec: SpawnSpec): SpawnResult {
   try {
     child = spawnWithUmask(file, args, options, config.umask);
   } catch (err) {
+    direct?.release();
     // Node throws (instead of emitting 'error') for errno values other than EACCES/EAGAIN/EMFILE/ENFILE/ENOENT,
     // e.g. a child-side exec failure such as ENOEXEC or a setuid EPERM.
     const code = errnoName(err);
     if (EXEC_ERRNOS.has(code)) return standIn(spec, env, `couldn't exec ${argv0}: ${code}`);
     return { kind: "failed", message: forkFailureMessage(config.name, code) };
   }
+  direct?.release();
   if (child.pid === undefined) {
     const outcome = new Promise<SpawnResult>((resolve) => {
       child.once("error", (err) => {
@@ -172,7 +182,10 @@ export function spawnChild(spec: SpawnSpec): SpawnResult {
     });
     return { kind: "deferred", outcome };
   }
-  return { kind: "spawned", child: attach(child, sink, config.redirectStderr, spec.onExit, spec.onStdout, spec.onOutput) };
+  return {
+    kind: "spawned",
+    child: attach(child, sink, config.redirectStderr, spec.onExit, spec.onStdout, spec.onOutput, direct),
+  };
 }
 
 /** SPN-06 texts for pipe/fork failures. */
@@ -224,6 +237,7 @@ function attach(
   onExit: SpawnSpec["onExit"],
   onStdout?: (chunk: Buffer) => void,
   onOutput?: (chunk: Buffer) => void,
+  direct: DirectOutput | null = null,
 ): RunningChild {
   const pid = child.pid as number;
   child.stdout?.pipe(sink.stdout, { end: false });
@@ -250,8 +264,16 @@ function attach(
   let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   let grace: NodeJS.Timeout | null = null;
   let finished = false;
+  // issue 20: pumps end at EOF; once the grace period forced a stop, their end alone finishes the exit.
+  let pumped = direct === null;
+  let forced = false;
+  let closed = false;
+  void direct?.drained.then(() => {
+    pumped = true;
+    if (closed || forced) finish();
+  });
   const finish = (): void => {
-    if (finished || exit === null) return;
+    if (finished || exit === null || !pumped) return;
     finished = true;
     if (grace !== null) clearTimeout(grace);
     stdinOpen = false;
@@ -266,6 +288,15 @@ function attach(
   // A pipe paused by the sink's backpressure (slow disk, `*_rate_limit`) still holds the child's last output:
   // the grace period starts over once the sink takes data again, so those bytes are never cut off.
   const finishUnlessBackpressured = (): void => {
+    if (!pumped && direct !== null) {
+      // A pump still moving bytes is the disk being behind: wait on; a silent one has a grandchild holding the pipe.
+      if (direct.progressed()) {
+        grace = setTimeout(finishUnlessBackpressured, DRAIN_GRACE_MS);
+        return;
+      }
+      forced = true;
+      direct.stop();
+    }
     const paused = [child.stdout, child.stderr].find((s) => s !== null && !s.readableEnded && s.readableFlowing === false);
     if (paused === undefined || paused === null) {
       finish();
@@ -282,7 +313,10 @@ function attach(
     // supervisord, read what is there and close our ends.
     grace = setTimeout(finishUnlessBackpressured, DRAIN_GRACE_MS);
   });
-  child.once("close", finish);
+  child.once("close", () => {
+    closed = true;
+    finish();
+  });
 
   return {
     pid,

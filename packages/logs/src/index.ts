@@ -50,3 +50,8 @@ export {
 export type { ActivityLevel, ActivityLog, ActivityLogSettings } from "./activity-log.js";
 export { createProcessOutputPort, processLogsOf } from "./output-port.js";
 export type { OutputProcessConfig, ProcessOutputPortOptions } from "./output-port.js";
+// issue 20: the splice log pump
+export { choosePumpPath } from "./pump/pump-path.js";
+export type { PumpDecision, PumpPath, PumpContext } from "./pump/pump-path.js";
+export type { SplicePumpApi, PumpReport } from "./pump/pump-link.js";
+export type { DirectOutput } from "./pump/direct-output.js";

@@ -1,6 +1,8 @@
+import * as nodePath from "node:path";
 import { createProcessLogs } from "./process-logs.js";
 import type { ProcessLogs } from "./process-logs.js";
 import type { SyslogSender } from "./syslog.js";
+import type { SplicePumpApi } from "./pump/pump-link.js";
 import type { LogChannelConfig, OutputChannel, ProcessLogEvent } from "./types.js";
 
 /** The part of `@tsupervisord/config`'s `ProcessConfig` the logs need (a ProcessConfig is assignable to it). */
@@ -27,6 +29,8 @@ export interface ProcessOutputPortOptions<P extends OutputProcessConfig> {
   pidOf?: (process: P) => number;
   /** Warnings of the log pipeline (rate-limit drops, ...). */
   onWarn?: (process: P, message: string, channel: OutputChannel) => void;
+  /** issue 20: the native splice pump, or why there is none (absent: every channel takes the JS path). */
+  pump?: { api: SplicePumpApi } | { unavailable: string };
 }
 
 /**
@@ -47,8 +51,17 @@ export function processLogsOf(sink: object): ProcessLogs | null {
 export function createProcessOutputPort<P extends OutputProcessConfig>(
   options: ProcessOutputPortOptions<P>,
 ): { create(process: P): ProcessLogs } {
+  // issue 20: how many channels of the live sinks are configured with each explicit log file.
+  const logUse = new Map<string, number>();
+  const explicitLogs = (process: P): string[] =>
+    [process.stdout, ...(process.redirectStderr ? [] : [process.stderr])].flatMap((c) =>
+      c.logfile.kind === "file" ? [nodePath.resolve(c.logfile.path)] : [],
+    );
+  const sharedLog = (path: string): boolean => (logUse.get(nodePath.resolve(path)) ?? 0) > 1;
   return {
     create(process: P): ProcessLogs {
+      const used = explicitLogs(process);
+      for (const path of used) logUse.set(path, (logUse.get(path) ?? 0) + 1);
       const activityLog = options.activityLog;
       const onEvent = options.onEvent;
       const onError = options.onError;
@@ -70,7 +83,18 @@ export function createProcessOutputPort<P extends OutputProcessConfig>(
         ...(onError !== undefined ? { onError: (err: Error, ch: OutputChannel) => onError(process, err, ch) } : {}),
         ...(activityLog?.isLevelEnabled("debug") ? { debugLog: (m: string) => activityLog.debug(m) } : {}),
         ...(options.syslog !== undefined ? { syslog: options.syslog } : {}),
+        ...(options.pump !== undefined ? { pump: options.pump, sharedLog } : {}),
       });
+      // A removed process no longer shares its files.
+      const close = logs.close.bind(logs);
+      let closed = false;
+      logs.close = () => {
+        if (!closed) {
+          closed = true;
+          for (const path of used) logUse.set(path, (logUse.get(path) ?? 1) - 1);
+        }
+        return close();
+      };
       logsBySink.set(logs, logs);
       return logs;
     },

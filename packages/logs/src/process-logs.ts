@@ -12,6 +12,10 @@ import { LineFramer } from "./pipeline/framing.js";
 import { formatRate, TokenBucket } from "./pipeline/rate-limit.js";
 import { systemClock } from "./rotation/time-trigger.js";
 import type { Clock } from "./rotation/time-trigger.js";
+import { choosePumpPath, type PumpDecision } from "./pump/pump-path.js";
+import { createDirectOutput, type DirectOutput } from "./pump/direct-output.js";
+import type { SpliceChannel } from "./pump/splice-channel.js";
+import type { SplicePumpApi } from "./pump/pump-link.js";
 
 export interface ProcessLogsOptions {
   processName: string;
@@ -45,6 +49,13 @@ export interface ProcessLogsOptions {
   partialFlushMs?: number;
   /** Rate-limit notices (drops start/stop). */
   onWarn?: (message: string, channel: OutputChannel) => void;
+  /** issue 20: the native splice pump, or why there is none (absent: every channel takes the JS path). */
+  pump?: { api: SplicePumpApi } | { unavailable: string };
+  /**
+   * issue 20: true when another channel (of any process) is configured with this log file. Such a file takes the
+   * JS writer: appends from several writers need O_APPEND, which splice(2) refuses.
+   */
+  sharedLog?: (path: string) => boolean;
 }
 
 /** What a channel's rate limit did so far. */
@@ -85,6 +96,10 @@ export interface ProcessLogs {
   reopen(): Promise<void>;
   /** Flush and close; not used again. */
   close(): Promise<void>;
+  /** issue 20: pipes drained by splice pumps for the next spawn's splice channels (null: all take the JS path). */
+  directOutput(): DirectOutput | null;
+  /** issue 20: which writer each channel uses, and why the JS path (null: no such channel). */
+  readonly pumpPaths: { stdout: PumpDecision; stderr: PumpDecision | null };
 }
 
 const EVENT_TYPES = {
@@ -108,6 +123,8 @@ class ChannelPipeline {
   private full: RotatingFile[] = [];
   private readonly capture: { splitter: CaptureSplitter; buffer: BoundedBuffer } | null;
   private readonly emitStep: (step: CaptureStep) => void;
+  /** issue 20: splice pump or JS writer for this channel. */
+  readonly pumpPath: PumpDecision;
 
   constructor(
     private readonly channel: OutputChannel,
@@ -169,6 +186,25 @@ class ChannelPipeline {
         ? { splitter: new CaptureSplitter(), buffer: new BoundedBuffer(config.captureMaxbytes) }
         : null;
     this.emitStep = (step) => this.handleStep(step);
+    const pump = options.pump ?? { unavailable: "not configured" };
+    this.pumpPath = choosePumpPath(config, this.logfile, {
+      spliceUnavailable: "unavailable" in pump ? pump.unavailable : null,
+      stripAnsi: options.stripAnsi,
+      debugLog: options.debugLog !== undefined,
+    });
+  }
+
+  /** The file a splice pump writes for this channel, or null on the JS path. */
+  spliceTarget(): RotatingFile | null {
+    return this.currentPumpPath().path === "splice" ? this.open() : null;
+  }
+
+  /** The configured decision, unless the file is (now) shared with another channel. */
+  currentPumpPath(): PumpDecision {
+    if (this.pumpPath.path === "splice" && this.logfile !== null && this.options.sharedLog?.(this.logfile) === true) {
+      return { path: "js", reason: "log file shared with another channel (appends need O_APPEND)" };
+    }
+    return this.pumpPath;
   }
 
   /** The primary log file once it exists (null before the first spawn for an explicit file, or with NONE). */
@@ -379,9 +415,29 @@ export function createProcessLogs(options: ProcessLogsOptions): ProcessLogs {
     await Promise.all(files().map((f) => f.flush()));
   };
 
+  // issue 20: splice channels of running children; close() stops and awaits them before closing the files.
+  const spliced = new Set<SpliceChannel>();
+  const pumpApi = options.pump !== undefined && "api" in options.pump ? options.pump.api : null;
+  const stopPumps = async (): Promise<void> => {
+    const running = [...spliced];
+    for (const c of running) c.stop();
+    await Promise.all(running.map((c) => c.done));
+  };
+
   return {
     stdout,
     stderr,
+    get pumpPaths() {
+      return { stdout: stdoutPipeline.currentPumpPath(), stderr: stderrPipeline?.currentPumpPath() ?? null };
+    },
+    directOutput: () => {
+      if (pumpApi === null) return null;
+      return createDirectOutput(
+        pumpApi,
+        { stdout: stdoutPipeline.spliceTarget(), stderr: stderrPipeline?.spliceTarget() ?? null },
+        spliced,
+      );
+    },
     stdoutLogfile: stdoutPipeline.logfile,
     stderrLogfile: stderrPipeline?.logfile ?? null,
     ready: Promise.all(files().map((f) => f.ready)).then(() => undefined),
@@ -410,6 +466,7 @@ export function createProcessLogs(options: ProcessLogsOptions): ProcessLogs {
     },
     async close() {
       for (const p of pipelines) p.stop();
+      await stopPumps();
       await flush();
       stdout.end();
       stderr.end();

@@ -9,6 +9,7 @@ import { Archiver } from "./rotation/archive.js";
 import { systemClock, TimeTrigger } from "./rotation/time-trigger.js";
 import { daemonStdStream, writeToStream } from "./pipeline/std-stream.js";
 import type { Clock } from "./rotation/time-trigger.js";
+import { pumpError, type PumpLink, type PumpProgress } from "./pump/pump-link.js";
 
 /** Extension rotation options (`*_logfile_rotate`, `_rotate_suffix`, `_compress`, `_maxage`); absent = supervisord's. */
 export interface RotationPolicy {
@@ -194,6 +195,8 @@ export class RotatingFile extends Writable implements LogWriterLink {
   private openedAt = 0;
   private readonly followers = new Set<Follower>();
   private registered = true;
+  /** issue 20: the native pump writing this file now (null: bytes come through write()). */
+  private pump: PumpLink | null = null;
 
   constructor(options: RotatingFileOptions) {
     super({ highWaterMark: options.highWaterMark ?? 1024 * 1024, decodeStrings: true });
@@ -240,6 +243,46 @@ export class RotatingFile extends Writable implements LogWriterLink {
       this.followers.add(follower);
       result = follower;
     }).then(() => result);
+  }
+
+  /** issue 20: a native pump writes this file from now on; it is handed every file the writer switches to. */
+  attachPump(link: PumpLink): void {
+    this.pump = link;
+  }
+
+  detachPump(link: PumpLink): void {
+    if (this.pump === link) this.pump = null;
+  }
+
+  /**
+   * issue 20: the pump needs a file: its first (hand it the current one, whatever its size: as supervisord, a file
+   * already past maxbytes rotates after the next write), or its write took the file to maxbytes (ROT-01: rotate
+   * now). Always answers: the pump waits for it, and the child once the pipe is full.
+   */
+  pumpWantsFile(link: PumpLink): void {
+    const before = link.switches;
+    void this.exclusive(async () => {
+      try {
+        if (this.pump === link && !this.shutDown && before > 0 && this.pumpRoom() === 0) await this.rotate();
+      } finally {
+        if (link.switches === before) link.setFile(this.pump === link ? (this.fd ?? -1) : -1, this.pumpRoom());
+      }
+    });
+  }
+
+  /** issue 20: what the pump moved (see native/pump.c): counted as the JS path counts its writes. */
+  pumpProgress(progress: PumpProgress): void {
+    this.position += progress.written;
+    this.stats.bytesWritten += progress.written + progress.stale;
+    this.stats.bytesDropped += progress.dropped;
+    if (progress.error !== 0) this.report(pumpError(progress.error, this.path));
+    if (progress.written > 0) for (const f of this.followers) f.notify();
+  }
+
+  /** Bytes the pump may write before the size trigger is due; -1 when this file never rotates by size. */
+  private pumpRoom(): number {
+    if (this.fd === null || !this.seekable || this.maxbytes === 0 || !this.sizeTrigger) return -1;
+    return Math.max(0, this.maxbytes - this.position);
   }
 
   get counters(): Readonly<WriteCounters> {
@@ -366,6 +409,7 @@ export class RotatingFile extends Writable implements LogWriterLink {
 
   /** Hand every follower the file just opened (rotation, reopen, clear), before a byte is written to it. */
   private async announceGeneration(): Promise<void> {
+    this.pump?.setFile(this.fd ?? -1, this.pumpRoom());
     if (this.followers.size === 0 || this.fd === null) return;
     for (const f of this.followers) {
       try {

@@ -116,6 +116,8 @@ static napi_value is_child_subreaper(napi_env env, napi_callback_info info) {
 napi_value notify_register(napi_env env, napi_value exports);
 /* peercred.c (issue 19): SO_PEERCRED of an accepted unix socket. */
 napi_value peercred_register(napi_env env, napi_value exports);
+/* pump.c (issue 20): the splice log pump. */
+napi_value pump_register(napi_env env, napi_value exports);
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
@@ -125,7 +127,8 @@ static napi_value init(napi_env env, napi_value exports) {
   };
   CHECK(napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   if (notify_register(env, exports) == NULL) return NULL;
-  return peercred_register(env, exports);
+  if (peercred_register(env, exports) == NULL) return NULL;
+  return pump_register(env, exports);
 }
 
 NAPI_MODULE_INIT() { return init(env, exports); }

@@ -14,3 +14,5 @@ export { parseProcStat } from "./proc-stat.js";
 export type { ProcStat } from "./proc-stat.js";
 export { peerCredMechanism, peerCredentialsOf, socketFd } from "./peer-cred.js";
 export type { PeerCredentials } from "./peer-cred.js";
+export { splicePump, NO_SPLICE_ENV } from "./splice-pump.js";
+export type { SplicePump, PumpHandle, PumpReport } from "./splice-pump.js";

@@ -29,6 +29,11 @@ export interface NativeReaper {
   isChildSubreaper(): boolean;
   /** `getsockopt(fd, SO_PEERCRED)` of an accepted unix socket: the peer's pid, uid and gid at connect(). */
   peerCred(fd: number): PeerCredentials;
+  /** issue 20 (native/pump.c): the splice log pump. */
+  pumpPipe(): [number, number];
+  pumpStart(readFd: number, fd: number, room: number, onReport: (report: PumpReport) => void): object;
+  pumpSetFile(handle: object, fd: number, room: number): void;
+  pumpStop(handle: object): void;
 }
 
 /** What SO_PEERCRED reports for the process at the other end of a unix socket. */
@@ -36,6 +41,16 @@ export interface PeerCredentials {
   pid: number;
   uid: number;
   gid: number;
+}
+
+/** What a pump reports (coalesced: counters since the previous report). See native/pump.c. */
+export interface PumpReport {
+  written: number;
+  stale: number;
+  dropped: number;
+  full: boolean;
+  error: number;
+  done: boolean;
 }
 
 // dist/index.js finds dist/native/reaper.node (copied there by scripts/build-addon.mjs so turbo caches it);

@@ -24,6 +24,8 @@ export function processInfoJson(info: ProcessInfo): Record<string, unknown> {
     // issue 18: the wish kept in the daemon's statefile ("started", "stopped", "" = follows autostart).
     ...(info.desiredState !== undefined ? { desired_state: info.desiredState } : {}),
     ...(info.resources !== undefined ? { resources: info.resources } : {}),
+    // issue 20: "splice" or "js: <why>" per channel (ProcessInfo.log_pump).
+    ...(info.logPump !== undefined ? { log_pump: info.logPump } : {}),
   };
 }
 

@@ -23,6 +23,8 @@ export type CliAction =
   | "help"
   | "version"
   | "long-version"
+  /** issue 20: `--version --verbose`: also which log pump this build runs (splice addon loaded or why not). */
+  | "long-version-verbose"
   | "test-config"
   | "print-sample-config"
   | "health"
@@ -53,7 +55,7 @@ export interface CliOptions {
 
 type ValueKey = "configFile" | "user" | "umask" | "directory" | "logfile" | "logfileMaxbytes" | "logfileBackups"
   | "loglevel" | "pidfile" | "identifier" | "childlogdir" | "minfds" | "minprocs" | "profileOptions";
-type FlagKey = "nodaemon" | "silent" | "nocleanup" | "stripAnsi" | "testConfig" | "health" | "ready";
+type FlagKey = "nodaemon" | "silent" | "nocleanup" | "stripAnsi" | "testConfig" | "health" | "ready" | "verbose";
 
 interface OptionDef {
   short?: string;
@@ -70,6 +72,7 @@ const OPTION_TABLE: readonly OptionDef[] = [
   { short: "?", long: "", kind: { action: "help" } },
   { short: "v", long: "", kind: { action: "version" } },
   { long: "version", kind: { action: "long-version" } },
+  { long: "verbose", kind: { flag: "verbose" } },
   { short: "u", long: "user", kind: { value: "user", convert: (v) => v } },
   { short: "m", long: "umask", kind: { value: "umask", convert: octalType } },
   { short: "d", long: "directory", kind: { value: "directory", convert: existingDirectory } },
@@ -125,6 +128,8 @@ export function parseCommandLine(argv: readonly string[]): CliOptions {
     if ("action" in kind) {
       // supervisord runs -h/-v handlers in order, so they win over anything after them.
       action = kind.action;
+      const verbose = flags.has("verbose") || parsed.options.some(([o]) => o === "--verbose");
+      if (action === "long-version" && verbose) action = "long-version-verbose";
       break;
     }
     if ("flag" in kind) {

@@ -36,7 +36,8 @@ Options:
 tsupervisord additions:
 --version -- print tsupervisord's version and the supervisord version it
              is compatible with, e.g. 'tsupervisord 0.1.0 (supervisord 4.2.5
-             compatible)', and exit
+             compatible)', and exit; with --verbose also which log pump
+             runs (the splice addon, or the JS writer and why)
 -t/--test-config -- read and validate the configuration, print 'config OK' and
                     the processes it defines, and exit (0 if valid, 2 if not).
                     Note: supervisord's -t (strip_ansi) is --strip_ansi here.

@@ -6,8 +6,8 @@
 import type { Supervisor } from "@tsupervisord/engine";
 import { SupervisorError } from "@tsupervisord/errors";
 import { readLogSince } from "@tsupervisord/logs";
-import type { LogPipelineChannelStats, LogPipelineStats, ProcessInfo, ProcessResult } from "@tsupervisord/protocol";
-import type { RateLimitCounters, WriteCounters } from "@tsupervisord/logs";
+import type { LogPipelineChannelStats, LogPipelineStats, LogPumpPaths, ProcessInfo, ProcessResult } from "@tsupervisord/protocol";
+import type { PumpDecision, RateLimitCounters, WriteCounters } from "@tsupervisord/logs";
 import { processLogsOf } from "@tsupervisord/logs";
 import type { ServiceContext } from "./context.js";
 
@@ -84,15 +84,23 @@ function channelStats(file: WriteCounters | null, limit: RateLimitCounters | nul
 /** ProcessInfo.log_stats (field 70) for GetProcessInfo / GetAllProcessInfo. */
 export function withLogStats(supervisor: Supervisor, info: ProcessInfo): ProcessInfo {
   let stats: LogPipelineStats | undefined;
+  let pump: LogPumpPaths | undefined;
   try {
     const logs = processLogsOf(supervisor.getProcessSink(`${info.group}:${info.name}`));
     if (logs !== null) {
       const files = logs.counters();
       const limits = logs.rateLimits();
       stats = { stdout: channelStats(files.stdout, limits.stdout), stderr: channelStats(files.stderr, limits.stderr) };
+      pump = { stdout: pumpPath(logs.pumpPaths.stdout), stderr: pumpPath(logs.pumpPaths.stderr) };
     }
   } catch {
     // Removed meanwhile: no stats.
   }
-  return stats === undefined ? info : { ...info, logStats: stats };
+  return stats === undefined ? info : { ...info, logStats: stats, ...(pump !== undefined ? { logPump: pump } : {}) };
+}
+
+/** ProcessInfo.log_pump (field 95, issue 20): "splice", "js: <why>", or "" for a channel without its own log. */
+function pumpPath(decision: PumpDecision | null): string {
+  if (decision === null) return "";
+  return decision.path === "splice" ? "splice" : `js: ${decision.reason}`;
 }

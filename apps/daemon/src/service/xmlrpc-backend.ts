@@ -163,9 +163,11 @@ function strings(list: Array<string | undefined> | undefined): string[] {
   return (list ?? []).filter((x): x is string => x !== undefined);
 }
 
-// `limits` (issue 17) and `logStats` (issue 15) are tsupervisord additions XML-RPC does not carry.
+// `limits` (issue 17), `logStats` (issue 15) and `logPump` (issue 20) are tsupervisord additions XML-RPC does not carry.
 function processInfoStruct(
-  info: (WireReply<Omit<ProcessInfo, "limits" | "logStats">> & { limits?: unknown; logStats?: unknown }) | undefined,
+  info:
+    | (WireReply<Omit<ProcessInfo, "limits" | "logStats" | "logPump">> & { limits?: unknown; logStats?: unknown; logPump?: unknown })
+    | undefined,
 ): ProcessInfoStruct {
   if (info === undefined) throw new SupervisorError("FAILED", "no process info");
   return {

@@ -1,0 +1,46 @@
+import type { LogChannelConfig } from "../types.js";
+
+/**
+ * issue 20: which writer moves a channel's bytes. `splice`: a native pump moves them pipe -> file in the kernel
+ * (they never reach JavaScript); `js`: the channel's pipe is read in JS and written by RotatingFile. The splice
+ * path is only for a channel whose bytes nothing in the daemon needs to see.
+ */
+export type PumpPath = "splice" | "js";
+
+export interface PumpDecision {
+  path: PumpPath;
+  /** Why the JS path (empty for splice): shown in the daemon's debug log and `tsupervisord --version --verbose`. */
+  reason: string;
+}
+
+export interface PumpContext {
+  /** The native pump loaded (null) or why not. */
+  spliceUnavailable: string | null;
+  /** `[supervisord] strip_ansi` (ANS-01). */
+  stripAnsi: boolean;
+  /** LOG-02: the daemon's loglevel is debug or lower, so every chunk is copied to the activity log. */
+  debugLog: boolean;
+}
+
+/** The daemon's own stdout/stderr (`/dev/stdout`, `/dev/fd/1`, ...): written through its stream (ROT-05). */
+const DAEMON_STREAM = /^\/(dev\/(stdout|stderr|fd\/\d+)|proc\/self\/fd\/\d+)$/;
+
+/** The one place that decides, per channel (pure). */
+export function choosePumpPath(channel: LogChannelConfig, path: string | null, ctx: PumpContext): PumpDecision {
+  const js = (reason: string): PumpDecision => ({ path: "js", reason });
+  if (ctx.spliceUnavailable !== null) return js(`splice pump unavailable: ${ctx.spliceUnavailable}`);
+  if (path === null) return js("no log file");
+  if (DAEMON_STREAM.test(path)) return js("the daemon's own stream");
+  if (channel.captureMaxbytes > 0) return js("capture mode (capture_maxbytes)");
+  if (channel.eventsEnabled) return js("PROCESS_LOG events (events_enabled)");
+  if (channel.syslog) return js("syslog");
+  if (ctx.stripAnsi) return js("strip_ansi");
+  if (ctx.debugLog) return js("loglevel debug copies output to the activity log");
+  const ext = channel.ext;
+  if (ext !== undefined) {
+    if (ext.destinations.length > 0) return js("several destinations (logfile_also)");
+    if (ext.format !== "raw") return js(`log_format=${ext.format}`);
+    if (ext.rateLimit !== null) return js("rate_limit");
+  }
+  return { path: "splice", reason: "" };
+}
