@@ -59,6 +59,100 @@ function spawnScenario(n) {
   };
 }
 
+/**
+ * The machine's floor for `spawn`: the same N sleeps forked and exec'd by a shell loop (no supervisor), time until
+ * the last is started; then they are killed. What a supervisor cannot go below on this machine at this moment.
+ */
+function forkExecFloor(n) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    // Each `sleep` is started in the background; the loop's end is the time to fork+exec them all. The shell then
+    // kills its children and waits, outside the measured time.
+    const script = `i=0; pids=; while [ $i -lt ${n} ]; do /bin/sleep 1000000 >/dev/null & pids="$pids $!"; i=$((i+1)); done; echo started; kill $pids; wait`;
+    const child = spawn('/bin/sh', ['-c', script], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let ms = null;
+    child.stdout.on('data', () => (ms ??= performance.now() - t0));
+    child.on('error', reject);
+    child.on('exit', () => (ms === null ? reject(new Error('fork+exec floor: the loop did not finish')) : resolve(ms / 1000)));
+  });
+}
+
+/**
+ * Issue 20 `startup`: launch the daemon with N sleeps; time until its API answers (a status call succeeds) and
+ * until all are RUNNING. supervisord serves its API before autostart completes; so must we.
+ */
+function startupScenario(n) {
+  return async (sys, dir) => {
+    const programs = sleepers(n, { startsecs: 0 });
+    const t0 = performance.now();
+    await sys.start(dir, programs);
+    await waitFor(
+      async () => {
+        try {
+          return (await sys.states()) ? true : undefined;
+        } catch (e) {
+          if (e?.fatal) throw e;
+          return undefined;
+        }
+      },
+      { intervalMs: 5, timeoutMs: 60_000, what: 'the API to answer' },
+    );
+    const api = (performance.now() - t0) / 1000;
+    await waitAll(sys, allProcessNames(programs), ['RUNNING'], { intervalMs: 20, timeoutMs: 60_000 + n * 500 });
+    const all = (performance.now() - t0) / 1000;
+    return [
+      { metric: 'api_answers', value: api, unit: 's' },
+      { metric: 'all_running', value: all, unit: 's' },
+    ];
+  };
+}
+
+/**
+ * Issue 20 `scale`: N sleeps (2,000 in the full run). Time until every one has a pid, daemon RSS and CPU then,
+ * `status` latency from the system's own CLI, and the user's stop (SIGTERM to the daemon) until all are gone.
+ * RSS per program is the slope between the n=100 and n=2000 variants (RESULTS.md).
+ */
+function scaleScenario(n, statusCalls) {
+  return async (sys, dir) => {
+    const programs = sleepers(n, { startsecs: 0 });
+    const t0 = performance.now();
+    await sys.start(dir, programs);
+    await waitFor(
+      async () => {
+        let list;
+        try {
+          list = await sys.states();
+        } catch (e) {
+          if (e?.fatal) throw e;
+          return undefined;
+        }
+        const pids = list.filter((p) => p.pid).length;
+        return pids >= n ? list : undefined;
+      },
+      { intervalMs: 50, timeoutMs: 120_000 + n * 100, what: `${n} processes with a pid` },
+    );
+    const spawned = (performance.now() - t0) / 1000;
+    const st = daemonStats(sys);
+    const times = [];
+    for (let i = 0; i < statusCalls; i++) {
+      const r = await timeCommand(sys.statusCommand());
+      if (!r.out.includes(programs[n - 1].name)) throw new Error(`status output lacks ${programs[n - 1].name} (exit ${r.code})`);
+      times.push(r.ms);
+    }
+    const s0 = performance.now();
+    await sys.shutdown({ timeoutMs: 300_000 });
+    const stop = (performance.now() - s0) / 1000;
+    return [
+      { metric: 'all_have_pid', value: spawned, unit: 's' },
+      { metric: 'cpu', value: st.cpu, unit: 's' },
+      { metric: 'rss', value: st.rssMiB, unit: 'MiB' },
+      { metric: 'status', value: median(times), unit: 'ms' },
+      { metric: 'stop', value: stop, unit: 's' },
+      { metric: 'fork_exec_floor', value: await forkExecFloor(n), unit: 's' },
+    ];
+  };
+}
+
 /** N running sleeps, then the daemon's CPU over an idle window (nobody polls during it) and RSS. */
 function idleScenario(n, windowS) {
   return async (sys, dir) => {
@@ -211,14 +305,21 @@ function ctlScenario(n, calls) {
     await sys.start(dir, programs);
     await waitAll(sys, allProcessNames(programs), ['RUNNING'], { timeoutMs: 60_000 + n * 500 });
     const times = [];
+    // The machine's floor, interleaved with the calls: starting a bare `node` (what tsctl and pm2 cannot go below;
+    // supervisorctl's is Python's start-up).
+    const floor = [];
     for (let i = 0; i < calls; i++) {
       const r = await timeCommand(sys.statusCommand());
       if (!r.out.includes(programs[n - 1].name)) {
         throw new Error(`status output lacks ${programs[n - 1].name} (exit ${r.code}): ${r.out.slice(0, 300)}`);
       }
       times.push(r.ms);
+      floor.push((await timeCommand({ cmd: process.execPath, args: ['-e', '0'], env: process.env })).ms);
     }
-    return [{ metric: 'status', value: median(times), unit: 'ms' }];
+    return [
+      { metric: 'status', value: median(times), unit: 'ms' },
+      { metric: 'node_e0_floor', value: median(floor), unit: 'ms' },
+    ];
   };
 }
 
@@ -355,6 +456,8 @@ export function scenarios({ smoke }) {
         { name: 'shutdown', variant: 'n=5', run: shutdownScenario(5) },
         { name: 'nested', variant: '1 x depth 1,000', run: nestedScenario(1, 1000), systems: XMLRPC_SYSTEMS },
         { name: 'metrics', variant: 'n=5, 2 s, 3 scrapes', systems: ['tsupervisord'], run: metricsScenario(5, 2, 3) },
+        { name: 'startup', variant: 'n=5', run: startupScenario(5) },
+        { name: 'scale', variant: 'n=20', run: scaleScenario(20, 2) },
       ]
     : [
         { name: 'spawn', variant: 'n=100', run: spawnScenario(100) },
@@ -372,6 +475,9 @@ export function scenarios({ smoke }) {
         { name: 'shutdown', variant: 'n=100', run: shutdownScenario(100) },
         { name: 'nested', variant: '8 x depth 100,000 (6.6 MB)', run: nestedScenario(8, 100_000), systems: XMLRPC_SYSTEMS },
         { name: 'metrics', variant: 'n=500, 20 s, 50 scrapes', systems: ['tsupervisord'], run: metricsScenario(500, 20, 50) },
+        { name: 'startup', variant: 'n=100', run: startupScenario(100) },
+        { name: 'scale', variant: 'n=100', run: scaleScenario(100, 5) },
+        { name: 'scale', variant: 'n=2000', run: scaleScenario(2000, 5) },
       ];
 }
 

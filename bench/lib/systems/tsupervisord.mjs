@@ -16,6 +16,8 @@ import { sleepers } from '../programs.mjs';
 export const REPO = process.env.TSUP_BENCH_REPO ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const DAEMON = join(REPO, 'apps', 'daemon', 'dist', 'main.js');
 const CTL = join(REPO, 'apps', 'ctl', 'dist', 'main.js');
+// What a user runs: the wrapper that starts tsctl from its V8 snapshot when it can (issue 20).
+const CTL_BIN = join(REPO, 'bin', 'tsctl');
 const PROTOCOL = join(REPO, 'packages', 'protocol', 'dist', 'index.js');
 
 /** supervisorctl-style status lines: `name  STATE  pid 123, uptime 0:00:01` or `name  FATAL  Exited too quickly`. */
@@ -45,7 +47,7 @@ function runCapture(cmd, args, env) {
 
 export class Tsupervisord extends SupervisordFamily {
   constructor() {
-    super({ name: 'tsupervisord', daemonArgv: [process.execPath, DAEMON], ctlArgv: [process.execPath, CTL] });
+    super({ name: 'tsupervisord', daemonArgv: [process.execPath, DAEMON], ctlArgv: [CTL_BIN] });
     this.mode = null; // 'grpc' | 'xmlrpc' | 'ctl', decided by the first answer
     // Default: the flags bin/tsupervisord and the daemon's shebang start it with (packages/engine/README.md).
     this.nodeFlags = (process.env.TSUP_BENCH_NODE_FLAGS ?? '--initial-heap-size=64 --max-semi-space-size=1').split(/\s+/).filter(Boolean);

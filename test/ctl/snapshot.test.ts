@@ -1,0 +1,104 @@
+/**
+ * tsctl's V8 start-up snapshot (issue 20, apps/ctl/snapshot-build.mjs): the blob bin/tsctl prefers must behave
+ * exactly as dist/main.js does — same stdout, stderr and exit status — for one-shot commands, errors, the
+ * interactive shell on piped stdin, and a server that is not there. The rest of the e2e suite runs main.js; this
+ * file is what holds the snapshot to it.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { daemonUnavailableReason, prepareCase, startDaemon, type RunningDaemon } from "./lib/daemon.js";
+import { REPO, TSCTL } from "./lib/paths.js";
+import { caseEnv, runCommand, type RunResult } from "./lib/run.js";
+
+const BLOB = join(REPO, "apps/ctl/dist/tsctl.blob");
+const WRAPPER = join(REPO, "bin/tsctl");
+const unavailable = await daemonUnavailableReason();
+
+const CONF =
+  "[unix_http_server]\nfile=%(here)s/supervisor.sock\n[supervisord]\nlogfile=%(here)s/supervisord.log\n" +
+  "pidfile=%(here)s/supervisord.pid\nchildlogdir=%(here)s\n" +
+  "[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n" +
+  "[supervisorctl]\nserverurl=unix://%(here)s/supervisor.sock\n" +
+  "[program:talker]\ncommand=sh -c 'echo hello from talker; exec sleep 1000'\nstartsecs=0\nstdout_logfile=%(here)s/talker.log\n" +
+  "[program:idle]\ncommand=sleep 1000\nautostart=false\n" +
+  "[group:pool]\nprograms=talker\n";
+
+/** Every way in: the plain ES module, the snapshot, and the wrapper that picks one. */
+function viaMain(d: RunningDaemon, args: readonly string[], input?: string): Promise<RunResult> {
+  return runCommand([process.execPath, TSCTL, "-c", d.conf, ...args], { cwd: d.dir, env: caseEnv(), ...(input !== undefined ? { input } : {}) });
+}
+function viaSnapshot(d: RunningDaemon, args: readonly string[], input?: string): Promise<RunResult> {
+  return runCommand([process.execPath, "--snapshot-blob", BLOB, "--", TSCTL, "-c", d.conf, ...args], {
+    cwd: d.dir,
+    env: caseEnv(),
+    ...(input !== undefined ? { input } : {}),
+  });
+}
+
+/** Uptimes tick between the two runs; nothing else may differ. */
+const settle = (r: RunResult): RunResult => ({ ...r, stdout: r.stdout.replace(/uptime \d+:\d\d:\d\d/g, "uptime <t>"), output: "" });
+
+describe.skipIf(unavailable !== null)("tsctl from its start-up snapshot", () => {
+  let daemon: RunningDaemon;
+  beforeAll(async () => {
+    daemon = await startDaemon(prepareCase({ confText: CONF }));
+  });
+  afterAll(async () => {
+    await daemon?.stop();
+  });
+
+  it("the build made a snapshot on this machine", () => {
+    expect(existsSync(BLOB)).toBe(true);
+  });
+
+  const COMMANDS: readonly (readonly string[])[] = [
+    ["status"],
+    ["status", "pool:*"],
+    ["status", "nosuch"],
+    ["pid"],
+    ["pid", "pool:talker"],
+    ["version"],
+    ["avail"],
+    ["tail", "pool:talker"],
+    ["start", "nosuch"],
+    ["stop", "idle"],
+    ["help"],
+    ["help", "status"],
+    ["bogus"],
+    ["maintail", "-5"],
+  ];
+  for (const args of COMMANDS) {
+    it(`tsctl ${args.join(" ")}: same output and status as dist/main.js`, async () => {
+      const [main, snap] = await Promise.all([viaMain(daemon, args), viaSnapshot(daemon, args)]);
+      expect(settle(snap)).toEqual(settle(main));
+    });
+  }
+
+  it("the interactive shell on piped stdin", async () => {
+    const input = "status\npid\nhelp stop\nquit\n";
+    const [main, snap] = await Promise.all([viaMain(daemon, [], input), viaSnapshot(daemon, [], input)]);
+    expect(settle(snap)).toEqual(settle(main));
+  });
+
+  it("a server that is not there: the same error text and status", async () => {
+    const args = ["-s", `unix://${daemon.dir}/nothing-here.sock`, "status"];
+    const [main, snap] = await Promise.all([viaMain(daemon, args), viaSnapshot(daemon, args)]);
+    expect(snap.code).not.toBe(0);
+    expect(settle(snap)).toEqual(settle(main));
+  });
+
+  it("bin/tsctl runs from the snapshot, and from main.js when told to or when GRPC_* differs from the build's", async () => {
+    const env = { ...caseEnv(), PATH: process.env["PATH"] ?? "/usr/bin:/bin" };
+    const trace = async (extra: Record<string, string>): Promise<string> => {
+      // `sh -x` prints the command the wrapper execs: which entry ran is observable, not inferred.
+      const r = await runCommand(["sh", "-x", WRAPPER, "-c", daemon.conf, "pid"], { cwd: daemon.dir, env: { ...env, ...extra } });
+      expect(r.code).toBe(0);
+      expect(r.stdout.trim()).toMatch(/^\d+$/);
+      return r.stderr.split("\n").filter((l) => l.startsWith("+ exec node")).join("\n");
+    };
+    expect(await trace({})).toContain("--snapshot-blob");
+    expect(await trace({ TSCTL_NO_SNAPSHOT: "1" })).not.toContain("--snapshot-blob");
+    expect(await trace({ GRPC_TRACE: "all", GRPC_VERBOSITY: "NONE" })).not.toContain("--snapshot-blob");
+  });
+});
