@@ -35,7 +35,7 @@ describe.skipIf(!HAVE_TMUX || !HAVE_TSCTL)("interactive shell in a terminal", ()
     expect(screen.split("\n")[0]).toBe(`${sock} no such file`);
     p.type("help");
     p.send("Enter");
-    screen = await p.waitFor(/completion  logrotate  logs  top  whoami\n\nsupervisor> $/m);
+    screen = await p.waitFor(/completion  disable  enable  logrotate  logs  top  whoami\n\nsupervisor> $/m);
     expect(screen).toContain("default commands (type help <topic>):\n=====================================\n");
     expect(screen).toContain("clear  maintail  quit  reread  signal    stop    version\n\n\ntsctl commands");
     p.type("frobnicate now");

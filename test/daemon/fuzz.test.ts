@@ -117,6 +117,13 @@ function randomCalls(c: SupervisorClient): Record<string, Call> {
     waitOperation: () => firstOf((o) => c.waitOperation({ id: pick([0, 1, 2 ** 32 - 1, 12345]) }, o)),
     cancelOperation: () => c.cancelOperation({ id: pick([0, 1, 2 ** 32 - 1]) }),
     listOperations: () => c.listOperations({}),
+    // issue 18: the file is unchanged, so a plan is empty and an update of bad names does nothing; scale only bad
+    // names (a good one would start or stop our children).
+    planUpdate: () => c.planUpdate({}),
+    applyUpdate: () => c.applyUpdate({ groups: [badName()] }),
+    scaleProgram: () => c.scaleProgram({ name: badName(), numprocs: pick([0, 1, -1, 2 ** 31 - 1, -(2 ** 31)]) }),
+    // issue 19
+    whoAmI: () => c.whoAmI({}),
   };
 }
 

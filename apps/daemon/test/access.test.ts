@@ -114,6 +114,13 @@ describe("audit lines", () => {
     expect(xmlrpcTarget("supervisor.stopAllProcesses", [])).toBe("all");
     expect(xmlrpcTarget("supervisor.sendRemoteCommEvent", ["type", "data"])).toBe("");
   });
+
+  it("cut a huge name instead of copying it whole into the log (issue 21 #14)", () => {
+    const huge = "n".repeat(1_000_000);
+    expect(grpcTarget("startProcess", { name: huge })).toBe(`${"n".repeat(256)}... (1000000 bytes)`);
+    expect(xmlrpcTarget("supervisor.startProcess", [huge])).toBe(`${"n".repeat(256)}... (1000000 bytes)`);
+    expect(grpcTarget("startProcess", { name: "n".repeat(256) })).toBe("n".repeat(256));
+  });
 });
 
 describe("ListenerAccess: authentication, then the role table, with failures counted and calls audited", () => {

@@ -22,9 +22,10 @@ describe("ErrorCodes (spec §0 fault codes)", () => {
     expect(errorCodeFromFault(code)).toBe(name);
   });
 
-  it("has exactly supervisord's 18 faults and no duplicates", () => {
-    expect(ALL_ERROR_CODES).toHaveLength(18);
-    expect(new Set(Object.values(ErrorCodes)).size).toBe(18);
+  it("has exactly supervisord's 18 faults, tsupervisord's PERMISSION_DENIED (issue 19), and no duplicates", () => {
+    expect(ALL_ERROR_CODES).toHaveLength(19);
+    expect(new Set(Object.values(ErrorCodes)).size).toBe(19);
+    expect(ErrorCodes.PERMISSION_DENIED).toBe(100);
     expect(errorCodeFromFault(5)).toBeUndefined();
     expect(isErrorCode("BAD_NAME")).toBe(true);
     expect(isErrorCode("toString")).toBe(false);

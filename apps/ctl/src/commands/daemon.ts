@@ -5,7 +5,7 @@ import type { Controller } from "../controller.js";
 import { HELP_TEXTS } from "../help.js";
 import { ExitStatus } from "../states.js";
 import { doStatus } from "./status.js";
-import { reloadProcesses } from "./operations.js";
+import { reloadProcesses, selected } from "./operations.js";
 
 function rejectArguments(ctl: Controller, action: string, arg: string): boolean {
   if (arg === "") return false;
@@ -118,6 +118,9 @@ async function reloadNamed(ctl: Controller, arg: string): Promise<boolean> {
   }
   // Only tsupervisord's gRPC ProcessInfo carries restartSignal (XML-RPC structs have no such field).
   if (!infos.some((i) => i.restartSignal !== undefined)) return false;
-  await reloadProcesses(ctl, arg.split(/\s+/u).filter((w) => w !== ""));
+  const names = arg.split(/\s+/u).filter((w) => w !== "");
+  // Words that name no process at all are supervisorctl's `reload extra`: its "accepts no arguments" stands.
+  if (names.every((n) => selected(infos, n).length === 0)) return false;
+  await reloadProcesses(ctl, names);
   return true;
 }

@@ -272,7 +272,7 @@ function hasRestartSignal(info: ProcessInfo): boolean {
 }
 
 /** The processes a selector names (`all`, `g:*`, `g:`, `g:n`, `n`); [] for an unknown one. */
-function selected(infos: readonly ProcessInfo[], name: string): ProcessInfo[] {
+export function selected(infos: readonly ProcessInfo[], name: string): ProcessInfo[] {
   if (name === "all") return [...infos];
   const { group, process } = splitNamespec(name);
   if (process === null) return infos.filter((i) => i.group === group);

@@ -19,11 +19,19 @@ export function auditLine(entry: AuditEntry): string {
   return `audit: ${describeCaller(entry.caller)} method=${entry.method}${target} ${entry.outcome}`;
 }
 
+/** Longest target kept whole: a name is short; a 1 MB "name" must not be copied whole into the log (issue 21 #14). */
+const TARGET_MAX_CHARS = 256;
+
+/** The target as recorded: cut past TARGET_MAX_CHARS, saying how long it was. */
+export function boundedTarget(name: string): string {
+  return name.length <= TARGET_MAX_CHARS ? name : `${name.slice(0, TARGET_MAX_CHARS)}... (${Buffer.byteLength(name)} bytes)`;
+}
+
 /** The `name` of a gRPC request (the only field taken from it), `all` for the *All* methods. */
 export function grpcTarget(method: string, request: unknown): string {
   if (method.endsWith("AllProcesses") || method === "clearAllProcessLogs") return "all";
   const name = (request as { name?: unknown } | null)?.name;
-  return typeof name === "string" ? name : "";
+  return typeof name === "string" ? boundedTarget(name) : "";
 }
 
 /** XML-RPC methods whose first parameter names a process or group. */
@@ -37,5 +45,5 @@ export function xmlrpcTarget(method: string, params: readonly unknown[]): string
   const bare = method.slice(method.indexOf(".") + 1);
   if (bare.endsWith("AllProcesses") || bare === "clearAllProcessLogs") return "all";
   const first = params[0];
-  return NAME_FIRST.has(bare) && typeof first === "string" ? first : "";
+  return NAME_FIRST.has(bare) && typeof first === "string" ? boundedTarget(first) : "";
 }

@@ -175,7 +175,7 @@ export function createHandlers(ctx: ServiceContext): SupervisorHandlers {
     ...operationHandlers(ctx, engine), // issue 18
     // issue 18: typed update plan, update applying only it, scale
     planUpdate: () => planUpdate(engine()),
-    applyUpdate: (req) => applyUpdate(engine(), req.groups),
+    applyUpdate: (req) => applyUpdate(engine(), ctx, req.groups),
     scaleProgram: (req) => scaleProgram(engine(), ctx, req.name, req.numprocs),
     // issue 19: a listener without users has no caller: everyone who reaches it is admin (supervisord's meaning).
     whoAmI: (_req, call) => ({

@@ -15,6 +15,7 @@ import type {
   ScaleProgramResponse,
 } from "@tsupervisord/protocol";
 import type { ServiceContext } from "./context.js";
+import { forgetGroup } from "./desired-state.js";
 
 function changeToWire(c: FieldChange): ConfigFieldChange {
   return { option: c.option, changeClass: c.class, oldValue: c.old, newValue: c.new };
@@ -54,8 +55,16 @@ export function planUpdate(engine: Supervisor): PlanUpdateResponse {
   return { groups: engine.planUpdate().map(groupPlanToWire) };
 }
 
-export async function applyUpdate(engine: Supervisor, groups: string[]): Promise<ApplyUpdateResponse> {
-  return { outcomes: (await engine.update(groups)).map(outcomeToWire) };
+export async function applyUpdate(engine: Supervisor, ctx: ServiceContext, groups: string[]): Promise<ApplyUpdateResponse> {
+  // A group that leaves (removed) or is replaced whole takes its statefile wishes along, as removeProcessGroup
+  // does; members kept in place keep theirs. Read from the active groups before the update changes them.
+  const leaving = engine
+    .planUpdate()
+    .filter((g) => (groups.length === 0 || groups.includes(g.name)) && (g.status === "removed" || g.action === "replace"))
+    .map((g) => forgetGroup(ctx, g.name));
+  const outcomes = await engine.update(groups);
+  for (const forget of leaving) await forget();
+  return { outcomes: outcomes.map(outcomeToWire) };
 }
 
 /** The file is read again with that program's numprocs replaced (CANT_REREAD when it is broken). */
