@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "../lib/wait.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const daemonMain = join(root, "apps/daemon/dist/main.js");
@@ -24,16 +25,6 @@ const reason = !hasTmux()
   : !existsSync(daemonMain) || !existsSync(ctlMain)
     ? "the daemon or tsctl is not built"
     : null;
-
-async function until<T>(probe: () => T | null | undefined | false, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.skipIf(reason !== null)(
   `tsctl top shows the daemon's facts in supervisorctl's words (tmux)${reason === null ? "" : ` — skipped: ${reason}`}`,
@@ -49,10 +40,10 @@ describe.skipIf(reason !== null)(
     const waitScreen = async (test: (s: string) => boolean, what: string): Promise<string> => {
       let last = "";
       try {
-        return await until(() => {
+        return await waitFor(what, () => {
           last = screen();
           return test(last) ? last : null;
-        }, what);
+        }, 20_000);
       } catch (error) {
         throw new Error(`${(error as Error).message}\n--- screen ---\n${last}\n--- daemon ---\n${daemonOutput}`);
       }
@@ -107,13 +98,13 @@ describe.skipIf(reason !== null)(
       daemon = spawn(process.execPath, [daemonMain, "-n", "-c", conf], { stdio: ["ignore", "pipe", "pipe"] });
       daemon.stdout?.on("data", (d: Buffer) => (daemonOutput += d.toString()));
       daemon.stderr?.on("data", (d: Buffer) => (daemonOutput += d.toString()));
-      await until(() => {
+      await waitFor("the daemon's socket", () => {
         if (daemon?.exitCode !== null) throw new Error(`the daemon exited early:\n${daemonOutput}`);
         return existsSync(socket);
-      }, "the daemon's socket");
+      }, 20_000);
       // a_once's second spawn, and it stays up: its one restart happened before `top` connects.
-      await until(() => (daemonOutput.match(/spawned: 'a_once'/g) ?? []).length === 2, "a_once's second spawn");
-      await until(() => /^a_once\s+RUNNING/.test(ctl("status", "a_once").stdout), "a_once RUNNING");
+      await waitFor("a_once's second spawn", () => (daemonOutput.match(/spawned: 'a_once'/g) ?? []).length === 2, 20_000);
+      await waitFor("a_once RUNNING", () => /^a_once\s+RUNNING/.test(ctl("status", "a_once").stdout), 20_000);
       tmux("new-session", "-d", "-s", "top", "-x", "120", "-y", "30",
         `env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color ${process.execPath} ${ctlMain} -c ${conf} top`);
     });

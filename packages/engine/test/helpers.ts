@@ -1,6 +1,7 @@
 /** Test fixtures: config factories, a real in-memory output port, a collecting logger, an event recorder. */
 import { readFileSync } from "node:fs";
 import { Writable } from "node:stream";
+import { waitFor } from "@tsupervisord/testkit";
 import type { Config, GroupConfig, LogChannelConfig, ProcessConfig } from "@tsupervisord/config";
 import type { SupervisorEvent } from "../src/events.js";
 import type { EngineLogger } from "../src/logger.js";
@@ -270,13 +271,9 @@ export const isState =
   (e: SupervisorEvent): boolean =>
     e.name === `PROCESS_STATE_${state}` && "processName" in e && e.processName === processName;
 
-/** Poll a condition with a deadline (for things without an event, e.g. a pid vanishing). */
+/** Poll a condition with a deadline (for things without an event, e.g. a pid vanishing): testkit's waitFor. */
 export async function until(cond: () => boolean, timeoutMs = 10_000, what = "condition"): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await waitFor(what, cond, timeoutMs, 20);
 }
 
 /** A pid is gone when /proc has no entry for it or it is a zombie (dead, waiting for its parent). */
