@@ -6,6 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseProcStat } from "@tsupervisord/reaper/proc-stat";
+import { afterEach } from "vitest";
 import { Daemon, startWith } from "../../lib/daemon.js";
 import { DAEMON, REPO } from "../../lib/paths.js";
 import { runCommand } from "../../lib/run.js";
@@ -136,3 +137,32 @@ export function childPids(pid: number): number[] {
   return out;
 }
 
+
+/**
+ * For tests that start several things each: what a test hands to `track` is cleaned up after it (vitest's
+ * afterEach: daemons stopped, stray pids SIGKILLed, dirs removed). A single daemon reads better with `await using`.
+ */
+export function cleanupAfterEach(): { dir(d?: TestDir): TestDir; daemon(d: RunningDaemon): RunningDaemon; pid(p: number): void } {
+  let dirs: TestDir[] = [];
+  let daemons: RunningDaemon[] = [];
+  let pids: number[] = [];
+  afterEach(async () => {
+    for (const d of daemons) await d.stop();
+    for (const pid of pids) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }
+    for (const d of dirs) d.cleanup();
+    dirs = [];
+    daemons = [];
+    pids = [];
+  });
+  return {
+    dir: (d = new TestDir()) => (dirs.push(d), d),
+    daemon: (d) => (daemons.push(d), d),
+    pid: (p) => void pids.push(p),
+  };
+}
