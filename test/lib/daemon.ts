@@ -34,6 +34,8 @@ export interface DaemonSpec {
   env?: NodeJS.ProcessEnv;
   /** Default tsupervisord (the built apps/daemon). */
   server?: ServerKind;
+  /** tsupervisord's main.js, if not the built apps/daemon (a smoke run of another build). */
+  main?: string;
   /** Start it as the leader of its own process group, so stop() also ends what it leaves behind. */
   processGroup?: boolean;
   /** Default true: resolve once the socket accepts a connection (reject if the daemon exits first). */
@@ -78,7 +80,7 @@ export class Daemon {
     const argv =
       spec.server === "supervisord"
         ? [SUPERVISORD, "-n", "-c", spec.conf, ...(spec.args ?? [])]
-        : [process.execPath, DAEMON, "-n", "-c", spec.conf, ...(spec.args ?? [])];
+        : [process.execPath, spec.main ?? DAEMON, "-n", "-c", spec.conf, ...(spec.args ?? [])];
     this.child = spawn(argv[0] as string, argv.slice(1), {
       cwd: spec.cwd,
       env: spec.env ?? process.env,

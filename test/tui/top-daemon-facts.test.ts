@@ -5,12 +5,13 @@
 //   prints, never a raw fault code (`SPAWN_ERROR: x:x`);
 // - keys typed together (tmux send-keys "jjr", a paste) are each handled, in order.
 
-import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDaemon, type Daemon } from "../lib/daemon.js";
 import { waitFor } from "../lib/wait.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -32,8 +33,7 @@ describe.skipIf(reason !== null)(
   () => {
     let dir = "";
     let conf = "";
-    let daemon: ChildProcess | null = null;
-    let daemonOutput = "";
+    let daemon: Daemon | null = null;
     const tmuxSocket = `tsd-top-facts-${process.pid}`;
     const tmux = (...args: string[]): string => execFileSync("tmux", ["-L", tmuxSocket, ...args], { encoding: "utf8" });
     const screen = (): string => tmux("capture-pane", "-p", "-t", "top");
@@ -45,7 +45,7 @@ describe.skipIf(reason !== null)(
           return test(last) ? last : null;
         }, 20_000);
       } catch (error) {
-        throw new Error(`${(error as Error).message}\n--- screen ---\n${last}\n--- daemon ---\n${daemonOutput}`);
+        throw new Error(`${(error as Error).message}\n--- screen ---\n${last}\n--- daemon ---\n${daemon?.output ?? ""}`);
       }
     };
     const ctl = (...args: string[]): { stdout: string; status: number | null } => {
@@ -95,15 +95,9 @@ describe.skipIf(reason !== null)(
           "",
         ].join("\n"),
       );
-      daemon = spawn(process.execPath, [daemonMain, "-n", "-c", conf], { stdio: ["ignore", "pipe", "pipe"] });
-      daemon.stdout?.on("data", (d: Buffer) => (daemonOutput += d.toString()));
-      daemon.stderr?.on("data", (d: Buffer) => (daemonOutput += d.toString()));
-      await waitFor("the daemon's socket", () => {
-        if (daemon?.exitCode !== null) throw new Error(`the daemon exited early:\n${daemonOutput}`);
-        return existsSync(socket);
-      }, 20_000);
+      const d = (daemon = await startDaemon({ conf, socket, cwd: dir, readyTimeoutMs: 20_000 }));
       // a_once's second spawn, and it stays up: its one restart happened before `top` connects.
-      await waitFor("a_once's second spawn", () => (daemonOutput.match(/spawned: 'a_once'/g) ?? []).length === 2, 20_000);
+      await waitFor("a_once's second spawn", () => (d.output.match(/spawned: 'a_once'/g) ?? []).length === 2, 20_000);
       await waitFor("a_once RUNNING", () => /^a_once\s+RUNNING/.test(ctl("status", "a_once").stdout), 20_000);
       tmux("new-session", "-d", "-s", "top", "-x", "120", "-y", "30",
         `env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color ${process.execPath} ${ctlMain} -c ${conf} top`);
@@ -115,11 +109,7 @@ describe.skipIf(reason !== null)(
       } catch {
         // never started
       }
-      if (daemon && daemon.exitCode === null) {
-        const exited = new Promise((r) => daemon?.once("exit", r));
-        daemon.kill("SIGTERM");
-        await exited;
-      }
+      await daemon?.stop();
       if (dir !== "") rmSync(dir, { recursive: true, force: true });
     });
 

@@ -3,13 +3,14 @@
 // changes); `enter` shows its output live, also for a child printing as fast as it can; `q` exits 0 and gives
 // the terminal back.
 
-import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDaemon, type Daemon } from "../lib/daemon.js";
 import { waitFor } from "../lib/wait.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -73,8 +74,7 @@ function smoke(transport: Transport): void {
   let socket = "";
   let conf = "";
   const tmuxSocket = `tsd-top-${process.pid}-${transport}`;
-  let daemon: ChildProcess | null = null;
-  let daemonOutput = "";
+  let daemon: Daemon | null = null;
 
   const tmux = (...args: string[]): string =>
     execFileSync("tmux", ["-L", tmuxSocket, ...args], { encoding: "utf8" });
@@ -87,7 +87,7 @@ function smoke(transport: Transport): void {
         return test(last) ? last : null;
       }, 20_000);
     } catch (error) {
-      throw new Error(`${(error as Error).message}\n--- screen ---\n${last}\n--- daemon ---\n${daemonOutput}`);
+      throw new Error(`${(error as Error).message}\n--- screen ---\n${last}\n--- daemon ---\n${daemon?.output ?? ""}`);
     }
   };
   const pidOf = (s: string, name: string): number | null => {
@@ -136,13 +136,14 @@ function smoke(transport: Transport): void {
         "",
       ].join("\n"),
     );
-    daemon = spawn(process.execPath, [daemonMain, "-n", "-c", conf], { stdio: ["ignore", "pipe", "pipe"] });
-    daemon.stdout?.on("data", (d: Buffer) => (daemonOutput += d.toString()));
-    daemon.stderr?.on("data", (d: Buffer) => (daemonOutput += d.toString()));
-    await waitFor("the daemon's listener", () => {
-      if (daemon?.exitCode !== null) throw new Error(`the daemon exited early:\n${daemonOutput}`);
-      return transport === "unix" ? existsSync(socket) : portOpen(port);
-    }, 20_000);
+    // Over TCP the unix socket is not configured: ready once the port answers.
+    const d = (daemon = await startDaemon({ conf, socket, cwd: dir, main: daemonMain, readyTimeoutMs: 20_000, waitForSocket: transport === "unix" }));
+    if (transport === "tcp") {
+      await waitFor("the daemon's listener", () => {
+        if (d.hasExited) throw new Error(`the daemon exited early:\n${d.output}`);
+        return portOpen(port);
+      }, 20_000);
+    }
 
     // `tsctl top` when tsctl is built; the TUI package directly otherwise.
     const command = answers(ctlMain, "-h")
@@ -167,11 +168,7 @@ function smoke(transport: Transport): void {
     } catch {
       // never started
     }
-    if (daemon && daemon.exitCode === null) {
-      const exited = new Promise((r) => daemon?.once("exit", r));
-      daemon.kill("SIGTERM");
-      await exited;
-    }
+    await daemon?.stop();
     if (dir !== "") rmSync(dir, { recursive: true, force: true });
   });
 
