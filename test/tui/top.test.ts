@@ -5,12 +5,12 @@
 
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDaemon, type Daemon } from "../lib/daemon.js";
+import { freePort } from "../lib/ports.js";
 import { waitFor } from "../lib/wait.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -52,15 +52,6 @@ function portOpen(port: number): boolean {
 
 
 type Transport = "unix" | "tcp";
-
-/** A free TCP port on loopback (the daemon binds it a moment later). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 for (const transport of ["unix", "tcp"] as const satisfies readonly Transport[]) {
   const over = transport === "unix" ? "the unix socket" : "TCP with username/password";
