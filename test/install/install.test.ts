@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { configHead } from "../lib/config.js";
 import { waitFor } from "../lib/wait.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -69,17 +70,7 @@ describe.skipIf(!built)(`scripts/install.sh${built ? "" : " — skipped: run pnp
     writeFileSync(
       conf,
       [
-        "[unix_http_server]",
-        `file=${socket}`,
-        "[supervisord]",
-        `logfile=${join(work, "supervisord.log")}`,
-        `pidfile=${join(work, "supervisord.pid")}`,
-        `childlogdir=${work}`,
-        // Without it there is no supervisor namespace (issue 21 defect 11), as under supervisord.
-        "[rpcinterface:supervisor]",
-        "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface",
-        "[supervisorctl]",
-        `serverurl=unix://${socket}`,
+        ...configHead(work, { socket }),
         "[program:sleeper]",
         "command=/bin/sleep 1000",
         "startsecs=0",

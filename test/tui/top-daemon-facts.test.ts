@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { configHead } from "../lib/config.js";
 import { startDaemon, type Daemon } from "../lib/daemon.js";
 import { waitFor } from "../lib/wait.js";
 
@@ -64,17 +65,7 @@ describe.skipIf(reason !== null)(
       writeFileSync(
         conf,
         [
-          "[unix_http_server]",
-          `file=${socket}`,
-          "[supervisord]",
-          `logfile=${join(dir, "supervisord.log")}`,
-          `pidfile=${join(dir, "supervisord.pid")}`,
-          `childlogdir=${dir}`,
-          // Without it there is no supervisor namespace (issue 21 defect 11), as under supervisord.
-          "[rpcinterface:supervisor]",
-          "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface",
-          "[supervisorctl]",
-          `serverurl=unix://${socket}`,
+          ...configHead(dir, { socket }),
           // Fails its first run, then stays up: exactly one restart, before `top` connects.
           "[program:a_once]",
           `command=/bin/sh -c 'test -e ${dir}/once.mark || { touch ${dir}/once.mark; exit 1; }; exec sleep 1000'`,

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDaemon, type Daemon } from "../lib/daemon.js";
+import { configHead } from "../lib/config.js";
 import { freePort } from "../lib/ports.js";
 import { waitFor } from "../lib/wait.js";
 
@@ -92,25 +93,10 @@ function smoke(transport: Transport): void {
     conf = join(dir, "supervisord.conf");
     const port = await freePort();
     const serverUrl = transport === "unix" ? `unix://${socket}` : `http://127.0.0.1:${port}`;
-    const server =
-      transport === "unix"
-        ? ["[unix_http_server]", `file=${socket}`]
-        : ["[inet_http_server]", `port=127.0.0.1:${port}`, "username=topuser", "password=s3cret"];
-    const client =
-      transport === "unix" ? [`serverurl=${serverUrl}`] : [`serverurl=${serverUrl}`, "username=topuser", "password=s3cret"];
     writeFileSync(
       conf,
       [
-        ...server,
-        "[supervisord]",
-        `logfile=${join(dir, "supervisord.log")}`,
-        `pidfile=${join(dir, "supervisord.pid")}`,
-        `childlogdir=${dir}`,
-        // Without it there is no supervisor namespace (issue 21 defect 11), as under supervisord.
-        "[rpcinterface:supervisor]",
-        "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface",
-        "[supervisorctl]",
-        ...client,
+        ...configHead(dir, transport === "unix" ? { socket } : { inet: `127.0.0.1:${port}`, username: "topuser", password: "s3cret" }),
         "[program:alpha]",
         `command=/bin/sh -c 'echo alpha started $$; while :; do echo alpha-tick; sleep 0.3; done'`,
         "startsecs=1",
