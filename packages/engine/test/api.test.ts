@@ -216,7 +216,7 @@ describe("signals, stdin, output", () => {
     ]);
     sup.start();
     await rec.waitFor(isState("sig", "RUNNING"));
-    await until(() => port.sink("sig").stdoutText === "ready\n", 10_000, "the trap");
+    await port.sink("sig").until((s) => s.stdoutText === "ready\n", "the trap", 10_000);
     expect(await fault(() => sup.signalProcess("sig", "NOPE"))).toBe("BAD_SIGNAL: NOPE");
     expect(sup.signalProcess("sig", "usr1")).toBeUndefined();
     await rec.waitFor(isState("sig", "EXITED"));
@@ -230,7 +230,7 @@ describe("signals, stdin, output", () => {
     sup.start();
     await rec.waitFor(isState("cat", "RUNNING"));
     expect(sup.sendProcessStdin("cat", "héllo\n")).toBeUndefined();
-    await until(() => port.sink("cat").stdoutText === "héllo\n", 10_000, "echo from cat");
+    await port.sink("cat").until((s) => s.stdoutText === "héllo\n", "echo from cat", 10_000);
     await sup.stopProcess("cat");
     expect(await fault(() => sup.sendProcessStdin("cat", "x"))).toBe("NOT_RUNNING: cat");
   });
@@ -363,13 +363,16 @@ describe("process info: clock and resources", () => {
     ]);
     sup.start();
     await rec.waitFor(isState("tree", "RUNNING"));
-    await until(() => port.sink("tree").stdoutText !== "", 10_000, "grandchild");
+    await port.sink("tree").until((s) => s.stdoutText !== "", "grandchild", 10_000);
+    const grandchild = Number(port.sink("tree").stdoutText.trim());
+    // `$!` is printed as soon as the shell forked: until the fork has exec'd sleep its RSS is a copy of the shell's.
+    // /proc has no signal for an exec, so this one is polled.
+    await until(() => readFileSync(`/proc/${grandchild}/comm`, "latin1").trim() === "sleep", 10_000, "the grandchild to exec sleep");
     const info = sup.getProcessInfo("tree");
     const own = (pid: number): number => {
       const status = readFileSync(`/proc/${pid}/status`, "latin1");
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) * 1024;
     };
-    const grandchild = Number(port.sink("tree").stdoutText.trim());
     // Both /proc counters move while the children settle, so compare loosely: the grandchild must be counted.
     const total = own(info.pid ?? 0) + own(grandchild);
     expect(info.rssBytes).toBeGreaterThan(own(info.pid ?? 0));
