@@ -7,6 +7,7 @@ export default defineConfig({
     projects: [
       "packages/errors",
       "packages/pycompat",
+      "packages/testkit",
       "packages/config",
       "packages/logs",
       "packages/engine",

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpuSeconds, memory } from './lib/proc.mjs';
+import { sleep, waitFor } from './lib/poll.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -30,7 +31,6 @@ const cols = opt('cols', 160);
 const rows = opt('rows', 45);
 const openLog = args.includes('--log');
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const dir = mkdtempSync(join(tmpdir(), 'tsup-top-idle-'));
 copyFileSync(join(root, 'examples/demo/supervisord.conf'), join(dir, 'supervisord.conf'));
 const conf = join(dir, 'supervisord.conf');
@@ -42,28 +42,18 @@ function voluntarySwitches(pid) {
   return m ? Number(m[1]) : 0;
 }
 
-async function waitFor(what, fn, ms = 15000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
 const daemon = spawn(join(root, 'bin/tsupervisord'), ['-n', '-c', conf], { stdio: ['ignore', 'ignore', 'inherit'] });
 try {
-  await waitFor('the daemon socket', () => existsSync(join(dir, 'run/supervisor.sock')));
+  await waitFor(() => existsSync(join(dir, 'run/supervisor.sock')) || undefined, { what: 'the daemon socket', intervalMs: 50, timeoutMs: 15_000 });
   execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', String(cols), '-y', String(rows),
     process.env.TSUP_TOP_NODE_FLAGS === undefined
       ? `exec ${join(root, 'bin/tsctl')} -c ${conf} top`
       : `exec env ${process.env.TSUP_TOP_ENV ?? ''} node ${process.env.TSUP_TOP_NODE_FLAGS} ${join(root, 'apps/ctl/dist/main.js')} -c ${conf} top`]);
-  const pid = await waitFor('tsctl top', () => {
+  const pid = await waitFor(() => {
     const out = execFileSync('tmux', ['list-panes', '-t', session, '-F', '#{pane_pid}'], { encoding: 'utf8' }).trim();
     const screen = execFileSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' });
-    return screen.includes('connected') ? Number(out) : null;
-  });
+    return screen.includes('connected') ? Number(out) : undefined;
+  }, { what: 'tsctl top', intervalMs: 50, timeoutMs: 15_000 });
   if (openLog) execFileSync('tmux', ['send-keys', '-t', session, 'Enter']);
   await sleep(warmup * 1000);
   const cpu0 = cpuSeconds(pid);

@@ -19,6 +19,8 @@ export const ALLOWED_IMPORTS = {
   // tsctl reads its config through the tree-shakable subpath only; the TUI is imported lazily by `top`.
   ctl: [...LEAVES, "config/ctl", "protocol", "tui"],
   daemon: [...LEAVES, "config", "engine", "logs", "protocol", "reaper", "xmlrpc"],
+  // Test-only helpers (a devDependency): imports nothing of ours, and no package's src may import it.
+  testkit: [],
 };
 
 /** Third-party modules a package must not import (the engine knows nothing of the wire or of pino). */

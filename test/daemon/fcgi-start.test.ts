@@ -1,20 +1,7 @@
 import fs from "node:fs";
-import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { runDaemonOnce, startDaemon, TestDir, waitFor, type RunningDaemon } from "./lib/daemon.js";
-
-/** A TCP port held open by this test, so the daemon's fcgi socket cannot bind it. */
-function holdPort(): Promise<{ port: number; release: () => Promise<void> }> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      resolve({ port, release: () => new Promise((r) => server.close(() => r())) });
-    });
-  });
-}
+import { holdPort } from "./lib/ports.js";
 
 const fcgiProgram = (port: number): string =>
   ["[fcgi-program:web]", `socket=tcp://127.0.0.1:${port}`, "command=/bin/sleep 1000", "startsecs=0", ""].join("\n");

@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   childPids,
+  cleanupAfterEach,
   DAEMON_MAIN,
   isAlive,
   runDaemonOnce,
@@ -14,35 +15,14 @@ import {
   type RunningDaemon,
 } from "./lib/daemon.js";
 
-let dirs: TestDir[] = [];
-let daemons: RunningDaemon[] = [];
-let extraPids: number[] = [];
+const track = cleanupAfterEach();
 
 function tempDir(): TestDir {
-  const d = new TestDir();
-  dirs.push(d);
-  return d;
+  return track.dir();
 }
 async function start(dir: TestDir, args: string[] = []): Promise<RunningDaemon> {
-  const d = await startDaemon(dir, args);
-  daemons.push(d);
-  return d;
+  return track.daemon(await startDaemon(dir, args));
 }
-
-afterEach(async () => {
-  for (const d of daemons) await d.stop();
-  for (const pid of extraPids) {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-      // Already gone.
-    }
-  }
-  for (const d of dirs) d.cleanup();
-  dirs = [];
-  daemons = [];
-  extraPids = [];
-});
 
 const SLEEPERS = [
   "[program:first]",
@@ -197,7 +177,7 @@ describe("daemon mode (D-DMN-01, D-DMN-04)", () => {
     // Serving already when the parent returned.
     expect(await socketAccepts(dir.socket)).toBe(true);
     const pid = Number(fs.readFileSync(dir.pidfile, "utf8").trim());
-    extraPids.push(pid);
+    track.pid(pid);
     expect(pid).not.toBe(child.pid);
     expect(isAlive(pid)).toBe(true);
     const log = fs.readFileSync(dir.logfile, "utf8");

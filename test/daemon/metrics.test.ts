@@ -10,10 +10,11 @@ import http from "node:http";
 import path from "node:path";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { afterEach, describe, expect, it } from "vitest";
-import { REPO_ROOT, isAlive, startDaemon, TestDir, waitFor, waitForState, type RunningDaemon } from "./lib/daemon.js";
+import { REPO_ROOT, isAlive, startDaemon, TestDir, waitFor, waitForState } from "./lib/daemon.js";
 import { freePort } from "./lib/ports.js";
 
-const SCRIPTS = path.join(REPO_ROOT, "test/daemon/scripts");
+// The engine's process-tree fixtures (one copy: the engine's governance tests run the same programs).
+const SCRIPTS = path.join(REPO_ROOT, "packages/engine/test/fixtures");
 const TSCTL = path.join(REPO_ROOT, "apps/ctl/dist/main.js");
 const PY = "/usr/bin/python3";
 const SUPERVISORD = "/usr/bin/supervisord";
@@ -89,17 +90,8 @@ function tsctl(conf: string, ...args: string[]): Promise<{ code: number; stdout:
 }
 
 describe.skipIf(process.platform !== "linux")("/metrics (issue 17)", () => {
-  let dir: TestDir | undefined;
-  let daemon: RunningDaemon | undefined;
-  afterEach(async () => {
-    await daemon?.stop();
-    dir?.cleanup();
-    daemon = undefined;
-    dir = undefined;
-  });
-
   it("serves Prometheus text on both listeners behind the same auth; values match /proc; restarts and exits counted", async () => {
-    dir = new TestDir("tsupd-met-");
+    using dir = new TestDir("tsupd-met-");
     const port = await freePort();
     dir.writeConfig(
       [
@@ -110,7 +102,7 @@ describe.skipIf(process.platform !== "linux")("/metrics (issue 17)", () => {
         `[program:idle]\ncommand=/bin/sleep 1000\nautostart=false\nready_check=tcp:127.0.0.1:${port}\n`,
       ].join("\n"),
     );
-    daemon = await startDaemon(dir);
+    await using daemon = await startDaemon(dir);
     const client = daemon.client();
     const allocPid = await waitForState(client, "alloc", "RUNNING");
     await waitFor("alloc ready", () => fs.readFileSync(dir?.file("alloc.log") ?? "", "utf8").includes("ready") || undefined);
@@ -193,9 +185,9 @@ describe.skipIf(process.platform !== "linux")("/metrics (issue 17)", () => {
   });
 
   it("an idle daemon with nothing watching does no sampling: one pass per scrape, no timer", async () => {
-    dir = new TestDir("tsupd-met-");
+    using dir = new TestDir("tsupd-met-");
     dir.writeConfig(`[program:a]\ncommand=/bin/sleep 1000\nstartsecs=0\n[program:b]\ncommand=/bin/sleep 1000\nstartsecs=0\n`);
-    daemon = await startDaemon(dir);
+    await using daemon = await startDaemon(dir);
     const client = daemon.client();
     await waitForState(client, "a", "RUNNING");
     await waitForState(client, "b", "RUNNING");

@@ -1,7 +1,7 @@
 import fs from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
-import { childPids, DAEMON_MAIN, startDaemon, TestDir, waitFor, type RunningDaemon } from "./lib/daemon.js";
+import { childPids, DAEMON_MAIN, startDaemon, TestDir, waitFor } from "./lib/daemon.js";
 
 /** PPID and state of /proc/<pid>/stat (the comm field may hold spaces, so parse after its closing paren). */
 function zombieChildrenOf(parent: number): number[] {
@@ -39,23 +39,14 @@ function orphanerScript(dir: TestDir, seconds: number): string {
 }
 
 describe.skipIf(process.platform !== "linux")("orphan reaper (RAP-01, RAP-03)", () => {
-  let dir: TestDir | undefined;
-  let daemon: RunningDaemon | undefined;
-  afterEach(async () => {
-    await daemon?.stop();
-    dir?.cleanup();
-    daemon = undefined;
-    dir = undefined;
-  });
-
   it("RAP-01: as a subreaper the daemon reaps a program's orphaned grandchild and logs it at INFO", async () => {
-    dir = new TestDir("tsupd-reap-");
+    using dir = new TestDir("tsupd-reap-");
     // The inner shell backgrounds a short sleep and exits: the sleep is re-parented to the daemon (subreaper)
     // and must be reaped by it when it ends.
     dir.writeConfig(
       ["[program:orphaner]", `command=/bin/sh ${orphanerScript(dir, 0.3)}`, "startsecs=0", ""].join("\n"),
     );
-    daemon = await startDaemon(dir, [], { env: { ...process.env, TSUPERVISORD_SUBREAPER: "1" } });
+    await using daemon = await startDaemon(dir, [], { env: { ...process.env, TSUPERVISORD_SUBREAPER: "1" } });
     const log = await daemon.waitForLog(/INFO reaped unknown pid \d+ \(exit status 0\)/);
     expect(log).toMatch(/spawned: 'orphaner'/);
     expect(log).not.toMatch(/will not be reaped/);
@@ -63,13 +54,13 @@ describe.skipIf(process.platform !== "linux")("orphan reaper (RAP-01, RAP-03)", 
   }, 30_000);
 
   it("without PID 1 or the variable nothing is reaped by us (the orphan goes to init instead)", async () => {
-    dir = new TestDir("tsupd-reap-");
+    using dir = new TestDir("tsupd-reap-");
     dir.writeConfig(
       ["[program:orphaner]", `command=/bin/sh ${orphanerScript(dir, 0.217)}`, "startsecs=0", ""].join("\n"),
     );
     const env = { ...process.env };
     delete env["TSUPERVISORD_SUBREAPER"];
-    daemon = await startDaemon(dir, [], { env });
+    await using daemon = await startDaemon(dir, [], { env });
     await daemon.waitForLog(/success: orphaner entered RUNNING/);
     // The orphan belongs to init (or another subreaper), never to the daemon: no zombie and no log line here.
     await waitFor("the orphaned sleep to have run and ended", () => sleepersOf("0.217").length === 0);
@@ -82,7 +73,7 @@ describe.skipIf(process.platform !== "linux")("orphan reaper (RAP-01, RAP-03)", 
     fs.existsSync("/usr/bin/unshare") &&
     spawnSync("/usr/bin/unshare", ["--pid", "--fork", "--mount-proc", "/bin/true"], { timeout: 5000 }).status === 0;
   it.skipIf(!canUnshare)("RAP-01 as PID 1 (unshare --pid): reaps without the variable", async () => {
-    dir = new TestDir("tsupd-reap-");
+    using dir = new TestDir("tsupd-reap-");
     dir.writeConfig(["[program:orphaner]", `command=/bin/sh ${orphanerScript(dir, 0.3)}`, "startsecs=0", ""].join("\n"));
     const env = { ...process.env };
     delete env["TSUPERVISORD_SUBREAPER"];

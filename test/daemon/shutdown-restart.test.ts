@@ -1,38 +1,17 @@
 import fs from "node:fs";
 import { spawn } from "node:child_process";
-import { afterEach, describe, expect, it } from "vitest";
-import { DAEMON_MAIN, isAlive, startDaemon, TestDir, waitFor, waitForState, type RunningDaemon } from "./lib/daemon.js";
+import { describe, expect, it } from "vitest";
+import { cleanupAfterEach, DAEMON_MAIN, isAlive, startDaemon, waitFor, waitForState } from "./lib/daemon.js";
 import { fault } from "./lib/faults.js";
 
-let dirs: TestDir[] = [];
-let daemons: RunningDaemon[] = [];
-let extraPids: number[] = [];
-afterEach(async () => {
-  for (const d of daemons) await d.stop();
-  for (const pid of extraPids) {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-      // Gone.
-    }
-  }
-  for (const d of dirs) d.cleanup();
-  dirs = [];
-  daemons = [];
-  extraPids = [];
-});
-function tempDir(): TestDir {
-  const d = new TestDir();
-  dirs.push(d);
-  return d;
-}
+const track = cleanupAfterEach();
 
 describe("restart and shutdown over the API", () => {
   it("D-RLD-01 Restart re-reads the config and starts everything again with new pids", async () => {
-    const dir = tempDir();
+    const dir = track.dir();
     dir.writeConfig("[program:a]\ncommand=/bin/sleep 1000\nstartsecs=0\n");
     const daemon = await startDaemon(dir);
-    daemons.push(daemon);
+    track.daemon(daemon);
     let client = daemon.client();
     const before = await waitForState(client, "a", "RUNNING");
     fs.appendFileSync(dir.conf, "\n[program:b]\ncommand=/bin/sleep 1000\nstartsecs=0\n");
@@ -47,10 +26,10 @@ describe("restart and shutdown over the API", () => {
   });
 
   it("Restart with a broken config fails with CANT_REREAD and changes nothing", async () => {
-    const dir = tempDir();
+    const dir = track.dir();
     dir.writeConfig("[program:a]\ncommand=/bin/sleep 1000\nstartsecs=0\n");
     const daemon = await startDaemon(dir);
-    daemons.push(daemon);
+    track.daemon(daemon);
     const client = daemon.client();
     const pid = await waitForState(client, "a", "RUNNING");
     fs.appendFileSync(dir.conf, "\n[program:b]\ncommand=/bin/true\nstopsignal=NOTASIGNAL\n");
@@ -61,13 +40,13 @@ describe("restart and shutdown over the API", () => {
   });
 
   it("D-SHT-01 calls fail with SHUTDOWN_STATE while stopping; Watch ends cleanly; the daemon then exits 0", async () => {
-    const dir = tempDir();
+    const dir = track.dir();
     // Ignores SIGTERM for a while, so the shutdown takes until stopwaitsecs.
     dir.writeConfig(
       "[program:stubborn]\ncommand=/bin/sh -c \"trap '' TERM; exec sleep 1000\"\nstartsecs=0\nstopwaitsecs=3\n",
     );
     const daemon = await startDaemon(dir);
-    daemons.push(daemon);
+    track.daemon(daemon);
     const client = daemon.client();
     await waitForState(client, "stubborn", "RUNNING");
     const kinds: string[] = [];
@@ -93,12 +72,12 @@ describe("restart and shutdown over the API", () => {
   });
 
   it("SIGHUP during shutdown is ignored with supervisord's message", async () => {
-    const dir = tempDir();
+    const dir = track.dir();
     dir.writeConfig(
       "[program:stubborn]\ncommand=/bin/sh -c \"trap '' TERM; exec sleep 1000\"\nstartsecs=0\nstopwaitsecs=3\n",
     );
     const daemon = await startDaemon(dir);
-    daemons.push(daemon);
+    track.daemon(daemon);
     const client = daemon.client();
     await waitForState(client, "stubborn", "RUNNING");
     client.close();
@@ -112,7 +91,7 @@ describe("restart and shutdown over the API", () => {
 
 describe("daemon mode applies directory and umask (D-DMN-01), foreground does not (D-DMN-02)", () => {
   it("chdir and umask only when daemonizing", async () => {
-    const dir = tempDir();
+    const dir = track.dir();
     const work = dir.file("work");
     fs.mkdirSync(work);
     dir.writeConfig(
@@ -122,7 +101,7 @@ describe("daemon mode applies directory and umask (D-DMN-01), foreground does no
     const parent = spawn(process.execPath, [DAEMON_MAIN, "-c", dir.conf], { cwd: dir.root, stdio: "ignore" });
     expect(await new Promise((r) => parent.once("exit", r))).toBe(0);
     const pid = Number(fs.readFileSync(dir.pidfile, "utf8"));
-    extraPids.push(pid);
+    track.pid(pid);
     await waitFor("the probe", () => fs.existsSync(dir.file("umask.txt")) && fs.readFileSync(dir.file("umask.txt"), "utf8") !== "");
     expect(fs.readFileSync(dir.file("pwd.txt"), "utf8").trim()).toBe(work);
     expect(fs.readFileSync(dir.file("umask.txt"), "utf8").trim()).toBe("0027");

@@ -122,6 +122,8 @@ describe.skipIf(!HAVE_CHROMIUM)("issue 21 #7: the web UI in Chromium", () => {
     page.on("response", (r) => {
       if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
     });
+    // live.js runs with the pycompat prelude the server puts in front of it: no script error either.
+    page.on("pageerror", (err) => failed.push(`page error: ${err.message}`));
     await page.goto(`${base}/`);
     await page.locator("#live.on").waitFor();
     expect(failed).toEqual([]);

@@ -9,22 +9,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { configHead } from "../lib/config.js";
+import { waitFor } from "../lib/wait.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const installer = join(root, "scripts/install.sh");
 const built = existsSync(join(root, "apps/daemon/dist/main.js")) && existsSync(join(root, "apps/ctl/dist/main.js"));
 const version = (app: string): string =>
   (JSON.parse(readFileSync(join(root, `apps/${app}/package.json`), "utf8")) as { version: string }).version;
-
-async function until<T>(probe: () => T | null | undefined | false, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.skipIf(!built)(`scripts/install.sh${built ? "" : " — skipped: run pnpm build first"}`, { timeout: 60_000 }, () => {
   let prefix = "";
@@ -78,17 +70,7 @@ describe.skipIf(!built)(`scripts/install.sh${built ? "" : " — skipped: run pnp
     writeFileSync(
       conf,
       [
-        "[unix_http_server]",
-        `file=${socket}`,
-        "[supervisord]",
-        `logfile=${join(work, "supervisord.log")}`,
-        `pidfile=${join(work, "supervisord.pid")}`,
-        `childlogdir=${work}`,
-        // Without it there is no supervisor namespace (issue 21 defect 11), as under supervisord.
-        "[rpcinterface:supervisor]",
-        "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface",
-        "[supervisorctl]",
-        `serverurl=unix://${socket}`,
+        ...configHead(work, { socket }),
         "[program:sleeper]",
         "command=/bin/sleep 1000",
         "startsecs=0",
@@ -96,12 +78,12 @@ describe.skipIf(!built)(`scripts/install.sh${built ? "" : " — skipped: run pnp
       ].join("\n"),
     );
     daemon = spawn("tsupervisord", ["-n", "-c", conf], { env, stdio: "ignore" });
-    await until(() => existsSync(socket), "the installed daemon's socket");
-    const status = await until(() => {
+    await waitFor("the installed daemon's socket", () => existsSync(socket), 20_000);
+    const status = await waitFor("sleeper RUNNING via tsctl --json status", () => {
       const r = sh("tsctl", ["-c", conf, "--json", "status"]);
       const list = r.status === 0 ? (JSON.parse(r.stdout) as Array<{ name: string; statename: string }>) : [];
       return list.some((p) => p.name === "sleeper" && p.statename === "RUNNING") ? r : null;
-    }, "sleeper RUNNING via tsctl --json status");
+    }, 20_000);
     expect(status.stderr).toBe("");
     // The same document as the flag after the command.
     const after = JSON.parse(sh("tsctl", ["-c", conf, "status", "--json"]).stdout) as Array<{ name: string; pid: number }>;

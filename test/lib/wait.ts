@@ -7,29 +7,8 @@
 import type { SupervisorClient } from "@tsupervisord/protocol";
 import { splitNamespec } from "@tsupervisord/pycompat";
 
-/** Resolve with `check()`'s value once it is not undefined, null or false; reject after `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
-  timeoutMs = 15_000,
-  /** Between checks; a check that runs a command (tsctl) wants more room than one that reads a file. */
-  intervalMs = 50,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== null && value !== false) return value;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}${lastError === undefined ? "" : `: ${String(lastError)}`}`);
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
+// One copy of the polling wait for the whole tree (packages' unit tests use it too).
+export { waitFor } from "@tsupervisord/testkit";
 
 interface SeenProcess {
   group?: string;

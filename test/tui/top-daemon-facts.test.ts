@@ -5,12 +5,15 @@
 //   prints, never a raw fault code (`SPAWN_ERROR: x:x`);
 // - keys typed together (tmux send-keys "jjr", a paste) are each handled, in order.
 
-import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { configHead } from "../lib/config.js";
+import { startDaemon, type Daemon } from "../lib/daemon.js";
+import { waitFor } from "../lib/wait.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const daemonMain = join(root, "apps/daemon/dist/main.js");
@@ -25,36 +28,25 @@ const reason = !hasTmux()
     ? "the daemon or tsctl is not built"
     : null;
 
-async function until<T>(probe: () => T | null | undefined | false, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe.skipIf(reason !== null)(
   `tsctl top shows the daemon's facts in supervisorctl's words (tmux)${reason === null ? "" : ` — skipped: ${reason}`}`,
   { timeout: 90_000 },
   () => {
     let dir = "";
     let conf = "";
-    let daemon: ChildProcess | null = null;
-    let daemonOutput = "";
+    let daemon: Daemon | null = null;
     const tmuxSocket = `tsd-top-facts-${process.pid}`;
     const tmux = (...args: string[]): string => execFileSync("tmux", ["-L", tmuxSocket, ...args], { encoding: "utf8" });
     const screen = (): string => tmux("capture-pane", "-p", "-t", "top");
     const waitScreen = async (test: (s: string) => boolean, what: string): Promise<string> => {
       let last = "";
       try {
-        return await until(() => {
+        return await waitFor(what, () => {
           last = screen();
           return test(last) ? last : null;
-        }, what);
+        }, 20_000);
       } catch (error) {
-        throw new Error(`${(error as Error).message}\n--- screen ---\n${last}\n--- daemon ---\n${daemonOutput}`);
+        throw new Error(`${(error as Error).message}\n--- screen ---\n${last}\n--- daemon ---\n${daemon?.output ?? ""}`);
       }
     };
     const ctl = (...args: string[]): { stdout: string; status: number | null } => {
@@ -73,17 +65,7 @@ describe.skipIf(reason !== null)(
       writeFileSync(
         conf,
         [
-          "[unix_http_server]",
-          `file=${socket}`,
-          "[supervisord]",
-          `logfile=${join(dir, "supervisord.log")}`,
-          `pidfile=${join(dir, "supervisord.pid")}`,
-          `childlogdir=${dir}`,
-          // Without it there is no supervisor namespace (issue 21 defect 11), as under supervisord.
-          "[rpcinterface:supervisor]",
-          "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface",
-          "[supervisorctl]",
-          `serverurl=unix://${socket}`,
+          ...configHead(dir, { socket }),
           // Fails its first run, then stays up: exactly one restart, before `top` connects.
           "[program:a_once]",
           `command=/bin/sh -c 'test -e ${dir}/once.mark || { touch ${dir}/once.mark; exit 1; }; exec sleep 1000'`,
@@ -104,16 +86,10 @@ describe.skipIf(reason !== null)(
           "",
         ].join("\n"),
       );
-      daemon = spawn(process.execPath, [daemonMain, "-n", "-c", conf], { stdio: ["ignore", "pipe", "pipe"] });
-      daemon.stdout?.on("data", (d: Buffer) => (daemonOutput += d.toString()));
-      daemon.stderr?.on("data", (d: Buffer) => (daemonOutput += d.toString()));
-      await until(() => {
-        if (daemon?.exitCode !== null) throw new Error(`the daemon exited early:\n${daemonOutput}`);
-        return existsSync(socket);
-      }, "the daemon's socket");
+      const d = (daemon = await startDaemon({ conf, socket, cwd: dir, readyTimeoutMs: 20_000 }));
       // a_once's second spawn, and it stays up: its one restart happened before `top` connects.
-      await until(() => (daemonOutput.match(/spawned: 'a_once'/g) ?? []).length === 2, "a_once's second spawn");
-      await until(() => /^a_once\s+RUNNING/.test(ctl("status", "a_once").stdout), "a_once RUNNING");
+      await waitFor("a_once's second spawn", () => (d.output.match(/spawned: 'a_once'/g) ?? []).length === 2, 20_000);
+      await waitFor("a_once RUNNING", () => /^a_once\s+RUNNING/.test(ctl("status", "a_once").stdout), 20_000);
       tmux("new-session", "-d", "-s", "top", "-x", "120", "-y", "30",
         `env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color ${process.execPath} ${ctlMain} -c ${conf} top`);
     });
@@ -124,11 +100,7 @@ describe.skipIf(reason !== null)(
       } catch {
         // never started
       }
-      if (daemon && daemon.exitCode === null) {
-        const exited = new Promise((r) => daemon?.once("exit", r));
-        daemon.kill("SIGTERM");
-        await exited;
-      }
+      await daemon?.stop();
       if (dir !== "") rmSync(dir, { recursive: true, force: true });
     });
 

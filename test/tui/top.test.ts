@@ -3,13 +3,15 @@
 // changes); `enter` shows its output live, also for a child printing as fast as it can; `q` exits 0 and gives
 // the terminal back.
 
-import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDaemon, type Daemon } from "../lib/daemon.js";
+import { configHead } from "../lib/config.js";
+import { freePort } from "../lib/ports.js";
 import { waitFor } from "../lib/wait.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -52,15 +54,6 @@ function portOpen(port: number): boolean {
 
 type Transport = "unix" | "tcp";
 
-/** A free TCP port on loopback (the daemon binds it a moment later). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
 for (const transport of ["unix", "tcp"] as const satisfies readonly Transport[]) {
   const over = transport === "unix" ? "the unix socket" : "TCP with username/password";
   const title = `tsctl top against the real daemon over ${over} (tmux)${reason === null ? "" : ` — skipped: ${reason}`}`;
@@ -73,8 +66,7 @@ function smoke(transport: Transport): void {
   let socket = "";
   let conf = "";
   const tmuxSocket = `tsd-top-${process.pid}-${transport}`;
-  let daemon: ChildProcess | null = null;
-  let daemonOutput = "";
+  let daemon: Daemon | null = null;
 
   const tmux = (...args: string[]): string =>
     execFileSync("tmux", ["-L", tmuxSocket, ...args], { encoding: "utf8" });
@@ -87,7 +79,7 @@ function smoke(transport: Transport): void {
         return test(last) ? last : null;
       }, 20_000);
     } catch (error) {
-      throw new Error(`${(error as Error).message}\n--- screen ---\n${last}\n--- daemon ---\n${daemonOutput}`);
+      throw new Error(`${(error as Error).message}\n--- screen ---\n${last}\n--- daemon ---\n${daemon?.output ?? ""}`);
     }
   };
   const pidOf = (s: string, name: string): number | null => {
@@ -101,25 +93,10 @@ function smoke(transport: Transport): void {
     conf = join(dir, "supervisord.conf");
     const port = await freePort();
     const serverUrl = transport === "unix" ? `unix://${socket}` : `http://127.0.0.1:${port}`;
-    const server =
-      transport === "unix"
-        ? ["[unix_http_server]", `file=${socket}`]
-        : ["[inet_http_server]", `port=127.0.0.1:${port}`, "username=topuser", "password=s3cret"];
-    const client =
-      transport === "unix" ? [`serverurl=${serverUrl}`] : [`serverurl=${serverUrl}`, "username=topuser", "password=s3cret"];
     writeFileSync(
       conf,
       [
-        ...server,
-        "[supervisord]",
-        `logfile=${join(dir, "supervisord.log")}`,
-        `pidfile=${join(dir, "supervisord.pid")}`,
-        `childlogdir=${dir}`,
-        // Without it there is no supervisor namespace (issue 21 defect 11), as under supervisord.
-        "[rpcinterface:supervisor]",
-        "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface",
-        "[supervisorctl]",
-        ...client,
+        ...configHead(dir, transport === "unix" ? { socket } : { inet: `127.0.0.1:${port}`, username: "topuser", password: "s3cret" }),
         "[program:alpha]",
         `command=/bin/sh -c 'echo alpha started $$; while :; do echo alpha-tick; sleep 0.3; done'`,
         "startsecs=1",
@@ -136,13 +113,14 @@ function smoke(transport: Transport): void {
         "",
       ].join("\n"),
     );
-    daemon = spawn(process.execPath, [daemonMain, "-n", "-c", conf], { stdio: ["ignore", "pipe", "pipe"] });
-    daemon.stdout?.on("data", (d: Buffer) => (daemonOutput += d.toString()));
-    daemon.stderr?.on("data", (d: Buffer) => (daemonOutput += d.toString()));
-    await waitFor("the daemon's listener", () => {
-      if (daemon?.exitCode !== null) throw new Error(`the daemon exited early:\n${daemonOutput}`);
-      return transport === "unix" ? existsSync(socket) : portOpen(port);
-    }, 20_000);
+    // Over TCP the unix socket is not configured: ready once the port answers.
+    const d = (daemon = await startDaemon({ conf, socket, cwd: dir, main: daemonMain, readyTimeoutMs: 20_000, waitForSocket: transport === "unix" }));
+    if (transport === "tcp") {
+      await waitFor("the daemon's listener", () => {
+        if (d.hasExited) throw new Error(`the daemon exited early:\n${d.output}`);
+        return portOpen(port);
+      }, 20_000);
+    }
 
     // `tsctl top` when tsctl is built; the TUI package directly otherwise.
     const command = answers(ctlMain, "-h")
@@ -167,11 +145,7 @@ function smoke(transport: Transport): void {
     } catch {
       // never started
     }
-    if (daemon && daemon.exitCode === null) {
-      const exited = new Promise((r) => daemon?.once("exit", r));
-      daemon.kill("SIGTERM");
-      await exited;
-    }
+    await daemon?.stop();
     if (dir !== "") rmSync(dir, { recursive: true, force: true });
   });
 

@@ -201,3 +201,10 @@ function failure(proc: ManagedProcess, err: unknown): ProcessResult {
   const message = err instanceof Error ? `${err.name}:${err.message}` : String(err);
   return { name: proc.name, group: proc.groupName, status: "FAILED", description: `FAILED: ${message}` };
 }
+
+/** Results in the order of `procs` (supervisord answers clearAllProcessLogs in priority order, spec §5.4). */
+export function inListOrder(results: ProcessResult[], procs: readonly ManagedProcess[]): ProcessResult[] {
+  const rank = new Map(procs.map((p, i) => [makeNamespec(p.groupName, p.name), i]));
+  const rankOf = (r: ProcessResult): number => rank.get(makeNamespec(r.group, r.name)) ?? 0;
+  return results.sort((a, b) => rankOf(a) - rankOf(b));
+}

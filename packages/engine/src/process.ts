@@ -4,50 +4,22 @@
  * events (spawn -> spawned) never re-enter a transition half-way.
  */
 import type { ProcessConfig } from "@tsupervisord/config";
-import type { EventBus } from "./event-bus.js";
-import type { ResourceGovernor } from "./limits/governor.js";
 import type { FcgiLease, FcgiSocket } from "./fcgi-socket.js";
-import type { EngineLogger } from "./logger.js";
-import type { Effect, MachineConfig, MachineEvent, MachineState, TimerKind, TransitionResult } from "./machine.js";
+import { releaseOnFailure, spawnWithFcgiSocket } from "./fcgi-spawn.js";
+import type { Effect, MachineEvent, MachineState, TimerKind, TransitionResult } from "./machine.js";
 import { initialState, transition } from "./machine.js";
 import type { ProcessOutputSink } from "./output-port.js";
 import { signame } from "./signals.js";
 import type { RunningChild, SpawnResult } from "./spawn.js";
 import { childEnvironment, spawnChild } from "./spawn.js";
-import type { NotifyPort } from "./readiness/notify-port.js";
+import type { ListenerHooks, ProcessEnvironment } from "./process-environment.js";
+import { machineConfigOf, viewOf } from "./process-view.js";
 import { ProcessChecks } from "./readiness/process-checks.js";
 import type { ProcessView } from "./types.js";
 
-export interface ProcessEnvironment {
-  bus: EventBus;
-  logger: EngineLogger;
-  now: () => number;
-  daemonEnv: Record<string, string | undefined>;
-  serverUrl: string | null;
-  /** Called after every drained batch of events (the supervisor's waiters re-check their conditions). */
-  onSettled: (process: ManagedProcess) => void;
-  /** Issue 17: cgroups, descendant sweep, RSS watchdog (absent in unit tests of the runner alone). */
-  governor?: ResourceGovernor;
-  /** issue 14: the sd_notify port (null: notify checks report it unavailable). */
-  notify?: NotifyPort | null;
-  /** issue 14: readiness/liveness of a process changed (publish it, re-check dependency gates). */
-  onChecksChanged?: (process: ManagedProcess) => void;
-}
-
-export function machineConfigOf(config: ProcessConfig): MachineConfig {
-  return {
-    name: config.name,
-    autostart: config.autostart,
-    autorestart: config.autorestart,
-    startsecs: config.startsecs,
-    startretries: config.startretries,
-    exitcodes: config.exitcodes,
-    stopsignal: config.stopsignal.number,
-    stopwaitsecs: config.stopwaitsecs,
-    stopasgroup: config.stopasgroup,
-    killasgroup: config.killasgroup || config.stopasgroup,
-  };
-}
+// The seams and read-outs live in their own modules; these names were exported from here first.
+export type { ListenerHooks, ProcessEnvironment } from "./process-environment.js";
+export { machineConfigOf } from "./process-view.js";
 
 /** How many of a process's recent process groups are remembered for the shutdown sweep. */
 const RECENT_PROCESS_GROUPS = 4;
@@ -57,16 +29,6 @@ const TIMER_EVENT: Record<TimerKind, "startsecs-elapsed" | "backoff-elapsed" | "
   backoff: "backoff-elapsed",
   stopwait: "stopwait-elapsed",
 };
-
-/** What an event-listener pool needs to follow one of its processes (spec §6.4). */
-export interface ListenerHooks {
-  /** A new child was spawned (listener state starts ACKNOWLEDGED). */
-  onSpawn(): void;
-  /** A chunk of the child's stdout (the protocol channel). */
-  onStdout(chunk: Buffer): void;
-  /** The child exited and its exit was processed (an unacknowledged event goes back to the pool, LSN-06). */
-  onExit(): void;
-}
 
 export class ManagedProcess {
   machine: MachineState;
@@ -286,34 +248,10 @@ export class ManagedProcess {
       } else this.handleSpawnResult(this.spawnWith(serial, null, undefined, extraEnv), serial);
       return;
     }
-    const socket = this.fcgiSocket;
-    if (socket === null) {
-      // supervisord 4.2.5 builds a plain ProcessGroup for a [group:x] listing fcgi programs, and
-      // FastCGISubprocess.before_spawn() then raises NotImplementedError out of its main loop (the daemon dies).
-      const message = `no FastCGI socket for ${this.name}: fcgi-program '${this.config.programName}' is listed in [group:${this.groupName}] (supervisord 4.2.5 cannot run it there)`;
-      this.handleSpawnResult({ kind: "failed", message }, serial);
-      return;
-    }
-    // FastCGISubprocess.before_spawn(): take a reference on the group's socket; the first one creates it.
-    const lease = socket.acquire();
-    if (typeof lease.fd === "number") {
-      this.handleSpawnResult(this.spawnWith(serial, lease, lease.fd), serial);
-      return;
-    }
-    const outcome = lease.fd.then(
-      (fd): SpawnResult => {
-        if (serial !== this.spawnSerial) {
-          lease.release();
-          return { kind: "failed", message: "superseded" };
-        }
-        return this.spawnWith(serial, lease, fd);
-      },
-      (err: unknown): SpawnResult => {
-        lease.release();
-        return { kind: "failed", message: err instanceof Error ? err.message : String(err) };
-      },
+    const result = spawnWithFcgiSocket(this.fcgiSocket, this.config, () => serial === this.spawnSerial, (lease, fd) =>
+      this.spawnWith(serial, lease, fd),
     );
-    this.handleSpawnResult({ kind: "deferred", outcome }, serial);
+    this.handleSpawnResult(result, serial);
   }
 
   /**
@@ -398,31 +336,4 @@ export class ManagedProcess {
       this.dispatch({ type: "kill-failed", message: `unknown problem killing ${this.name} (${pid}):${String(err)}` });
     }
   }
-}
-
-/** Release an fcgi lease when the spawn attempt failed (now or once a deferred outcome is known). */
-function releaseOnFailure(result: SpawnResult, lease: FcgiLease): SpawnResult {
-  if (result.kind === "failed") lease.release();
-  if (result.kind !== "deferred") return result;
-  return { kind: "deferred", outcome: result.outcome.then((outcome) => releaseOnFailure(outcome, lease)) };
-}
-
-function viewOf(p: ManagedProcess): ProcessView {
-  return {
-    get name() {
-      return p.config.name;
-    },
-    get group() {
-      return p.config.groupName;
-    },
-    get config() {
-      return p.config;
-    },
-    get state() {
-      return p.machine.state;
-    },
-    get pid() {
-      return p.machine.pid;
-    },
-  };
 }

@@ -4,47 +4,32 @@
  * shutdown orchestration and the ports (output, /proc stats, fcgi sockets). Results are the engine's own records
  * (camelCase, milliseconds); the daemon's service layer shapes them for gRPC and XML-RPC.
  */
-import { diffGroups } from "@tsupervisord/config";
 import type { Config, GroupConfig, GroupPlan, ProcessConfig } from "@tsupervisord/config";
 import { SupervisorError } from "@tsupervisord/errors";
+import { activatePending, diffActive, removeStopped } from "./config-update.js";
 import { EventBus } from "./event-bus.js";
 import type { ExitRecord } from "./signals.js";
 import type { EventInput, SupervisorEvent } from "./events.js";
 import { GroupRegistry } from "./group-registry.js";
 import type { EngineLogger } from "./logger.js";
 import { nullLogger } from "./logger.js";
-import { makeNamespec } from "@tsupervisord/pycompat";
-import { ProcessOperations, forEachProcess, forEachProcessSync } from "./operations.js";
+import { ProcessOperations, forEachProcess, forEachProcessSync, inListOrder } from "./operations.js";
 import type { ProcessOutputSink } from "./output-port.js";
-import { procTreePort, realFcgiSockets } from "./ports.js";
-import { ResourceGovernor } from "./limits/governor.js";
-import { StatsSampler } from "./stats/sampler.js";
-import type { ProcessSample, StatsTarget } from "./stats/sampler.js";
+import { realFcgiSockets } from "./ports.js";
+import type { ResourceGovernor } from "./limits/governor.js";
+import type { StatsSampler } from "./stats/sampler.js";
+import { createMetrics, sampleStats } from "./supervisor-metrics.js";
 import type { ManagedProcess, ProcessEnvironment } from "./process.js";
 import { buildProcessInfo } from "./process-info.js";
 import { runShutdown } from "./shutdown.js";
-import { RUNNING_STATES, SIGNALLABLE_STATES, STOPPED_STATES } from "@tsupervisord/pycompat";
+import { RUNNING_STATES, SIGNALLABLE_STATES, makeNamespec } from "@tsupervisord/pycompat";
 import type { SupervisorStateName } from "@tsupervisord/pycompat";
-import type {
-  InfoOptions,
-  ProcessInfo,
-  ProcessResult,
-  ReloadResult,
-  ShutdownOptions,
-  Snapshot,
-  SubscribeOptions,
-  Subscription,
-  SupervisorOptions,
-  Target,
-  UpdateOutcome,
-} from "./types.js";
+import type { InfoOptions, ProcessInfo, ProcessResult, ReloadResult, ShutdownOptions, Snapshot } from "./types.js";
+import type { SubscribeOptions, Subscription, SupervisorOptions, Target, UpdateOutcome } from "./types.js";
 import { ProcessWaiters } from "./waiters.js";
 import { ReadinessFeature } from "./dependencies/feature.js";
 import { autostartAsDesired } from "./desired-state.js";
 import { PlanApplier, type ScaleOutcome } from "./update/apply-plan.js";
-
-/** getProcessInfo(stats) reuses a sampler pass younger than this (a burst of status calls reads /proc once). */
-const STATS_MAX_AGE_MS = 1000;
 
 export class Supervisor {
   private readonly bus: EventBus;
@@ -73,14 +58,15 @@ export class Supervisor {
     this.now = options.now ?? Date.now;
     this.active = options.config;
     this.pending = options.config;
-    this.stats = new StatsSampler(() => this.statsTargets(), this.now, options.stats ?? procTreePort());
-    this.governor = new ResourceGovernor({
+    ({ stats: this.stats, governor: this.governor } = createMetrics({
+      options,
       config: () => this.active,
-      sampler: this.stats,
       logger: this.logger,
-      restart: (key) => void this.restartForWatchdog(key),
-      ...(options.cgroups !== undefined ? { cgroups: options.cgroups } : {}),
-    });
+      now: this.now,
+      processes: () => this.registry.processesByName(),
+      stopProcess: (key) => this.stopProcess(key, true),
+      startProcess: (key) => this.startProcess(key, true),
+    }));
     this.bus = new EventBus(this.now, options.eventQueueLimit ?? 10000);
     const daemonEnv = options.env ?? process.env;
     const processEnv: ProcessEnvironment = {
@@ -257,17 +243,19 @@ export class Supervisor {
    */
   getProcessInfo(name: string, options: InfoOptions = {}): ProcessInfo {
     const proc = this.registry.process(name);
-    return buildProcessInfo(proc, this.sampleStats([proc], options), this.now(), this.readiness.info(proc), (key) =>
-      this.governor.info(key),
-    );
+    return this.infoOf(proc, sampleStats(this.stats, [proc], options), this.now());
   }
 
   /** Sorted by group name, then process name (lexical, like supervisord). */
   getAllProcessInfo(options: InfoOptions = {}): ProcessInfo[] {
     const procs = this.registry.processesByName();
-    const stats = this.sampleStats(procs, options);
+    const stats = sampleStats(this.stats, procs, options);
     const now = this.now();
-    return procs.map((p) => buildProcessInfo(p, stats, now, this.readiness.info(p), (key) => this.governor.info(key)));
+    return procs.map((p) => this.infoOf(p, stats, now));
+  }
+
+  private infoOf(proc: ManagedProcess, stats: ReturnType<typeof sampleStats>, now: number): ProcessInfo {
+    return buildProcessInfo(proc, stats, now, this.readiness.info(proc), (key) => this.governor.info(key));
   }
 
   /**
@@ -296,42 +284,12 @@ export class Supervisor {
     return this.registry.process(name).config;
   }
 
-  /** A pass of the stats sampler (shared with every watcher; reused when younger than a second). */
-  private sampleStats(procs: ManagedProcess[], options: InfoOptions): ReadonlyMap<string, ProcessSample> | null {
-    if (options.stats === false || procs.every((p) => p.pid === 0)) return null;
-    return this.stats.fresh(STATS_MAX_AGE_MS);
-  }
-
-  /** Running processes for the stats sampler (their cgroup members where they have one). */
-  private statsTargets(): StatsTarget[] {
-    const out: StatsTarget[] = [];
-    for (const proc of this.registry.processesByName()) {
-      if (proc.pid === 0) continue;
-      const key = `${proc.groupName}:${proc.name}`;
-      out.push({ key, pid: proc.pid, cgroupPids: () => this.governor.cgroupPids(key) });
-    }
-    return out;
-  }
-
-  /** The RSS watchdog's restart: the normal graceful stop, then a start (skipped if someone stopped it meanwhile). */
-  private async restartForWatchdog(key: string): Promise<void> {
-    try {
-      await this.stopProcess(key, true);
-      await this.startProcess(key, true);
-    } catch (err) {
-      this.logger.warn(`restart of ${key} by restart_if_rss_over failed: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-
   // ---- config: reread, add, remove, update -----------------------------------------------------------------
 
   /** reloadConfig: remember `config` as pending and report the group diff; touches nothing running. */
   reloadConfig(config: Config): ReloadResult {
     this.assertRunning();
-    const diff = diffGroups(
-      this.registry.all().map((g) => g.config),
-      config.groups,
-    );
+    const diff = diffActive(this.registry, config.groups);
     this.pending = config;
     return diff;
   }
@@ -339,23 +297,16 @@ export class Supervisor {
   /** Activate a group from the pending config; its autostart processes start (LIF-05: new process objects). */
   addProcessGroup(name: string): void {
     this.assertRunning();
-    const config = this.pending.groups.find((g) => g.name === name);
-    if (config === undefined) throw new SupervisorError("BAD_NAME", name);
-    if (this.registry.has(name)) throw new SupervisorError("ALREADY_ADDED", name);
-    this.registry.checkSockets(config);
-    const group = this.registry.activate(config);
+    const group = activatePending(this.registry, this.pending, name);
     for (const proc of group.processes) autostartAsDesired(proc, this.options.desiredState, this.readiness, this.logger);
   }
 
   removeProcessGroup(name: string): void {
     this.assertRunning();
-    const group = this.registry.group(name);
-    if (group.processes.some((p) => !STOPPED_STATES.has(p.state))) throw new SupervisorError("STILL_RUNNING", name);
-    this.registry.remove(group, (proc) => {
+    removeStopped(this.registry, this.bus, name, (proc) => {
       this.waiters.forget(proc);
       this.readiness.forget(proc);
     });
-    this.bus.publish({ name: "PROCESS_GROUP_REMOVED", groupName: name });
   }
 
   /**
@@ -390,11 +341,8 @@ export class Supervisor {
   async clearAllProcessLogs(): Promise<ProcessResult[]> {
     this.assertRunning();
     const procs = this.registry.sorted().flatMap((g) => g.processesInConfigOrder);
-    const results = await forEachProcess(procs, () => true, (ns, p) => this.ops.clearLogs(p, ns), false);
     // Each clear finishes at its own pace; supervisord answers in priority order (spec §5.4).
-    const rank = new Map(procs.map((p, i) => [makeNamespec(p.groupName, p.name), i]));
-    const rankOf = (r: ProcessResult): number => rank.get(makeNamespec(r.group, r.name)) ?? 0;
-    return results.sort((a, b) => rankOf(a) - rankOf(b));
+    return inListOrder(await forEachProcess(procs, () => true, (ns, p) => this.ops.clearLogs(p, ns), false), procs);
   }
 
   /** CLR-01 (SIGUSR2): reopen every process's log files. */

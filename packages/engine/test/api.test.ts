@@ -8,6 +8,7 @@ import { SupervisorError } from "@tsupervisord/errors";
 import type { ProcessConfig } from "@tsupervisord/config";
 import type { ProcessStateEvent } from "../src/events.js";
 import type { ProcessOutputPort, ProcessOutputSink } from "../src/output-port.js";
+import { CLOCK_TICKS, readStat, readUptimeSeconds } from "../src/proc-stats.js";
 import { Harness, config, group, isState, proc, program, until } from "./helpers.js";
 
 const h = new Harness();
@@ -216,7 +217,7 @@ describe("signals, stdin, output", () => {
     ]);
     sup.start();
     await rec.waitFor(isState("sig", "RUNNING"));
-    await until(() => port.sink("sig").stdoutText === "ready\n", 10_000, "the trap");
+    await port.sink("sig").until((s) => s.stdoutText === "ready\n", "the trap", 10_000);
     expect(await fault(() => sup.signalProcess("sig", "NOPE"))).toBe("BAD_SIGNAL: NOPE");
     expect(sup.signalProcess("sig", "usr1")).toBeUndefined();
     await rec.waitFor(isState("sig", "EXITED"));
@@ -230,7 +231,7 @@ describe("signals, stdin, output", () => {
     sup.start();
     await rec.waitFor(isState("cat", "RUNNING"));
     expect(sup.sendProcessStdin("cat", "héllo\n")).toBeUndefined();
-    await until(() => port.sink("cat").stdoutText === "héllo\n", 10_000, "echo from cat");
+    await port.sink("cat").until((s) => s.stdoutText === "héllo\n", "echo from cat", 10_000);
     await sup.stopProcess("cat");
     expect(await fault(() => sup.sendProcessStdin("cat", "x"))).toBe("NOT_RUNNING: cat");
   });
@@ -363,18 +364,29 @@ describe("process info: clock and resources", () => {
     ]);
     sup.start();
     await rec.waitFor(isState("tree", "RUNNING"));
-    await until(() => port.sink("tree").stdoutText !== "", 10_000, "grandchild");
-    const info = sup.getProcessInfo("tree");
+    await port.sink("tree").until((s) => s.stdoutText !== "", "grandchild", 10_000);
+    const grandchild = Number(port.sink("tree").stdoutText.trim());
+    // `$!` is printed as soon as the shell forked: until the fork has exec'd sleep its RSS is a copy of the shell's.
+    // /proc has no signal for an exec, so this one is polled.
+    await until(() => readFileSync(`/proc/${grandchild}/comm`, "latin1").trim() === "sleep", 10_000, "the grandchild to exec sleep");
     const own = (pid: number): number => {
       const status = readFileSync(`/proc/${pid}/status`, "latin1");
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) * 1024;
     };
-    const grandchild = Number(port.sink("tree").stdoutText.trim());
-    // Both /proc counters move while the children settle, so compare loosely: the grandchild must be counted.
-    const total = own(info.pid ?? 0) + own(grandchild);
-    expect(info.rssBytes).toBeGreaterThan(own(info.pid ?? 0));
-    expect(info.rssBytes).toBeGreaterThan(total * 0.6);
-    expect(info.rssBytes).toBeLessThan(total * 1.5);
+    // Both /proc counters grow while the children settle, so the engine's sample is bracketed by readings taken
+    // just before and just after it (no settling time assumed), and compared loosely: the grandchild must count.
+    const shell = sup.getProcessInfo("tree", { stats: false }).pid ?? 0;
+    // A first sample's CPU figure is "since start": none (null) within the clock tick the shell started in.
+    const started = (readStat(shell)?.starttime ?? 0) / CLOCK_TICKS;
+    await until(() => (readUptimeSeconds() ?? 0) > started, 10_000, "a clock tick since the shell started");
+    const shellBefore = own(shell);
+    const before = shellBefore + own(grandchild);
+    const info = sup.getProcessInfo("tree");
+    const after = own(shell) + own(grandchild);
+    expect(info.pid).toBe(shell);
+    expect(info.rssBytes).toBeGreaterThan(shellBefore);
+    expect(info.rssBytes).toBeGreaterThan(before * 0.6);
+    expect(info.rssBytes).toBeLessThan(after * 1.5);
     expect(info.cpuPercent).toBeGreaterThanOrEqual(0);
     expect(sup.getProcessInfo("tree", { stats: false }).rssBytes).toBeNull();
     expect(sup.getProcessInfo("idle")).toMatchObject({ rssBytes: null, cpuPercent: null });

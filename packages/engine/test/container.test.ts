@@ -9,7 +9,7 @@ import {
   type ProcessEndView,
 } from "../src/essential.js";
 import { groupShareMs, reserveMs } from "../src/stop-deadline.js";
-import { Harness, group, isGone, isState, proc, program, until } from "./helpers.js";
+import { Harness, group, isGone, isState, proc, program } from "./helpers.js";
 
 describe("essential programs: when has one ended for good", () => {
   const base = { essential: true, exitcodes: [0] } as const;
@@ -104,7 +104,7 @@ describe("Supervisor.shutdown with a deadline (real children)", () => {
     sup.start();
     const stubborn = (await rec.waitFor(isState("stubborn", "RUNNING"))) as ProcessStateEvent;
     // Only once its trap is set does it ignore SIGTERM.
-    await until(() => port.sink("stubborn").stdoutText.includes("trapped"), 10_000, "stubborn's trap");
+    await port.sink("stubborn").until((s) => s.stdoutText.includes("trapped"), "stubborn's trap", 10_000);
     const web = (await rec.waitFor(isState("web", "RUNNING"))) as ProcessStateEvent;
     await sup.shutdown({ deadlineAt: performance.now() + 1_500 });
     expect(isGone(stubborn.pid as number)).toBe(true);
@@ -126,7 +126,7 @@ describe("Supervisor.shutdown with a deadline (real children)", () => {
     sup.start();
     const stubborn = (await rec.waitFor(isState("stubborn", "RUNNING"))) as ProcessStateEvent;
     // Only once its trap is set does it ignore SIGTERM.
-    await until(() => port.sink("stubborn").stdoutText.includes("trapped"), 10_000, "stubborn's trap");
+    await port.sink("stubborn").until((s) => s.stdoutText.includes("trapped"), "stubborn's trap", 10_000);
     await rec.waitFor(isState("polite", "RUNNING"));
     await sup.shutdown({ deadlineAt: performance.now() + 4_000 });
     expect(logger.lines).toContain(

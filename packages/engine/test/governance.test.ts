@@ -92,7 +92,7 @@ describe("stats sampling only while someone watches", () => {
     );
     sup.start();
     await rec.waitFor(isState("alloc", "RUNNING"));
-    await until(() => stdoutOf(port, "alloc").stdoutText.includes("ready"), 20_000, "ready");
+    await stdoutOf(port, "alloc").until((s) => s.stdoutText.includes("ready"), "ready", 20_000);
     const info = sup.getProcessInfo("alloc", { stats: true });
     const members = sup.stats.latest().get("alloc:alloc")?.members.map((m) => m.pid) ?? [];
     expect(members).toHaveLength(2);
@@ -125,7 +125,7 @@ describe("rlimit_* apply to the child only, and its pid stays the program's", ()
       );
       sup.start();
       await rec.waitFor(isState("limited", "RUNNING"));
-      await until(() => stdoutOf(port, "limited").stdoutText.includes("nofile="), 10_000, "child output");
+      await stdoutOf(port, "limited").until((s) => s.stdoutText.includes("nofile="), "child output", 10_000);
       const pid = sup.getProcessInfo("limited").pid;
       expect(stdoutOf(port, "limited").stdoutText.trim()).toBe(`pid=${pid} nofile=123:456 core=0`);
       // The daemon's own limit is untouched.
@@ -142,7 +142,7 @@ describe("no leaked descendants", () => {
     const made = h.make([gunicorn({ limits: limits({ killDescendants }) })], { cgroups });
     made.sup.start();
     await made.rec.waitFor(isState("web", "RUNNING"));
-    await until(() => stdoutOf(made.port, "web").stdoutText.includes("workers "), 10_000, "worker pids");
+    await stdoutOf(made.port, "web").until((s) => s.stdoutText.includes("workers "), "worker pids", 10_000);
     const workers = /workers ([\d ]+)/.exec(stdoutOf(made.port, "web").stdoutText)?.[1]?.trim().split(" ").map(Number) ?? [];
     expect(workers).toHaveLength(2);
     strays.push(...workers);
@@ -205,7 +205,7 @@ describe("cgroup v2 limits", () => {
     ]);
     sup.start();
     await rec.waitFor(isState("capped", "RUNNING"));
-    await until(() => stdoutOf(port, "capped").stdoutText.includes("nofile="), 10_000, "child output");
+    await stdoutOf(port, "capped").until((s) => s.stdoutText.includes("nofile="), "child output", 10_000);
     expect(stdoutOf(port, "capped").stdoutText.trim()).toBe("nofile=200");
     await sup.stopProcess("capped");
     await sup.startProcess("capped");

@@ -1,6 +1,7 @@
 /** Test fixtures: config factories, a real in-memory output port, a collecting logger, an event recorder. */
 import { readFileSync } from "node:fs";
 import { Writable } from "node:stream";
+import { waitFor, waitForSignal } from "@tsupervisord/testkit";
 import type { Config, GroupConfig, LogChannelConfig, ProcessConfig } from "@tsupervisord/config";
 import type { SupervisorEvent } from "../src/events.js";
 import type { EngineLogger } from "../src/logger.js";
@@ -114,11 +115,25 @@ export class MemorySink implements ProcessOutputSink {
   failClear = false;
   /** When set, clear() waits for it (to make clears finish out of order). */
   clearGate: Promise<void> | null = null;
+  private readonly writeListeners = new Set<() => void>();
 
   constructor(readonly name: string) {
-    this.stdout = collector(this.out);
-    this.stderr = collector(this.err);
+    this.stdout = collector(this.out, () => this.wrote());
+    this.stderr = collector(this.err, () => this.wrote());
     this.stdoutLogfile = `/logs/${name}-stdout.log`;
+  }
+
+  /** Resolves once `check(this)` holds: checked now and after every chunk the child writes (no polling). */
+  async until(check: (sink: MemorySink) => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+    const subscribe = (listener: () => void) => {
+      this.writeListeners.add(listener);
+      return () => void this.writeListeners.delete(listener);
+    };
+    await waitForSignal(what, subscribe, () => check(this), timeoutMs);
+  }
+
+  private wrote(): void {
+    for (const listener of [...this.writeListeners]) listener();
   }
 
   get stdoutText(): string {
@@ -144,10 +159,11 @@ export class MemorySink implements ProcessOutputSink {
   }
 }
 
-function collector(chunks: Buffer[]): Writable {
+function collector(chunks: Buffer[], wrote: () => void): Writable {
   return new Writable({
     write(chunk: Buffer, _enc, cb) {
       chunks.push(chunk);
+      wrote();
       cb();
     },
   });
@@ -173,13 +189,28 @@ export class MemoryPort implements ProcessOutputPort {
 
 export class CollectingLogger implements EngineLogger {
   readonly lines: string[] = [];
-  critical = (m: string): void => void this.lines.push(`CRIT ${m}`);
-  error = (m: string): void => void this.lines.push(`ERRO ${m}`);
-  warn = (m: string): void => void this.lines.push(`WARN ${m}`);
-  info = (m: string): void => void this.lines.push(`INFO ${m}`);
-  debug = (m: string): void => void this.lines.push(`DEBG ${m}`);
-  trace = (m: string): void => void this.lines.push(`TRAC ${m}`);
-  blather = (m: string): void => void this.lines.push(`BLAT ${m}`);
+  private readonly listeners = new Set<() => void>();
+  critical = (m: string): void => this.add(`CRIT ${m}`);
+  error = (m: string): void => this.add(`ERRO ${m}`);
+  warn = (m: string): void => this.add(`WARN ${m}`);
+  info = (m: string): void => this.add(`INFO ${m}`);
+  debug = (m: string): void => this.add(`DEBG ${m}`);
+  trace = (m: string): void => this.add(`TRAC ${m}`);
+  blather = (m: string): void => this.add(`BLAT ${m}`);
+
+  /** Resolves once `check(lines)` holds: checked now and after every logged line (no polling). */
+  async until(check: (lines: readonly string[]) => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+    const subscribe = (listener: () => void) => {
+      this.listeners.add(listener);
+      return () => void this.listeners.delete(listener);
+    };
+    await waitForSignal(what, subscribe, () => check(this.lines), timeoutMs);
+  }
+
+  private add(line: string): void {
+    this.lines.push(line);
+    for (const listener of [...this.listeners]) listener();
+  }
 }
 
 /** Records every event of a subscription; waits for a matching one with a deadline (never a sleep). */
@@ -270,13 +301,9 @@ export const isState =
   (e: SupervisorEvent): boolean =>
     e.name === `PROCESS_STATE_${state}` && "processName" in e && e.processName === processName;
 
-/** Poll a condition with a deadline (for things without an event, e.g. a pid vanishing). */
+/** Poll a condition with a deadline (for things without an event, e.g. a pid vanishing): testkit's waitFor. */
 export async function until(cond: () => boolean, timeoutMs = 10_000, what = "condition"): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await waitFor(what, cond, timeoutMs, 20);
 }
 
 /** A pid is gone when /proc has no entry for it or it is a zombie (dead, waiting for its parent). */

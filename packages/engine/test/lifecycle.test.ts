@@ -59,7 +59,7 @@ describe("lifecycle with real processes", () => {
     ]);
     sup.start();
     const running = (await rec.waitFor(isState("stubborn", "RUNNING"))) as ProcessStateEvent;
-    await until(() => port.sink("stubborn").stdoutText === "ready\n", 10_000, "the trap to be set");
+    await port.sink("stubborn").until((s) => s.stdoutText === "ready\n", "the trap to be set", 10_000);
     await expect(sup.stopProcess("stubborn")).resolves.toBeUndefined();
     expect(logger.lines).toContain(`WARN killing 'stubborn' (${running.pid}) with SIGKILL`);
     expect(logger.lines).toContain("WARN stopped: stubborn (terminated by SIGKILL)");
@@ -79,7 +79,7 @@ describe("lifecycle with real processes", () => {
     sup.start();
     const running = (await rec.waitFor(isState("tree", "RUNNING"))) as ProcessStateEvent;
     const sink = port.sink("tree");
-    await until(() => sink.stdoutText.split("\n").filter(Boolean).length === 2, 10_000, "grandchild pids");
+    await sink.until((s) => s.stdoutText.split("\n").filter(Boolean).length === 2, "grandchild pids", 10_000);
     const grandchildren = sink.stdoutText.split("\n").filter(Boolean).map(Number);
     expect(grandchildren.every((pid) => !isGone(pid))).toBe(true);
     await sup.stopProcess("tree");
@@ -96,7 +96,7 @@ describe("lifecycle with real processes", () => {
     sup.start();
     const running = (await rec.waitFor(isState("tree2", "RUNNING"))) as ProcessStateEvent;
     const sink = port.sink("tree2");
-    await until(() => sink.stdoutText.trim() !== "", 10_000, "grandchild pid");
+    await sink.until((s) => s.stdoutText.trim() !== "", "grandchild pid", 10_000);
     const grandchild = Number(sink.stdoutText.trim());
     try {
       await sup.stopProcess("tree2");
@@ -114,7 +114,7 @@ describe("lifecycle with real processes", () => {
     sup.start();
     const running = (await rec.waitFor(isState("orphaner", "RUNNING"))) as ProcessStateEvent;
     const sink = port.sink("orphaner");
-    await until(() => sink.stdoutText.trim() !== "", 10_000, "grandchild pid");
+    await sink.until((s) => s.stdoutText.trim() !== "", "grandchild pid", 10_000);
     const grandchild = Number(sink.stdoutText.trim());
     try {
       await sup.shutdown();

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { GroupConfig } from "@tsupervisord/config";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { Harness, isState, proc, program, until } from "./helpers.js";
+import { Harness, isState, proc, program } from "./helpers.js";
 
 const h = new Harness();
 afterEach(() => h.cleanup());
@@ -54,7 +54,7 @@ describe("event listener pools", () => {
     sup.start();
     await rec.waitFor(isState("worker", "EXITED"));
     const sink = port.sink("lis");
-    await until(() => headers(sink.stderrText).length === 3, 10_000, "three deliveries");
+    await sink.until((s) => headers(s.stderrText).length === 3, "three deliveries", 10_000);
     const lines = headers(sink.stderrText).map((l) => l.replace(/ serial:\d+ /, " serial:N ").replace(/len:\d\d$/, (m) => (l.includes("EXITED") ? "len:NN" : m)));
     expect(lines).toEqual([
       "ver:3.0 server:supervisor serial:N pool:lis poolserial:0 eventname:PROCESS_GROUP_ADDED len:14",
@@ -77,7 +77,8 @@ describe("event listener pools", () => {
     sup.start();
     await rec.waitFor(isState("worker", "EXITED"));
     const sink = port.sink("picky");
-    await until(() => headers(sink.stderrText).length === 3, 10_000, "three deliveries");
+    // The third delivery is accepted: the pool logs it once the listener's RESULT came back (after its stderr).
+    await logger.until((lines) => lines.includes("DEBG picky: event was processed"), "the accepted delivery", 10_000);
     const got = headers(sink.stderrText);
     expect(new Set(got).size).toBe(1);
     expect(logger.lines.filter((l) => l === "WARN picky: event was rejected")).toHaveLength(2);
@@ -90,7 +91,7 @@ describe("event listener pools", () => {
     ]);
     sup.start();
     await rec.waitFor(isState("rude", "RUNNING"));
-    await until(() => logger.lines.includes("DEBG rude: ACKNOWLEDGED -> UNKNOWN"), 10_000, "UNKNOWN");
+    await logger.until((lines) => lines.includes("DEBG rude: ACKNOWLEDGED -> UNKNOWN"), "UNKNOWN", 10_000);
     expect(logger.lines).toContain(
       "WARN rude: has entered the UNKNOWN state and will no longer receive events, this usually indicates the process violated the eventlistener protocol",
     );

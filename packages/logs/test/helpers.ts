@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { waitFor as pollFor } from "@tsupervisord/testkit";
 import { afterEach } from "vitest";
 
 const dirs: string[] = [];
@@ -25,13 +26,9 @@ export function read(file: string): string {
   return fs.readFileSync(file, "utf8");
 }
 
-/** Poll a condition with a deadline (for effects that have no event of their own). */
+/** Poll a condition with a deadline (for effects that have no event of their own): testkit's waitFor. */
 export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("condition not met before the deadline");
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await pollFor("the condition", condition, timeoutMs, 10);
 }
 
 /** Write chunks one at a time, each after the previous one was handled (as separate pipe reads would be). */

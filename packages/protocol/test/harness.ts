@@ -21,6 +21,7 @@ import {
   type SupervisorHandlers,
 } from "../src/index.js";
 import type { TlsOptions } from "node:tls";
+import { waitFor } from "@tsupervisord/testkit";
 
 export interface Harness {
   grpc: SupervisorGrpcServer;
@@ -110,11 +111,7 @@ export function notImplemented(): never {
   throw new Error("not implemented in this test");
 }
 
-/** Resolves when `predicate()` is true, checking on each turn of the event loop, or rejects at the deadline. */
+/** Resolves when `predicate()` is true (a handler's flag: nothing to subscribe to), or rejects at the deadline. */
 export async function until(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await waitFor(what, predicate, timeoutMs, 5);
 }

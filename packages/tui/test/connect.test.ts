@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { runWatch } from "../src/connect.js";
 import { initialState } from "../src/reducer.js";
 import { TopStore } from "../src/store.js";
-import { FakeSource, proc, snapshot, until } from "./helpers/fake-source.js";
+import { FakeSource, proc, snapshot, untilState } from "./helpers/fake-source.js";
 
 describe("watch loop: snapshot, live events, reconnect with backoff", () => {
   it("connects on the snapshot, applies events, shows disconnected when the stream fails, and reconnects", async () => {
@@ -15,18 +15,18 @@ describe("watch loop: snapshot, live events, reconnect with backoff", () => {
     const first = await source.nthWatch(1);
     first.push(snapshot([proc("a", "a")]));
     first.push({ kind: "process", info: proc("a", "a", { state: "STOPPED", pid: 0 }) });
-    await until(() => store.getState().processes.get("a:a")?.state === "STOPPED", "the event");
+    await untilState(store, (s) => s.processes.get("a:a")?.state === "STOPPED", "the event");
     expect(store.getState().connection).toMatchObject({ status: "connected", epoch: 1 });
 
     first.fail(new Error("daemon went away"));
-    await until(() => store.getState().connection.status !== "connected", "disconnect");
+    await untilState(store, (s) => s.connection.status !== "connected", "disconnect");
     expect(store.getState().connection).toMatchObject({ error: "daemon went away" });
     // The table keeps the last known world while disconnected.
     expect(store.getState().processes.size).toBe(1);
 
     const second = await source.nthWatch(2);
     second.push(snapshot([proc("a", "a"), proc("b", "b")]));
-    await until(() => store.getState().connection.status === "connected", "reconnect");
+    await untilState(store, (s) => s.connection.status === "connected", "reconnect");
     expect(store.getState().connection.epoch).toBe(2);
     expect(store.getState().processes.size).toBe(2);
 

@@ -4,7 +4,7 @@ import { TopController } from "../src/controller.js";
 import { OpFailure } from "../src/model.js";
 import { initialState } from "../src/reducer.js";
 import { TopStore } from "../src/store.js";
-import { FakeSource, proc, snapshot, until } from "./helpers/fake-source.js";
+import { FakeSource, proc, snapshot, untilState } from "./helpers/fake-source.js";
 
 function setup() {
   const source = new FakeSource();
@@ -22,33 +22,33 @@ describe("controller: keys to daemon calls", () => {
     const { source, store, controller } = setup();
     controller.handleKey("r", {});
     expect(source.calls).toEqual([{ verb: "restart", target: "api:api" }]);
-    await until(() => store.getState().status?.text === "restarted api:api", "the status");
+    await untilState(store, (s) => s.status?.text === "restarted api:api", "the status");
   });
 
   it("a fault from the daemon lands in the status line in supervisorctl's words, never as an exception", async () => {
     const { source, store, controller } = setup();
     source.failures.set("api:api", new SupervisorError("SPAWN_ERROR", "api:api"));
     controller.handleKey("s", {});
-    await until(() => store.getState().status?.level === "error", "the error");
+    await untilState(store, (s) => s.status?.level === "error", "the error");
     // supervisorctl start: `api:api: ERROR (spawn error)`, not the raw fault string `SPAWN_ERROR: api:api`.
     expect(store.getState().status?.text).toBe("api:api: ERROR (spawn error)");
     source.failures.set("api:api", new SupervisorError("NOT_RUNNING", "api:api"));
     controller.handleKey("x", {});
-    await until(() => store.getState().status?.text === "api:api: ERROR (not running)", "stop's words");
+    await untilState(store, (s) => s.status?.text === "api:api: ERROR (not running)", "stop's words");
     // restart fails in its start half: start's words.
     source.failures.set("api:api", new SupervisorError("ABNORMAL_TERMINATION", "api:api"));
     controller.handleKey("r", {});
-    await until(() => store.getState().status?.text === "api:api: ERROR (abnormal termination)", "restart's words");
+    await untilState(store, (s) => s.status?.text === "api:api: ERROR (abnormal termination)", "restart's words");
   });
 
   it("a group op reports each failed process's line; a lost connection reads as an ERROR too", async () => {
     const { source, store, controller } = setup();
     source.failures.set("api:api", new OpFailure(["web:w1: ERROR (spawn error)", "web:w2: ERROR (spawn error)"]));
     controller.handleKey("s", {});
-    await until(() => store.getState().status?.text === "web:w1: ERROR (spawn error) (+1 more)", "the group's lines");
+    await untilState(store, (s) => s.status?.text === "web:w1: ERROR (spawn error) (+1 more)", "the group's lines");
     source.failures.set("api:api", "No connection established");
     controller.handleKey("s", {});
-    await until(() => store.getState().status?.text === "api:api: ERROR (No connection established)", "the transport error");
+    await untilState(store, (s) => s.status?.text === "api:api: ERROR (No connection established)", "the transport error");
   });
 
   it("R asks first, n cancels, and R then y restarts the whole group", async () => {
@@ -62,7 +62,7 @@ describe("controller: keys to daemon calls", () => {
     controller.handleKey("R", {});
     controller.handleKey("y", {});
     expect(source.calls).toEqual([{ verb: "restart", target: "web:*" }]);
-    await until(() => store.getState().status?.text === "restarted group web", "the status");
+    await untilState(store, (s) => s.status?.text === "restarted group web", "the status");
   });
 
   it("space marks several processes; x asks, then stops each and clears the marks", async () => {
@@ -78,7 +78,7 @@ describe("controller: keys to daemon calls", () => {
       { verb: "stop", target: "web:w1" },
     ]);
     expect(store.getState().marked.size).toBe(0);
-    await until(() => store.getState().status?.text === "stopped 2 processes", "the status");
+    await untilState(store, (s) => s.status?.text === "stopped 2 processes", "the status");
   });
 
   it("splits keys that arrive in one chunk, each in the mode the previous one left", () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { keepTail, LogFollower } from "../src/log-follower.js";
 import { initialState } from "../src/reducer.js";
 import { TopStore } from "../src/store.js";
-import { FakeSource, proc, snapshot, until } from "./helpers/fake-source.js";
+import { FakeSource, proc, snapshot, untilState } from "./helpers/fake-source.js";
 
 function setup(maxChars = 512 * 1024) {
   const source = new FakeSource();
@@ -28,7 +28,7 @@ describe("log follower", () => {
     expect(f).toMatchObject({ key: "a:a", channel: "stdout" });
     f.stream.push("hello ");
     f.stream.push("world\n");
-    await until(() => store.getState().logPane.log.lines.length === 1, "the line");
+    await untilState(store, (s) => s.logPane.log.lines.length === 1, "the line");
     expect(store.getState().logPane.log.lines).toEqual(["hello world"]);
     follower.dispose();
     store.dispose();
@@ -70,7 +70,7 @@ describe("log follower", () => {
     // 5 MB pushed in one go, faster than any flush: the follower must not keep it all.
     const line = `${"x".repeat(90)}\n`;
     for (let i = 0; i < 50_000; i++) f.stream.push(i === 49_999 ? "the end\n" : line);
-    await until(() => store.getState().logPane.log.lines.at(-1) === "the end", "the last line");
+    await untilState(store, (s) => s.logPane.log.lines.at(-1) === "the end", "the last line");
     const log = store.getState().logPane.log;
     expect(log.chars).toBeLessThanOrEqual(10_000);
     expect(log.lines.length).toBeLessThanOrEqual(100);
@@ -83,7 +83,7 @@ describe("log follower", () => {
     store.dispatch({ type: "toggleLogPane" });
     const f = await source.nthFollow(1);
     f.stream.fail(new Error("NO_FILE: a:a"));
-    await until(() => store.getState().status !== null, "the status");
+    await untilState(store, (s) => s.status !== null, "the status");
     expect(store.getState().status).toEqual({ text: "log a:a: NO_FILE: a:a", level: "error" });
     follower.dispose();
     store.dispose();

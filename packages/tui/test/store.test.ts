@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { initialState } from "../src/reducer.js";
 import { TopStore } from "../src/store.js";
-import { proc, snapshot, until } from "./helpers/fake-source.js";
+import { proc, snapshot, untilState } from "./helpers/fake-source.js";
 
 function makeStore() {
   return new TopStore(initialState({ viewport: { columns: 100, rows: 30 }, now: 0 }), { minIntervalMs: 20 });
@@ -78,7 +78,7 @@ describe("store: coalesced publishing", () => {
     expect(store.getState()).toBe(before);
     // A state change is published at once, with the held samples.
     store.dispatch({ type: "watch", event: { kind: "process", info: proc("a", "a", { state: "STOPPING" }) }, at: clock });
-    await until(() => publishes === 2, "the state change");
+    await untilState(store, () => publishes === 2, "the state change");
     expect(store.getSnapshot().processes.get("a:a")).toMatchObject({ state: "STOPPING", cpuPercent: 1.2 });
     store.dispose();
   });
@@ -93,7 +93,7 @@ describe("store: coalesced publishing", () => {
     store.dispatch({ type: "watch", event: snapshot([proc("a", "a", { cpuPercent: 0, rssBytes: 1 << 20 })]), at: 0 });
     store.dispatch({ type: "watch", event: { kind: "stats", stats: [{ key: "a:a", cpuPercent: 50, rssBytes: 1 << 20 }] }, at: 0 });
     expect(publishes).toBe(1);
-    await until(() => publishes === 2, "the held sample");
+    await untilState(store, () => publishes === 2, "the held sample");
     expect(store.getSnapshot().processes.get("a:a")?.cpuPercent).toBe(50);
     store.dispose();
   });
@@ -113,7 +113,7 @@ describe("store: coalesced publishing", () => {
     expect(publishes).toBe(1);
     // Small moves that add up are a big one: 0.0 shown, now 1.1.
     store.dispatch({ type: "watch", event: { kind: "stats", stats: [{ key: "a:a", cpuPercent: 1.1, rssBytes: 101 << 20 }] }, at: 0 });
-    await until(() => publishes === 2, "the accumulated move");
+    await untilState(store, () => publishes === 2, "the accumulated move");
     expect(store.getSnapshot().processes.get("a:a")).toMatchObject({ cpuPercent: 1.1, rssBytes: 101 << 20 });
     store.dispose();
   });

@@ -12,17 +12,9 @@
   }
 
   // supervisord's uptime text (`pid 12, uptime 1:02:03`, `2 days, 0:00:05`), advanced in the page between
-  // events from the start and server time each row carries.
-  function formatUptime(total) {
-    var secs = Math.max(0, Math.floor(total));
-    var days = Math.floor(secs / 86400);
-    var rem = secs % 86400;
-    var h = Math.floor(rem / 3600);
-    var m = Math.floor((rem % 3600) / 60);
-    var s = rem % 60;
-    var hms = h + ":" + (m < 10 ? "0" : "") + m + ":" + (s < 10 ? "0" : "") + s;
-    return days === 0 ? hms : days + " day" + (days === 1 ? "" : "s") + ", " + hms;
-  }
+  // events from the start and server time each row carries: `formatTimedelta` is pycompat's, sent in front of
+  // this file by the server (webui-assets.ts).
+  /* global formatTimedelta */
   function stamp(row) {
     row.dataset.received = String(Date.now() / 1000);
   }
@@ -35,7 +27,7 @@
       var match = desc === null ? null : /^pid (\d+), uptime /.exec(desc.textContent || "");
       if (match === null) continue;
       var serverNow = Number(row.dataset.now) + (nowLocal - Number(row.dataset.received));
-      desc.textContent = "pid " + match[1] + ", uptime " + formatUptime(serverNow - Number(row.dataset.start));
+      desc.textContent = "pid " + match[1] + ", uptime " + formatTimedelta(serverNow - Number(row.dataset.start));
     }
   }
   function summarize() {

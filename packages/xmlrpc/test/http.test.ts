@@ -5,6 +5,7 @@ import * as http from "node:http";
 import * as net from "node:net";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { waitFor } from "@tsupervisord/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHttp1Handler, errorBody } from "../src/index.js";
 import type { Http1ConnectionHandler } from "../src/index.js";
@@ -353,7 +354,7 @@ describe("HTTP details (RPC-01, RPC-04, RPC-05, RPC-06, TLF-03)", () => {
     expect(response.headers["transfer-encoding"]).toBe("chunked");
     expect(response.headers["x-accel-buffering"]).toBe("no");
     expect(response.headers["last-modified"]).toMatch(/GMT$/);
-    const waitFor = (text: string) => new Promise<void>((resolve) => {
+    const waitForText = (text: string) => new Promise<void>((resolve) => {
       const check = () => {
         if (received.join("").includes(text)) {
           response.off("data", onData);
@@ -367,10 +368,10 @@ describe("HTTP details (RPC-01, RPC-04, RPC-05, RPC-06, TLF-03)", () => {
       response.on("data", onData);
       check();
     });
-    await waitFor("END-OF-START\n");
+    await waitForText("END-OF-START\n");
     expect(received.join("").length).toBe(1024); // the last 1024 bytes only
     backend.appendLog("web:web_0", "more\n");
-    await waitFor("more\n");
+    await waitForText("more\n");
     response.destroy();
   });
 
@@ -390,10 +391,8 @@ describe("HTTP details (RPC-01, RPC-04, RPC-05, RPC-06, TLF-03)", () => {
     backend.startGate = new Promise((resolve) => (open = resolve));
     try {
       const slow = rawRequest(openSock, post("<methodCall><methodName>supervisor.startProcess</methodName><params><param><value>sleeper</value></param></params></methodCall>"));
-      await new Promise<void>((resolve) => {
-        const poll = () => (backend.calls.includes("startProcess sleeper true") ? resolve() : setImmediate(poll));
-        poll();
-      });
+      // The fake backend records the call, then holds it at the gate (no signal to subscribe to).
+      await waitFor("the slow call to reach the backend", () => backend.calls.includes("startProcess sleeper true"), 5_000, 1);
       const quick = await rawRequest(openSock, post("<methodCall><methodName>supervisor.getPID</methodName></methodCall>"));
       expect(quick).toContain("<int>1234</int>");
       open();

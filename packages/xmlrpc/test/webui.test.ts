@@ -1,6 +1,7 @@
 import * as http from "node:http";
 import * as net from "node:net";
 import * as path from "node:path";
+import { formatTimedelta } from "@tsupervisord/pycompat";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHttp1Handler } from "../src/index.js";
 import type { Http1ConnectionHandler, ProcessFeedEvent, ProcessInfoStruct } from "../src/index.js";
@@ -69,6 +70,13 @@ describe("the web UI's own files and live feed", () => {
     expect(reply.body.toString("latin1")).toContain(marker);
     const head = await get(pathname, "HEAD");
     expect([head.status, head.body.length]).toEqual([200, 0]);
+  });
+
+  it("live.js advances uptimes with pycompat's formatTimedelta, sent in front of the script (one copy)", async () => {
+    const script = (await get("/javascripts/live.js")).body.toString("utf8");
+    const inPage = new Function(`${script.slice(0, script.indexOf("(function ()"))}; return formatTimedelta;`)() as (s: number) => string;
+    for (const seconds of [0, 5, 3599, 86_399, 86_400, 90_005, 200_000]) expect(inPage(seconds)).toBe(formatTimedelta(seconds));
+    expect(inPage(90_005)).toBe("1 day, 1:00:05");
   });
 
   it("names tsupervisord and its own version in the footer", async () => {

@@ -1,39 +1,18 @@
 /**
- * A real tsupervisord for end-to-end tests: a private copy of a conformance case (or any config text) in a temp
- * dir, the built daemon in the foreground on it, and cleanup that leaves no process behind.
+ * A real tsupervisord on a conformance case (or any config text) in a private temp dir, through the shared
+ * harness (test/lib/daemon.ts): in its own process group, with the case environment, its dir removed on stop.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from "node:fs";
-import { connect } from "node:net";
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startDaemon as startShared, type Daemon } from "../../lib/daemon.js";
 import { CONFORMANCE, DAEMON, TSCTL } from "./paths.js";
-import { caseEnv, runCommand, type RunResult } from "./run.js";
+import { caseEnv } from "./run.js";
 
-export interface RunningDaemon {
-  dir: string;
-  conf: string;
-  socket: string;
-  /** tsctl -c <conf> <args…> in the case dir, with the case environment. */
-  ctl(args: readonly string[], opts?: { input?: string; timeoutMs?: number }): Promise<RunResult>;
-  stop(): Promise<void>;
-  /** `await using d = await startDaemon(dir)`: stopped (and its dir removed) when the block ends. */
-  [Symbol.asyncDispose](): Promise<void>;
-}
+/** The shared Daemon (ctl(), stop(), `await using`), plus the case dir it owns. */
+export type RunningDaemon = Daemon & { readonly dir: string };
 
 export { waitFor } from "../../lib/wait.js";
-import { waitFor } from "../../lib/wait.js";
-
-function socketAccepts(path: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(path);
-    s.once("connect", () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once("error", () => resolve(false));
-  });
-}
 
 /** A fresh copy of a conformance case, or a dir holding `confText` as supervisord.conf. */
 export function prepareCase(source: { caseName: string } | { confText: string; files?: Record<string, string> }): string {
@@ -53,64 +32,19 @@ export function prepareCase(source: { caseName: string } | { confText: string; f
   return dir;
 }
 
+/** tsupervisord on `dir`'s supervisord.conf (socket `supervisor.sock`); stopping it removes `dir`. */
 export async function startDaemon(dir: string, opts: { readyTimeoutMs?: number } = {}): Promise<RunningDaemon> {
-  const conf = join(dir, "supervisord.conf");
-  const socket = join(dir, "supervisor.sock");
-  const env = caseEnv();
-  const child: ChildProcess = spawn(process.execPath, [DAEMON, "-n", "-c", conf], {
+  const daemon = await startShared({
+    conf: join(dir, "supervisord.conf"),
+    socket: join(dir, "supervisor.sock"),
     cwd: dir,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
+    env: caseEnv(),
+    processGroup: true,
+    removeOnStop: dir,
+    stopTimeoutMs: 20_000,
+    ...(opts.readyTimeoutMs !== undefined ? { readyTimeoutMs: opts.readyTimeoutMs } : {}),
   });
-  let log = "";
-  child.stdout?.on("data", (d: Buffer) => (log += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (log += d.toString()));
-  let exited = false;
-  child.on("exit", () => (exited = true));
-
-  const stop = async (): Promise<void> => {
-    if (!exited) {
-      child.kill("SIGTERM");
-      await waitFor("the daemon to exit", () => exited, 20_000).catch(() => {
-        try {
-          process.kill(-(child.pid as number), "SIGKILL");
-        } catch {
-          // already gone
-        }
-      });
-    }
-    // Whatever the daemon left in its process group goes too.
-    try {
-      process.kill(-(child.pid as number), "SIGKILL");
-    } catch {
-      // nothing left
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-
-  try {
-    await waitFor(
-      `the daemon's socket ${socket}`,
-      async () => {
-        if (exited) throw new Error(`the daemon exited at start:\n${log}`);
-        return existsSync(socket) && (await socketAccepts(socket));
-      },
-      opts.readyTimeoutMs ?? 15_000,
-    );
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-  return {
-    dir,
-    conf,
-    socket,
-    ctl: (args, o = {}) =>
-      runCommand([process.execPath, TSCTL, "-c", conf, ...args], { cwd: dir, env, ...o }),
-    stop,
-    [Symbol.asyncDispose]: stop,
-  };
+  return Object.assign(daemon, { dir });
 }
 
 /**

@@ -1,12 +1,2 @@
-import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-
-export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-export const TSCTL = join(REPO, "apps/ctl/dist/main.js");
-export const DAEMON = join(REPO, "apps/daemon/dist/main.js");
-export const CONFORMANCE = process.env["CONF_CASES"] ?? "/work/shared/conformance/cases";
-/** Debian's supervisor 4.2.5, the reference (spec §13), when installed. */
-export const SUPERVISORCTL = process.env["SUPERVISORCTL_BIN"] ?? "/usr/bin/supervisorctl";
-export const HAVE_SUPERVISORCTL = existsSync(SUPERVISORCTL);
-export const HAVE_TSCTL = existsSync(TSCTL);
+// Moved to test/lib/paths.ts (shared by every e2e suite); this path stays for existing imports.
+export * from "../../lib/paths.js";

@@ -3,19 +3,17 @@
  * config text's `%(here)s` is that dir), in the foreground; with the ctl of one's choice run against either.
  * For side-by-side checks of what a supervisorctl user sees (issue 21).
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { connect } from "node:net";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { waitFor } from "./daemon.js";
-import { DAEMON, SUPERVISORCTL, TSCTL } from "./paths.js";
-import { caseEnv, runCommand, type RunResult } from "./run.js";
+import { startDaemon, type ServerKind } from "../../lib/daemon.js";
+import { SUPERVISORCTL, SUPERVISORD } from "./paths.js";
+import { caseEnv, type RunResult } from "./run.js";
 
-export const SUPERVISORD = process.env["SUPERVISORD_BIN"] ?? "/usr/bin/supervisord";
+export { SUPERVISORD } from "./paths.js";
 export const HAVE_SUPERVISORD = existsSync(SUPERVISORD) && existsSync(SUPERVISORCTL);
 
-export type ServerKind = "supervisord" | "tsupervisord";
+export type { ServerKind } from "../../lib/daemon.js";
 
 export interface Server {
   kind: ServerKind;
@@ -30,17 +28,7 @@ export interface Server {
   tsctl(args: readonly string[], opts?: { input?: string; timeoutMs?: number }): Promise<RunResult>;
   supervisorctl(args: readonly string[], opts?: { input?: string; timeoutMs?: number }): Promise<RunResult>;
   stop(): Promise<void>;
-}
-
-function socketAccepts(path: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(path);
-    s.once("connect", () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once("error", () => resolve(false));
-  });
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /**
@@ -57,46 +45,32 @@ export async function startServer(kind: ServerKind, body: string, opts: { head?:
   const conf = join(dir, "supervisord.conf");
   writeFileSync(conf, (opts.head === false ? "" : head) + body.split("%(here)s").join(dir));
   for (const [name, text] of Object.entries(opts.files ?? {})) writeFileSync(join(dir, name), text, { mode: 0o755 });
-  const argv = kind === "supervisord" ? [SUPERVISORD, "-n", "-c", conf] : [process.execPath, DAEMON, "-n", "-c", conf];
-  const child: ChildProcess = spawn(argv[0] as string, argv.slice(1), { cwd: dir, env: caseEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true });
-  let out = "";
-  let exited = false;
-  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
-  const exit = new Promise<void>((resolve) => child.once("exit", () => ((exited = true), resolve())));
-  await waitFor(`${kind} to listen`, async () => exited || (await socketAccepts(socket)), 20_000);
-  if (exited) throw new Error(`${kind} exited at start: ${out}`);
-  const run = (cli: readonly string[], args: readonly string[], o: { input?: string; timeoutMs?: number } = {}): Promise<RunResult> =>
-    runCommand([...cli, "-c", conf, ...args], { cwd: dir, env: caseEnv(), ...o });
+  const daemon = await startDaemon({
+    conf,
+    socket,
+    cwd: dir,
+    env: caseEnv(),
+    server: kind,
+    processGroup: true,
+    removeOnStop: dir,
+    readyTimeoutMs: 20_000,
+    stopTimeoutMs: 15_000,
+  });
+  const stop = async (): Promise<void> => {
+    await daemon.stop();
+  };
   return {
     kind,
     dir,
     conf,
     socket,
-    output: () => out,
-    exited: () => exited,
-    whenExited: () => exit,
-    tsctl: (args, o) => run([process.execPath, TSCTL], args, o),
-    supervisorctl: (args, o) => run([SUPERVISORCTL], args, o),
-    stop: async () => {
-      if (!exited) {
-        try {
-          process.kill(-(child.pid as number), "SIGTERM");
-        } catch {
-          // gone
-        }
-        const timer = setTimeout(() => {
-          try {
-            process.kill(-(child.pid as number), "SIGKILL");
-          } catch {
-            // gone
-          }
-        }, 15_000);
-        await exit;
-        clearTimeout(timer);
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
+    output: () => daemon.output,
+    exited: () => daemon.hasExited,
+    whenExited: () => daemon.exited.then(() => undefined),
+    tsctl: (args, o) => daemon.ctl(args, o),
+    supervisorctl: (args, o) => daemon.supervisorctl(args, o),
+    stop,
+    [Symbol.asyncDispose]: stop,
   };
 }
 

@@ -1,21 +1,22 @@
 /**
- * Helpers for end-to-end tests of the built daemon: temp dirs, configs, starting `node apps/daemon/dist/main.js`
- * as a real child, waiting on conditions with deadlines, and cleaning every process up.
+ * End-to-end tests of the built daemon: a private temp dir per test with the usual file names and a config, the
+ * daemon started on it through the one shared harness (test/lib/daemon.ts), its activity log, and /proc helpers.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { connect, type ConnectOptions, type SupervisorClient } from "@tsupervisord/protocol";
 import { parseProcStat } from "@tsupervisord/reaper/proc-stat";
+import { afterEach } from "vitest";
+import { Daemon, startWith } from "../../lib/daemon.js";
+import { DAEMON, REPO } from "../../lib/paths.js";
+import { runCommand } from "../../lib/run.js";
+import { waitFor } from "../../lib/wait.js";
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-export const DAEMON_MAIN = path.join(REPO_ROOT, "apps/daemon/dist/main.js");
+export const REPO_ROOT = REPO;
+export const DAEMON_MAIN = DAEMON;
 
 export { waitFor, waitForState } from "../../lib/wait.js";
-import { waitFor } from "../../lib/wait.js";
+export { socketAccepts } from "../../lib/daemon.js";
 
 export function isAlive(pid: number): boolean {
   try {
@@ -76,66 +77,24 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Run the daemon binary to completion (for -h, -t, refusals). */
-export function runDaemonOnce(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [DAEMON_MAIN, ...args], {
-      cwd: options.cwd ?? REPO_ROOT,
-      env: options.env ?? process.env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`daemon ${args.join(" ")} did not exit; stderr: ${stderr}`));
-    }, options.timeoutMs ?? 20_000);
-    child.once("error", reject);
-    child.once("close", (status, signal) => {
-      clearTimeout(timer);
-      resolve({ status, signal, stdout, stderr });
-    });
+/** Run the daemon binary to completion (for -h, -t, refusals); SIGKILLed after `timeoutMs`. */
+export async function runDaemonOnce(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
+  const r = await runCommand([process.execPath, DAEMON_MAIN, ...args], {
+    cwd: options.cwd ?? REPO_ROOT,
+    env: options.env ?? process.env,
+    timeoutMs: options.timeoutMs ?? 20_000,
   });
+  return { status: r.code, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Can we open a connection to this unix socket? */
-export function socketAccepts(file: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.createConnection({ path: file });
-    s.once("connect", () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once("error", () => resolve(false));
-  });
-}
-
-/** A daemon running in the foreground (`-n`) as our child. */
-export class RunningDaemon {
-  stdout = "";
-  stderr = "";
-  readonly exited: Promise<{ status: number | null; signal: NodeJS.Signals | null }>;
-  private clients: SupervisorClient[] = [];
-
+/** A daemon on a TestDir's config, with its activity log at hand. */
+export class RunningDaemon extends Daemon {
   constructor(
-    readonly child: ChildProcess,
     readonly dir: TestDir,
+    args: readonly string[],
+    options: { env?: NodeJS.ProcessEnv; cwd?: string },
   ) {
-    child.stdout?.on("data", (d: Buffer) => (this.stdout += d.toString()));
-    child.stderr?.on("data", (d: Buffer) => (this.stderr += d.toString()));
-    this.exited = new Promise((resolve) => child.once("exit", (status, signal) => resolve({ status, signal })));
-  }
-
-  get pid(): number {
-    return this.child.pid as number;
-  }
-
-  client(url = `unix://${this.dir.socket}`, options: ConnectOptions = {}): SupervisorClient {
-    const c = connect(url, options);
-    this.clients.push(c);
-    return c;
+    super({ conf: dir.conf, socket: dir.socket, cwd: options.cwd ?? dir.root, args, ...(options.env !== undefined ? { env: options.env } : {}) });
   }
 
   activityLog(): string {
@@ -152,46 +111,15 @@ export class RunningDaemon {
       return pattern.test(text) ? text : undefined;
     }, timeoutMs);
   }
-
-  /** `await using daemon = await startDaemon(dir)`: stopped when the block ends, whatever happened in it. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.stop();
-  }
-
-  /** SIGTERM and wait for the exit; SIGKILL if it does not come (the test then fails on the status). */
-  async stop(timeoutMs = 30_000): Promise<{ status: number | null; signal: NodeJS.Signals | null }> {
-    for (const c of this.clients) c.close();
-    this.clients = [];
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.exited;
-    this.child.kill("SIGTERM");
-    const timer = setTimeout(() => this.child.kill("SIGKILL"), timeoutMs);
-    const result = await this.exited;
-    clearTimeout(timer);
-    return result;
-  }
 }
 
-/** Start `tsupervisord -n -c <conf>` and wait until its socket accepts connections. */
+/** Start `tsupervisord -n -c <dir.conf> <args>` and (unless `waitForSocket: false`) wait until its socket accepts. */
 export async function startDaemon(
   dir: TestDir,
   args: string[] = [],
   options: { env?: NodeJS.ProcessEnv; waitForSocket?: boolean; cwd?: string } = {},
 ): Promise<RunningDaemon> {
-  const child = spawn(process.execPath, [DAEMON_MAIN, "-n", "-c", dir.conf, ...args], {
-    cwd: options.cwd ?? dir.root,
-    env: options.env ?? process.env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const daemon = new RunningDaemon(child, dir);
-  if (options.waitForSocket !== false) {
-    await Promise.race([
-      waitFor("the daemon's socket", () => socketAccepts(dir.socket)),
-      daemon.exited.then((r) => {
-        throw new Error(`daemon exited early (${String(r.status)}): ${daemon.stderr}`);
-      }),
-    ]);
-  }
-  return daemon;
+  return startWith(new RunningDaemon(dir, args, options), options);
 }
 
 /** Pids of the direct children of `pid` (from /proc). */
@@ -209,3 +137,32 @@ export function childPids(pid: number): number[] {
   return out;
 }
 
+
+/**
+ * For tests that start several things each: what a test hands to `track` is cleaned up after it (vitest's
+ * afterEach: daemons stopped, stray pids SIGKILLed, dirs removed). A single daemon reads better with `await using`.
+ */
+export function cleanupAfterEach(): { dir(d?: TestDir): TestDir; daemon(d: RunningDaemon): RunningDaemon; pid(p: number): void } {
+  let dirs: TestDir[] = [];
+  let daemons: RunningDaemon[] = [];
+  let pids: number[] = [];
+  afterEach(async () => {
+    for (const d of daemons) await d.stop();
+    for (const pid of pids) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }
+    for (const d of dirs) d.cleanup();
+    dirs = [];
+    daemons = [];
+    pids = [];
+  });
+  return {
+    dir: (d = new TestDir()) => (dirs.push(d), d),
+    daemon: (d) => (daemons.push(d), d),
+    pid: (p) => void pids.push(p),
+  };
+}

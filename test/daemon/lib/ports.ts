@@ -1,14 +1,2 @@
-import net from "node:net";
-
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+// Moved to test/lib/ports.ts (shared by every e2e suite); this path stays for existing imports.
+export * from "../../lib/ports.js";

@@ -1,6 +1,9 @@
 // An in-memory TopDataSource: tests push watch events and log chunks into it and read back the calls made.
 // Streams honour their AbortSignal, as the gRPC one must.
 
+import { waitFor, waitForSignal } from "@tsupervisord/testkit";
+import type { TopStore } from "../../src/store.js";
+import type { TopState } from "../../src/reducer.js";
 import type { DaemonInfo, LogChannel, ProcessInfo, TopDataSource, WatchEvent } from "../../src/model.js";
 
 /** A push-driven async iterable. `push` never blocks; the test controls how much it pushes. */
@@ -178,11 +181,12 @@ export function snapshot(processes: ProcessInfo[], daemon: DaemonInfo = DAEMON):
   return { kind: "snapshot", daemon, processes };
 }
 
-/** Wait until `check` passes, re-checking after each macrotask, failing after `timeoutMs`. */
+/** Wait until `check` passes (polled: for what has no signal, e.g. a tmux screen), failing after `timeoutMs`. */
 export async function until(check: () => boolean, what = "condition", timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  await waitFor(what, check, timeoutMs, 5);
+}
+
+/** Wait until the store's latest state passes `check`, re-checking on each publish (no polling). */
+export async function untilState(store: TopStore, check: (state: TopState) => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  await waitForSignal(what, store.subscribe, () => check(store.getState()), timeoutMs);
 }

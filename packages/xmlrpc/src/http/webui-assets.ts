@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { ServerResponse } from "node:http";
+import { formatTimedelta } from "@tsupervisord/pycompat";
 import { SERVER_HEADER } from "./responses.js";
 
 /**
@@ -16,6 +17,14 @@ const ASSETS: Record<string, { file: string; type: string }> = {
   "/javascripts/live.js": { file: "live.js", type: "text/javascript; charset=utf-8" },
 };
 
+/**
+ * What a script shares with the server goes in front of it as source: the page advances supervisord's uptime text
+ * with pycompat's own `formatTimedelta` (a self-contained function), so there is one copy of that text's rules.
+ */
+const PRELUDES: Record<string, string> = {
+  "live.js": `// From @tsupervisord/pycompat (the server's copy).\n${formatTimedelta.toString()}\n`,
+};
+
 const cache = new Map<string, Buffer>();
 
 function load(file: string): Buffer {
@@ -23,6 +32,8 @@ function load(file: string): Buffer {
   if (bytes === undefined) {
     // src/http/ and dist/http/ are both two levels below the package root.
     bytes = readFileSync(new URL(`../../assets/${file}`, import.meta.url));
+    const prelude = PRELUDES[file];
+    if (prelude !== undefined) bytes = Buffer.concat([Buffer.from(prelude), bytes]);
     cache.set(file, bytes);
   }
   return bytes;

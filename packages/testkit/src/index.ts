@@ -1,0 +1,2 @@
+export { waitFor, waitForSignal } from "./wait.js";
+export type { Check } from "./wait.js";

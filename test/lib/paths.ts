@@ -1,0 +1,14 @@
+/** Where the built binaries and the reference's are, for every end-to-end suite. */
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const TSCTL = join(REPO, "apps/ctl/dist/main.js");
+export const DAEMON = join(REPO, "apps/daemon/dist/main.js");
+export const CONFORMANCE = process.env["CONF_CASES"] ?? "/work/shared/conformance/cases";
+/** Debian's supervisor 4.2.5, the reference (spec §13), when installed. */
+export const SUPERVISORCTL = process.env["SUPERVISORCTL_BIN"] ?? "/usr/bin/supervisorctl";
+export const SUPERVISORD = process.env["SUPERVISORD_BIN"] ?? "/usr/bin/supervisord";
+export const HAVE_SUPERVISORCTL = existsSync(SUPERVISORCTL);
+export const HAVE_TSCTL = existsSync(TSCTL);
