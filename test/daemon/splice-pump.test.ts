@@ -128,6 +128,15 @@ describe.each(PATHS)("log path $path", ({ path: pumpPath, env, logLine, skip }) 
       return s !== undefined && Number(s.bytesWritten) + Number(s.bytesDropped) === bytes ? s : undefined;
     }, 60_000);
 
+  /**
+   * The last write can take the file to maxbytes after its bytes are counted, and its rotation (backups shifted,
+   * the file linked to `.1`, a new empty file renamed over the path) may still be running. The path holds the
+   * full file until that last rename and nothing writes any more, so a current file under maxbytes means no
+   * rotation is in flight: read the files only then.
+   */
+  const rotationsSettled = (file: string) =>
+    waitFor(`${file}: its last rotation finished`, () => fs.existsSync(file) && fs.statSync(file).size < MAXBYTES, 60_000);
+
   afterAll(async () => {
     if (skip) return;
     await daemon.stop();
@@ -159,6 +168,7 @@ describe.each(PATHS)("log path $path", ({ path: pumpPath, env, logLine, skip }) 
     await waitForState(client, "records", "EXITED", 60_000);
     const expected = records(0, N);
     await accounted("records", expected.length);
+    await rotationsSettled(dir.file("records.log"));
     const { text, sizes } = readInOrder(dir.file("records.log"));
     expect(firstDifference(text, expected)).toBe("identical");
     // ROT-01 on both paths, as supervisord: the write that takes a file to maxbytes stays whole in it, then the
@@ -176,6 +186,7 @@ describe.each(PATHS)("log path $path", ({ path: pumpPath, env, logLine, skip }) 
     await client.startProcess({ name: "merged", wait: true });
     await waitForState(client, "merged", "EXITED", 60_000);
     await accounted("merged", N * RECORD);
+    await rotationsSettled(dir.file("merged.log"));
     const { text } = readInOrder(dir.file("merged.log"));
     expect(firstDifference(text, records(0, N))).toBe("identical");
   });
@@ -217,6 +228,7 @@ describe.each(PATHS)("log path $path", ({ path: pumpPath, env, logLine, skip }) 
     await daemon.waitForLog(/deleted stdout log: log file .*deleted\.log was removed while open; recreating it/u);
     const expected = records(0, 20_000);
     await accounted("deleted", expected.length);
+    await rotationsSettled(file);
     const { text } = readInOrder(file);
     // Everything from the recreation on is on disk, in order, to the last record; nothing is duplicated.
     expect(text.length).toBeGreaterThan(MAXBYTES);
