@@ -10,16 +10,15 @@ import { activatePending, diffActive, removeStopped } from "./config-update.js";
 import { EventBus } from "./event-bus.js";
 import type { ExitRecord } from "./signals.js";
 import type { EventInput, SupervisorEvent } from "./events.js";
-import { GroupRegistry } from "./group-registry.js";
+import type { GroupRegistry } from "./group-registry.js";
 import type { EngineLogger } from "./logger.js";
 import { nullLogger } from "./logger.js";
-import { ProcessOperations, forEachProcess, forEachProcessSync, inListOrder } from "./operations.js";
+import { forEachProcess, forEachProcessSync, inListOrder, type ProcessOperations } from "./operations.js";
 import type { ProcessOutputSink } from "./output-port.js";
-import { realFcgiSockets } from "./ports.js";
 import type { ResourceGovernor } from "./limits/governor.js";
 import type { StatsSampler } from "./stats/sampler.js";
 import { createMetrics, sampleStats } from "./supervisor-metrics.js";
-import type { ManagedProcess, ProcessEnvironment } from "./process.js";
+import type { ManagedProcess } from "./process.js";
 import { buildProcessInfo } from "./process-info.js";
 import { runShutdown } from "./shutdown.js";
 import { RUNNING_STATES, SIGNALLABLE_STATES, makeNamespec } from "@tsupervisord/pycompat";
@@ -27,9 +26,10 @@ import type { SupervisorStateName } from "@tsupervisord/pycompat";
 import type { InfoOptions, ProcessInfo, ProcessResult, ReloadResult, ShutdownOptions, Snapshot } from "./types.js";
 import type { SubscribeOptions, Subscription, SupervisorOptions, Target, UpdateOutcome } from "./types.js";
 import { ProcessWaiters } from "./waiters.js";
-import { ReadinessFeature } from "./dependencies/feature.js";
+import type { ReadinessFeature } from "./dependencies/feature.js";
 import { autostartAsDesired } from "./desired-state.js";
-import { PlanApplier, type ScaleOutcome } from "./update/apply-plan.js";
+import type { PlanApplier, ScaleOutcome } from "./update/apply-plan.js";
+import { wireParts } from "./supervisor-parts.js";
 
 export class Supervisor {
   private readonly bus: EventBus;
@@ -68,51 +68,23 @@ export class Supervisor {
       startProcess: (key) => this.startProcess(key, true),
     }));
     this.bus = new EventBus(this.now, options.eventQueueLimit ?? 10000);
-    const daemonEnv = options.env ?? process.env;
-    const processEnv: ProcessEnvironment = {
-      bus: this.bus,
+    ({ registry: this.registry, ops: this.ops, readiness: this.readiness, planner: this.planner } = wireParts({
+      options,
       logger: this.logger,
       now: this.now,
-      daemonEnv,
-      serverUrl: options.serverUrl ?? null,
-      onSettled: (proc) => this.settled(proc),
-      governor: this.governor,
-      notify: options.notify ?? null, // issue 14
-      onChecksChanged: (proc) => this.checksChanged(proc), // issue 14
-    };
-    this.registry = new GroupRegistry({
       bus: this.bus,
-      logger: this.logger,
-      output: options.output,
-      fcgiSockets: options.fcgiSockets ?? realFcgiSockets,
-      processEnv,
-      hooks: options.hooks ?? [],
+      waiters: this.waiters,
+      governor: this.governor,
       identifier: () => this.active.supervisord.identifier,
       daemonRunning: () => this.currentState === "RUNNING",
-    });
-    this.ops = new ProcessOperations({ waiters: this.waiters, logger: this.logger, now: this.now, daemonEnv });
-    this.readiness = new ReadinessFeature({
-      ops: this.ops,
-      registry: this.registry,
-      waiters: this.waiters,
-      bus: this.bus,
-      logger: this.logger,
-      daemonRunning: () => this.currentState === "RUNNING",
-    });
-    this.planner = new PlanApplier({
-      registry: this.registry,
       pending: () => this.pending,
+      settled: (proc) => this.settled(proc),
+      checksChanged: (proc) => this.checksChanged(proc),
       stopOne: (proc, name) => this.stopOne(proc, name, true),
-      autostart: (proc) => this.readiness.autostart(proc),
-      forget: (proc) => (this.waiters.forget(proc), this.readiness.forget(proc)),
-      stopGroup: (name) => this.stopProcessGroup(name),
-      removeGroup: (name) => this.removeProcessGroup(name),
-      addGroup: (name) => this.addProcessGroup(name),
-      regrouped: (groupName) => {
-        this.bus.publish({ name: "PROCESS_GROUP_REMOVED", groupName });
-        this.bus.publish({ name: "PROCESS_GROUP_ADDED", groupName });
-      },
-    });
+      stopProcessGroup: (name) => this.stopProcessGroup(name),
+      removeProcessGroup: (name) => this.removeProcessGroup(name),
+      addProcessGroup: (name) => this.addProcessGroup(name),
+    }));
   }
 
   /** RUNNING, or SHUTDOWN / RESTARTING once shutdown() began. */
