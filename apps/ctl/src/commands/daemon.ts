@@ -5,6 +5,7 @@ import type { Controller } from "../controller.js";
 import { HELP_TEXTS } from "../help.js";
 import { ExitStatus } from "../states.js";
 import { doStatus } from "./status.js";
+import { splitWords } from "./types.js";
 import { reloadProcesses, selected } from "./operations.js";
 
 function rejectArguments(ctl: Controller, action: string, arg: string): boolean {
@@ -118,7 +119,7 @@ async function reloadNamed(ctl: Controller, arg: string): Promise<boolean> {
   }
   // Only tsupervisord's gRPC ProcessInfo carries restartSignal (XML-RPC structs have no such field).
   if (!infos.some((i) => i.restartSignal !== undefined)) return false;
-  const names = arg.split(/\s+/u).filter((w) => w !== "");
+  const names = splitWords(arg);
   // Words that name no process at all are supervisorctl's `reload extra`: its "accepts no arguments" stands.
   if (names.every((n) => selected(infos, n).length === 0)) return false;
   await reloadProcesses(ctl, names);

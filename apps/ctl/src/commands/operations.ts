@@ -7,12 +7,13 @@
 import type { CtlBackend, OperationInfo, OperationMessage, ProcessInfo, ProcessResult } from "../backend.js";
 import type { Controller } from "../controller.js";
 import { resultLine } from "../faults.js";
-import { makeNamespec, splitNamespec } from "@tsupervisord/pycompat";
+import { makeNamespec } from "@tsupervisord/pycompat";
 import { ExitStatus } from "../states.js";
+import { selectsProcess, splitWords } from "./types.js";
 import { errorCodeFromFault, isSupervisorError } from "@tsupervisord/errors";
 
 /** `wait op` interrupted by Ctrl-C: the operation goes on; the wait ends as a SIGINT-ended command does. */
-export const WAIT_INTERRUPTED = 130;
+const WAIT_INTERRUPTED = 130;
 
 export interface OperationFlags {
   rolling: boolean;
@@ -26,7 +27,7 @@ export interface OperationFlags {
  * The issue-18 flags of start/stop/restart, or null when none is present (then the command is supervisorctl's).
  * Throws a usage message for a bad value.
  */
-export function takeOperationFlags(words: readonly string[]): OperationFlags | null {
+function takeOperationFlags(words: readonly string[]): OperationFlags | null {
   const flags: OperationFlags = { rolling: false, noWait: false, batch: null, wait: null, names: [] };
   let any = false;
   for (let i = 0; i < words.length; i++) {
@@ -53,12 +54,12 @@ export function takeOperationFlags(words: readonly string[]): OperationFlags | n
   return flags;
 }
 
-export class UsageError extends Error {}
+class UsageError extends Error {}
 
 /** The flags of `arg`, null without any, "usage" after printing why they are wrong. */
 export function operationFlagsOf(ctl: Controller, verb: string, arg: string): OperationFlags | null | "usage" {
   try {
-    return takeOperationFlags(arg.split(/\s+/u).filter((w) => w !== ""));
+    return takeOperationFlags(splitWords(arg));
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     ctl.output(`Error: ${err.message}`);
@@ -208,7 +209,7 @@ export async function doOperations(ctl: Controller, arg: string): Promise<void> 
 
 /** `cancel op ID`: ask the daemon to stop a running operation at its next safe point. */
 export async function doCancel(ctl: Controller, arg: string): Promise<void> {
-  const words = arg.split(/\s+/u).filter((w) => w !== "");
+  const words = splitWords(arg);
   const id = words[1];
   if (words.length !== 2 || words[0] !== "op" || id === undefined || !/^[1-9]\d*$/u.test(id)) {
     ctl.output("Error: usage: cancel op ID");
@@ -273,8 +274,5 @@ function hasRestartSignal(info: ProcessInfo): boolean {
 
 /** The processes a selector names (`all`, `g:*`, `g:`, `g:n`, `n`); [] for an unknown one. */
 export function selected(infos: readonly ProcessInfo[], name: string): ProcessInfo[] {
-  if (name === "all") return [...infos];
-  const { group, process } = splitNamespec(name);
-  if (process === null) return infos.filter((i) => i.group === group);
-  return infos.filter((i) => i.group === group && i.name === process);
+  return infos.filter((info) => selectsProcess(info, name));
 }

@@ -6,10 +6,10 @@
 import { dependentsOf, topologicalOrder, type GraphEdge } from "@tsupervisord/config/ctl";
 import type { ProcessInfo, WatchUpdate } from "../backend.js";
 import type { Controller } from "../controller.js";
-import { makeNamespec, splitNamespec } from "@tsupervisord/pycompat";
+import { makeNamespec } from "@tsupervisord/pycompat";
 import { ExitStatus } from "../states.js";
 import { toJson } from "./json.js";
-import { splitWords } from "./types.js";
+import { selectsProcess as matches, splitWords } from "./types.js";
 import { doWaitOperation } from "./operations.js";
 
 // ---- the graph from the daemon's process infos ---------------------------------------------------------------
@@ -186,12 +186,6 @@ function describeWait(info: ProcessInfo): string {
   }
   if (info.waitingFor) parts.push(info.waitingFor);
   return parts.join(", ");
-}
-
-function matches(info: ProcessInfo, name: string): boolean {
-  if (name === "all") return true;
-  const { group, process } = splitNamespec(name);
-  return info.group === group && (process === null || info.name === process);
 }
 
 export async function doWait(ctl: Controller, arg: string): Promise<void> {

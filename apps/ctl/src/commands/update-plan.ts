@@ -11,7 +11,7 @@ import type { Controller } from "../controller.js";
 import { UPDATE_HELP_TEXTS } from "../help.js";
 import { ExitStatus } from "../states.js";
 import { toJson } from "./json.js";
-import { splitWords } from "./types.js";
+import { splitWords, takeJsonFlag } from "./types.js";
 
 export interface UpdateFlags {
   dryRun: boolean;
@@ -54,7 +54,7 @@ const GROUP_WORDS: Record<string, string> = {
 };
 
 /** The typed diff of one group, indented under its `<group>: <status>` line. */
-export function planLines(plan: GroupPlanInfo, indent = "  "): string[] {
+function planLines(plan: GroupPlanInfo, indent = "  "): string[] {
   const lines = [`${indent}${GROUP_WORDS[plan.action] ?? plan.action}`];
   for (const c of plan.changes) lines.push(`${indent}${changeLine(c)}`);
   for (const m of plan.members) {
@@ -169,9 +169,8 @@ function outcomeLines(o: GroupUpdateResult): string[] {
 
 /** `scale NAME N`: start or stop only the difference (runtime state; the next `update` follows the file). */
 export async function doScale(ctl: Controller, arg: string): Promise<void> {
-  const words = splitWords(arg);
-  const json = words.includes("--json");
-  const [name, count, ...rest] = words.filter((w) => w !== "--json");
+  const { words, json } = takeJsonFlag(splitWords(arg));
+  const [name, count, ...rest] = words;
   const n = count !== undefined && /^\d+$/.test(count) ? Number(count) : NaN;
   if (name === undefined || Number.isNaN(n) || rest.length > 0) {
     ctl.output("Error: scale requires a program name and a number of processes");

@@ -14,7 +14,7 @@ import type { CommandTable } from "../commands/types.js";
 import type { HostTarget } from "./targets.js";
 
 /** Read-only and control commands that make sense per host and print a bounded answer. */
-export const FANOUT_COMMANDS: readonly string[] = [
+const FANOUT_COMMANDS: readonly string[] = [
   "status", "pid", "version", "avail", "start", "stop", "restart", "signal", "reread", "update", "clear", "tail",
 ];
 
