@@ -90,7 +90,6 @@ class Daemon {
   private readonly access = new DaemonAccess();
   /** The status the daemon exits with after a shutdown (container mode: why it stopped, README exit codes). */
   private exitCode: number = CONTAINER_EXIT.OK;
-  /** When the current shutdown was asked for (the stop deadline counts from here). */
   /** When shutdown was first asked for, on the monotonic clock (the stop deadline counts from it). */
   private shutdownRequestedAt: number | null = null;
   /** issue 14: sd_notify sockets of this generation's children (their private directory goes with it). */

@@ -14,7 +14,7 @@
  * classed here. Which groups are "changed" at all stays supervisord's rule (diffGroups, EQ-01/02): the plan
  * only explains those groups, so plain `reread`/`update` output cannot move.
  */
-import { diffGroups } from "./diff.js";
+import { diffGroups, sameEnvironment, sameLogfile } from "./diff.js";
 import type { GroupConfig, LogChannelConfig, LogfileSetting, ProcessConfig } from "./types.js";
 
 export type ChangeClass = "hot" | "restart" | "structural";
@@ -97,7 +97,7 @@ const CHANNEL_RULES: { [K in keyof Required<LogChannelConfig>]: ChannelRule<LogC
     option: "logfile",
     class: "restart",
     // EQ-02: an AUTO logfile on either side is not compared (it has a concrete name once active).
-    same: (a, b) => a.kind === "auto" || b.kind === "auto" || sameJson(a, b),
+    same: sameLogfile,
     show: showLogfile,
   },
   maxbytes: { option: "logfile_maxbytes", class: "restart", same: eq, show: str },
@@ -122,10 +122,6 @@ function environmentChanges(a: Record<string, string>, b: Record<string, string>
   return { old: `${Object.keys(a).length} variables`, new: parts.join(" ") };
 }
 
-function sameEnvironment(a: Record<string, string>, b: Record<string, string>): boolean {
-  const ak = Object.keys(a);
-  return ak.length === Object.keys(b).length && ak.every((k) => Object.prototype.hasOwnProperty.call(b, k) && a[k] === b[k]);
-}
 
 /** The rows of `stdout` / `stderr`: their options are compared one by one with CHANNEL_RULES (diffChannel). */
 const CHANNEL: FieldRule<LogChannelConfig> = rule("(stdout_*/stderr_*)", "restart", () => true);

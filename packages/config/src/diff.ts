@@ -5,14 +5,14 @@ function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-function sameEnvironment(a: Record<string, string>, b: Record<string, string>): boolean {
+export function sameEnvironment(a: Record<string, string>, b: Record<string, string>): boolean {
   const ak = Object.keys(a);
   const bk = Object.keys(b);
   return ak.length === bk.length && ak.every((k) => Object.prototype.hasOwnProperty.call(b, k) && a[k] === b[k]);
 }
 
 /** An AUTO logfile on either side is not compared (it gets a concrete name once active). */
-function sameLogfile(a: LogfileSetting, b: LogfileSetting): boolean {
+export function sameLogfile(a: LogfileSetting, b: LogfileSetting): boolean {
   if (a.kind === "auto" || b.kind === "auto") return true;
   return sameJson(a, b);
 }

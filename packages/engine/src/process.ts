@@ -19,7 +19,6 @@ import type { ProcessView } from "./types.js";
 
 // The seams and read-outs live in their own modules; these names were exported from here first.
 export type { ListenerHooks, ProcessEnvironment } from "./process-environment.js";
-export { machineConfigOf } from "./process-view.js";
 
 /** How many of a process's recent process groups are remembered for the shutdown sweep. */
 const RECENT_PROCESS_GROUPS = 4;

@@ -16,7 +16,6 @@ import { GRPC_METHOD_ROLES, xmlrpcMethodRole } from "./role-table.js";
 import { uidOfPeer } from "./unix-peer.js";
 
 export type Face = Caller["face"];
-export const FACES: readonly Face[] = ["grpc", "xmlrpc", "webui"];
 
 /** What every listener of the daemon shares (and what outlives a reload: the limiter and the counters). */
 export interface AccessServices {
@@ -32,7 +31,7 @@ export interface AccessServices {
 }
 
 /** A server section's users: `users`/`users_file` (with `username`/`password` first, as admin), else that one admin. */
-export function sectionUsers(server: { auth: { username: string; password: string } | null; access?: { users: HttpUser[] } }): HttpUser[] | null {
+function sectionUsers(server: { auth: { username: string; password: string } | null; access?: { users: HttpUser[] } }): HttpUser[] | null {
   if (server.access !== undefined && server.access.users.length > 0) return server.access.users;
   return server.auth === null ? null : [{ ...server.auth, role: "admin" }];
 }

@@ -23,7 +23,7 @@ export function peerCheckRefusal(section: string, access: ServerAccess | undefin
   return `[${section}] sets ${keys}, but peer credentials cannot be read (${mechanism.reason}); refusing to start rather than serve the socket unchecked`;
 }
 
-export function isPeerAllowed(cred: PeerCredentials, access: ServerAccess, userDb: UserDb, ownUid: number): boolean {
+function isPeerAllowed(cred: PeerCredentials, access: ServerAccess, userDb: UserDb, ownUid: number): boolean {
   if (cred.uid === 0 || cred.uid === ownUid) return true;
   if (access.allowUids?.includes(cred.uid) === true) return true;
   const groups = access.allowGroups;

@@ -1,7 +1,5 @@
-import { splicePump, NO_SPLICE_ENV } from "@tsupervisord/reaper";
+import { splicePump } from "@tsupervisord/reaper";
 import type { SplicePumpApi } from "@tsupervisord/logs";
-
-export { NO_SPLICE_ENV };
 
 /** issue 20: the splice pump for the output port, or why every channel takes the JS writer. */
 export type LogPumpChoice = { api: SplicePumpApi } | { unavailable: string };

@@ -21,7 +21,7 @@ function changeToWire(c: FieldChange): ConfigFieldChange {
   return { option: c.option, changeClass: c.class, oldValue: c.old, newValue: c.new };
 }
 
-export function groupPlanToWire(plan: ConfigGroupPlan): GroupPlan {
+function groupPlanToWire(plan: ConfigGroupPlan): GroupPlan {
   return {
     name: plan.name,
     status: plan.status,

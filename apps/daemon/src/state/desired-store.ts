@@ -51,7 +51,7 @@ export function keyOf(group: string, name: string): string {
 }
 
 /** Every process key of a config. */
-export function processKeys(config: Config): Set<string> {
+function processKeys(config: Config): Set<string> {
   return new Set(config.groups.flatMap((g) => g.processes.map((p) => keyOf(g.name, p.name))));
 }
 

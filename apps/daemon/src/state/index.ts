@@ -10,7 +10,6 @@ import { ChildRecords, childRecordsPath } from "./child-records.js";
 import { DesiredStore, type StateLog } from "./desired-store.js";
 import { endSurvivors } from "./survivors.js";
 
-export { DesiredStore } from "./desired-store.js";
 
 export class GenerationState {
   /** Null without `statefile`: hand starts and stops are then not remembered (supervisord's behaviour). */

@@ -16,7 +16,8 @@ import type { ErrorCode } from "@tsupervisord/errors";
 import { RUNNING_STATES, makeNamespec } from "@tsupervisord/pycompat";
 import type { ActiveGroup, GroupRegistry } from "../group-registry.js";
 import { byPriorityThenName } from "../group-registry.js";
-import { machineConfigOf, type ManagedProcess } from "../process.js";
+import type { ManagedProcess } from "../process.js";
+import { machineConfigOf } from "../process-view.js";
 import type { ProcessResult, UpdateOutcome } from "../types.js";
 
 /** What happened to one member of a group updated member by member. */
