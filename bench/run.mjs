@@ -18,6 +18,7 @@ import { Floor } from './lib/systems/floor.mjs';
 import { scenarios } from './lib/scenarios.mjs';
 import { machine as describeMachine } from './lib/machine.mjs';
 import { renderMarkdown } from './lib/report.mjs';
+import { removeSources } from './lib/source.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ADAPTERS = {
@@ -67,6 +68,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
       await current.sys.teardown().catch(() => {});
       rmSync(current.dir, { recursive: true, force: true });
     }
+    removeSources();
     process.exit(130);
   });
 }
@@ -139,6 +141,7 @@ for (const sc of selected) {
   }
 }
 
+removeSources();
 const seconds = (performance.now() - t0) / 1000;
 machine.loadavgEnd = loadavg().map((x) => Math.round(x * 100) / 100);
 const md = renderMarkdown({ records, machine, systems, failures, reps, smoke: opts.smoke, startedAt, seconds });

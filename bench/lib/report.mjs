@@ -1,5 +1,6 @@
 // Medians, spreads and ratios from one run's records, rendered as bench/RESULTS.md.
 import { median } from './scenarios.mjs';
+import { judgeTargets, rssSlope } from './targets.mjs';
 
 const SYSTEMS = ['supervisord', 'pm2', 'tsupervisord', 'tsupervisord-js', 'floor-pipe', 'floor-file'];
 const LABEL = {
@@ -9,23 +10,6 @@ const LABEL = {
   'tsupervisord-js': 'tsupervisord (JS writer)',
   'floor-pipe': '`cat | cat >` floor',
   'floor-file': '`cat >` floor',
-};
-
-// The issue's targets, as tsupervisord / supervisord unless `abs` (compared with tsupervisord's own value).
-const TARGETS = {
-  'spawn/time': { text: '≤ 0.25×', ok: (r) => r <= 0.25 },
-  'spawn/cpu': { text: '≤ 0.5×', ok: (r) => r <= 0.5 },
-  'spawn/rss': { text: '≤ 1.5× (n=100)', ok: (r) => r <= 1.5, only: 'n=100' },
-  'idle/cpu': { text: '≈ 0 (≤ 0.02 %)', abs: (v) => v <= 0.02 },
-  'logs/throughput': { text: '≥ 2×', ok: (r) => r >= 2 },
-  'logs/cpu_per_gib': { text: '≤ 0.7×', ok: (r) => r <= 0.7 },
-  'logs/lost': { text: '= 0', abs: (v) => v === 0 },
-  'logs/peak_rss': { text: '< supervisord + 64 MiB', diff: (d) => d < 64 },
-  'ctl/status': { text: '≤ 0.5×', ok: (r) => r <= 0.5 },
-  'restart/running': { text: '≤ 0.05× (see note)', ok: (r) => r <= 0.05, only: 'startsecs=1' },
-  'fanout/time': { text: '≤ 0.5×', ok: (r) => r <= 0.5 },
-  'fanout/cpu': { text: '≤ 0.3×', ok: (r) => r <= 0.3 },
-  'shutdown/time': { text: '≤ 0.2×', ok: (r) => r <= 0.2 },
 };
 
 export function fmt(v) {
@@ -65,20 +49,23 @@ function ratio(a, b) {
   return a.median / b.median;
 }
 
-function verdict(g) {
-  const t = TARGETS[`${g.scenario}/${g.metric}`];
-  if (!t || (t.only && !g.variant.split(', ').includes(t.only))) return ['', ''];
-  const ts = g.bySystem.tsupervisord;
-  const sup = g.bySystem.supervisord;
-  if (!ts) return [t.text, ''];
-  let ok;
-  if (t.abs) ok = t.abs(ts.median);
-  else if (t.diff) ok = sup ? t.diff(ts.median - sup.median) : undefined;
-  else {
-    const r = ratio(ts, sup);
-    ok = r === undefined ? undefined : t.ok(r);
+/** Issue 20's table: one row per target, tsupervisord against its base and the floor measured in the same run. */
+function targetTable(groups) {
+  const rows = judgeTargets(groups);
+  const judged = rows.filter((r) => r.met !== undefined);
+  const L = [];
+  L.push('## Issue 20 targets', '');
+  const unmeasured = rows.length - judged.length;
+  L.push(`tsupervisord meets ${judged.filter((r) => r.met).length} of ${judged.length} targets in this run${unmeasured ? ` (${unmeasured} more not measured: scenario or system missing)` : ''}.`, '');
+  L.push('| target | run | tsupervisord | base | ts / base | floor (same run) | met |', '|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    const unit = r.unit ? ` ${r.unit}` : '';
+    const floor = r.floor ? `${r.floor.label}: ${fmt(r.floor.value)} ${r.floor.unit}` : '';
+    const met = r.met === undefined ? 'not measured' : r.met ? 'yes' : '**no**';
+    const base = r.base === undefined ? '–' : `${fmt(r.base)}${unit} (${LABEL[r.baseName] ?? r.baseName})`;
+    L.push(`| ${r.label} | ${r.variant ?? '–'} | ${r.ts === undefined ? '–' : `${fmt(r.ts)}${unit}`} | ${base} | ${fmt(r.ratio)} | ${floor} | ${met} |`);
   }
-  return [t.text, ok === undefined ? '' : ok ? 'yes' : '**no**'];
+  return L;
 }
 
 export function renderMarkdown({ records, machine, systems, failures, reps, smoke, startedAt, seconds }) {
@@ -97,28 +84,25 @@ export function renderMarkdown({ records, machine, systems, failures, reps, smok
   L.push('', '```', machine.free, '```', '');
   L.push('Cells: median (min–max) over the repetitions. Ratios divide the medians. Where a target is missed,');
   L.push('[NOTES.md](NOTES.md) has the profile and says what is ours to fix and what is Node\'s.', '');
+  const slope = rssSlope(groups);
+  if (slope) groups.push(slope); // RSS per program, a row of its own (issue 20)
+  L.push(...targetTable(groups), '');
+  L.push('## Every measurement', '');
+  L.push('Rows marked *derived* are computed from other rows\' medians (no spread).', '');
   const cols = present.map((s) => LABEL[s]);
   const head = ['scenario', 'metric', ...cols];
   const hasTs = present.includes('tsupervisord');
   if (hasTs && present.includes('supervisord')) head.push('ts / supervisord');
   if (hasTs && present.includes('pm2')) head.push('ts / PM2');
   if (hasTs && present.includes('floor-pipe')) head.push('ts / `cat | cat`');
-  head.push('target (ts / supervisord)', 'met');
   L.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
-  const verdicts = groups.map((g) => verdict(g)[1]).filter(Boolean);
-  const rows = [];
   for (const g of groups) {
-    const row = [`${g.scenario} (${g.variant})`, `${g.metric} [${g.unit}]`, ...present.map((s) => cell(g.bySystem[s]))];
+    const row = [`${g.scenario} (${g.variant})`, `${g.metric} [${g.unit}]${g.derived ? ' *derived*' : ''}`, ...present.map((s) => cell(g.bySystem[s]))];
     if (hasTs && present.includes('supervisord')) row.push(fmt(ratio(g.bySystem.tsupervisord, g.bySystem.supervisord)));
     if (hasTs && present.includes('pm2')) row.push(fmt(ratio(g.bySystem.tsupervisord, g.bySystem.pm2)));
     if (hasTs && present.includes('floor-pipe')) row.push(fmt(ratio(g.bySystem.tsupervisord, g.bySystem['floor-pipe'])));
-    row.push(...verdict(g));
-    rows.push(`| ${row.join(' | ')} |`);
+    L.push(`| ${row.join(' | ')} |`);
   }
-  if (verdicts.length) {
-    L.splice(L.length - 2, 0, `tsupervisord meets ${verdicts.filter((v) => v === 'yes').length} of ${verdicts.length} targets in this run.`, '');
-  }
-  L.push(...rows);
   if (failures.length) {
     L.push('', '## Runs that failed', '');
     for (const f of failures) L.push(`- ${f.scenario} (${f.variant}) on ${f.system}, rep ${f.rep}: ${f.error.split('\n')[0]}`);
