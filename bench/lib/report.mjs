@@ -49,6 +49,11 @@ function ratio(a, b) {
   return a.median / b.median;
 }
 
+/** A markdown table row; a `|` inside a cell (`cat | cat`) is escaped, or GitHub would split the cell there. */
+function tableRow(cells) {
+  return `| ${cells.map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} |`;
+}
+
 /** Issue 20's table: one row per target, tsupervisord against its base and the floor measured in the same run. */
 function targetTable(groups) {
   const rows = judgeTargets(groups);
@@ -63,7 +68,9 @@ function targetTable(groups) {
     const floor = r.floor ? `${r.floor.label}: ${fmt(r.floor.value)} ${r.floor.unit}` : '';
     const met = r.met === undefined ? 'not measured' : r.met ? 'yes' : '**no**';
     const base = r.base === undefined ? '–' : `${fmt(r.base)}${unit} (${LABEL[r.baseName] ?? r.baseName})`;
-    L.push(`| ${r.label} | ${r.variant ?? '–'} | ${r.ts === undefined ? '–' : `${fmt(r.ts)}${unit}`} | ${base} | ${fmt(r.ratio)} | ${floor} | ${met} |`);
+    // a `plus` target (peak RSS) reads as the difference, the others as the ratio
+    const versus = r.kind === 'plus' && r.ts !== undefined && r.base !== undefined ? `+${fmt(r.ts - r.base)}${unit}` : fmt(r.ratio);
+    L.push(tableRow([r.label, r.variant ?? '–', r.ts === undefined ? '–' : `${fmt(r.ts)}${unit}`, base, versus, floor, met]));
   }
   return L;
 }
@@ -95,13 +102,13 @@ export function renderMarkdown({ records, machine, systems, failures, reps, smok
   if (hasTs && present.includes('supervisord')) head.push('ts / supervisord');
   if (hasTs && present.includes('pm2')) head.push('ts / PM2');
   if (hasTs && present.includes('floor-pipe')) head.push('ts / `cat | cat`');
-  L.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
+  L.push(tableRow(head), `|${head.map(() => '---').join('|')}|`);
   for (const g of groups) {
     const row = [`${g.scenario} (${g.variant})`, `${g.metric} [${g.unit}]${g.derived ? ' *derived*' : ''}`, ...present.map((s) => cell(g.bySystem[s]))];
     if (hasTs && present.includes('supervisord')) row.push(fmt(ratio(g.bySystem.tsupervisord, g.bySystem.supervisord)));
     if (hasTs && present.includes('pm2')) row.push(fmt(ratio(g.bySystem.tsupervisord, g.bySystem.pm2)));
     if (hasTs && present.includes('floor-pipe')) row.push(fmt(ratio(g.bySystem.tsupervisord, g.bySystem['floor-pipe'])));
-    L.push(`| ${row.join(' | ')} |`);
+    L.push(tableRow(row));
   }
   if (failures.length) {
     L.push('', '## Runs that failed', '');

@@ -58,14 +58,14 @@ function floorOf(groups, t, g) {
 }
 
 /**
- * One row per target: { label, variant, unit, ts, base, baseName, ratio, floor, met } where `met` is true, false
+ * One row per target: { label, kind, variant, unit, ts, base, baseName, ratio, floor, met } where `met` is true, false
  * or undefined (not measured in this run: the scenario or a system is missing).
  */
 export function judgeTargets(groups, targets = TARGETS) {
   return targets.map((t) => {
     const g = groups.find((x) => matches(x, t));
     const baseName = t.base ?? 'supervisord';
-    const row = { label: t.label, variant: g?.variant, unit: g?.unit, baseName, met: undefined };
+    const row = { label: t.label, kind: t.kind, variant: g?.variant, unit: g?.unit, baseName, met: undefined };
     if (!g) return row;
     row.ts = g.bySystem.tsupervisord?.median;
     row.base = g.bySystem[baseName]?.median;

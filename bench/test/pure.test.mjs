@@ -186,6 +186,8 @@ test('report: the slope is a derived row and floors sit beside their target', ()
     ...recs('scale', 'n=2000', 'rss', 'MiB', { supervisord: [70], tsupervisord: [64] }),
     ...recs('ctl', 'n=100, 20 calls', 'status', 'ms', { supervisord: [300], tsupervisord: [100] }),
     ...recs('ctl', 'n=100, 20 calls', 'node_e0_floor', 'ms', { supervisord: [40], tsupervisord: [44] }),
+    ...recs('logs', '256 MiB', 'peak_rss', 'MiB', { supervisord: [31], tsupervisord: [50] }),
+    ...recs('logs', '256 MiB', 'throughput', 'MiB/s', { supervisord: [900], tsupervisord: [800], 'floor-pipe': [1000] }),
   ];
   const md = renderMarkdown({
     records,
@@ -197,9 +199,12 @@ test('report: the slope is a derived row and floors sit beside their target', ()
     startedAt: 'now',
     seconds: 1,
   });
-  assert.match(md, /\| scale \(slope n=100→2000\) \| rss_per_1000_programs \[MiB\] \*derived\* \| 20\.0 \| 10\.0 \| 0\.50 \|/);
+  assert.match(md, /\| scale \(slope n=100→2000\) \| rss_per_1000_programs \[MiB\] \*derived\* \| 20\.0 \| 10\.0 \| – \| 0\.50 \| – \|$/m);
   assert.match(md, /\| 100 ms \| 300 ms \(supervisord\) \| 0\.33 \| `node -e 0`: 42\.0 ms \| yes \|/);
-  assert.match(md, /tsupervisord meets 1 of 1 targets/);
+  assert.match(md, /tsupervisord meets 1 of 4 targets/);
+  // peak RSS reads as the difference; a `|` in a cell is escaped so the table keeps its columns
+  assert.match(md, /\| logs: daemon peak RSS ≤ supervisord \+ 16 MiB \| 256 MiB \| 50\.0 MiB \| 31\.0 MiB \(supervisord\) \| \+19\.0 MiB \| {2}\| \*\*no\*\* \|/);
+  assert.match(md, /\| 800 MiB\/s \| 1000 MiB\/s \(`cat \\\| cat >` floor\) \| 0\.80 \| /);
 });
 
 test('floor: POSIX `times` output gives the children\'s user + system seconds', () => {
