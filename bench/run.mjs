@@ -127,17 +127,19 @@ for (const sc of selected) {
       const dir = mkdtempSync(join(tmpdir(), `tsup-bench-${name}-`));
       current = { sys, dir };
       const started = performance.now();
+      const record = (m) => {
+        const rec = { ts: new Date().toISOString(), commit: machine.commit, scenario: sc.name, variant: sc.variant, system: name, rep, ...m };
+        records.push(rec);
+        appendFileSync(jsonl, JSON.stringify(rec) + '\n');
+        console.log(JSON.stringify(rec));
+      };
       try {
-        const metrics = await sc.run(sys, dir);
-        for (const m of metrics) {
-          const rec = { ts: new Date().toISOString(), commit: machine.commit, scenario: sc.name, variant: sc.variant, system: name, rep, ...m };
-          records.push(rec);
-          appendFileSync(jsonl, JSON.stringify(rec) + '\n');
-          console.log(JSON.stringify(rec));
-        }
+        for (const m of await sc.run(sys, dir)) record(m);
         passed++;
         log(`${sc.name} (${sc.variant}) ${name} rep ${rep}: ok in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       } catch (e) {
+        // a scenario that failed part-way may hand back what it measured before (e.partial); the run still fails
+        for (const m of e.partial ?? []) record(m);
         const error = `${e.message}\n${sys.diagnostics?.() ?? ''}`;
         failures.push({ scenario: sc.name, variant: sc.variant, system: name, rep, error });
         appendFileSync(jsonl, JSON.stringify({ ts: new Date().toISOString(), scenario: sc.name, variant: sc.variant, system: name, rep, error: e.message }) + '\n');
