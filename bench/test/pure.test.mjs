@@ -10,6 +10,7 @@ import { parseStructs, parseFault } from '../lib/xmlrpc.mjs';
 import { parseStatus } from '../lib/systems/tsupervisord.mjs';
 import { summarize, renderMarkdown } from '../lib/report.mjs';
 import { judgeTargets, rssSlope } from '../lib/targets.mjs';
+import { sourceFile, removeSources, catOnSignalArgv } from '../lib/source.mjs';
 import { Floor, childrenCpuSeconds } from '../lib/systems/floor.mjs';
 
 const stream = (from, to) => Buffer.concat(Array.from({ length: to - from }, (_, i) => lineAt(from + i)));
@@ -221,5 +222,18 @@ test('floor: one real `cat SRC | cat > FILE` copy reports wall, throughput and C
     assert.ok(finalLineWritten(join(dir, 'writer.log'), 4 * LINE * 1024));
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    removeSources();
+  }
+});
+
+test('source: one cached file of the stream, whole and checkable, reused until removed', () => {
+  try {
+    const f = sourceFile(8 * LINE);
+    assert.equal(sourceFile(8 * LINE), f);
+    assert.equal(verify(f, 0, 8 * LINE, { fromStart: true }).lostBytes, 0);
+    assert.deepEqual(catOnSignalArgv('/tmp/x/stream-8').slice(0, 2), ['/bin/sh', '-c']);
+    assert.throws(() => catOnSignalArgv("/tmp/it's"), /quoting/);
+  } finally {
+    removeSources();
   }
 });
