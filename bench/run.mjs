@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// pnpm bench [scenario…] [--smoke] [--reps N] [--systems supervisord,pm2,tsupervisord] [--write-results]
+// pnpm bench [scenario…] [--smoke] [--issue20] [--reps N] [--systems supervisord,pm2,tsupervisord] [--write-results]
 //            [--require tsupervisord] [--profile]
+// --issue20: exactly the scenarios issue 20's targets need, 3 reps, RESULTS.md rewritten (see README.md).
 // --require: those systems must be available, else the run fails (CI: a broken build must not just skip).
 // --profile: tsupervisord runs under `node --cpu-prof`, one .cpuprofile per run in bench/results/profiles/.
 // Runs each scenario for every system that can do it, alternating systems run by run, writes one JSON line
@@ -15,9 +16,10 @@ import { Pm2 } from './lib/systems/pm2.mjs';
 import { Tsupervisord, REPO } from './lib/systems/tsupervisord.mjs';
 import { TsupervisordJs } from './lib/systems/tsupervisord-js.mjs';
 import { Floor } from './lib/systems/floor.mjs';
-import { scenarios } from './lib/scenarios.mjs';
+import { scenarios, ISSUE20_SCENARIOS } from './lib/scenarios.mjs';
 import { machine as describeMachine } from './lib/machine.mjs';
 import { renderMarkdown } from './lib/report.mjs';
+import { removeSources } from './lib/source.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ADAPTERS = {
@@ -34,6 +36,7 @@ const { values: opts, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     smoke: { type: 'boolean', default: false },
+    issue20: { type: 'boolean', default: false },
     reps: { type: 'string' },
     systems: { type: 'string', default: Object.keys(ADAPTERS).join(',') },
     'write-results': { type: 'boolean', default: false },
@@ -45,7 +48,7 @@ const { values: opts, positionals } = parseArgs({
 
 const all = scenarios({ smoke: opts.smoke });
 if (opts.help) {
-  console.log('usage: pnpm bench [scenario…] [--smoke] [--reps N] [--systems supervisord,pm2,tsupervisord] [--write-results] [--require tsupervisord] [--profile]');
+  console.log('usage: pnpm bench [scenario…] [--smoke] [--issue20] [--reps N] [--systems supervisord,pm2,tsupervisord] [--write-results] [--require tsupervisord] [--profile]');
   console.log(`scenarios: ${[...new Set(all.map((s) => s.name))].join(' ')}`);
   process.exit(0);
 }
@@ -54,8 +57,15 @@ if (unknown.length) {
   console.error(`unknown scenario(s): ${unknown.join(', ')}; known: ${[...new Set(all.map((s) => s.name))].join(' ')}`);
   process.exit(2);
 }
-const selected = positionals.length ? all.filter((s) => positionals.includes(s.name)) : all;
+if (opts.issue20 && positionals.length) {
+  console.error('--issue20 picks its own scenarios; name none');
+  process.exit(2);
+}
+const names = opts.issue20 ? ISSUE20_SCENARIOS : positionals;
+const selected = names.length ? all.filter((s) => names.includes(s.name)) : all;
 const reps = opts.smoke ? 1 : Number(opts.reps ?? 3);
+/** A scenario may run fewer reps than asked, for every system (`maxReps`) or one (`repsFor`): see scenarios.mjs. */
+const repsOf = (sc, name) => Math.min(reps, sc.repsFor?.[name] ?? sc.maxReps ?? reps);
 const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
 
 // A ^C or kill mid-run still ends the daemon under test and its children, by pid.
@@ -67,6 +77,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
       await current.sys.teardown().catch(() => {});
       rmSync(current.dir, { recursive: true, force: true });
     }
+    removeSources();
     process.exit(130);
   });
 }
@@ -105,27 +116,30 @@ const failures = [];
 let passed = 0;
 
 for (const sc of selected) {
-  for (let rep = 0; rep < reps; rep++) {
+  // a scenario may name the systems it applies to (e.g. XML-RPC ones); the others sit it out
+  // and a system may name the scenarios it takes part in (the floors and tsupervisord-js: logs only)
+  const able = ready.filter((s) => (!sc.systems || sc.systems.includes(s.name)) && (!s.sys.scenarios || s.sys.scenarios.includes(sc.name)));
+  const scReps = Math.max(0, ...able.map((s) => repsOf(sc, s.name)));
+  for (let rep = 0; rep < scReps; rep++) {
     // alternate the order run by run so no system always goes first (or always follows a heavy one)
-    // a scenario may name the systems it applies to (e.g. XML-RPC ones); the others sit it out
-    // and a system may name the scenarios it takes part in (the floors and tsupervisord-js: logs only)
-    const able = ready.filter((s) => (!sc.systems || sc.systems.includes(s.name)) && (!s.sys.scenarios || s.sys.scenarios.includes(sc.name)));
-    const order = able.map((_, i) => able[(i + rep) % able.length]);
+    const order = able.map((_, i) => able[(i + rep) % able.length]).filter((s) => rep < repsOf(sc, s.name));
     for (const { name, sys } of order) {
       const dir = mkdtempSync(join(tmpdir(), `tsup-bench-${name}-`));
       current = { sys, dir };
       const started = performance.now();
+      const record = (m) => {
+        const rec = { ts: new Date().toISOString(), commit: machine.commit, scenario: sc.name, variant: sc.variant, system: name, rep, ...m };
+        records.push(rec);
+        appendFileSync(jsonl, JSON.stringify(rec) + '\n');
+        console.log(JSON.stringify(rec));
+      };
       try {
-        const metrics = await sc.run(sys, dir);
-        for (const m of metrics) {
-          const rec = { ts: new Date().toISOString(), commit: machine.commit, scenario: sc.name, variant: sc.variant, system: name, rep, ...m };
-          records.push(rec);
-          appendFileSync(jsonl, JSON.stringify(rec) + '\n');
-          console.log(JSON.stringify(rec));
-        }
+        for (const m of await sc.run(sys, dir)) record(m);
         passed++;
         log(`${sc.name} (${sc.variant}) ${name} rep ${rep}: ok in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       } catch (e) {
+        // a scenario that failed part-way may hand back what it measured before (e.partial); the run still fails
+        for (const m of e.partial ?? []) record(m);
         const error = `${e.message}\n${sys.diagnostics?.() ?? ''}`;
         failures.push({ scenario: sc.name, variant: sc.variant, system: name, rep, error });
         appendFileSync(jsonl, JSON.stringify({ ts: new Date().toISOString(), scenario: sc.name, variant: sc.variant, system: name, rep, error: e.message }) + '\n');
@@ -139,10 +153,11 @@ for (const sc of selected) {
   }
 }
 
+removeSources();
 const seconds = (performance.now() - t0) / 1000;
 machine.loadavgEnd = loadavg().map((x) => Math.round(x * 100) / 100);
 const md = renderMarkdown({ records, machine, systems, failures, reps, smoke: opts.smoke, startedAt, seconds });
-const fullRun = !opts.smoke && positionals.length === 0;
+const fullRun = !opts.smoke && (positionals.length === 0 || opts.issue20);
 const mdPath = fullRun || opts['write-results'] ? join(HERE, 'RESULTS.md') : jsonl.replace(/\.jsonl$/, '.md');
 writeFileSync(mdPath, md);
 log(`results: ${jsonl}; table: ${mdPath}; ${seconds.toFixed(0)} s`);

@@ -97,3 +97,48 @@ export function killTree(pid, extraPids = []) {
   signal(pid, 'SIGKILL');
   for (const p of new Set([...below, ...extraPids])) if (p > 1 && p !== process.pid) signal(p, 'SIGKILL');
 }
+
+/**
+ * Per thread of `pid`: clock ticks used (utime + stime of /proc/PID/task/TID/stat) and voluntary context
+ * switches (/proc/PID/task/TID/status), i.e. how often each thread went to sleep: its wake-ups. Map tid -> counters.
+ */
+export function taskCounters(pid) {
+  const out = new Map();
+  let tids = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const raw = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const f = raw.slice(raw.lastIndexOf(')') + 2).trim().split(' ');
+      const status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
+      const vcsw = /^voluntary_ctxt_switches:\s+(\d+)/m.exec(status);
+      out.set(tid, { ticks: Number(f[11]) + Number(f[12]), wakeups: vcsw ? Number(vcsw[1]) : 0 });
+    } catch {
+      /* the thread ended between readdir and read */
+    }
+  }
+  return out;
+}
+
+/**
+ * What the threads did between two `taskCounters` snapshots: total ticks, threads that got any tick, and
+ * voluntary context switches. A thread born in the window counts from zero; one that ended in it is lost
+ * (its counters went with it), so the figures are a lower bound.
+ */
+export function taskDelta(before, after) {
+  let ticks = 0;
+  let busyThreads = 0;
+  let wakeups = 0;
+  for (const [tid, a] of after) {
+    const b = before.get(tid) ?? { ticks: 0, wakeups: 0 };
+    const dt = a.ticks - b.ticks;
+    ticks += dt;
+    if (dt > 0) busyThreads++;
+    wakeups += a.wakeups - b.wakeups;
+  }
+  return { ticks, busyThreads, threads: after.size, wakeups };
+}

@@ -1,5 +1,6 @@
 // Medians, spreads and ratios from one run's records, rendered as bench/RESULTS.md.
 import { median } from './scenarios.mjs';
+import { judgeTargets, rssSlope } from './targets.mjs';
 
 const SYSTEMS = ['supervisord', 'pm2', 'tsupervisord', 'tsupervisord-js', 'floor-pipe', 'floor-file'];
 const LABEL = {
@@ -9,23 +10,6 @@ const LABEL = {
   'tsupervisord-js': 'tsupervisord (JS writer)',
   'floor-pipe': '`cat | cat >` floor',
   'floor-file': '`cat >` floor',
-};
-
-// The issue's targets, as tsupervisord / supervisord unless `abs` (compared with tsupervisord's own value).
-const TARGETS = {
-  'spawn/time': { text: '≤ 0.25×', ok: (r) => r <= 0.25 },
-  'spawn/cpu': { text: '≤ 0.5×', ok: (r) => r <= 0.5 },
-  'spawn/rss': { text: '≤ 1.5× (n=100)', ok: (r) => r <= 1.5, only: 'n=100' },
-  'idle/cpu': { text: '≈ 0 (≤ 0.02 %)', abs: (v) => v <= 0.02 },
-  'logs/throughput': { text: '≥ 2×', ok: (r) => r >= 2 },
-  'logs/cpu_per_gib': { text: '≤ 0.7×', ok: (r) => r <= 0.7 },
-  'logs/lost': { text: '= 0', abs: (v) => v === 0 },
-  'logs/peak_rss': { text: '< supervisord + 64 MiB', diff: (d) => d < 64 },
-  'ctl/status': { text: '≤ 0.5×', ok: (r) => r <= 0.5 },
-  'restart/running': { text: '≤ 0.05× (see note)', ok: (r) => r <= 0.05, only: 'startsecs=1' },
-  'fanout/time': { text: '≤ 0.5×', ok: (r) => r <= 0.5 },
-  'fanout/cpu': { text: '≤ 0.3×', ok: (r) => r <= 0.3 },
-  'shutdown/time': { text: '≤ 0.2×', ok: (r) => r <= 0.2 },
 };
 
 export function fmt(v) {
@@ -65,20 +49,30 @@ function ratio(a, b) {
   return a.median / b.median;
 }
 
-function verdict(g) {
-  const t = TARGETS[`${g.scenario}/${g.metric}`];
-  if (!t || (t.only && !g.variant.split(', ').includes(t.only))) return ['', ''];
-  const ts = g.bySystem.tsupervisord;
-  const sup = g.bySystem.supervisord;
-  if (!ts) return [t.text, ''];
-  let ok;
-  if (t.abs) ok = t.abs(ts.median);
-  else if (t.diff) ok = sup ? t.diff(ts.median - sup.median) : undefined;
-  else {
-    const r = ratio(ts, sup);
-    ok = r === undefined ? undefined : t.ok(r);
+/** A markdown table row; a `|` inside a cell (`cat | cat`) is escaped, or GitHub would split the cell there. */
+function tableRow(cells) {
+  return `| ${cells.map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} |`;
+}
+
+/** Issue 20's table: one row per target, tsupervisord against its base and the floor measured in the same run. */
+function targetTable(groups) {
+  const rows = judgeTargets(groups);
+  const judged = rows.filter((r) => r.met !== undefined);
+  const L = [];
+  L.push('## Issue 20 targets', '');
+  const unmeasured = rows.length - judged.length;
+  L.push(`tsupervisord meets ${judged.filter((r) => r.met).length} of ${judged.length} targets in this run${unmeasured ? ` (${unmeasured} more not measured: scenario or system missing)` : ''}.`, '');
+  L.push('| target | run | tsupervisord | base | ts / base | floor (same run) | met |', '|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    const unit = r.unit ? ` ${r.unit}` : '';
+    const floor = r.floor ? `${r.floor.label}: ${fmt(r.floor.value)} ${r.floor.unit}` : '';
+    const met = r.met === undefined ? 'not measured' : r.met ? 'yes' : '**no**';
+    const base = r.base === undefined ? '–' : `${fmt(r.base)}${unit} (${LABEL[r.baseName] ?? r.baseName})`;
+    // a `plus` target (peak RSS) reads as the difference, the others as the ratio
+    const versus = r.kind === 'plus' && r.ts !== undefined && r.base !== undefined ? `+${fmt(r.ts - r.base)}${unit}` : fmt(r.ratio);
+    L.push(tableRow([r.label, r.variant ?? '–', r.ts === undefined ? '–' : `${fmt(r.ts)}${unit}`, base, versus, floor, met]));
   }
-  return [t.text, ok === undefined ? '' : ok ? 'yes' : '**no**'];
+  return L;
 }
 
 export function renderMarkdown({ records, machine, systems, failures, reps, smoke, startedAt, seconds }) {
@@ -97,28 +91,25 @@ export function renderMarkdown({ records, machine, systems, failures, reps, smok
   L.push('', '```', machine.free, '```', '');
   L.push('Cells: median (min–max) over the repetitions. Ratios divide the medians. Where a target is missed,');
   L.push('[NOTES.md](NOTES.md) has the profile and says what is ours to fix and what is Node\'s.', '');
+  const slope = rssSlope(groups);
+  if (slope) groups.push(slope); // RSS per program, a row of its own (issue 20)
+  L.push(...targetTable(groups), '');
+  L.push('## Every measurement', '');
+  L.push('Rows marked *derived* are computed from other rows\' medians (no spread).', '');
   const cols = present.map((s) => LABEL[s]);
   const head = ['scenario', 'metric', ...cols];
   const hasTs = present.includes('tsupervisord');
   if (hasTs && present.includes('supervisord')) head.push('ts / supervisord');
   if (hasTs && present.includes('pm2')) head.push('ts / PM2');
   if (hasTs && present.includes('floor-pipe')) head.push('ts / `cat | cat`');
-  head.push('target (ts / supervisord)', 'met');
-  L.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
-  const verdicts = groups.map((g) => verdict(g)[1]).filter(Boolean);
-  const rows = [];
+  L.push(tableRow(head), `|${head.map(() => '---').join('|')}|`);
   for (const g of groups) {
-    const row = [`${g.scenario} (${g.variant})`, `${g.metric} [${g.unit}]`, ...present.map((s) => cell(g.bySystem[s]))];
+    const row = [`${g.scenario} (${g.variant})`, `${g.metric} [${g.unit}]${g.derived ? ' *derived*' : ''}`, ...present.map((s) => cell(g.bySystem[s]))];
     if (hasTs && present.includes('supervisord')) row.push(fmt(ratio(g.bySystem.tsupervisord, g.bySystem.supervisord)));
     if (hasTs && present.includes('pm2')) row.push(fmt(ratio(g.bySystem.tsupervisord, g.bySystem.pm2)));
     if (hasTs && present.includes('floor-pipe')) row.push(fmt(ratio(g.bySystem.tsupervisord, g.bySystem['floor-pipe'])));
-    row.push(...verdict(g));
-    rows.push(`| ${row.join(' | ')} |`);
+    L.push(tableRow(row));
   }
-  if (verdicts.length) {
-    L.splice(L.length - 2, 0, `tsupervisord meets ${verdicts.filter((v) => v === 'yes').length} of ${verdicts.length} targets in this run.`, '');
-  }
-  L.push(...rows);
   if (failures.length) {
     L.push('', '## Runs that failed', '');
     for (const f of failures) L.push(`- ${f.scenario} (${f.variant}) on ${f.system}, rep ${f.rep}: ${f.error.split('\n')[0]}`);
@@ -144,16 +135,26 @@ const METHOD = [
   '- Daemon CPU = utime + stime of the daemon process itself from `/proc/<pid>/stat` (children excluded); RSS =',
   '  VmRSS, peak RSS = VmHWM from `/proc/<pid>/status`.',
   '- **spawn**: from launching the daemon (PM2: `pm2 start ecosystem.config.cjs`, which starts its daemon) until',
-  '  every `sleep` is RUNNING (PM2: online). supervisord\'s default `startsecs=1` applies to both supervisords; PM2',
-  '  has no such wait. CPU and RSS are read at that moment.',
-  '- **idle**: after all RUNNING and 2 s to settle, daemon CPU over the window with no polling, as % of one core.',
-  '- **logs**: one child writes the stream (1 KiB numbered lines) to stdout as fast as the pipe takes it; the clock',
+  '  every `sleep` has a pid in the API (`all_have_pid`) and until every one is RUNNING (`time`; PM2: online).',
+  '  supervisord\'s default `startsecs=1` applies to both supervisords; PM2 has no such wait. CPU and RSS are read',
+  '  when all are RUNNING. `fork_exec_floor`: a shell loop forking and exec\'ing the same N sleeps, no supervisor.',
+  '- **idle**: after all RUNNING and 2 s to settle, daemon CPU over the window with no polling, as % of one core;',
+  '  `ticks`: utime + stime clock ticks of every thread (`/proc/PID/task/*/stat`) over the window, `busy_threads`',
+  '  how many threads got any, `wakeups` their voluntary context switches (`/proc/PID/task/*/status`).',
+  '- **startup**: from launching the daemon with N sleeps (startsecs=0) until its API answers, and until all RUNNING.',
+  '- **scale**: N sleeps (startsecs=0): until every one has a pid, daemon CPU and RSS then, `status` from the system\'s',
+  '  CLI, the user\'s stop (SIGTERM; `pm2 kill`) until the daemon is gone, and the fork+exec floor for N. The',
+  '  *derived* row `rss_per_1000_programs` is the slope of RSS between the smallest and largest N.',
+  '- **logs**: one child writes the stream (1 KiB numbered lines) to stdout as fast as the pipe takes it: `cat` of',
+  '  the stream precomputed in a file in the page cache, the same file and `cat` the floors `cat SRC | cat > FILE`',
+  '  (`floor-pipe`, CPU of the reading cat) and `cat SRC > FILE` (`floor-file`) copy. The clock',
   '  starts when the benchmark signals it to begin and stops when its last line is in the log file. `lost` checks',
   '  every retained byte against the stream (gaps, corruption, missing tail); bytes rotated away by `backups` are',
   '  by design and not counted. PM2 has no rotation without a module: it writes one file, checked from byte 0.',
   '  CPU per GiB counts the daemon from the start signal to the last line.',
   '- **ctl**: wall time of the CLI a user would run for status with all programs RUNNING: `supervisorctl status`,',
-  '  `pm2 jlist`, `tsctl status`; the median of the calls, then the median over repetitions.',
+  '  `pm2 jlist`, `tsctl status`; the median of the calls, then the median over repetitions. `node_e0_floor`:',
+  '  `node -e 0` timed between the calls (what any Node CLI cannot go below).',
   '- **restart**: `kill -9` of a RUNNING child: `new_pid` until the API shows a new pid, `running` until that pid',
   '  is RUNNING (median of the kills). With the default `startsecs=1` RUNNING cannot come before 1 s in either',
   "  supervisord (the spec says so), so the issue's target (≤ 0.05× of supervisord's ~1 s) is out of reach by",

@@ -1,31 +1,14 @@
 // The machine's floor for the logs scenario (issue 20): no supervisor at all, the same byte stream moved by
-// coreutils `cat` from a file in the page cache into a log file.
+// coreutils `cat` from a file in the page cache (../source.mjs, shared with the supervised child) into a log file.
 //   floor-pipe: `cat SRC | cat > FILE` — a writer, a pipe and a reader that writes the file: what any
 //               supervisor that reads a child's pipe competes with. CPU is the reading cat's (the daemon's role).
 //   floor-file: `cat SRC > FILE` — no pipe at all: the disk/page-cache limit. CPU is that cat's.
 // No rotation: the floor is the copy itself. Only the logs scenario runs them (see `scenarios`).
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { LINE, fillLine } from '../logstream.mjs';
+import { sourceFile } from '../source.mjs';
 
 const MiB = 1 << 20;
-
-/** The stream's first `bytes` as a file (1 MiB writes). */
-function writeSource(file, bytes) {
-  const fd = openSync(file, 'w');
-  const lines = 1024;
-  const buf = Buffer.alloc(lines * LINE);
-  try {
-    for (let seq = 0; seq < bytes / LINE; seq += lines) {
-      const n = Math.min(lines, bytes / LINE - seq);
-      for (let i = 0; i < n; i++) fillLine(buf, i * LINE, seq + i);
-      writeSync(fd, buf, 0, n * LINE);
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** POSIX `times`: the second line is the children's user and system time, e.g. `0m0.01s 0m0.52s`. */
 export function childrenCpuSeconds(timesOutput) {
@@ -62,10 +45,8 @@ export class Floor {
 
   /** The logs scenario's metrics for this floor: the copy of `bytes` from a cached file into `dir`. */
   async logs(dir, bytes) {
-    const src = join(dir, 'src');
+    const src = sourceFile(bytes); // the same cached file the supervised `cat` reads (../source.mjs)
     const dst = join(dir, 'writer.log');
-    writeSource(src, bytes);
-    await run(`cat ${src} > /dev/null`); // into the page cache, as the writer's bytes are in memory
     const script =
       this.kind === 'pipe' ? `cat ${src} | sh -c 'cat > ${dst}; times'` : `cat ${src} > ${dst}; times`;
     const t0 = performance.now();
