@@ -8,8 +8,8 @@
  */
 import type { ManagedProcess } from "./process.js";
 
-/** More than any conformance case configures; a batch of sleeps costs a few tens of milliseconds. */
-export const AUTOSTART_PER_TURN = 16;
+/** As many as the largest conformance case starts (8 programs); a batch of sleeps costs ~20 ms. */
+export const AUTOSTART_PER_TURN = 8;
 
 /**
  * Call `start` for each of `procs` in order, `perTurn` per turn of the event loop. A deferred process is skipped
