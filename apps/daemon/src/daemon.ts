@@ -10,6 +10,7 @@ import { checkLimits } from "./runtime/rlimits.js";
 import { dropPrivileges, ROOT_WARNING } from "./runtime/privileges.js";
 import { SignalQueue, type HandledSignal } from "./runtime/signal-queue.js";
 import { openServers, serverUrlFor, type OpenServers } from "./runtime/listeners.js";
+import { quietIdleHeap } from "./runtime/heap-idle.js";
 import { activityLogExtensions } from "./runtime/activity-log-ext.js";
 import { terminalEcho } from "./runtime/terminal-echo.js";
 import { ensureOrphanReaper } from "./runtime/orphan-reaper.js";
@@ -98,6 +99,7 @@ class Daemon {
   constructor(private readonly opts: RunDaemonOptions) {}
 
   async run(): Promise<number> {
+    quietIdleHeap(); // issue 20: one memory-reducer GC after start-up instead of three
     const signals = new SignalQueue((signal) => this.onSignal(signal));
     signals.install();
     process.on("uncaughtException", this.onUncaught);

@@ -1,13 +1,14 @@
 /**
  * issue 18's files, on a real temp directory: the desired-state store (load, record, corrupt files, pruning,
- * coalesced writes) and the children file's parser. The end-to-end behaviour is in test/daemon/desired-state.
+ * coalesced writes) and the children file: its parser and (issue 20) its journal. The end-to-end behaviour is in test/daemon/desired-state.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { readConfig } from "@tsupervisord/config";
-import { parseChildRecords } from "../src/state/child-records.js";
+import { ChildJournal, addLine, delLine } from "../src/state/child-journal.js";
+import { parseChildRecords, type ChildRecord } from "../src/state/child-records.js";
 import { DesiredStore, parseStateFile } from "../src/state/desired-store.js";
 import { writeFileDurable } from "../src/state/atomic-file.js";
 
@@ -114,5 +115,45 @@ describe("children file parsing", () => {
     expect(parseChildRecords('{"version":1,"children":[]}')).toBe("no daemon pid");
     const bad = { ...good, children: [{ key: "a:a", program: "a", pid: -1, starttime: 6, pgid: 11 }] };
     expect(parseChildRecords(JSON.stringify(bad))).toBe("bad child entry for a:a");
+  });
+});
+
+describe("children journal (issue 20)", () => {
+  const rec = (n: number): ChildRecord => ({ key: `p${n}:p${n}`, program: `p${n}`, pid: 1000 + n, starttime: 7, pgid: 1000 + n });
+  const daemon = { pid: 10, starttime: 5 };
+
+  it("replays appended spawns and exits into the live set; a respawn's old exit does not remove the new pid", () => {
+    const file = path.join(tempDir(), "sd.pid.children");
+    const journal = new ChildJournal(file, daemon);
+    journal.compact([]);
+    const live = new Map<string, ChildRecord>();
+    const step = (lines: string[]): void => journal.append(lines, () => live.values(), live.size);
+    for (let n = 0; n < 3; n++) live.set(rec(n).key, rec(n));
+    step([addLine(rec(0)), addLine(rec(1)), addLine(rec(2))]);
+    live.delete(rec(1).key);
+    step([delLine(rec(1).key, rec(1).pid)]);
+    const again = { ...rec(2), pid: 2002, pgid: 2002 };
+    live.set(again.key, again);
+    step([addLine(again), delLine(rec(2).key, rec(2).pid)]); // a stale exit line after the respawn's
+    journal.close();
+    expect(parseChildRecords(fs.readFileSync(file, "utf8"))).toEqual({ version: 2, daemon, children: [rec(0), again] });
+  });
+
+  it("compacts into a fresh file with only the live children once it has outgrown them", () => {
+    const file = path.join(tempDir(), "sd.pid.children");
+    const journal = new ChildJournal(file, daemon);
+    journal.compact([]);
+    const live = new Map([[rec(0).key, rec(0)]]);
+    for (let i = 0; i < 200; i++) journal.append([addLine(rec(9)), delLine(rec(9).key, rec(9).pid)], () => live.values(), live.size);
+    journal.close();
+    const text = fs.readFileSync(file, "utf8");
+    expect(text.split("\n").length).toBeLessThan(200);
+    expect(parseChildRecords(text)).toEqual({ version: 2, daemon, children: [rec(0)] });
+  });
+
+  it("a torn last line is a change that never happened; a bad line before it refuses the file", () => {
+    const head = `${JSON.stringify({ version: 2, daemon })}\n${addLine(rec(0))}`;
+    expect(parseChildRecords(`${head}{"add":{"ke`)).toEqual({ version: 2, daemon, children: [rec(0)] });
+    expect(parseChildRecords(`${head}{"add":{"ke\n${addLine(rec(1))}`)).toMatch(/^not JSON at line 3/);
   });
 });

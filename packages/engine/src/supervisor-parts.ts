@@ -47,7 +47,8 @@ export interface SupervisorParts {
 
 export function wireParts(host: PartsHost): SupervisorParts {
   const { options, logger, now, bus, waiters } = host;
-  const daemonEnv = options.env ?? process.env;
+  // issue 20: a plain copy taken once; enumerating process.env calls into C++ for every key, on every spawn.
+  const daemonEnv = options.env ?? { ...process.env };
   const processEnv: ProcessEnvironment = {
     bus,
     logger,

@@ -28,6 +28,7 @@ import type { SubscribeOptions, Subscription, SupervisorOptions, Target, UpdateO
 import { ProcessWaiters } from "./waiters.js";
 import type { ReadinessFeature } from "./dependencies/feature.js";
 import { autostartAsDesired } from "./desired-state.js";
+import { autostartInTurns } from "./autostart-pacer.js";
 import type { PlanApplier, ScaleOutcome } from "./update/apply-plan.js";
 import { wireParts } from "./supervisor-parts.js";
 
@@ -127,10 +128,10 @@ export class Supervisor {
     // [eventlistener:x] (priority -1) runs instead of a [program:x] (999) of the same name (issue 21 defect 4).
     for (const group of this.active.groups) if (!this.registry.has(group.name)) this.registry.activate(group);
     this.bus.publish({ name: "SUPERVISOR_STATE_CHANGE_RUNNING" });
-    // issue 14: depends_on order (priority breaks ties; without depends_on this is priority order), gated starts.
-    for (const group of this.readiness.groupsInStartOrder()) {
-      for (const proc of group.processes) autostartAsDesired(proc, this.options.desiredState, this.readiness, this.logger);
-    }
+    // issue 14: depends_on order (priority breaks ties; else priority order), gated starts; issue 20: in turns.
+    const wanted = (p: ManagedProcess): boolean => this.currentState === "RUNNING" && this.registry.find(p.groupName, p.name) === p;
+    const start = (p: ManagedProcess): void => autostartAsDesired(p, this.options.desiredState, this.readiness, this.logger);
+    autostartInTurns(this.readiness.groupsInStartOrder().flatMap((g) => g.processes), wanted, start);
   }
 
   /**

@@ -1,15 +1,16 @@
 /**
  * issue 18: a record of every child the daemon has running, so that the next daemon can end what a crashed
  * one (`kill -9`, OOM) left behind instead of starting copies beside it (engine children lead their own process
- * groups, so they outlive the daemon). One JSON file next to the pidfile (`<pidfile>.children`: runtime state,
- * like the pid itself), rewritten on every spawn and exit through the engine's lifecycle hooks.
+ * groups, so they outlive the daemon). One file next to the pidfile (`<pidfile>.children`: runtime state, like
+ * the pid itself), a journal appended to on every spawn and exit through the engine's lifecycle hooks (issue 20:
+ * child-journal.ts; it was rewritten whole each time).
  *
  * Each child is recorded with its start time (/proc/PID/stat field 22): the pid alone could have been reused
  * by an unrelated process by the time the next daemon looks, and that one must never be signalled.
  */
 import fs from "node:fs";
 import type { ProcessView, SupervisorHooks } from "@tsupervisord/engine";
-import { writeFileAtomicSync } from "./atomic-file.js";
+import { addLine, ChildJournal, delLine, replayJournal } from "./child-journal.js";
 import { keyOf, type StateLog } from "./desired-store.js";
 import { readProcStat } from "./proc.js";
 
@@ -26,7 +27,8 @@ export interface ChildRecord {
 }
 
 export interface ChildRecordsFile {
-  version: 1;
+  /** 1: one JSON object (issue 18); 2: the journal (issue 20), replayed into this shape. */
+  version: 1 | 2;
   /** The daemon that wrote the file: a live one owns these children, the next daemon must leave them alone. */
   daemon: { pid: number; starttime: number };
   children: ChildRecord[];
@@ -36,17 +38,29 @@ export function childRecordsPath(pidfile: string): string {
   return `${pidfile}.children`;
 }
 
-/** Parses the file's text; a string says why it cannot be used. */
+/** Parses the file's text (either version); a string says why it cannot be used. */
 export function parseChildRecords(text: string): ChildRecordsFile | string {
+  const firstLine = text.slice(0, text.indexOf("\n") + 1 || text.length);
+  let first: unknown;
+  try {
+    first = JSON.parse(firstLine);
+  } catch {
+    first = undefined;
+  }
+  if ((first as { version?: unknown } | undefined)?.version === 2) return replayJournal(text, checkChildRecords);
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (err) {
     return `not JSON (${(err as Error).message})`;
   }
+  return checkChildRecords(data);
+}
+
+function checkChildRecords(data: unknown): ChildRecordsFile | string {
   const file = data as Partial<ChildRecordsFile> | null;
-  if (file === null || typeof file !== "object" || file.version !== 1 || !Array.isArray(file.children)) {
-    return "not a version 1 children file";
+  if (file === null || typeof file !== "object" || (file.version !== 1 && file.version !== 2) || !Array.isArray(file.children)) {
+    return "not a version 1 or 2 children file";
   }
   const int = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) > 0;
   if (typeof file.daemon !== "object" || file.daemon === null || !int(file.daemon.pid)) return "no daemon pid";
@@ -60,7 +74,9 @@ export function parseChildRecords(text: string): ChildRecordsFile | string {
 
 export class ChildRecords {
   private readonly children = new Map<string, ChildRecord>();
-  private readonly self: { pid: number; starttime: number };
+  private readonly journal: ChildJournal;
+  /** Journal lines of the current step, written together. */
+  private pending: string[] = [];
   private failing = false;
   private scheduled = false;
   /** After a clean exit removed the file: nothing may write it again. */
@@ -70,7 +86,7 @@ export class ChildRecords {
     readonly file: string,
     private readonly log: StateLog,
   ) {
-    this.self = { pid: process.pid, starttime: readProcStat(process.pid)?.starttime ?? 0 };
+    this.journal = new ChildJournal(file, { pid: process.pid, starttime: readProcStat(process.pid)?.starttime ?? 0 });
   }
 
   /** The engine hooks: a pid appearing or going away rewrites the file. */
@@ -84,13 +100,15 @@ export class ChildRecords {
   /** Starts the file afresh for this daemon (after the previous instance's survivors were dealt with). */
   begin(): void {
     this.children.clear();
-    this.write();
+    this.pending = [];
+    this.write(() => this.journal.compact([]));
   }
 
   /** Clean exit: every child is gone, so is the file. */
   end(): void {
     if (this.children.size > 0) return;
     this.ended = true;
+    this.journal.close();
     try {
       fs.rmSync(this.file, { force: true });
     } catch {
@@ -104,12 +122,15 @@ export class ChildRecords {
     if (pid === 0) {
       if (current === undefined) return;
       this.children.delete(key);
+      this.pending.push(delLine(key, current.pid));
     } else {
       if (current?.pid === pid) return;
       const stat = readProcStat(pid);
       // Gone before we looked (reaped already): nothing would be left to end.
       if (stat === null) return;
-      this.children.set(key, { key, program: view.config.programName, pid, starttime: stat.starttime, pgid: stat.pgrp });
+      const record: ChildRecord = { key, program: view.config.programName, pid, starttime: stat.starttime, pgid: stat.pgrp };
+      this.children.set(key, record);
+      this.pending.push(addLine(record));
     }
     this.schedule();
   }
@@ -123,15 +144,18 @@ export class ChildRecords {
     this.scheduled = true;
     queueMicrotask(() => {
       this.scheduled = false;
-      this.write();
+      const lines = this.pending;
+      this.pending = [];
+      // After a failure the journal may miss lines: a compaction writes the whole live set again.
+      const live = (): Iterable<ChildRecord> => this.children.values();
+      this.write(() => (this.failing ? this.journal.compact(live()) : this.journal.append(lines, live, this.children.size)));
     });
   }
 
-  private write(): void {
+  private write(step: () => void): void {
     if (this.ended) return;
-    const data: ChildRecordsFile = { version: 1, daemon: this.self, children: [...this.children.values()] };
     try {
-      writeFileAtomicSync(this.file, `${JSON.stringify(data)}\n`);
+      step();
       if (this.failing) this.log.info(`children file ${this.file} written again`);
       this.failing = false;
     } catch (err) {
