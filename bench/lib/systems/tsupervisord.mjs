@@ -60,8 +60,17 @@ export class Tsupervisord extends SupervisordFamily {
 
   async #grpcStates() {
     if (!this.grpc) this.grpc = this.protocol.connect(`unix://${this.socket}`);
-    const res = await this.grpc.getAllProcessInfo({}, { deadline: Date.now() + 10_000 });
-    return res.processes.map((p) => ({ name: p.name, state: p.statename, pid: p.pid || null }));
+    try {
+      const res = await this.grpc.getAllProcessInfo({}, { deadline: Date.now() + 10_000 });
+      return res.processes.map((p) => ({ name: p.name, state: p.statename, pid: p.pid || null }));
+    } catch (e) {
+      // A channel that failed to connect waits grpc-js's reconnect backoff (1 s) before it tries again, so the
+      // `startup` row read ~1.03 s whatever the daemon did. The next poll gets a fresh channel, as the next
+      // XML-RPC poll gets a fresh connection.
+      this.grpc.close();
+      this.grpc = null;
+      throw e;
+    }
   }
 
   async states() {
