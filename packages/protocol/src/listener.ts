@@ -25,7 +25,7 @@ export interface ConnectionHandlers {
    * the promise settles; it is resumed then if still paused.
    * Default: answer `501 Not Implemented` and close.
    */
-  http1?: ((socket: Duplex) => void | Promise<void>) | undefined;
+  http1?: ((socket: Duplex) => void) | ((socket: Duplex) => Promise<void>) | undefined;
   /** Terminate TLS before peeking: `{ cert, key }`, plus `ca` + `requestCert` to demand client certificates. */
   tls?: TlsOptions | undefined;
   /** A connection that sends nothing for this long is closed before classification. Default 30 s. */
@@ -145,9 +145,10 @@ function classify(stream: Socket, handlers: ConnectionHandlers): void {
       const resume = (): void => {
         if (!stream.destroyed && stream.isPaused()) stream.resume();
       };
-      const handing = (handlers.http1 ?? respondNotImplemented)(stream);
-      if (handing === undefined) resume();
-      else void handing.then(resume, () => stream.destroy());
+      // (A void handler may still return something, e.g. `server.emit(...)`'s boolean: only a promise defers.)
+      const handing: unknown = (handlers.http1 ?? respondNotImplemented)(stream);
+      if (handing instanceof Promise) void handing.then(resume, () => stream.destroy());
+      else resume();
     }
   };
   stream.on("data", onData);
