@@ -7,9 +7,11 @@
  */
 import type { Duplex } from "node:stream";
 import type { ActivityLog } from "@tsupervisord/logs";
+import type * as GrpcFace from "@tsupervisord/protocol";
+import type * as Http1Face from "@tsupervisord/xmlrpc";
 
-type GrpcFaceModule = typeof import("@tsupervisord/protocol");
-type Http1FaceModule = typeof import("@tsupervisord/xmlrpc");
+type GrpcFaceModule = typeof GrpcFace;
+type Http1FaceModule = typeof Http1Face;
 
 /** The two faces' modules, each imported once per daemon process and announced in the activity log. */
 export interface FaceModules {
