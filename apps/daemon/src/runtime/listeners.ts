@@ -32,7 +32,8 @@ export { ALLOW_UNAUTHENTICATED_TCP_ENV } from "@tsupervisord/config";
 /**
  * §7.2 step 7: one listener per `[unix_http_server]` / `[inet_http_server]`, each with its own grpc-js server
  * (its own credentials, checked on every call). HTTP/1.x connections on the same socket go to supervisord's
- * XML-RPC face (@tsupervisord/xmlrpc) over `xmlrpc`, with the same credentials.
+ * XML-RPC face (@tsupervisord/xmlrpc) over `xmlrpc`, with the same credentials. Both are built on their listener's
+ * first connection of that kind (issue 20, lazy-faces.ts).
  * Throws ListenerError with supervisord's message; whatever was opened before is closed again.
  */
 export async function openServers(
@@ -82,25 +83,28 @@ export async function openServers(
   const grpcFor = (server: Section): LazyFace<SupervisorGrpcServer> =>
     lazyFace(faces.grpc, ({ createGrpcServer }) =>
       createGrpcServer(handlers, {
-      auth: server.auth,
-      access: routes.access === undefined ? undefined : accessFor(server, routes.access).grpc(),
-      // issue 19: also ends connections Node's HTTP/2 leaves open after a protocol-error GOAWAY (ext/grpc-idle.ts).
-      ...(server.grpcIdleTimeoutSeconds > 0 ? { channelOptions: { "grpc.max_connection_idle_ms": server.grpcIdleTimeoutSeconds * 1000 } } : {}),
-      onUnexpectedError: (err, method) => log.critical(`unexpected error in ${method}: ${boundedStack(err)}`),
-    }),
+        auth: server.auth,
+        access: routes.access === undefined ? undefined : accessFor(server, routes.access).grpc(),
+        // issue 19: also ends connections Node's HTTP/2 leaves open after a protocol-error GOAWAY (ext/grpc-idle.ts).
+        ...(server.grpcIdleTimeoutSeconds > 0 ? { channelOptions: { "grpc.max_connection_idle_ms": server.grpcIdleTimeoutSeconds * 1000 } } : {}),
+        onUnexpectedError: (err, method) => log.critical(`unexpected error in ${method}: ${boundedStack(err)}`),
+      }),
     );
   const http1For = (server: Section): LazyFace<Http1ConnectionHandler> =>
-    lazyFace(faces.http1, ({ createHttp1Handler }) => createHttp1Handler({
-      backend: xmlrpc,
-      auth: server.auth,
-      ...(routes.access === undefined ? {} : { access: accessFor(server, routes.access).http() }),
-      logger: log,
-      identity,
-      dispatcher: { supervisorNamespace: config.standardRpcInterface },
-      ...(routes.health === undefined ? {} : { health: routes.health }),
-      ...(routes.metrics === undefined ? {} : { metrics: routes.metrics }),
-    }));
+    lazyFace(faces.http1, ({ createHttp1Handler }) =>
+      createHttp1Handler({
+        backend: xmlrpc,
+        auth: server.auth,
+        ...(routes.access === undefined ? {} : { access: accessFor(server, routes.access).http() }),
+        logger: log,
+        identity,
+        dispatcher: { supervisorNamespace: config.standardRpcInterface },
+        ...(routes.health === undefined ? {} : { health: routes.health }),
+        ...(routes.metrics === undefined ? {} : { metrics: routes.metrics }),
+      }),
+    );
   const onLoadError = (err: unknown): void => log.critical(`cannot load a server face: ${boundedStack(err)}`);
+  // Both faces of one listener behind the protocol's preface sniffing; the first connection of a kind waits for its face.
   const routeTo = (grpc: LazyFace<SupervisorGrpcServer>, http1: LazyFace<Http1ConnectionHandler>): ConnectionHandlers => ({
     grpc: { injectConnection: (socket) => void handOverWhenLoaded(socket, grpc, (g, s) => g.injector.injectConnection(s), onLoadError) },
     http1: (socket) => {
