@@ -18,7 +18,8 @@ export const ALLOWED_IMPORTS = {
   tui: [...LEAVES, "protocol"],
   // tsctl reads its config through the tree-shakable subpath only; the TUI is imported lazily by `top`.
   ctl: [...LEAVES, "config/ctl", "protocol", "tui"],
-  daemon: [...LEAVES, "config", "engine", "logs", "protocol", "reaper", "xmlrpc"],
+  // issue 20: the daemon loads protocol's and xmlrpc's main entries lazily (its faces); "light" is what it needs eagerly.
+  daemon: [...LEAVES, "config", "engine", "logs", "protocol", "protocol/light", "reaper", "xmlrpc", "xmlrpc/light"],
   // Test-only helpers (a devDependency): imports nothing of ours, and no package's src may import it.
   testkit: [],
 };

@@ -13,7 +13,8 @@ export function daemonVersion(): string {
 
 /** tsupervisord's own release (this package's version), for `--version`. */
 export function ownVersion(): string {
-  // dist/version.js -> ../package.json: read at run time, so the number lives in one place.
+  // dist/version.js -> ../package.json: read at run time, so the number lives in one place. The esbuild bundle
+  // (dist/tsupervisord.js, issue 20) lies in dist/ too, so the same relative path holds there.
   const pkg = createRequire(import.meta.url)("../package.json") as { version: string };
   return pkg.version;
 }

@@ -14,7 +14,10 @@ import { sleepers } from '../programs.mjs';
 
 // TSUP_BENCH_REPO: measure another checkout's build (e.g. a release) with this harness
 export const REPO = process.env.TSUP_BENCH_REPO ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const DAEMON = join(REPO, 'apps', 'daemon', 'dist', 'main.js');
+// What bin/tsupervisord runs: the esbuild bundle (issue 20, apps/daemon/build.mjs); a build from before it has
+// only main.js.
+const BUNDLE = join(REPO, 'apps', 'daemon', 'dist', 'tsupervisord.js');
+const DAEMON = existsSync(BUNDLE) ? BUNDLE : join(REPO, 'apps', 'daemon', 'dist', 'main.js');
 const CTL = join(REPO, 'apps', 'ctl', 'dist', 'main.js');
 // What a user runs: the wrapper that starts tsctl from its V8 snapshot when it can (issue 20).
 const CTL_BIN = join(REPO, 'bin', 'tsctl');

@@ -159,7 +159,8 @@ export function createActivityLog(settings: ActivityLogSettings): ActivityLog {
       customLevels: ACTIVITY_LEVELS,
       useOnlyCustomLevels: true,
       base: null,
-      redact: { paths: REDACT_PATHS, censor: REDACTED },
+      // Structured fields reach pino only in JSON mode (see `log` below): text mode compiles no redaction (issue 20).
+      ...(json ? { redact: { paths: REDACT_PATHS, censor: REDACTED } } : {}),
       formatters: json ? { level: (label, number) => ({ level: number, levelName: label }) } : {},
     },
     destination,

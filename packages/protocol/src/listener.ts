@@ -20,10 +20,12 @@ export interface ConnectionHandlers {
   grpc: { injectConnection(connection: Duplex): void };
   /**
    * Where HTTP/1.x connections go, e.g. `(socket) => httpServer.emit("connection", socket)`. The socket is
-   * resumed right after this returns, so attach readers synchronously (http.Server does).
+   * resumed right after this returns, so attach readers synchronously (http.Server does). A handler that returns a
+   * promise (one that loads the HTTP/1.1 server first, issue 20) keeps the socket paused, its bytes buffered, until
+   * the promise settles; it is resumed then if still paused.
    * Default: answer `501 Not Implemented` and close.
    */
-  http1?: ((socket: Duplex) => void) | undefined;
+  http1?: ((socket: Duplex) => void) | ((socket: Duplex) => Promise<void>) | undefined;
   /** Terminate TLS before peeking: `{ cert, key }`, plus `ca` + `requestCert` to demand client certificates. */
   tls?: TlsOptions | undefined;
   /** A connection that sends nothing for this long is closed before classification. Default 30 s. */
@@ -138,10 +140,15 @@ function classify(stream: Socket, handlers: ConnectionHandlers): void {
       // http2 takes over the socket and reads the unshifted bytes itself.
       handlers.grpc.injectConnection(stream);
     } else {
-      (handlers.http1 ?? respondNotImplemented)(stream);
       // We paused the socket to push the bytes back; `http.Server` attaches its 'data' listener on
       // 'connection' but does not resume an explicitly paused socket, so restart the flow for it.
-      if (!stream.destroyed && stream.isPaused()) stream.resume();
+      const resume = (): void => {
+        if (!stream.destroyed && stream.isPaused()) stream.resume();
+      };
+      // (A void handler may still return something, e.g. `server.emit(...)`'s boolean: only a promise defers.)
+      const handing: unknown = (handlers.http1 ?? respondNotImplemented)(stream);
+      if (handing instanceof Promise) void handing.then(resume, () => stream.destroy());
+      else resume();
     }
   };
   stream.on("data", onData);

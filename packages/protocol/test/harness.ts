@@ -34,7 +34,7 @@ export interface Harness {
 }
 
 export interface HarnessOptions extends CreateGrpcServerOptions {
-  http1?: (socket: Duplex) => void;
+  http1?: ((socket: Duplex) => void) | ((socket: Duplex) => Promise<void>);
   tls?: TlsOptions;
 }
 

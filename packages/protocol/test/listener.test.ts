@@ -188,3 +188,28 @@ describe("TLS with client certificates", () => {
     }
   });
 });
+
+describe("an HTTP/1.1 handler that loads its server first (issue 20)", () => {
+  it("keeps the connection paused until its promise settles, losing no byte", async () => {
+    let arrived: () => void = () => undefined;
+    const handed = new Promise<void>((resolve) => (arrived = resolve));
+    let release: () => void = () => undefined;
+    const loaded = new Promise<void>((resolve) => (release = resolve));
+    const harness = await startHarness(echoService(), {
+      http1: async (socket) => {
+        arrived();
+        await loaded;
+        http1.emit("connection", socket);
+      },
+    });
+    try {
+      const answer = get({ socketPath: harness.socketPath, path: "/late" });
+      // The request's bytes were read (to classify it) before the server exists; they are served once it does.
+      await handed;
+      release();
+      expect(await answer).toEqual({ status: 200, body: "http1 GET /late" });
+    } finally {
+      await harness.close();
+    }
+  });
+});

@@ -4,6 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** One collected child, as `waitpid()` reported it. */
@@ -57,13 +58,31 @@ export interface PumpReport {
 // running from src/ (vitest) looks in dist/ too, then in node-gyp's own output directory.
 const CANDIDATES = ["./native/reaper.node", "../dist/native/reaper.node", "../native/build/Release/reaper.node"];
 
+/**
+ * CANDIDATES relative to this module, then relative to the package's own directory: in the daemon's esbuild bundle
+ * (issue 20) this code runs from apps/daemon/dist/, where the relative paths find nothing.
+ */
+function candidateFiles(require: NodeRequire): string[] {
+  const files = CANDIDATES.map((candidate) => fileURLToPath(new URL(candidate, import.meta.url)));
+  let packageDir: string | undefined;
+  try {
+    packageDir = dirname(require.resolve("@tsupervisord/reaper/package.json"));
+  } catch {
+    // Not resolvable from here (a copy of this file outside the workspace): the relative candidates only.
+  }
+  if (packageDir !== undefined) files.push(...PACKAGE_CANDIDATES.map((candidate) => join(packageDir, candidate)));
+  return files;
+}
+
+/** Where the addon lies below the package's directory (the build's copy first, then node-gyp's output). */
+const PACKAGE_CANDIDATES = ["dist/native/reaper.node", "native/build/Release/reaper.node"];
+
 let loaded: { addon: NativeReaper } | { reason: string } | undefined;
 
 function load(): { addon: NativeReaper } | { reason: string } {
   if (process.platform !== "linux") return { reason: `orphan reaping needs Linux (this is ${process.platform})` };
   const require = createRequire(import.meta.url);
-  for (const candidate of CANDIDATES) {
-    const file = fileURLToPath(new URL(candidate, import.meta.url));
+  for (const file of candidateFiles(require)) {
     if (!existsSync(file)) continue;
     try {
       return { addon: require(file) as NativeReaper };

@@ -92,9 +92,16 @@ export class RunningDaemon extends Daemon {
   constructor(
     readonly dir: TestDir,
     args: readonly string[],
-    options: { env?: NodeJS.ProcessEnv; cwd?: string },
+    options: { env?: NodeJS.ProcessEnv; cwd?: string; main?: string },
   ) {
-    super({ conf: dir.conf, socket: dir.socket, cwd: options.cwd ?? dir.root, args, ...(options.env !== undefined ? { env: options.env } : {}) });
+    super({
+      conf: dir.conf,
+      socket: dir.socket,
+      cwd: options.cwd ?? dir.root,
+      args,
+      ...(options.env !== undefined ? { env: options.env } : {}),
+      ...(options.main !== undefined ? { main: options.main } : {}),
+    });
   }
 
   activityLog(): string {
@@ -117,7 +124,8 @@ export class RunningDaemon extends Daemon {
 export async function startDaemon(
   dir: TestDir,
   args: string[] = [],
-  options: { env?: NodeJS.ProcessEnv; waitForSocket?: boolean; cwd?: string } = {},
+  /** `main`: another build of the daemon than dist/main.js, e.g. the bundle (DAEMON_BUNDLE). */
+  options: { env?: NodeJS.ProcessEnv; waitForSocket?: boolean; cwd?: string; main?: string } = {},
 ): Promise<RunningDaemon> {
   return startWith(new RunningDaemon(dir, args, options), options);
 }

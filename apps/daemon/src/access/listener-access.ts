@@ -7,7 +7,8 @@
 import type { Duplex } from "node:stream";
 import type { HttpUser } from "@tsupervisord/config";
 import { SupervisorError, roleAllows, type Caller, type Role } from "@tsupervisord/errors";
-import { parseBasicAuthorization, type AdmitOutcome, type CallAccess, type MethodName } from "@tsupervisord/protocol";
+import type { AdmitOutcome, CallAccess, MethodName } from "@tsupervisord/protocol";
+import { parseBasicAuthorization } from "@tsupervisord/protocol/light";
 import type { HttpAccess, HttpAdmitOutcome } from "@tsupervisord/xmlrpc";
 import { grpcTarget, xmlrpcTarget, type AuditEntry } from "./audit.js";
 import type { LoginLimiter } from "./login-limiter.js";

@@ -1,17 +1,13 @@
 import type { Socket } from "node:net";
 import { loadUserDb, serverAuthVerdict, type Config } from "@tsupervisord/config";
 import type { ActivityLog } from "@tsupervisord/logs";
-import {
-  createGrpcServer,
-  createTlsConnectionRouter,
-  handleConnection,
-  type SupervisorGrpcServer,
-  type SupervisorHandlers,
-} from "@tsupervisord/protocol";
+import type { SupervisorGrpcServer, SupervisorHandlers } from "@tsupervisord/protocol";
+import { createTlsConnectionRouter, handleConnection, type ConnectionHandlers } from "@tsupervisord/protocol/light";
 import { ListenerError } from "../listeners/errors.js";
 import { listenInet } from "../listeners/inet-socket.js";
 import { listenUnix, type OpenListener } from "../listeners/unix-socket.js";
-import { createHttp1Handler, type HealthProbes, type Http1ConnectionHandler, type SupervisorRpcBackend } from "@tsupervisord/xmlrpc";
+import type { HealthProbes, Http1ConnectionHandler, SupervisorRpcBackend } from "@tsupervisord/xmlrpc";
+import { faceModules, handOverWhenLoaded, lazyFace, type LazyFace } from "./lazy-faces.js";
 import { ownVersion } from "../version.js";
 import { describeHandshakeFailure, loadListenerTls, tlsFilesFor, tlsServerOptions } from "./tls.js";
 import { createTlsReloader, type TlsReloader } from "./tls-reload.js";
@@ -36,7 +32,8 @@ export { ALLOW_UNAUTHENTICATED_TCP_ENV } from "@tsupervisord/config";
 /**
  * §7.2 step 7: one listener per `[unix_http_server]` / `[inet_http_server]`, each with its own grpc-js server
  * (its own credentials, checked on every call). HTTP/1.x connections on the same socket go to supervisord's
- * XML-RPC face (@tsupervisord/xmlrpc) over `xmlrpc`, with the same credentials.
+ * XML-RPC face (@tsupervisord/xmlrpc) over `xmlrpc`, with the same credentials. Both are built on their listener's
+ * first connection of that kind (issue 20, lazy-faces.ts).
  * Throws ListenerError with supervisord's message; whatever was opened before is closed again.
  */
 export async function openServers(
@@ -54,7 +51,7 @@ export async function openServers(
     access?: AccessServices;
   } = {},
 ): Promise<OpenServers> {
-  const opened: Array<{ listener: OpenListener; grpc: SupervisorGrpcServer; http1: Http1ConnectionHandler }> = [];
+  const opened: Array<{ listener: OpenListener; grpc: LazyFace<SupervisorGrpcServer>; http1: LazyFace<Http1ConnectionHandler> }> = [];
   const reloaders: TlsReloader[] = [];
   const closeAll = async (): Promise<void> => {
     for (const { listener, grpc, http1 } of opened.reverse()) {
@@ -63,8 +60,10 @@ export async function openServers(
       // is waiting for.
       const listenerClosed = listener.close();
       // Kept-alive XML-RPC connections and running /logtail responses end here (they would hold the close).
-      http1.close();
-      await grpc.close(1000);
+      http1.current?.close();
+      // A face still loading is built and closed (its held connection is cut by destroyConnections below).
+      const grpcServer = await grpc.pending?.catch(() => undefined);
+      await grpcServer?.close(1000);
       // Clients whose calls completed close their connections once they have the last frames (the trailers of
       // a `shutdown` reply are written after grpc-js counts the call as done: cut at once, the client never got
       // them and retried into the removed socket, issue 21 defect 3). Give them up to a second to do so.
@@ -79,25 +78,41 @@ export async function openServers(
   // The web UI's footer names us and our own release (the API keeps reporting supervisord's version).
   const identity = { productName: "tsupervisord", productVersion: ownVersion() };
   type Section = Parameters<typeof accessFor>[0] & { grpcIdleTimeoutSeconds: number };
-  const grpcFor = (server: Section): SupervisorGrpcServer =>
-    createGrpcServer(handlers, {
-      auth: server.auth,
-      access: routes.access === undefined ? undefined : accessFor(server, routes.access).grpc(),
-      // issue 19: also ends connections Node's HTTP/2 leaves open after a protocol-error GOAWAY (ext/grpc-idle.ts).
-      ...(server.grpcIdleTimeoutSeconds > 0 ? { channelOptions: { "grpc.max_connection_idle_ms": server.grpcIdleTimeoutSeconds * 1000 } } : {}),
-      onUnexpectedError: (err, method) => log.critical(`unexpected error in ${method}: ${boundedStack(err)}`),
-    });
-  const http1For = (server: Section): Http1ConnectionHandler =>
-    createHttp1Handler({
-      backend: xmlrpc,
-      auth: server.auth,
-      ...(routes.access === undefined ? {} : { access: accessFor(server, routes.access).http() }),
-      logger: log,
-      identity,
-      dispatcher: { supervisorNamespace: config.standardRpcInterface },
-      ...(routes.health === undefined ? {} : { health: routes.health }),
-      ...(routes.metrics === undefined ? {} : { metrics: routes.metrics }),
-    });
+  // issue 20: each listener's faces are built on their first connection (lazy-faces.ts).
+  const faces = faceModules(log);
+  const grpcFor = (server: Section): LazyFace<SupervisorGrpcServer> =>
+    lazyFace(faces.grpc, ({ createGrpcServer }) =>
+      createGrpcServer(handlers, {
+        auth: server.auth,
+        access: routes.access === undefined ? undefined : accessFor(server, routes.access).grpc(),
+        // issue 19: also ends connections Node's HTTP/2 leaves open after a protocol-error GOAWAY (ext/grpc-idle.ts).
+        ...(server.grpcIdleTimeoutSeconds > 0 ? { channelOptions: { "grpc.max_connection_idle_ms": server.grpcIdleTimeoutSeconds * 1000 } } : {}),
+        onUnexpectedError: (err, method) => log.critical(`unexpected error in ${method}: ${boundedStack(err)}`),
+      }),
+    );
+  const http1For = (server: Section): LazyFace<Http1ConnectionHandler> =>
+    lazyFace(faces.http1, ({ createHttp1Handler }) =>
+      createHttp1Handler({
+        backend: xmlrpc,
+        auth: server.auth,
+        ...(routes.access === undefined ? {} : { access: accessFor(server, routes.access).http() }),
+        logger: log,
+        identity,
+        dispatcher: { supervisorNamespace: config.standardRpcInterface },
+        ...(routes.health === undefined ? {} : { health: routes.health }),
+        ...(routes.metrics === undefined ? {} : { metrics: routes.metrics }),
+      }),
+    );
+  const onLoadError = (err: unknown): void => log.critical(`cannot load a server face: ${boundedStack(err)}`);
+  // Both faces of one listener behind the protocol's preface sniffing; the first connection of a kind waits for its face.
+  const routeTo = (grpc: LazyFace<SupervisorGrpcServer>, http1: LazyFace<Http1ConnectionHandler>): ConnectionHandlers => ({
+    grpc: { injectConnection: (socket) => void handOverWhenLoaded(socket, grpc, (g, s) => g.injector.injectConnection(s), onLoadError) },
+    http1: (socket) => {
+      const handler = http1.current;
+      if (handler !== undefined) return handler(socket);
+      return handOverWhenLoaded(socket, http1, (h, s) => h(s), onLoadError);
+    },
+  });
   try {
     const { refusals } = serverAuthVerdict(config, process.env);
     for (const server of config.unixHttpServers) {
@@ -109,13 +124,13 @@ export async function openServers(
       const grpc = grpcFor(server);
       const http1 = http1For(server);
       const tlsFiles = tlsFilesFor(server);
-      let onConnection: (socket: Socket) => void = (socket) => handleConnection(socket, { grpc: grpc.injector, http1 });
+      const route = routeTo(grpc, http1);
+      let onConnection: (socket: Socket) => void = (socket) => handleConnection(socket, route);
       if (tlsFiles !== undefined) {
         // issue 19: one TLS terminator per listener, kept for its life so a reload can swap its certificate.
         const material = loadListenerTls(server.section, tlsFiles);
         const router = createTlsConnectionRouter(tlsServerOptions(material), {
-          grpc: grpc.injector,
-          http1,
+          ...route,
           onTlsClientError: (err, socket) => log.info(`${server.section}: ${describeHandshakeFailure(err, socket)}`),
         });
         reloaders.push(createTlsReloader(server.section, tlsFiles, router, log));
@@ -130,6 +145,7 @@ export async function openServers(
       const http1 = http1For(server);
       const checked = server.access?.allowUids != null || server.access?.allowGroups != null;
       const userDb = checked ? loadUserDb() : { users: [], groups: [] };
+      const route = routeTo(grpc, http1);
       const ownUid = process.geteuid?.() ?? 0;
       const listener = await listenUnix({
         file: server.file,
@@ -143,7 +159,7 @@ export async function openServers(
             socket.destroy();
             return;
           }
-          handleConnection(socket, { grpc: grpc.injector, http1 });
+          handleConnection(socket, route);
         },
       });
       opened.push({ listener, grpc, http1 });

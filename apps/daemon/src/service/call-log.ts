@@ -1,7 +1,7 @@
 import { isSupervisorError } from "@tsupervisord/errors";
 import type { ActivityLog } from "@tsupervisord/logs";
 import type { SupervisorHandlers } from "@tsupervisord/protocol";
-import { boundedLogText } from "@tsupervisord/xmlrpc";
+import { boundedLogText } from "@tsupervisord/xmlrpc/light";
 
 /**
  * MLG-05: at loglevel trace supervisord logs every RPC (`XML-RPC method called: supervisor.getState()`, then

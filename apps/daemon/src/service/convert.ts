@@ -3,7 +3,7 @@ import { describeRlimits, exitStatusOf, ProcessStates } from "@tsupervisord/engi
 import type { ProcessInfo as EngineProcessInfo, ProcessResult as EngineProcessResult } from "@tsupervisord/engine";
 import { ErrorCodes } from "@tsupervisord/errors";
 import type { ConfigInfo, ProcessInfo, ProcessLimits, ProcessResult } from "@tsupervisord/protocol";
-import { clampInt32 } from "@tsupervisord/xmlrpc";
+import { clampInt32 } from "@tsupervisord/xmlrpc/light";
 
 /** Epoch ms (null = never) -> supervisord's epoch seconds, 0 for never, capped into XML-RPC's int range (RPC-08). */
 export function wireSeconds(ms: number | null): number {

@@ -2,7 +2,8 @@ import fs from "node:fs";
 import { ProcessStates, type StatsLease, type Supervisor, type SupervisorEvent } from "@tsupervisord/engine";
 import { SupervisorError } from "@tsupervisord/errors";
 import { followLog, readLogRangeBytes, tailLog, TRUNCATED_MARKER } from "@tsupervisord/logs";
-import { LogChannel, type ProcessStat, type SupervisorHandlers, type WatchResponse } from "@tsupervisord/protocol";
+import type { LogChannel, ProcessStat, SupervisorHandlers, WatchResponse } from "@tsupervisord/protocol";
+import { LogChannels } from "@tsupervisord/protocol/light";
 import { configInfosToWire, processInfoToWire, processResultToWire } from "./convert.js";
 import { DAEMON_STATE_CODES, type ServiceContext } from "./context.js";
 import { readSince, rotateLogs, withLogStats } from "./log-pipeline.js";
@@ -190,7 +191,7 @@ export function createHandlers(ctx: ServiceContext): SupervisorHandlers {
 /** The log file of a process channel (BAD_NAME for unknown names); shared with the XML-RPC backend. */
 export function processLogfile(supervisor: Supervisor, name: string, channel: LogChannel): string | null {
   const sink = supervisor.getProcessSink(name);
-  return channel === LogChannel.STDERR ? sink.stderrLogfile : sink.stdoutLogfile;
+  return channel === LogChannels.STDERR ? sink.stderrLogfile : sink.stdoutLogfile;
 }
 
 /** The activity log file, or null when it goes to syslog; shared with the XML-RPC backend. */

@@ -1,15 +1,8 @@
 import fs from "node:fs";
 import { SupervisorError } from "@tsupervisord/errors";
 import { decodeLogBytes, TRUNCATED_MARKER } from "@tsupervisord/logs";
-import {
-  LogChannel,
-  type CallContext,
-  type ConfigInfo,
-  type MethodName,
-  type ProcessInfo,
-  type ProcessResult,
-  type SupervisorHandlers,
-} from "@tsupervisord/protocol";
+import type { CallContext, ConfigInfo, LogChannel, MethodName, ProcessInfo, ProcessResult, SupervisorHandlers } from "@tsupervisord/protocol";
+import { LogChannels } from "@tsupervisord/protocol/light";
 import type {
   ConfigInfoStruct,
   FollowedLog,
@@ -45,7 +38,7 @@ export function createXmlRpcBackend(handlers: SupervisorHandlers, ctx: ServiceCo
       status: r?.status ?? 0,
       description: r?.description ?? "",
     }));
-  const channelOf = (channel: RpcChannel): LogChannel => (channel === "stderr" ? LogChannel.STDERR : LogChannel.STDOUT);
+  const channelOf = (channel: RpcChannel): LogChannel => (channel === "stderr" ? LogChannels.STDERR : LogChannels.STDOUT);
   const text = (data: Uint8Array | undefined): string => decodeLogBytes(data ?? new Uint8Array());
 
   const readProcessLog = async (name: string, channel: LogChannel, offset: number, length: number): Promise<string> =>
@@ -96,10 +89,10 @@ export function createXmlRpcBackend(handlers: SupervisorHandlers, ctx: ServiceCo
     getAllConfigInfo: async () =>
       ((await handlers.getAllConfigInfo({}, call("getAllConfigInfo"))).configs ?? []).map(configInfoStruct),
 
-    readProcessStdoutLog: (name, offset, length) => readProcessLog(name, LogChannel.STDOUT, offset, length),
-    readProcessStderrLog: (name, offset, length) => readProcessLog(name, LogChannel.STDERR, offset, length),
-    tailProcessStdoutLog: (name, offset, length) => tailProcessLog(name, LogChannel.STDOUT, offset, length),
-    tailProcessStderrLog: (name, offset, length) => tailProcessLog(name, LogChannel.STDERR, offset, length),
+    readProcessStdoutLog: (name, offset, length) => readProcessLog(name, LogChannels.STDOUT, offset, length),
+    readProcessStderrLog: (name, offset, length) => readProcessLog(name, LogChannels.STDERR, offset, length),
+    tailProcessStdoutLog: (name, offset, length) => tailProcessLog(name, LogChannels.STDOUT, offset, length),
+    tailProcessStderrLog: (name, offset, length) => tailProcessLog(name, LogChannels.STDERR, offset, length),
     clearProcessLogs: async (name) => void (await handlers.clearProcessLogs({ name }, call("clearProcessLogs"))),
     clearAllProcessLogs: async () => results((await handlers.clearAllProcessLogs({}, call("clearAllProcessLogs"))).results),
     sendProcessStdin: async (name, chars) =>

@@ -1,4 +1,7 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { ServerResponse } from "node:http";
 import { formatTimedelta } from "@tsupervisord/pycompat";
 import { SERVER_HEADER } from "./responses.js";
@@ -26,12 +29,25 @@ const PRELUDES: Record<string, string> = {
 };
 
 const cache = new Map<string, Buffer>();
+let assetsDirectory: string | undefined;
+
+/**
+ * The package's `assets/`: two levels above src/http/ and dist/http/; in the daemon's esbuild bundle (issue 20)
+ * this code runs from apps/daemon/dist/, so when that relative guess is absent, the package's own directory.
+ */
+function assetsDir(): string {
+  if (assetsDirectory !== undefined) return assetsDirectory;
+  const relative = fileURLToPath(new URL("../../assets/", import.meta.url));
+  assetsDirectory = existsSync(join(relative, "logo.svg"))
+    ? relative
+    : join(dirname(createRequire(import.meta.url).resolve("@tsupervisord/xmlrpc/package.json")), "assets");
+  return assetsDirectory;
+}
 
 function load(file: string): Buffer {
   let bytes = cache.get(file);
   if (bytes === undefined) {
-    // src/http/ and dist/http/ are both two levels below the package root.
-    bytes = readFileSync(new URL(`../../assets/${file}`, import.meta.url));
+    bytes = readFileSync(join(assetsDir(), file));
     const prelude = PRELUDES[file];
     if (prelude !== undefined) bytes = Buffer.concat([Buffer.from(prelude), bytes]);
     cache.set(file, bytes);

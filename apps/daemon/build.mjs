@@ -1,0 +1,36 @@
+// Bundles the daemon after `tsc` has emitted dist/ (which stays: other packages and tests import
+// `@tsupervisord/daemon/access/role-table` from it). Issue 20, measured on an empty config: the unbundled daemon
+// (~260 ES modules, each resolved, read and compiled separately) sits at ~74 MiB RSS, this bundle at ~57 MiB,
+// and it starts faster. The faces it may never need are dynamic `import()`s (src/runtime/lazy-faces.ts), which
+// esbuild's splitting turns into chunks read only on the first HTTP/2 connection (grpc-js and the generated
+// messages) or the first HTTP/1.1 request (XML-RPC and the web UI).
+// Everything is written flat in dist/ next to tsc's output, so `../package.json` (src/version.ts) still resolves;
+// files that other packages find relative to themselves (reaper's addon, the web UI's assets) fall back to their
+// package's directory. The native addons stay outside: they are `require`d by path at run time.
+import { build } from "esbuild";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+
+// The files of the previous bundle (chunk names carry a content hash): removed so dist/ does not grow.
+const listing = new URL("./dist/bundle-files.json", import.meta.url);
+if (existsSync(listing)) {
+  for (const file of JSON.parse(readFileSync(listing, "utf8"))) rmSync(new URL(`./${file}`, import.meta.url), { force: true });
+}
+
+const result = await build({
+  entryPoints: { tsupervisord: "dist/main.js" },
+  outdir: "dist",
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  // A linked map (over tsc's own maps) so a stack trace points at src/*.ts when the daemon runs with
+  // NODE_OPTIONS=--enable-source-maps; not on by default, as Node then parses the maps of everything it loads.
+  sourcemap: "linked",
+  // grpc-js, pino and other CommonJS dependencies require node builtins: give the ESM bundle a `require`.
+  banner: { js: 'import { createRequire as __daemonCreateRequire } from "node:module"; const require = __daemonCreateRequire(import.meta.url);' },
+  minify: false,
+  logLevel: "warning",
+  metafile: true,
+});
+writeFileSync(listing, `${JSON.stringify(Object.keys(result.metafile.outputs), null, 1)}\n`);

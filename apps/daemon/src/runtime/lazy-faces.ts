@@ -1,0 +1,89 @@
+/**
+ * issue 20, "load only what is used": the gRPC face (grpc-js and the generated messages, ~7 MiB of RSS) is
+ * imported on the first HTTP/2 connection and the XML-RPC face with the web UI on the first HTTP/1.1 request, not
+ * at start-up: a daemon nobody talks to over one of them never pays for it. In the esbuild bundle each dynamic
+ * `import()` is a chunk of its own that is not read before then. The connection that triggers the load stays
+ * paused (its bytes buffered in the socket) until the module is there, then is handed over like any other.
+ */
+import type { Duplex } from "node:stream";
+import type { ActivityLog } from "@tsupervisord/logs";
+import type * as GrpcFace from "@tsupervisord/protocol";
+import type * as Http1Face from "@tsupervisord/xmlrpc";
+
+type GrpcFaceModule = typeof GrpcFace;
+type Http1FaceModule = typeof Http1Face;
+
+/** The two faces' modules, each imported once per daemon process and announced in the activity log. */
+export interface FaceModules {
+  grpc(): Promise<GrpcFaceModule>;
+  http1(): Promise<Http1FaceModule>;
+}
+
+export function faceModules(log: ActivityLog): FaceModules {
+  let grpc: Promise<GrpcFaceModule> | undefined;
+  let http1: Promise<Http1FaceModule> | undefined;
+  return {
+    grpc: () =>
+      (grpc ??= import("@tsupervisord/protocol").then((m) => {
+        // Tests read this line to know the face was not loaded before (test/e2e/lazy-faces.test.ts).
+        log.info("gRPC face loaded on first HTTP/2 connection");
+        return m;
+      })),
+    http1: () =>
+      (http1 ??= import("@tsupervisord/xmlrpc").then((m) => {
+        log.info("XML-RPC face and web UI loaded on first HTTP/1.1 request");
+        return m;
+      })),
+  };
+}
+
+/** A face built from its module on first use; `current` is undefined until then, `pending` until asked for. */
+export interface LazyFace<T> {
+  get(): Promise<T>;
+  readonly current: T | undefined;
+  readonly pending: Promise<T> | undefined;
+}
+
+export function lazyFace<M, T>(loadModule: () => Promise<M>, build: (module: M) => T): LazyFace<T> {
+  let pending: Promise<T> | undefined;
+  let current: T | undefined;
+  return {
+    get: () =>
+      (pending ??= loadModule().then((module) => {
+        current = build(module);
+        return current;
+      })),
+    get current() {
+      return current;
+    },
+    get pending() {
+      return pending;
+    },
+  };
+}
+
+/**
+ * Hands `socket` to `use` once `face` is built. Meanwhile the socket stays paused, and an error on it (the peer
+ * resets) destroys it instead of going unhandled (the router removed its own listener before the hand-over).
+ * Resolves when the socket was handed over or dropped; a face that fails to load drops the connection.
+ */
+export async function handOverWhenLoaded<T>(socket: Duplex, face: LazyFace<T>, use: (face: T, socket: Duplex) => void, onLoadError: (err: unknown) => void): Promise<void> {
+  const loaded = face.current;
+  if (loaded !== undefined) {
+    use(loaded, socket);
+    return;
+  }
+  const onError = (): void => {
+    socket.destroy();
+  };
+  socket.on("error", onError);
+  try {
+    const built = await face.get();
+    if (!socket.destroyed) use(built, socket);
+  } catch (err) {
+    onLoadError(err);
+    socket.destroy();
+  } finally {
+    socket.off("error", onError);
+  }
+}
