@@ -1,9 +1,9 @@
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { DAEMON_BUNDLE } from "../lib/paths.js";
+import { DAEMON_BUNDLE, DAEMON_UNBUNDLED } from "../lib/paths.js";
 import { runCommand } from "../lib/run.js";
 import { request, xmlrpc } from "./lib/http-auth.js";
-import { DAEMON_MAIN, REPO_ROOT, startDaemon, TestDir, type RunningDaemon } from "./lib/daemon.js";
+import { REPO_ROOT, startDaemon, TestDir, type RunningDaemon } from "./lib/daemon.js";
 
 /**
  * issue 20: the daemon as shipped (the esbuild bundle bin/tsupervisord runs) loads its gRPC face on the first
@@ -26,7 +26,7 @@ describe("the bundled daemon loads each face on its first connection (issue 20)"
   it("bin/tsupervisord finds the log pump's addon as the unbundled daemon does", async () => {
     const bin = path.join(REPO_ROOT, "bin/tsupervisord");
     const bundled = await runCommand([bin, "--version", "--verbose"], { cwd: REPO_ROOT });
-    const unbundled = await runCommand([process.execPath, DAEMON_MAIN, "--version", "--verbose"], { cwd: REPO_ROOT });
+    const unbundled = await runCommand([process.execPath, DAEMON_UNBUNDLED, "--version", "--verbose"], { cwd: REPO_ROOT });
     expect(bundled.code).toBe(0);
     expect(bundled.stdout).toMatch(/^log pump: /m);
     expect(bundled.stdout).toBe(unbundled.stdout);

@@ -57,7 +57,7 @@ function tsctl(dir: TestDir, ...args: string[]): Promise<RunResult> {
 describe("examples/readiness", () => {
   it("is a valid config whose extension keys -t lists", async () => {
     const root = new URL("../..", import.meta.url).pathname;
-    const t = await runCommand([NODE, `${root}apps/daemon/dist/main.js`, "-t", "-c", `${root}examples/readiness/supervisord.conf`]);
+    const t = await runCommand([NODE, `${root}apps/daemon/dist/tsupervisord.js`, "-t", "-c", `${root}examples/readiness/supervisord.conf`]);
     expect(t.code, t.output).toBe(0);
     expect(t.stdout).toMatch(/^config OK\n/);
     expect(t.stdout).toMatch(/^extension\t\S+supervisord\.conf:\d+\t\[program:worker\]\tdepends_on$/m);
@@ -106,7 +106,7 @@ describe("a Celery-like stack", () => {
     dirs.push(dir);
     await writeStack(dir);
     const root = new URL("../..", import.meta.url).pathname;
-    const t = await runCommand([NODE, `${root}apps/daemon/dist/main.js`, "-t", "-c", dir.conf]);
+    const t = await runCommand([NODE, `${root}apps/daemon/dist/tsupervisord.js`, "-t", "-c", dir.conf]);
     expect(t.stdout).toMatch(/^extension\t\S+:\d+\t\[program:worker\]\tdepends_on$/m);
     const child = spawn(SUPERVISORD, ["-n", "-c", dir.conf], { stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";

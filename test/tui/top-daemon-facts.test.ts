@@ -16,7 +16,7 @@ import { startDaemon, type Daemon } from "../lib/daemon.js";
 import { waitFor } from "../lib/wait.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const daemonMain = join(root, "apps/daemon/dist/main.js");
+const daemonMain = join(root, "apps/daemon/dist/tsupervisord.js");
 const ctlMain = join(root, "apps/ctl/dist/main.js");
 
 function hasTmux(): boolean {

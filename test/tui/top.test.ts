@@ -15,7 +15,7 @@ import { freePort } from "../lib/ports.js";
 import { waitFor } from "../lib/wait.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const daemonMain = process.env.TSD_TOP_SMOKE_DAEMON ?? join(root, "apps/daemon/dist/main.js");
+const daemonMain = process.env.TSD_TOP_SMOKE_DAEMON ?? join(root, "apps/daemon/dist/tsupervisord.js");
 const ctlMain = join(root, "apps/ctl/dist/main.js");
 const tuiDist = join(root, "packages/tui/dist/index.js");
 const runTopScript = fileURLToPath(new URL("./run-top.mjs", import.meta.url));

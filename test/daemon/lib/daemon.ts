@@ -124,7 +124,7 @@ export class RunningDaemon extends Daemon {
 export async function startDaemon(
   dir: TestDir,
   args: string[] = [],
-  /** `main`: another build of the daemon than dist/main.js, e.g. the bundle (DAEMON_BUNDLE). */
+  /** `main`: another build of the daemon than the bundle (DAEMON), e.g. tsc's unbundled dist/main.js. */
   options: { env?: NodeJS.ProcessEnv; waitForSocket?: boolean; cwd?: string; main?: string } = {},
 ): Promise<RunningDaemon> {
   return startWith(new RunningDaemon(dir, args, options), options);
