@@ -197,6 +197,8 @@ export class RotatingFile extends Writable implements LogWriterLink {
   private registered = true;
   /** issue 20: the native pump writing this file now (null: bytes come through write()). */
   private pump: PumpLink | null = null;
+  /** The deletion of the backup that fell off the end (see rotate()): off the path that holds up the child. */
+  private expiring: Promise<void> = Promise.resolve();
 
   constructor(options: RotatingFileOptions) {
     super({ highWaterMark: options.highWaterMark ?? 1024 * 1024, decodeStrings: true });
@@ -302,9 +304,9 @@ export class RotatingFile extends Writable implements LogWriterLink {
     return this.exclusive(() => this.rotateIfUsed(null));
   }
 
-  /** Settles when queued compression and retention jobs are done (tests, shutdown). */
+  /** Settles when queued compression and retention jobs, and the deletion of expired backups, are done. */
   archived(): Promise<void> {
-    return this.archiver?.idle() ?? Promise.resolve();
+    return Promise.all([this.archiver?.idle(), this.expiring]).then(() => undefined);
   }
 
   get bytesWritten(): number {
@@ -571,13 +573,19 @@ export class RotatingFile extends Writable implements LogWriterLink {
       return;
     }
     let replaced = false;
+    let expired: string | null = null;
     try {
       if (this.backups > 0) {
         const oldest = `${this.path}.${this.backups}`;
         try {
           this.stats.bytesRotatedAway += (await fs.promises.stat(oldest)).size;
+          // Deleting a file frees its page cache there and then (~17 ms for 50 MB here), and a rename over it
+          // does the same: move the oldest aside instead and delete it once the new file is in use, so the
+          // child (blocked on a full pipe while a rotation runs) does not wait for the kernel's freeing.
+          await fs.promises.rename(oldest, this.expiredPath());
+          expired = this.expiredPath();
         } catch {
-          // No oldest backup yet: nothing falls off the end.
+          // No oldest backup yet: nothing falls off the end (or it could not be moved: the shift replaces it).
         }
         for (let i = this.backups - 1; i >= 1; i -= 1) {
           await ignoreEnoent(fs.promises.rename(`${this.path}.${i}`, `${this.path}.${i + 1}`));
@@ -592,6 +600,15 @@ export class RotatingFile extends Writable implements LogWriterLink {
     if (!replaced) await this.openFile("w");
     await this.announceGeneration();
     this.archiver?.afterClassicRotation();
+    if (expired !== null) {
+      const deletion = ignoreEnoent(fs.promises.unlink(expired)).catch((err: unknown) => this.report(err));
+      this.expiring = Promise.all([this.expiring, deletion]).then(() => undefined);
+    }
+  }
+
+  /** Where the backup that falls off the end waits for its deletion (hidden, next to the log file). */
+  private expiredPath(): string {
+    return nodePath.join(nodePath.dirname(this.path), `.${nodePath.basename(this.path)}.expired`);
   }
 
   /** The current file becomes `.1` and a new empty file takes its path; true when the new file is open. */

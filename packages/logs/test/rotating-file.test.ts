@@ -61,6 +61,8 @@ describe("RotatingFile", () => {
     expect(read(`${f}.3`)).toBe("33333");
     expect(fs.existsSync(`${f}.4`)).toBe(false);
     expect(w.counters).toMatchObject({ bytesWritten: 27, bytesDropped: 0, rotations: 5, bytesRotatedAway: 10 });
+    // issue 20: the oldest backup is moved aside and deleted after the new file is in use: nothing is left over.
+    expect(fs.readdirSync(path.dirname(f)).sort()).toEqual(["out.log", "out.log.1", "out.log.2", "out.log.3"]);
   });
 
   it("ROT-03: backups=0 truncates the file in place", async () => {
