@@ -90,6 +90,8 @@ describe.each(PATHS)("log path $path", ({ path: pumpPath, env, logLine, skip }) 
     dir.writeConfig(
       [
         program("records", writer(0, N), [`stdout_logfile=${dir.file("records.log")}`, `stdout_logfile_maxbytes=${MAXBYTES}`, "stdout_logfile_backups=60"]),
+        // issue 20: more rotations than backups: the oldest backup falls off the end (moved aside, deleted after).
+        program("overflow", writer(0, N), [`stdout_logfile=${dir.file("overflow.log")}`, `stdout_logfile_maxbytes=${MAXBYTES}`, "stdout_logfile_backups=5"]),
         program("merged", script("merged", `exec 1>&2; ${writer(0, N)}`), [
           "redirect_stderr=true",
           `stdout_logfile=${dir.file("merged.log")}`,
@@ -180,6 +182,23 @@ describe.each(PATHS)("log path $path", ({ path: pumpPath, env, logLine, skip }) 
     }
     const stats = (await client.getProcessInfo({ name: "records" })).info?.logStats?.stdout;
     expect(stats).toMatchObject({ bytesWritten: expected.length, bytesDropped: 0, rotations: sizes.length - 1 });
+  });
+
+  it.skipIf(skip)("36 rotations into 5 backups: the files kept are exactly the stream's tail, nothing else is left in the directory", async () => {
+    await client.startProcess({ name: "overflow", wait: true });
+    await waitForState(client, "overflow", "EXITED", 60_000);
+    const expected = records(0, N);
+    await accounted("overflow", expected.length);
+    await rotationsSettled(dir.file("overflow.log"));
+    const { text, sizes } = readInOrder(dir.file("overflow.log"));
+    expect(sizes).toHaveLength(6);
+    // The oldest kept file starts where a rotation cut the stream, and from there on every byte is in order.
+    expect(text.length).toBeGreaterThan(5 * MAXBYTES);
+    expect(firstDifference(text, expected.slice(expected.length - text.length))).toBe("identical");
+    // The backup that fell off the end is deleted once the next file is in use: no hidden file stays behind.
+    await waitFor("no expired backup left", () => !fs.readdirSync(dir.root).some((n) => n.startsWith(".overflow.log")), 10_000);
+    const stats = (await client.getProcessInfo({ name: "overflow" })).info?.logStats?.stdout;
+    expect(Number(stats?.rotations)).toBeGreaterThan(5); // more than the backups: some fell off the end
   });
 
   it.skipIf(skip)("redirect_stderr: what the child writes to fd 2 is in the stdout log, byte for byte", async () => {

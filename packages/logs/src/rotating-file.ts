@@ -579,13 +579,13 @@ export class RotatingFile extends Writable implements LogWriterLink {
         const oldest = `${this.path}.${this.backups}`;
         try {
           this.stats.bytesRotatedAway += (await fs.promises.stat(oldest)).size;
-          // Deleting a file frees its page cache there and then (~17 ms for 50 MB here), and a rename over it
-          // does the same: move the oldest aside instead and delete it once the new file is in use, so the
-          // child (blocked on a full pipe while a rotation runs) does not wait for the kernel's freeing.
-          await fs.promises.rename(oldest, this.expiredPath());
-          expired = this.expiredPath();
+          // Deleting a file frees its page cache there and then (~17 ms for 50 MB here), and so does the rename
+          // over it below: a second name keeps the inode alive through that rename (`.N` never goes missing),
+          // and it is deleted once the new file is in use, so the child (blocked on a full pipe while a
+          // rotation runs) does not wait for the kernel's freeing.
+          expired = await this.secondName(oldest);
         } catch {
-          // No oldest backup yet: nothing falls off the end (or it could not be moved: the shift replaces it).
+          // No oldest backup yet: nothing falls off the end (or no second name: the shift frees it in place).
         }
         for (let i = this.backups - 1; i >= 1; i -= 1) {
           await ignoreEnoent(fs.promises.rename(`${this.path}.${i}`, `${this.path}.${i + 1}`));
@@ -606,9 +606,21 @@ export class RotatingFile extends Writable implements LogWriterLink {
     }
   }
 
-  /** Where the backup that falls off the end waits for its deletion (hidden, next to the log file). */
-  private expiredPath(): string {
-    return nodePath.join(nodePath.dirname(this.path), `.${nodePath.basename(this.path)}.expired`);
+  /**
+   * A hidden second name for the backup that falls off the end, deleted after the rotation; null when the
+   * filesystem has no hard links (the rename over it then frees it in place, as before).
+   */
+  private async secondName(oldest: string): Promise<string | null> {
+    const expired = nodePath.join(nodePath.dirname(this.path), `.${nodePath.basename(this.path)}.expired`);
+    try {
+      await fs.promises.link(oldest, expired);
+    } catch (err) {
+      if (errnoCode(err) !== "EEXIST") return null;
+      // Left by a daemon that stopped between the link and the deletion.
+      await ignoreEnoent(fs.promises.unlink(expired));
+      await fs.promises.link(oldest, expired);
+    }
+    return expired;
   }
 
   /** The current file becomes `.1` and a new empty file takes its path; true when the new file is open. */

@@ -65,6 +65,17 @@ describe("RotatingFile", () => {
     expect(fs.readdirSync(path.dirname(f)).sort()).toEqual(["out.log", "out.log.1", "out.log.2", "out.log.3"]);
   });
 
+  it("ROT-02: a second name left by a daemon that stopped mid-rotation is replaced and deleted (issue 20)", async () => {
+    const f = path.join(tempDir(), "out.log");
+    fs.writeFileSync(path.join(path.dirname(f), ".out.log.expired"), "stale");
+    const w = new RotatingFile({ path: f, maxbytes: 5, backups: 1 });
+    await writeEach(w, ["11111", "22222", "33333", "4"]);
+    await w.close();
+    expect([read(`${f}.1`), read(f)]).toEqual(["33333", "4"]);
+    expect(fs.readdirSync(path.dirname(f)).sort()).toEqual(["out.log", "out.log.1"]);
+    expect(w.counters).toMatchObject({ rotations: 3, bytesRotatedAway: 10 });
+  });
+
   it("ROT-03: backups=0 truncates the file in place", async () => {
     const f = path.join(tempDir(), "out.log");
     const w = new RotatingFile({ path: f, maxbytes: 5, backups: 0 });
