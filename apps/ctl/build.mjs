@@ -4,25 +4,17 @@
 // at build time (NODE_ENV below; the development build doubles a repaint's CPU and memory) and only what is
 // used is loaded: an idle `tsctl top` stays small (bench/top-idle.mjs).
 import { build } from "esbuild";
+import { nodeBundleOptions } from "../../scripts/esbuild-node-bundle.mjs";
 import { rmSync } from "node:fs";
 
 rmSync(new URL("./dist", import.meta.url), { recursive: true, force: true });
 await build({
+  ...nodeBundleOptions("__tsctlCreateRequire"),
   entryPoints: { main: "src/main.ts" },
   outdir: "dist",
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  sourcemap: "linked",
   // Ink's React DevTools bridge is loaded only with DEV=true, and the package is not installed.
   external: ["react-devtools-core"],
   define: { "process.env.NODE_ENV": '"production"' },
-  // grpc-js is CommonJS and requires node builtins: give the ESM bundle a `require`.
-  banner: { js: 'import { createRequire as __tsctlCreateRequire } from "node:module"; const require = __tsctlCreateRequire(import.meta.url);' },
-  minify: false,
-  logLevel: "warning",
 });
 
 // The V8 start-up snapshot that bin/tsctl prefers for every command but `top` (snapshot-build.mjs).
