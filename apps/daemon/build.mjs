@@ -8,6 +8,7 @@
 // files that other packages find relative to themselves (reaper's addon, the web UI's assets) fall back to their
 // package's directory. The native addons stay outside: they are `require`d by path at run time.
 import { build } from "esbuild";
+import { nodeBundleOptions } from "../../scripts/esbuild-node-bundle.mjs";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 
 // The files of the previous bundle (chunk names carry a content hash): removed so dist/ does not grow.
@@ -17,20 +18,9 @@ if (existsSync(listing)) {
 }
 
 const result = await build({
+  ...nodeBundleOptions("__daemonCreateRequire"),
   entryPoints: { tsupervisord: "dist/main.js" },
   outdir: "dist",
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  // A linked map (over tsc's own maps) so a stack trace points at src/*.ts when the daemon runs with
-  // NODE_OPTIONS=--enable-source-maps; not on by default, as Node then parses the maps of everything it loads.
-  sourcemap: "linked",
-  // grpc-js, pino and other CommonJS dependencies require node builtins: give the ESM bundle a `require`.
-  banner: { js: 'import { createRequire as __daemonCreateRequire } from "node:module"; const require = __daemonCreateRequire(import.meta.url);' },
-  minify: false,
-  logLevel: "warning",
   metafile: true,
 });
 writeFileSync(listing, `${JSON.stringify(Object.keys(result.metafile.outputs), null, 1)}\n`);

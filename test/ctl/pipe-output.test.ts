@@ -42,7 +42,7 @@ describe.skipIf(unavailable !== null)("tsctl output into a pipe", () => {
 
   const entries: Array<[string, (args: string[]) => string[]]> = [
     ["dist/main.js", (args) => [process.execPath, TSCTL, ...args]],
-    ["bin/tsctl (the start-up snapshot)", (args) => [join(REPO, "bin/tsctl"), ...args]],
+    ["bin/tsctl (the code-cached bundle)", (args) => [join(REPO, "bin/tsctl"), ...args]],
   ];
   for (const [name, argv] of entries) {
     it(`${name}: all ${TAIL_BYTES} bytes of tail -${TAIL_BYTES}`, async () => {

@@ -1,9 +1,9 @@
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DAEMON_BUNDLE, DAEMON_UNBUNDLED } from "../lib/paths.js";
 import { runCommand } from "../lib/run.js";
 import { request, xmlrpc } from "./lib/http-auth.js";
-import { REPO_ROOT, startDaemon, TestDir, type RunningDaemon } from "./lib/daemon.js";
+import { cleanupAfterEach, REPO_ROOT, startDaemon, TestDir } from "./lib/daemon.js";
 
 /**
  * issue 20: the daemon as shipped (the esbuild bundle bin/tsupervisord runs) loads its gRPC face on the first
@@ -14,14 +14,7 @@ const GRPC_LOADED = "gRPC face loaded on first HTTP/2 connection";
 const HTTP1_LOADED = "XML-RPC face and web UI loaded on first HTTP/1.1 request";
 
 describe("the bundled daemon loads each face on its first connection (issue 20)", () => {
-  let dir: TestDir | undefined;
-  let daemon: RunningDaemon | undefined;
-  afterEach(async () => {
-    await daemon?.stop();
-    dir?.cleanup();
-    daemon = undefined;
-    dir = undefined;
-  });
+  const track = cleanupAfterEach();
 
   it("bin/tsupervisord finds the log pump's addon as the unbundled daemon does", async () => {
     const bin = path.join(REPO_ROOT, "bin/tsupervisord");
@@ -33,9 +26,9 @@ describe("the bundled daemon loads each face on its first connection (issue 20)"
   });
 
   it("serves XML-RPC, the web UI and its assets, then gRPC, each loaded by the first connection of its kind", async () => {
-    dir = new TestDir("tsupd-lazy-");
+    const dir = track.dir(new TestDir("tsupd-lazy-"));
     dir.writeConfig("[program:sleeper]\ncommand=/bin/sleep 1000\nstartsecs=0\n");
-    daemon = await startDaemon(dir, [], { main: DAEMON_BUNDLE });
+    const daemon = track.daemon(await startDaemon(dir, [], { main: DAEMON_BUNDLE }));
     // The spawn is logged after the listeners opened: nothing has spoken HTTP yet (the readiness probe only
     // connects), so neither face may be loaded.
     await daemon.waitForLog(/spawned: 'sleeper'/);
@@ -72,12 +65,28 @@ describe("the bundled daemon loads each face on its first connection (issue 20)"
   });
 
   it("the first connection is gRPC: tsctl is answered and the HTTP/1.1 face stays unloaded", async () => {
-    dir = new TestDir("tsupd-lazy-");
+    const dir = track.dir(new TestDir("tsupd-lazy-"));
     dir.writeConfig("[program:sleeper]\ncommand=/bin/sleep 1000\nstartsecs=0\n");
-    daemon = await startDaemon(dir, [], { main: DAEMON_BUNDLE });
+    const daemon = track.daemon(await startDaemon(dir, [], { main: DAEMON_BUNDLE }));
     const status = await daemon.ctl(["status"]);
     expect(status.stdout).toMatch(/^sleeper\s+\S+/);
     expect(daemon.activityLog()).toContain(GRPC_LOADED);
     expect(daemon.activityLog()).not.toContain(HTTP1_LOADED);
+  });
+
+  it("a config autostarting more processes than one batch loads the gRPC face before the first spawn", async () => {
+    const dir = track.dir(new TestDir("tsupd-lazy-"));
+    // One more than the engine's AUTOSTART_PER_TURN (8): autostart runs in turns, which would starve the import.
+    dir.writeConfig("[program:sleeper]\ncommand=/bin/sleep 1000\nstartsecs=0\nnumprocs=9\nprocess_name=%(program_name)s_%(process_num)s\n");
+    const daemon = track.daemon(await startDaemon(dir, [], { main: DAEMON_BUNDLE }));
+    await daemon.waitForLog(/spawned: 'sleeper_8'/);
+    const log = daemon.activityLog();
+    const loaded = log.indexOf("gRPC face loaded before autostart");
+    expect(loaded).toBeGreaterThanOrEqual(0);
+    expect(loaded).toBeLessThan(log.indexOf("spawned: 'sleeper_0'"));
+    expect(log).not.toContain(HTTP1_LOADED);
+    const status = await daemon.ctl(["status"]);
+    expect(status.stdout).toMatch(/^sleeper:sleeper_8\s+RUNNING/m);
+    expect(daemon.activityLog().split("gRPC face loaded").length - 1).toBe(1);
   });
 });

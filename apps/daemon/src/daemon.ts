@@ -1,5 +1,5 @@
 import { DEFAULT_CONTAINER_SETTINGS, STOP_DEADLINE_ENV, type Config, type ProcessConfig, type ReadConfigOptions } from "@tsupervisord/config";
-import { CONTAINER_EXIT, ProcessControl, Supervisor, monotonicNow, type ProcessOutputPort } from "@tsupervisord/engine";
+import { AUTOSTART_PER_TURN, CONTAINER_EXIT, ProcessControl, Supervisor, monotonicNow, type ProcessOutputPort } from "@tsupervisord/engine";
 import { cleanupAutoLogs, createActivityLog, createProcessOutputPort, type ActivityLog } from "@tsupervisord/logs";
 import { SupervisorError } from "@tsupervisord/errors";
 import type { CliOptions } from "./cli/options.js";
@@ -9,7 +9,7 @@ import { PidFile } from "./runtime/pidfile.js";
 import { checkLimits } from "./runtime/rlimits.js";
 import { dropPrivileges, ROOT_WARNING } from "./runtime/privileges.js";
 import { SignalQueue, type HandledSignal } from "./runtime/signal-queue.js";
-import { openServers, serverUrlFor, type OpenServers } from "./runtime/listeners.js";
+import { openServers, preloadsGrpcFace, serverUrlFor, type OpenServers } from "./runtime/listeners.js";
 import { quietIdleHeap } from "./runtime/heap-idle.js";
 import { activityLogExtensions } from "./runtime/activity-log-ext.js";
 import { terminalEcho } from "./runtime/terminal-echo.js";
@@ -271,6 +271,7 @@ class Daemon {
         health: container,
         metrics,
         access: this.access.bind(auditSinks(log, supervisor)),
+        preloadGrpcFace: preloadsGrpcFace(config, AUTOSTART_PER_TURN),
       });
     } catch (err) {
       // Also in the log: after a restart (or in daemon mode) nobody may be watching the terminal.

@@ -19,7 +19,7 @@ export const REPO = process.env.TSUP_BENCH_REPO ?? join(dirname(fileURLToPath(im
 const BUNDLE = join(REPO, 'apps', 'daemon', 'dist', 'tsupervisord.js');
 const DAEMON = existsSync(BUNDLE) ? BUNDLE : join(REPO, 'apps', 'daemon', 'dist', 'main.js');
 const CTL = join(REPO, 'apps', 'ctl', 'dist', 'main.js');
-// What a user runs: the wrapper that starts tsctl from its V8 snapshot when it can (issue 20).
+// What a user runs: the wrapper that starts tsctl from its code-cached bundle when it can (issue 20).
 const CTL_BIN = join(REPO, 'bin', 'tsctl');
 const PROTOCOL = join(REPO, 'packages', 'protocol', 'dist', 'index.js');
 

@@ -2,6 +2,7 @@
  * @tsupervisord/engine — supervising child processes exactly as supervisord 4.2.5 does (spec §2, §5.5, §6).
  */
 export { Supervisor } from "./supervisor.js";
+export { AUTOSTART_PER_TURN } from "./autostart-pacer.js";
 export type {
   InfoOptions,
   ProcessInfo,

@@ -4,6 +4,8 @@
  * at start-up: a daemon nobody talks to over one of them never pays for it. In the esbuild bundle each dynamic
  * `import()` is a chunk of its own that is not read before then. The connection that triggers the load stays
  * paused (its bytes buffered in the socket) until the module is there, then is handed over like any other.
+ * One exception: a config whose autostart runs in turns loads the gRPC face before autostart (listeners.ts,
+ * preloadsGrpcFace).
  */
 import type { Duplex } from "node:stream";
 import type { ActivityLog } from "@tsupervisord/logs";
@@ -15,7 +17,8 @@ type Http1FaceModule = typeof Http1Face;
 
 /** The two faces' modules, each imported once per daemon process and announced in the activity log. */
 export interface FaceModules {
-  grpc(): Promise<GrpcFaceModule>;
+  /** `why` is said in the activity log line of the load (by whichever call loads it). */
+  grpc(why?: string): Promise<GrpcFaceModule>;
   http1(): Promise<Http1FaceModule>;
 }
 
@@ -23,10 +26,10 @@ export function faceModules(log: ActivityLog): FaceModules {
   let grpc: Promise<GrpcFaceModule> | undefined;
   let http1: Promise<Http1FaceModule> | undefined;
   return {
-    grpc: () =>
+    grpc: (why = "on first HTTP/2 connection") =>
       (grpc ??= import("@tsupervisord/protocol").then((m) => {
-        // Tests read this line to know the face was not loaded before (test/e2e/lazy-faces.test.ts).
-        log.info("gRPC face loaded on first HTTP/2 connection");
+        // Tests read this line to know the face was not loaded before (test/daemon/lazy-faces.test.ts).
+        log.info(`gRPC face loaded ${why}`);
         return m;
       })),
     http1: () =>

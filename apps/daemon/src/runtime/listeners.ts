@@ -49,6 +49,8 @@ export async function openServers(
     metrics?: () => string;
     /** Issue 19: users and roles, the failed-login limit, the audit (absent: one admin user per section, as before). */
     access?: AccessServices;
+    /** Load the gRPC face before returning, not on the first HTTP/2 connection (see preloadsGrpcFace). */
+    preloadGrpcFace?: boolean;
   } = {},
 ): Promise<OpenServers> {
   const opened: Array<{ listener: OpenListener; grpc: LazyFace<SupervisorGrpcServer>; http1: LazyFace<Http1ConnectionHandler> }> = [];
@@ -170,6 +172,8 @@ export async function openServers(
     await closeAll();
     throw err;
   }
+  // A face that fails to load here is reported by the first connection that needs it (onLoadError).
+  if (routes.preloadGrpcFace === true && opened.length > 0) await faces.grpc("before autostart, which runs in turns").catch(() => undefined);
   return { close: closeAll, reloadTls: () => reloaders.forEach((r) => r.reload()) };
 }
 
@@ -211,4 +215,19 @@ function settlesWithin(promise: Promise<unknown>, ms: number): Promise<void> {
       resolve();
     });
   });
+}
+
+/**
+ * issue 20, launch → API answers: whether the gRPC face is loaded before autostart rather than on the first
+ * HTTP/2 connection. Loading it is an ES-module import of ~1.2 MB: several reads on libuv's thread pool, each
+ * waiting its turn of the event loop, and when autostart runs in turns (more processes than it starts in one
+ * step) every such turn also spawns a batch of them. Measured with 100 programs on the 2-core machine, the
+ * first `tsctl status` of a client that connects at launch was answered after ~6 autostart batches had gone
+ * by for the import alone, and 2.5× sooner with the face loaded first; autostart's own end did not move. A
+ * daemon that starts no more than one batch keeps the face lazy: there the import runs on an idle event loop.
+ */
+export function preloadsGrpcFace(config: Config, perTurn: number): boolean {
+  let autostarts = 0;
+  for (const group of config.groups) for (const proc of group.processes) if (proc.autostart) autostarts++;
+  return autostarts > perTurn;
 }

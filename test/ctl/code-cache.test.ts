@@ -1,17 +1,18 @@
 /**
- * tsctl's V8 start-up snapshot (issue 20, apps/ctl/snapshot-build.mjs): the blob bin/tsctl prefers must behave
- * exactly as dist/main.js does — same stdout, stderr and exit status — for one-shot commands, errors, the
- * interactive shell on piped stdin, and a server that is not there. The rest of the e2e suite runs main.js; this
- * file is what holds the snapshot to it.
+ * tsctl from its code-cached CommonJS bundle (issue 20, apps/ctl/src/run-cached.ts): what bin/tsctl prefers must
+ * behave exactly as dist/main.js does — same stdout, stderr and exit status — for one-shot commands, errors, the
+ * interactive shell on piped stdin, and a server that is not there, with and without a code cache. The rest of the
+ * e2e suite runs main.js; this file is what holds the cached entry to it.
  */
-import { existsSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { daemonUnavailableReason, prepareCase, startDaemon, type RunningDaemon } from "./lib/daemon.js";
 import { REPO, TSCTL } from "./lib/paths.js";
 import { caseEnv, runCommand, type RunResult } from "./lib/run.js";
 
-const BLOB = join(REPO, "apps/ctl/dist/tsctl.blob");
+const RUNNER = join(REPO, "apps/ctl/dist/run-cached.cjs");
 const WRAPPER = join(REPO, "bin/tsctl");
 const unavailable = await daemonUnavailableReason();
 
@@ -24,12 +25,12 @@ const CONF =
   "[program:idle]\ncommand=sleep 1000\nautostart=false\n" +
   "[group:pool]\nprograms=talker\n";
 
-/** Every way in: the plain ES module, the snapshot, and the wrapper that picks one. */
+/** Every way in: the plain ES module, the code-cached bundle, and the wrapper that picks one. */
 function viaMain(d: RunningDaemon, args: readonly string[], input?: string): Promise<RunResult> {
   return runCommand([process.execPath, TSCTL, "-c", d.conf, ...args], { cwd: d.dir, env: caseEnv(), ...(input !== undefined ? { input } : {}) });
 }
-function viaSnapshot(d: RunningDaemon, args: readonly string[], input?: string): Promise<RunResult> {
-  return runCommand([process.execPath, "--snapshot-blob", BLOB, "--", TSCTL, "-c", d.conf, ...args], {
+function viaCached(d: RunningDaemon, args: readonly string[], input?: string): Promise<RunResult> {
+  return runCommand([process.execPath, RUNNER, "-c", d.conf, ...args], {
     cwd: d.dir,
     env: caseEnv(),
     ...(input !== undefined ? { input } : {}),
@@ -39,7 +40,7 @@ function viaSnapshot(d: RunningDaemon, args: readonly string[], input?: string):
 /** Uptimes tick between the two runs; nothing else may differ. */
 const settle = (r: RunResult): RunResult => ({ ...r, stdout: r.stdout.replace(/uptime \d+:\d\d:\d\d/g, "uptime <t>"), output: "" });
 
-describe.skipIf(unavailable !== null)("tsctl from its start-up snapshot", () => {
+describe.skipIf(unavailable !== null)("tsctl from its code-cached bundle", () => {
   let daemon: RunningDaemon;
   beforeAll(async () => {
     daemon = await startDaemon(prepareCase({ confText: CONF }));
@@ -48,8 +49,25 @@ describe.skipIf(unavailable !== null)("tsctl from its start-up snapshot", () => 
     await daemon?.stop();
   });
 
-  it("the build made a snapshot on this machine", () => {
-    expect(existsSync(BLOB)).toBe(true);
+  it("the build made the runner; a run without a cache writes one, which the next run uses", async () => {
+    expect(existsSync(RUNNER)).toBe(true);
+    // A copy of the two files, so no other tsctl of a test running meanwhile writes this cache.
+    const copy = mkdtempSync(join(tmpdir(), "tsctl-cache-"));
+    try {
+      for (const f of ["run-cached.cjs", "tsctl.cjs"]) copyFileSync(join(REPO, "apps/ctl/dist", f), join(copy, f));
+      const cache = join(copy, "tsctl.cjs.cache");
+      const run = (): Promise<RunResult> => runCommand([process.execPath, join(copy, "run-cached.cjs"), "-c", daemon.conf, "status"], { cwd: daemon.dir, env: caseEnv() });
+      const first = await run();
+      expect(first.stdout).toMatch(/^pool:talker\s+RUNNING/m);
+      expect(existsSync(cache)).toBe(true);
+      // V8 accepted it: a rejected cache is written again (run-cached.ts), an accepted one is left as it is.
+      const written = statSync(cache).mtimeMs;
+      const second = await run();
+      expect(settle(second)).toEqual(settle(first));
+      expect(statSync(cache).mtimeMs).toBe(written);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   const COMMANDS: readonly (readonly string[])[] = [
@@ -70,25 +88,25 @@ describe.skipIf(unavailable !== null)("tsctl from its start-up snapshot", () => 
   ];
   for (const args of COMMANDS) {
     it(`tsctl ${args.join(" ")}: same output and status as dist/main.js`, async () => {
-      const [main, snap] = await Promise.all([viaMain(daemon, args), viaSnapshot(daemon, args)]);
-      expect(settle(snap)).toEqual(settle(main));
+      const [main, cached] = await Promise.all([viaMain(daemon, args), viaCached(daemon, args)]);
+      expect(settle(cached)).toEqual(settle(main));
     });
   }
 
   it("the interactive shell on piped stdin", async () => {
     const input = "status\npid\nhelp stop\nquit\n";
-    const [main, snap] = await Promise.all([viaMain(daemon, [], input), viaSnapshot(daemon, [], input)]);
-    expect(settle(snap)).toEqual(settle(main));
+    const [main, cached] = await Promise.all([viaMain(daemon, [], input), viaCached(daemon, [], input)]);
+    expect(settle(cached)).toEqual(settle(main));
   });
 
   it("a server that is not there: the same error text and status", async () => {
     const args = ["-s", `unix://${daemon.dir}/nothing-here.sock`, "status"];
-    const [main, snap] = await Promise.all([viaMain(daemon, args), viaSnapshot(daemon, args)]);
-    expect(snap.code).not.toBe(0);
-    expect(settle(snap)).toEqual(settle(main));
+    const [main, cached] = await Promise.all([viaMain(daemon, args), viaCached(daemon, args)]);
+    expect(cached.code).not.toBe(0);
+    expect(settle(cached)).toEqual(settle(main));
   });
 
-  it("bin/tsctl runs from the snapshot, and from main.js when told to", async () => {
+  it("bin/tsctl runs from the code-cached bundle, and from main.js when told to", async () => {
     const env = { ...caseEnv(), PATH: process.env["PATH"] ?? "/usr/bin:/bin" };
     const trace = async (extra: Record<string, string>): Promise<string> => {
       // `sh -x` prints the command the wrapper execs: which entry ran is observable, not inferred.
@@ -97,11 +115,11 @@ describe.skipIf(unavailable !== null)("tsctl from its start-up snapshot", () => 
       expect(r.stdout.trim()).toMatch(/^\d+$/);
       return r.stderr.split("\n").filter((l) => l.startsWith("+ exec node")).join("\n");
     };
-    expect(await trace({})).toContain("--snapshot-blob");
-    expect(await trace({ TSCTL_NO_SNAPSHOT: "1" })).not.toContain("--snapshot-blob");
+    expect(await trace({})).toContain("run-cached.cjs");
+    expect(await trace({ TSCTL_NO_CODE_CACHE: "1" })).toMatch(/main\.js/);
   });
 
-  it("GRPC_* settings reach grpc-js although its modules were loaded when the snapshot was built (snapshot-env.ts)", async () => {
+  it("GRPC_* settings reach grpc-js (it reads them as it loads)", async () => {
     const env = { ...caseEnv(), PATH: process.env["PATH"] ?? "/usr/bin:/bin" };
     const run = (extra: Record<string, string>) =>
       runCommand([WRAPPER, "-c", daemon.conf, "pid"], { cwd: daemon.dir, env: { ...env, ...extra } });
@@ -110,7 +128,7 @@ describe.skipIf(unavailable !== null)("tsctl from its start-up snapshot", () => 
     expect(traced.code).toBe(0);
     expect(traced.stdout.trim()).toMatch(/^\d+$/);
     expect(traced.stderr).toMatch(/\| connectivity_state \|/);
-    // The variable Debian-style machines export everywhere does not send a run off the snapshot, and adds nothing.
+    // The variable Debian-style machines export everywhere adds nothing.
     const plain = await run({ GRPC_DEFAULT_SSL_ROOTS_FILE_PATH: "/etc/ssl/certs/ca-certificates.crt" });
     expect(plain.code).toBe(0);
     expect(plain.stdout.trim()).toBe(traced.stdout.trim());
