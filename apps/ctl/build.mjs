@@ -4,7 +4,7 @@
 // at build time (NODE_ENV below; the development build doubles a repaint's CPU and memory) and only what is
 // used is loaded: an idle `tsctl top` stays small (bench/top-idle.mjs).
 import { build } from "esbuild";
-import { nodeBundleOptions } from "../../scripts/esbuild-node-bundle.mjs";
+import { nodeBundleOptions, nodeScriptOptions } from "../../scripts/esbuild-node-bundle.mjs";
 import { rmSync } from "node:fs";
 
 rmSync(new URL("./dist", import.meta.url), { recursive: true, force: true });
@@ -20,7 +20,6 @@ await build({
 // What bin/tsctl runs for every command but `top` (src/run-cached.ts): src/main.ts once more, as one CommonJS
 // script that run-cached.cjs compiles with a V8 code cache kept next to it. `top` (ink, react, yoga: top-level
 // await, which CommonJS cannot hold) stays out; it runs from main.js.
-const cjs = { bundle: true, format: "cjs", platform: "node", target: "node20", logLevel: "warning" };
 // `await import("node:tls")` would stay an `import()`, which a vm.Script can only run through an experimental
 // loader hook (and its warning on stderr): builtins become `require`s, as in the rest of a CommonJS bundle.
 const requireBuiltins = {
@@ -31,7 +30,7 @@ const requireBuiltins = {
   },
 };
 await build({
-  ...cjs,
+  ...nodeScriptOptions(),
   entryPoints: ["src/main.ts"],
   outfile: "dist/tsctl.cjs",
   external: ["react-devtools-core", "@tsupervisord/tui"],
@@ -41,4 +40,4 @@ await build({
   minify: true,
   keepNames: true,
 });
-await build({ ...cjs, entryPoints: ["src/run-cached.ts"], outfile: "dist/run-cached.cjs" });
+await build({ ...nodeScriptOptions(), entryPoints: ["src/run-cached.ts"], outfile: "dist/run-cached.cjs" });
