@@ -37,7 +37,7 @@ const seen = new Map<string, Record<string, string>>();
 
 function stat(pid: number) {
   const s = parseProcStat(fs.readFileSync(`/proc/${pid}/stat`, "latin1"));
-  if (s === null) throw new Error(`no stat for ${pid}`);
+  if (!s) throw new Error(`no stat for ${pid}`);
   return s;
 }
 

@@ -27,7 +27,7 @@ import { spawn as nodeSpawn } from "node:child_process";
 import type { ChildProcess, SpawnOptions } from "node:child_process";
 import { accessSync, closeSync, constants, statSync } from "node:fs";
 import { Socket } from "node:net";
-import type { NativeSpawner } from "@tsupervisord/reaper";
+import type { ChildExitListener as ExitListener, ChildSpawnerPort } from "./spawner-port.js";
 import type { ProcessConfig } from "@tsupervisord/config";
 import { CommandError, resolveCommand, searchPath } from "./command.js";
 import { withRlimits } from "./limits/rlimits.js";
@@ -55,7 +55,7 @@ export interface SpawnSpec {
    */
   stdinFd?: number;
   /** issue 20: posix_spawn for children whose output goes to splice pumps (null: node:child_process only). */
-  native?: NativeSpawner | null;
+  native?: ChildSpawnerPort | null;
 }
 
 export interface RunningChild {
@@ -213,7 +213,7 @@ interface NativeCommand {
 }
 
 /** issue 20: the posix_spawn path of spawnChild (see the header); the same outcomes as the child_process path. */
-function spawnNative(spec: SpawnSpec, native: NativeSpawner, direct: DirectOutput, cmd: NativeCommand): SpawnResult {
+function spawnNative(spec: SpawnSpec, native: ChildSpawnerPort, direct: DirectOutput, cmd: NativeCommand): SpawnResult {
   const { config } = spec;
   let stdin: [number, number];
   try {
@@ -253,8 +253,6 @@ function spawnNative(spec: SpawnSpec, native: NativeSpawner, direct: DirectOutpu
   child = attachNative(pid, stdin[1], direct, spec.onExit);
   return { kind: "spawned", child };
 }
-
-type ExitListener = (code: number | null, signal: NodeJS.Signals | null) => void;
 
 /** The RunningChild of a posix_spawn'd child: its stdin pipe, its exit after the pumps drained (RAP-02). */
 function attachNative(
