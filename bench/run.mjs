@@ -15,6 +15,7 @@ import { Supervisord } from './lib/systems/supervisord.mjs';
 import { Pm2 } from './lib/systems/pm2.mjs';
 import { Tsupervisord, REPO } from './lib/systems/tsupervisord.mjs';
 import { TsupervisordJs } from './lib/systems/tsupervisord-js.mjs';
+import { TsupervisordFork } from './lib/systems/tsupervisord-fork.mjs';
 import { Floor } from './lib/systems/floor.mjs';
 import { scenarios, ISSUE20_SCENARIOS } from './lib/scenarios.mjs';
 import { machine as describeMachine } from './lib/machine.mjs';
@@ -28,6 +29,7 @@ const ADAPTERS = {
   tsupervisord: () => new Tsupervisord(),
   // issue 20: the JS writer (splice pump off) and the machine's floor, for the logs scenarios only
   'tsupervisord-js': () => new TsupervisordJs(),
+  'tsupervisord-fork': () => new TsupervisordFork(),
   'floor-pipe': () => new Floor('pipe'),
   'floor-file': () => new Floor('file'),
 };

@@ -2,12 +2,13 @@
 import { median } from './scenarios.mjs';
 import { judgeTargets, rssSlope } from './targets.mjs';
 
-const SYSTEMS = ['supervisord', 'pm2', 'tsupervisord', 'tsupervisord-js', 'floor-pipe', 'floor-file'];
+const SYSTEMS = ['supervisord', 'pm2', 'tsupervisord', 'tsupervisord-js', 'tsupervisord-fork', 'floor-pipe', 'floor-file'];
 const LABEL = {
   supervisord: 'supervisord',
   pm2: 'PM2',
   tsupervisord: 'tsupervisord',
   'tsupervisord-js': 'tsupervisord (JS writer)',
+  'tsupervisord-fork': 'tsupervisord (node:child_process spawn)',
   'floor-pipe': '`cat | cat >` floor',
   'floor-file': '`cat >` floor',
 };

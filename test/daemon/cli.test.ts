@@ -51,6 +51,10 @@ describe("tsupervisord command line (§7.1)", () => {
     }
     const forced = await runDaemonOnce(["--version", "--verbose"], { env: { ...process.env, TSUPERVISORD_NO_SPLICE: "1" } });
     expect(forced.stdout.split("\n")[1]).toBe("log pump: JS writer for every channel (splice pump unavailable: TSUPERVISORD_NO_SPLICE=1)");
+    // issue 20: posix_spawn serves only children on splice pumps, so without the pump it is said to be unused.
+    expect(forced.stdout.split("\n")[2]).toMatch(/^spawn: node:child_process for every child \(posix_spawn unavailable: /u);
+    const fork = await runDaemonOnce(["--version", "--verbose"], { env: { ...process.env, TSUPERVISORD_NO_NATIVE_SPAWN: "1" } });
+    expect(fork.stdout.split("\n")[2]).toBe("spawn: node:child_process for every child (posix_spawn unavailable: TSUPERVISORD_NO_NATIVE_SPAWN=1)");
   });
 
   it("D-CLI-01 getopt errors: Error: line, help hint naming tsupervisord, exit 2", async () => {

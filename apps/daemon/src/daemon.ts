@@ -15,6 +15,7 @@ import { activityLogExtensions } from "./runtime/activity-log-ext.js";
 import { terminalEcho } from "./runtime/terminal-echo.js";
 import { ensureOrphanReaper } from "./runtime/orphan-reaper.js";
 import { describeLogPump, logPump } from "./runtime/log-pump.js";
+import { childSpawner, describeSpawner, spawnerOf } from "./runtime/child-spawner.js";
 import { ContainerWatch, type ContainerEnd } from "./container/watch.js";
 import { createNotifySocketFactory, type NotifySocketFactory } from "@tsupervisord/reaper";
 import { withoutSupervisorNamespace } from "./service/namespace.js";
@@ -219,6 +220,7 @@ class Daemon {
 
     // issue 20: which writer moves child output (per channel at debug level when a program is added).
     log.info(describeLogPump(logPump()));
+    log.info(describeSpawner(childSpawner(logPump())));
 
     // Step 5: old AUTO logs (LOG-08).
     if (!s.nocleanup) {
@@ -239,6 +241,7 @@ class Daemon {
       logger: log,
       serverUrl: serverUrlFor(config),
       notify: this.notifySockets(log), // issue 14
+      spawner: spawnerOf(childSpawner(logPump())), // issue 20
       ...state.engineOptions(), // issue 18
     });
 

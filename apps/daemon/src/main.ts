@@ -6,6 +6,7 @@ import { programName, usageError, UsageExit } from "./cli/terminal.js";
 import { applyCommandLine, loadConfig } from "./cli/load-config.js";
 import { daemonVersion, longVersion } from "./version.js";
 import { describeLogPump, logPump } from "./runtime/log-pump.js";
+import { childSpawner, describeSpawner } from "./runtime/child-spawner.js";
 import { guardStdio } from "./runtime/terminal-echo.js";
 import { consumeDaemonMarker, isDaemonChild, ParentChannel, spawnDaemonChild } from "./runtime/daemonize.js";
 
@@ -42,7 +43,7 @@ async function main(argv: readonly string[]): Promise<number> {
         process.stdout.write(`${longVersion()}\n`);
         return 0;
       case "long-version-verbose":
-        process.stdout.write(`${longVersion()}\n${describeLogPump(logPump())}\n`);
+        process.stdout.write(`${longVersion()}\n${describeLogPump(logPump())}\n${describeSpawner(childSpawner(logPump()))}\n`);
         return 0;
       case "print-sample-config":
         process.stdout.write(renderSampleConfig());

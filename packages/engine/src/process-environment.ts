@@ -7,6 +7,7 @@ import type { ResourceGovernor } from "./limits/governor.js";
 import type { EngineLogger } from "./logger.js";
 import type { ManagedProcess } from "./process.js";
 import type { NotifyPort } from "./readiness/notify-port.js";
+import type { ChildSpawnerPort } from "./spawner-port.js";
 
 export interface ProcessEnvironment {
   bus: EventBus;
@@ -18,6 +19,8 @@ export interface ProcessEnvironment {
   onSettled: (process: ManagedProcess) => void;
   /** Issue 17: cgroups, descendant sweep, RSS watchdog (absent in unit tests of the runner alone). */
   governor?: ResourceGovernor;
+  /** issue 20: posix_spawn (null: every child through node:child_process). */
+  spawner?: ChildSpawnerPort | null;
   /** issue 14: the sd_notify port (null: notify checks report it unavailable). */
   notify?: NotifyPort | null;
   /** issue 14: readiness/liveness of a process changed (publish it, re-check dependency gates). */

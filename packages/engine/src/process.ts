@@ -277,6 +277,7 @@ export class ManagedProcess {
       daemonEnv: this.env.daemonEnv,
       serverUrl: this.env.serverUrl,
       sink: this.sink,
+      native: this.env.spawner ?? null, // issue 20
       ...(extraEnv !== undefined && Object.keys(extraEnv).length > 0 ? { extraEnv } : {}),
       ...(checks !== null ? { onOutput: (chunk: Buffer) => checks.output(chunk) } : {}), // issue 14: log checks
       onExit: (code, signal) => {
@@ -301,6 +302,7 @@ export class ManagedProcess {
       case "spawned":
         this.child = result.child;
         this.spawnCount++;
+        this.env.logger.debug(`issue 20: '${this.name}' pid ${result.child.pid} started through ${result.child.via}`);
         this.env.governor?.spawned(this, result.child.pid);
         this.processGroups.push(result.child.pid);
         if (this.processGroups.length > RECENT_PROCESS_GROUPS) this.processGroups.shift();

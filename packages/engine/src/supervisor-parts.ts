@@ -58,6 +58,7 @@ export function wireParts(host: PartsHost): SupervisorParts {
     onSettled: (proc) => host.settled(proc),
     governor: host.governor,
     notify: options.notify ?? null, // issue 14
+    spawner: options.spawner ?? null, // issue 20
     onChecksChanged: (proc) => host.checksChanged(proc), // issue 14
   };
   const registry = new GroupRegistry({

@@ -7,6 +7,7 @@ import type { AnyEventName, SupervisorEvent } from "./events.js";
 import type { EngineLogger } from "./logger.js";
 import type { ProcessOutputPort } from "./output-port.js";
 import type { NotifyPort } from "./readiness/notify-port.js";
+import type { ChildSpawnerPort } from "./spawner-port.js";
 import type { FcgiSocketPort, ProcessTreePort } from "./ports.js";
 import type { ExitRecord } from "./signals.js";
 import type { DesiredStatePort } from "./desired-state.js";
@@ -31,6 +32,8 @@ export interface SupervisorOptions {
   eventQueueLimit?: number;
   /** issue 14: sd_notify sockets for `ready_check = notify` / `live_check = notify` (the daemon plugs reaper's in). */
   notify?: NotifyPort | null;
+  /** issue 20: posix_spawn for children whose output goes to splice pumps (the daemon plugs reaper's in). */
+  spawner?: ChildSpawnerPort | null;
   /** Reads process trees for the stats sampler (default: /proc and the programs' cgroups). */
   stats?: ProcessTreePort;
   /** `[fcgi-program:x]` sockets (default: real sockets through a helper process). */

@@ -9,6 +9,7 @@
  *   setChildSubreaper()  prctl(PR_SET_CHILD_SUBREAPER, 1)
  *   isChildSubreaper()   prctl(PR_GET_CHILD_SUBREAPER)
  *   peerCred(fd)         getsockopt(SO_PEERCRED) (peercred.c)
+ *   spawn(...)           posix_spawn of an engine child (spawn.c)
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -118,6 +119,8 @@ napi_value notify_register(napi_env env, napi_value exports);
 napi_value peercred_register(napi_env env, napi_value exports);
 /* pump.c (issue 20): the splice log pump. */
 napi_value pump_register(napi_env env, napi_value exports);
+/* spawn.c (issue 20): posix_spawn without copying the daemon. */
+napi_value spawn_register(napi_env env, napi_value exports);
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
@@ -128,6 +131,7 @@ static napi_value init(napi_env env, napi_value exports) {
   CHECK(napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   if (notify_register(env, exports) == NULL) return NULL;
   if (peercred_register(env, exports) == NULL) return NULL;
+  if (spawn_register(env, exports) == NULL) return NULL;
   return pump_register(env, exports);
 }
 

@@ -16,3 +16,5 @@ export { peerCredMechanism, peerCredentialsOf, socketFd } from "./peer-cred.js";
 export type { PeerCredentials } from "./peer-cred.js";
 export { splicePump, NO_SPLICE_ENV } from "./splice-pump.js";
 export type { SplicePump, PumpHandle, PumpReport } from "./splice-pump.js";
+export { nativeSpawner, isNativeChild, nativeSpawnState, NO_NATIVE_SPAWN_ENV } from "./native-spawn.js";
+export type { NativeSpawner, ExitListener } from "./native-spawn.js";

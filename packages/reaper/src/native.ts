@@ -35,6 +35,9 @@ export interface NativeReaper {
   pumpStart(readFd: number, fd: number, room: number, onReport: (report: PumpReport) => void): object;
   pumpSetFile(handle: object, fd: number, room: number): void;
   pumpStop(handle: object): void;
+  /** issue 20 (native/spawn.c): posix_spawn of an engine child. */
+  spawnPipe(): [number, number];
+  spawn(file: string, argv: readonly string[], env: readonly string[], cwd: string | null, fds: readonly [number, number, number]): number;
 }
 
 /** What SO_PEERCRED reports for the process at the other end of a unix socket. */

@@ -3,6 +3,7 @@
  * nobody else will ever wait for. Runs on SIGCHLD, and once at start for zombies that piled up before.
  */
 import { nativeReaper, unavailableReason, type ReapedChild } from "./native.js";
+import { isNativeChild } from "./native-spawn.js";
 import { trackNodeChildren } from "./node-children.js";
 import { listZombieChildren } from "./proc.js";
 import { describeWaitStatus } from "./wait-status.js";
@@ -49,7 +50,8 @@ export function startOrphanReaper(options: OrphanReaperOptions): OrphanReaper {
     let reaped = 0;
     let firstError: unknown;
     for (const pid of listZombieChildren(process.pid)) {
-      if (isManaged(pid) || nodeChildren.owns(pid)) continue; // libuv will wait for it; stealing it loses its exit
+      // libuv (or native-spawn.ts) will wait for it; stealing it loses its exit
+      if (isManaged(pid) || nodeChildren.owns(pid) || isNativeChild(pid)) continue;
       try {
         const child = addon.reap(pid);
         if (child === null) continue; // somebody else collected it meanwhile
