@@ -156,6 +156,23 @@ describe("logs and stdin", () => {
     expect((await fault(client.sendProcessStdin({ name: "grp:idle", data: Buffer.from("x") }))).code).toBe("NOT_RUNNING");
   });
 
+  it("a program that never ran (issue 20: its log writers are made on first use): info, read, tail, clear", async () => {
+    const info = (await client.getProcessInfo({ name: "grp:idle" })).info!;
+    expect(info.statename).toBe("STOPPED");
+    expect(info.pid).toBe(0);
+    // LOG-07: its AUTO logs exist from the start, empty.
+    expect(fs.readFileSync(info.stdoutLogfile, "utf8")).toBe("");
+    expect(fs.readFileSync(info.stderrLogfile, "utf8")).toBe("");
+    const read = await client.readProcessLog({ name: "grp:idle", channel: LogChannel.STDOUT, offset: 0, length: 0 });
+    expect(read.data.length).toBe(0);
+    const tail = await client.tailProcessLog({ name: "grp:idle", channel: LogChannel.STDERR, offset: 0, length: 100 });
+    expect([tail.data.length, tail.overflow]).toEqual([0, false]);
+    await client.clearProcessLogs({ name: "grp:idle" });
+    expect(fs.existsSync(info.stdoutLogfile)).toBe(true);
+    const after = (await client.getProcessInfo({ name: "grp:idle" })).info!;
+    expect({ ...after, now: 0 }).toEqual({ ...info, now: 0 });
+  });
+
   it("TailProcessLogFollow sends the tail, then new output", async () => {
     const ac = new AbortController();
     const chunks: string[] = [];

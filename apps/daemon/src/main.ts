@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --initial-heap-size=64 --max-semi-space-size=1
+#!/usr/bin/env -S node --initial-heap-size=64 --max-semi-space-size=1 --no-opt --v8-pool-size=1
 import { describeConfig, readConfig, renderSampleConfig, serverAuthVerdict } from "@tsupervisord/config";
 import { CliUsageError, parseCommandLine, type CliOptions } from "./cli/options.js";
 import { usageText } from "./cli/usage.js";

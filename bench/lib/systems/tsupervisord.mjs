@@ -53,7 +53,7 @@ export class Tsupervisord extends SupervisordFamily {
     super({ name: 'tsupervisord', daemonArgv: [process.execPath, DAEMON], ctlArgv: [CTL_BIN] });
     this.mode = null; // 'grpc' | 'xmlrpc' | 'ctl', decided by the first answer
     // Default: the flags bin/tsupervisord and the daemon's shebang start it with (packages/engine/README.md).
-    this.nodeFlags = (process.env.TSUP_BENCH_NODE_FLAGS ?? '--initial-heap-size=64 --max-semi-space-size=1').split(/\s+/).filter(Boolean);
+    this.nodeFlags = (process.env.TSUP_BENCH_NODE_FLAGS ?? '--initial-heap-size=64 --max-semi-space-size=1 --no-opt --v8-pool-size=1').split(/\s+/).filter(Boolean);
   }
 
   async start(dir, programs) {

@@ -22,22 +22,34 @@ export function machineConfigOf(config: ProcessConfig): MachineConfig {
   };
 }
 
+/**
+ * The hooks' view of a process: a class, so its getters live once on the prototype instead of as five closures
+ * and a dictionary-mode object per process (issue 20, ~0.7 KiB of heap per program, stopped or running).
+ */
+class LiveProcessView implements ProcessView {
+  constructor(private readonly p: ManagedProcess) {}
+
+  get name(): string {
+    return this.p.config.name;
+  }
+
+  get group(): string {
+    return this.p.config.groupName;
+  }
+
+  get config(): ProcessConfig {
+    return this.p.config;
+  }
+
+  get state(): ProcessView["state"] {
+    return this.p.machine.state;
+  }
+
+  get pid(): number {
+    return this.p.machine.pid;
+  }
+}
+
 export function viewOf(p: ManagedProcess): ProcessView {
-  return {
-    get name() {
-      return p.config.name;
-    },
-    get group() {
-      return p.config.groupName;
-    },
-    get config() {
-      return p.config;
-    },
-    get state() {
-      return p.machine.state;
-    },
-    get pid() {
-      return p.machine.pid;
-    },
-  };
+  return new LiveProcessView(p);
 }

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { ProcessStateEvent } from "../src/events.js";
+import type { ProcessView } from "../src/types.js";
 import { Harness, group, isGone, isState, proc, program, until } from "./helpers.js";
 
 const h = new Harness();
@@ -197,5 +198,28 @@ describe("lifecycle with real processes", () => {
     await rec.waitFor(isState("loop", "BACKOFF"));
     await sup.shutdown();
     expect(rec.statesOf("loop")).toEqual(["STARTING", "BACKOFF", "FATAL"]);
+  });
+});
+
+describe("the view lifecycle hooks get (issue 20: one prototype, no per-process getters)", () => {
+  it("reads the live name, group, config, state and pid; the same object from creation to disposal", async () => {
+    const seen: Array<[ProcessView, string, string, string, number, string]> = [];
+    const note = (kind: string) => (v: ProcessView) => seen.push([v, kind, v.name, v.group, v.pid, v.state]);
+    const { sup, rec } = h.make([program("viewed", "/bin/sleep 30", { startsecs: 0 })], {
+      hooks: [{ processCreated: note("created"), processSettled: note("settled"), processDisposed: note("disposed") }],
+    });
+    sup.start();
+    await rec.waitFor(isState("viewed", "RUNNING"));
+    const pid = sup.getProcessInfo("viewed").pid;
+    await sup.shutdown();
+    const views = new Set(seen.map((s) => s[0]));
+    expect(views.size).toBe(1);
+    const view = [...views][0]!;
+    expect(view.config.command).toBe("/bin/sleep 30");
+    expect(seen[0]!.slice(1)).toEqual(["created", "viewed", "viewed", 0, "STOPPED"]);
+    expect(seen.some((s) => s[1] === "settled" && s[4] === pid && s[5] === "RUNNING")).toBe(true);
+    expect(seen.at(-1)![1]).toBe("disposed");
+    expect(Object.keys(view)).not.toContain("name"); // getters live on the prototype
+    expect([view.name, view.group, view.state, view.pid]).toEqual(["viewed", "viewed", "STOPPED", 0]);
   });
 });

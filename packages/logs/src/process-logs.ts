@@ -56,6 +56,8 @@ export interface ProcessLogsOptions {
    * JS writer: appends from several writers need O_APPEND, which splice(2) refuses.
    */
   sharedLog?: (path: string) => boolean;
+  /** Called once, when close() is first called (the port's bookkeeping of shared log files). */
+  onClose?: () => void;
 }
 
 /** What a channel's rate limit did so far. */
@@ -393,17 +395,28 @@ export function createProcessLogs(options: ProcessLogsOptions): ProcessLogs {
   const stdoutPipeline = new ChannelPipeline("stdout", options.stdout, options);
   // LOG-04: with redirect_stderr there is no stderr log; the stderr writer only discards.
   const stderrPipeline = options.redirectStderr ? null : new ChannelPipeline("stderr", options.stderr, options);
-  const pipelines = [stdoutPipeline, stderrPipeline].filter((p): p is ChannelPipeline => p !== null);
+  // Array literals, not filter(): a filtered array keeps a 17-slot backing store (issue 20, per program).
+  const pipelines = stderrPipeline === null ? [stdoutPipeline] : [stdoutPipeline, stderrPipeline];
   const files = (): RotatingFile[] => pipelines.flatMap((p) => p.files);
   const clock = options.clock ?? systemClock;
-  const stdout = new ChannelWriter(stdoutPipeline, "stdout", options.stdout.ext?.rateLimit ?? null, clock, options.onWarn);
-  const stderr = new ChannelWriter(
-    stderrPipeline,
-    "stderr",
-    stderrPipeline === null ? null : (options.stderr.ext?.rateLimit ?? null),
-    clock,
-    options.onWarn,
-  );
+  // issue 20: the writers (each a Writable with its state, listeners and closures) are made on first use: a
+  // program that never ran, or whose channels all go through splice pumps, never pipes into them.
+  const stdoutLimit = options.stdout.ext?.rateLimit ?? null;
+  const stderrLimit = stderrPipeline === null ? null : (options.stderr.ext?.rateLimit ?? null);
+  let stdoutWriter: ChannelWriter | null = null;
+  let stderrWriter: ChannelWriter | null = null;
+  let closed = false;
+  let closing = false;
+  // One made after close() is ended at once, as the eager writers were by close().
+  const made = (w: ChannelWriter): ChannelWriter => {
+    if (closed) w.end();
+    return w;
+  };
+  const stdoutOf = (): ChannelWriter =>
+    (stdoutWriter ??= made(new ChannelWriter(stdoutPipeline, "stdout", stdoutLimit, clock, options.onWarn)));
+  const stderrOf = (): ChannelWriter =>
+    (stderrWriter ??= made(new ChannelWriter(stderrPipeline, "stderr", stderrLimit, clock, options.onWarn)));
+  const writers = (): ChannelWriter[] => [stdoutWriter, stderrWriter].filter((w): w is ChannelWriter => w !== null);
 
   const flushWriter = (w: Writable) =>
     new Promise<void>((resolve) => {
@@ -411,7 +424,7 @@ export function createProcessLogs(options: ProcessLogsOptions): ProcessLogs {
       else w.write(Buffer.alloc(0), () => resolve());
     });
   const flush = async () => {
-    await Promise.all([flushWriter(stdout), flushWriter(stderr)]);
+    await Promise.all(writers().map(flushWriter));
     await Promise.all(files().map((f) => f.flush()));
   };
 
@@ -425,8 +438,12 @@ export function createProcessLogs(options: ProcessLogsOptions): ProcessLogs {
   };
 
   return {
-    stdout,
-    stderr,
+    get stdout() {
+      return stdoutOf();
+    },
+    get stderr() {
+      return stderrOf();
+    },
     get pumpPaths() {
       return { stdout: stdoutPipeline.currentPumpPath(), stderr: stderrPipeline?.currentPumpPath() ?? null };
     },
@@ -448,7 +465,10 @@ export function createProcessLogs(options: ProcessLogsOptions): ProcessLogs {
       stdout: stdoutPipeline.file?.counters ?? null,
       stderr: stderrPipeline?.file?.counters ?? null,
     }),
-    rateLimits: () => ({ stdout: stdout.limitCounters, stderr: stderr.limitCounters }),
+    rateLimits: () => ({
+      stdout: stdoutLimit === null ? null : stdoutOf().limitCounters,
+      stderr: stderrLimit === null ? null : stderrOf().limitCounters,
+    }),
     destinations: { stdout: stdoutPipeline.paths, stderr: stderrPipeline?.paths ?? [] },
     async rotateNow() {
       await Promise.all(files().map((f) => f.rotateNow()));
@@ -465,11 +485,15 @@ export function createProcessLogs(options: ProcessLogsOptions): ProcessLogs {
       await Promise.all(files().map((f) => f.reopen()));
     },
     async close() {
+      if (!closing) {
+        closing = true;
+        options.onClose?.();
+      }
       for (const p of pipelines) p.stop();
       await stopPumps();
       await flush();
-      stdout.end();
-      stderr.end();
+      closed = true;
+      for (const w of writers()) w.end();
       await Promise.all(files().map((f) => f.close()));
     },
   };

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createActivityLog, createProcessOutputPort } from "../src/index.js";
 import type { LogChannelConfig, OutputProcessConfig, ProcessLogEvent } from "../src/index.js";
+import type { SplicePumpApi } from "../src/pump/pump-link.js";
 import { read, tempDir, writeEach } from "./helpers.js";
 
 const channel = (o: Partial<LogChannelConfig> = {}): LogChannelConfig => ({
@@ -53,5 +54,34 @@ describe("createProcessOutputPort", () => {
     expect(read(sink.stdoutLogfile!)).toBe("<!--XSUPERVISOR:BEGIN-->READY\n");
     expect(events).toEqual([["pool", "PROCESS_LOG_STDOUT", "<!--XSUPERVISOR:BEGIN-->READY\n"]]);
     expect(read(path.join(dir, "supervisord.log"))).toMatch(/ DEBG 'lis' stdout output:\n<!--XSUPERVISOR:BEGIN-->READY\n\n$/); // the line format adds its own newline, as supervisord
+  });
+});
+
+describe("createProcessOutputPort: shared explicit log files (issue 20)", () => {
+  // The pump itself is never started here: only the path decision, which reads the port's count of sharers.
+  const api = {} as SplicePumpApi;
+  const proc = (name: string, file: string): OutputProcessConfig => ({
+    name,
+    redirectStderr: true,
+    stdout: channel({ logfile: { kind: "file", path: file } }),
+    stderr: channel({ logfile: { kind: "none" } }),
+  });
+
+  it("a file shared by two sinks takes the JS writer; once one is closed (even twice) the other splices again", async () => {
+    const dir = tempDir();
+    const port = createProcessOutputPort<OutputProcessConfig>({ childlogdir: dir, identifier: "supervisor", stripAnsi: false, pump: { api } });
+    const file = path.join(dir, "shared.log");
+    const a = port.create(proc("a", file));
+    const b = port.create(proc("b", file));
+    const c = port.create(proc("c", path.join(dir, "own.log")));
+    expect(a.pumpPaths.stdout.path).toBe("js");
+    expect(b.pumpPaths.stdout.reason).toMatch(/shared/);
+    expect(c.pumpPaths.stdout.path).toBe("splice");
+    await b.close();
+    await b.close();
+    expect(a.pumpPaths.stdout.path).toBe("splice");
+    const d = port.create(proc("d", file));
+    expect(a.pumpPaths.stdout.path).toBe("js");
+    await Promise.all([a.close(), c.close(), d.close()]);
   });
 });

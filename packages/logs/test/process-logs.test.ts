@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { autoLogPattern, cleanupAutoLogs, createProcessLogs } from "../src/index.js";
-import type { LogChannelConfig, ProcessLogEvent, ProcessLogsOptions } from "../src/index.js";
+import type { LogChannelConfig, LogChannelExtensions, ProcessLogEvent, ProcessLogsOptions } from "../src/index.js";
 import { read, tempDir, writeEach } from "./helpers.js";
 
 function channel(overrides: Partial<LogChannelConfig> = {}): LogChannelConfig {
@@ -29,6 +29,11 @@ function options(dir: string, overrides: Partial<ProcessLogsOptions> = {}): Proc
     stripAnsi: false,
     ...overrides,
   };
+}
+
+/** The extension keys at their defaults (supervisord's behaviour). */
+function noExt(): LogChannelExtensions {
+  return { destinations: [], rotate: { size: true, time: null }, suffix: "number", compress: "none", maxageMs: 0, format: "raw", maxLineBytes: 16 * 1024, rateLimit: null };
 }
 
 const BEGIN = "<!--XSUPERVISOR:BEGIN-->";
@@ -311,6 +316,45 @@ describe("createProcessLogs: backpressure", () => {
     child.kill();
     await closed;
     expect(fs.statSync(logs.stdoutLogfile!).size).toBeGreaterThan(0);
+  });
+});
+
+describe("a sink whose program never ran (issue 20: writers made on first use)", () => {
+  it("counters, rate-limit counters, clear, reopen and close work without any output; AUTO files stay", async () => {
+    const dir = tempDir();
+    const limit = { bytesPerSecond: 1024, burstBytes: 1024, action: "drop" as const };
+    const logs = createProcessLogs(options(dir, { stderr: channel({ ext: { ...noExt(), rateLimit: limit } }) }));
+    await logs.ready;
+    expect(logs.counters().stdout).toEqual({ bytesWritten: 0, bytesDropped: 0, bytesRotatedAway: 0, rotations: 0 });
+    expect(logs.rateLimits()).toEqual({ stdout: null, stderr: { pauses: 0, bytesDropped: 0 } });
+    await logs.clear();
+    await logs.reopen();
+    await logs.flush();
+    await logs.close();
+    expect(fs.existsSync(logs.stdoutLogfile!)).toBe(true);
+    expect(fs.existsSync(logs.stderrLogfile!)).toBe(true);
+  });
+
+  it("a writer first asked for after close() is already ended: a late write is discarded, not written", async () => {
+    const dir = tempDir();
+    const logs = createProcessLogs(options(dir));
+    await logs.close();
+    expect(logs.stdout.writableEnded).toBe(true);
+    const failed = await new Promise<boolean>((resolve) => logs.stdout.write("late\n", (err) => resolve(err != null)));
+    expect(failed).toBe(true);
+    expect(read(logs.stdoutLogfile!)).toBe("");
+  });
+
+  it("the same writer serves every spawn (one per channel, made once)", async () => {
+    const dir = tempDir();
+    const logs = createProcessLogs(options(dir));
+    const first = logs.stdout;
+    await runChild(logs, "echo one; echo err >&2");
+    await runChild(logs, "echo two");
+    expect(logs.stdout).toBe(first);
+    await logs.close();
+    expect(read(logs.stdoutLogfile!)).toBe("one\ntwo\n");
+    expect(read(logs.stderrLogfile!)).toBe("err\n");
   });
 });
 
