@@ -57,6 +57,8 @@ const PATHS = [
 ] as const;
 
 const N = 100_000; // 3.6 MB
+/** The last line the `endless` program writes, after its `yes` is gone. */
+const ENDLESS_MARKER = "endless-stopped\n";
 const MAXBYTES = 100_003; // prime: never a multiple of the 36-byte record nor of a write
 
 const canMountTmpfs = ((): boolean => {
@@ -109,7 +111,9 @@ describe.each(PATHS)("log path $path", ({ path: pumpPath, env, logLine, skip }) 
         ]),
         // Exits at once, but a grandchild keeps the pipe open: the exit is reported after the grace period.
         program("orphan", script("orphan", `echo before; sleep 300 & echo after`), [`stdout_logfile=${dir.file("orphan.log")}`]),
-        program("endless", "yes endless-output-line", [`stdout_logfile=${dir.file("endless.log")}`, "stdout_logfile_maxbytes=1MB", "stdout_logfile_backups=2"]),
+        // `yes` in the background: on stop's SIGTERM the shell ends it, waits for it, and writes a marker as the
+        // stream's last bytes, so the test knows when the JS writer has written everything (see the test).
+        program("endless", script("endless", `yes endless-output-line & trap 'kill $!; wait $!; echo ${ENDLESS_MARKER.trim()}; exit 0' TERM; wait`), [`stdout_logfile=${dir.file("endless.log")}`, "stdout_logfile_maxbytes=1MB", "stdout_logfile_backups=2"]),
         // Two programs appending to one file: the JS writer for both (O_APPEND), whatever the path.
         program("shareA", writer(0, 20_000), [`stdout_logfile=${dir.file("shared.log")}`, "stderr_logfile=NONE"]),
         program("shareB", writer(20_000, 40_000), [`stdout_logfile=${dir.file("shared.log")}`, "stderr_logfile=NONE"]),
@@ -292,14 +296,26 @@ describe.each(PATHS)("log path $path", ({ path: pumpPath, env, logLine, skip }) 
     await waitFor("two rotations", async () => Number((await client.getProcessInfo({ name: "endless" })).info?.logStats?.stdout?.rotations ?? 0) >= 2, 30_000);
     await client.stopProcess({ name: "endless", wait: true });
     await waitForState(client, "endless", "STOPPED", 30_000);
+    // STOPPED can come before the JS writer has written what it read (and before the rotation that write may
+    // start: while it runs, the path and `.1` are the same file). The marker is the stream's last write: once it
+    // is on disk and the current file is under maxbytes (checked after reading), nothing writes or rotates.
+    const file = dir.file("endless.log");
+    const MAX = 1024 * 1024;
+    await waitFor("the stop marker written, no rotation in flight", () =>
+      readInOrder(file).text.endsWith(ENDLESS_MARKER) && fs.statSync(file).size < MAX ? true : undefined, 30_000);
     const stats = (await client.getProcessInfo({ name: "endless" })).info?.logStats?.stdout;
     expect(Number(stats?.bytesDropped)).toBe(0);
-    // Every retained byte is whole lines of the one repeated line, across the rotation boundaries.
-    const { text } = readInOrder(dir.file("endless.log"));
+    // Every retained byte is whole lines of the one repeated line, across the rotation boundaries (the oldest
+    // backup may start inside a line; `yes`, killed inside a write, may end with part of one).
+    const { text, sizes } = readInOrder(file);
+    expect(sizes.length).toBe(3);
+    expect(Number(stats?.bytesWritten)).toBeGreaterThanOrEqual(text.length);
     const line = "endless-output-line\n";
     const start = text.indexOf(line);
-    const body = text.slice(start, text.lastIndexOf("\n") + 1);
     expect(start).toBeLessThan(line.length);
+    const beforeMarker = text.slice(start, text.length - ENDLESS_MARKER.length);
+    const body = beforeMarker.slice(0, beforeMarker.lastIndexOf("\n") + 1);
+    expect(line.startsWith(beforeMarker.slice(body.length))).toBe(true);
     expect(body.split(line).join("")).toBe("");
   });
 
