@@ -9,14 +9,14 @@
  * next rotation finds the path gone, says so once in the daemon log and recreates it, and every byte after that
  * point is on disk again in order.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SupervisorClient } from "@tsupervisord/protocol";
 import { nativeReaper } from "@tsupervisord/reaper";
 import { runCommand } from "../ctl/lib/run.js";
 import { TSCTL } from "../ctl/lib/paths.js";
-import { startDaemon, TestDir, waitFor, waitForState, type RunningDaemon } from "./lib/daemon.js";
+import { isAlive, startDaemon, TestDir, waitFor, waitForState, type RunningDaemon } from "./lib/daemon.js";
 
 /** 36-byte records `00000042 abcdefghijklmnopqrstuvwxyz\n`: numbered, so a gap or duplicate shows. */
 const PAYLOAD = "abcdefghijklmnopqrstuvwxyz";
@@ -89,6 +89,7 @@ describe.each(PATHS)("log path $path", ({ path: pumpPath, env, logLine, skip }) 
       fs.writeFileSync(dir.file(`${name}.sh`), `${body}\n`);
       return `/bin/sh ${dir.file(`${name}.sh`)}`;
     };
+    spawnSync("mkfifo", [dir.file("fifo.log")]);
     dir.writeConfig(
       [
         program("records", writer(0, N), [`stdout_logfile=${dir.file("records.log")}`, `stdout_logfile_maxbytes=${MAXBYTES}`, "stdout_logfile_backups=60"]),
@@ -111,6 +112,9 @@ describe.each(PATHS)("log path $path", ({ path: pumpPath, env, logLine, skip }) 
         ]),
         // Exits at once, but a grandchild keeps the pipe open: the exit is reported after the grace period.
         program("orphan", script("orphan", `echo before; sleep 300 & echo after`), [`stdout_logfile=${dir.file("orphan.log")}`]),
+        // The same, with a FIFO as its log file: the daemon's open of it waits for a reader, so the pump still
+        // waits for its first file when the drain grace runs out and the stop comes before the file.
+        program("fifo", script("fifo", `echo before; sleep 300 & echo after`), [`stdout_logfile=${dir.file("fifo.log")}`, "stderr_logfile=NONE"]),
         // `yes` in the background: on stop's SIGTERM the shell ends it, waits for it, and writes a marker as the
         // stream's last bytes, so the test knows when the JS writer has written everything (see the test).
         program("endless", script("endless", `yes endless-output-line & trap 'kill $!; wait $!; echo ${ENDLESS_MARKER.trim()}; exit 0' TERM; wait`), [`stdout_logfile=${dir.file("endless.log")}`, "stdout_logfile_maxbytes=1MB", "stdout_logfile_backups=2"]),
@@ -288,6 +292,30 @@ describe.each(PATHS)("log path $path", ({ path: pumpPath, env, logLine, skip }) 
       } catch {
         // already gone
       }
+    }
+  });
+
+  it.skipIf(skip)("a grandchild holding the pipe while the log file's open waits: the exit is reported once the file is there", async () => {
+    await client.startProcess({ name: "fifo", wait: true });
+    const pid = (await client.getProcessInfo({ name: "fifo" })).info?.pid ?? 0;
+    let reader: ReturnType<typeof spawn> | null = null;
+    let read = "";
+    try {
+      await waitFor("the child reaped", () => (isAlive(pid) ? undefined : true));
+      // Let the drain grace (100 ms) run out well before the file arrives: not asserted on. On a machine so slow
+      // that the stop still comes after the file, the test passes without covering that order.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      reader = spawn("cat", [dir.file("fifo.log")], { stdio: ["ignore", "pipe", "ignore"] });
+      reader.stdout?.on("data", (chunk: Buffer) => (read += chunk.toString("latin1")));
+      await waitForState(client, "fifo", "EXITED", 30_000);
+      await waitFor("both lines through the FIFO", () => (read === "before\nafter\n" ? true : undefined));
+    } finally {
+      try {
+        process.kill(-pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+      reader?.kill("SIGKILL");
     }
   });
 

@@ -189,10 +189,8 @@ static void finish(pump_t* p, pump_t** graveyard) {
   napi_release_threadsafe_function(p->tsfn, napi_tsfn_release);
 }
 
-/* One turn of one pump: pick up a new file or a stop, then at most one move of up to 1 MiB. `events`: epoll's
-   flags, 0 when the turn was asked for by JS (a new file, a stop). */
-static void service(pump_t* p, uint32_t events, pump_t** graveyard) {
-  if (p->finished) return;
+/* The body of service(): pick up a new file or a stop, then at most one move. */
+static void turn(pump_t* p, uint32_t events, pump_t** graveyard) {
   pthread_mutex_lock(&lock);
   int had_pending = p->has_pending;
   if (had_pending) {
@@ -302,6 +300,18 @@ static void service(pump_t* p, uint32_t events, pump_t** graveyard) {
     }
     break;
   }
+}
+
+/* One turn of one pump: pick up a new file or a stop, then at most one move of up to 1 MiB. `events`: epoll's
+   flags, 0 when the turn was asked for by JS (a new file, a stop). */
+static void service(pump_t* p, uint32_t events, pump_t** graveyard) {
+  if (p->finished) return;
+  turn(p, events, graveyard);
+  /* A stop's drain ends with the move that takes the last byte the pipe held at the stop, not at a later turn:
+     that move may leave the pipe empty, and while a grandchild holds the write end no epoll event ever comes
+     again, so the pump would never report `done` and the exit would never be reported. Waiting for a file (the
+     move used up the room) still ends at the turn that hands it over, as JS answers every request. */
+  if (!p->finished && p->draining && p->drain_left == 0 && !p->waiting_file) finish(p, graveyard);
 }
 
 static void* worker_main(void* arg) {

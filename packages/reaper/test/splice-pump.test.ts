@@ -163,6 +163,32 @@ describe.skipIf(pump === null)("native splice pump", () => {
     fs.closeSync(fd);
   });
 
+  it("stop while the pipe still holds bytes (the pump waits for its first file): the drain moves them, then the pump ends although a grandchild keeps the pipe open", async () => {
+    // The daemon's case when the file's open is slower than the drain grace: the stop arrives before the file,
+    // so the drain's last move empties the pipe, and no epoll event follows while the sleep holds the write end.
+    const dir = tempDir();
+    const fd = fs.openSync(path.join(dir, "out.log"), "a");
+    let askedFor: () => void = () => {};
+    const asked = new Promise<void>((r) => (askedFor = r));
+    const { onReport, done } = collect(() => askedFor());
+    const [readFd, writeFd] = api.pipe();
+    const handle = api.start(readFd, -1, 0, onReport);
+    const child = spawn("/bin/sh", ["-c", "echo before; sleep 300 & echo after"], { stdio: ["ignore", writeFd, writeFd], detached: true });
+    fs.closeSync(writeFd);
+    try {
+      await new Promise((resolve) => child.once("exit", resolve));
+      await asked;
+      // Both lines wait in the pipe (the pump moves nothing before it has a file): stop first, then the file.
+      api.stop(handle);
+      api.setFile(handle, fd, -1);
+      expect((await done).written).toBe("before\nafter\n".length);
+      expect(fs.readFileSync(path.join(dir, "out.log"), "utf8")).toBe("before\nafter\n");
+    } finally {
+      process.kill(-(child.pid as number), "SIGKILL");
+      fs.closeSync(fd);
+    }
+  });
+
   it("backpressure: while the pump waits for a file it moves nothing more; the child (blocked on the full pipe) finishes once answered, nothing lost", async () => {
     const dir = tempDir();
     const file = path.join(dir, "out.log");
