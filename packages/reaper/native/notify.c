@@ -19,6 +19,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include <node_api.h>
+#include "napi-errors.h"
 #include <uv.h>
 
 #define NOTIFY_BUFFER 4096
@@ -32,13 +33,6 @@ typedef struct {
   napi_ref callback;
   napi_async_context async;
 } receiver_t;
-
-static napi_value throw_errno_msg(napi_env env, const char* what, int err) {
-  char message[200];
-  snprintf(message, sizeof message, "%s: %s", what, strerror(err));
-  napi_throw_error(env, NULL, message);
-  return NULL;
-}
 
 static void on_closed(uv_handle_t* handle) {
   receiver_t* r = (receiver_t*)handle->data;
@@ -100,7 +94,7 @@ static napi_value notify_open(napi_env env, napi_callback_info info) {
   }
 
   int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  if (fd < 0) return throw_errno_msg(env, "socket(AF_UNIX, SOCK_DGRAM)", errno);
+  if (fd < 0) return throw_errno(env, "socket(AF_UNIX, SOCK_DGRAM)", errno);
   struct sockaddr_un addr;
   memset(&addr, 0, sizeof addr);
   addr.sun_family = AF_UNIX;
@@ -113,7 +107,7 @@ static napi_value notify_open(napi_env env, napi_callback_info info) {
   umask(old);
   if (rc != 0) {
     close(fd);
-    return throw_errno_msg(env, "bind", err);
+    return throw_errno(env, "bind", err);
   }
   chmod(path, 0600);
 
@@ -121,7 +115,7 @@ static napi_value notify_open(napi_env env, napi_callback_info info) {
   if (r == NULL) {
     close(fd);
     unlink(path);
-    return throw_errno_msg(env, "calloc", ENOMEM);
+    return throw_errno(env, "calloc", ENOMEM);
   }
   r->fd = fd;
   r->env = env;

@@ -46,6 +46,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <node_api.h>
+#include "napi-errors.h"
 
 #define PUMP_CHUNK (1 << 20)
 /* A file that rotates by size gets moves of at most supervisord's read size: it ends within 128 KiB past maxbytes. */
@@ -393,13 +394,6 @@ static void attend_locked(pump_t* p) {
   (void)ignored;
 }
 
-static napi_value throw_errno_msg(napi_env env, const char* what, int err) {
-  char message[200];
-  snprintf(message, sizeof message, "%s: %s", what, strerror(err));
-  napi_throw_error(env, NULL, message);
-  return NULL;
-}
-
 static int set_number(napi_env env, napi_value obj, const char* key, double value) {
   napi_value v;
   return napi_create_double(env, value, &v) == napi_ok && napi_set_named_property(env, obj, key, v) == napi_ok;
@@ -477,7 +471,7 @@ static int get_room(napi_env env, napi_value v, long long* room) {
 static napi_value pump_pipe(napi_env env, napi_callback_info info) {
   (void)info;
   int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) return throw_errno_msg(env, "pipe2", errno);
+  if (pipe2(fds, O_CLOEXEC) != 0) return throw_errno(env, "pipe2", errno);
   /* The default 64 KiB on purpose: measured here, a 1 MiB pipe (F_SETPIPE_SZ) made splice cost 4x the CPU per
      GiB (2.5 vs 0.6 s): its pages no longer stay in the CPU cache between the child's write and the splice. */
   int flags = fcntl(fds[0], F_GETFL);
@@ -507,14 +501,14 @@ static napi_value pump_start(napi_env env, napi_callback_info info) {
     return NULL;
   }
   pthread_once(&worker_once, start_worker);
-  if (worker_error != 0) return throw_errno_msg(env, "pumpStart: worker", worker_error);
+  if (worker_error != 0) return throw_errno(env, "pumpStart: worker", worker_error);
   int err = 0;
   int target = take_target(fd, &err);
-  if (err != 0) return throw_errno_msg(env, "pumpStart: dup", err);
+  if (err != 0) return throw_errno(env, "pumpStart: dup", err);
   pump_t* p = (pump_t*)calloc(1, sizeof *p);
   if (p == NULL) {
     if (target >= 0) close(target);
-    return throw_errno_msg(env, "calloc", ENOMEM);
+    return throw_errno(env, "calloc", ENOMEM);
   }
   p->refs = 3;
   p->read_fd = read_fd;
@@ -546,7 +540,7 @@ static napi_value pump_start(napi_env env, napi_callback_info info) {
     pthread_mutex_unlock(&lock);
     close(read_fd);
     napi_release_threadsafe_function(p->tsfn, napi_tsfn_abort);
-    return throw_errno_msg(env, "pumpStart: epoll_ctl", e);
+    return throw_errno(env, "pumpStart: epoll_ctl", e);
   }
   return handle;
 }

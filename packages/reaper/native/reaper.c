@@ -19,6 +19,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <node_api.h>
+#include "napi-errors.h"
 
 #ifndef PR_SET_CHILD_SUBREAPER
 #define PR_SET_CHILD_SUBREAPER 36
@@ -26,18 +27,6 @@
 #ifndef PR_GET_CHILD_SUBREAPER
 #define PR_GET_CHILD_SUBREAPER 37
 #endif
-
-#define CHECK(call)                                                                                              \
-  do {                                                                                                           \
-    if ((call) != napi_ok) return NULL;                                                                          \
-  } while (0)
-
-static napi_value throw_errno(napi_env env, const char* what, int err) {
-  char message[160];
-  snprintf(message, sizeof message, "%s: %s", what, strerror(err));
-  napi_throw_error(env, NULL, message);
-  return NULL;
-}
 
 static napi_value set_int_or_null(napi_env env, napi_value obj, const char* key, int present, int value) {
   napi_value v;

@@ -26,25 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <node_api.h>
-
-#define CHECK(call)                                                                                              \
-  do {                                                                                                           \
-    if ((call) != napi_ok) return NULL;                                                                          \
-  } while (0)
-
-/* Throws an Error with `errno` set to the (positive) errno; the JS side names it (ENOENT, ...) from os.constants,
- * so this file needs no glibc >= 2.32 strerrorname_np. */
-static napi_value throw_errno(napi_env env, const char* what, int err) {
-  char message[200];
-  snprintf(message, sizeof message, "%s: %s", what, strerror(err));
-  napi_value msg, error, errnum;
-  if (napi_create_string_utf8(env, message, NAPI_AUTO_LENGTH, &msg) != napi_ok ||
-      napi_create_error(env, NULL, msg, &error) != napi_ok || napi_create_int32(env, err, &errnum) != napi_ok ||
-      napi_set_named_property(env, error, "errno", errnum) != napi_ok)
-    return NULL;
-  napi_throw(env, error);
-  return NULL;
-}
+#include "napi-errors.h"
 
 static napi_value spawn_pipe(napi_env env, napi_callback_info info) {
   (void)info;

@@ -6,7 +6,7 @@
  * {@link isNativeChild} before it collects a zombie, so it never takes one of these.
  */
 import { constants } from "node:os";
-import { nativeReaper, unavailableReason } from "./native.js";
+import { addonFor, nativeReaper } from "./native.js";
 
 /** Set to "1" to spawn every child through node:child_process (the fallback), e.g. to compare or rule this out. */
 export const NO_NATIVE_SPAWN_ENV = "TSUPERVISORD_NO_NATIVE_SPAWN";
@@ -73,10 +73,9 @@ export function nativeSpawnState(): { listening: boolean; children: number } {
 
 /** The spawner, or why node:child_process spawns every child (no addon, an old addon, or the env switch). */
 export function nativeSpawner(env: NodeJS.ProcessEnv = process.env): { spawner: NativeSpawner } | { reason: string } {
-  if (env[NO_NATIVE_SPAWN_ENV] === "1") return { reason: `${NO_NATIVE_SPAWN_ENV}=1` };
-  const addon = nativeReaper();
-  if (addon === undefined) return { reason: unavailableReason() ?? "native addon unavailable" };
-  if (typeof addon.spawn !== "function") return { reason: "native addon predates posix_spawn; rebuild it" };
+  const found = addonFor(env, NO_NATIVE_SPAWN_ENV, "spawn", "posix_spawn");
+  if ("reason" in found) return found;
+  const { addon } = found;
   return {
     spawner: {
       pipe() {

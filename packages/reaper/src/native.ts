@@ -107,3 +107,15 @@ export function unavailableReason(): string | undefined {
   loaded ??= load();
   return "reason" in loaded ? loaded.reason : undefined;
 }
+
+/**
+ * The addon for one optional feature, or why it is off: `switchName=1` in `env` (the user's way to rule it out),
+ * no addon, or an addon built before `feature` existed (a stale build: say so, rather than fail later).
+ */
+export function addonFor(env: NodeJS.ProcessEnv, switchName: string, feature: keyof NativeReaper, what: string): { addon: NativeReaper } | { reason: string } {
+  if (env[switchName] === "1") return { reason: `${switchName}=1` };
+  const addon = nativeReaper();
+  if (addon === undefined) return { reason: unavailableReason() ?? "native addon unavailable" };
+  if (typeof addon[feature] !== "function") return { reason: `native addon predates ${what}; rebuild it` };
+  return { addon };
+}

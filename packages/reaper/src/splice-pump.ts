@@ -2,7 +2,7 @@
  * issue 20: the splice log pump of native/pump.c, as the object `@tsupervisord/logs` takes (its `SplicePumpApi`,
  * structurally): the daemon hands it over, so the logs package never loads native code itself.
  */
-import { nativeReaper, unavailableReason, type PumpReport } from "./native.js";
+import { addonFor, type PumpReport } from "./native.js";
 
 export type { PumpReport } from "./native.js";
 
@@ -25,10 +25,9 @@ export const NO_SPLICE_ENV = "TSUPERVISORD_NO_SPLICE";
 
 /** The pump, or why not: the addon was not built, it is not Linux, or TSUPERVISORD_NO_SPLICE=1. */
 export function splicePump(env: NodeJS.ProcessEnv = process.env): { pump: SplicePump } | { reason: string } {
-  if (env[NO_SPLICE_ENV] === "1") return { reason: `${NO_SPLICE_ENV}=1` };
-  const addon = nativeReaper();
-  if (addon === undefined) return { reason: unavailableReason() ?? "native addon unavailable" };
-  if (typeof addon.pumpStart !== "function") return { reason: "native addon predates the splice pump; rebuild it" };
+  const found = addonFor(env, NO_SPLICE_ENV, "pumpStart", "the splice pump");
+  if ("reason" in found) return found;
+  const { addon } = found;
   return {
     pump: {
       pipe: () => addon.pumpPipe(),
