@@ -27,3 +27,11 @@ const result = await build({
   metafile: true,
 });
 writeFileSync(listing, `${JSON.stringify(Object.keys(result.metafile.outputs), null, 1)}\n`);
+
+// The bundle's shebang carries the daemon's node flags, read from ../node-flags (their one source): a
+// `./dist/tsupervisord.js` started directly runs as bin/tsupervisord does.
+const flags = readFileSync(new URL("./node-flags", import.meta.url), "utf8").split("\n", 1)[0].trim();
+const bundle = new URL("./dist/tsupervisord.js", import.meta.url);
+const code = readFileSync(bundle, "utf8");
+const shebang = `#!/usr/bin/env -S node ${flags}`;
+writeFileSync(bundle, code.startsWith("#!") ? `${shebang}${code.slice(code.indexOf("\n"))}` : `${shebang}\n${code}`);

@@ -12,7 +12,8 @@ import { cleanupAfterEach, isAlive, REPO_ROOT, TestDir, waitFor } from "./lib/da
 
 const track = cleanupAfterEach();
 const LAUNCHER = join(REPO_ROOT, "apps/daemon/bin/tsupervisord");
-const FLAGS = ["--initial-heap-size=64", "--max-semi-space-size=1", "--no-opt", "--v8-pool-size=1"];
+// The flags' one source (its first line); the rest of the file says why each.
+const FLAGS = fs.readFileSync(join(REPO_ROOT, "apps/daemon/node-flags"), "utf8").split("\n", 1)[0]!.trim().split(/\s+/);
 
 /** What the daemon is started with: a small environment of our choosing, without NODE_OPTIONS. */
 function daemonEnv(): Record<string, string> {
@@ -55,6 +56,12 @@ function cmdline(pid: number): string[] {
 }
 
 describe("node flags of the launcher (issue 20)", () => {
+  it("are written once: the bundle's shebang carries the same flags as the launcher", () => {
+    expect(FLAGS).toContain("--no-opt");
+    const firstLine = fs.readFileSync(join(REPO_ROOT, "apps/daemon/dist/tsupervisord.js"), "utf8").split("\n", 1)[0];
+    expect(firstLine).toBe(`#!/usr/bin/env -S node ${FLAGS.join(" ")}`);
+  });
+
   it("foreground: the daemon runs with the flags; its program's environment is the daemon's plus SUPERVISOR_*", async () => {
     const dir = track.dir();
     dir.writeConfig(config(dir));

@@ -1,4 +1,5 @@
-#!/usr/bin/env -S node --initial-heap-size=64 --max-semi-space-size=1 --no-opt --v8-pool-size=1
+#!/usr/bin/env node
+// The bundle (dist/tsupervisord.js) runs with the daemon's node flags in its shebang: build.mjs writes them from ../node-flags.
 import { describeConfig, readConfig, renderSampleConfig, serverAuthVerdict } from "@tsupervisord/config";
 import { CliUsageError, parseCommandLine, type CliOptions } from "./cli/options.js";
 import { usageText } from "./cli/usage.js";
