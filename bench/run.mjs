@@ -13,9 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Supervisord } from './lib/systems/supervisord.mjs';
 import { Pm2 } from './lib/systems/pm2.mjs';
-import { Tsupervisord, REPO } from './lib/systems/tsupervisord.mjs';
-import { TsupervisordJs } from './lib/systems/tsupervisord-js.mjs';
-import { TsupervisordFork } from './lib/systems/tsupervisord-fork.mjs';
+import { Tsupervisord, REPO, tsupervisordWithout } from './lib/systems/tsupervisord.mjs';
 import { Floor } from './lib/systems/floor.mjs';
 import { scenarios, ISSUE20_SCENARIOS } from './lib/scenarios.mjs';
 import { machine as describeMachine } from './lib/machine.mjs';
@@ -27,9 +25,14 @@ const ADAPTERS = {
   supervisord: () => new Supervisord(),
   pm2: () => new Pm2(),
   tsupervisord: () => new Tsupervisord(),
-  // issue 20: the JS writer (splice pump off) and the machine's floor, for the logs scenarios only
-  'tsupervisord-js': () => new TsupervisordJs(),
-  'tsupervisord-fork': () => new TsupervisordFork(),
+  // issue 20: the same build on its fallbacks, where the native addon is not built: the JS writer for every
+  // channel (splice pump off; logs scenarios only), and every child through node:child_process, i.e. libuv
+  // fork()ing the daemon (posix_spawn off; spawn scenarios only)
+  'tsupervisord-js': () =>
+    tsupervisordWithout({ name: 'tsupervisord-js', env: { TSUPERVISORD_NO_SPLICE: '1' }, scenarios: ['logs', 'logformats'] }),
+  'tsupervisord-fork': () =>
+    tsupervisordWithout({ name: 'tsupervisord-fork', env: { TSUPERVISORD_NO_NATIVE_SPAWN: '1' }, scenarios: ['spawn', 'scale'] }),
+  // the machine's floors, for the logs scenarios only
   'floor-pipe': () => new Floor('pipe'),
   'floor-file': () => new Floor('file'),
 };

@@ -10,6 +10,7 @@ import { sleepers, allProcessNames } from './programs.mjs';
 import { LINE, finalLineWritten, verify } from './logstream.mjs';
 import { logFormatsScenario } from './logformats.mjs';
 import { sourceFile, catOnSignalArgv } from './source.mjs';
+import { http2ServerFloor } from './http2-floor.mjs';
 import * as xmlrpc from './xmlrpc.mjs';
 
 const MiB = 1 << 20;
@@ -69,6 +70,7 @@ function spawnScenario(n) {
       { metric: 'cpu', value: st.cpu, unit: 's' },
       { metric: 'rss', value: st.rssMiB, unit: 'MiB' },
       { metric: 'fork_exec_floor', value: await forkExecFloor(n), unit: 's' },
+      { metric: 'node_http2_rss_floor', value: (await http2ServerFloor()).rssMiB, unit: 'MiB' },
     ];
   };
 }
@@ -305,6 +307,8 @@ function logsScenario(bytes, maxbytes, backups) {
       { metric: 'lost', value: check.lostBytes, unit: 'bytes' },
       { metric: 'peak_rss', value: st.hwmMiB, unit: 'MiB' },
       { metric: 'files', value: check.files, unit: 'files' },
+      // measured after the system's run is over, so it does not compete with the writer
+      { metric: 'node_http2_hwm_floor', value: (await http2ServerFloor()).hwmMiB, unit: 'MiB' },
     ];
   };
 }

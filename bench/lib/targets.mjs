@@ -7,14 +7,14 @@
  *   `plus`:  ts ≤ base + limit (in the metric's unit).
  * `variant` picks the scenario's variant (all its comma-separated parts must be present); `floor` names the
  * physical limit measured in the same run: a system (`floor-pipe`) or a metric every system's run records
- * (`fork_exec_floor`, `node_e0_floor`), shown beside the row so a miss can be told from the machine's limit.
+ * (`fork_exec_floor`, `node_e0_floor`, `node_http2_*_floor`), shown beside the row so a miss can be told from the machine's limit.
  */
 export const TARGETS = [
   { label: 'logs: throughput ≥ 1.0× supervisord', scenario: 'logs', metric: 'throughput', kind: 'ratio', at_least: true, limit: 1.0, floor: { system: 'floor-pipe' } },
   { label: 'logs: throughput ≥ 0.9× `cat SRC | cat > FILE` (same run)', scenario: 'logs', metric: 'throughput', base: 'floor-pipe', kind: 'ratio', at_least: true, limit: 0.9, floor: { system: 'floor-file' } },
   { label: 'logs: daemon CPU per GiB ≤ 0.5× supervisord', scenario: 'logs', metric: 'cpu_per_gib', kind: 'ratio', limit: 0.5, floor: { system: 'floor-pipe' } },
-  { label: 'logs: daemon peak RSS ≤ supervisord + 16 MiB', scenario: 'logs', metric: 'peak_rss', kind: 'plus', limit: 16 },
-  { label: 'daemon RSS, 100 programs RUNNING (spawn n=100) ≤ 1.4×', scenario: 'spawn', variant: 'n=100', metric: 'rss', kind: 'ratio', limit: 1.4 },
+  { label: 'logs: daemon peak RSS ≤ supervisord + 16 MiB', scenario: 'logs', metric: 'peak_rss', kind: 'plus', limit: 16, floor: { metric: 'node_http2_hwm_floor' } },
+  { label: 'daemon RSS, 100 programs RUNNING (spawn n=100) ≤ 1.4×', scenario: 'spawn', variant: 'n=100', metric: 'rss', kind: 'ratio', limit: 1.4, floor: { metric: 'node_http2_rss_floor' } },
   { label: 'idle CPU, 100 programs, 30 s ≤ supervisord\'s', scenario: 'idle', variant: 'n=100', metric: 'cpu', kind: 'ratio', limit: 1.0 },
   { label: 'launch → API answers (startup n=100) ≤ 0.6×', scenario: 'startup', variant: 'n=100', metric: 'api_answers', kind: 'ratio', limit: 0.6 },
   { label: 'spawn 100: daemon CPU ≤ 1.0×', scenario: 'spawn', variant: 'n=100', metric: 'cpu', kind: 'ratio', limit: 1.0 },
@@ -27,6 +27,9 @@ const FLOOR_LABEL = {
   'floor-file': '`cat >`',
   fork_exec_floor: 'fork+exec of N sleeps',
   node_e0_floor: '`node -e 0`',
+  // ./http2-floor.mjs: a bare node with the daemon's flags serving one HTTP/2 request (the API's transport)
+  node_http2_rss_floor: '`node` serving HTTP/2',
+  node_http2_hwm_floor: '`node` serving HTTP/2, peak',
 };
 
 function matches(g, t) {

@@ -12,6 +12,7 @@ import { summarize, renderMarkdown } from '../lib/report.mjs';
 import { judgeTargets, rssSlope } from '../lib/targets.mjs';
 import { sourceFile, removeSources, catOnSignalArgv } from '../lib/source.mjs';
 import { Floor, childrenCpuSeconds } from '../lib/systems/floor.mjs';
+import { http2ServerFloor } from '../lib/http2-floor.mjs';
 
 const stream = (from, to) => Buffer.concat(Array.from({ length: to - from }, (_, i) => lineAt(from + i)));
 
@@ -164,6 +165,28 @@ test('targets: a zero base, variants, floor metrics and rows not measured', () =
   assert.deepEqual(pid.floor, { label: 'fork+exec of N sleeps', value: 0.4, unit: 's' }); // median over all systems' runs
   assert.equal(byLabel(rows, 'launch → API').met, undefined);
   assert.equal(byLabel(rows, 'spawn 100').met, undefined);
+});
+
+test('targets: the RSS rows show the bare HTTP/2 node of the same run as their floor', () => {
+  const groups = summarize([
+    ...recs('spawn', 'n=100', 'rss', 'MiB', { supervisord: [32], tsupervisord: [60] }),
+    ...recs('spawn', 'n=100', 'node_http2_rss_floor', 'MiB', { supervisord: [45], tsupervisord: [47], pm2: [46] }),
+    ...recs('spawn', 'n=500', 'node_http2_rss_floor', 'MiB', { supervisord: [99] }),
+    ...recs('logs', '1 GiB, maxbytes 50MB x 10 backups', 'peak_rss', 'MiB', { supervisord: [31], tsupervisord: [55] }),
+    ...recs('logs', '1 GiB, maxbytes 50MB x 10 backups', 'node_http2_hwm_floor', 'MiB', { supervisord: [48], tsupervisord: [50] }),
+  ]);
+  const rows = judgeTargets(groups);
+  const rss = byLabel(rows, 'daemon RSS');
+  assert.equal(rss.met, false);
+  assert.deepEqual(rss.floor, { label: '`node` serving HTTP/2', value: 46, unit: 'MiB' }); // n=100's, not n=500's
+  const peak = byLabel(rows, 'logs: daemon peak RSS');
+  assert.deepEqual(peak.floor, { label: '`node` serving HTTP/2, peak', value: 49, unit: 'MiB' });
+});
+
+test('http2 floor: a real bare node with the daemon\'s flags answers one HTTP/2 request; its RSS is read', async () => {
+  const { rssMiB, hwmMiB } = await http2ServerFloor();
+  assert.ok(rssMiB > 10 && rssMiB < 500, `rss ${rssMiB}`);
+  assert.ok(hwmMiB >= rssMiB, `peak ${hwmMiB} < rss ${rssMiB}`);
 });
 
 test('rssSlope: MiB per 1,000 programs between the smallest and largest scale runs, per system', () => {

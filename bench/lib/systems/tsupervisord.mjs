@@ -3,7 +3,7 @@
 // supervisord's XML-RPC (if the daemon serves it on the socket), else `tsctl status` parsed as
 // supervisorctl's output.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -22,6 +22,31 @@ const CTL = join(REPO, 'apps', 'ctl', 'dist', 'main.js');
 // What a user runs: the wrapper that starts tsctl from its code-cached bundle when it can (issue 20).
 const CTL_BIN = join(REPO, 'bin', 'tsctl');
 const PROTOCOL = join(REPO, 'packages', 'protocol', 'dist', 'index.js');
+
+/**
+ * The node flags the daemon runs with: TSUP_BENCH_NODE_FLAGS (an A/B run), else the first line of
+ * apps/daemon/node-flags (what bin/tsupervisord and the bundle's shebang use). A build from before that file
+ * (TSUP_BENCH_REPO) runs without flags unless TSUP_BENCH_NODE_FLAGS gives them.
+ */
+export function daemonNodeFlags() {
+  const file = join(REPO, 'apps', 'daemon', 'node-flags');
+  const line =
+    process.env.TSUP_BENCH_NODE_FLAGS ??
+    (existsSync(file) ? readFileSync(file, 'utf8').split('\n', 1)[0] : '');
+  return line.split(/\s+/).filter(Boolean);
+}
+
+/**
+ * The same build with one native path switched off by its environment switch (the fallback where the addon is not
+ * built), taking part only in the scenarios that compare the two paths.
+ */
+export function tsupervisordWithout({ name, env, scenarios }) {
+  const sys = new Tsupervisord();
+  sys.name = name;
+  sys.extraEnv = env;
+  sys.scenarios = scenarios;
+  return sys;
+}
 
 /** supervisorctl-style status lines: `name  STATE  pid 123, uptime 0:00:01` or `name  FATAL  Exited too quickly`. */
 export function parseStatus(text) {
@@ -52,8 +77,7 @@ export class Tsupervisord extends SupervisordFamily {
   constructor() {
     super({ name: 'tsupervisord', daemonArgv: [process.execPath, DAEMON], ctlArgv: [CTL_BIN] });
     this.mode = null; // 'grpc' | 'xmlrpc' | 'ctl', decided by the first answer
-    // Default: the flags bin/tsupervisord and the daemon's shebang start it with (packages/engine/README.md).
-    this.nodeFlags = (process.env.TSUP_BENCH_NODE_FLAGS ?? '--initial-heap-size=64 --max-semi-space-size=1 --no-opt --v8-pool-size=1').split(/\s+/).filter(Boolean);
+    this.nodeFlags = daemonNodeFlags();
   }
 
   async start(dir, programs) {
