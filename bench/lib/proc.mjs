@@ -4,7 +4,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
-const CLK_TCK = (() => {
+export const CLK_TCK = (() => {
   try {
     return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
   } catch {
@@ -20,14 +20,30 @@ function statFields(pid) {
   return raw.slice(close + 2).trim().split(' ');
 }
 
-/** CPU seconds (user + system) the process itself has used, or null if it is gone. */
-export function cpuSeconds(pid) {
+/** Clock ticks (user + system) the process itself has used, or null if it is gone. */
+export function cpuTicks(pid) {
   try {
     const f = statFields(pid);
-    return (Number(f[11]) + Number(f[12])) / CLK_TCK; // utime (14), stime (15)
+    return Number(f[11]) + Number(f[12]); // utime (14), stime (15)
   } catch {
     return null;
   }
+}
+
+/** CPU seconds (user + system) the process itself has used, or null if it is gone. */
+export function cpuSeconds(pid) {
+  const ticks = cpuTicks(pid);
+  return ticks === null ? null : ticks / CLK_TCK;
+}
+
+/**
+ * The share of a core used between two `cpuTicks` readings `seconds` apart, in percent. Computed from whole
+ * ticks, so two systems that used the same number of ticks get the very same value: a difference of two
+ * `cpuSeconds` floats (4.37 - 4.33) is not exactly 0.04, and an idle row judged "≤ supervisord's" on equal ticks
+ * read "no" over a 1e-15.
+ */
+export function cpuPercent(ticks0, ticks1, seconds) {
+  return ((ticks1 - ticks0) / CLK_TCK / seconds) * 100;
 }
 
 /** { rssMiB, hwmMiB } from /proc/<pid>/status (VmRSS, VmHWM = peak RSS), or null if gone. */

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { cpuSeconds, memory, signal, alive, taskCounters, taskDelta } from './proc.mjs';
+import { cpuSeconds, cpuTicks, cpuPercent, memory, signal, alive, taskCounters, taskDelta } from './proc.mjs';
 import { waitFor, sleep } from './poll.mjs';
 import { sleepers, allProcessNames } from './programs.mjs';
 import { LINE, finalLineWritten, verify } from './logstream.mjs';
@@ -184,16 +184,17 @@ function idleScenario(n, windowS) {
     await sys.start(dir, programs);
     await waitAll(sys, allProcessNames(programs), ['RUNNING'], { timeoutMs: 60_000 + n * 500 });
     await sleep(2000); // let start-up work (log flushes, GC) settle
-    const c0 = daemonStats(sys).cpu;
+    const k0 = cpuTicks(sys.pid);
     const t0 = taskCounters(sys.pid);
     await sleep(windowS * 1000);
     const t1 = taskCounters(sys.pid);
+    const k1 = cpuTicks(sys.pid);
     const st = daemonStats(sys);
     const d = taskDelta(t0, t1);
     // issue 20 "idle means idle": the raw clock ticks over the window summed over the daemon's threads, how many
     // threads got any, and the voluntary context switches (each one a sleep, so each a wake-up after it)
     return [
-      { metric: 'cpu', value: ((st.cpu - c0) / windowS) * 100, unit: '% of a core' },
+      { metric: 'cpu', value: cpuPercent(k0, k1, windowS), unit: '% of a core' },
       { metric: 'rss', value: st.rssMiB, unit: 'MiB' },
       { metric: 'ticks', value: d.ticks, unit: 'ticks' },
       { metric: 'busy_threads', value: d.busyThreads, unit: 'threads' },

@@ -13,6 +13,7 @@ import { judgeTargets, rssSlope } from '../lib/targets.mjs';
 import { sourceFile, removeSources, catOnSignalArgv } from '../lib/source.mjs';
 import { Floor, childrenCpuSeconds } from '../lib/systems/floor.mjs';
 import { http2ServerFloor } from '../lib/http2-floor.mjs';
+import { cpuPercent, CLK_TCK } from '../lib/proc.mjs';
 
 const stream = (from, to) => Buffer.concat(Array.from({ length: to - from }, (_, i) => lineAt(from + i)));
 
@@ -187,6 +188,12 @@ test('http2 floor: a real bare node with the daemon\'s flags answers one HTTP/2 
   const { rssMiB, hwmMiB } = await http2ServerFloor();
   assert.ok(rssMiB > 10 && rssMiB < 500, `rss ${rssMiB}`);
   assert.ok(hwmMiB >= rssMiB, `peak ${hwmMiB} < rss ${rssMiB}`);
+});
+
+test('idle CPU: equal tick counts give equal values, whatever the counters started at', () => {
+  // 4 ticks over 30 s from 433 and from 12: as floats of seconds, 4.37 - 4.33 and 0.16 - 0.12 differ by ~1e-16
+  assert.equal(cpuPercent(433, 437, 30), cpuPercent(12, 16, 30));
+  assert.ok(Math.abs(cpuPercent(0, 4, 30) - (4 / CLK_TCK / 30) * 100) < 1e-12);
 });
 
 test('rssSlope: MiB per 1,000 programs between the smallest and largest scale runs, per system', () => {
