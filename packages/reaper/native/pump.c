@@ -190,8 +190,8 @@ static void finish(pump_t* p, pump_t** graveyard) {
   napi_release_threadsafe_function(p->tsfn, napi_tsfn_release);
 }
 
-/* The body of service(): pick up a new file or a stop, then at most one move. */
-static void turn(pump_t* p, uint32_t events, pump_t** graveyard) {
+/* The first half of a turn: pick up a new file or a stop that JS handed over (under the lock). */
+static void pick_up(pump_t* p) {
   pthread_mutex_lock(&lock);
   int had_pending = p->has_pending;
   if (had_pending) {
@@ -215,11 +215,16 @@ static void turn(pump_t* p, uint32_t events, pump_t** graveyard) {
     struct epoll_event ev = {.events = EPOLLIN, .data.ptr = p};
     epoll_ctl(epoll_fd, EPOLL_CTL_ADD, p->read_fd, &ev);
   }
-  if (p->waiting_file) return;
-  if (p->draining && p->drain_left == 0) {
-    finish(p, graveyard);
-    return;
-  }
+}
+
+/* A stop's drain is over: the pump has moved the last byte the pipe held at the stop, and is not waiting for a
+   file (JS answers every request: the drain then ends at the turn that hands the file over). */
+static int drain_complete(const pump_t* p) {
+  return !p->finished && p->draining && p->drain_left == 0 && !p->waiting_file;
+}
+
+/* The second half of a turn: at most one move (or the request for a file, or the end at EOF). */
+static void move(pump_t* p, uint32_t events, pump_t** graveyard) {
   if (p->need_first) {
     if (pipe_bytes(p->read_fd) == 0) {
       if (events & (EPOLLHUP | EPOLLERR)) finish(p, graveyard); /* empty, and every writer is gone: EOF */
@@ -307,12 +312,15 @@ static void turn(pump_t* p, uint32_t events, pump_t** graveyard) {
    flags, 0 when the turn was asked for by JS (a new file, a stop). */
 static void service(pump_t* p, uint32_t events, pump_t** graveyard) {
   if (p->finished) return;
-  turn(p, events, graveyard);
-  /* A stop's drain ends with the move that takes the last byte the pipe held at the stop, not at a later turn:
-     that move may leave the pipe empty, and while a grandchild holds the write end no epoll event ever comes
-     again, so the pump would never report `done` and the exit would never be reported. Waiting for a file (the
-     move used up the room) still ends at the turn that hands it over, as JS answers every request. */
-  if (!p->finished && p->draining && p->drain_left == 0 && !p->waiting_file) finish(p, graveyard);
+  pick_up(p);
+  /* A complete drain moves nothing more: a stop owes only what the pipe held when it came. */
+  if (!p->waiting_file && !drain_complete(p)) move(p, events, graveyard);
+  /* The one place a stop's drain ends, checked after every turn: with the move that takes the last byte the pipe
+     held at the stop (not at a later turn: that move may leave the pipe empty, and while a grandchild holds the
+     write end no epoll event ever comes again, so the pump would never report `done` and the exit would never be
+     reported), at the turn of the stop itself when the pipe was empty, or at the turn that hands over the file
+     the last move asked for. */
+  if (drain_complete(p)) finish(p, graveyard);
 }
 
 static void* worker_main(void* arg) {
