@@ -19,8 +19,9 @@
  *   written  bytes that reached the current file since the last report
  *   stale    bytes that reached a file JS has already switched away from (rotation raced with a splice)
  *   dropped  bytes discarded (no file, or the file failed: ENOSPC, EIO, ...)
- *   full     the pump needs a file (its first, or `room` is used up): rotate, then pumpSetFile. Until then it is out of the
- *            epoll set; the child blocks once the pipe is full (backpressure, never buffering)
+ *   full     the pump needs a file (its first, or `room` is used up) and none has been handed over since: rotate, then
+ *            pumpSetFile, once per request. Until then it is out of the epoll set; the child blocks once the pipe is
+ *            full (backpressure, never buffering)
  *   error    errno of the first failure of a streak (0: none), so a full disk is reported once
  *   done     the pipe reached EOF (every writer closed it) or the stop drained it; the last report
  *
@@ -418,7 +419,11 @@ static void call_js(napi_env env, napi_value callback, void* context, void* data
   if (env == NULL || callback == NULL) return;
   pthread_mutex_lock(&lock);
   uint64_t written = p->written, stale = p->stale, dropped = p->dropped;
-  int error = p->error, full = p->full, done = p->done;
+  /* A file handed over since the request (a rotation JS made on its own: time trigger, logrotate, reopen) answers
+     it; the worker picks it up next. Reported anyway, JS would answer a second time, and the bytes the pump moves
+     into that file before the second answer arrives would be counted as stale, missing from the room JS hands
+     over: the file would rotate late by them. */
+  int error = p->error, full = p->full && !p->has_pending, done = p->done;
   p->written = p->stale = p->dropped = 0;
   p->error = 0;
   p->wake_posted = 0;
