@@ -330,6 +330,11 @@ class ChannelPipeline {
   }
 }
 
+/** A rate-limited channel's counters before its writer exists (the same shape as ChannelWriter.limitCounters). */
+function noLimitCounters(): RateLimitCounters {
+  return { pauses: 0, bytesDropped: 0 };
+}
+
 /** The Writable the engine pipes a child pipe into: waits for the file's drain, so the pipe gets paused. */
 class ChannelWriter extends Writable {
   readonly limitCounters: RateLimitCounters | null;
@@ -465,9 +470,11 @@ export function createProcessLogs(options: ProcessLogsOptions): ProcessLogs {
       stdout: stdoutPipeline.file?.counters ?? null,
       stderr: stderrPipeline?.file?.counters ?? null,
     }),
+    // Read, never made: a writer that does not exist yet has paused and dropped nothing (a stats poll of a
+    // program that never ran, or whose channels splice, must not allocate writers: issue 20).
     rateLimits: () => ({
-      stdout: stdoutLimit === null ? null : stdoutOf().limitCounters,
-      stderr: stderrLimit === null ? null : stderrOf().limitCounters,
+      stdout: stdoutLimit === null ? null : (stdoutWriter?.limitCounters ?? noLimitCounters()),
+      stderr: stderrLimit === null ? null : (stderrWriter?.limitCounters ?? noLimitCounters()),
     }),
     destinations: { stdout: stdoutPipeline.paths, stderr: stderrPipeline?.paths ?? [] },
     async rotateNow() {

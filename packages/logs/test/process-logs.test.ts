@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { autoLogPattern, cleanupAutoLogs, createProcessLogs } from "../src/index.js";
-import type { LogChannelConfig, LogChannelExtensions, ProcessLogEvent, ProcessLogsOptions } from "../src/index.js";
+import type { Clock, LogChannelConfig, LogChannelExtensions, ProcessLogEvent, ProcessLogsOptions } from "../src/index.js";
 import { read, tempDir, writeEach } from "./helpers.js";
 
 function channel(overrides: Partial<LogChannelConfig> = {}): LogChannelConfig {
@@ -333,6 +333,34 @@ describe("a sink whose program never ran (issue 20: writers made on first use)",
     await logs.close();
     expect(fs.existsSync(logs.stdoutLogfile!)).toBe(true);
     expect(fs.existsSync(logs.stderrLogfile!)).toBe(true);
+  });
+
+  it("rateLimits() reads the counters without making the writers: zero until a writer exists", async () => {
+    const dir = tempDir();
+    const limit = { bytesPerSecond: 1024, burstBytes: 1024, action: "block" as const };
+    // The observable: a writer's token bucket reads the clock once, when the writer is made.
+    let reads = 0;
+    const clock: Clock = {
+      now: () => {
+        reads += 1;
+        return 1_000_000;
+      },
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+      clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+    };
+    const limited = channel({ ext: { ...noExt(), rateLimit: limit } });
+    const logs = createProcessLogs(options(dir, { clock, stdout: limited, stderr: limited }));
+    await logs.ready;
+    const before = reads;
+    expect(logs.rateLimits()).toEqual({ stdout: { pauses: 0, bytesDropped: 0 }, stderr: { pauses: 0, bytesDropped: 0 } });
+    expect(reads).toBe(before);
+    // Once the writer exists (first spawn), its own counters are read, and it was made exactly then.
+    const writer = logs.stdout;
+    expect(reads).toBe(before + 1);
+    expect(logs.rateLimits().stdout).toEqual({ pauses: 0, bytesDropped: 0 });
+    expect(logs.stdout).toBe(writer);
+    expect(reads).toBe(before + 1);
+    await logs.close();
   });
 
   it("a writer first asked for after close() is already ended: a late write is discarded, not written", async () => {

@@ -19,8 +19,9 @@
  *   written  bytes that reached the current file since the last report
  *   stale    bytes that reached a file JS has already switched away from (rotation raced with a splice)
  *   dropped  bytes discarded (no file, or the file failed: ENOSPC, EIO, ...)
- *   full     the pump needs a file (its first, or `room` is used up): rotate, then pumpSetFile. Until then it is out of the
- *            epoll set; the child blocks once the pipe is full (backpressure, never buffering)
+ *   full     the pump needs a file (its first, or `room` is used up) and none has been handed over since: rotate, then
+ *            pumpSetFile, once per request. Until then it is out of the epoll set; the child blocks once the pipe is
+ *            full (backpressure, never buffering)
  *   error    errno of the first failure of a streak (0: none), so a full disk is reported once
  *   done     the pipe reached EOF (every writer closed it) or the stop drained it; the last report
  *
@@ -190,8 +191,8 @@ static void finish(pump_t* p, pump_t** graveyard) {
   napi_release_threadsafe_function(p->tsfn, napi_tsfn_release);
 }
 
-/* The body of service(): pick up a new file or a stop, then at most one move. */
-static void turn(pump_t* p, uint32_t events, pump_t** graveyard) {
+/* The first half of a turn: pick up a new file or a stop that JS handed over (under the lock). */
+static void pick_up(pump_t* p) {
   pthread_mutex_lock(&lock);
   int had_pending = p->has_pending;
   if (had_pending) {
@@ -215,11 +216,16 @@ static void turn(pump_t* p, uint32_t events, pump_t** graveyard) {
     struct epoll_event ev = {.events = EPOLLIN, .data.ptr = p};
     epoll_ctl(epoll_fd, EPOLL_CTL_ADD, p->read_fd, &ev);
   }
-  if (p->waiting_file) return;
-  if (p->draining && p->drain_left == 0) {
-    finish(p, graveyard);
-    return;
-  }
+}
+
+/* A stop's drain is over: the pump has moved the last byte the pipe held at the stop, and is not waiting for a
+   file (JS answers every request: the drain then ends at the turn that hands the file over). */
+static int drain_complete(const pump_t* p) {
+  return !p->finished && p->draining && p->drain_left == 0 && !p->waiting_file;
+}
+
+/* The second half of a turn: at most one move (or the request for a file, or the end at EOF). */
+static void move(pump_t* p, uint32_t events, pump_t** graveyard) {
   if (p->need_first) {
     if (pipe_bytes(p->read_fd) == 0) {
       if (events & (EPOLLHUP | EPOLLERR)) finish(p, graveyard); /* empty, and every writer is gone: EOF */
@@ -307,12 +313,15 @@ static void turn(pump_t* p, uint32_t events, pump_t** graveyard) {
    flags, 0 when the turn was asked for by JS (a new file, a stop). */
 static void service(pump_t* p, uint32_t events, pump_t** graveyard) {
   if (p->finished) return;
-  turn(p, events, graveyard);
-  /* A stop's drain ends with the move that takes the last byte the pipe held at the stop, not at a later turn:
-     that move may leave the pipe empty, and while a grandchild holds the write end no epoll event ever comes
-     again, so the pump would never report `done` and the exit would never be reported. Waiting for a file (the
-     move used up the room) still ends at the turn that hands it over, as JS answers every request. */
-  if (!p->finished && p->draining && p->drain_left == 0 && !p->waiting_file) finish(p, graveyard);
+  pick_up(p);
+  /* A complete drain moves nothing more: a stop owes only what the pipe held when it came. */
+  if (!p->waiting_file && !drain_complete(p)) move(p, events, graveyard);
+  /* The one place a stop's drain ends, checked after every turn: with the move that takes the last byte the pipe
+     held at the stop (not at a later turn: that move may leave the pipe empty, and while a grandchild holds the
+     write end no epoll event ever comes again, so the pump would never report `done` and the exit would never be
+     reported), at the turn of the stop itself when the pipe was empty, or at the turn that hands over the file
+     the last move asked for. */
+  if (drain_complete(p)) finish(p, graveyard);
 }
 
 static void* worker_main(void* arg) {
@@ -410,7 +419,11 @@ static void call_js(napi_env env, napi_value callback, void* context, void* data
   if (env == NULL || callback == NULL) return;
   pthread_mutex_lock(&lock);
   uint64_t written = p->written, stale = p->stale, dropped = p->dropped;
-  int error = p->error, full = p->full, done = p->done;
+  /* A file handed over since the request (a rotation JS made on its own: time trigger, logrotate, reopen) answers
+     it; the worker picks it up next. Reported anyway, JS would answer a second time, and the bytes the pump moves
+     into that file before the second answer arrives would be counted as stale, missing from the room JS hands
+     over: the file would rotate late by them. */
+  int error = p->error, full = p->full && !p->has_pending, done = p->done;
   p->written = p->stale = p->dropped = 0;
   p->error = 0;
   p->wake_posted = 0;

@@ -3,7 +3,7 @@
  * driven here the way @tsupervisord/logs' RotatingFile drives it (rename, reopen, setFile), so every byte can be
  * accounted for without the daemon.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -65,6 +65,57 @@ function expectedRecords(): string {
   return out;
 }
 
+/**
+ * A terminal nobody reads: python3 opens a pty and holds its master without reading it, so a blocking write to the
+ * slave waits once the terminal's buffers are full. Used to hold the pump's worker thread in one move on purpose.
+ */
+const PTY_HOLDER = "import os, pty, sys, time\nm, s = pty.openpty()\nsys.stdout.write(os.ttyname(s) + '\\n')\nsys.stdout.flush()\ntime.sleep(3600)\n";
+const canHoldTerminal = spawnSync("python3", ["-c", "import os, pty; m, s = pty.openpty(); print(os.ttyname(s))"]).status === 0;
+
+function holdTerminal(): Promise<{ tty: string; holder: ReturnType<typeof spawn> }> {
+  const holder = spawn("python3", ["-c", PTY_HOLDER], { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    holder.once("error", reject);
+    holder.once("exit", (code) => reject(new Error(`pty holder exited (${code}) before naming its terminal`)));
+    holder.stdout.setEncoding("utf8").on("data", (d: string) => {
+      out += d;
+      if (out.includes("\n")) resolve({ tty: out.trim(), holder });
+    });
+  });
+}
+
+/** Write to a non-blocking fd until the kernel takes no more, round after round (the tty moves bytes on a worker). */
+async function fillUp(fd: number): Promise<void> {
+  const chunk = Buffer.alloc(4096, "f");
+  for (let round = 0; round < 100; round += 1) {
+    let took = 0;
+    for (;;) {
+      try {
+        took += fs.writeSync(fd, chunk);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "EAGAIN") break;
+        throw err;
+      }
+    }
+    if (took === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** True while some epoll set of this process watches fd (the pump's worker removes a pump that waits for a file). */
+function watchedByEpoll(fd: number): boolean {
+  for (const name of fs.readdirSync("/proc/self/fd")) {
+    try {
+      if (fs.readlinkSync(`/proc/self/fd/${name}`) !== "anon_inode:[eventpoll]") continue;
+      if (new RegExp(`^tfd:\\s+${fd}\\s`, "mu").test(fs.readFileSync(`/proc/self/fdinfo/${name}`, "utf8"))) return true;
+    } catch {
+      // Closed meanwhile.
+    }
+  }
+  return false;
+}
+
 describe.skipIf(pump === null)("native splice pump", () => {
   const api = pump as SplicePump;
 
@@ -96,6 +147,67 @@ describe.skipIf(pump === null)("native splice pump", () => {
     for (const part of parts.slice(0, -1)) {
       expect(part.length).toBeGreaterThanOrEqual(room);
       expect(part.length).toBeLessThan(room + 128 * 1024);
+    }
+  });
+
+  it.skipIf(!canHoldTerminal)("a file handed over before the request is read answers it: one rotation, asked for at most once", async () => {
+    // RotatingFile switches files on its own too (time trigger, `tsctl logrotate`, SIGUSR2): when that switch
+    // lands after the pump used up its room but before JS read the request, the switch is the answer. Reported
+    // anyway, JS answered again, and the bytes moved into the new file before that second answer arrived were
+    // counted as stale, missing from the room it handed over: the file rotated late by them.
+    // To read the request only after the switch, the worker thread is held in a write to a terminal nobody reads.
+    const dir = tempDir();
+    const a = fs.openSync(path.join(dir, "a.log"), "a");
+    const b = fs.openSync(path.join(dir, "b.log"), "a");
+    const { tty, holder } = await holdTerminal();
+    const filler = fs.openSync(tty, fs.constants.O_WRONLY | fs.constants.O_NOCTTY | fs.constants.O_NONBLOCK);
+    const stuck = fs.openSync(tty, fs.constants.O_WRONLY | fs.constants.O_NOCTTY);
+    const open = new Set<number>();
+    try {
+      await fillUp(filler);
+      const held = collect(() => {});
+      const [heldRead, heldWrite] = api.pipe();
+      open.add(heldWrite);
+      api.start(heldRead, stuck, -1, held.onReport);
+
+      let handle: object | null = null;
+      let requests = 0;
+      let sawBytes: () => void = () => {};
+      const bytesReported = new Promise<void>((r) => (sawBytes = r));
+      const { totals, onReport, done } = collect(() => {
+        requests += 1;
+        api.setFile(handle as object, b, -1); // as RotatingFile answers after its own switch: the current file
+      });
+      const [readFd, writeFd] = api.pipe();
+      open.add(writeFd);
+      handle = api.start(readFd, a, 10, (r) => {
+        onReport(r);
+        if (totals.written + totals.stale >= 100) sawBytes();
+      });
+      // No await from here to the switch: no report is read before it.
+      fs.writeSync(writeFd, "x".repeat(100));
+      const deadline = Date.now() + 20_000;
+      // The move is in a.log and the pump left the epoll set: it used up its room and asked for a file.
+      while (fs.fstatSync(a).size < 100 || watchedByEpoll(readFd)) {
+        if (Date.now() > deadline) throw new Error("the pump never asked for a file");
+      }
+      fs.writeSync(heldWrite, "y"); // the worker's next move, before the switch: into the full terminal, where it waits
+      api.setFile(handle, b, -1); // the writer's own switch
+      await bytesReported;
+      expect(requests).toBe(0);
+
+      holder.kill("SIGKILL"); // the terminal hangs up: the held write fails (EIO), the worker goes on
+      for (const fd of open) fs.closeSync(fd);
+      open.clear();
+      await Promise.all([done, held.done]);
+      expect(requests).toBe(0);
+      expect(totals.written + totals.stale).toBe(100);
+      expect(totals.dropped).toBe(0);
+      expect(fs.readFileSync(path.join(dir, "a.log"), "latin1")).toBe("x".repeat(100));
+      expect(fs.statSync(path.join(dir, "b.log")).size).toBe(0);
+    } finally {
+      holder.kill("SIGKILL");
+      for (const fd of [...open, filler, stuck, a, b]) fs.closeSync(fd);
     }
   });
 

@@ -14,7 +14,10 @@ export interface SplicePumpApi {
 
 /** One coalesced report of the pump's thread (counters since the previous one). */
 export interface PumpReport extends PumpProgress {
-  /** The room is used up and the pipe holds bytes: the thread waits for `setFile`. */
+  /**
+   * The room is used up and the pipe holds bytes: the thread waits for `setFile`. Never set while a file handed
+   * over since (a rotation of the writer's own) is on its way to the thread: that file answers the request.
+   */
   full: boolean;
   /** The last report: EOF, or a stop drained the pipe. */
   done: boolean;
