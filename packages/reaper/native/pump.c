@@ -45,6 +45,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <node_api.h>
 #include "napi-errors.h"
@@ -54,6 +55,8 @@
 #define ROTATING_CHUNK (128 * 1024)
 #define UNLIMITED LLONG_MAX
 #define REPORT_BYTES (1 << 20)
+/* Bytes short of REPORT_BYTES are reported this long after the first of them at the latest (tail -f latency). */
+#define REPORT_DELAY_NS (5LL * 1000 * 1000)
 #define COPY_BUFFER 65536
 #define EVENTS 64
 
@@ -69,6 +72,8 @@ typedef struct pump {
   int waiting_file; /* out of the epoll set until pumpSetFile */
   int need_first;   /* started without a file: ask for one with the first bytes */
   int finished;
+  int lagging; /* has bytes not yet reported, in the worker's `lagging` list */
+  struct pump* lag_next;
   /* Under `lock`. */
   int refs; /* the JS handle, the tsfn finalizer, the worker */
   int has_pending;
@@ -97,6 +102,9 @@ static int control_fd = -1; /* eventfd: pumps need attention (a new file, a stop
 static int devnull = -1;
 static pump_t* attention = NULL;
 static char copy_buffer[COPY_BUFFER];
+/* The worker's own: pumps with bytes below REPORT_BYTES not yet reported, and when they are due at the latest. */
+static pump_t* lagging = NULL;
+static long long lag_deadline = 0;
 
 static void pump_unref_locked(pump_t* p, int* free_it) {
   *free_it = --p->refs == 0;
@@ -129,16 +137,54 @@ static void count(pump_t* p, uint64_t* counter, uint64_t n) {
   pthread_mutex_unlock(&lock);
 }
 
+static long long now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 /* Bytes that reached the file: the current file's, or a replaced one's if JS switched meanwhile. Reported once
-   a MiB has gathered or the pipe is empty (the child paused: followers see it now), so a flood wakes the JS
-   thread about once per MiB instead of once per splice. */
+   a MiB has gathered, else at most REPORT_DELAY_NS later (the worker's loop flushes `lagging`), so followers see
+   a paused child's last bytes within milliseconds while a flood wakes the JS thread about once per MiB. Not
+   "when the pipe is empty": with a writer that fills the 64 KiB pipe and waits, every splice empties it, and
+   that rule woke the JS thread once per splice (and cost an FIONREAD per splice). */
 static void count_written(pump_t* p, uint64_t n) {
-  int idle = pipe_bytes(p->read_fd) == 0;
   pthread_mutex_lock(&lock);
   if (p->has_pending) p->stale += n;
   else p->written += n;
-  if (idle || p->written + p->stale >= REPORT_BYTES) post_locked(p);
+  int due = p->written + p->stale >= REPORT_BYTES;
+  if (due) post_locked(p);
   pthread_mutex_unlock(&lock);
+  if (!due && !p->lagging) {
+    if (lagging == NULL) lag_deadline = now_ns() + REPORT_DELAY_NS;
+    p->lagging = 1;
+    p->lag_next = lagging;
+    lagging = p;
+  }
+}
+
+/* Out of the worker's `lagging` list (a finished pump is freed after this turn). */
+static void unlag(pump_t* p) {
+  if (!p->lagging) return;
+  for (pump_t** q = &lagging; *q != NULL; q = &(*q)->lag_next) {
+    if (*q == p) {
+      *q = p->lag_next;
+      break;
+    }
+  }
+  p->lagging = 0;
+}
+
+/* Report what the lagging pumps moved since their last report. */
+static void flush_lagging(void) {
+  while (lagging != NULL) {
+    pump_t* p = lagging;
+    lagging = p->lag_next;
+    p->lagging = 0;
+    pthread_mutex_lock(&lock);
+    if (p->written + p->stale > 0) post_locked(p);
+    pthread_mutex_unlock(&lock);
+  }
 }
 
 static void report_error(pump_t* p, int err) {
@@ -176,6 +222,7 @@ static void wrote(pump_t* p, size_t n) {
 
 /* The pump's last act on the worker: out of epoll, fds closed, the final report; the worker's ref goes later. */
 static void finish(pump_t* p, pump_t** graveyard) {
+  unlag(p);
   epoll_ctl(epoll_fd, EPOLL_CTL_DEL, p->read_fd, NULL);
   if (p->fd >= 0) close(p->fd);
   close(p->read_fd);
@@ -329,7 +376,12 @@ static void* worker_main(void* arg) {
   struct epoll_event events[EVENTS];
   pump_t* graveyard = NULL;
   for (;;) {
-    int n = epoll_wait(epoll_fd, events, EVENTS, -1);
+    int timeout = -1;
+    if (lagging != NULL) {
+      long long left = lag_deadline - now_ns();
+      timeout = left <= 0 ? 0 : (int)((left + 999999) / 1000000);
+    }
+    int n = epoll_wait(epoll_fd, events, EVENTS, timeout);
     if (n < 0) {
       if (errno == EINTR) continue;
       break;
@@ -355,6 +407,7 @@ static void* worker_main(void* arg) {
         service((pump_t*)events[i].data.ptr, events[i].events, &graveyard);
       }
     }
+    if (lagging != NULL && now_ns() >= lag_deadline) flush_lagging();
     /* Finished pumps are not in any event of the next wait: drop the worker's reference now. */
     while (graveyard != NULL) {
       pump_t* p = graveyard;
@@ -390,6 +443,9 @@ static void start_worker(void) {
   int rc = pthread_create(&thread, &attr, worker_main, NULL);
   pthread_attr_destroy(&attr);
   if (rc != 0) worker_error = rc;
+  /* Named so `top -H` and /proc/PID/task/TID/comm tell the pump's CPU (the copy into the page cache) from the
+     JS thread's and libuv's. */
+  else pthread_setname_np(thread, "tsup-pump");
 }
 
 /* Ask the worker to look at this pump (a new file, a stop). Call with the lock held. */

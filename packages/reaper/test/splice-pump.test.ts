@@ -327,4 +327,40 @@ describe.skipIf(pump === null)("native splice pump", () => {
     expect(fs.readFileSync(file, "latin1")).toBe(expectedRecords());
     fs.closeSync(fd);
   });
+
+  it("a child that writes less than a MiB and pauses: its bytes are reported while it still runs (followers see them); a flood in small writes is counted byte for byte", async () => {
+    // Reports are batched per MiB, the rest flushed a few ms after the pump's last move; no report waits for
+    // the child's exit. The child holds the pipe open (sleep) so only that flush can deliver the 6 bytes.
+    const dir = tempDir();
+    const file = path.join(dir, "out.log");
+    const fd = fs.openSync(file, "a");
+    let seen: () => void = () => {};
+    const sawBytes = new Promise<void>((r) => (seen = r));
+    const { totals, onReport: count, done } = collect(() => {});
+    const onReport = (r: PumpReport): void => {
+      count(r);
+      if (totals.written === "hello\n".length && !r.done) seen();
+    };
+    const [readFd, writeFd] = api.pipe();
+    api.start(readFd, fd, -1, onReport);
+    const child = spawn("/bin/sh", ["-c", "echo hello; exec sleep 300"], { stdio: ["ignore", writeFd, writeFd], detached: true });
+    fs.closeSync(writeFd);
+    try {
+      await sawBytes;
+      expect(fs.readFileSync(file, "utf8")).toBe("hello\n");
+    } finally {
+      process.kill(-(child.pid as number), "SIGKILL");
+    }
+    await done;
+
+    // 32 MiB in 4 KiB writes: thousands of moves through the 64 KiB pipe, every byte counted once.
+    const [r2, w2] = api.pipe();
+    const big = collect(() => {});
+    api.start(r2, fd, -1, big.onReport);
+    expect(await runChild(w2, "head -c 33554432 /dev/zero | dd bs=4096 status=none")).toBe(0);
+    const totals2 = await big.done;
+    expect(totals2.written).toBe(32 * 1024 * 1024);
+    expect(fs.statSync(file).size).toBe("hello\n".length + 32 * 1024 * 1024);
+    fs.closeSync(fd);
+  });
 });
