@@ -140,6 +140,30 @@ describe("12/13/14 over HTTP: faults for bounds, bounded log lines, clients that
     expect((logged[0] ?? "").length).toBeLessThan(LOG_EXCERPT_BYTES + 200);
   });
 
+  it("answers a body refused at its first chunk only once the client has sent all of it (no EPIPE while it writes)", async () => {
+    logged.length = 0;
+    const total = 2_000_000;
+    // Nested 1,000 deep in its first 66 KB: refused there ("too deep"), long before the rest arrives.
+    const first = nestedCall(1_000).slice(0, 66_000);
+    const socket = net.connect(sock);
+    await new Promise<void>((resolve) => socket.once("connect", resolve));
+    let received = "";
+    const errors: Error[] = [];
+    socket.on("data", (c: Buffer) => (received += c.toString("latin1")));
+    socket.on("error", (e) => errors.push(e));
+    socket.write(`POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: ${total}\r\nConnection: close\r\n\r\n${first}`);
+    // The server has refused the body...
+    await expect.poll(() => logged.length).toBe(1);
+    expect(logged[0]).toMatch(/refused: INCORRECT_PARAMETERS: request nested deeper than 256 elements$/);
+    // ...and keeps reading: no answer (and no close) while the client still has most of the body to send.
+    expect(received).toBe("");
+    await new Promise<void>((resolve) => socket.end(Buffer.alloc(total - first.length, "A"), () => resolve()));
+    await new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    expect(errors).toEqual([]);
+    expect(received).toMatch(/^HTTP\/1\.1 200 /);
+    expect(received).toContain("request nested deeper than 256 elements");
+  });
+
   it("bounds client-chosen method names and fault texts in trace lines", async () => {
     logged.length = 0;
     const name = "n".repeat(100_000);
