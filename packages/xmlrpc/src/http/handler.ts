@@ -18,19 +18,9 @@ import { handleWebUi, isWebUiPath } from "./webui.js";
 import type { WebUiIdentity } from "./webui.js";
 import { EVENTS_PATH, handleEvents } from "./webui-events.js";
 import { handleRpc } from "./rpc-route.js";
+import { bodyDropped } from "./drain.js";
 import { handleMetrics } from "./metrics-route.js";
 import { handleHealth, isHealthPath, type HealthProbes } from "./health-route.js";
-
-/** Resolves once the request body has been read and discarded. */
-function drained(req: IncomingMessage): Promise<void> {
-  if (req.complete) return Promise.resolve();
-  return new Promise((resolve) => {
-    req.once("end", resolve);
-    req.once("error", () => resolve());
-    req.once("close", resolve);
-    req.resume();
-  });
-}
 
 /**
  * Issue 19: who sent a request. `face` is `xmlrpc` for /RPC2 and `webui` for every other path. A refusal is
@@ -113,7 +103,7 @@ export function createHttp1Handler(options: Http1HandlerOptions): Http1Connectio
     if (access !== undefined) {
       const outcome = await access.authenticate(req.headers.authorization, req.socket, uri.startsWith("/RPC2") ? "xmlrpc" : "webui");
       if (!outcome.ok) {
-        await drained(req);
+        await bodyDropped(req);
         if (outcome.refusal === "malformed") return sendError(res, 400);
         if (outcome.refusal === "limited") return sendError(res, 429, { Connection: "close", "Retry-After": "60" });
         return sendError(res, 401, { Connection: "close", "WWW-Authenticate": 'Basic realm="default"' });
@@ -125,7 +115,7 @@ export function createHttp1Handler(options: Http1HandlerOptions): Http1Connectio
       if (verdict === "unauthorized") {
         // Swallow the body first (as medusa does): closing while the client still writes it would hand the
         // client a broken pipe instead of the 401 it must see to say "Server requires authentication".
-        await drained(req);
+        await bodyDropped(req);
         return sendError(res, 401, { Connection: "close", "WWW-Authenticate": 'Basic realm="default"' });
       }
     }
@@ -144,7 +134,7 @@ export function createHttp1Handler(options: Http1HandlerOptions): Http1Connectio
     if (pathname === "/metrics" && options.metrics !== undefined) return handleMetrics(req, res, options.metrics);
     if (isWebUiPath(pathname) && (req.method === "GET" || req.method === "POST" || req.method === "HEAD")) {
       // The UI reads nothing from a body: drop it first, so the answer does not race a client still sending.
-      await drained(req);
+      await bodyDropped(req);
       const rpc = caller === undefined ? uiDispatcher : { call: (m: string, p: readonly XmlRpcValue[]) => uiDispatcher.call(m, p, caller) };
       return handleWebUi(req, res, rpc, options.identity);
     }

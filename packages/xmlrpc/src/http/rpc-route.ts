@@ -7,6 +7,7 @@ import type { RpcDispatcher } from "../handlers/dispatcher.js";
 import { boundedLogText, HeadKeeper } from "./logger.js";
 import type { RpcLogger } from "./logger.js";
 import { SERVER_HEADER, sendError } from "./responses.js";
+import { bodyDropped } from "./drain.js";
 
 /** A request body larger than this is refused (supervisord has no limit; we keep memory bounded). */
 export const MAX_RPC_BODY_BYTES = DEFAULT_METHOD_CALL_LIMITS.maxBytes;
@@ -18,39 +19,10 @@ type BodyOutcome =
   | { kind: "gone" };
 
 /**
- * Reads and drops what is left of a refused body. The answer waits for it: a client sends the whole body before
- * it reads (supervisorctl, Python's xmlrpc.client), and an answer followed by the close of
- * the connection while it still writes gives it EPIPE instead of the answer (seen with eight 6.3 MB bodies on a
- * loaded machine). Bounded: after `limit` more bytes the answer goes out anyway and the connection closes.
- */
-function drainRest(req: IncomingMessage, limit: number): Promise<void> {
-  req.on("error", () => undefined);
-  req.resume();
-  return new Promise((resolve) => {
-    // `complete`: the parser has the whole message (a refusal at its end); `destroyed`: the client went away.
-    if (req.complete || req.destroyed) return resolve();
-    let dropped = 0;
-    const done = (): void => {
-      req.off("data", drop);
-      req.off("end", done);
-      req.off("close", done);
-      resolve();
-    };
-    const drop = (chunk: Buffer): void => {
-      dropped += chunk.length;
-      if (dropped > limit) done();
-    };
-    req.on("data", drop);
-    req.on("end", done);
-    req.on("close", done);
-  });
-}
-
-/**
  * Reads and parses the body as it arrives (RPC-06): each chunk goes straight into the streaming reader, so a
  * body that crosses a bound is refused at that chunk, nothing but the first bytes (for the log) is kept, and
  * the event loop never works on more than one socket read at a time. After a refusal the rest of the body is
- * read and dropped before the answer (drainRest), so the client, which sends the whole body before reading,
+ * read and dropped before the answer (bodyDropped), so the client, which sends the whole body before reading,
  * still gets it.
  */
 function readCall(req: IncomingMessage, head: HeadKeeper, limits: MethodCallLimits): Promise<BodyOutcome> {
@@ -67,7 +39,7 @@ function readCall(req: IncomingMessage, head: HeadKeeper, limits: MethodCallLimi
       resolve(outcome);
     };
     const refuse = (error: MethodCallParseError): void => {
-      if (!settled) settle({ kind: "refused", error, drained: drainRest(req, limits.maxBytes) });
+      if (!settled) settle({ kind: "refused", error, drained: bodyDropped(req, limits.maxBytes) });
     };
     const attempt = (step: () => void): boolean => {
       try {
