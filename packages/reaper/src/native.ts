@@ -32,6 +32,7 @@ export interface NativeReaper {
   peerCred(fd: number): PeerCredentials;
   /** issue 20 (native/pump.c): the splice log pump. */
   pumpPipe(): [number, number];
+  pipeSize(fd: number): number;
   pumpStart(readFd: number, fd: number, room: number, onReport: (report: PumpReport) => void): object;
   pumpSetFile(handle: object, fd: number, room: number): void;
   pumpStop(handle: object): void;

@@ -18,6 +18,8 @@ export interface SplicePump {
   setFile(handle: PumpHandle, fd: number, room: number): void;
   /** Move what the pipe holds now, then end. */
   stop(handle: PumpHandle): void;
+  /** The capacity of the pipe either end of which is fd (F_GETPIPE_SZ): 64 KiB, 256 KiB once its child flooded it. */
+  pipeSize(fd: number): number;
 }
 
 /** Set to "1" to run every channel through the JS writer (the fallback), e.g. to compare or to rule the pump out. */
@@ -34,6 +36,7 @@ export function splicePump(env: NodeJS.ProcessEnv = process.env): { pump: Splice
       start: (readFd, fd, room, onReport) => addon.pumpStart(readFd, fd, room, onReport),
       setFile: (handle, fd, room) => addon.pumpSetFile(handle, fd, room),
       stop: (handle) => addon.pumpStop(handle),
+      pipeSize: (fd) => addon.pipeSize(fd),
     },
   };
 }

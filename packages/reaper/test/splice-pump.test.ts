@@ -328,6 +328,42 @@ describe.skipIf(pump === null)("native splice pump", () => {
     fs.closeSync(fd);
   });
 
+  it("pipe size: a pipe found full (the child floods it) grows to 256 KiB once; one that never fills keeps the kernel's 64 KiB", async () => {
+    // The writer's end stays open here, so the pump never sees EOF and the pipe can be asked its size after the
+    // move; the bytes are in the pipe before the pump starts, so its first splice finds exactly what was written.
+    async function sizeAfterMoving(bytes: number): Promise<{ before: number; after: number; content: string }> {
+      const dir = tempDir();
+      const file = path.join(dir, "out.log");
+      const fd = fs.openSync(file, "a");
+      const [readFd, writeFd] = api.pipe();
+      const before = api.pipeSize(writeFd);
+      expect(fs.writeSync(writeFd, Buffer.alloc(bytes, "p"))).toBe(bytes);
+      let written = 0;
+      let movedAll: () => void = () => {};
+      const moved = new Promise<void>((r) => (movedAll = r));
+      let ended: () => void = () => {};
+      const done = new Promise<void>((r) => (ended = r));
+      api.start(readFd, fd, -1, (r) => {
+        written += r.written;
+        if (written === bytes) movedAll();
+        if (r.done) ended();
+      });
+      await moved;
+      const after = api.pipeSize(writeFd);
+      fs.closeSync(writeFd);
+      await done;
+      fs.closeSync(fd);
+      return { before, after, content: fs.readFileSync(file, "latin1") };
+    }
+    const flooded = await sizeAfterMoving(64 * 1024);
+    expect(flooded.before).toBe(64 * 1024);
+    expect(flooded.after).toBe(256 * 1024);
+    expect(flooded.content).toBe("p".repeat(64 * 1024));
+    const quiet = await sizeAfterMoving(1000);
+    expect(quiet.after).toBe(64 * 1024);
+    expect(quiet.content).toBe("p".repeat(1000));
+  });
+
   it("a child that writes less than a MiB and pauses: its bytes are reported while it still runs (followers see them); a flood in small writes is counted byte for byte", async () => {
     // Reports are batched per MiB, the rest flushed a few ms after the pump's last move; no report waits for
     // the child's exit. The child holds the pipe open (sleep) so only that flush can deliver the 6 bytes.
