@@ -96,6 +96,10 @@ describe.each(PATHS)("spawn path $path", ({ path: spawnPath, stdin: stdinKind, e
         ].join("\n"))} a1 "b 2"`, [`directory=${dir.file("work")}`, "umask=027", 'environment=FOO="bar baz"']),
         // argv[0] as written (SPN-15): the word `sleep`, found on PATH.
         program("argv0", "sleep 1000"),
+        program("recorded", "sleep 1000", ["numprocs=3", "process_name=%(program_name)s_%(process_num)d"]).replace(
+          `stdout_logfile=${dir.file("recorded.log")}`,
+          `stdout_logfile=${dir.file("recorded-%(process_num)d.log")}`,
+        ),
         program("group", `/bin/sh ${script("group", "sleep 1000 & sleep 1000 & wait")}`, ["stopasgroup=true", "stopwaitsecs=5"]),
         program("exit3", "/bin/sh -c 'exit 3'"),
         program("exit3ok", "/bin/sh -c 'exit 3'", ["exitcodes=3"]),
@@ -154,6 +158,25 @@ describe.each(PATHS)("spawn path $path", ({ path: spawnPath, stdin: stdinKind, e
     expect(fs.readFileSync(`/proc/${pid}/cmdline`, "utf8")).toBe("sleep\u00001000\u0000");
     expect(stdinOf(fs.readlinkSync(`/proc/${pid}/fd/0`))).toBe(stdinKind);
     await ctl("stop", "argv0");
+  });
+
+  it.skipIf(skip)("the children file records each child's start time and process group as /proc/PID/stat has them", async () => {
+    // posix_spawn: read in C right after the spawn and handed over with the pid; node:child_process: read by the
+    // daemon. Either way the next daemon compares these with /proc before it signals a survivor.
+    await ctl("start", "recorded:*");
+    const pids = await Promise.all([0, 1, 2].map((n) => pidOf(`recorded:recorded_${n}`)));
+    const added = fs
+      .readFileSync(`${dir.pidfile}.children`, "utf8")
+      .split("\n")
+      .filter((line) => line.startsWith('{"add":'))
+      .map((line) => (JSON.parse(line) as { add: { pid: number; starttime: number; pgid: number } }).add);
+    for (const pid of pids) {
+      expect(stdinOf(fs.readlinkSync(`/proc/${pid}/fd/0`))).toBe(stdinKind);
+      const s = stat(pid);
+      expect(added.findLast((r) => r.pid === pid)).toEqual(expect.objectContaining({ pid, starttime: s.starttime, pgid: s.pgrp }));
+      expect(s.pgrp).toBe(pid);
+    }
+    await ctl("stop", "recorded:*");
   });
 
   it.skipIf(skip)("the child leads a new session and process group; stopasgroup ends the whole group", async () => {

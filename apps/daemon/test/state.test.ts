@@ -1,6 +1,7 @@
 /**
  * issue 18's files, on a real temp directory: the desired-state store (load, record, corrupt files, pruning,
- * coalesced writes) and the children file: its parser and (issue 20) its journal. The end-to-end behaviour is in test/daemon/desired-state.
+ * coalesced writes) and the children file: its parser, (issue 20) its journal, and where a record's start time
+ * comes from. The end-to-end behaviour is in test/daemon/desired-state.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -8,7 +9,9 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { readConfig } from "@tsupervisord/config";
 import { ChildJournal, addLine, delLine } from "../src/state/child-journal.js";
-import { parseChildRecords, type ChildRecord } from "../src/state/child-records.js";
+import type { ProcessView } from "@tsupervisord/engine";
+import { ChildRecords, parseChildRecords, type ChildRecord } from "../src/state/child-records.js";
+import { readProcStat } from "../src/state/proc.js";
 import { DesiredStore, parseStateFile } from "../src/state/desired-store.js";
 import { writeFileDurable } from "../src/state/atomic-file.js";
 
@@ -155,5 +158,31 @@ describe("children journal (issue 20)", () => {
     const head = `${JSON.stringify({ version: 2, daemon })}\n${addLine(rec(0))}`;
     expect(parseChildRecords(`${head}{"add":{"ke`)).toEqual({ version: 2, daemon, children: [rec(0)] });
     expect(parseChildRecords(`${head}{"add":{"ke\n${addLine(rec(1))}`)).toMatch(/^not JSON at line 3/);
+  });
+});
+
+describe("children file records (issue 20)", () => {
+  it("take the start the engine hands over with the pid, and read /proc only when it has none", async () => {
+    const dir = tempDir();
+    const config = configWith(dir, ["a", "b"]);
+    const [a, b] = config.groups.map((g) => g.processes[0]);
+    const file = path.join(dir, "sd.pid.children");
+    const records = new ChildRecords(file, recorder().log);
+    records.begin();
+    const view = (proc: typeof a, pid: number, childStart: ProcessView["childStart"]): ProcessView =>
+      ({ name: proc?.name, group: proc?.groupName, config: proc, state: "STARTING", pid, childStart }) as ProcessView;
+    // Our own pid stands in for a child: live, so /proc has it. The handed-over start is deliberately not /proc's,
+    // to show it is the one written (the spawner read it in C right after posix_spawn; the daemon must not again).
+    const stat = readProcStat(process.pid);
+    const settled = records.hooks().processSettled;
+    settled?.(view(a, process.pid, { startTime: 12345, pgid: 678 }));
+    settled?.(view(b, process.pid, null));
+    await Promise.resolve(); // the records of one step are written as a microtask
+    expect(parseChildRecords(fs.readFileSync(file, "utf8"))).toMatchObject({
+      children: [
+        { key: "a:a", pid: process.pid, starttime: 12345, pgid: 678 },
+        { key: "b:b", pid: process.pid, starttime: stat?.starttime, pgid: stat?.pgrp },
+      ],
+    });
   });
 });

@@ -82,7 +82,7 @@ export type { EssentialConfig, ProcessEndView, StateChangeView } from "./essenti
 export { groupShareMs, reserveMs } from "./stop-deadline.js";
 // issue 14: readiness, liveness, depends_on
 export type { NotifyPort, NotifyReceiver } from "./readiness/notify-port.js";
-export type { ChildExitListener, ChildSpawnerPort } from "./spawner-port.js";
+export type { ChildExitListener, ChildSpawnerPort, ChildStart } from "./spawner-port.js";
 export { parseNotifyMessage } from "./readiness/notify-port.js";
 export {
   checkTransition,

@@ -48,6 +48,10 @@ class LiveProcessView implements ProcessView {
   get pid(): number {
     return this.p.machine.pid;
   }
+
+  get childStart(): ProcessView["childStart"] {
+    return this.p.childStart;
+  }
 }
 
 export function viewOf(p: ManagedProcess): ProcessView {

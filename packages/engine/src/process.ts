@@ -11,6 +11,7 @@ import { initialState, transition } from "./machine.js";
 import type { ProcessOutputSink } from "./output-port.js";
 import { signame } from "./signals.js";
 import type { RunningChild, SpawnResult } from "./spawn.js";
+import type { ChildStart } from "./spawner-port.js";
 import { childEnvironment, spawnChild } from "./spawn.js";
 import type { ListenerHooks, ProcessEnvironment } from "./process-environment.js";
 import { machineConfigOf, viewOf } from "./process-view.js";
@@ -113,6 +114,12 @@ export class ManagedProcess {
 
   get pid(): number {
     return this.machine.pid;
+  }
+
+  /** issue 20: the running child's start as its spawner read it; only for the pid the machine holds now. */
+  get childStart(): ChildStart | null {
+    const child = this.child;
+    return child !== null && child.pid === this.machine.pid ? child.start : null;
   }
 
   /**

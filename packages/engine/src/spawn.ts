@@ -27,7 +27,7 @@ import { spawn as nodeSpawn } from "node:child_process";
 import type { ChildProcess, SpawnOptions } from "node:child_process";
 import { accessSync, closeSync, constants, statSync } from "node:fs";
 import { Socket } from "node:net";
-import type { ChildExitListener as ExitListener, ChildSpawnerPort } from "./spawner-port.js";
+import type { ChildExitListener as ExitListener, ChildSpawnerPort, ChildStart } from "./spawner-port.js";
 import type { ProcessConfig } from "@tsupervisord/config";
 import { CommandError, resolveCommand, searchPath } from "./command.js";
 import { withRlimits } from "./limits/rlimits.js";
@@ -62,6 +62,8 @@ export interface RunningChild {
   readonly pid: number;
   /** issue 20: how it was started (the daemon log says so at debug level). */
   readonly via: "posix_spawn" | "node:child_process";
+  /** issue 20: its start time and process group as the spawner read them (posix_spawn); null on node:child_process. */
+  readonly start: ChildStart | null;
   /** False once stdin is closed (EPIPE or the child exited). */
   readonly stdinOpen: boolean;
   writeStdin(data: string | Uint8Array): void;
@@ -225,19 +227,19 @@ function spawnNative(spec: SpawnSpec, native: ChildSpawnerPort, direct: DirectOu
   const env = Object.entries(cmd.env).map(([key, value]) => `${key}=${value}`);
   // The exit is reported from a SIGCHLD handler, never during spawn(): `child` is always set by then.
   let child: (RunningChild & { exited: ExitListener }) | null = null;
-  let pid: number;
+  let spawned: { pid: number; start: ChildStart | null };
   // As spawnWithUmask: the child inherits the umask at the clone; no other JavaScript runs in between.
   const previousUmask = config.umask === null ? null : process.umask(config.umask);
   const onExit: ExitListener = (code, signal) => child?.exited(code, signal);
   const fds = [stdin[0], cmd.out, cmd.err] as const;
   try {
     try {
-      pid = native.spawn(cmd.file, cmd.argv, env, config.directory, fds, onExit);
+      spawned = native.spawn(cmd.file, cmd.argv, env, config.directory, fds, onExit);
     } catch (err) {
       // An executable without `#!`: libuv's execvp() runs it with /bin/sh (glibc's script fallback, argv
       // ["/bin/sh", file, args...]); posix_spawn does not. Do the same, so the program runs on either path.
       if (errnoName(err) !== "ENOEXEC") throw err;
-      pid = native.spawn("/bin/sh", ["/bin/sh", cmd.file, ...cmd.argv.slice(1)], env, config.directory, fds, onExit);
+      spawned = native.spawn("/bin/sh", ["/bin/sh", cmd.file, ...cmd.argv.slice(1)], env, config.directory, fds, onExit);
     }
   } catch (err) {
     direct.release();
@@ -250,13 +252,13 @@ function spawnNative(spec: SpawnSpec, native: ChildSpawnerPort, direct: DirectOu
     closeSync(stdin[0]);
   }
   direct.release();
-  child = attachNative(pid, stdin[1], direct, spec.onExit);
+  child = attachNative(spawned, stdin[1], direct, spec.onExit);
   return { kind: "spawned", child };
 }
 
 /** The RunningChild of a posix_spawn'd child: its stdin pipe, its exit after the pumps drained (RAP-02). */
 function attachNative(
-  pid: number,
+  { pid, start }: { pid: number; start: ChildStart | null },
   stdinFd: number,
   direct: DirectOutput,
   onExit: SpawnSpec["onExit"],
@@ -302,6 +304,7 @@ function attachNative(
   return {
     pid,
     via: "posix_spawn",
+    start,
     exited(code, signal) {
       exit = { code, signal };
       if (pumped) finish();
@@ -462,6 +465,7 @@ function attach(
   return {
     pid,
     via: "node:child_process",
+    start: null,
     get stdinOpen() {
       return stdinOpen && child.stdin !== null && !child.stdin.destroyed;
     },

@@ -7,7 +7,7 @@ import type { AnyEventName, SupervisorEvent } from "./events.js";
 import type { EngineLogger } from "./logger.js";
 import type { ProcessOutputPort } from "./output-port.js";
 import type { NotifyPort } from "./readiness/notify-port.js";
-import type { ChildSpawnerPort } from "./spawner-port.js";
+import type { ChildSpawnerPort, ChildStart } from "./spawner-port.js";
 import type { FcgiSocketPort, ProcessTreePort } from "./ports.js";
 import type { ExitRecord } from "./signals.js";
 import type { DesiredStatePort } from "./desired-state.js";
@@ -133,6 +133,11 @@ export interface ProcessView {
   readonly state: ProcessStateName;
   /** 0 when there is no child. */
   readonly pid: number;
+  /**
+   * issue 20: the child's start time and process group as the spawner read them right after starting it (the
+   * posix_spawn path); null when there is no child or nobody read them (node:child_process: read /proc yourself).
+   */
+  readonly childStart: ChildStart | null;
 }
 
 /**

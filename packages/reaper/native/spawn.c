@@ -6,13 +6,16 @@
  * borrows the parent's memory until it execs, and exec errors come back as the return value.
  *
  *   spawnPipe() -> [readFd, writeFd]   pipe2(O_CLOEXEC), both ends blocking (the child's stdin)
- *   spawn(file, argv, env, cwd, fds) -> pid
+ *   spawn(file, argv, env, cwd, fds) -> { pid, startTime, pgid }
  *       file: the executable's path; argv: including argv[0]; env: ["K=V", ...]; cwd: a directory or null;
  *       fds: [stdin, stdout, stderr] dup2'd onto 0, 1, 2 in the child. The child leads a new session (setsid, as
  *       Node's `detached: true`), every signal back to its default action and an empty signal mask (libuv does
  *       the same: Node ignores SIGPIPE, which exec alone would keep ignored). Throws an Error whose `errno` is the
  *       error number (ENOENT, EACCES, ...) when the fork, the chdir or the exec failed; no child then exists (glibc
- *       waited for it).
+ *       waited for it). startTime and pgid are fields 22 and 5 of /proc/PID/stat, read here right after the
+ *       spawn (null both when that read failed): the daemon records them for its survivor check, and the same read
+ *       from JS right after a spawn costs ~0.5 ms median, up to tens of ms, on the event loop (bench/NOTES.md, stop
+ *       28) against ~0.06 ms here.
  *
  * The caller waits for the child itself (reap(pid) on SIGCHLD): libuv knows nothing of it.
  */
@@ -85,6 +88,74 @@ static char** dup_list(napi_env env, napi_value arr) {
   return list;
 }
 
+/*
+ * Fields 5 (pgrp) and 22 (starttime, clock ticks after boot) of /proc/PID/stat; 0 on success, -1 otherwise. The
+ * command name (field 2) may hold spaces and ')', so the fixed fields are counted from the LAST ')'. The child
+ * cannot be gone: we have not waited for it, so it is at worst a zombie, whose stat file still reads. Its start
+ * time is fixed at the clone (exec does not change it); its process group is the one it has at this read (the
+ * JS read took it at its own moment, too).
+ */
+static int read_start(pid_t pid, unsigned long long* starttime, long* pgrp) {
+  char path[32];
+  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  /* Up to 52 numbers after a comm of at most 16 bytes: well under 4 KiB. */
+  char buf[4096];
+  size_t len = 0;
+  for (;;) {
+    ssize_t n = read(fd, buf + len, sizeof buf - 1 - len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    len += (size_t)n;
+    if (len == sizeof buf - 1) break;
+  }
+  close(fd);
+  buf[len] = '\0';
+  char* p = strrchr(buf, ')');
+  if (p == NULL || p[1] != ' ') return -1;
+  p += 2; /* field 3 (state) */
+  int have = 0;
+  for (int field = 3; field <= 22; field++) {
+    if (field == 5 || field == 22) {
+      char* end;
+      errno = 0;
+      if (field == 5) *pgrp = strtol(p, &end, 10);
+      else *starttime = strtoull(p, &end, 10);
+      if (end == p || errno != 0) return -1;
+      have++;
+    }
+    if (field == 22) break;
+    p = strchr(p, ' ');
+    if (p == NULL) return -1;
+    p++;
+  }
+  return have == 2 ? 0 : -1;
+}
+
+/* { pid, startTime, pgid } of a child just started (startTime and pgid null when read_start failed). NULL only
+ * when N-API itself failed (no memory), as any N-API failure in this file. */
+static napi_value spawn_result(napi_env env, pid_t pid) {
+  unsigned long long starttime = 0;
+  long pgrp = 0;
+  int known = read_start(pid, &starttime, &pgrp) == 0;
+  napi_value result, v_pid, v_start, v_pgid;
+  CHECK(napi_create_object(env, &result));
+  CHECK(napi_create_int32(env, pid, &v_pid));
+  if (known) {
+    /* Clock ticks after boot: exact in a double for millions of years of uptime. */
+    CHECK(napi_create_double(env, (double)starttime, &v_start));
+    CHECK(napi_create_int64(env, pgrp, &v_pgid));
+  } else {
+    CHECK(napi_get_null(env, &v_start));
+    CHECK(napi_get_null(env, &v_pgid));
+  }
+  CHECK(napi_set_named_property(env, result, "pid", v_pid));
+  CHECK(napi_set_named_property(env, result, "startTime", v_start));
+  CHECK(napi_set_named_property(env, result, "pgid", v_pgid));
+  return result;
+}
+
 static napi_value spawn_child(napi_env env, napi_callback_info info) {
   size_t argc = 5;
   napi_value argv[5];
@@ -133,7 +204,7 @@ static napi_value spawn_child(napi_env env, napi_callback_info info) {
     throw_errno(env, "posix_spawn", err);
     goto out;
   }
-  napi_create_int32(env, pid, &result);
+  result = spawn_result(env, pid);
 out:
   free(file);
   free_list(args);

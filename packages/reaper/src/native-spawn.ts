@@ -6,10 +6,25 @@
  * {@link isNativeChild} before it collects a zombie, so it never takes one of these.
  */
 import { constants } from "node:os";
-import { addonFor, nativeReaper } from "./native.js";
+import { addonFor, nativeReaper, type NativeSpawnResult } from "./native.js";
 
 /** Set to "1" to spawn every child through node:child_process (the fallback), e.g. to compare or rule this out. */
 export const NO_NATIVE_SPAWN_ENV = "TSUPERVISORD_NO_NATIVE_SPAWN";
+
+/**
+ * Who the child is beside its pid, read right after the spawn (fields 22 and 5 of /proc/PID/stat): its start time
+ * in clock ticks after boot (a pid can be reused, a start time with it cannot) and its process group.
+ */
+export interface ChildStart {
+  startTime: number;
+  pgid: number;
+}
+
+/** A child just started: its pid, and its start as read in C right after posix_spawn (null when that read failed). */
+export interface NativeChild {
+  pid: number;
+  start: ChildStart | null;
+}
 
 /** Exit as node:child_process reports it: a code, or the signal's name. */
 export type ExitListener = (code: number | null, signal: NodeJS.Signals | null) => void;
@@ -22,7 +37,7 @@ export interface NativeSpawner {
    * in a new session with default signal actions. `onExit` is called once, after the child was collected.
    * Throws an Error with the errno's `code` when the fork or the exec failed (no child exists then).
    */
-  spawn(file: string, argv: readonly string[], env: readonly string[], cwd: string | null, fds: readonly [number, number, number], onExit: ExitListener): number;
+  spawn(file: string, argv: readonly string[], env: readonly string[], cwd: string | null, fds: readonly [number, number, number], onExit: ExitListener): NativeChild;
 }
 
 const children = new Map<number, ExitListener>();
@@ -91,16 +106,19 @@ export function nativeSpawner(env: NodeJS.ProcessEnv = process.env): { spawner: 
           process.on("SIGCHLD", collect);
           listening = true;
         }
-        let pid: number;
+        let spawned: NativeSpawnResult | number;
         try {
-          pid = addon.spawn(file, argv, childEnv, cwd, fds);
+          spawned = addon.spawn(file, argv, childEnv, cwd, fds);
         } catch (err) {
           // glibc already waited for a child whose exec failed; nothing to collect. Stop listening if idle.
           if (children.size === 0) stopListening();
           throw named(err);
         }
-        children.set(pid, onExit);
-        return pid;
+        // A bare number: an addon built before the start was read in C (the caller reads /proc itself then).
+        const result = typeof spawned === "number" ? { pid: spawned, startTime: null, pgid: null } : spawned;
+        children.set(result.pid, onExit);
+        const start = result.startTime !== null && result.pgid !== null ? { startTime: result.startTime, pgid: result.pgid } : null;
+        return { pid: result.pid, start };
       },
     },
   };

@@ -38,7 +38,18 @@ export interface NativeReaper {
   pumpStop(handle: object): void;
   /** issue 20 (native/spawn.c): posix_spawn of an engine child. */
   spawnPipe(): [number, number];
-  spawn(file: string, argv: readonly string[], env: readonly string[], cwd: string | null, fds: readonly [number, number, number]): number;
+  spawn(file: string, argv: readonly string[], env: readonly string[], cwd: string | null, fds: readonly [number, number, number]): NativeSpawnResult;
+}
+
+/**
+ * What native/spawn.c's spawn() returns: the pid, and fields 22 (start time, clock ticks after boot) and 5 (process
+ * group) of /proc/PID/stat read in C right after the spawn; both null when that read failed. (An addon built before
+ * these fields returned the bare pid: native-spawn.ts takes that too.)
+ */
+export interface NativeSpawnResult {
+  pid: number;
+  startTime: number | null;
+  pgid: number | null;
 }
 
 /** What SO_PEERCRED reports for the process at the other end of a unix socket. */

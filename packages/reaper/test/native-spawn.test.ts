@@ -1,11 +1,14 @@
 /**
  * issue 20: the posix_spawn spawner on its own, with real children: exit codes and signal names as
  * node:child_process reports them, exec errors named like Node's (ENOENT ...), and the SIGCHLD listener present
- * only while a child is waited for (an idle daemon keeps no extra signal handle).
+ * only while a child is waited for (an idle daemon keeps no extra signal handle), and the child's start time and
+ * process group read in C right after the spawn, as /proc/PID/stat has them.
  */
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { isNativeChild, nativeReaper, nativeSpawner, nativeSpawnState, type NativeSpawner } from "../src/index.js";
+import os from "node:os";
+import path from "node:path";
+import { isNativeChild, nativeReaper, nativeSpawner, nativeSpawnState, parseProcStat, type NativeSpawner } from "../src/index.js";
 
 const found = nativeSpawner({});
 const spawner: NativeSpawner | null = "spawner" in found ? found.spawner : null;
@@ -17,7 +20,7 @@ function run(argv: string[]): Promise<{ pid: number; code: number | null; signal
   const out = devNull();
   try {
     return new Promise((resolve) => {
-      const pid = spawner.spawn(argv[0] as string, argv, [], null, [r, out, out], (code, signal) => resolve({ pid, code, signal }));
+      const { pid } = spawner.spawn(argv[0] as string, argv, [], null, [r, out, out], (code, signal) => resolve({ pid, code, signal }));
       expect(isNativeChild(pid)).toBe(true);
     });
   } finally {
@@ -52,6 +55,47 @@ describe.skipIf(spawner === null)("native spawner", () => {
     } finally {
       fs.closeSync(r);
       fs.closeSync(w);
+    }
+    expect(nativeSpawnState()).toEqual({ listening: false, children: 0 });
+  });
+
+  it("returns the child's start time and process group as /proc/PID/stat says, a command name with ') (' included", async () => {
+    const s = spawner as NativeSpawner;
+    // The comm (field 2) becomes the executable's name at exec: spaces and parentheses that a parser splitting at
+    // the first ')' would take for the end of it.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsupd-start-"));
+    const odd = path.join(dir, "x) (y z) 1");
+    fs.copyFileSync("/bin/sleep", odd);
+    fs.chmodSync(odd, 0o755);
+    const [r, w] = s.pipe();
+    const out = devNull();
+    try {
+      const exited: Array<Promise<void>> = [];
+      const started = [odd, "/bin/sleep"].map((file) => {
+        let done!: () => void;
+        exited.push(new Promise((resolve) => (done = resolve)));
+        return s.spawn(file, [path.basename(file), "1000"], [], null, [r, out, out], () => done());
+      });
+      for (const { pid, start } of started) {
+        // Read again well after the spawn: what the next daemon compares the record with.
+        const stat = parseProcStat(fs.readFileSync(`/proc/${pid}/stat`, "latin1"));
+        expect(stat?.starttime).toBeGreaterThan(0);
+        expect(start).toEqual({ startTime: stat?.starttime, pgid: stat?.pgrp });
+        expect(start?.pgid).toBe(pid);
+      }
+      expect(fs.readFileSync(`/proc/${started[0]?.pid}/comm`, "latin1")).toBe("x) (y z) 1\n");
+      for (const { pid } of started) process.kill(pid, "SIGKILL");
+      await Promise.all(exited);
+      // A child that is gone at once is a zombie when the C read runs (nothing waited for it yet): still read.
+      const quick = await new Promise<ReturnType<NativeSpawner["spawn"]>>((resolve) => {
+        const child = s.spawn("/bin/true", ["true"], [], null, [r, out, out], () => resolve(child));
+      });
+      expect(quick.start).toEqual({ startTime: expect.any(Number), pgid: quick.pid });
+    } finally {
+      fs.closeSync(r);
+      fs.closeSync(w);
+      fs.closeSync(out);
+      fs.rmSync(dir, { recursive: true, force: true });
     }
     expect(nativeSpawnState()).toEqual({ listening: false, children: 0 });
   });

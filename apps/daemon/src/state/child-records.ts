@@ -6,10 +6,11 @@
  * child-journal.ts; it was rewritten whole each time).
  *
  * Each child is recorded with its start time (/proc/PID/stat field 22): the pid alone could have been reused
- * by an unrelated process by the time the next daemon looks, and that one must never be signalled.
+ * by an unrelated process by the time the next daemon looks, and that one must never be signalled. The engine hands
+ * it over with the pid where the spawner read it (posix_spawn, issue 20); otherwise it is read here.
  */
 import fs from "node:fs";
-import type { ProcessView, SupervisorHooks } from "@tsupervisord/engine";
+import type { ChildStart, ProcessView, SupervisorHooks } from "@tsupervisord/engine";
 import { addLine, ChildJournal, delLine, replayJournal } from "./child-journal.js";
 import { keyOf, type StateLog } from "./desired-store.js";
 import { readProcStat } from "./proc.js";
@@ -72,6 +73,17 @@ function checkChildRecords(data: unknown): ChildRecordsFile | string {
   return file as ChildRecordsFile;
 }
 
+/**
+ * The start of a child its spawner did not report (node:child_process, an exec-failure stand-in, an old addon):
+ * read here, synchronously, before the record is written in this same step. Not later, asynchronously: a
+ * `kill -9` of the daemon in between would leave the child unrecorded. The native spawner reads it in C instead
+ * (issue 20: this read right after a spawn costs ~0.5 ms median, up to tens of ms, of the event loop).
+ */
+function startOf(pid: number): ChildStart | null {
+  const stat = readProcStat(pid);
+  return stat === null ? null : { startTime: stat.starttime, pgid: stat.pgrp };
+}
+
 export class ChildRecords {
   private readonly children = new Map<string, ChildRecord>();
   private readonly journal: ChildJournal;
@@ -125,10 +137,10 @@ export class ChildRecords {
       this.pending.push(delLine(key, current.pid));
     } else {
       if (current?.pid === pid) return;
-      const stat = readProcStat(pid);
+      const start = view.childStart ?? startOf(pid);
       // Gone before we looked (reaped already): nothing would be left to end.
-      if (stat === null) return;
-      const record: ChildRecord = { key, program: view.config.programName, pid, starttime: stat.starttime, pgid: stat.pgrp };
+      if (start === null) return;
+      const record: ChildRecord = { key, program: view.config.programName, pid, starttime: start.startTime, pgid: start.pgid };
       this.children.set(key, record);
       this.pending.push(addLine(record));
     }
