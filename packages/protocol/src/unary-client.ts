@@ -256,7 +256,7 @@ export function connectUnary(url: string, options: UnaryConnectOptions = {}): Un
       };
       const finish = (status: Status): void => {
         if (status.code !== GrpcStatus.OK) return settle({ status });
-        if (reader.messages.length === 0) return settle({ status: { code: GrpcStatus.INTERNAL, details: "No message received" } });
+        if (reader.messages.length === 0) return settle({ status: { code: GrpcStatus.UNIMPLEMENTED, details: "No message received" } });
         if (reader.messages.length > 1) return settle({ status: { code: GrpcStatus.UNIMPLEMENTED, details: "Too many responses received" } });
         let value: unknown;
         try {
