@@ -215,9 +215,13 @@ export function connectUnary(url: string, options: UnaryConnectOptions = {}): Un
     s.on("error", (err: Error) => {
       sessionError = err;
     });
-    s.on("close", () => {
+    // Closed, or going away (a daemon restarting or shutting down sends GOAWAY): the next call opens a new one,
+    // as grpc-js's channel reconnects; calls already sent on this one still get their answer.
+    const forget = (): void => {
       if (session === s) session = null;
-    });
+    };
+    s.on("close", forget);
+    s.on("goaway", forget);
     session = s;
     return s;
   };
@@ -243,7 +247,16 @@ export function connectUnary(url: string, options: UnaryConnectOptions = {}): Un
         "grpc-accept-encoding": "identity",
       };
       if (authorization !== undefined) headers[AUTHORIZATION_METADATA_KEY] = authorization;
-      const stream = s.request(headers, { endStream: false });
+      let stream: http2.ClientHttp2Stream;
+      try {
+        stream = s.request(headers, { endStream: false });
+      } catch (err) {
+        // The session went away between open() and here (ERR_HTTP2_GOAWAY_SESSION, ERR_HTTP2_INVALID_SESSION).
+        if (--inFlight === 0 && !s.destroyed) s.unref();
+        if (session === s) session = null;
+        reject(failure(transportStatus(err as Error, connected, address), url, address, err));
+        return;
+      }
 
       const settle = (outcome: { status: Status; cause?: unknown } | { value: unknown }): void => {
         if (settled) return;

@@ -302,6 +302,28 @@ describe("what a raw HTTP/2 server may send", () => {
     }
   });
 
+  it("after the server sends GOAWAY (a daemon restarting), the next call opens a new connection", async () => {
+    const answered = new Set<http2.ServerHttp2Session>();
+    const server = await rawServer((stream) => {
+      const session = stream.session as http2.ServerHttp2Session;
+      answered.add(session);
+      // No new streams on this connection after this one; sent before the answer, so the client has it first.
+      session.goaway(http2.constants.NGHTTP2_NO_ERROR, stream.id);
+      stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
+      stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
+      stream.end(grpcFrame(GetPIDResponse.encode({ pid: answered.size }).finish()));
+    });
+    const unary = connectUnary(server.url);
+    try {
+      expect(await unary.getPid({})).toEqual({ pid: 1 });
+      expect(await unary.getPid({})).toEqual({ pid: 2 });
+      expect(answered.size).toBe(2);
+    } finally {
+      unary.close();
+      await server.close();
+    }
+  });
+
   it("a second message in a unary answer fails with grpc-js's text (grpc-js itself never settles that call)", async () => {
     const server = await rawServer((stream) => {
       stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
