@@ -6,6 +6,7 @@
 import { build } from "esbuild";
 import { nodeBundleOptions, nodeScriptOptions } from "../../scripts/esbuild-node-bundle.mjs";
 import { rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 rmSync(new URL("./dist", import.meta.url), { recursive: true, force: true });
 await build({
@@ -29,14 +30,31 @@ const requireBuiltins = {
     b.onLoad({ filter: /.*/, namespace: "builtin" }, ({ path }) => ({ contents: `module.exports = require(${JSON.stringify(path)});`, loader: "js" }));
   },
 };
+// issue 20: grpc-js is ~40 % of that bundle, and a unary call does without it (node:http2, hybrid-client.ts): it
+// is a file of its own, `require`d by the streams' and https:// client on its first call, so a `status` neither
+// reads nor deserializes it. Only grpc-js moves out: it shares no classes with the rest (our errors, the
+// generated messages), so nothing is loaded twice and `instanceof` still holds.
+const grpcJsApart = {
+  name: "grpc-js-apart",
+  setup(b) {
+    b.onResolve({ filter: /^@grpc\/grpc-js$/ }, () => ({ path: "./grpc-js.cjs", external: true }));
+  },
+};
 await build({
   ...nodeScriptOptions(),
   entryPoints: ["src/main.ts"],
   outfile: "dist/tsctl.cjs",
   external: ["react-devtools-core", "@tsupervisord/tui"],
   define: { "process.env.NODE_ENV": '"production"' },
-  plugins: [requireBuiltins],
+  plugins: [requireBuiltins, grpcJsApart],
   // Less source to read and less code to cache: ~20 % of a `tsctl status`'s CPU; names kept for error texts.
+  minify: true,
+  keepNames: true,
+});
+await build({
+  ...nodeScriptOptions(),
+  stdin: { contents: 'module.exports = require("@grpc/grpc-js");', resolveDir: fileURLToPath(new URL("../../packages/protocol", import.meta.url)) },
+  outfile: "dist/grpc-js.cjs",
   minify: true,
   keepNames: true,
 });

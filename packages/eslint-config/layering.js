@@ -17,7 +17,8 @@ export const ALLOWED_IMPORTS = {
   xmlrpc: [...LEAVES],
   tui: [...LEAVES, "protocol"],
   // tsctl reads its config through the tree-shakable subpath only; the TUI is imported lazily by `top`.
-  ctl: [...LEAVES, "config/ctl", "protocol", "tui"],
+  // issue 20: "protocol/unary" is the grpc-js-free client of its one-shot calls; the main entry for streams and TLS.
+  ctl: [...LEAVES, "config/ctl", "protocol", "protocol/unary", "tui"],
   // issue 20: the daemon loads protocol's and xmlrpc's main entries lazily (its faces); "light" is what it needs eagerly.
   daemon: [...LEAVES, "config", "engine", "logs", "protocol", "protocol/light", "reaper", "xmlrpc", "xmlrpc/light"],
   // Test-only helpers (a devDependency): imports nothing of ours, and no package's src may import it.

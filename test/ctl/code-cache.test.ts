@@ -4,7 +4,7 @@
  * interactive shell on piped stdin, and a server that is not there, with and without a code cache. The rest of the
  * e2e suite runs main.js; this file is what holds the cached entry to it.
  */
-import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -119,19 +119,60 @@ describe.skipIf(unavailable !== null)("tsctl from its code-cached bundle", () =>
     expect(await trace({ TSCTL_NO_CODE_CACHE: "1" })).toMatch(/main\.js/);
   });
 
-  it("GRPC_* settings reach grpc-js (it reads them as it loads)", async () => {
+  it("GRPC_* settings reach grpc-js (it reads them as it loads), which only a stream loads (issue 20)", async () => {
     const env = { ...caseEnv(), PATH: process.env["PATH"] ?? "/usr/bin:/bin" };
-    const run = (extra: Record<string, string>) =>
-      runCommand([WRAPPER, "-c", daemon.conf, "pid"], { cwd: daemon.dir, env: { ...env, ...extra } });
-    // grpc-js writes its trace lines (`D <time> | v1.x <pid> | <tracer> | …`) only when it saw these at load time.
-    const traced = await run({ GRPC_TRACE: "all", GRPC_VERBOSITY: "DEBUG" });
+    const run = (args: readonly string[], extra: Record<string, string>) =>
+      runCommand([WRAPPER, "-c", daemon.conf, ...args], { cwd: daemon.dir, env: { ...env, ...extra } });
+    const TRACE = { GRPC_TRACE: "all", GRPC_VERBOSITY: "DEBUG" };
+    // `wait` reads the Watch stream through grpc-js; it writes its trace lines (`D <time> | v1.x <pid> | <tracer>
+    // | …`) only when it saw these at load time.
+    const traced = await run(["wait", "pool:talker", "--for", "running"], TRACE);
     expect(traced.code).toBe(0);
-    expect(traced.stdout.trim()).toMatch(/^\d+$/);
+    expect(traced.stdout).toBe("pool:talker: running\n");
     expect(traced.stderr).toMatch(/\| connectivity_state \|/);
+    // A unary command goes over node:http2 and never loads grpc-js: no trace.
+    const unary = await run(["pid"], TRACE);
+    expect(unary.code).toBe(0);
+    expect(unary.stdout.trim()).toMatch(/^\d+$/);
+    expect(unary.stderr).toBe("");
     // The variable Debian-style machines export everywhere adds nothing.
-    const plain = await run({ GRPC_DEFAULT_SSL_ROOTS_FILE_PATH: "/etc/ssl/certs/ca-certificates.crt" });
+    const plain = await run(["wait", "pool:talker", "--for", "running"], { GRPC_DEFAULT_SSL_ROOTS_FILE_PATH: "/etc/ssl/certs/ca-certificates.crt" });
     expect(plain.code).toBe(0);
-    expect(plain.stdout.trim()).toBe(traced.stdout.trim());
+    expect(plain.stdout).toBe(traced.stdout);
     expect(plain.stderr).toBe("");
+  });
+
+  it("a one-shot command reads neither grpc-js nor what only grpc-js needs (issue 20); a stream loads it from its own file", async () => {
+    // A preload that lists, at exit, the builtins loaded and whether dist/grpc-js.cjs was required.
+    const dir = mkdtempSync(join(tmpdir(), "tsctl-loaded-"));
+    try {
+      const preload = join(dir, "loaded.cjs");
+      writeFileSync(
+        preload,
+        'process.on("exit", () => { const builtins = process.moduleLoadList.filter((m) => m.startsWith("NativeModule ")).map((m) => m.slice(13));' +
+          ' const grpcJs = Object.keys(require.cache).some((f) => f.endsWith("grpc-js.cjs"));' +
+          ' require("node:fs").writeFileSync(process.env.LOADED_OUT, JSON.stringify({ builtins, grpcJs })); });\n',
+      );
+      const loaded = async (args: readonly string[]): Promise<{ builtins: string[]; grpcJs: boolean }> => {
+        const out = join(dir, "out.json");
+        const r = await runCommand([process.execPath, "-r", preload, RUNNER, "-c", daemon.conf, ...args], {
+          cwd: daemon.dir,
+          env: { ...caseEnv(), LOADED_OUT: out },
+        });
+        expect(r.code, r.stderr).toBe(0);
+        return JSON.parse(readFileSync(out, "utf8")) as { builtins: string[]; grpcJs: boolean };
+      };
+      const status = await loaded(["status", "pool:talker"]);
+      expect(status.grpcJs).toBe(false);
+      // grpc-js requires zlib and dns as it loads; the node:http2 client needs neither.
+      expect(status.builtins).toContain("http2");
+      expect(status.builtins).not.toContain("zlib");
+      expect(status.builtins).not.toContain("dns");
+      const waited = await loaded(["wait", "pool:talker", "--for", "running"]);
+      expect(waited.grpcJs).toBe(true);
+      expect(waited.builtins).toContain("zlib");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,8 +1,9 @@
 /**
- * CtlBackend over the gRPC client of @tsupervisord/protocol. Loaded with `await import()` on first use, so
- * commands that never talk to the daemon (help, completion scripts, usage errors) never load grpc-js.
+ * CtlBackend over tsupervisord's gRPC API. Loaded with `await import()` on first use, so commands that never
+ * talk to the daemon (help, completion scripts, usage errors) never load it; unary calls go over node:http2 and
+ * only streams and https:// load grpc-js (hybrid-client.ts, issue 20).
  */
-import { ConnectionError, LogChannel as WireChannel, connect } from "@tsupervisord/protocol";
+import { ConnectionError, LogChannel as WireChannel } from "@tsupervisord/protocol/unary";
 import type { SupervisorClient, TlsClientOptions } from "@tsupervisord/protocol";
 import type {
   ConnectionFailure,
@@ -16,6 +17,7 @@ import type {
 } from "./backend.js";
 import { BackendConnectionError } from "./backend.js";
 import { operationMethods } from "./grpc-operations.js";
+import { hybridClient } from "./hybrid-client.js";
 import { describeTlsFailure, isHttpsUrl, loadCtlTls, NO_TLS, probeTlsFailure } from "./tls.js";
 
 const REASONS: Readonly<Record<string, ConnectionFailure>> = {
@@ -195,7 +197,7 @@ function withTlsDiagnosis(target: ServerTarget, client: SupervisorClient): <T>(p
 export function createGrpcBackend(target: ServerTarget): CtlBackend {
   let client: SupervisorClient;
   try {
-    client = connect(target.serverurl, {
+    client = hybridClient(target.serverurl, {
       username: target.username ?? undefined,
       password: target.password ?? undefined,
       tls: tlsOptions(target),

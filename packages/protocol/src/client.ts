@@ -17,7 +17,9 @@ import {
   type ChannelOptions,
   type ClientReadableStream,
 } from "@grpc/grpc-js";
-import { SupervisorService, type DeepPartial } from "./gen/supervisor/v1/supervisor.js";
+import type { DeepPartial } from "./gen/supervisor/v1/supervisor.js";
+import { SupervisorService } from "./grpc-service.js";
+import { ConnectionError } from "./connection-error.js";
 import { formatServerUrl, grpcTarget, parseServerUrl, type ServerAddress } from "./address.js";
 import { AUTHORIZATION_METADATA_KEY, basicAuthorization } from "./auth.js";
 import { faultFromMetadata, isServiceError } from "./errors.js";
@@ -32,33 +34,7 @@ import {
   type UnaryMethodName,
 } from "./service.js";
 
-/** Why the daemon could not be used at all. */
-export type ConnectionFailure =
-  /** Nothing listens there (ECONNREFUSED): tsctl prints `<serverurl> refused connection`, exit 4. */
-  | "refused"
-  /** The unix socket path does not exist (ENOENT): `<serverurl> no such file`, exit 7. */
-  | "no_such_file"
-  /** The daemon wants other credentials: `Server requires authentication`. */
-  | "unauthenticated"
-  /** Any other transport failure (permission denied on the socket, DNS, TLS…). */
-  | "unavailable";
-
-export class ConnectionError extends Error {
-  override readonly name = "ConnectionError";
-  readonly reason: ConnectionFailure;
-  /** The serverurl as given to `connect`. */
-  readonly url: string;
-
-  constructor(reason: ConnectionFailure, url: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.reason = reason;
-    this.url = url;
-  }
-}
-
-export function isConnectionError(err: unknown): err is ConnectionError {
-  return err instanceof ConnectionError;
-}
+export { ConnectionError, isConnectionError, type ConnectionFailure } from "./connection-error.js";
 
 export interface TlsClientOptions {
   /** PEM CA bundle to trust (default: the system roots). */

@@ -5,15 +5,10 @@
  * stack, path or internal message leaks to a client.
  */
 import { Metadata, status, type ServiceError, type StatusObject } from "@grpc/grpc-js";
-import { ConfigError, SupervisorError, isErrorCode, type ErrorCode } from "@tsupervisord/errors";
+import { ConfigError, SupervisorError, type ErrorCode } from "@tsupervisord/errors";
+import { FAULT_DETAIL_METADATA_KEY, FAULT_METADATA_KEY, faultFrom } from "./fault-trailers.js";
 
-/** Trailing-metadata key carrying the fault name (`BAD_NAME`). */
-export const FAULT_METADATA_KEY = "supervisor-fault";
-/**
- * Trailing-metadata key carrying the fault detail as UTF-8. Binary (`-bin`) because details hold paths and
- * config errors, which may be non-ASCII or span lines; plain header values may not.
- */
-export const FAULT_DETAIL_METADATA_KEY = "supervisor-fault-detail-bin";
+export { FAULT_DETAIL_METADATA_KEY, FAULT_METADATA_KEY } from "./fault-trailers.js";
 
 /** The message clients see for an unexpected server error: deliberately says nothing. */
 export const INTERNAL_ERROR_MESSAGE = "internal error";
@@ -70,10 +65,8 @@ export function faultFromMetadata(metadata: Metadata | undefined): SupervisorErr
   if (metadata === undefined) return undefined;
   const [code] = metadata.get(FAULT_METADATA_KEY);
   const name = typeof code === "string" ? code : code?.toString("utf8");
-  if (!isErrorCode(name)) return undefined;
   const [detail] = metadata.get(FAULT_DETAIL_METADATA_KEY);
-  if (detail === undefined) return new SupervisorError(name);
-  return new SupervisorError(name, typeof detail === "string" ? detail : detail.toString("utf8"));
+  return faultFrom(name, typeof detail === "string" || detail === undefined ? detail : detail.toString("utf8"));
 }
 
 export function isServiceError(err: unknown): err is ServiceError {

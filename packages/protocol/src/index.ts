@@ -4,8 +4,7 @@
  * client (`connect`) and the server helpers (`createGrpcServer`, `handleConnection`).
  */
 export * from "./gen/supervisor/v1/supervisor.js";
-// The generated callback-style client interface is shadowed by our promise client of the same name below.
-export type { SupervisorClient as GeneratedSupervisorClient } from "./gen/supervisor/v1/supervisor.js";
+export { SupervisorService, type SupervisorServiceDefinition } from "./grpc-service.js";
 export * from "./address.js";
 export * from "./auth.js";
 export * from "./errors.js";

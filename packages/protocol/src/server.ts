@@ -21,7 +21,8 @@ import {
   type StatusObject,
 } from "@grpc/grpc-js";
 import type { Caller } from "@tsupervisord/errors";
-import { SupervisorService, type DeepPartial } from "./gen/supervisor/v1/supervisor.js";
+import type { DeepPartial } from "./gen/supervisor/v1/supervisor.js";
+import { SupervisorService } from "./grpc-service.js";
 import { AUTHORIZATION_METADATA_KEY, isAuthorized, type Credentials } from "./auth.js";
 import { toGrpcStatus } from "./errors.js";
 import {
