@@ -41,7 +41,7 @@ export interface ProcessInfo {
   desiredState?: string;
   /** Tree stats, restarts and limits (issue 17); only when asked with `{ stats: true }` (status --json, top). */
   resources?: ProcessResources;
-  /** issue 20: which writer moves each channel to its log ("splice" or "js: <why>"); gRPC only, `--json` only. */
+  /** issue 20: which writer moves each channel to its log ("splice", "discard" or "js: <why>"); gRPC only, `--json` only. */
   logPump?: { stdout: string; stderr: string };
 }
 

@@ -528,7 +528,12 @@ function processOutput(config: Config, log: ActivityLog, supervisor: () => Super
       const sink = port.create(process);
       for (const [channel, decision] of Object.entries(sink.pumpPaths)) {
         if (decision === null) continue;
-        const how = decision.path === "splice" ? "splice pump" : `JS writer (${decision.reason})`;
+        const how =
+          decision.path === "splice"
+            ? "splice pump"
+            : decision.path === "discard"
+              ? "no file, discarded by a splice pump"
+              : `JS writer (${decision.reason})`;
         log.debug(`${process.name} ${channel} log: ${how}`);
       }
       return sink;

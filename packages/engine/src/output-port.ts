@@ -33,8 +33,9 @@ export interface ProcessOutputSink {
   /** Flush and close; the sink is not used again. */
   close(): Promise<void>;
   /**
-   * issue 20: channels the sink drains itself (a native splice pump): called right before a spawn that needs no
-   * output in JS; the child gets these fds instead of pipes. Null: pipes as usual.
+   * issue 20: channels the sink drains itself (a native splice pump, into the log file or, for NONE, into
+   * nothing): called right before a spawn that needs no output in JS; the child gets these fds (pipes) instead of
+   * Node's. Null: pipes as usual.
    */
   directOutput?(): DirectOutput | null;
   /** Bytes written / rotated away per channel (metrics, issue 17); null for a channel without a file. */

@@ -18,7 +18,8 @@
  *   detected in the parent and reproduced by a stand-in child (`/bin/sh` printing the same two lines to the
  *   same pipe and exiting 127), so the observable result is identical: a real pid, the lines in the log, an
  *   exit status 127, and the process goes STARTING -> BACKOFF -> … -> FATAL.
- * - issue 20: where both output channels go to splice pumps (nothing in the daemon reads the bytes), no other user,
+ * - issue 20: where both output channels go to splice pumps (nothing in the daemon reads the bytes: a log file, or
+ *   NONE, whose pump drops them in the kernel; the child still gets a pipe, as supervisord's), no other user,
  *   no fcgi socket and the daemon has the native addon, the child is started with posix_spawn (`spec.native`)
  *   instead: libuv fork()s the whole daemon, ~3 ms of CPU per child. Same session, fds, environment, argv0, cwd
  *   and umask; its exit comes from reaper's waitpid on SIGCHLD; exec errors take the same stand-in path.

@@ -13,7 +13,7 @@ import { formatRate, TokenBucket } from "./pipeline/rate-limit.js";
 import { systemClock } from "./rotation/time-trigger.js";
 import type { Clock } from "./rotation/time-trigger.js";
 import { choosePumpPath, type PumpDecision } from "./pump/pump-path.js";
-import { createDirectOutput, type DirectOutput } from "./pump/direct-output.js";
+import { createDirectOutput, type DirectOutput, type PumpTarget } from "./pump/direct-output.js";
 import type { SpliceChannel } from "./pump/splice-channel.js";
 import type { SplicePumpApi } from "./pump/pump-link.js";
 
@@ -196,9 +196,11 @@ class ChannelPipeline {
     });
   }
 
-  /** The file a splice pump writes for this channel, or null on the JS path. */
-  spliceTarget(): RotatingFile | null {
-    return this.currentPumpPath().path === "splice" ? this.open() : null;
+  /** The file a splice pump writes for this channel, `discard` for a pump without one, or null on the JS path. */
+  spliceTarget(): PumpTarget {
+    const path = this.currentPumpPath().path;
+    if (path === "discard") return "discard";
+    return path === "splice" ? this.open() : null;
   }
 
   /** The configured decision, unless the file is (now) shared with another channel. */

@@ -49,7 +49,6 @@ describe("choosePumpPath (issue 20): splice only where nothing in the daemon nee
 
   it.each([
     ["the addon is missing", channel(), FILE, { ...ready, spliceUnavailable: "native addon was not built" }, "splice pump unavailable: native addon was not built"],
-    ["no log file (NONE)", channel({ logfile: { kind: "none" } }), null, ready, "no log file"],
     ["/dev/stdout", channel(), "/dev/stdout", ready, "the daemon's own stream"],
     ["/dev/stderr", channel(), "/dev/stderr", ready, "the daemon's own stream"],
     ["/dev/fd/1", channel(), "/dev/fd/1", ready, "the daemon's own stream"],
@@ -64,6 +63,25 @@ describe("choosePumpPath (issue 20): splice only where nothing in the daemon nee
     ["a rate limit", channel({ ext: ext({ rateLimit: { bytesPerSecond: 1000, burstBytes: 1000, action: "block" } }) }), FILE, ready, "rate_limit"],
   ] as const)("%s: the JS writer, and why", (_what, config, path, ctx, reason) => {
     expect(choosePumpPath(config, path, ctx)).toEqual({ path: "js", reason });
+  });
+
+  const NONE = { logfile: { kind: "none" } } as const;
+  it("NONE that nothing reads: a pump without a file discards the bytes (strip_ansi and framing shape only what is written)", () => {
+    expect(choosePumpPath(channel(NONE), null, ready)).toEqual({ path: "discard", reason: "" });
+    expect(choosePumpPath(channel(NONE), null, { ...ready, stripAnsi: true }).path).toBe("discard");
+    expect(choosePumpPath(channel({ ...NONE, ext: ext({ format: "json" }) }), null, ready).path).toBe("discard");
+  });
+
+  it.each([
+    ["the addon is missing", channel(NONE), { ...ready, spliceUnavailable: "TSUPERVISORD_NO_SPLICE=1" }, "splice pump unavailable: TSUPERVISORD_NO_SPLICE=1"],
+    ["capture mode", channel({ ...NONE, captureMaxbytes: 1024 }), ready, "capture mode (capture_maxbytes)"],
+    ["PROCESS_LOG events", channel({ ...NONE, eventsEnabled: true }), ready, "PROCESS_LOG events (events_enabled)"],
+    ["syslog", channel({ ...NONE, syslog: true }), ready, "syslog"],
+    ["loglevel debug", channel(NONE), { ...ready, debugLog: true }, "loglevel debug copies output to the activity log"],
+    ["logfile_also", channel({ ...NONE, ext: ext({ destinations: ["/tmp/also.log"] }) }), ready, "logfile_also destinations"],
+    ["a rate limit (block paces the child, drop warns)", channel({ ...NONE, ext: ext({ rateLimit: { bytesPerSecond: 1000, burstBytes: 1000, action: "drop" } }) }), ready, "rate_limit"],
+  ] as const)("NONE with %s: the JS writer, and why", (_what, config, ctx, reason) => {
+    expect(choosePumpPath(config, null, ctx)).toEqual({ path: "js", reason });
   });
 });
 

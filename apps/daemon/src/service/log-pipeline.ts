@@ -99,8 +99,11 @@ export function withLogStats(supervisor: Supervisor, info: ProcessInfo): Process
   return stats === undefined ? info : { ...info, logStats: stats, ...(pump !== undefined ? { logPump: pump } : {}) };
 }
 
-/** ProcessInfo.log_pump (field 95, issue 20): "splice", "js: <why>", or "" for a channel without its own log. */
+/**
+ * ProcessInfo.log_pump (field 95, issue 20): "splice", "discard" (NONE: a native pump drops the bytes), "js: <why>",
+ * or "" for a channel without its own log.
+ */
 function pumpPath(decision: PumpDecision | null): string {
   if (decision === null) return "";
-  return decision.path === "splice" ? "splice" : `js: ${decision.reason}`;
+  return decision.path === "js" ? `js: ${decision.reason}` : decision.path;
 }

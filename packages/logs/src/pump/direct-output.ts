@@ -12,19 +12,22 @@ export interface DirectOutput {
   readonly drained: Promise<void>;
 }
 
+/** A channel's native target: its log file, `discard` (NONE: the pump drops the bytes), or null (JS path). */
+export type PumpTarget = RotatingFile | "discard" | null;
+
 /**
  * The splice channels of one spawn (stdout, stderr, or both), tracked in `active` until their pumps end so the
  * sink's close() can stop and await them before it closes the files.
  */
 export function createDirectOutput(
   api: SplicePumpApi,
-  files: { stdout: RotatingFile | null; stderr: RotatingFile | null },
+  files: { stdout: PumpTarget; stderr: PumpTarget },
   active: Set<SpliceChannel>,
 ): DirectOutput | null {
   const channels: SpliceChannel[] = [];
-  const open = (file: RotatingFile | null): SpliceChannel | null => {
-    if (file === null) return null;
-    const channel = new SpliceChannel(api, file);
+  const open = (target: PumpTarget): SpliceChannel | null => {
+    if (target === null) return null;
+    const channel = new SpliceChannel(api, target === "discard" ? null : target);
     channels.push(channel);
     active.add(channel);
     void channel.done.then(() => active.delete(channel));
