@@ -17,7 +17,7 @@ import type { SupervisorClient } from "@tsupervisord/protocol";
 import { nativeReaper } from "@tsupervisord/reaper";
 import { runCommand } from "../ctl/lib/run.js";
 import { TSCTL } from "../ctl/lib/paths.js";
-import { isAlive, startDaemon, TestDir, waitFor, waitForState, type RunningDaemon } from "./lib/daemon.js";
+import { isAlive, startDaemon, TestDir, waitFor, waitForState, type RunningDaemon, killByArgv } from "./lib/daemon.js";
 
 const addon = nativeReaper();
 const nativeBuilt = addon !== undefined && typeof addon.spawn === "function" && typeof addon.pumpStart === "function" && process.platform === "linux";
@@ -87,13 +87,7 @@ describe.each(PATHS)("NONE channels, $path", ({ env, kinds, logPump, skip }) => 
 
   afterAll(async () => {
     if (!skip) await daemon.stop();
-    for (const e of fs.readdirSync("/proc")) {
-      try {
-        if (fs.readFileSync(`/proc/${e}/cmdline`, "utf8") === "sleep\u0000303\u0000") process.kill(Number(e), "SIGKILL");
-      } catch {
-        // gone
-      }
-    }
+    killByArgv(["sleep", "303"]);
     dir.cleanup();
   });
 

@@ -16,7 +16,7 @@ import { nativeReaper } from "@tsupervisord/reaper";
 import { parseProcStat } from "@tsupervisord/reaper/proc-stat";
 import { runCommand } from "../ctl/lib/run.js";
 import { TSCTL } from "../ctl/lib/paths.js";
-import { DAEMON_MAIN, isAlive, startDaemon, TestDir, waitFor, waitForState, type RunningDaemon } from "./lib/daemon.js";
+import { DAEMON_MAIN, isAlive, startDaemon, TestDir, waitFor, waitForState, type RunningDaemon, killByArgv } from "./lib/daemon.js";
 
 const addon = nativeReaper();
 const nativeBuilt = addon !== undefined && typeof addon.spawn === "function" && process.platform === "linux";
@@ -121,13 +121,7 @@ describe.each(PATHS)("spawn path $path", ({ path: spawnPath, stdin: stdinKind, e
 
   afterAll(async () => {
     if (!skip) await daemon.stop();
-    for (const e of fs.readdirSync("/proc")) {
-      try {
-        if (fs.readFileSync(`/proc/${e}/cmdline`, "utf8") === `sleep\0${grandchildSeconds}\0`) process.kill(Number(e), "SIGKILL");
-      } catch {
-        // gone
-      }
-    }
+    killByArgv(["sleep", String(grandchildSeconds)]);
     dir.cleanup();
   });
 

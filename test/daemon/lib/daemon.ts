@@ -145,6 +145,18 @@ export function childPids(pid: number): number[] {
   return out;
 }
 
+/** SIGKILL every process whose argv is exactly `argv` (a grandchild a test left holding a pipe on purpose). */
+export function killByArgv(argv: readonly string[]): void {
+  const cmdline = argv.map((a) => `${a}\0`).join("");
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/cmdline`, "utf8") === cmdline) process.kill(Number(entry), "SIGKILL");
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+}
 
 /**
  * For tests that start several things each: what a test hands to `track` is cleaned up after it (vitest's
