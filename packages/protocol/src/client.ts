@@ -6,12 +6,10 @@
  *   tsctl's upcheck messages and exit codes, spec §4.2);
  * - anything else grpc-js raises (a `ServiceError`), or the signal's reason when the caller aborted.
  */
-import { existsSync } from "node:fs";
 import {
   Client,
   Metadata,
   credentials as grpcCredentials,
-  status,
   type CallOptions as GrpcCallOptions,
   type ChannelCredentials,
   type ChannelOptions,
@@ -19,7 +17,7 @@ import {
 } from "@grpc/grpc-js";
 import type { DeepPartial } from "./gen/supervisor/v1/supervisor.js";
 import { SupervisorService } from "./grpc-service.js";
-import { ConnectionError } from "./connection-error.js";
+import { connectionErrorFor } from "./connection-error.js";
 import { formatServerUrl, grpcTarget, parseServerUrl, type ServerAddress } from "./address.js";
 import { AUTHORIZATION_METADATA_KEY, basicAuthorization } from "./auth.js";
 import { faultFromMetadata, isServiceError } from "./errors.js";
@@ -105,20 +103,7 @@ function translateError(err: unknown, url: string, address: ServerAddress, signa
   if (!isServiceError(err)) return err;
   const fault = faultFromMetadata(err.metadata);
   if (fault !== undefined) return fault;
-  if (err.code === status.UNAUTHENTICATED) {
-    return new ConnectionError("unauthenticated", url, `${url}: server requires authentication`, { cause: err });
-  }
-  if (err.code === status.UNAVAILABLE) {
-    const details = err.details ?? "";
-    if (/ENOENT/.test(details) || (address.kind === "unix" && !existsSync(address.path))) {
-      return new ConnectionError("no_such_file", url, `${url} no such file`, { cause: err });
-    }
-    if (/ECONNREFUSED/.test(details)) {
-      return new ConnectionError("refused", url, `${url} refused connection`, { cause: err });
-    }
-    return new ConnectionError("unavailable", url, `${url}: ${details}`, { cause: err });
-  }
-  return err;
+  return connectionErrorFor(err.code, err.details ?? "", url, address, err) ?? err;
 }
 
 /**
