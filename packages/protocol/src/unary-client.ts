@@ -11,14 +11,13 @@
  * grpc-js's `code`, `details` and message (`13 INTERNAL: internal error`); grpc-js's texts for what the
  * transport does (HTTP status, RST_STREAM, oversize, missing message) are kept.
  */
-import { existsSync } from "node:fs";
 import http2 from "node:http2";
 import net from "node:net";
 import type { SupervisorError } from "@tsupervisord/errors";
 import type { DeepPartial } from "./gen/supervisor/v1/supervisor.js";
 import { grpcTarget, parseServerUrl, type ServerAddress } from "./address.js";
 import { AUTHORIZATION_METADATA_KEY, basicAuthorization } from "./auth.js";
-import { ConnectionError } from "./connection-error.js";
+import { connectionErrorFor } from "./connection-error.js";
 import { FAULT_DETAIL_METADATA_KEY, FAULT_METADATA_KEY, faultFrom } from "./fault-trailers.js";
 import { METHOD_NAMES, isStreamMethod, methodInfo, requestFromPartial, type RequestOf, type ResponseOf, type UnaryMethodName } from "./service.js";
 
@@ -90,17 +89,8 @@ interface Status {
  */
 function failure(status: Status, url: string, address: ServerAddress, cause?: unknown): Error {
   if (status.fault !== undefined) return status.fault;
-  if (status.code === GrpcStatus.UNAUTHENTICATED) {
-    return new ConnectionError("unauthenticated", url, `${url}: server requires authentication`, { cause });
-  }
-  if (status.code === GrpcStatus.UNAVAILABLE) {
-    const details = status.details;
-    if (/ENOENT/.test(details) || (address.kind === "unix" && !existsSync(address.path))) {
-      return new ConnectionError("no_such_file", url, `${url} no such file`, { cause });
-    }
-    if (/ECONNREFUSED/.test(details)) return new ConnectionError("refused", url, `${url} refused connection`, { cause });
-    return new ConnectionError("unavailable", url, `${url}: ${details}`, { cause });
-  }
+  const lost = connectionErrorFor(status.code, status.details, url, address, cause);
+  if (lost !== undefined) return lost;
   return new GrpcStatusError(status.code, status.details, { cause });
 }
 
@@ -264,13 +254,14 @@ export function connectUnary(url: string, options: UnaryConnectOptions = {}): Un
         return;
       }
 
-      const settle = (outcome: { status: Status; cause?: unknown } | { value: unknown }): void => {
+      const settle = (outcome: { status: Status; cause?: unknown } | { value: unknown } | { aborted: unknown }): void => {
         if (settled) return;
         settled = true;
         signal?.removeEventListener("abort", onAbort);
         if (--inFlight === 0 && !s.destroyed) s.unref();
         if (!stream.destroyed) stream.close(http2.constants.NGHTTP2_CANCEL);
         if ("value" in outcome) resolve(outcome.value);
+        else if ("aborted" in outcome) reject(outcome.aborted as Error);
         else reject(failure(outcome.status, url, address, outcome.cause));
       };
       const finish = (status: Status): void => {
@@ -285,13 +276,7 @@ export function connectUnary(url: string, options: UnaryConnectOptions = {}): Un
         }
         settle({ value });
       };
-      const onAbort = (): void => {
-        if (settled) return;
-        settled = true;
-        if (--inFlight === 0 && !s.destroyed) s.unref();
-        stream.close(http2.constants.NGHTTP2_CANCEL);
-        reject(signal?.reason as Error);
-      };
+      const onAbort = (): void => settle({ aborted: signal?.reason });
       signal?.addEventListener("abort", onAbort, { once: true });
 
       stream.on("response", (h) => {
