@@ -35,6 +35,7 @@ const ADAPTERS = {
   // the machine's floors, for the logs scenarios only
   'floor-pipe': () => new Floor('pipe'),
   'floor-file': () => new Floor('file'),
+  'floor-splice': () => new Floor('splice'),
 };
 
 const { values: opts, positionals } = parseArgs({

@@ -30,6 +30,40 @@ export function cpuTicks(pid) {
   }
 }
 
+/** Clock ticks the process itself has spent in the kernel (stime), or null if it is gone. */
+export function systemTicks(pid) {
+  try {
+    return Number(statFields(pid)[12]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Clock ticks (user + system) of the threads of `pid` whose name (/proc/PID/task/TID/comm) is `name`, e.g. the
+ * daemon's `tsup-pump`; null when it has no such thread.
+ */
+export function threadTicksNamed(pid, name) {
+  let total = null;
+  let tids = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return null;
+  }
+  for (const tid of tids) {
+    try {
+      if (readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() !== name) continue;
+      const raw = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const f = raw.slice(raw.lastIndexOf(')') + 2).trim().split(' ');
+      total = (total ?? 0) + Number(f[11]) + Number(f[12]);
+    } catch {
+      /* the thread ended between readdir and read */
+    }
+  }
+  return total;
+}
+
 /** CPU seconds (user + system) the process itself has used, or null if it is gone. */
 export function cpuSeconds(pid) {
   const ticks = cpuTicks(pid);

@@ -2,7 +2,7 @@
 import { median } from './scenarios.mjs';
 import { judgeTargets, rssSlope } from './targets.mjs';
 
-const SYSTEMS = ['supervisord', 'pm2', 'tsupervisord', 'tsupervisord-js', 'tsupervisord-fork', 'floor-pipe', 'floor-file'];
+const SYSTEMS = ['supervisord', 'pm2', 'tsupervisord', 'tsupervisord-js', 'tsupervisord-fork', 'floor-pipe', 'floor-file', 'floor-splice'];
 const LABEL = {
   supervisord: 'supervisord',
   pm2: 'PM2',
@@ -11,6 +11,7 @@ const LABEL = {
   'tsupervisord-fork': 'tsupervisord (node:child_process spawn)',
   'floor-pipe': '`cat | cat >` floor',
   'floor-file': '`cat >` floor',
+  'floor-splice': '`cat | splice-rotate` floor',
 };
 
 export function fmt(v) {
@@ -148,7 +149,11 @@ const METHOD = [
   '  *derived* row `rss_per_1000_programs` is the slope of RSS between the smallest and largest N.',
   '- **logs**: one child writes the stream (1 KiB numbered lines) to stdout as fast as the pipe takes it: `cat` of',
   '  the stream precomputed in a file in the page cache, the same file and `cat` the floors `cat SRC | cat > FILE`',
-  '  (`floor-pipe`, CPU of the reading cat) and `cat SRC > FILE` (`floor-file`) copy. The clock',
+  '  (`floor-pipe`, CPU of the reading cat) and `cat SRC > FILE` (`floor-file`) copy, and `cat SRC | splice-rotate`',
+  '  (`floor-splice`, `bench/floor/splice-rotate.c` built by the run): the daemon\'s whole job done in C with nothing',
+  '  else, splice(2) from the pipe into the log file and rotation with the same maxbytes and backups; its CPU is its',
+  '  own. `cpu_system_per_gib` is the kernel\'s part of CPU per GiB; `pump_cpu_per_gib` the share of tsupervisord\'s',
+  '  CPU on its splice pump thread (`tsup-pump`, i.e. the splice itself). The clock',
   '  starts when the benchmark signals it to begin and stops when its last line is in the log file. `lost` checks',
   '  every retained byte against the stream (gaps, corruption, missing tail); bytes rotated away by `backups` are',
   '  by design and not counted. PM2 has no rotation without a module: it writes one file, checked from byte 0.',

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLK_TCK, cpuSeconds, cpuTicks, cpuPercent, memory, signal, alive, taskCounters, taskDelta } from './proc.mjs';
+import { CLK_TCK, cpuSeconds, cpuTicks, cpuPercent, memory, signal, alive, taskCounters, taskDelta, systemTicks, threadTicksNamed } from './proc.mjs';
 import { waitFor, sleep } from './poll.mjs';
 import { sleepers, allProcessNames } from './programs.mjs';
 import { LINE, finalLineWritten, verify } from './logstream.mjs';
@@ -262,7 +262,7 @@ function metricsScenario(n, windowS, scrapes) {
  */
 function logsScenario(bytes, maxbytes, backups) {
   return async (sys, dir) => {
-    if (sys.floor) return sys.logs(dir, bytes); // issue 20: the machine's floor, no supervisor
+    if (sys.floor) return sys.logs(dir, bytes, { maxbytes, backups }); // issue 20: the machine's floor, no supervisor
     const logfile = join(dir, 'writer.log');
     const src = sourceFile(bytes);
     const programs = [
@@ -281,6 +281,10 @@ function logsScenario(bytes, maxbytes, backups) {
     const [writer] = (await waitAll(sys, ['writer'], ['RUNNING'], { timeoutMs: 30_000 })).filter((p) => p.name === 'writer');
     await sleep(1000); // daemon start-up settles before the CPU baseline
     const c0 = daemonStats(sys).cpu;
+    const sys0 = systemTicks(sys.pid);
+    // tsupervisord's splice pump thread (packages/reaper/native/pump.c names it): the splice itself, i.e. the
+    // kernel's copy, told from the rest of the daemon. Absent on the JS path and in the other systems.
+    const pump0 = threadTicksNamed(sys.pid, PUMP_THREAD);
     const t0 = performance.now();
     signal(writer.pid, 'SIGUSR2');
     // Done when the last line is in the file, or when the writer has exited and the files stopped growing
@@ -299,6 +303,9 @@ function logsScenario(bytes, maxbytes, backups) {
     );
     const seconds = (end - t0) / 1000;
     const st = daemonStats(sys);
+    const sys1 = systemTicks(sys.pid);
+    const pump1 = threadTicksNamed(sys.pid, PUMP_THREAD);
+    const perGiB = (ticks) => (ticks / CLK_TCK) * (GiB / bytes);
     // PM2 does not rotate: then every byte must be there from the first
     const rotates = sys.name !== 'pm2';
     const check = verify(logfile, backups, bytes, { fromStart: !rotates || bytes <= maxbytes });
@@ -306,6 +313,8 @@ function logsScenario(bytes, maxbytes, backups) {
       { metric: 'wall', value: seconds, unit: 's' },
       { metric: 'throughput', value: bytes / MiB / seconds, unit: 'MiB/s' },
       { metric: 'cpu_per_gib', value: ((st.cpu - c0) * GiB) / bytes, unit: 's/GiB' },
+      ...(sys0 === null || sys1 === null ? [] : [{ metric: 'cpu_system_per_gib', value: perGiB(sys1 - sys0), unit: 's/GiB' }]),
+      ...(pump0 === null || pump1 === null ? [] : [{ metric: 'pump_cpu_per_gib', value: perGiB(pump1 - pump0), unit: 's/GiB' }]),
       { metric: 'lost', value: check.lostBytes, unit: 'bytes' },
       { metric: 'peak_rss', value: st.hwmMiB, unit: 'MiB' },
       { metric: 'files', value: check.files, unit: 'files' },
@@ -314,6 +323,8 @@ function logsScenario(bytes, maxbytes, backups) {
     ];
   };
 }
+
+const PUMP_THREAD = 'tsup-pump';
 
 function logBytes(logfile, backups) {
   let total = 0;

@@ -11,7 +11,7 @@ import { parseStatus } from '../lib/systems/tsupervisord.mjs';
 import { summarize, renderMarkdown } from '../lib/report.mjs';
 import { judgeTargets, rssSlope } from '../lib/targets.mjs';
 import { sourceFile, removeSources, catOnSignalArgv } from '../lib/source.mjs';
-import { Floor, childrenCpuSeconds } from '../lib/systems/floor.mjs';
+import { Floor, childrenCpuSeconds, spliceRotateCpu } from '../lib/systems/floor.mjs';
 import { http2ServerFloor } from '../lib/http2-floor.mjs';
 import { cpuPercent, CLK_TCK } from '../lib/proc.mjs';
 
@@ -128,7 +128,7 @@ test('targets: logs throughput against supervisord and the `cat | cat` floor, CP
       'floor-pipe': [1100, 1200, 1000],
       'floor-file': [2000],
     }),
-    ...recs('logs', '1 GiB, maxbytes 50MB x 10 backups', 'cpu_per_gib', 's/GiB', { supervisord: [0.6], tsupervisord: [0.31], 'floor-pipe': [0.2] }),
+    ...recs('logs', '1 GiB, maxbytes 50MB x 10 backups', 'cpu_per_gib', 's/GiB', { supervisord: [0.6], tsupervisord: [0.31], 'floor-pipe': [0.2], 'floor-splice': [0.33] }),
     ...recs('logs', '1 GiB, maxbytes 50MB x 10 backups', 'peak_rss', 'MiB', { supervisord: [31], tsupervisord: [47] }),
   ]);
   const rows = judgeTargets(groups);
@@ -142,7 +142,9 @@ test('targets: logs throughput against supervisord and the `cat | cat` floor, CP
   assert.equal(floor.ratio, 0.9); // 990 / 1100: exactly at the limit counts
   assert.equal(floor.met, true);
   assert.equal(floor.floor.value, 2000); // `cat >` beside it
-  assert.equal(byLabel(rows, 'logs: daemon CPU').met, false); // 0.31 > 0.5 × 0.6
+  const cpu = byLabel(rows, 'logs: daemon CPU');
+  assert.equal(cpu.met, false); // 0.31 > 0.5 × 0.6
+  assert.deepEqual(cpu.floor, { label: '`cat | splice-rotate`', value: 0.33, unit: 's/GiB' }); // the job in C, beside it
   assert.equal(byLabel(rows, 'logs: daemon peak RSS').met, true); // 47 ≤ 31 + 16
 });
 
@@ -250,6 +252,30 @@ test('floor: one real `cat SRC | cat > FILE` copy reports wall, throughput and C
     assert.deepEqual(metrics.map((m) => m.metric), ['wall', 'throughput', 'cpu_per_gib']);
     assert.ok(metrics.every((m) => Number.isFinite(m.value) && m.value >= 0));
     assert.ok(finalLineWritten(join(dir, 'writer.log'), 4 * LINE * 1024));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    removeSources();
+  }
+});
+
+test('floor: splice-rotate prints its own user and system seconds', () => {
+  assert.deepEqual(spliceRotateCpu('0.004 0.650\n'), { user: 0.004, system: 0.65 });
+  assert.throws(() => spliceRotateCpu('splice: Invalid argument\n'), /splice-rotate printed/);
+});
+
+test('floor: a real `cat SRC | splice-rotate` moves every byte into files rotated like the supervisors\'', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-floor-'));
+  const floor = new Floor('splice');
+  try {
+    const { ok, note } = await floor.setup();
+    assert.ok(ok, note); // the machine builds the addon with this compiler too
+    const bytes = 4 * LINE * 1024; // 4 MiB through 1 MiB files, 2 backups: the first MiBs rotate away
+    const metrics = Object.fromEntries((await floor.logs(dir, bytes, { maxbytes: 1 << 20, backups: 2 })).map((m) => [m.metric, m.value]));
+    assert.deepEqual(Object.keys(metrics), ['wall', 'throughput', 'cpu_per_gib', 'cpu_system_per_gib', 'lost', 'files']);
+    assert.equal(metrics.lost, 0);
+    assert.equal(metrics.files, 3); // writer.log, .1, .2: rotated, and the oldest unlinked
+    assert.ok(metrics.cpu_per_gib >= metrics.cpu_system_per_gib);
+    assert.ok(finalLineWritten(join(dir, 'writer.log'), bytes));
   } finally {
     rmSync(dir, { recursive: true, force: true });
     removeSources();

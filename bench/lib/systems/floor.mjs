@@ -3,10 +3,21 @@
 //   floor-pipe: `cat SRC | cat > FILE` — a writer, a pipe and a reader that writes the file: what any
 //               supervisor that reads a child's pipe competes with. CPU is the reading cat's (the daemon's role).
 //   floor-file: `cat SRC > FILE` — no pipe at all: the disk/page-cache limit. CPU is that cat's.
-// No rotation: the floor is the copy itself. Only the logs scenario runs them (see `scenarios`).
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+//   floor-splice: `cat SRC | splice-rotate FILE MAXBYTES BACKUPS` (../../floor/splice-rotate.c, built here with the
+//               machine's C compiler) — the least a process can do for the daemon's whole job: splice(2) from the
+//               pipe into the file (one copy, no user-space buffer) and rotation by size with the same maxbytes
+//               and backups as the supervisors (the unlink of the oldest backup frees its page cache). CPU is its
+//               own (getrusage). The floor of the logs CPU row.
+// floor-pipe and floor-file do not rotate: their floor is the copy itself. Only the logs scenario runs them.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { sourceFile } from '../source.mjs';
+import { verify } from '../logstream.mjs';
+
+const SPLICE_ROTATE_SOURCE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'floor', 'splice-rotate.c');
 
 const MiB = 1 << 20;
 
@@ -30,8 +41,15 @@ function run(script) {
   });
 }
 
+/** `user system` seconds, the one line splice-rotate prints at EOF. */
+export function spliceRotateCpu(output) {
+  const [user, system] = output.trim().split('\n').pop().split(' ').map(Number);
+  if (!Number.isFinite(user) || !Number.isFinite(system)) throw new Error(`splice-rotate printed ${JSON.stringify(output)}`);
+  return { user, system };
+}
+
 export class Floor {
-  /** @param {'pipe' | 'file'} kind */
+  /** @param {'pipe' | 'file' | 'splice'} kind */
   constructor(kind) {
     this.kind = kind;
     this.name = `floor-${kind}`;
@@ -40,18 +58,48 @@ export class Floor {
   }
 
   async setup() {
+    if (this.kind === 'splice') {
+      const cc = process.env.CC ?? 'cc';
+      this.binary = join(mkdtempSync(join(tmpdir(), 'tsup-bench-floor-')), 'splice-rotate');
+      try {
+        execFileSync(cc, ['-O2', '-o', this.binary, SPLICE_ROTATE_SOURCE], { stdio: ['ignore', 'ignore', 'pipe'] });
+      } catch (e) {
+        return { ok: false, note: `could not build bench/floor/splice-rotate.c with ${cc}: ${e.message}` };
+      }
+      return { ok: true, note: '`cat SRC | splice-rotate` (splice into a rotating file, C, no supervisor)' };
+    }
     return { ok: true, note: this.kind === 'pipe' ? '`cat SRC | cat > FILE` (no supervisor)' : '`cat SRC > FILE` (no supervisor)' };
   }
 
-  /** The logs scenario's metrics for this floor: the copy of `bytes` from a cached file into `dir`. */
-  async logs(dir, bytes) {
+  /**
+   * The logs scenario's metrics for this floor: the copy of `bytes` from a cached file into `dir`, rotated by
+   * `maxbytes` and `backups` for the splice floor (the others write one file).
+   */
+  async logs(dir, bytes, { maxbytes = 0, backups = 0 } = {}) {
     const src = sourceFile(bytes); // the same cached file the supervised `cat` reads (../source.mjs)
     const dst = join(dir, 'writer.log');
     const script =
-      this.kind === 'pipe' ? `cat ${src} | sh -c 'cat > ${dst}; times'` : `cat ${src} > ${dst}; times`;
+      this.kind === 'splice'
+        ? `cat ${src} | ${this.binary} ${dst} ${maxbytes} ${backups}`
+        : this.kind === 'pipe'
+          ? `cat ${src} | sh -c 'cat > ${dst}; times'`
+          : `cat ${src} > ${dst}; times`;
     const t0 = performance.now();
     const out = await run(script);
     const seconds = (performance.now() - t0) / 1000;
+    if (this.kind === 'splice') {
+      const { user, system } = spliceRotateCpu(out);
+      const check = verify(dst, backups, bytes, { fromStart: bytes <= maxbytes });
+      return [
+        { metric: 'wall', value: seconds, unit: 's' },
+        { metric: 'throughput', value: bytes / MiB / seconds, unit: 'MiB/s' },
+        { metric: 'cpu_per_gib', value: ((user + system) * 1024 * MiB) / bytes, unit: 's/GiB' },
+        { metric: 'cpu_system_per_gib', value: (system * 1024 * MiB) / bytes, unit: 's/GiB' },
+        // the floor does the whole job or it is no floor: every retained byte checked as the supervisors' are
+        { metric: 'lost', value: check.lostBytes, unit: 'bytes' },
+        { metric: 'files', value: check.files, unit: 'files' },
+      ];
+    }
     const cpu = childrenCpuSeconds(out);
     return [
       { metric: 'wall', value: seconds, unit: 's' },
