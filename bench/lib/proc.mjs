@@ -45,22 +45,7 @@ export function systemTicks(pid) {
  */
 export function threadTicksNamed(pid, name) {
   let total = null;
-  let tids = [];
-  try {
-    tids = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return null;
-  }
-  for (const tid of tids) {
-    try {
-      if (readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() !== name) continue;
-      const raw = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const f = raw.slice(raw.lastIndexOf(')') + 2).trim().split(' ');
-      total = (total ?? 0) + Number(f[11]) + Number(f[12]);
-    } catch {
-      /* the thread ended between readdir and read */
-    }
-  }
+  for (const t of taskCounters(pid).values()) if (t.name === name) total = (total ?? 0) + t.ticks;
   return total;
 }
 
@@ -149,8 +134,9 @@ export function killTree(pid, extraPids = []) {
 }
 
 /**
- * Per thread of `pid`: clock ticks used (utime + stime of /proc/PID/task/TID/stat) and voluntary context
- * switches (/proc/PID/task/TID/status), i.e. how often each thread went to sleep: its wake-ups. Map tid -> counters.
+ * Per thread of `pid`: clock ticks used (utime + stime of /proc/PID/task/TID/stat), voluntary context
+ * switches (/proc/PID/task/TID/status), i.e. how often each thread went to sleep: its wake-ups, and its name
+ * (`comm`, e.g. `tsup-pump`). Map tid -> counters.
  */
 export function taskCounters(pid) {
   const out = new Map();
@@ -163,10 +149,11 @@ export function taskCounters(pid) {
   for (const tid of tids) {
     try {
       const raw = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = raw.slice(raw.indexOf('(') + 1, raw.lastIndexOf(')'));
       const f = raw.slice(raw.lastIndexOf(')') + 2).trim().split(' ');
       const status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
       const vcsw = /^voluntary_ctxt_switches:\s+(\d+)/m.exec(status);
-      out.set(tid, { ticks: Number(f[11]) + Number(f[12]), wakeups: vcsw ? Number(vcsw[1]) : 0 });
+      out.set(tid, { name, ticks: Number(f[11]) + Number(f[12]), wakeups: vcsw ? Number(vcsw[1]) : 0 });
     } catch {
       /* the thread ended between readdir and read */
     }
