@@ -19,8 +19,9 @@ export const ALLOWED_IMPORTS = {
   // tsctl reads its config through the tree-shakable subpath only; the TUI is imported lazily by `top`.
   // issue 20: "protocol/unary" is the grpc-js-free client of its one-shot calls; the main entry for streams and TLS.
   ctl: [...LEAVES, "config/ctl", "protocol", "protocol/unary", "tui"],
-  // issue 20: the daemon loads protocol's and xmlrpc's main entries lazily (its faces); "light" is what it needs eagerly.
-  daemon: [...LEAVES, "config", "engine", "logs", "protocol", "protocol/light", "reaper", "xmlrpc", "xmlrpc/light"],
+  // issue 20: the daemon loads its faces lazily (protocol's grpc-js-free "server" entry, xmlrpc's main entry) and
+  // only types from protocol's main entry; "light" is what it needs eagerly.
+  daemon: [...LEAVES, "config", "engine", "logs", "protocol", "protocol/light", "protocol/server", "reaper", "xmlrpc", "xmlrpc/light"],
   // Test-only helpers (a devDependency): imports nothing of ours, and no package's src may import it.
   testkit: [],
 };

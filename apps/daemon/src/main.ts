@@ -82,7 +82,7 @@ async function main(argv: readonly string[]): Promise<number> {
       // D-DMN-04: the parent waits for the detached daemon to be serving, then leaves.
       return await spawnDaemonChild();
     }
-    // Loaded only to run: -h, -v, -t and --print-sample-config never pay for grpc-js and the engine.
+    // Loaded only to run: -h, -v, -t and --print-sample-config never pay for the engine and the faces.
     const { runDaemon } = await import("./daemon.js");
     return await runDaemon({
       cli,

@@ -1,7 +1,7 @@
 /**
- * issue 20: what the daemon needs from this package before any gRPC client connects, without loading grpc-js or
- * the generated messages (together ~7 MiB of the daemon's RSS). The daemon imports values from here and only
- * types from the main entry; the main entry (createGrpcServer, the generated code) is imported on the first
+ * issue 20: what the daemon needs from this package before any gRPC client connects, without loading the gRPC
+ * server or the generated messages. The daemon imports values from here and only types from the main entry;
+ * the "server" entry (grpc-server.ts: createGrpcServer, the generated code, no grpc-js) is imported on the first
  * HTTP/2 connection. Nothing here may import grpc-js or ./gen at run time (type imports are erased).
  */
 import type { LogChannel } from "./gen/supervisor/v1/supervisor.js";

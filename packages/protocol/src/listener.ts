@@ -1,7 +1,7 @@
 /**
  * One address, every client: the daemon accepts each connection on its own `net.Server` (so it controls the
  * socket mode and owner before anyone connects) and calls `handleConnection`. A connection that opens with the
- * HTTP/2 client preface goes to grpc-js through the connection injector; anything else is HTTP/1.1 (XML-RPC on
+ * HTTP/2 client preface goes to the gRPC server's injector (createGrpcServer); anything else is HTTP/1.1 (XML-RPC on
  * /RPC2, the web UI), handed to the daemon's HTTP/1.1 server. The peeked bytes are pushed back (`unshift`)
  * before the hand-over, so whoever takes the socket reads it from its first byte.
  *

@@ -2,32 +2,20 @@
  * Serving supervisor.v1 from plain async functions. The daemon writes `async (request, ctx) => response` for
  * unary calls and `async function* (request, ctx)` for streams; the wrappers here check credentials, turn
  * thrown SupervisorErrors into statuses with the fault in trailing metadata, hide unexpected errors behind
- * INTERNAL, honour backpressure (`write()` false -> wait for 'drain') and abort `ctx.signal` on cancellation.
+ * INTERNAL, honour backpressure (`send()` false -> wait until the queue drains) and abort `ctx.signal` on
+ * cancellation. issue 20: the transport is node:http2 (http2-server.ts); nothing here loads grpc-js.
  */
-import type {
-  Metadata} from "@grpc/grpc-js";
-import {
-  Server,
-  ServerCredentials,
-  status,
-  type ChannelOptions,
-  type ConnectionInjector,
-  type ServerUnaryCall,
-  type ServerWritableStream,
-  type UntypedServiceImplementation,
-  type handleServerStreamingCall,
-  type handleUnaryCall,
-  type sendUnaryData,
-  type StatusObject,
-} from "@grpc/grpc-js";
+import type { Duplex } from "node:stream";
 import type { Caller } from "@tsupervisord/errors";
 import type { DeepPartial } from "./gen/supervisor/v1/supervisor.js";
-import { SupervisorService } from "./grpc-service.js";
 import { AUTHORIZATION_METADATA_KEY, isAuthorized, type Credentials } from "./auth.js";
-import { toGrpcStatus } from "./errors.js";
+import { faultStatus, type CallStatus } from "./fault-status.js";
+import { GrpcStatus } from "./grpc-framing.js";
+import { createHttp2GrpcServer, metadataValue, type GrpcRoute, type GrpcServerCall } from "./http2-server.js";
 import {
   METHOD_NAMES,
   isStreamMethod,
+  methodInfo,
   responseFromPartial,
   type MethodName,
   type RequestOf,
@@ -40,9 +28,7 @@ export interface CallContext {
   readonly method: MethodName;
   /** Aborted when the client cancels the call or goes away: long waits (start with wait, follow) stop on it. */
   readonly signal: AbortSignal;
-  /** The request metadata; absent when the call did not come over gRPC (the daemon's XML-RPC face). */
-  readonly metadata?: Metadata;
-  /** grpc-js's peer string (for the daemon's log). */
+  /** The peer as grpc-js's getPeer() says it, `ip:port` or the unix socket's label (for the daemon's log). */
   readonly peer: string;
   /** Who is calling (issue 19), when the server was built with `access`. */
   readonly caller?: Caller;
@@ -90,102 +76,78 @@ export interface WrapOptions {
   onBackpressure?: ((method: MethodName) => void) | undefined;
 }
 
-const UNAUTHENTICATED_STATUS = { code: status.UNAUTHENTICATED, details: "" };
-const LIMITED_STATUS = { code: status.RESOURCE_EXHAUSTED, details: "too many failed logins from this peer; try again later" };
+const UNAUTHENTICATED_STATUS: CallStatus = { code: GrpcStatus.UNAUTHENTICATED, details: "" };
+const LIMITED_STATUS: CallStatus = { code: GrpcStatus.RESOURCE_EXHAUSTED, details: "too many failed logins from this peer; try again later" };
 
 /**
  * Authentication, then authorization, before the handler runs: the caller, or the status the call ends with.
  * Without `access` this is the old single-credentials check and no caller.
  */
-type Admitted = { caller: Caller | undefined } | { refuse: Partial<StatusObject> & { code: status; details: string } };
+type Admitted = { caller: Caller | undefined } | { refuse: CallStatus };
 
-async function admit(
-  method: MethodName,
-  call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>,
-  options: WrapOptions,
-): Promise<Admitted> {
+async function admit(method: MethodName, call: GrpcServerCall, request: unknown, options: WrapOptions): Promise<Admitted> {
   const access = options.access;
-  if (access === undefined) return authorized(call.metadata, options.auth) ? { caller: undefined } : { refuse: UNAUTHENTICATED_STATUS };
-  const [value] = call.metadata.get(AUTHORIZATION_METADATA_KEY);
+  const authorization = metadataValue(call.headers, AUTHORIZATION_METADATA_KEY);
+  if (access === undefined) return authorized(authorization, options.auth) ? { caller: undefined } : { refuse: UNAUTHENTICATED_STATUS };
   let outcome: AdmitOutcome;
   try {
-    outcome = await access.authenticate(typeof value === "string" ? value : undefined, call.getPeer());
+    outcome = await access.authenticate(authorization, call.peer);
   } catch (err) {
-    return { refuse: toGrpcStatus(err, (e) => options.onUnexpectedError?.(e, method)) };
+    return { refuse: faultStatus(err, (e) => options.onUnexpectedError?.(e, method)) };
   }
   if (!outcome.ok) return { refuse: outcome.refusal === "limited" ? LIMITED_STATUS : UNAUTHENTICATED_STATUS };
   try {
-    access.authorize(method, outcome.caller, call.request);
+    access.authorize(method, outcome.caller, request);
   } catch (err) {
-    return { refuse: toGrpcStatus(err, (e) => options.onUnexpectedError?.(e, method)) };
+    return { refuse: faultStatus(err, (e) => options.onUnexpectedError?.(e, method)) };
   }
   return { caller: outcome.caller };
 }
 
-function authorized(metadata: Metadata, auth: Credentials | null | undefined): boolean {
+function authorized(authorization: string | undefined, auth: Credentials | null | undefined): boolean {
   if (auth === null || auth === undefined) return true;
-  const [value] = metadata.get(AUTHORIZATION_METADATA_KEY);
-  return isAuthorized(auth, typeof value === "string" ? value : undefined);
+  return isAuthorized(auth, authorization);
 }
 
-function contextFor(
-  method: MethodName,
-  call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>,
-  caller: Caller | undefined,
-): { ctx: CallContext; controller: AbortController } {
-  const controller = new AbortController();
-  // 'cancelled' fires for an explicit cancel and for a dropped connection alike; one that came while the
-  // caller was being authenticated (a bcrypt check yields) has already fired.
-  call.once("cancelled", () => controller.abort());
-  if (call.cancelled) controller.abort();
-  const ctx: CallContext = {
-    method,
-    signal: controller.signal,
-    metadata: call.metadata,
-    peer: call.getPeer(),
-    ...(caller === undefined ? {} : { caller }),
-  };
-  return { ctx, controller };
+function contextFor(method: MethodName, call: GrpcServerCall, caller: Caller | undefined): CallContext {
+  // The call's signal aborts for an explicit cancel and a dropped connection alike; one that came while the
+  // caller was being authenticated (a bcrypt check yields) has already aborted it.
+  return { method, signal: call.signal, peer: call.peer, ...(caller === undefined ? {} : { caller }) };
 }
 
-export function wrapUnary<M extends UnaryMethodName>(
-  method: M,
-  handler: UnaryHandler<RequestOf<M>, ResponseOf<M>>,
-  options: WrapOptions = {},
-): handleUnaryCall<RequestOf<M>, ResponseOf<M>> {
-  return (call: ServerUnaryCall<RequestOf<M>, ResponseOf<M>>, callback: sendUnaryData<ResponseOf<M>>) => {
+/** The encoded response; a message that cannot be encoded ends the call as grpc-js does. */
+function encodeResponse(method: MethodName, value: unknown): Uint8Array | undefined {
+  try {
+    return methodInfo(method).responseType.encode(value).finish();
+  } catch {
+    return undefined;
+  }
+}
+const SERIALIZE_FAILED: CallStatus = { code: GrpcStatus.INTERNAL, details: "Error serializing response" };
+const OK_STATUS: CallStatus = { code: GrpcStatus.OK, details: "OK" };
+
+function unaryRoute<M extends UnaryMethodName>(method: M, handler: UnaryHandler<RequestOf<M>, ResponseOf<M>>, options: WrapOptions): GrpcRoute["handle"] {
+  return (call, request) => {
     void (async () => {
-      const admitted = await admit(method, call, options);
+      const admitted = await admit(method, call, request, options);
       if ("refuse" in admitted) {
-        callback(admitted.refuse);
+        call.end(admitted.refuse);
         return;
       }
-      const { ctx } = contextFor(method, call, admitted.caller);
+      const ctx = contextFor(method, call, admitted.caller);
       let response: ResponseOf<M>;
       try {
-        response = responseFromPartial(method, await handler(call.request, ctx));
+        response = responseFromPartial(method, await handler(request as RequestOf<M>, ctx));
       } catch (err) {
-        callback(toGrpcStatus(err, (e) => options.onUnexpectedError?.(e, method)));
+        call.end(faultStatus(err, (e) => options.onUnexpectedError?.(e, method)));
         return;
       }
-      callback(null, response);
+      const bytes = encodeResponse(method, response);
+      if (bytes === undefined) return call.end(SERIALIZE_FAILED);
+      call.send(bytes);
+      call.end(OK_STATUS);
     })();
   };
-}
-
-/** Resolves when the stream can take more ('drain') or the call is gone, whichever is first. */
-function writable(call: ServerWritableStream<unknown, unknown>, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      call.off("drain", done);
-      call.off("close", done);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    call.once("drain", done);
-    call.once("close", done);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 /**
@@ -212,40 +174,41 @@ function nextOrAbort<T>(iterator: AsyncIterator<T>, signal: AbortSignal): Promis
   });
 }
 
-export function wrapServerStream<M extends StreamMethodName>(
-  method: M,
-  handler: ServerStreamHandler<RequestOf<M>, ResponseOf<M>>,
-  options: WrapOptions = {},
-): handleServerStreamingCall<RequestOf<M>, ResponseOf<M>> {
-  return (call: ServerWritableStream<RequestOf<M>, ResponseOf<M>>) => {
+function streamRoute<M extends StreamMethodName>(method: M, handler: ServerStreamHandler<RequestOf<M>, ResponseOf<M>>, options: WrapOptions): GrpcRoute["handle"] {
+  return (call, request) => {
     void (async () => {
-      const admitted = await admit(method, call, options);
+      const admitted = await admit(method, call, request, options);
       if ("refuse" in admitted) {
-        call.emit("error", admitted.refuse);
+        call.end(admitted.refuse);
         return;
       }
-      const { ctx, controller } = contextFor(method, call, admitted.caller);
-      const signal = controller.signal;
+      const ctx = contextFor(method, call, admitted.caller);
+      const signal = call.signal;
       let iterator: AsyncIterator<DeepPartial<ResponseOf<M>>> | undefined;
       try {
-        iterator = handler(call.request, ctx)[Symbol.asyncIterator]();
+        iterator = handler(request as RequestOf<M>, ctx)[Symbol.asyncIterator]();
         while (!signal.aborted) {
           const next = await nextOrAbort(iterator, signal);
           if (next === undefined || signal.aborted) break;
           if (next.done === true) {
-            call.end();
+            call.end(OK_STATUS);
             return;
           }
-          if (!call.write(responseFromPartial(method, next.value))) {
+          const bytes = encodeResponse(method, responseFromPartial(method, next.value));
+          if (bytes === undefined) {
+            call.end(SERIALIZE_FAILED);
+            break;
+          }
+          if (!call.send(bytes)) {
             options.onBackpressure?.(method);
-            await writable(call, signal);
+            await call.writable();
           }
         }
         // Cancelled: let the producer clean up (queued until it next yields if it is busy); nobody listens.
         iterator.return?.().catch(() => undefined);
       } catch (err) {
-        const grpcStatus = toGrpcStatus(err, (e) => options.onUnexpectedError?.(e, method));
-        if (!signal.aborted) call.emit("error", grpcStatus);
+        const status = faultStatus(err, (e) => options.onUnexpectedError?.(e, method));
+        if (!signal.aborted) call.end(status);
         iterator?.return?.().catch(() => undefined);
       }
     })();
@@ -253,50 +216,37 @@ export function wrapServerStream<M extends StreamMethodName>(
 }
 
 export interface CreateGrpcServerOptions extends WrapOptions {
-  /** grpc-js server options (keepalive, message sizes…). */
-  channelOptions?: ChannelOptions;
+  /**
+   * Closes (GOAWAY) a connection that has had no call in flight for this long, as grpc-js's
+   * `grpc.max_connection_idle_ms` did (`grpc_idle_timeout=`, issue 19). Absent: never.
+   */
+  idleTimeoutMs?: number | undefined;
 }
 
 export interface SupervisorGrpcServer {
-  server: Server;
   /**
-   * Hands a connection the daemon accepted (already past the HTTP/2 preface peek, TLS already terminated)
-   * to grpc-js. The daemon owns every listener; grpc-js never binds one.
+   * Takes a connection the daemon accepted (already past the HTTP/2 preface peek, TLS already terminated).
+   * The daemon owns every listener; this server never binds one.
    */
-  injector: ConnectionInjector;
-  /** Stops accepting calls, waits up to `graceMs` for calls in flight, then cuts the rest. */
+  injector: { injectConnection(connection: Duplex): void };
+  /** Stops accepting calls (GOAWAY), waits up to `graceMs` for calls in flight, then cuts the rest. */
   close(graceMs?: number): Promise<void>;
 }
 
-/** Wraps every handler of the implementation and registers them on a new grpc-js Server. */
+/** Wraps every handler of the implementation and serves them over node:http2 (http2-server.ts). */
 export function createGrpcServer(handlers: SupervisorHandlers, options: CreateGrpcServerOptions = {}): SupervisorGrpcServer {
-  const server = new Server(options.channelOptions);
-  const implementation: UntypedServiceImplementation = {};
+  const routes = new Map<string, GrpcRoute>();
   for (const method of METHOD_NAMES) {
+    const info = methodInfo(method);
     // The mapped types tie each handler to its method; TS cannot follow that through a loop, hence the casts.
-    implementation[method] = isStreamMethod(method)
-      ? wrapServerStream(method, handlers[method] as unknown as Parameters<typeof wrapServerStream>[1], options)
-      : wrapUnary(method as UnaryMethodName, handlers[method] as unknown as Parameters<typeof wrapUnary>[1], options);
+    const handle = isStreamMethod(method)
+      ? streamRoute(method, handlers[method] as unknown as Parameters<typeof streamRoute>[1], options)
+      : unaryRoute(method as UnaryMethodName, handlers[method] as unknown as Parameters<typeof unaryRoute>[1], options);
+    routes.set(info.path, { decode: (message) => info.requestType.decode(message), handle });
   }
-  server.addService(SupervisorService, implementation);
-  // TLS, when configured, is terminated by the daemon's listener (so HTTP/1.1 shares the port), hence insecure.
-  const injector = server.createConnectionInjector(ServerCredentials.createInsecure());
+  const server = createHttp2GrpcServer({ routes, idleTimeoutMs: options.idleTimeoutMs });
   return {
-    server,
-    injector,
-    close: (graceMs = 1000) =>
-      new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          server.forceShutdown();
-          resolve();
-        }, graceMs);
-        timer.unref();
-        injector.drain(graceMs);
-        server.tryShutdown(() => {
-          clearTimeout(timer);
-          injector.destroy();
-          resolve();
-        });
-      }),
+    injector: { injectConnection: (connection) => server.injectConnection(connection) },
+    close: (graceMs = 1000) => server.close(graceMs),
   };
 }

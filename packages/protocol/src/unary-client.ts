@@ -18,33 +18,12 @@ import type { DeepPartial } from "./gen/supervisor/v1/supervisor.js";
 import { grpcTarget, parseServerUrl, type ServerAddress } from "./address.js";
 import { AUTHORIZATION_METADATA_KEY, basicAuthorization } from "./auth.js";
 import { connectionErrorFor } from "./connection-error.js";
+import { GrpcStatus, MAX_RECEIVE_MESSAGE_BYTES, MessageDecoder, frameMessage, type OversizeMessageError } from "./grpc-framing.js";
 import { FAULT_DETAIL_METADATA_KEY, FAULT_METADATA_KEY, faultFrom } from "./fault-trailers.js";
 import { METHOD_NAMES, isStreamMethod, methodInfo, requestFromPartial, type RequestOf, type ResponseOf, type UnaryMethodName } from "./service.js";
 
-/** grpc's status codes (grpc-js's `status` enum, which is not loaded here). */
-export const GrpcStatus = {
-  OK: 0,
-  CANCELLED: 1,
-  UNKNOWN: 2,
-  INVALID_ARGUMENT: 3,
-  DEADLINE_EXCEEDED: 4,
-  NOT_FOUND: 5,
-  ALREADY_EXISTS: 6,
-  PERMISSION_DENIED: 7,
-  RESOURCE_EXHAUSTED: 8,
-  FAILED_PRECONDITION: 9,
-  ABORTED: 10,
-  OUT_OF_RANGE: 11,
-  UNIMPLEMENTED: 12,
-  INTERNAL: 13,
-  UNAVAILABLE: 14,
-  DATA_LOSS: 15,
-  UNAUTHENTICATED: 16,
-} as const;
+export { GrpcStatus, MAX_RECEIVE_MESSAGE_BYTES } from "./grpc-framing.js";
 const STATUS_NAMES = Object.keys(GrpcStatus);
-
-/** grpc-js's default limit on a received message (`grpc.max_receive_message_length`). */
-export const MAX_RECEIVE_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 /** A call that ended with a status that is neither OK nor a fault nor a connection failure: grpc-js's ServiceError. */
 export class GrpcStatusError extends Error {
@@ -121,48 +100,25 @@ function statusOf(headers: http2.IncomingHttpHeaders): Status | undefined {
   return { code, details, fault };
 }
 
-/** gRPC's length-prefixed messages out of DATA frames, however the frames cut them. */
+/** The response's messages, or the status the stream must end with (compressed or oversize message). */
 class MessageReader {
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  private readonly decoder = new MessageDecoder(MAX_RECEIVE_MESSAGE_BYTES);
   readonly messages: Buffer[] = [];
 
-  /** Takes a DATA frame's bytes; a status when the stream must end (compressed or oversize message). */
   push(chunk: Buffer): Status | undefined {
-    this.pending.push(chunk);
-    this.pendingBytes += chunk.length;
-    for (;;) {
-      if (this.pendingBytes < 5) return undefined;
-      // Joined only to read the 5-byte prefix, and again once the whole message is here: joining on every frame
-      // would copy a large reply (GetAllProcessInfo of 2,000 programs, ~30 frames) over and over.
-      let head = this.pending[0] as Buffer;
-      if (head.length < 5) {
-        head = Buffer.concat(this.pending);
-        this.pending = [head];
-      }
-      const compressed = head.readUInt8(0);
-      const length = head.readUInt32BE(1);
-      if (length > MAX_RECEIVE_MESSAGE_BYTES) {
-        return { code: GrpcStatus.RESOURCE_EXHAUSTED, details: `Received message larger than max (${String(length)} vs ${String(MAX_RECEIVE_MESSAGE_BYTES)})` };
-      }
-      // We offer identity only (grpc-accept-encoding), so a compressed message is the server's mistake.
-      if (compressed !== 0) return { code: GrpcStatus.INTERNAL, details: "Received compressed message but \"grpc-encoding\" is identity" };
-      if (this.pendingBytes < 5 + length) return undefined;
-      const buffered = this.pending.length === 1 ? head : Buffer.concat(this.pending);
-      this.messages.push(buffered.subarray(5, 5 + length));
-      const rest = buffered.subarray(5 + length);
-      this.pending = rest.length === 0 ? [] : [rest];
-      this.pendingBytes = rest.length;
+    let framed;
+    try {
+      framed = this.decoder.push(chunk);
+    } catch (err) {
+      return { code: GrpcStatus.RESOURCE_EXHAUSTED, details: (err as OversizeMessageError).message };
     }
+    for (const { compressed, payload } of framed) {
+      // We offer identity only (grpc-accept-encoding), so a compressed message is the server's mistake.
+      if (compressed) return { code: GrpcStatus.INTERNAL, details: "Received compressed message but \"grpc-encoding\" is identity" };
+      this.messages.push(payload);
+    }
+    return undefined;
   }
-}
-
-function frame(message: Uint8Array): Buffer {
-  const out = Buffer.allocUnsafe(5 + message.length);
-  out.writeUInt8(0, 0);
-  out.writeUInt32BE(message.length, 1);
-  out.set(message, 5);
-  return out;
 }
 
 /**
@@ -226,7 +182,7 @@ export function connectUnary(url: string, options: UnaryConnectOptions = {}): Un
     const signal = callOptions?.signal;
     if (signal?.aborted === true) return Promise.reject(signal.reason as Error);
     const info = methodInfo(method);
-    const body = frame(info.requestType.encode(requestFromPartial(method, request as never)).finish());
+    const body = frameMessage(info.requestType.encode(requestFromPartial(method, request as never)).finish());
     return new Promise((resolve, reject) => {
       const s = open();
       if (inFlight++ === 0) s.ref();

@@ -21,6 +21,8 @@ describe("the light entry (issue 20)", () => {
 
   it("does not load grpc-js (the main entry does)", () => {
     expect(loadedBy("@tsupervisord/protocol/light")).toEqual([]);
+    // Stop 31: nor does the daemon's gRPC face, its server on node:http2.
+    expect(loadedBy("@tsupervisord/protocol/server")).toEqual([]);
     expect(loadedBy("@tsupervisord/protocol").length).toBeGreaterThan(0);
   });
 });

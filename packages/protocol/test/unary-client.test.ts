@@ -1,6 +1,7 @@
 /**
- * issue 20: the node:http2 unary client (src/unary-client.ts) against the real grpc-js server stack, and against
- * raw HTTP/2 servers for what grpc-js's server never sends on its own. The grpc-js client (src/client.ts) is the
+ * issue 20: the node:http2 unary client (src/unary-client.ts) against the daemon's server stack (createGrpcServer,
+ * whose wire is grpc-js's server's: http2-server.test.ts), and against raw HTTP/2 servers for what that server
+ * never sends on its own. The grpc-js client (src/client.ts) is the
  * reference: for every outcome both must resolve to the same value or fail with the same error (class, message,
  * fault code and detail, connection reason), since tsctl's texts and exit codes are made from those.
  */
@@ -53,7 +54,7 @@ async function both(url: string, call: (c: UnarySupervisorClient) => Promise<unk
 
 const UNARY = METHOD_NAMES.filter((m): m is UnaryMethodName => !isStreamMethod(m));
 
-describe("the unary client against the grpc-js server", () => {
+describe("the unary client against the daemon's gRPC server", () => {
   let harness: Harness;
   const failing: Partial<SupervisorHandlers> = {
     startProcess: () => {

@@ -7,8 +7,9 @@
  * that lists the peer's user name. Without the addon nothing can be checked: the daemon refuses to start when
  * allow_* is configured (fail closed, see `peerCheckRefusal`).
  *
- * The connection is then labelled `unix uid=N pid=P` as its remoteAddress, which is what grpc-js's getPeer()
- * and the HTTP face read, so every call's caller (and the audit) carries the uid.
+ * The connection is then labelled `unix uid=N pid=P` as its remoteAddress, which is what the gRPC server's peer
+ * (grpc-js's getPeer() format, protocol's http2-server.ts) and the HTTP face read, so every call's caller (and
+ * the audit) carries the uid.
  */
 import type { Socket } from "node:net";
 import type { ServerAccess, UserDb } from "@tsupervisord/config";

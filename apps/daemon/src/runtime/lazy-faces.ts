@@ -1,6 +1,7 @@
 /**
- * issue 20, "load only what is used": the gRPC face (grpc-js and the generated messages, ~7 MiB of RSS) is
- * imported on the first HTTP/2 connection and the XML-RPC face with the web UI on the first HTTP/1.1 request, not
+ * issue 20, "load only what is used": the gRPC face (protocol's node:http2 server and the generated messages;
+ * since stop 31 without grpc-js, which the daemon no longer loads at all) is imported on the first HTTP/2
+ * connection and the XML-RPC face with the web UI on the first HTTP/1.1 request, not
  * at start-up: a daemon nobody talks to over one of them never pays for it. In the esbuild bundle each dynamic
  * `import()` is a chunk of its own that is not read before then. The connection that triggers the load stays
  * paused (its bytes buffered in the socket) until the module is there, then is handed over like any other.
@@ -9,7 +10,7 @@
  */
 import type { Duplex } from "node:stream";
 import type { ActivityLog } from "@tsupervisord/logs";
-import type * as GrpcFace from "@tsupervisord/protocol";
+import type * as GrpcFace from "@tsupervisord/protocol/server";
 import type * as Http1Face from "@tsupervisord/xmlrpc";
 
 type GrpcFaceModule = typeof GrpcFace;
@@ -27,7 +28,7 @@ export function faceModules(log: ActivityLog): FaceModules {
   let http1: Promise<Http1FaceModule> | undefined;
   return {
     grpc: (why = "on first HTTP/2 connection") =>
-      (grpc ??= import("@tsupervisord/protocol").then((m) => {
+      (grpc ??= import("@tsupervisord/protocol/server").then((m) => {
         // Tests read this line to know the face was not loaded before (test/daemon/lazy-faces.test.ts).
         log.info(`gRPC face loaded ${why}`);
         return m;

@@ -30,7 +30,7 @@ export interface OpenServers {
 export { ALLOW_UNAUTHENTICATED_TCP_ENV } from "@tsupervisord/config";
 
 /**
- * §7.2 step 7: one listener per `[unix_http_server]` / `[inet_http_server]`, each with its own grpc-js server
+ * §7.2 step 7: one listener per `[unix_http_server]` / `[inet_http_server]`, each with its own gRPC server
  * (its own credentials, checked on every call). HTTP/1.x connections on the same socket go to supervisord's
  * XML-RPC face (@tsupervisord/xmlrpc) over `xmlrpc`, with the same credentials. Both are built on their listener's
  * first connection of that kind (issue 20, lazy-faces.ts).
@@ -57,9 +57,9 @@ export async function openServers(
   const reloaders: TlsReloader[] = [];
   const closeAll = async (): Promise<void> => {
     for (const { listener, grpc, http1 } of opened.reverse()) {
-      // Stop accepting first (and remove the socket file), so no new connection reaches a grpc server that is
-      // shutting down (it would hang there); then close grpc, which ends the connections the listener's close
-      // is waiting for.
+      // Stop accepting first (and remove the socket file), so no new connection reaches a gRPC server that is
+      // shutting down (it would cut it); then close gRPC (GOAWAY, calls in flight finish), which ends the
+      // connections the listener's close is waiting for.
       const listenerClosed = listener.close();
       // Kept-alive XML-RPC connections and running /logtail responses end here (they would hold the close).
       http1.current?.close();
@@ -67,10 +67,11 @@ export async function openServers(
       const grpcServer = await grpc.pending?.catch(() => undefined);
       await grpcServer?.close(1000);
       // Clients whose calls completed close their connections once they have the last frames (the trailers of
-      // a `shutdown` reply are written after grpc-js counts the call as done: cut at once, the client never got
+      // a `shutdown` reply are written after the server counts the call as done: cut at once, the client never got
       // them and retried into the removed socket, issue 21 defect 3). Give them up to a second to do so.
       await settlesWithin(listenerClosed, 1000);
-      // Whatever grpc-js did not end (an injected connection may survive its forced shutdown) is cut here, so
+      // Whatever the gRPC server did not end (a connection still held while the face loads, or not yet past
+      // the preface peek or its TLS handshake) is cut here, so
       // a client reconnects to the next generation instead of talking to this one's handlers.
       listener.destroyConnections();
       await listenerClosed;
@@ -88,7 +89,7 @@ export async function openServers(
         auth: server.auth,
         access: routes.access === undefined ? undefined : accessFor(server, routes.access).grpc(),
         // issue 19: also ends connections Node's HTTP/2 leaves open after a protocol-error GOAWAY (ext/grpc-idle.ts).
-        ...(server.grpcIdleTimeoutSeconds > 0 ? { channelOptions: { "grpc.max_connection_idle_ms": server.grpcIdleTimeoutSeconds * 1000 } } : {}),
+        ...(server.grpcIdleTimeoutSeconds > 0 ? { idleTimeoutMs: server.grpcIdleTimeoutSeconds * 1000 } : {}),
         onUnexpectedError: (err, method) => log.critical(`unexpected error in ${method}: ${boundedStack(err)}`),
       }),
     );
