@@ -104,6 +104,69 @@ function framed(message: Uint8Array, flag = 0): Buffer {
 const request = (method: MethodName, value: unknown): Buffer => framed(methodInfo(method).requestType.encode(methodInfo(method).requestType.fromPartial(value as never)).finish());
 const pathOf = (method: MethodName): string => methodInfo(method).path;
 
+/** HPACK "literal header field without indexing, new name", no Huffman: enough for a request's few short headers. */
+function hpackLiteral(name: string, value: string): Buffer {
+  const n = Buffer.from(name, "latin1");
+  const v = Buffer.from(value, "latin1");
+  if (n.length > 126 || v.length > 126) throw new Error("hpackLiteral: only short names and values");
+  return Buffer.concat([Buffer.from([0x00, n.length]), n, Buffer.from([v.length]), v]);
+}
+
+function h2Frame(type: number, flags: number, streamId: number, payload: Buffer): Buffer {
+  const head = Buffer.alloc(9);
+  head.writeUIntBE(payload.length, 0, 3);
+  head[3] = type;
+  head[4] = flags;
+  head.writeUInt32BE(streamId, 5);
+  return Buffer.concat([head, payload]);
+}
+
+/**
+ * One gRPC call on a TCP connection whose preface, SETTINGS, HEADERS and DATA go out in a single write, so
+ * the server reads the call together with the connection. Acknowledges the server's SETTINGS; reports the
+ * first DATA frame, whether a GOAWAY came, and the connection's end.
+ */
+async function rawSingleWriteCall(port: number, path: string, body: Buffer) {
+  const socket = connectSocket(port, "127.0.0.1");
+  await new Promise((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+  const headers = Buffer.concat([
+    hpackLiteral(":method", "POST"),
+    hpackLiteral(":scheme", "http"),
+    hpackLiteral(":path", path),
+    hpackLiteral(":authority", "localhost"),
+    hpackLiteral("content-type", "application/grpc"),
+    hpackLiteral("te", "trailers"),
+  ]);
+  let goaway = false;
+  let closed = false;
+  let gotData: () => void = () => undefined;
+  const firstData = new Promise<void>((resolve) => (gotData = resolve));
+  const whenClosed = new Promise<void>((resolve) => socket.once("close", () => ((closed = true), resolve())));
+  socket.on("error", () => undefined);
+  let pending = Buffer.alloc(0);
+  socket.on("data", (chunk: Buffer) => {
+    pending = Buffer.concat([pending, chunk]);
+    while (pending.length >= 9) {
+      const length = pending.readUIntBE(0, 3);
+      if (pending.length < 9 + length) break;
+      const [type, flags] = [pending[3], pending[4]];
+      pending = pending.subarray(9 + length);
+      if (type === 0x4 && ((flags ?? 0) & 0x1) === 0) socket.write(h2Frame(0x4, 0x1, 0, Buffer.alloc(0))); // SETTINGS ACK
+      if (type === 0x0) gotData();
+      if (type === 0x7) goaway = true;
+    }
+  });
+  socket.write(
+    Buffer.concat([
+      Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "latin1"),
+      h2Frame(0x4, 0, 0, Buffer.alloc(0)), // SETTINGS
+      h2Frame(0x1, 0x4, 1, headers), // HEADERS, END_HEADERS
+      h2Frame(0x0, 0x1, 1, body), // DATA, END_STREAM
+    ]),
+  );
+  return { firstData, whenClosed, goaway: () => goaway, closed: () => closed };
+}
+
 describe("the wire is grpc-js's (raw HTTP/2 to a grpc-js server and to ours)", () => {
   let ours: Awaited<ReturnType<typeof serveOn>>;
   let reference: Awaited<ReturnType<typeof serveOn>>;
@@ -401,15 +464,11 @@ describe("the edges, through the clients", () => {
       });
     };
     harness = await startHarness(handlers, { idleTimeoutMs: 100 });
-    // Busy first: its idle timer runs out before the idle connection's, while its Watch is open.
-    const busy = http2.connect(harness.tcpUrl);
-    busy.on("error", () => undefined);
-    let busyGoaway = false;
-    busy.on("goaway", () => (busyGoaway = true));
-    const watch = busy.request({ ":method": "POST", ":path": pathOf("watch"), "content-type": "application/grpc", te: "trailers" });
-    watch.on("error", () => undefined);
-    watch.end(request("watch", {}));
-    await new Promise((resolve) => watch.once("data", resolve));
+    // Busy first: its idle timer runs out before the idle connection's, while its Watch is open. Its preface and
+    // its Watch go out in one write, so the server has the call before its idle timer can fire, however slow
+    // the machine (with http2.connect the request could follow the preface by a timer's length).
+    const busy = await rawSingleWriteCall(harness.port, pathOf("watch"), request("watch", {}));
+    await busy.firstData;
 
     const idle = http2.connect(harness.tcpUrl);
     idle.on("error", () => undefined);
@@ -418,13 +477,13 @@ describe("the edges, through the clients", () => {
     expect(await idleGoaway).toBe(http2.constants.NGHTTP2_NO_ERROR);
     await new Promise((resolve) => (idle.closed ? resolve(undefined) : idle.once("close", resolve)));
 
-    // The busy one outlived its own timer because a call was in flight; once it ends, the timer closes it too.
-    expect(busyGoaway).toBe(false);
-    expect(busy.closed).toBe(false);
-    const busyClosed = new Promise((resolve) => busy.once("close", resolve));
+    // The busy one outlived its own timer (armed before the idle connection existed) because a call was in
+    // flight; once it ends, the timer closes it too.
+    expect(busy.goaway()).toBe(false);
+    expect(busy.closed()).toBe(false);
     release?.();
-    await busyClosed;
-    expect(busyGoaway).toBe(true);
+    await busy.whenClosed;
+    expect(busy.goaway()).toBe(true);
   });
 
   it("close(grace) refuses new calls but lets one in flight finish, through both clients", async () => {
