@@ -53,15 +53,27 @@ export function createProcessOutputPort<P extends OutputProcessConfig>(
 ): { create(process: P): ProcessLogs } {
   // issue 20: how many channels of the live sinks are configured with each explicit log file.
   const logUse = new Map<string, number>();
-  const explicitLogs = (process: P): string[] =>
+  // Each configured path -> the absolute one it counts as, resolved once when the process is created: whether a
+  // file is shared is asked for every program on every GetAllProcessInfo (its log_pump field), and path.resolve
+  // per ask cost the daemon ~0.3 s of its JS thread while 500 programs were spawned under the bench's polling.
+  const explicitLogs = (process: P): Array<readonly [configured: string, absolute: string]> =>
     [process.stdout, ...(process.redirectStderr ? [] : [process.stderr])].flatMap((c) =>
-      c.logfile.kind === "file" ? [nodePath.resolve(c.logfile.path)] : [],
+      c.logfile.kind === "file" ? [[c.logfile.path, nodePath.resolve(c.logfile.path)] as const] : [],
     );
-  const sharedLog = (path: string): boolean => (logUse.get(nodePath.resolve(path)) ?? 0) > 1;
   return {
     create(process: P): ProcessLogs {
-      const used = explicitLogs(process);
+      const configured = explicitLogs(process);
+      // One entry per channel: stdout and stderr naming the same file count twice (shared).
+      const used = configured.map(([, absolute]) => absolute);
       for (const path of used) logUse.set(path, (logUse.get(path) ?? 0) + 1);
+      // The channels ask with their own file's path: a configured one, or an AUTO log's (absolute, resolved at
+      // the first ask and kept: it never changes for the life of the sink).
+      const resolved = new Map(configured);
+      const sharedLog = (path: string): boolean => {
+        let absolute = resolved.get(path);
+        if (absolute === undefined) resolved.set(path, (absolute = nodePath.resolve(path)));
+        return (logUse.get(absolute) ?? 0) > 1;
+      };
       const activityLog = options.activityLog;
       const onEvent = options.onEvent;
       const onError = options.onError;

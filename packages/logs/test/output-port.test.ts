@@ -84,4 +84,23 @@ describe("createProcessOutputPort: shared explicit log files (issue 20)", () => 
     expect(a.pumpPaths.stdout.path).toBe("js");
     await Promise.all([a.close(), c.close(), d.close()]);
   });
+
+  it("one file named two ways (`dir/x/../shared.log`) is one file; stdout and stderr of one process on one file share it", async () => {
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, "x"));
+    const port = createProcessOutputPort<OutputProcessConfig>({ childlogdir: dir, identifier: "supervisor", stripAnsi: false, pump: { api } });
+    const a = port.create(proc("a", path.join(dir, "shared.log")));
+    const b = port.create(proc("b", `${dir}/x/../shared.log`));
+    expect(a.pumpPaths.stdout.path).toBe("js");
+    expect(b.pumpPaths.stdout.path).toBe("js");
+    const both = port.create({
+      name: "both",
+      redirectStderr: false,
+      stdout: channel({ logfile: { kind: "file", path: path.join(dir, "both.log") } }),
+      stderr: channel({ logfile: { kind: "file", path: path.join(dir, "both.log") } }),
+    });
+    expect(both.pumpPaths.stdout.path).toBe("js");
+    expect(both.pumpPaths.stderr?.path).toBe("js");
+    await Promise.all([a.close(), b.close(), both.close()]);
+  });
 });

@@ -104,5 +104,7 @@ export async function setDesiredState(
 /** ProcessInfo.desired_state: the recorded wish, "" when none (or no statefile). */
 export function withDesiredState(ctx: ServiceContext, info: WireProcessInfo): WireProcessInfo {
   const desired = ctx.desired?.desired(info.group, info.name) ?? null;
-  return desired === null ? info : { ...info, desiredState: desired };
+  // Set on `info` itself, a fresh message from processInfoToWire (see withLogStats).
+  if (desired !== null) info.desiredState = desired;
+  return info;
 }
