@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import type { ServerAddress } from "./address.js";
+import { GrpcStatus } from "./grpc-framing.js";
 
 /**
  * The one error both clients (grpc-js's in client.ts, node:http2's in unary-client.ts) report a daemon they
@@ -34,17 +35,13 @@ export function isConnectionError(err: unknown): err is ConnectionError {
   return err instanceof ConnectionError;
 }
 
-/** grpc's UNAUTHENTICATED and UNAVAILABLE codes (grpc-js's `status` enum is not loaded here). */
-const UNAUTHENTICATED = 16;
-const UNAVAILABLE = 14;
-
 /**
  * The ConnectionError a failed call's status means, or undefined when it is no connection failure: one reading for
  * both clients, so tsctl's texts and exit codes cannot drift between them.
  */
 export function connectionErrorFor(code: number, details: string, url: string, address: ServerAddress, cause?: unknown): ConnectionError | undefined {
-  if (code === UNAUTHENTICATED) return new ConnectionError("unauthenticated", url, `${url}: server requires authentication`, { cause });
-  if (code !== UNAVAILABLE) return undefined;
+  if (code === GrpcStatus.UNAUTHENTICATED) return new ConnectionError("unauthenticated", url, `${url}: server requires authentication`, { cause });
+  if (code !== GrpcStatus.UNAVAILABLE) return undefined;
   if (/ENOENT/.test(details) || (address.kind === "unix" && !existsSync(address.path))) {
     return new ConnectionError("no_such_file", url, `${url} no such file`, { cause });
   }
