@@ -4,7 +4,7 @@ import { test } from 'vitest';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { LINE, lineAt, verify, finalLineWritten } from '../lib/logstream.mjs';
 import { parseStructs, parseFault } from '../lib/xmlrpc.mjs';
 import { parseStatus } from '../lib/systems/tsupervisord.mjs';
@@ -278,6 +278,7 @@ test('floor: a real `cat SRC | splice-rotate` moves every byte into files rotate
     assert.ok(finalLineWritten(join(dir, 'writer.log'), bytes));
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    if (floor.binary) rmSync(dirname(floor.binary), { recursive: true, force: true }); // a test worker may never see 'exit'
     removeSources();
   }
 });

@@ -10,7 +10,7 @@
 //               own (getrusage). The floor of the logs CPU row.
 // floor-pipe and floor-file do not rotate: their floor is the copy itself. Only the logs scenario runs them.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,7 +60,10 @@ export class Floor {
   async setup() {
     if (this.kind === 'splice') {
       const cc = process.env.CC ?? 'cc';
-      this.binary = join(mkdtempSync(join(tmpdir(), 'tsup-bench-floor-')), 'splice-rotate');
+      const buildDir = mkdtempSync(join(tmpdir(), 'tsup-bench-floor-'));
+      // Every rep runs the same binary (teardown comes after each one): it goes when the run does.
+      process.once('exit', () => rmSync(buildDir, { recursive: true, force: true }));
+      this.binary = join(buildDir, 'splice-rotate');
       try {
         execFileSync(cc, ['-O2', '-o', this.binary, SPLICE_ROTATE_SOURCE], { stdio: ['ignore', 'ignore', 'pipe'] });
       } catch (e) {
