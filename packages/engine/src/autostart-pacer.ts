@@ -14,12 +14,14 @@ export const AUTOSTART_PER_TURN = 8;
 /**
  * Call `start` for each of `procs` in order, `perTurn` per turn of the event loop. A deferred process is skipped
  * when `stillWanted` says it is not any more (the daemon is shutting down, an update removed it): the start
- * itself is idempotent (a process started by hand in between is not started twice).
+ * itself is idempotent (a process started by hand in between is not started twice). `done` runs once, right
+ * after the last batch (within this call when one batch covers them all).
  */
 export function autostartInTurns(
   procs: readonly ManagedProcess[],
   stillWanted: (proc: ManagedProcess) => boolean,
   start: (proc: ManagedProcess) => void,
+  done: () => void = () => undefined,
   perTurn = AUTOSTART_PER_TURN,
 ): void {
   let next = 0;
@@ -30,6 +32,7 @@ export function autostartInTurns(
       if (stillWanted(proc)) start(proc);
     }
     if (next < procs.length) setImmediate(batch);
+    else done();
   };
   batch();
 }

@@ -29,6 +29,7 @@ import { ProcessWaiters } from "./waiters.js";
 import type { ReadinessFeature } from "./dependencies/feature.js";
 import { autostartAsDesired } from "./desired-state.js";
 import { autostartInTurns } from "./autostart-pacer.js";
+import { StartupSettleWatch } from "./startup-settle.js";
 import type { PlanApplier, ScaleOutcome } from "./update/apply-plan.js";
 import { wireParts } from "./supervisor-parts.js";
 
@@ -53,6 +54,8 @@ export class Supervisor {
   private shutdownPromise: Promise<void> | null = null;
   private deadlineKills: string[] = [];
   private started = false;
+  /** issue 20: when this start's autostart burst has ended (replaced by each start()). */
+  private startup = new StartupSettleWatch([]);
 
   constructor(readonly options: SupervisorOptions) {
     this.logger = options.logger ?? nullLogger;
@@ -131,7 +134,17 @@ export class Supervisor {
     // issue 14: depends_on order (priority breaks ties; else priority order), gated starts; issue 20: in turns.
     const wanted = (p: ManagedProcess): boolean => this.currentState === "RUNNING" && this.registry.find(p.groupName, p.name) === p;
     const start = (p: ManagedProcess): void => autostartAsDesired(p, this.options.desiredState, this.readiness, this.logger);
-    autostartInTurns(this.readiness.groupsInStartOrder().flatMap((g) => g.processes), wanted, start);
+    const order = this.readiness.groupsInStartOrder().flatMap((g) => g.processes);
+    const startup = (this.startup = new StartupSettleWatch(order));
+    autostartInTurns(order, wanted, start, () => startup.passFinished());
+  }
+
+  /**
+   * issue 20: `fn` runs once, when the last start() has started every autostart process and none is STARTING
+   * any more (startup-settle.ts); right away if that has happened. A restart's start() drops callbacks not run yet.
+   */
+  onStartupSettled(fn: () => void): void {
+    this.startup.onSettled(fn);
   }
 
   /**
@@ -384,6 +397,7 @@ export class Supervisor {
     // A listener that just became RUNNING may take buffered events (LSN-03).
     if (proc.state === "RUNNING") this.registry.poolOf(proc)?.dispatch();
     this.registry.runHook("processSettled", proc);
+    this.startup.changed();
     this.readiness.release(); // issue 14: a state change may meet someone's depends_on
     this.waiters.notify(proc);
   }
