@@ -1,16 +1,55 @@
 /**
- * issue 20 ("idle means idle"): the only thing that wakes an idle daemon is V8's memory reducer. About 8 s after
- * start-up (the heap grew, then the mutator went quiet) it runs up to three full "reduce" GCs, 0.6 s apart, with
- * concurrent marking on the V8 worker threads. Measured with 100 sleeps (per-thread ticks from
- * /proc/PID/task/*\/stat, 1 tick = 10 ms): 5–7 ticks at 8–10 s, then 0 ticks for good. The first GC returns
- * the start-up garbage (heap 18.7 → 14.0 MB); the second and third find nothing (14.0 → 13.9 MB). One GC keeps
- * the memory win for a third of the CPU (2 ticks, same RSS); `--no-memory-reducer` would cost ~9 MB of RSS.
+ * issue 20 ("idle means idle"): nothing may wake an idle daemon, V8's garbage collector included.
  *
- * Set at run time, not on the command line, so `node dist/main.js`, the shebang and bin/ all get it. V8 reads
- * this flag each time the reducer schedules a GC, which is long after this call.
+ * What woke it: V8's memory reducer. Start-up grows the old generation, which arms the reducer; ~8 s later (once
+ * the allocation rate is low, else another 8 s) it runs a full "reduce" GC with incremental marking: ~50 marking
+ * steps, each a task that wakes the event loop, plus concurrent marking on the V8 worker thread. Measured with 100
+ * sleeps (`/proc/PID/task/*\/stat`): 4–5 clock ticks on two threads, ~16 s after launch, inside any idle window
+ * that starts after start-up; a timer check at ~8 s was a sixth wake-up. After that first GC the reducer is only
+ * armed again by a full GC that finds the heap 10 MB larger than at its last run, so start-up is what it was for.
+ *
+ * What the daemon does instead: the node flags switch the reducer off (`--no-memory-reducer`, apps/daemon/node-flags:
+ * it cannot be switched off at run time) and the daemon collects start-up's garbage itself, in one compacting full
+ * GC, at the moment start-up's burst ends (Supervisor.onStartupSettled: every autostart process spawned and none
+ * STARTING), while it is awake anyway. Measured the same way: 0–1 ticks on one thread and 0–1 wake-ups in the 30 s
+ * after start-up, and the idle RSS of the reducer's run (56.4 MiB); bench/NOTES.md, stop 32. What is lost: the
+ * reducer's extra GC after a later full GC that found the heap 10 MB larger; that GC has freed the garbage already.
+ *
+ * `quietIdleHeap()` stays for a daemon started without the node flags (`node dist/main.js`): there the reducer
+ * runs, and one GC after start-up instead of three keeps two thirds of its cost away.
  */
 import v8 from "node:v8";
+import vm from "node:vm";
 
 export function quietIdleHeap(): void {
   v8.setFlagsFromString("--memory-reducer-single-gc");
+}
+
+/**
+ * One full, synchronous mark-compact GC that compacts every page, as the reducer's "reduce" GC does.
+ *
+ * V8's `gc` extension is obtained for the call only: `--expose-gc` is set, a fresh context is made (it gets a `gc`
+ * function; ours never does), and the flag is reset at once, so no other code sees a `gc`. The context and its
+ * function are garbage again when this returns. `--compact-on-every-full-gc` is on for this one GC: a plain full GC
+ * frees the garbage but leaves the pages it was on half empty (measured with 100 sleeps: heap committed 14.1 MB,
+ * idle RSS 58.0 MiB); compacted, 12.6 MB and 56.4 MiB, the reducer's own result, for ~36 ms once instead of ~12.
+ * Both flags are back to their defaults before this returns, so the flag hash V8 checks code caches against is
+ * what it was. Returns false when V8 gave no `gc` (a runtime that ignores the flag).
+ */
+export function collectGarbageNow(): boolean {
+  v8.setFlagsFromString("--expose-gc");
+  let gc: unknown;
+  try {
+    gc = vm.runInNewContext("typeof gc === 'function' ? gc : undefined");
+  } finally {
+    v8.setFlagsFromString("--no-expose-gc");
+  }
+  if (typeof gc !== "function") return false;
+  v8.setFlagsFromString("--compact-on-every-full-gc");
+  try {
+    (gc as () => void)();
+  } finally {
+    v8.setFlagsFromString("--no-compact-on-every-full-gc");
+  }
+  return true;
 }
