@@ -8,9 +8,22 @@
  * With `tls`, TLS is terminated here first and the same peek runs on the decrypted stream, so gRPC and
  * HTTP/1.1 can share a TLS port too (ALPN: h2 for clients that offer only h2, else http/1.1; see chooseAlpn).
  */
+import { createRequire } from "node:module";
 import type { Socket } from "node:net";
-import { createServer as createTlsServer, type SecureContextOptions, type TLSSocket, type TlsOptions } from "node:tls";
+import type { SecureContextOptions, TLSSocket, TlsOptions } from "node:tls";
 import type { Duplex } from "node:stream";
+
+/**
+ * node:tls through `require`, on the first TLS listener. An ESM `import` of a builtin makes Node build its ESM
+ * facade, which reads every export once, `tls.rootCertificates` included: the ~140 root certificates parsed and
+ * kept in the heap as PEM strings (+0.8 MiB RSS in a bare node with the daemon's flags; issue 20). http2 loads
+ * node:tls itself, through require, which reads no export.
+ */
+let tlsModule: typeof import("node:tls") | undefined;
+function loadTls(): typeof import("node:tls") {
+  tlsModule ??= createRequire(import.meta.url)("node:tls") as typeof import("node:tls");
+  return tlsModule;
+}
 
 /** The first bytes of the HTTP/2 client connection preface (`PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n`). */
 export const HTTP2_PREFACE_PREFIX = Buffer.from("PRI * HTTP/2.0", "latin1");
@@ -62,7 +75,7 @@ export function createConnectionRouter(handlers: ConnectionHandlers): (socket: S
  * reloads replaced certificate files without closing its listener or any open connection.
  */
 export function createTlsConnectionRouter(tls: TlsOptions, handlers: ConnectionHandlers): TlsConnectionRouter {
-  const terminator = createTlsServer({ ALPNCallback: chooseAlpn, ...tls }, (tlsSocket) => classify(tlsSocket, handlers));
+  const terminator = loadTls().createServer({ ALPNCallback: chooseAlpn, ...tls }, (tlsSocket) => classify(tlsSocket, handlers));
   // A failed handshake concerns that connection only (tls destroys the socket).
   const onError = handlers.onTlsClientError;
   terminator.on("tlsClientError", (err: Error, socket: TLSSocket) => onError?.(err, socket));
