@@ -10,6 +10,7 @@
  */
 import { createRequire } from "node:module";
 import type { Socket } from "node:net";
+import type * as Tls from "node:tls";
 import type { SecureContextOptions, TLSSocket, TlsOptions } from "node:tls";
 import type { Duplex } from "node:stream";
 
@@ -19,9 +20,9 @@ import type { Duplex } from "node:stream";
  * kept in the heap as PEM strings (+0.8 MiB RSS in a bare node with the daemon's flags; issue 20). http2 loads
  * node:tls itself, through require, which reads no export.
  */
-let tlsModule: typeof import("node:tls") | undefined;
-function loadTls(): typeof import("node:tls") {
-  tlsModule ??= createRequire(import.meta.url)("node:tls") as typeof import("node:tls");
+let tlsModule: typeof Tls | undefined;
+function loadTls(): typeof Tls {
+  tlsModule ??= createRequire(import.meta.url)("node:tls") as typeof Tls;
   return tlsModule;
 }
 
