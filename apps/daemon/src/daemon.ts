@@ -337,7 +337,7 @@ class Daemon {
     // (runtime/heap-idle.ts). On the next turn: the state change that settled it finishes its own work first.
     supervisor.onStartupSettled(() =>
       setImmediate(() => {
-        if (this.generation !== generation || !generation.logOpen) return;
+        if (this.generation !== generation || !generation.logOpen || supervisor.state !== "RUNNING") return;
         const t0 = performance.now();
         const collected = collectGarbageNow();
         const ms = (performance.now() - t0).toFixed(1);

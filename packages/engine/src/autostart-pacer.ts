@@ -25,14 +25,26 @@ export function autostartInTurns(
   perTurn = AUTOSTART_PER_TURN,
 ): void {
   let next = 0;
-  const batch = (): void => {
+  const runBatch = (): void => {
     const end = Math.min(procs.length, next + perTurn);
-    for (; next < end; next++) {
-      const proc = procs[next] as ManagedProcess;
+    while (next < end) {
+      const proc = procs[next++] as ManagedProcess;
       if (stillWanted(proc)) start(proc);
     }
-    if (next < procs.length) setImmediate(batch);
+  };
+  const scheduleRest = (): void => {
+    if (next < procs.length) setImmediate(deferredBatch);
     else done();
   };
-  batch();
+  // A start that throws in a later batch (it reaches the daemon as an uncaught exception) neither stops the
+  // batches after it nor keeps `done` from running; one in the first batch throws out of start(), as before.
+  const deferredBatch = (): void => {
+    try {
+      runBatch();
+    } finally {
+      scheduleRest();
+    }
+  };
+  runBatch();
+  scheduleRest();
 }

@@ -55,7 +55,7 @@ export class Supervisor {
   private deadlineKills: string[] = [];
   private started = false;
   /** issue 20: when this start's autostart burst has ended (replaced by each start()). */
-  private startup = new StartupSettleWatch([]);
+  private startup = new StartupSettleWatch<ManagedProcess>([], () => false);
 
   constructor(readonly options: SupervisorOptions) {
     this.logger = options.logger ?? nullLogger;
@@ -135,13 +135,15 @@ export class Supervisor {
     const wanted = (p: ManagedProcess): boolean => this.currentState === "RUNNING" && this.registry.find(p.groupName, p.name) === p;
     const start = (p: ManagedProcess): void => autostartAsDesired(p, this.options.desiredState, this.readiness, this.logger);
     const order = this.readiness.groupsInStartOrder().flatMap((g) => g.processes);
-    const startup = (this.startup = new StartupSettleWatch(order));
+    const busy = (p: ManagedProcess): boolean => p.state === "STARTING" || this.readiness.startPending(p);
+    const startup = (this.startup = new StartupSettleWatch(order, busy));
     autostartInTurns(order, wanted, start, () => startup.passFinished());
   }
 
   /**
-   * issue 20: `fn` runs once, when the last start() has started every autostart process and none is STARTING
-   * any more (startup-settle.ts); right away if that has happened. A restart's start() drops callbacks not run yet.
+   * issue 20: `fn` runs once, when the last start()'s autostart pass has run and none of its processes is STARTING
+   * or waiting for a dependency that can still be met (startup-settle.ts); right away if that has happened. Never
+   * when a shutdown or restart comes first: shutdown() drops the callbacks not run yet.
    */
   onStartupSettled(fn: () => void): void {
     this.startup.onSettled(fn);
@@ -347,6 +349,7 @@ export class Supervisor {
     this.currentState = options.restart === true ? "RESTARTING" : "SHUTDOWN";
     this.deadlineKills = [];
     this.readiness.clear();
+    this.startup.abandon(); // issue 20: start-up was cut short, not finished
     this.shutdownPromise = runShutdown({
       deadlineAt: options.deadlineAt ?? null,
       deadlineKills: this.deadlineKills,
@@ -397,8 +400,8 @@ export class Supervisor {
     // A listener that just became RUNNING may take buffered events (LSN-03).
     if (proc.state === "RUNNING") this.registry.poolOf(proc)?.dispatch();
     this.registry.runHook("processSettled", proc);
-    this.startup.changed();
     this.readiness.release(); // issue 14: a state change may meet someone's depends_on
+    this.startup.changed(); // issue 20: after release(), so a dependent it starts counts as busy
     this.waiters.notify(proc);
   }
 

@@ -10,8 +10,8 @@
  *
  * What the daemon does instead: the node flags switch the reducer off (`--no-memory-reducer`, apps/daemon/node-flags:
  * it cannot be switched off at run time) and the daemon collects start-up's garbage itself, in one compacting full
- * GC, at the moment start-up's burst ends (Supervisor.onStartupSettled: every autostart process spawned and none
- * STARTING), while it is awake anyway. Measured the same way: 0–1 ticks on one thread and 0–1 wake-ups in the 30 s
+ * GC, at the moment start-up's burst ends (Supervisor.onStartupSettled: the autostart pass has run, and none of its
+ * processes is STARTING or waiting for a dependency that can still be met), while it is awake anyway. Measured the same way: 0–1 ticks on one thread and 0–1 wake-ups in the 30 s
  * after start-up, and the idle RSS of the reducer's run (56.4 MiB); bench/NOTES.md, stop 32. What is lost: the
  * reducer's extra GC after a later full GC that found the heap 10 MB larger; that GC has freed the garbage already.
  *
@@ -25,31 +25,44 @@ export function quietIdleHeap(): void {
   v8.setFlagsFromString("--memory-reducer-single-gc");
 }
 
-/**
- * One full, synchronous mark-compact GC that compacts every page, as the reducer's "reduce" GC does.
- *
- * V8's `gc` extension is obtained for the call only: `--expose-gc` is set, a fresh context is made (it gets a `gc`
- * function; ours never does), and the flag is reset at once, so no other code sees a `gc`. The context and its
- * function are garbage again when this returns. `--compact-on-every-full-gc` is on for this one GC: a plain full GC
- * frees the garbage but leaves the pages it was on half empty (measured with 100 sleeps: heap committed 14.1 MB,
- * idle RSS 58.0 MiB); compacted, 12.6 MB and 56.4 MiB, the reducer's own result, for ~36 ms once instead of ~12.
- * Both flags are back to their defaults before this returns, so the flag hash V8 checks code caches against is
- * what it was. Returns false when V8 gave no `gc` (a runtime that ignores the flag).
- */
-export function collectGarbageNow(): boolean {
+/** Was `flag` given on node's command line (`--a-b` or `--a_b`)? Then it is not ours to switch off again. */
+function givenOnCommandLine(flag: string): boolean {
+  return process.execArgv.some((arg) => arg.replace(/_/g, "-") === flag);
+}
+
+/** V8's `gc`: the global one when node was started with --expose-gc, else one made for this call only. */
+function gcFunction(): (() => void) | null {
+  const global = (globalThis as { gc?: unknown }).gc;
+  if (typeof global === "function") return global as () => void;
+  // A fresh context made while --expose-gc is set gets a `gc` function; ours never does. The flag is reset at
+  // once, so no other code sees a `gc`; the context and its function are garbage again after the call.
   v8.setFlagsFromString("--expose-gc");
-  let gc: unknown;
   try {
-    gc = vm.runInNewContext("typeof gc === 'function' ? gc : undefined");
+    const made: unknown = vm.runInNewContext("typeof gc === 'function' ? gc : undefined");
+    return typeof made === "function" ? (made as () => void) : null;
   } finally {
     v8.setFlagsFromString("--no-expose-gc");
   }
-  if (typeof gc !== "function") return false;
-  v8.setFlagsFromString("--compact-on-every-full-gc");
+}
+
+/**
+ * One full, synchronous mark-compact GC that compacts every page, as the reducer's "reduce" GC does.
+ *
+ * `--compact-on-every-full-gc` is on for this one GC: a plain full GC frees the garbage but leaves the pages it was
+ * on half empty (measured with 100 sleeps: heap committed 14.1 MB, idle RSS 58.0 MiB); compacted, 12.3 MB and
+ * 56.4 MiB, the reducer's own result, for ~35 ms once instead of ~12. The flags are set back to what they were
+ * (off, unless given on the command line), so the flag hash V8 checks code caches against is unchanged. Returns
+ * false when V8 gave no `gc` (a runtime that ignores the flag).
+ */
+export function collectGarbageNow(): boolean {
+  const gc = gcFunction();
+  if (gc === null) return false;
+  const compactAlways = givenOnCommandLine("--compact-on-every-full-gc");
+  if (!compactAlways) v8.setFlagsFromString("--compact-on-every-full-gc");
   try {
-    (gc as () => void)();
+    gc();
   } finally {
-    v8.setFlagsFromString("--no-compact-on-every-full-gc");
+    if (!compactAlways) v8.setFlagsFromString("--no-compact-on-every-full-gc");
   }
   return true;
 }

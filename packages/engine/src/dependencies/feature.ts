@@ -89,6 +89,14 @@ export class ReadinessFeature {
     this.coordinator.clear();
   }
 
+  /**
+   * issue 20: a start of `proc` waits for dependencies that can still be met, i.e. it will start on its own
+   * (false when none waits, or when a dependency cannot be met any more: `blocked`).
+   */
+  startPending(proc: ManagedProcess): boolean {
+    return this.coordinator.isPending(proc) && this.coordinator.status(proc).blocked === null;
+  }
+
   /** Something settled: release the starts whose conditions are now met. */
   release(): void {
     this.coordinator.release();
