@@ -41,7 +41,9 @@ function tsctl(dir: TestDir, ...args: string[]): Promise<RunResult> {
 /** Six workers on one shared port; `gate` as reuseport_worker.py takes it. */
 function workers(port: number, gate: string, extra = ""): string {
   return (
-    `[program:web]\ncommand=python3 -u ${WORKER} ${port} ${gate} $DIR/fail-%(process_num)d\n` +
+    // The failure marker is checked by sh before python starts: a worker meant to fail exits within milliseconds,
+    // not after python's start-up, which on a loaded machine can outlast startsecs and make it RUNNING first.
+    `[program:web]\ncommand=/bin/sh -c "test -e $DIR/fail-%(process_num)d && exit 1; exec python3 -u ${WORKER} ${port} ${gate} $DIR/fail-%(process_num)d"\n` +
     `process_name=w%(process_num)d\nnumprocs=6\nstartsecs=1\nstartretries=0\nstopwaitsecs=5\n` +
     `ready_check=log:/serving/\n${extra}`
   );
