@@ -67,7 +67,7 @@ function targetTable(groups) {
   L.push('| target | run | tsupervisord | base | ts / base | floor (same run) | met |', '|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const unit = r.unit ? ` ${r.unit}` : '';
-    const floor = r.floor ? `${r.floor.label}: ${fmt(r.floor.value)} ${r.floor.unit}` : '';
+    const floor = [r.floor, r.alsoFloor].filter(Boolean).map((f) => `${f.label}: ${fmt(f.value)} ${f.unit}`).join('; ');
     const met = r.met === undefined ? 'not measured' : r.met ? 'yes' : '**no**';
     const base = r.base === undefined ? '–' : `${fmt(r.base)}${unit} (${LABEL[r.baseName] ?? r.baseName})`;
     // a `plus` target (peak RSS) reads as the difference, the others as the ratio
@@ -160,7 +160,9 @@ const METHOD = [
   '  CPU per GiB counts the daemon from the start signal to the last line.',
   '- **ctl**: wall time of the CLI a user would run for status with all programs RUNNING: `supervisorctl status`,',
   '  `pm2 jlist`, `tsctl status`; the median of the calls, then the median over repetitions. `node_e0_floor`:',
-  '  `node -e 0` timed between the calls (what any Node CLI cannot go below).',
+  '  `node -e 0` timed between the calls (what any Node CLI cannot go below); `node_grpc_call_floor` (tsupervisord):',
+  '  a bare `node` that loads `node:http2`, makes tsctl\'s one unary call on the daemon\'s socket and reads the',
+  '  answer undecoded (what any Node client of the API cannot go below).',
   '- **restart**: `kill -9` of a RUNNING child: `new_pid` until the API shows a new pid, `running` until that pid',
   '  is RUNNING (median of the kills). With the default `startsecs=1` RUNNING cannot come before 1 s in either',
   "  supervisord (the spec says so), so the issue's target (≤ 0.05× of supervisord's ~1 s) is out of reach by",

@@ -354,6 +354,22 @@ function timeCommand({ cmd, args, env }) {
   });
 }
 
+// The floor of a CLI that asks tsupervisord over its API: a bare `node` that loads `node:http2`, makes the one
+// unary call `tsctl status` makes (GetAllProcessInfo, an empty request) on the daemon's socket and reads the
+// answer to its end, decoding nothing. What it costs above `node -e 0` is Node's HTTP/2 and the daemon's answer,
+// the part no Node client of this API can skip; what `tsctl status` costs above it is tsctl's own.
+const GRPC_CALL_FLOOR = `
+const http2 = require('node:http2');
+const net = require('node:net');
+const session = http2.connect('http://localhost', { createConnection: () => net.connect(process.argv[1]) });
+session.on('error', (e) => { console.error(e.message); process.exit(1); });
+const req = session.request({ ':method': 'POST', ':path': '/supervisor.v1.Supervisor/GetAllProcessInfo', 'content-type': 'application/grpc', te: 'trailers' });
+let bytes = 0;
+req.on('data', (c) => (bytes += c.length));
+req.on('end', () => { process.stdout.write(String(bytes)); session.close(); });
+req.end(Buffer.alloc(5));
+`;
+
 /** `status` from the system's own CLI with N programs running: median wall time of `calls` runs. */
 function ctlScenario(n, calls) {
   return async (sys, dir) => {
@@ -364,6 +380,9 @@ function ctlScenario(n, calls) {
     // The machine's floor, interleaved with the calls: starting a bare `node` (what tsctl and pm2 cannot go below;
     // supervisorctl's is Python's start-up).
     const floor = [];
+    // tsupervisord only (its API is gRPC): the bare Node call above, also interleaved.
+    const callFloor = [];
+    const grpcSocket = sys.name === 'tsupervisord' ? sys.socket : null;
     for (let i = 0; i < calls; i++) {
       const r = await timeCommand(sys.statusCommand());
       if (!r.out.includes(programs[n - 1].name)) {
@@ -371,10 +390,17 @@ function ctlScenario(n, calls) {
       }
       times.push(r.ms);
       floor.push((await timeCommand({ cmd: process.execPath, args: ['-e', '0'], env: process.env })).ms);
+      if (grpcSocket) {
+        const c = await timeCommand({ cmd: process.execPath, args: ['-e', GRPC_CALL_FLOOR, grpcSocket], env: process.env });
+        // An answer for n programs is far more than the 5-byte frame of an error: refuse a floor that measured one.
+        if (c.code !== 0 || !(Number(c.out) > n * 20)) throw new Error(`gRPC call floor failed (exit ${c.code}): ${c.out.slice(0, 300)}`);
+        callFloor.push(c.ms);
+      }
     }
     return [
       { metric: 'status', value: median(times), unit: 'ms' },
       { metric: 'node_e0_floor', value: median(floor), unit: 'ms' },
+      ...(callFloor.length ? [{ metric: 'node_grpc_call_floor', value: median(callFloor), unit: 'ms' }] : []),
     ];
   };
 }

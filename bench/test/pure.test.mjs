@@ -186,6 +186,29 @@ test('targets: the RSS rows show the bare HTTP/2 node of the same run as their f
   assert.deepEqual(peak.floor, { label: '`node` serving HTTP/2, peak', value: 49, unit: 'MiB' });
 });
 
+test('targets: `tsctl status` shows `node -e 0` and the bare Node call as its floors', () => {
+  const records = [
+    ...recs('ctl', 'n=100, 20 calls', 'status', 'ms', { supervisord: [300], tsupervisord: [190] }),
+    ...recs('ctl', 'n=100, 20 calls', 'node_e0_floor', 'ms', { supervisord: [110], tsupervisord: [112] }),
+    ...recs('ctl', 'n=100, 20 calls', 'node_grpc_call_floor', 'ms', { tsupervisord: [150, 140, 160] }),
+  ];
+  const row = byLabel(judgeTargets(summarize(records)), '`tsctl status`');
+  assert.equal(row.met, false);
+  assert.deepEqual(row.floor, { label: '`node -e 0`', value: 111, unit: 'ms' });
+  assert.deepEqual(row.alsoFloor, { label: '`node` + one HTTP/2 call', value: 150, unit: 'ms' });
+  const md = renderMarkdown({
+    records,
+    machine: { commit: 'abc', nproc: 2, cpu: 'x', memTotalGiB: 1, kernel: 'k', loadavg: [0], node: 'v20', free: '' },
+    systems: [{ name: 'supervisord', ok: true, note: 's' }, { name: 'tsupervisord', ok: true, note: 'ts' }],
+    failures: [],
+    reps: 1,
+    smoke: false,
+    startedAt: 'now',
+    seconds: 1,
+  });
+  assert.match(md, /\| 0\.63 \| `node -e 0`: 111 ms; `node` \+ one HTTP\/2 call: 150 ms \| \*\*no\*\* \|/);
+});
+
 test('http2 floor: a real bare node with the daemon\'s flags answers one HTTP/2 request; its RSS is read', async () => {
   const { rssMiB, hwmMiB } = await http2ServerFloor();
   assert.ok(rssMiB > 10 && rssMiB < 500, `rss ${rssMiB}`);
