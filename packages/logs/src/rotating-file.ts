@@ -6,6 +6,8 @@ import { asError, errnoCode } from "./errors.js";
 import { registerWriter, unregisterWriter, type LogWriterLink, type WriterFollower } from "./log-registry.js";
 import type { RotateSpec, WriteCounters } from "./types.js";
 import { Archiver } from "./rotation/archive.js";
+import { ExpiredBackups, ignoringEnoent, metadataCallsFor, POOL_CALLS, runWith, SYNC_CALLS } from "./rotation/classic.js";
+import type { MetadataCalls, Steps } from "./rotation/classic.js";
 import { systemClock, TimeTrigger } from "./rotation/time-trigger.js";
 import { daemonStdStream, writeToStream } from "./pipeline/std-stream.js";
 import type { Clock } from "./rotation/time-trigger.js";
@@ -35,6 +37,11 @@ export interface RotatingFileOptions {
   onError?: (err: Error) => void;
   /** Time rotation, date names, compression, retention (see rotation/). */
   policy?: RotationPolicy;
+  /**
+   * How a size rotation makes its metadata calls (rotation/classic.ts): by default synchronously on a local
+   * filesystem and through libuv's pool elsewhere. Tests pin one to run the same rotations both ways.
+   */
+  metadataCalls?: "sync" | "pool";
 }
 
 /**
@@ -144,15 +151,6 @@ async function writevAll(fd: number, bufs: Buffer[]): Promise<void> {
   }
 }
 
-/** Run a synchronous fs call, ENOENT ignored. */
-function ignoreEnoentSync(op: () => unknown): void {
-  try {
-    op();
-  } catch (err) {
-    if (errnoCode(err) !== "ENOENT") throw err;
-  }
-}
-
 async function ignoreEnoent(p: Promise<unknown>): Promise<void> {
   try {
     await p;
@@ -169,7 +167,8 @@ function totalLength(bufs: readonly Buffer[]): number {
 
 /**
  * An append-only log file rotated as supervisord's RotatingFileHandler does (ROT-01..05), as a Writable:
- * a source piped into it is paused while the disk is behind (bounded by `highWaterMark`). All I/O is async;
+ * a source piped into it is paused while the disk is behind (bounded by `highWaterMark`). All I/O is async, but
+ * for a size rotation's metadata calls on a local filesystem (rotation/classic.ts);
  * a fault never rejects a write: the bytes are dropped, counted and reported once through `onError`, and the
  * writer keeps accepting data (and tries again on `reopen()`/`clear()`).
  */
@@ -206,8 +205,12 @@ export class RotatingFile extends Writable implements LogWriterLink {
   private registered = true;
   /** issue 20: the native pump writing this file now (null: bytes come through write()). */
   private pump: PumpLink | null = null;
-  /** The deletion of the backup that fell off the end (see rotate()): off the path that holds up the child. */
-  private expiring: Promise<void> = Promise.resolve();
+  /** Closes of files a rotation retired (see rotate()): off the path that holds up the child. */
+  private retiring: Promise<void> = Promise.resolve();
+  /** The backups that fell off the end, deleted off that path too. */
+  private readonly expired: ExpiredBackups;
+  /** Chosen at the first size rotation (rotation/classic.ts), unless the options pinned them. */
+  private calls: MetadataCalls | null;
 
   constructor(options: RotatingFileOptions) {
     super({ highWaterMark: options.highWaterMark ?? 1024 * 1024, decodeStrings: true });
@@ -216,6 +219,8 @@ export class RotatingFile extends Writable implements LogWriterLink {
     this.backups = Math.max(0, options.backups);
     this.mode = options.mode ?? 0o666;
     this.onErrorCallback = options.onError;
+    this.expired = new ExpiredBackups(this.path, (err) => this.report(err));
+    this.calls = options.metadataCalls === undefined ? null : options.metadataCalls === "sync" ? SYNC_CALLS : POOL_CALLS;
     const policy = options.policy;
     this.sizeTrigger = policy?.rotate.size ?? true;
     const clock = policy?.clock ?? systemClock;
@@ -250,7 +255,9 @@ export class RotatingFile extends Writable implements LogWriterLink {
     return this.exclusive(async () => {
       if (this.fd === null || this.shutDown || !this.seekable) return;
       const handle = await fs.promises.open(this.path, "r");
-      const follower: Follower = new Follower(handle, this.position, pendingLimit(this.maxbytes), (f) => this.followers.delete(f));
+      // A pump reports what it moved a few ms late: the file's own size is where "now" is.
+      const size = this.pump === null ? this.position : (await handle.stat()).size;
+      const follower: Follower = new Follower(handle, size, pendingLimit(this.maxbytes), (f) => this.followers.delete(f));
       this.followers.add(follower);
       result = follower;
     }).then(() => result);
@@ -315,7 +322,7 @@ export class RotatingFile extends Writable implements LogWriterLink {
 
   /** Settles when queued compression and retention jobs, and the deletion of expired backups, are done. */
   archived(): Promise<void> {
-    return Promise.all([this.archiver?.idle(), this.expiring]).then(() => undefined);
+    return Promise.all([this.archiver?.idle(), this.expired.idle(), this.retiring]).then(() => undefined);
   }
 
   get bytesWritten(): number {
@@ -554,8 +561,23 @@ export class RotatingFile extends Writable implements LogWriterLink {
 
   /** Time trigger / on demand: rotate a regular file that has content (an empty period leaves no file). */
   private async rotateIfUsed(endedLabel: string | null): Promise<void> {
-    if (this.shutDown || this.fd === null || !this.seekable || this.position === 0) return;
+    if (this.shutDown || this.fd === null || !this.seekable || (await this.currentSize(POOL_CALLS)) === 0) return;
     await this.rotate(endedLabel);
+  }
+
+  /** The open file's size: `position`, or with a pump (which reports a few ms late) the file's own. */
+  private async currentSize(calls: MetadataCalls): Promise<number> {
+    if (this.pump === null || this.fd === null) return this.position;
+    try {
+      return await calls.fdSize(this.fd);
+    } catch {
+      return this.position;
+    }
+  }
+
+  private async metadataCalls(): Promise<MetadataCalls> {
+    this.calls ??= await metadataCallsFor(nodePath.dirname(this.path));
+    return this.calls;
   }
 
   /**
@@ -567,7 +589,6 @@ export class RotatingFile extends Writable implements LogWriterLink {
    * for the moment between that rename and the new file's creation; followers are handed the new file).
    */
   private async rotate(endedLabel: string | null = null): Promise<void> {
-    const size = this.position;
     if (this.archiver?.replacesClassicRotation === true) {
       await this.closeFile();
       this.stats.rotations += 1;
@@ -581,76 +602,63 @@ export class RotatingFile extends Writable implements LogWriterLink {
       await this.announceGeneration();
       return;
     }
-    // The classic rotation's ~15 metadata calls (close, link, renames, open) run synchronously: each is a few
-    // microseconds on a local filesystem, while each through libuv's pool was a round trip of two threads, and
-    // the pump (and the child, on a full pipe) waits for the whole rotation (issue 20: ~3 ms per rotation that
-    // way, ~60 ms per GiB at 50 MB files). supervisord makes the same calls synchronously.
-    const fd = this.fd;
+    const calls = await this.metadataCalls();
+    const size = await this.currentSize(calls);
+    // The file being rotated away is closed once the new one is in use: nothing needs it closed first, and a
+    // close can take long (NFS writes the file's dirty pages out at close).
+    const retired = this.fd;
     this.fd = null;
     this.stream = null;
-    if (fd !== null) {
-      try {
-        fs.closeSync(fd);
-      } catch {
-        // As closeAsync: a failed close leaves nothing to retry.
-      }
-    }
     this.stats.rotations += 1;
+    const { replaced, expired } = await runWith(calls, this.shiftBackups(calls, size));
+    if (!replaced) await this.openFile("w");
+    await this.announceGeneration();
+    this.archiver?.afterClassicRotation();
+    if (retired !== null) this.retiring = Promise.all([this.retiring, closeAsync(retired)]).then(() => undefined);
+    if (expired !== null) this.expired.deleteLater(expired);
+  }
+
+  /**
+   * ROT-02's files (rotation/classic.ts runs these steps with or without an await per call): the oldest backup
+   * set aside, `.N-1` … `.1` shifted, the current file made `.1` and a new one opened at its path.
+   */
+  private *shiftBackups(calls: MetadataCalls, size: number): Steps<{ replaced: boolean; expired: string | null }> {
     let replaced = false;
     let expired: string | null = null;
     try {
       if (this.backups > 0) {
         const oldest = `${this.path}.${this.backups}`;
+        let away: number | null = null;
         try {
-          const away = fs.statSync(oldest).size;
-          expired = this.setAside(oldest);
-          this.stats.bytesRotatedAway += away;
+          away = (yield () => calls.size(oldest)) as number;
         } catch {
-          // No oldest backup yet: nothing falls off the end (or it could not be set aside: the shift frees it).
+          // No oldest backup yet: nothing falls off the end.
+        }
+        if (away !== null) {
+          this.stats.bytesRotatedAway += away;
+          expired = yield* this.expired.setAside(oldest, calls);
         }
         for (let i = this.backups - 1; i >= 1; i -= 1) {
           const from = `${this.path}.${i}`;
           const to = `${this.path}.${i + 1}`;
-          ignoreEnoentSync(() => fs.renameSync(from, to));
+          yield* ignoringEnoent(() => calls.rename(from, to));
         }
-        replaced = this.moveToFirstBackup();
+        replaced = yield* this.moveToFirstBackup(calls);
       } else {
         this.stats.bytesRotatedAway += size;
       }
     } catch (err) {
       this.report(err);
     }
-    if (!replaced) await this.openFile("w");
-    await this.announceGeneration();
-    this.archiver?.afterClassicRotation();
-    if (expired !== null) {
-      const deletion = ignoreEnoent(fs.promises.unlink(expired)).catch((err: unknown) => this.report(err));
-      this.expiring = Promise.all([this.expiring, deletion]).then(() => undefined);
-    }
-  }
-
-  /**
-   * The backup that falls off the end, renamed to a hidden name and deleted after the rotation, so the child
-   * (blocked on a full pipe while a rotation runs) does not wait for the kernel freeing its page cache (~17 ms for
-   * 50 MB here). Renamed, not hard-linked and renamed over: on ext4 a rename over an existing name writes out the
-   * source's delayed allocations first (auto_da_alloc, ~1.5 ms for a 50 MB backup still in the page cache); into
-   * a free name it is a plain rename. `.N` is missing for the moment between this rename and the shift, as under
-   * supervisord (which deletes it first). Throws ENOENT when there is no oldest backup yet.
-   */
-  private setAside(oldest: string): string {
-    const expired = nodePath.join(nodePath.dirname(this.path), `.${nodePath.basename(this.path)}.expired`);
-    // Left by a daemon that stopped between the rename and the deletion: gone before it could be renamed over.
-    ignoreEnoentSync(() => fs.unlinkSync(expired));
-    fs.renameSync(oldest, expired);
-    return expired;
+    return { replaced, expired };
   }
 
   /** The current file becomes `.1` and a new empty file takes its path; true when the new file is open. */
-  private moveToFirstBackup(): boolean {
+  private *moveToFirstBackup(calls: MetadataCalls): Steps<boolean> {
     const first = `${this.path}.1`;
-    ignoreEnoentSync(() => fs.unlinkSync(first)); // only left over when a shift above failed
+    yield* ignoringEnoent(() => calls.unlink(first)); // only left over when a shift above failed
     try {
-      fs.linkSync(this.path, first);
+      yield () => calls.link(this.path, first);
     } catch (err) {
       const code = errnoCode(err);
       if (code === "ENOENT") {
@@ -659,17 +667,21 @@ export class RotatingFile extends Writable implements LogWriterLink {
         return false;
       }
       // No hard links here (some network or FUSE filesystems): the classic rename, then create.
-      fs.renameSync(this.path, first);
+      yield () => calls.rename(this.path, first);
       return false;
     }
     const fresh = nodePath.join(nodePath.dirname(this.path), `.${nodePath.basename(this.path)}.rotating`);
     try {
-      const fd = fs.openSync(fresh, "w", this.mode);
+      const fd = (yield () => calls.open(fresh, "w", this.mode)) as number;
       try {
-        fs.renameSync(fresh, this.path);
+        yield () => calls.rename(fresh, this.path);
       } catch (err) {
-        fs.closeSync(fd);
-        ignoreEnoentSync(() => fs.unlinkSync(fresh));
+        try {
+          yield () => calls.close(fd);
+        } catch {
+          // The rename's error is the one to report.
+        }
+        yield* ignoringEnoent(() => calls.unlink(fresh));
         throw err;
       }
       this.fd = fd;
@@ -682,7 +694,7 @@ export class RotatingFile extends Writable implements LogWriterLink {
       // The old file is safe at `.1`, and the path is the same inode: unlink it (never truncate the backup),
       // the caller creates a new one.
       this.report(err);
-      ignoreEnoentSync(() => fs.unlinkSync(this.path));
+      yield* ignoringEnoent(() => calls.unlink(this.path));
       return false;
     }
   }

@@ -145,12 +145,6 @@ static void post_locked(pump_t* p) {
   if (napi_call_threadsafe_function(p->tsfn, NULL, napi_tsfn_nonblocking) != napi_ok) p->wake_posted = 0;
 }
 
-static void count(pump_t* p, uint64_t* counter, uint64_t n) {
-  pthread_mutex_lock(&lock);
-  *counter += n;
-  post_locked(p);
-  pthread_mutex_unlock(&lock);
-}
 
 static long long now_ns(void) {
   struct timespec ts;
@@ -158,25 +152,37 @@ static long long now_ns(void) {
   return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* Bytes that reached the file: the current file's, or a replaced one's if JS switched meanwhile. Reported
-   REPORT_DELAY_NS after the first unreported byte (the worker's loop flushes `lagging`), so followers see a
-   paused child's last bytes within milliseconds and a flood wakes the JS thread at most ~200 times a second,
-   whatever its rate. A report per MiB, as before, cost the JS thread ~1,000 wake-ups per GiB: at ~2 GiB/s
-   through 50 MB files that was half of its CPU in the flood (issue 20, measured: 7-8 ticks per GiB -> 3-4).
-   Requests for a file, errors and the end are reported at once, each with the counters gathered so far. Not
-   "when the pipe is empty": with a writer that fills the pipe and waits, every splice empties it, and that rule
-   woke the JS thread once per splice (and cost an FIONREAD per splice). */
+/* Counted bytes are reported REPORT_DELAY_NS after the first unreported one (the worker's loop flushes
+   `lagging`), so followers see a paused child's last bytes within milliseconds and a flood wakes the JS thread at
+   most ~200 times a second, whatever its rate. A report per MiB written (and one per splice dropped), as before,
+   cost the JS thread ~1,000 wake-ups per GiB: at ~2 GiB/s through 50 MB files that was half of its CPU in the
+   flood (issue 20, measured: 7-8 ticks per GiB -> 3-4). Requests for a file, errors and the end are reported at
+   once, each with the counters gathered so far. Not "when the pipe is empty": with a writer that fills the pipe
+   and waits, every splice empties it, and that rule woke the JS thread once per splice (and cost an FIONREAD per
+   splice). */
+static void lag(pump_t* p) {
+  if (p->lagging) return;
+  if (lagging == NULL) lag_deadline = now_ns() + REPORT_DELAY_NS;
+  p->lagging = 1;
+  p->lag_next = lagging;
+  lagging = p;
+}
+
+/* Bytes dropped (no file, or the file failed). */
+static void count(pump_t* p, uint64_t* counter, uint64_t n) {
+  pthread_mutex_lock(&lock);
+  *counter += n;
+  pthread_mutex_unlock(&lock);
+  lag(p);
+}
+
+/* Bytes that reached the file: the current file's, or a replaced one's if JS switched meanwhile. */
 static void count_written(pump_t* p, uint64_t n) {
   pthread_mutex_lock(&lock);
   if (p->has_pending) p->stale += n;
   else p->written += n;
   pthread_mutex_unlock(&lock);
-  if (!p->lagging) {
-    if (lagging == NULL) lag_deadline = now_ns() + REPORT_DELAY_NS;
-    p->lagging = 1;
-    p->lag_next = lagging;
-    lagging = p;
-  }
+  lag(p);
 }
 
 /* Out of the worker's `lagging` list (a finished pump is freed after this turn). */
@@ -198,7 +204,7 @@ static void flush_lagging(void) {
     lagging = p->lag_next;
     p->lagging = 0;
     pthread_mutex_lock(&lock);
-    if (p->written + p->stale > 0) post_locked(p);
+    if (p->written + p->stale + p->dropped > 0) post_locked(p);
     pthread_mutex_unlock(&lock);
   }
 }

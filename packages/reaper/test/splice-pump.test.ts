@@ -364,9 +364,9 @@ describe.skipIf(pump === null)("native splice pump", () => {
     expect(quiet.content).toBe("p".repeat(1000));
   });
 
-  it("a child that writes less than a MiB and pauses: its bytes are reported while it still runs (followers see them); a flood in small writes is counted byte for byte", async () => {
-    // Reports are batched per MiB, the rest flushed a few ms after the pump's last move; no report waits for
-    // the child's exit. The child holds the pipe open (sleep) so only that flush can deliver the 6 bytes.
+  it("a child that writes a few bytes and pauses: its bytes are reported while it still runs (followers see them); a flood in small writes is counted byte for byte", async () => {
+    // Moved bytes are reported 5 ms after the first unreported one; no report waits for the child's exit. The
+    // child holds the pipe open (sleep) so only that timed report can deliver the 6 bytes.
     const dir = tempDir();
     const file = path.join(dir, "out.log");
     const fd = fs.openSync(file, "a");
@@ -398,5 +398,28 @@ describe.skipIf(pump === null)("native splice pump", () => {
     expect(totals2.written).toBe(32 * 1024 * 1024);
     expect(fs.statSync(file).size).toBe("hello\n".length + 32 * 1024 * 1024);
     fs.closeSync(fd);
+  });
+
+  // The pump reports moved bytes 5 ms after the first unreported one, so a flood wakes the JS thread a bounded
+  // number of times whatever its rate: between two timed reports lie at least 5 ms of the clock this test reads
+  // around the whole flood. A report per MiB (or, for discarded bytes, per splice) breaks the bound as soon as the
+  // flood outruns 1 MiB per 5 ms.
+  it.each([
+    ["into a file", true],
+    ["discarded (no file)", false],
+  ])("a 256 MiB flood %s: every byte counted, at most one report per 5 ms of the flood (plus the last)", async (_label, toFile) => {
+    const file = path.join(tempDir(), "out.log");
+    const fd = toFile ? fs.openSync(file, "a") : -1;
+    const [readFd, writeFd] = api.pipe();
+    const flood = collect(() => {});
+    const started = performance.now();
+    api.start(readFd, fd, -1, flood.onReport);
+    expect(await runChild(writeFd, "head -c 268435456 /dev/zero")).toBe(0);
+    const totals = await flood.done;
+    const elapsedMs = performance.now() - started;
+    if (fd >= 0) fs.closeSync(fd);
+    expect(toFile ? totals.written : totals.dropped).toBe(256 * 1024 * 1024);
+    expect(totals.errors).toEqual([]);
+    expect(totals.reports).toBeLessThanOrEqual(Math.floor(elapsedMs / 5) + 2);
   });
 });
