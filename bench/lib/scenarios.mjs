@@ -343,21 +343,22 @@ function timeCommand({ cmd, args, env }) {
     const t0 = performance.now();
     const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (c) => (out += c));
+    let stdout = '';
+    child.stdout.on('data', (c) => ((out += c), (stdout += c)));
     child.stderr.on('data', (c) => (out += c));
     child.on('error', reject);
     // the CLI's time ends when it exits; its output is whole only at 'close' ('exit' can come first with a
     // large output still in the pipe, e.g. status of 2,000 programs)
     let ms = null;
     child.on('exit', () => (ms = performance.now() - t0));
-    child.on('close', (code) => resolve({ ms: ms ?? performance.now() - t0, code, out }));
+    child.on('close', (code) => resolve({ ms: ms ?? performance.now() - t0, code, out, stdout }));
   });
 }
 
 // The floor of a CLI that asks tsupervisord over its API: a bare `node` that loads `node:http2`, makes the one
 // unary call `tsctl status` makes (GetAllProcessInfo, an empty request) on the daemon's socket and reads the
-// answer to its end, decoding nothing. What it costs above `node -e 0` is Node's HTTP/2 and the daemon's answer,
-// the part no Node client of this API can skip; what `tsctl status` costs above it is tsctl's own.
+// answer to its end, decoding nothing. What it costs above `node -e 0` is Node's HTTP/2 and the daemon's answer
+// (the daemon's part is ours, and is in this figure too); what `tsctl status` costs above it is tsctl's own.
 const GRPC_CALL_FLOOR = `
 const http2 = require('node:http2');
 const net = require('node:net');
@@ -380,9 +381,10 @@ function ctlScenario(n, calls) {
     // The machine's floor, interleaved with the calls: starting a bare `node` (what tsctl and pm2 cannot go below;
     // supervisorctl's is Python's start-up).
     const floor = [];
-    // tsupervisord only (its API is gRPC): the bare Node call above, also interleaved.
+    // tsupervisord only, when it answers gRPC (an older build under TSUP_BENCH_REPO may not): the bare Node call
+    // above, also interleaved. A call that fails records no floor, with a warning; it never costs the row.
     const callFloor = [];
-    const grpcSocket = sys.name === 'tsupervisord' ? sys.socket : null;
+    let grpcSocket = sys.name === 'tsupervisord' && sys.mode === 'grpc' ? sys.socket : null;
     for (let i = 0; i < calls; i++) {
       const r = await timeCommand(sys.statusCommand());
       if (!r.out.includes(programs[n - 1].name)) {
@@ -392,9 +394,13 @@ function ctlScenario(n, calls) {
       floor.push((await timeCommand({ cmd: process.execPath, args: ['-e', '0'], env: process.env })).ms);
       if (grpcSocket) {
         const c = await timeCommand({ cmd: process.execPath, args: ['-e', GRPC_CALL_FLOOR, grpcSocket], env: process.env });
-        // An answer for n programs is far more than the 5-byte frame of an error: refuse a floor that measured one.
-        if (c.code !== 0 || !(Number(c.out) > n * 20)) throw new Error(`gRPC call floor failed (exit ${c.code}): ${c.out.slice(0, 300)}`);
-        callFloor.push(c.ms);
+        // An answer for n programs is far more than the 5-byte frame of an error: a floor that measured one is none.
+        if (c.code === 0 && Number(c.stdout) > n * 20) callFloor.push(c.ms);
+        else {
+          console.error(`[bench] ctl: no gRPC call floor (exit ${c.code}, ${c.out.slice(0, 200).trim()})`);
+          grpcSocket = null;
+          callFloor.length = 0;
+        }
       }
     }
     return [

@@ -31,7 +31,7 @@ const FLOOR_LABEL = {
   fork_exec_floor: 'fork+exec of N sleeps',
   node_e0_floor: '`node -e 0`',
   // ./scenarios.mjs: a bare node making tsctl's one unary call over node:http2 on the daemon's socket
-  node_grpc_call_floor: '`node` + one HTTP/2 call',
+  node_grpc_call_floor: '`node` + one HTTP/2 call (with the daemon\'s answer)',
   // ./http2-floor.mjs: a bare node with the daemon's flags serving one HTTP/2 request (the API's transport)
   node_http2_rss_floor: '`node` serving HTTP/2',
   node_http2_hwm_floor: '`node` serving HTTP/2, peak',

@@ -195,7 +195,7 @@ test('targets: `tsctl status` shows `node -e 0` and the bare Node call as its fl
   const row = byLabel(judgeTargets(summarize(records)), '`tsctl status`');
   assert.equal(row.met, false);
   assert.deepEqual(row.floor, { label: '`node -e 0`', value: 111, unit: 'ms' });
-  assert.deepEqual(row.alsoFloor, { label: '`node` + one HTTP/2 call', value: 150, unit: 'ms' });
+  assert.deepEqual(row.alsoFloor, { label: "`node` + one HTTP/2 call (with the daemon's answer)", value: 150, unit: 'ms' });
   const md = renderMarkdown({
     records,
     machine: { commit: 'abc', nproc: 2, cpu: 'x', memTotalGiB: 1, kernel: 'k', loadavg: [0], node: 'v20', free: '' },
@@ -206,7 +206,7 @@ test('targets: `tsctl status` shows `node -e 0` and the bare Node call as its fl
     startedAt: 'now',
     seconds: 1,
   });
-  assert.match(md, /\| 0\.63 \| `node -e 0`: 111 ms; `node` \+ one HTTP\/2 call: 150 ms \| \*\*no\*\* \|/);
+  assert.match(md, /\| 0\.63 \| `node -e 0`: 111 ms; `node` \+ one HTTP\/2 call \(with the daemon's answer\): 150 ms \| \*\*no\*\* \|/);
 });
 
 test('http2 floor: a real bare node with the daemon\'s flags answers one HTTP/2 request; its RSS is read', async () => {
