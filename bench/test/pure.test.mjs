@@ -120,6 +120,20 @@ function recs(scenario, variant, metric, unit, bySystem) {
 
 const byLabel = (rows, start) => rows.find((r) => r.label.startsWith(start));
 
+/** RESULTS.md for synthetic records of one rep of supervisord and tsupervisord. */
+function renderOneRun(records) {
+  return renderMarkdown({
+    records,
+    machine: { commit: 'abc', nproc: 2, cpu: 'x', memTotalGiB: 1, kernel: 'k', loadavg: [0], node: 'v20', free: '' },
+    systems: [{ name: 'supervisord', ok: true, note: 's' }, { name: 'tsupervisord', ok: true, note: 'ts' }],
+    failures: [],
+    reps: 1,
+    smoke: false,
+    startedAt: 'now',
+    seconds: 1,
+  });
+}
+
 test('targets: logs throughput against supervisord and the `cat | cat` floor, CPU and peak RSS', () => {
   const groups = summarize([
     ...recs('logs', '1 GiB, maxbytes 50MB x 10 backups', 'throughput', 'MiB/s', {
@@ -196,16 +210,7 @@ test('targets: `tsctl status` shows `node -e 0` and the bare Node call as its fl
   assert.equal(row.met, false);
   assert.deepEqual(row.floor, { label: '`node -e 0`', value: 111, unit: 'ms' });
   assert.deepEqual(row.alsoFloor, { label: "`node` + one HTTP/2 call (with the daemon's answer)", value: 150, unit: 'ms' });
-  const md = renderMarkdown({
-    records,
-    machine: { commit: 'abc', nproc: 2, cpu: 'x', memTotalGiB: 1, kernel: 'k', loadavg: [0], node: 'v20', free: '' },
-    systems: [{ name: 'supervisord', ok: true, note: 's' }, { name: 'tsupervisord', ok: true, note: 'ts' }],
-    failures: [],
-    reps: 1,
-    smoke: false,
-    startedAt: 'now',
-    seconds: 1,
-  });
+  const md = renderOneRun(records);
   assert.match(md, /\| 0\.63 \| `node -e 0`: 111 ms; `node` \+ one HTTP\/2 call \(with the daemon's answer\): 150 ms \| \*\*no\*\* \|/);
 });
 
@@ -245,16 +250,7 @@ test('report: the slope is a derived row and floors sit beside their target', ()
     ...recs('logs', '256 MiB', 'peak_rss', 'MiB', { supervisord: [31], tsupervisord: [50] }),
     ...recs('logs', '256 MiB', 'throughput', 'MiB/s', { supervisord: [900], tsupervisord: [800], 'floor-pipe': [1000] }),
   ];
-  const md = renderMarkdown({
-    records,
-    machine: { commit: 'abc', nproc: 2, cpu: 'x', memTotalGiB: 1, kernel: 'k', loadavg: [0], node: 'v20', free: '' },
-    systems: [{ name: 'supervisord', ok: true, note: 's' }, { name: 'tsupervisord', ok: true, note: 'ts' }],
-    failures: [],
-    reps: 1,
-    smoke: false,
-    startedAt: 'now',
-    seconds: 1,
-  });
+  const md = renderOneRun(records);
   assert.match(md, /\| scale \(slope n=100→2000\) \| rss_per_1000_programs \[MiB\] \*derived\* \| 20\.0 \| 10\.0 \| – \| 0\.50 \| – \|$/m);
   assert.match(md, /\| 100 ms \| 300 ms \(supervisord\) \| 0\.33 \| `node -e 0`: 42\.0 ms \| yes \|/);
   assert.match(md, /tsupervisord meets 1 of 4 targets/);
