@@ -211,11 +211,19 @@ export class RotatingFile extends Writable implements LogWriterLink {
   private readonly expired: ExpiredBackups;
   /** Chosen at the first size rotation (rotation/classic.ts), unless the options pinned them. */
   private calls: MetadataCalls | null;
+  /**
+   * The size at which the current file rotates by size: maxbytes, or after a rotation that could not move the file
+   * aside (its directory refused a rename), maxbytes past the size it had then. The file is kept, never truncated,
+   * and a refusal that persists is tried again once per maxbytes of output, reported once per streak.
+   */
+  private sizeDue: number;
+  private rotationFailing = false;
 
   constructor(options: RotatingFileOptions) {
     super({ highWaterMark: options.highWaterMark ?? 1024 * 1024, decodeStrings: true });
     this.path = options.path;
     this.maxbytes = Math.max(0, options.maxbytes);
+    this.sizeDue = this.maxbytes;
     this.backups = Math.max(0, options.backups);
     this.mode = options.mode ?? 0o666;
     this.onErrorCallback = options.onError;
@@ -256,7 +264,13 @@ export class RotatingFile extends Writable implements LogWriterLink {
       if (this.fd === null || this.shutDown || !this.seekable) return;
       const handle = await fs.promises.open(this.path, "r");
       // A pump reports what it moved a few ms late: the file's own size is where "now" is.
-      const size = this.pump === null ? this.position : (await handle.stat()).size;
+      let size = this.position;
+      try {
+        if (this.pump !== null) size = (await handle.stat()).size;
+      } catch (err) {
+        await handle.close();
+        throw err;
+      }
       const follower: Follower = new Follower(handle, size, pendingLimit(this.maxbytes), (f) => this.followers.delete(f));
       this.followers.add(follower);
       result = follower;
@@ -300,7 +314,7 @@ export class RotatingFile extends Writable implements LogWriterLink {
   /** Bytes the pump may write before the size trigger is due; -1 when this file never rotates by size. */
   private pumpRoom(): number {
     if (this.fd === null || !this.seekable || this.maxbytes === 0 || !this.sizeTrigger) return -1;
-    return Math.max(0, this.maxbytes - this.position);
+    return Math.max(0, this.sizeDue - this.position);
   }
 
   get counters(): Readonly<WriteCounters> {
@@ -508,11 +522,11 @@ export class RotatingFile extends Writable implements LogWriterLink {
     for (const buf of bufs) {
       group.push(buf);
       groupBytes += buf.length;
-      if (this.position + groupBytes >= this.maxbytes) {
+      if (this.position + groupBytes >= this.sizeDue) {
         await this.writeGroup(group);
         group = [];
         groupBytes = 0;
-        if (this.fd !== null && this.seekable && this.position >= this.maxbytes) await this.rotate();
+        if (this.fd !== null && this.seekable && this.position >= this.sizeDue) await this.rotate();
       }
     }
     if (group.length > 0) await this.writeGroup(group);
@@ -610,19 +624,47 @@ export class RotatingFile extends Writable implements LogWriterLink {
     this.fd = null;
     this.stream = null;
     this.stats.rotations += 1;
-    const { replaced, expired } = await runWith(calls, this.shiftBackups(calls, size));
-    if (!replaced) await this.openFile("w");
-    await this.announceGeneration();
-    this.archiver?.afterClassicRotation();
-    if (retired !== null) this.retiring = Promise.all([this.retiring, closeAsync(retired)]).then(() => undefined);
-    if (expired !== null) this.expired.deleteLater(expired);
+    let expired: string | null = null;
+    try {
+      const shift = await runWith(calls, this.shiftBackups(calls, size));
+      expired = shift.expired;
+      if (shift.moved) {
+        if (!shift.replaced) await this.openFile("w");
+        this.sizeDue = this.maxbytes;
+      } else {
+        // The file is where it was, with its bytes: keep appending to it, never truncate it (a rotation that
+        // failed half-way lost up to maxbytes of log to the "w" reopen before).
+        await this.openFile("a");
+        this.sizeDue = this.position + this.maxbytes;
+      }
+      await this.announceGeneration();
+      this.archiver?.afterClassicRotation();
+    } finally {
+      if (retired !== null) this.retiring = Promise.all([this.retiring, this.closeRetired(retired)]).then(() => undefined);
+      if (expired !== null) this.expired.deleteLater(expired);
+    }
+  }
+
+  /** Close a file a rotation switched away from; its close is where NFS reports a failed write-out. */
+  private closeRetired(fd: number): Promise<void> {
+    return new Promise((resolve) =>
+      fs.close(fd, (err) => {
+        if (err !== null && err.code !== "EBADF") this.report(err);
+        resolve();
+      }),
+    );
   }
 
   /**
    * ROT-02's files (rotation/classic.ts runs these steps with or without an await per call): the oldest backup
-   * set aside, `.N-1` … `.1` shifted, the current file made `.1` and a new one opened at its path.
+   * set aside, `.N-1` … `.1` shifted, the current file made `.1` and a new one opened at its path. ROT-03
+   * (backups=0): the file is emptied. `moved`: the current file's bytes are no longer at its path (or are meant to
+   * go); false when a call failed before that, and the caller keeps the file.
    */
-  private *shiftBackups(calls: MetadataCalls, size: number): Steps<{ replaced: boolean; expired: string | null }> {
+  private *shiftBackups(
+    calls: MetadataCalls,
+    size: number,
+  ): Steps<{ moved: boolean; replaced: boolean; expired: string | null }> {
     let replaced = false;
     let expired: string | null = null;
     try {
@@ -646,11 +688,49 @@ export class RotatingFile extends Writable implements LogWriterLink {
         replaced = yield* this.moveToFirstBackup(calls);
       } else {
         this.stats.bytesRotatedAway += size;
+        // A pump still writing (a time rotation, `logrotate --now`) would go on at its old offset in a file
+        // truncated in place, leaving a hole of zeros before its bytes: it gets a new file by the same name.
+        if (this.pump !== null) {
+          try {
+            replaced = yield* this.freshFileAtPath(calls);
+          } catch {
+            // The directory refused a new file: the file is emptied in place, as without a pump.
+          }
+        }
       }
     } catch (err) {
-      this.report(err);
+      if (!this.rotationFailing) this.report(err);
+      this.rotationFailing = true;
+      return { moved: false, replaced: false, expired };
     }
-    return { replaced, expired };
+    this.rotationFailing = false;
+    return { moved: true, replaced, expired };
+  }
+
+  /**
+   * A new empty file renamed over the path (atomic: the path never goes missing); true when it is open. Throws
+   * when the rename failed (the new file removed again).
+   */
+  private *freshFileAtPath(calls: MetadataCalls): Steps<boolean> {
+    const fresh = nodePath.join(nodePath.dirname(this.path), `.${nodePath.basename(this.path)}.rotating`);
+    const fd = (yield () => calls.open(fresh, "w", this.mode)) as number;
+    try {
+      yield () => calls.rename(fresh, this.path);
+    } catch (err) {
+      try {
+        yield () => calls.close(fd);
+      } catch {
+        // The rename's error is the one to report.
+      }
+      yield* ignoringEnoent(() => calls.unlink(fresh));
+      throw err;
+    }
+    this.fd = fd;
+    this.seekable = true;
+    this.position = 0;
+    this.failing = false;
+    this.openedAt = this.clock.now();
+    return true;
   }
 
   /** The current file becomes `.1` and a new empty file takes its path; true when the new file is open. */
@@ -670,26 +750,8 @@ export class RotatingFile extends Writable implements LogWriterLink {
       yield () => calls.rename(this.path, first);
       return false;
     }
-    const fresh = nodePath.join(nodePath.dirname(this.path), `.${nodePath.basename(this.path)}.rotating`);
     try {
-      const fd = (yield () => calls.open(fresh, "w", this.mode)) as number;
-      try {
-        yield () => calls.rename(fresh, this.path);
-      } catch (err) {
-        try {
-          yield () => calls.close(fd);
-        } catch {
-          // The rename's error is the one to report.
-        }
-        yield* ignoringEnoent(() => calls.unlink(fresh));
-        throw err;
-      }
-      this.fd = fd;
-      this.seekable = true;
-      this.position = 0;
-      this.failing = false;
-      this.openedAt = this.clock.now();
-      return true;
+      return yield* this.freshFileAtPath(calls);
     } catch (err) {
       // The old file is safe at `.1`, and the path is the same inode: unlink it (never truncate the backup),
       // the caller creates a new one.

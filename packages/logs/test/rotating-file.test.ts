@@ -6,6 +6,18 @@ import { describe, expect, it } from "vitest";
 import { RotatingFile } from "../src/index.js";
 import { read, size, tempDir, writeEach } from "./helpers.js";
 
+/** chattr +i on a directory of the test's filesystem (ext4, XFS, Btrfs; root). */
+function canMakeImmutable(): boolean {
+  const dir = tempDir();
+  try {
+    execFileSync("chattr", ["+i", dir], { stdio: "ignore" });
+    execFileSync("chattr", ["-i", dir], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe("RotatingFile", () => {
   it("ROT-01: 4-byte writes with maxbytes 10 rotate after 12 bytes: files of 12/12/4 (test_emit_does_rollover)", async () => {
     const f = path.join(tempDir(), "out.log");
@@ -98,6 +110,48 @@ describe("RotatingFile", () => {
     const setAside = errors.filter((m) => /rename .*out\.log\.2' -> .*\.out\.log\.expired\.0/.test(m));
     expect(setAside).toHaveLength(1);
     expect(errors.length).toBe(4);
+  });
+
+  it.skipIf(!canMakeImmutable())("a rotation its directory refuses keeps the file and its bytes, retries once per maxbytes, reports once", async () => {
+    const dir = tempDir();
+    const f = path.join(dir, "out.log");
+    const errors: string[] = [];
+    const w = new RotatingFile({ path: f, maxbytes: 10, backups: 2, onError: (e) => errors.push(e.message) });
+    try {
+      await writeEach(w, ["0123456789"]);
+      // Renames and new names in the directory now fail (EPERM, even for root); the open file stays writable.
+      execFileSync("chattr", ["+i", dir]);
+      await writeEach(w, ["abcdefghij"]); // due: the shift fails
+      await writeEach(w, ["klmno"]); // not due again before 10 more bytes
+      await writeEach(w, ["pqrst"]); // due again: fails again, not reported again
+      expect(read(f)).toBe("abcdefghijklmnopqrst");
+      expect(errors).toHaveLength(1);
+      execFileSync("chattr", ["-i", dir]);
+      await writeEach(w, ["uvwxyz1234"]); // due at 30: the rotation goes through
+      await w.close();
+      expect([read(`${f}.2`), read(`${f}.1`), read(f)]).toEqual(["0123456789", "abcdefghijklmnopqrstuvwxyz1234", ""]);
+      expect(errors).toHaveLength(1);
+    } finally {
+      execFileSync("chattr", ["-i", dir]);
+    }
+  });
+
+  it("backups=0 with a pump writing: the file is replaced by a new one at its path, not truncated under the pump (issue 20)", async () => {
+    // The pump writes through a descriptor of its own at the old end of the file until it takes the new file;
+    // a truncation in place would put those bytes after a hole of zeros.
+    const f = path.join(tempDir(), "out.log");
+    const w = new RotatingFile({ path: f, maxbytes: 1000, backups: 0 });
+    await w.ready;
+    w.attachPump({ setFile: () => {}, switches: 0 });
+    const pumpFd = fs.openSync(f, "a");
+    fs.writeSync(pumpFd, "x".repeat(300));
+    await w.rotateNow();
+    fs.writeSync(pumpFd, "late");
+    fs.closeSync(pumpFd);
+    expect(size(f)).toBe(0);
+    expect(w.counters).toMatchObject({ rotations: 1, bytesRotatedAway: 300 });
+    await w.close();
+    expect(fs.readdirSync(path.dirname(f))).toEqual(["out.log"]);
   });
 
   it("a pump's bytes not yet reported: the file's own size decides a rotation, its count and a follower's start (issue 20)", async () => {
