@@ -169,5 +169,7 @@ writeFileSync(mdPath, md);
 log(`results: ${jsonl}; table: ${mdPath}; ${seconds.toFixed(0)} s`);
 if (!fullRun) process.stderr.write(md);
 const skipped = systems.length - ready.length;
+// One line per failure on stdout, just above the summary, so scripts/test-all.mjs can name them at the end.
+for (const f of failures) console.log(`bench failed: ${f.scenario} (${f.variant}) ${f.system} rep ${f.rep}`);
 console.log(`${passed} passed, ${failures.length} failed${skipped ? `, ${skipped * selected.length * reps} skipped` : ''}`);
 process.exit(failures.length ? 1 : 0);

@@ -11,6 +11,9 @@ const root = resolve(import.meta.dirname, "..");
 let passed = 0;
 let failed = 0;
 let ok = true;
+// Names of what failed, printed again just above the summary line, so a log read from its tail (as CI
+// reports are) says which test it was without scrolling back through the run.
+const failedNames = [];
 
 function run(cmd, args, opts = {}) {
   console.log(`\n$ ${cmd} ${args.join(" ")}`);
@@ -34,7 +37,16 @@ if (existsSync(report)) {
   failed += json.numFailedTests ?? 0;
   // A file that failed to load has no tests counted: count it as one failure so it cannot hide.
   for (const file of json.testResults ?? []) {
-    if (file.status === "failed" && (file.assertionResults ?? []).length === 0) failed += 1;
+    const rel = file.name ? file.name.replace(`${root}/`, "") : "(unknown file)";
+    if (file.status === "failed" && (file.assertionResults ?? []).length === 0) {
+      failed += 1;
+      failedNames.push(`${rel}: did not load (${(file.message ?? "").split("\n")[0]})`);
+    }
+    for (const test of file.assertionResults ?? []) {
+      if (test.status !== "failed") continue;
+      const why = String(test.failureMessages?.[0] ?? "").split("\n")[0]?.slice(0, 300) ?? "";
+      failedNames.push(`${rel} > ${test.fullName ?? test.title}${why ? `\n      ${why}` : ""}`);
+    }
   }
   console.log(`vitest: ${json.numPassedTests} passed, ${json.numFailedTests} failed, ${json.numPendingTests ?? 0} skipped`);
 } else {
@@ -56,6 +68,13 @@ if (process.env.SKIP_CONFORMANCE !== "1") {
   });
   process.stdout.write(conf.stdout ?? "");
   const sets = [...(conf.stdout ?? "").matchAll(/^(shared|project): (\d+) passed, (\d+) failed$/gm)];
+  let set = "";
+  for (const line of (conf.stdout ?? "").split("\n")) {
+    const header = /^== (\w+) cases/.exec(line);
+    if (header) set = header[1] ?? "";
+    const failure = /^FAIL\s+(\S+)/.exec(line);
+    if (failure) failedNames.push(`conformance ${set}: ${failure[1]}`);
+  }
   for (const [, name, p, f] of sets) {
     passed += Number(p);
     failed += Number(f);
@@ -84,6 +103,7 @@ if (process.env.SKIP_BENCH_SMOKE !== "1") {
   });
   process.stdout.write(bench.stdout ?? "");
   const m = [...(bench.stdout ?? "").matchAll(/^(\d+) passed, (\d+) failed$/gm)].pop();
+  for (const [, what] of (bench.stdout ?? "").matchAll(/^bench failed: (.*)$/gm)) failedNames.push(`bench smoke: ${what}`);
   if (m) {
     passed += Number(m[1]);
     failed += Number(m[2]);
@@ -95,5 +115,9 @@ if (process.env.SKIP_BENCH_SMOKE !== "1") {
   if (bench.status !== 0) ok = false;
 }
 
+if (failedNames.length > 0) {
+  console.log(`\nfailed tests (${failedNames.length}):`);
+  for (const name of failedNames) console.log(`  ${name}`);
+}
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(ok && failed === 0 ? 0 : 1);
