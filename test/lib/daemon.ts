@@ -36,6 +36,11 @@ export interface DaemonSpec {
   server?: ServerKind;
   /** tsupervisord's main.js, if not the built apps/daemon (a smoke run of another build). */
   main?: string;
+  /**
+   * Words run in front of tsupervisord's own argv, which they must end by exec'ing, so the child stays the
+   * daemon (e.g. `unshare --mount … sh -c '…; exec "$@"'` for a private mount namespace). tsupervisord only.
+   */
+  launcher?: readonly string[];
   /** Start it as the leader of its own process group, so stop() also ends what it leaves behind. */
   processGroup?: boolean;
   /** Default true: resolve once the socket accepts a connection (reject if the daemon exits first). */
@@ -80,7 +85,7 @@ export class Daemon {
     const argv =
       spec.server === "supervisord"
         ? [SUPERVISORD, "-n", "-c", spec.conf, ...(spec.args ?? [])]
-        : [process.execPath, spec.main ?? DAEMON, "-n", "-c", spec.conf, ...(spec.args ?? [])];
+        : [...(spec.launcher ?? []), process.execPath, spec.main ?? DAEMON, "-n", "-c", spec.conf, ...(spec.args ?? [])];
     this.child = spawn(argv[0] as string, argv.slice(1), {
       cwd: spec.cwd,
       env: spec.env ?? process.env,

@@ -7,6 +7,7 @@ import { usageError, UsageExit } from "./cli/terminal.js";
 import { ListenerError } from "./listeners/errors.js";
 import { PidFile } from "./runtime/pidfile.js";
 import { checkLimits } from "./runtime/rlimits.js";
+import { readInstallBeforeDroppingPrivileges } from "./runtime/install-preload.js";
 import { dropPrivileges, ROOT_WARNING } from "./runtime/privileges.js";
 import { SignalQueue, type HandledSignal } from "./runtime/signal-queue.js";
 import { openServers, preloadsGrpcFace, serverUrlFor, type OpenServers } from "./runtime/listeners.js";
@@ -170,6 +171,7 @@ class Daemon {
 
     // Step 2: privileges (MLG-04: before any log or socket is opened, so they belong to the final user).
     if (s.user !== null) {
+      if (s.user.uid !== process.getuid?.()) await readInstallBeforeDroppingPrivileges();
       try {
         const message = dropPrivileges(s.user);
         if (message !== null) infos.push(message);

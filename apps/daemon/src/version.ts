@@ -11,12 +11,17 @@ export function daemonVersion(): string {
   return SUPERVISOR_COMPAT_VERSION;
 }
 
-/** tsupervisord's own release (this package's version), for `--version`. */
+let ownVersionRead: string | undefined;
+
+/**
+ * tsupervisord's own release (this package's version), for `--version` and the servers' identity. Read once and
+ * kept: after `user=` drops privileges the install may be unreadable (runtime/install-preload.ts reads it first).
+ */
 export function ownVersion(): string {
   // dist/version.js -> ../package.json: read at run time, so the number lives in one place. The esbuild bundle
   // (dist/tsupervisord.js, issue 20) lies in dist/ too, so the same relative path holds there.
-  const pkg = createRequire(import.meta.url)("../package.json") as { version: string };
-  return pkg.version;
+  ownVersionRead ??= (createRequire(import.meta.url)("../package.json") as { version: string }).version;
+  return ownVersionRead;
 }
 
 /** `tsupervisord --version`: our release and the supervisord release whose behaviour we implement. */

@@ -92,7 +92,7 @@ export class RunningDaemon extends Daemon {
   constructor(
     readonly dir: TestDir,
     args: readonly string[],
-    options: { env?: NodeJS.ProcessEnv; cwd?: string; main?: string },
+    options: { env?: NodeJS.ProcessEnv; cwd?: string; main?: string; launcher?: readonly string[] },
   ) {
     super({
       conf: dir.conf,
@@ -101,6 +101,7 @@ export class RunningDaemon extends Daemon {
       args,
       ...(options.env !== undefined ? { env: options.env } : {}),
       ...(options.main !== undefined ? { main: options.main } : {}),
+      ...(options.launcher !== undefined ? { launcher: options.launcher } : {}),
     });
   }
 
@@ -125,7 +126,7 @@ export async function startDaemon(
   dir: TestDir,
   args: string[] = [],
   /** `main`: another build of the daemon than the bundle (DAEMON), e.g. tsc's unbundled dist/main.js. */
-  options: { env?: NodeJS.ProcessEnv; waitForSocket?: boolean; cwd?: string; main?: string } = {},
+  options: { env?: NodeJS.ProcessEnv; waitForSocket?: boolean; cwd?: string; main?: string; launcher?: readonly string[] } = {},
 ): Promise<RunningDaemon> {
   return startWith(new RunningDaemon(dir, args, options), options);
 }

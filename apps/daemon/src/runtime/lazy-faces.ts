@@ -16,6 +16,22 @@ import type * as Http1Face from "@tsupervisord/xmlrpc";
 type GrpcFaceModule = typeof GrpcFace;
 type Http1FaceModule = typeof Http1Face;
 
+// Process-wide, not per generation: a reload (SIGHUP) builds new servers from the modules already here, without
+// resolving their files again (which the user named by `user=` may not be allowed to do).
+let grpcImport: Promise<GrpcFaceModule> | undefined;
+let http1Import: Promise<Http1FaceModule> | undefined;
+const importGrpcFace = (): Promise<GrpcFaceModule> => (grpcImport ??= import("@tsupervisord/protocol/server"));
+const importHttp1Face = (): Promise<Http1FaceModule> => (http1Import ??= import("@tsupervisord/xmlrpc"));
+
+/**
+ * Imports both faces and reads the web UI's files now, instead of on first use. Only for a daemon about to drop
+ * privileges (`user=`, runtime/install-preload.ts): after the drop its own install may be out of its reach.
+ */
+export async function importFacesNow(): Promise<void> {
+  const [, http1] = await Promise.all([importGrpcFace(), importHttp1Face()]);
+  http1.preloadWebUiAssets();
+}
+
 /** The two faces' modules, each imported once per daemon process and announced in the activity log. */
 export interface FaceModules {
   /** `why` is said in the activity log line of the load (by whichever call loads it). */
@@ -28,13 +44,13 @@ export function faceModules(log: ActivityLog): FaceModules {
   let http1: Promise<Http1FaceModule> | undefined;
   return {
     grpc: (why = "on first HTTP/2 connection") =>
-      (grpc ??= import("@tsupervisord/protocol/server").then((m) => {
+      (grpc ??= importGrpcFace().then((m) => {
         // Tests read this line to know the face was not loaded before (test/daemon/lazy-faces.test.ts).
         log.info(`gRPC face loaded ${why}`);
         return m;
       })),
     http1: () =>
-      (http1 ??= import("@tsupervisord/xmlrpc").then((m) => {
+      (http1 ??= importHttp1Face().then((m) => {
         log.info("XML-RPC face and web UI loaded on first HTTP/1.1 request");
         return m;
       })),

@@ -2,6 +2,7 @@ export { createHttp1Handler } from "./handler.js";
 export { DEFAULT_IDENTITY, renderProcesses, renderRow, rowId } from "./webui.js";
 export type { WebUiIdentity } from "./webui.js";
 export { EVENTS_PATH } from "./webui-events.js";
+export { preloadWebUiAssets } from "./webui-assets.js";
 export type { Http1ConnectionHandler, Http1HandlerOptions, HttpAccess, HttpAdmitOutcome } from "./handler.js";
 export { checkBasicAuth, passwordMatches } from "./auth.js";
 export type { AuthVerdict, BasicAuthCredentials } from "./auth.js";

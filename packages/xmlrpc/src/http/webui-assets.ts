@@ -55,6 +55,14 @@ function load(file: string): Buffer {
   return bytes;
 }
 
+/**
+ * Reads every asset now. The daemon calls it before `user=` drops privileges: the install may not be readable by
+ * that user (a clone under a 0700 home), and a page without its stylesheet is worse than a few KiB held early.
+ */
+export function preloadWebUiAssets(): void {
+  for (const { file } of Object.values(ASSETS)) load(file);
+}
+
 export function isAssetPath(pathname: string): boolean {
   return Object.hasOwn(ASSETS, pathname);
 }
