@@ -7,7 +7,9 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { isConnectionError } from "@tsupervisord/protocol";
 import { DAEMON_MAIN, REPO_ROOT, runDaemonOnce, startDaemon, TestDir, waitForState, type RunningDaemon } from "./lib/daemon.js";
 import { request, xmlrpc } from "./lib/http-auth.js";
@@ -96,6 +98,26 @@ try {
   HAVE_SETPRIV = false;
 }
 
+/**
+ * tsctl's bundle copied to a directory every user can read. The checkout may sit below a directory that nobody and
+ * daemon cannot enter (a clone in a 0700 temporary directory): run from there, tsctl could not even load, and a
+ * refusal check would pass for the wrong reason. apps/ctl/dist is self-contained (esbuild), so a copy runs alike.
+ */
+let tsctlCopyDir: string | undefined;
+function tsctlReadableByAll(): string {
+  if (tsctlCopyDir === undefined) {
+    const copy = fs.mkdtempSync(join(tmpdir(), "tsctl-for-all-"));
+    fs.cpSync(dirname(TSCTL), copy, { recursive: true });
+    fs.writeFileSync(join(copy, "package.json"), '{ "type": "module" }\n');
+    fs.chmodSync(copy, 0o755);
+    tsctlCopyDir = copy;
+  }
+  return join(tsctlCopyDir, basename(TSCTL));
+}
+afterAll(() => {
+  if (tsctlCopyDir !== undefined) fs.rmSync(tsctlCopyDir, { recursive: true, force: true });
+});
+
 /** Runs argv as `user`:`group` with no supplementary groups (setpriv, util-linux). */
 function runAs(user: string, group: string, argv: string[]): ReturnType<typeof runCommand> {
   return runCommand(["setpriv", `--reuid=${user}`, `--regid=${group}`, "--clear-groups", ...argv], {
@@ -117,7 +139,9 @@ describe.skipIf(!IS_ROOT || !HAVE_SETPRIV)("issue 19: [unix_http_server] allow_u
   it("allow_uids = daemon: nobody is cut off (tsctl and supervisorctl), daemon is served, root always", async () => {
     const { socket, daemon: d } = await startOpen("allow_uids = daemon");
     const url = `unix://${socket}`;
-    const asNobody = await runAs("nobody", "nogroup", [process.execPath, TSCTL, "-s", url, "status"]);
+    const asNobody = await runAs("nobody", "nogroup", [process.execPath, tsctlReadableByAll(), "-s", url, "status"]);
+    // tsctl's own error line (the connection is cut), not a node stack trace of a tsctl that could not load.
+    expect(asNobody.output).toMatch(/^error: /);
     expect(asNobody.code).not.toBe(0);
     expect(asNobody.stdout).not.toContain("sleeper");
     if (HAVE_SUPERVISORCTL) {
@@ -129,7 +153,7 @@ describe.skipIf(!IS_ROOT || !HAVE_SETPRIV)("issue 19: [unix_http_server] allow_u
     }
     await d.waitForLog(/WARN \[unix_http_server\] connection refused: unix uid=65534 pid=\d+ is not in allow_uids\/allow_groups/);
 
-    const asDaemon = await runAs("daemon", "daemon", [process.execPath, TSCTL, "-s", url, "status"]);
+    const asDaemon = await runAs("daemon", "daemon", [process.execPath, tsctlReadableByAll(), "-s", url, "status"]);
     expect(asDaemon.stdout).toMatch(/^sleeper\s+RUNNING/);
     expect(asDaemon.code).toBe(0);
     // Root (our own uid here) owns the socket and is always allowed; the audit names the uid.
@@ -140,9 +164,10 @@ describe.skipIf(!IS_ROOT || !HAVE_SETPRIV)("issue 19: [unix_http_server] allow_u
   it("allow_groups = nogroup: a process whose group is nogroup is served, the same user in another group is not", async () => {
     const { socket } = await startOpen("allow_groups = nogroup");
     const url = `unix://${socket}`;
-    const inGroup = await runAs("nobody", "nogroup", [process.execPath, TSCTL, "-s", url, "status"]);
+    const inGroup = await runAs("nobody", "nogroup", [process.execPath, tsctlReadableByAll(), "-s", url, "status"]);
     expect(inGroup.stdout).toMatch(/^sleeper\s+RUNNING/);
-    const otherGroup = await runAs("nobody", "daemon", [process.execPath, TSCTL, "-s", url, "status"]);
+    const otherGroup = await runAs("nobody", "daemon", [process.execPath, tsctlReadableByAll(), "-s", url, "status"]);
+    expect(otherGroup.output).toMatch(/^error: /);
     expect(otherGroup.code).not.toBe(0);
     expect(otherGroup.stdout).not.toContain("sleeper");
   }, 60_000);
@@ -150,11 +175,11 @@ describe.skipIf(!IS_ROOT || !HAVE_SETPRIV)("issue 19: [unix_http_server] allow_u
   it("uid_roles = nobody:viewer: nobody reads but cannot stop (the real tsctl says so); root stays admin", async () => {
     const { socket, daemon: d } = await startOpen("uid_roles = nobody:viewer");
     const url = `unix://${socket}`;
-    const status = await runAs("nobody", "nogroup", [process.execPath, TSCTL, "-s", url, "status"]);
+    const status = await runAs("nobody", "nogroup", [process.execPath, tsctlReadableByAll(), "-s", url, "status"]);
     expect(status.stdout).toMatch(/^sleeper\s+RUNNING/);
-    const whoami = await runAs("nobody", "nogroup", [process.execPath, TSCTL, "-s", url, "whoami"]);
+    const whoami = await runAs("nobody", "nogroup", [process.execPath, tsctlReadableByAll(), "-s", url, "whoami"]);
     expect(whoami.stdout).toMatch(/^uid:65534 \(viewer\) from unix uid=65534 pid=\d+\n$/);
-    const stop = await runAs("nobody", "nogroup", [process.execPath, TSCTL, "-s", url, "stop", "sleeper"]);
+    const stop = await runAs("nobody", "nogroup", [process.execPath, tsctlReadableByAll(), "-s", url, "stop", "sleeper"]);
     expect(stop.stdout).toBe("sleeper: ERROR (permission denied)\n");
     expect(stop.code).toBe(1);
     await d.waitForLog(/WARN audit: user="uid:65534" role=viewer peer=unix uid=65534 pid=\d+ uid=65534 face=grpc method=stopProcess target="sleeper" denied/);
