@@ -6,7 +6,7 @@ import { asError, errnoCode } from "./errors.js";
 import { registerWriter, unregisterWriter, type LogWriterLink, type WriterFollower } from "./log-registry.js";
 import type { RotateSpec, WriteCounters } from "./types.js";
 import { Archiver } from "./rotation/archive.js";
-import { ExpiredBackups, ignoringEnoent, metadataCallsFor, POOL_CALLS, runWith, SYNC_CALLS } from "./rotation/classic.js";
+import { ExpiredBackups, ignoringEnoent, metadataCallsFor, POOL_CALLS, runAwaiting, runWith, SYNC_CALLS } from "./rotation/classic.js";
 import type { MetadataCalls, Steps } from "./rotation/classic.js";
 import { systemClock, TimeTrigger } from "./rotation/time-trigger.js";
 import { daemonStdStream, writeToStream } from "./pipeline/std-stream.js";
@@ -96,10 +96,6 @@ class Follower implements WriterFollower {
 /** Linux IOV_MAX: one writev takes at most this many buffers. */
 const IOV_MAX = 1024;
 
-function openAsync(path: string, flags: string, mode: number): Promise<number> {
-  return new Promise((resolve, reject) => fs.open(path, flags, mode, (err, fd) => (err ? reject(err) : resolve(fd))));
-}
-
 function fstatAsync(fd: number): Promise<fs.Stats> {
   return new Promise((resolve, reject) => fs.fstat(fd, (err, st) => (err ? reject(err) : resolve(st))));
 }
@@ -151,13 +147,6 @@ async function writevAll(fd: number, bufs: Buffer[]): Promise<void> {
   }
 }
 
-async function ignoreEnoent(p: Promise<unknown>): Promise<void> {
-  try {
-    await p;
-  } catch (err) {
-    if (errnoCode(err) !== "ENOENT") throw err;
-  }
-}
 
 function totalLength(bufs: readonly Buffer[]): number {
   let n = 0;
@@ -373,7 +362,7 @@ export class RotatingFile extends Writable implements LogWriterLink {
       if ((this.fd !== null || this.stream !== null) && !this.seekable) return;
       await this.closeFile();
       try {
-        await ignoreEnoent(fs.promises.unlink(this.path));
+        await runAwaiting(ignoringEnoent(() => POOL_CALLS.unlink(this.path)));
       } catch (err) {
         this.report(err);
       }
@@ -473,7 +462,7 @@ export class RotatingFile extends Writable implements LogWriterLink {
 
   private async openFile(flags: "a" | "w"): Promise<void> {
     try {
-      const fd = await openAsync(this.path, flags, this.mode);
+      const fd = await POOL_CALLS.open(this.path, flags, this.mode);
       try {
         const st = await fstatAsync(fd);
         this.seekable = st.isFile();
