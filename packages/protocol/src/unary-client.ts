@@ -151,6 +151,9 @@ export function connectUnary(url: string, options: UnaryConnectOptions = {}): Un
   let session: http2.ClientHttp2Session | null = null;
   let sessionError: Error | null = null;
   let connected = false;
+  // Sessions whose server sent its SETTINGS: a server that closes a connection it will not serve (a peer outside
+  // allow_uids) never does, and "Call cancelled" would not say what happened.
+  const heardFrom = new WeakSet<http2.ClientHttp2Session>();
   let inFlight = 0;
 
   const open = (): http2.ClientHttp2Session => {
@@ -164,6 +167,7 @@ export function connectUnary(url: string, options: UnaryConnectOptions = {}): Un
     s.once("connect", () => {
       connected = true;
     });
+    s.once("remoteSettings", () => heardFrom.add(s));
     s.on("error", (err: Error) => {
       sessionError = err;
     });
@@ -259,6 +263,9 @@ export function connectUnary(url: string, options: UnaryConnectOptions = {}): Un
           if (headerStatus !== undefined) return finish(headerStatus);
           const lost = sessionError ?? (streamError !== null && (streamError as NodeJS.ErrnoException).code !== "ERR_HTTP2_STREAM_ERROR" ? streamError : null);
           if (httpCode === undefined && lost !== null) return settle({ status: transportStatus(lost, connected, address), cause: lost });
+          if (httpCode === undefined && !heardFrom.has(s) && (s.destroyed || s.closed)) {
+            return settle({ status: { code: GrpcStatus.UNAVAILABLE, details: "the server closed the connection without answering" } });
+          }
           if (httpCode !== undefined && httpCode !== 200 && stream.rstCode === http2.constants.NGHTTP2_NO_ERROR) {
             return settle({ status: httpStatus(httpCode) });
           }

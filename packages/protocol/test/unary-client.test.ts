@@ -6,9 +6,11 @@
  * fault code and detail, connection reason), since tsctl's texts and exit codes are made from those.
  */
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import http2 from "node:http2";
+import net from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SupervisorError } from "@tsupervisord/errors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -173,6 +175,31 @@ describe("no daemon", () => {
     const [t, tref] = await both(tcp, (c) => c.getApiVersion({}));
     expect(t).toEqual({ error: expect.objectContaining({ reason: "refused", message: `${tcp} refused connection` }) as unknown });
     expect(t).toEqual(tref);
+  });
+});
+
+describe("a server that closes the connection without a word", () => {
+  it("unavailable, `<url>: the server closed the connection without answering` (a peer outside allow_uids sees this)", async () => {
+    // What the daemon does to a unix peer that allow_uids/allow_groups leaves out: accept, then close at once.
+    // grpc-js says "No connection established. Last error: Failed to connect (<time>)" (and this client used to
+    // say "1 CANCELLED: Call cancelled"); the unary client now says what happened, the same every time.
+    const dir = mkdtempSync(join(tmpdir(), "tsup-unary-cut-"));
+    const path = join(dir, "cut.sock");
+    const server = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => server.listen(path, resolve));
+    const url = `unix://${path}`;
+    const client = connectUnary(url);
+    try {
+      for (let i = 0; i < 3; i++) {
+        expect(await outcome(client.getApiVersion({}))).toEqual({
+          error: expect.objectContaining({ isConnectionError: true, reason: "unavailable", message: `${url}: the server closed the connection without answering` }) as unknown,
+        });
+      }
+    } finally {
+      client.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
