@@ -8,7 +8,7 @@ import { SupervisorError } from "@tsupervisord/errors";
 import type { ProcessConfig } from "@tsupervisord/config";
 import type { ProcessStateEvent } from "../src/events.js";
 import type { ProcessOutputPort, ProcessOutputSink } from "../src/output-port.js";
-import { CLOCK_TICKS, readStat, readUptimeSeconds } from "../src/proc-stats.js";
+import { CLOCK_TICKS, getPageSize, readStat, readUptimeSeconds } from "../src/proc-stats.js";
 import { Harness, config, group, isState, proc, program, until } from "./helpers.js";
 
 const h = new Harness();
@@ -369,10 +369,10 @@ describe("process info: clock and resources", () => {
     // `$!` is printed as soon as the shell forked: until the fork has exec'd sleep its RSS is a copy of the shell's.
     // /proc has no signal for an exec, so this one is polled.
     await until(() => readFileSync(`/proc/${grandchild}/comm`, "latin1").trim() === "sleep", 10_000, "the grandchild to exec sleep");
-    const own = (pid: number): number => {
-      const status = readFileSync(`/proc/${pid}/status`, "latin1");
-      return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) * 1024;
-    };
+    // The counter the engine reads (/proc/<pid>/stat's rss), not /proc/<pid>/status's VmRSS: since Linux 6.2 the
+    // first is the per-CPU counter's folded total and the second its exact sum, a few pages apart (seen: the tree
+    // by stat 3 pages below the shell alone by VmRSS), so comparing the two only held by luck.
+    const own = (pid: number): number => (readStat(pid)?.rssPages ?? Number.NaN) * getPageSize();
     // Both /proc counters grow while the children settle, so the engine's sample is bracketed by readings taken
     // just before and just after it (no settling time assumed), and compared loosely: the grandchild must count.
     const shell = sup.getProcessInfo("tree", { stats: false }).pid ?? 0;
