@@ -371,6 +371,17 @@ req.on('end', () => { process.stdout.write(String(bytes)); session.close(); });
 req.end(Buffer.alloc(5));
 `;
 
+// bin/tsctl starts Node without NODE_EXTRA_CA_CERTS (apps/ctl/src/extra-ca.ts: Node 20 parses that file at
+// start-up, TLS or not; tsctl reads it on an https:// connection only). The Node floors run in that same
+// environment, so that tsctl is never "below its floor" by a cost the floor pays and tsctl does not. What a bare
+// `node -e 0` costs in the caller's environment is recorded beside them when the variable is set.
+const CALLER_EXTRA_CA = process.env.NODE_EXTRA_CA_CERTS ? process.env : null;
+const NODE_FLOOR_ENV = (() => {
+  const env = { ...process.env };
+  delete env.NODE_EXTRA_CA_CERTS;
+  return env;
+})();
+
 /** `status` from the system's own CLI with N programs running: median wall time of `calls` runs. */
 function ctlScenario(n, calls) {
   return async (sys, dir) => {
@@ -384,6 +395,7 @@ function ctlScenario(n, calls) {
     // tsupervisord only, when it answers gRPC (an older build under TSUP_BENCH_REPO may not): the bare Node call
     // above, also interleaved. A call that fails records no floor, with a warning; it never costs the row.
     const callFloor = [];
+    const callerFloor = [];
     let grpcSocket = sys.name === 'tsupervisord' && sys.mode === 'grpc' ? sys.socket : null;
     for (let i = 0; i < calls; i++) {
       const r = await timeCommand(sys.statusCommand());
@@ -391,9 +403,10 @@ function ctlScenario(n, calls) {
         throw new Error(`status output lacks ${programs[n - 1].name} (exit ${r.code}): ${r.out.slice(0, 300)}`);
       }
       times.push(r.ms);
-      floor.push((await timeCommand({ cmd: process.execPath, args: ['-e', '0'], env: process.env })).ms);
+      floor.push((await timeCommand({ cmd: process.execPath, args: ['-e', '0'], env: NODE_FLOOR_ENV })).ms);
+      if (CALLER_EXTRA_CA) callerFloor.push((await timeCommand({ cmd: process.execPath, args: ['-e', '0'], env: CALLER_EXTRA_CA })).ms);
       if (grpcSocket) {
-        const c = await timeCommand({ cmd: process.execPath, args: ['-e', GRPC_CALL_FLOOR, grpcSocket], env: process.env });
+        const c = await timeCommand({ cmd: process.execPath, args: ['-e', GRPC_CALL_FLOOR, grpcSocket], env: NODE_FLOOR_ENV });
         // An answer for n programs is far more than the 5-byte frame of an error: a floor that measured one is none.
         if (c.code === 0 && Number(c.stdout) > n * 20) callFloor.push(c.ms);
         else {
@@ -406,6 +419,7 @@ function ctlScenario(n, calls) {
     return [
       { metric: 'status', value: median(times), unit: 'ms' },
       { metric: 'node_e0_floor', value: median(floor), unit: 'ms' },
+      ...(callerFloor.length ? [{ metric: 'node_e0_extra_ca', value: median(callerFloor), unit: 'ms' }] : []),
       ...(callFloor.length ? [{ metric: 'node_grpc_call_floor', value: median(callFloor), unit: 'ms' }] : []),
     ];
   };

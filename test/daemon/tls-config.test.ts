@@ -17,12 +17,13 @@ import tls from "node:tls";
 import net, { type AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { HAVE_OPENSSL, LOCAL_SAN, TestCa, type CertFiles } from "../lib/certs.js";
-import { HAVE_SUPERVISORCTL, SUPERVISORCTL, TSCTL } from "../ctl/lib/paths.js";
+import { HAVE_SUPERVISORCTL, REPO, SUPERVISORCTL, TSCTL } from "../ctl/lib/paths.js";
 import { runCommand, type RunResult } from "../ctl/lib/run.js";
 import { HAVE_SUPERVISORD, startServer, type Server } from "../ctl/lib/servers.js";
 import { runDaemonOnce, startDaemon, TestDir, waitFor, type RunningDaemon } from "./lib/daemon.js";
 import { freePort } from "./lib/ports.js";
 
+const TSCTL_LAUNCHER = `${REPO}/apps/ctl/bin/tsctl`;
 const HAVE_PYTHON = spawnSync("python3", ["--version"]).status === 0;
 
 interface Pki {
@@ -91,6 +92,20 @@ async function startTls(tlsLines: string): Promise<string> {
 
 function tsctl(args: readonly string[]): Promise<RunResult> {
   return runCommand([process.execPath, TSCTL, ...args], { cwd: pki.dir.root });
+}
+
+/** bin/tsctl as users run it: the launcher script, which keeps NODE_EXTRA_CA_CERTS from Node's start-up. */
+function tsctlBin(args: readonly string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
+  return runCommand([TSCTL_LAUNCHER, ...args], { cwd: pki.dir.root, env });
+}
+
+/** This environment with NODE_EXTRA_CA_CERTS set to `file` (or removed), and grpc-js's own roots file removed. */
+function extraCaEnv(file: string | undefined): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env["GRPC_DEFAULT_SSL_ROOTS_FILE_PATH"];
+  delete env["NODE_EXTRA_CA_CERTS"];
+  if (file !== undefined) env["NODE_EXTRA_CA_CERTS"] = file;
+  return env;
 }
 
 /** The serial of the certificate a new connection is served (no verification: we only look at it). */
@@ -206,6 +221,57 @@ describe.skipIf(!HAVE_OPENSSL)("issue 19: TLS from [inet_http_server]", () => {
 
     // The client's refusal is in the daemon's log too, without the key material.
     await (daemon as RunningDaemon).waitForLog(/inet_http_server: TLS handshake with .* failed: the client closed the connection/);
+  });
+
+  it("NODE_EXTRA_CA_CERTS through bin/tsctl: trusted on https:// (gRPC), not read at start-up, never beside --ca or grpc-js's roots file", async () => {
+    const url = await startTls(`tls_cert=${pki.server.cert}\ntls_key=${pki.server.key}`);
+    const missing = pki.dir.file("no-such-ca.pem");
+    const nodeWarning = `Warning: Ignoring extra certs from \`${missing}\``;
+    // Node 20 itself reads the variable at start-up: a plain `node -e 0` warns about a missing file...
+    const bare = await runCommand([process.execPath, "-e", "0"], { env: extraCaEnv(missing) });
+    expect(bare.stderr).toContain(nodeWarning);
+    // ...bin/tsctl's Node does not: a command over the unix socket reads no CA file and says nothing.
+    const local = await tsctlBin(["-c", (dir as TestDir).conf, "status", "sleeper"], extraCaEnv(missing));
+    expect(local.code, local.output).toBe(0);
+    expect(local.stderr).toBe("");
+
+    // The CA that signed the daemon's certificate, named only by the variable, is trusted on https://.
+    const trusted = await tsctlBin(["-s", url, "status"], extraCaEnv(pki.caA.cert));
+    expect(trusted.code, trusted.output).toBe(0);
+    expect(trusted.stdout).toMatch(/^echo\s+RUNNING/m);
+    expect(trusted.stderr).toBe("");
+    // Without it, the system roots alone: refused (so the trust above came from the variable).
+    const without = await tsctlBin(["-s", url, "status"], extraCaEnv(undefined));
+    expect(without.code).toBe(1);
+    expect(without.stdout).toContain(`error: ${url}: certificate verify failed (unable to verify the first certificate)`);
+    // A file that cannot be read: Node's warning, on the first TLS connection, and the roots alone.
+    const unreadable = await tsctlBin(["-s", url, "status"], extraCaEnv(missing));
+    expect(unreadable.code).toBe(1);
+    expect(unreadable.stderr).toContain(`${nodeWarning}, load failed: ENOENT`);
+    // A CA given on the command line replaces the default trust, extra certificates included (as in Node).
+    const given = await tsctlBin(["-s", url, "--ca", pki.caB.cert, "status"], extraCaEnv(pki.caA.cert));
+    expect(given.code).toBe(1);
+    expect(given.stdout).toContain("certificate verify failed");
+    // grpc-js trusts GRPC_DEFAULT_SSL_ROOTS_FILE_PATH alone when it is set, as before the deferral.
+    const grpcRoots = await tsctlBin(["-s", url, "status"], { ...extraCaEnv(pki.caA.cert), GRPC_DEFAULT_SSL_ROOTS_FILE_PATH: pki.caB.cert });
+    expect(grpcRoots.code).toBe(1);
+    expect(grpcRoots.stdout).toContain("certificate verify failed");
+  });
+
+  it.skipIf(!HAVE_SUPERVISORD)("NODE_EXTRA_CA_CERTS through bin/tsctl on the XML-RPC path: a real supervisord behind a TLS terminator", async () => {
+    const port = await freePort();
+    const sd: Server = await startServer("supervisord", `[inet_http_server]\nport=127.0.0.1:${port}\n\n${PROGRAMS}`);
+    const front = await tlsTerminator(pki.server, port);
+    try {
+      const env = extraCaEnv(pki.caA.cert);
+      await waitFor("supervisord to run its programs", async () => /^sleeper\s+RUNNING/m.test((await tsctlBin(["-s", front.url, "status"], env)).stdout), 20_000, 200);
+      const without = await tsctlBin(["-s", front.url, "status"], extraCaEnv(undefined));
+      expect(without.code).toBe(1);
+      expect(without.stdout).toContain("certificate verify failed");
+    } finally {
+      await front.close();
+      await sd.stop();
+    }
   });
 
   it("the web UI and /metrics are behind the same TLS (XML-RPC: the Python test); ALPN gives h2 only to clients offering h2 alone; children get the unix socket", async () => {

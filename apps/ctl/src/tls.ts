@@ -5,6 +5,7 @@
  * to a server with `tls_client_ca` (mTLS). Shared by the gRPC and XML-RPC backends; imports nothing heavy.
  */
 import fs from "node:fs";
+import { defaultCaWithExtra } from "./extra-ca.js";
 
 /** The TLS settings of one target, as paths (read when connecting, so the error names the file). */
 export interface CtlTls {
@@ -49,7 +50,8 @@ export function loadCtlTls(tls: CtlTls): CtlTlsMaterial {
     throw new Error(`a client certificate needs both --cert and --key (or tls_cert and tls_key in [supervisorctl])`);
   }
   return {
-    ca: tls.ca === null ? undefined : readPem("CA (--ca / tls_ca)", tls.ca),
+    // No CA given: Node's default trust, with NODE_EXTRA_CA_CERTS if bin/tsctl kept it from Node (extra-ca.ts).
+    ca: tls.ca === null ? defaultCaWithExtra() : readPem("CA (--ca / tls_ca)", tls.ca),
     cert: tls.cert === null ? undefined : readPem("client certificate (--cert / tls_cert)", tls.cert),
     key: tls.key === null ? undefined : readPem("client key (--key / tls_key)", tls.key),
     insecure: tls.insecure,

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { configSearchPaths as searchPaths } from "@tsupervisord/config/ctl";
 import { parseCommandLine, type ParseOutcome } from "../src/options.js";
+import { defaultCaWithExtra, restoreDeferredExtraCa } from "../src/extra-ca.js";
 import { describeTlsFailure, loadCtlTls } from "../src/tls.js";
 
 let dir: string;
@@ -81,5 +82,30 @@ describe("describeTlsFailure", () => {
   it("is null for what is not about TLS", () => {
     expect(describeTlsFailure(grpc("connect ECONNREFUSED 127.0.0.1:1"))).toBeNull();
     expect(describeTlsFailure("socket hang up", "ECONNRESET")).toBeNull();
+  });
+});
+
+describe("NODE_EXTRA_CA_CERTS kept from Node's start-up by bin/tsctl (issue 20)", () => {
+  it("is put back into the environment; an empty or overridden one is not", () => {
+    const deferred = { TSCTL_DEFERRED_EXTRA_CA_CERTS: "/etc/extra.pem", PATH: "/bin" };
+    expect(restoreDeferredExtraCa(deferred)).toBe("/etc/extra.pem");
+    expect(deferred).toEqual({ NODE_EXTRA_CA_CERTS: "/etc/extra.pem", PATH: "/bin" });
+
+    const empty: NodeJS.ProcessEnv = { TSCTL_DEFERRED_EXTRA_CA_CERTS: "" };
+    expect(restoreDeferredExtraCa(empty)).toBe(null);
+    expect(empty).toEqual({});
+
+    const both: NodeJS.ProcessEnv = { TSCTL_DEFERRED_EXTRA_CA_CERTS: "/a.pem", NODE_EXTRA_CA_CERTS: "/b.pem" };
+    expect(restoreDeferredExtraCa(both)).toBe(null);
+    expect(both).toEqual({ NODE_EXTRA_CA_CERTS: "/b.pem" });
+
+    const none: NodeJS.ProcessEnv = { NODE_EXTRA_CA_CERTS: "/b.pem" };
+    expect(restoreDeferredExtraCa(none)).toBe(null);
+    expect(none).toEqual({ NODE_EXTRA_CA_CERTS: "/b.pem" });
+  });
+
+  it("without a deferral, the default trust is Node's own (no CA passed)", () => {
+    expect(defaultCaWithExtra()).toBe(undefined);
+    expect(loadCtlTls({ ca: null, cert: null, key: null, insecure: false }).ca).toBe(undefined);
   });
 });
