@@ -262,10 +262,16 @@ export function connectUnary(url: string, options: UnaryConnectOptions = {}): Un
           if (settled) return;
           if (headerStatus !== undefined) return finish(headerStatus);
           const lost = sessionError ?? (streamError !== null && (streamError as NodeJS.ErrnoException).code !== "ERR_HTTP2_STREAM_ERROR" ? streamError : null);
+          // A server that took the connection and closed it without ever sending its SETTINGS (a peer outside
+          // allow_uids). The close reaches us as an end of stream, or as ECONNRESET/EPIPE when our preface or
+          // request was still unread on its side: which one is a race, the answer must not be. Not a protocol
+          // error (an HTTP/1.1 server answered: the XML-RPC fallback), not a connect that failed (tsctl's words).
+          const silent =
+            httpCode === undefined &&
+            !heardFrom.has(s) &&
+            (lost === null ? s.destroyed || s.closed : connected && (lost as NodeJS.ErrnoException).code !== "ERR_HTTP2_ERROR");
+          if (silent) return settle({ status: { code: GrpcStatus.UNAVAILABLE, details: "the server closed the connection without answering" }, cause: lost ?? undefined });
           if (httpCode === undefined && lost !== null) return settle({ status: transportStatus(lost, connected, address), cause: lost });
-          if (httpCode === undefined && !heardFrom.has(s) && (s.destroyed || s.closed)) {
-            return settle({ status: { code: GrpcStatus.UNAVAILABLE, details: "the server closed the connection without answering" } });
-          }
           if (httpCode !== undefined && httpCode !== 200 && stream.rstCode === http2.constants.NGHTTP2_NO_ERROR) {
             return settle({ status: httpStatus(httpCode) });
           }
