@@ -76,7 +76,8 @@ async function runTop(options: CtlOptions): Promise<number> {
   }
   let tls: ReturnType<typeof loadCtlTls> | undefined;
   try {
-    tls = isHttpsUrl(options.serverurl) ? loadCtlTls(options.tls) : undefined;
+    // The live view's Watch stream goes through grpc-js.
+    tls = isHttpsUrl(options.serverurl) ? loadCtlTls(options.tls, "grpc-js") : undefined;
   } catch (err) {
     process.stderr.write(`error: ${(err as Error).message}\n`);
     return 2;

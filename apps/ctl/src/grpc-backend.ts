@@ -41,12 +41,8 @@ function translate(err: unknown): unknown {
 /** issue 19: the client's TLS options for an https:// serverurl (files read now), or undefined for plain. */
 function tlsOptions(target: ServerTarget): TlsClientOptions | undefined {
   if (!isHttpsUrl(target.serverurl)) return undefined;
-  const tls = target.tls ?? NO_TLS;
-  const m = loadCtlTls(tls);
-  // Without a CA, grpc-js trusts GRPC_DEFAULT_SSL_ROOTS_FILE_PATH alone when it is set, not Node's default store
-  // (extra-ca.ts fills in the latter): leave it that choice, as before the deferral.
-  const ca = tls.ca === null && process.env["GRPC_DEFAULT_SSL_ROOTS_FILE_PATH"] ? undefined : m.ca;
-  return { ca, cert: m.cert, key: m.key, insecure: m.insecure };
+  const m = loadCtlTls(target.tls ?? NO_TLS, "grpc-js");
+  return { ca: m.ca, cert: m.cert, key: m.key, insecure: m.insecure };
 }
 
 async function call<T>(promise: Promise<T>): Promise<T> {

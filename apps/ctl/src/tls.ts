@@ -44,18 +44,32 @@ function readPem(what: string, file: string): Buffer {
   }
 }
 
+/**
+ * The client library that makes the connection, for the trust it falls back on without a CA: grpc-js trusts
+ * GRPC_DEFAULT_SSL_ROOTS_FILE_PATH alone when that is set, node:https and node:tls Node's default store.
+ */
+export type TlsClientLibrary = "grpc-js" | "node";
+
 /** Reads the files; throws an Error naming the file that could not be read. */
-export function loadCtlTls(tls: CtlTls): CtlTlsMaterial {
+export function loadCtlTls(tls: CtlTls, library: TlsClientLibrary = "node"): CtlTlsMaterial {
   if ((tls.cert === null) !== (tls.key === null)) {
     throw new Error(`a client certificate needs both --cert and --key (or tls_cert and tls_key in [supervisorctl])`);
   }
   return {
-    // No CA given: Node's default trust, with NODE_EXTRA_CA_CERTS if bin/tsctl kept it from Node (extra-ca.ts).
-    ca: tls.ca === null ? defaultCaWithExtra() : readPem("CA (--ca / tls_ca)", tls.ca),
+    ca: tls.ca !== null ? readPem("CA (--ca / tls_ca)", tls.ca) : defaultTrust(library),
     cert: tls.cert === null ? undefined : readPem("client certificate (--cert / tls_cert)", tls.cert),
     key: tls.key === null ? undefined : readPem("client key (--key / tls_key)", tls.key),
     insecure: tls.insecure,
   };
+}
+
+/**
+ * No CA given: grpc-js's own roots file when it has one (left to grpc-js, as before), else Node's default store
+ * with NODE_EXTRA_CA_CERTS if bin/tsctl kept it from Node (extra-ca.ts).
+ */
+function defaultTrust(library: TlsClientLibrary): Buffer | undefined {
+  if (library === "grpc-js" && process.env["GRPC_DEFAULT_SSL_ROOTS_FILE_PATH"]) return undefined;
+  return defaultCaWithExtra();
 }
 
 const HOW_TO_TRUST = "give the CA that signed it with --ca FILE or [supervisorctl] tls_ca";
